@@ -1,0 +1,61 @@
+/*
+ * cli.h: shared pieces of the khaldun command line, a client of the public
+ * API (include/khaldun.h) only. One cmd_*.c file a subcommand; main.c holds
+ * the dispatch table. Only the CLI prints or exits, through fatal().
+ */
+#ifndef KH_CLI_H
+#define KH_CLI_H
+
+#include <stdio.h>
+
+#include "khaldun.h"
+
+/* Exit codes (documented in docs/khaldun.1 and the README). */
+enum { EXIT_OK = 0, EXIT_REJECTED = 1, EXIT_FATAL = 2 };
+
+/* Prints "khaldun: message" to stderr and exits with EXIT_FATAL. */
+void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Prints "khaldun: message" to stderr. */
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints a usage error and the subcommand's usage line, exits 2. */
+void usage_error(const char *usage, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+
+/* A diagnostic callback printing "khaldun: FILE:LINE: message" and counting. */
+typedef struct cli_diag {
+    size_t errors;
+    size_t warnings;
+    int quiet_warnings;
+} cli_diag;
+void cli_diag_print(void *ctx, const kh_diag *diag);
+
+/* Options shared by the subcommands that read stories. */
+typedef struct cli_input {
+    kh_read_options read;
+    cli_diag diag;
+    size_t stories;
+    size_t rejected;
+} cli_input;
+
+void cli_input_init(cli_input *in);
+/* Handles --input FORMAT, --date YYYY-MM-DD, --max-line N; returns the
+ * number of argv entries consumed (0 when argv[i] is not one of them). */
+int cli_input_option(cli_input *in, int argc, char **argv, int i, const char *usage);
+/* Reads each file (or "-" / none for stdin) and calls fn per story. A file
+ * that cannot be opened is reported and counted as rejected. Returns the
+ * first non-OK status fn returned, else KH_OK. */
+kh_status cli_input_run(cli_input *in, int nfiles, char **files, kh_story_fn fn, void *ctx);
+
+/* Locates a compiled data file: $KHALDUN_DATA/NAME, then
+ * <dir of the executable>/build/data/NAME, then the install prefix. Returns
+ * a static buffer, or NULL when not found. */
+const char *cli_data_path(const char *name);
+extern const char *cli_argv0;
+
+/* Subcommands. */
+int cmd_read(int argc, char **argv);
+
+/* Writes buf to stdout; fatal on a write error (EPIPE, full disk). */
+void cli_write(const char *data, size_t len);
+
+#endif

@@ -1,0 +1,152 @@
+/*
+ * main.c: `khaldun SUBCOMMAND [options] [FILE...]`. Dispatches to the
+ * subcommands and holds the helpers every subcommand shares: fatal errors,
+ * diagnostics, input files, data lookup. The CLI is a client of the public
+ * API only.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+const char *cli_argv0 = "khaldun";
+
+void fatal(const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    fputs("khaldun: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(EXIT_FATAL);
+}
+
+void warn(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("khaldun: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void usage_error(const char *usage, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("khaldun: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nusage: %s\n", usage);
+    exit(EXIT_FATAL);
+}
+
+void cli_write(const char *data, size_t len)
+{
+    if (len && fwrite(data, 1, len, stdout) != len)
+        fatal("writing output: %s", strerror(errno));
+}
+
+void cli_diag_print(void *ctx, const kh_diag *d)
+{
+    cli_diag *cd = (cli_diag *)ctx;
+    if (d->severity == KH_SEV_ERROR)
+        cd->errors++;
+    else
+        cd->warnings++;
+    if (d->severity == KH_SEV_WARNING && cd && cd->quiet_warnings)
+        return;
+    if (d->line)
+        fprintf(stderr, "khaldun: %s:%zu: %s%s\n", d->source ? d->source : "-", d->line,
+                d->severity == KH_SEV_WARNING ? "warning: " : "", d->message);
+    else
+        fprintf(stderr, "khaldun: %s: %s%s\n", d->source ? d->source : "-",
+                d->severity == KH_SEV_WARNING ? "warning: " : "", d->message);
+}
+
+const char *cli_data_path(const char *name)
+{
+    static char path[2 * PATH_MAX];
+    const char *env = getenv("KHALDUN_DATA");
+    if (env && *env) {
+        snprintf(path, sizeof path, "%s/%s", env, name);
+        if (access(path, R_OK) == 0)
+            return path;
+    }
+    /* Next to the executable: <dir>/build/data/NAME (a source checkout). */
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(path, sizeof path, "%s/build/data/%s", exe, name);
+            if (access(path, R_OK) == 0)
+                return path;
+            snprintf(path, sizeof path, "%s/data/%s", exe, name);
+            if (access(path, R_OK) == 0)
+                return path;
+        }
+    }
+    snprintf(path, sizeof path, "/usr/local/share/khaldun/%s", name);
+    if (access(path, R_OK) == 0)
+        return path;
+    return NULL;
+}
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"read", cmd_read, "read stories and print them cleaned, with sentences and tokens (JSON Lines)"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: khaldun SUBCOMMAND [options] [FILE...]\n"
+               "       khaldun --version | --help\n\n"
+               "Reads news text and codes political events (CAMEO).\n\nsubcommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nRun `khaldun SUBCOMMAND --help` for its options. FILE \"-\" or none reads standard input.\n"
+               "Exit status: 0 ok, 1 some input records were rejected, 2 usage or fatal error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 0 && argv[0])
+        cli_argv0 = argv[0];
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_FATAL;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+        printf("khaldun %s\n", kh_version());
+        return EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name)) {
+            int rc = commands[i].run(argc - 1, argv + 1);
+            if (fflush(stdout) != 0)
+                fatal("writing output: %s", strerror(errno));
+            return rc;
+        }
+    fprintf(stderr, "khaldun: unknown subcommand '%s'\n", argv[1]);
+    usage(stderr);
+    return EXIT_FATAL;
+}

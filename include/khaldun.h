@@ -1,0 +1,384 @@
+/*
+ * khaldun.h: the one public header of libkhaldun, a political event coder.
+ *
+ * khaldun reads raw news (scraped text dumps, JSON Lines, TABARI and PETRARCH
+ * records), cleans it into stories, splits sentences and tokens, tags them,
+ * and codes who did what to whom in the CAMEO ontology. The pipeline, in the
+ * order of the source tree:
+ *
+ *   read -> clean -> sentences -> tokens -> tags/chunks -> actors -> events
+ *        -> resolve (dates, places) -> sinks (JSONL, GDELT TSV, SQLite)
+ *
+ * Conventions, everywhere in this header:
+ *   - Every name is prefixed kh_ / KH_. Handles are opaque.
+ *   - Text is passed as (pointer, length); it need not be NUL-terminated and
+ *     may contain any bytes, including NUL and invalid UTF-8.
+ *   - Functions return a kh_status; KH_OK is zero. The library never exits,
+ *     aborts or prints: problems come back as a status and, where the caller
+ *     passes one, a kh_error record.
+ *   - There is no global state. Objects are reentrant: distinct objects may be
+ *     used from distinct threads at once. Read-only objects (kh_lexicon,
+ *     kh_dict) may be shared by any number of threads at once.
+ *   - Every *_free function accepts NULL.
+ *   - Pointers handed to callbacks are valid only for the duration of the
+ *     callback unless a comment says otherwise.
+ */
+#ifndef KHALDUN_H
+#define KHALDUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KH_VERSION_MAJOR 0
+#define KH_VERSION_MINOR 1
+#define KH_VERSION_PATCH 0
+#define KH_VERSION_STRING "0.1.0"
+
+/* Returns KH_VERSION_STRING of the library actually linked. */
+const char *kh_version(void);
+
+/* ---------------------------------------------------------------------- */
+/* Status codes and errors                                                 */
+/* ---------------------------------------------------------------------- */
+
+typedef enum kh_status {
+    KH_OK = 0,
+    KH_ERR_NOMEM,    /* an allocation failed; the object is still usable or freeable */
+    KH_ERR_INVALID,  /* a bad argument (NULL where not allowed, unknown flag) */
+    KH_ERR_IO,       /* reading or writing a file failed */
+    KH_ERR_FORMAT,   /* malformed input: a record or dictionary line was rejected */
+    KH_ERR_LIMIT,    /* a named limit (kh_limits) was exceeded */
+    KH_ERR_CORRUPT,  /* a binary image failed its checks and was refused */
+    KH_ERR_VERSION,  /* a binary image or database from another format version */
+    KH_ERR_NOTFOUND, /* a named file, entry or code does not exist */
+    KH_ERR_DB        /* the event store failed (see the message) */
+} kh_status;
+
+/* A static, English, one-line description of a status. Never NULL. */
+const char *kh_strerror(kh_status status);
+
+/*
+ * An optional error record filled by functions that take one. `line` and
+ * `col` are 1-based (0 when not applicable); `offset` is a byte offset into
+ * the input being processed.
+ */
+typedef struct kh_error {
+    kh_status code;
+    size_t line;
+    size_t col;
+    uint64_t offset;
+    char message[256];
+} kh_error;
+
+/* ---------------------------------------------------------------------- */
+/* Memory                                                                 */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * An allocator hook. Every allocation the library makes goes through it when
+ * one is given (NULL means the C library's malloc/realloc/free). `free` must
+ * accept NULL. Tests use it to fail the Nth allocation.
+ */
+typedef struct kh_allocator {
+    void *(*malloc_fn)(void *ctx, size_t size);
+    void *(*realloc_fn)(void *ctx, void *ptr, size_t size);
+    void (*free_fn)(void *ctx, void *ptr);
+    void *ctx;
+} kh_allocator;
+
+/*
+ * Named, tunable caps on what one input can make the library hold. Zero in a
+ * field means "use the default". kh_limits_default() fills the defaults.
+ */
+typedef struct kh_limits {
+    size_t max_line;      /* longest input line/record kept (default 8 MiB) */
+    size_t max_story;     /* largest story text kept (default 8 MiB) */
+    size_t max_sentences; /* sentences kept per story (default 20,000) */
+    size_t max_tokens;    /* tokens kept per sentence (default 1,000) */
+} kh_limits;
+
+void kh_limits_default(kh_limits *limits);
+
+/* ---------------------------------------------------------------------- */
+/* Dates                                                                  */
+/* ---------------------------------------------------------------------- */
+
+/* A calendar date. year == 0 means unknown; month/day are then 0 too. */
+typedef struct kh_date {
+    int16_t year;
+    uint8_t month; /* 1..12 */
+    uint8_t day;   /* 1..31 */
+} kh_date;
+
+/* Parses YYYY-MM-DD (also YYYYMMDD, YYMMDD, and ISO 8601 date-times whose
+ * date part is one of these). Returns KH_ERR_FORMAT for anything else or an
+ * impossible date. */
+kh_status kh_date_parse(const char *text, size_t len, kh_date *out);
+
+/* ---------------------------------------------------------------------- */
+/* Diagnostics                                                            */
+/* ---------------------------------------------------------------------- */
+
+typedef enum kh_severity { KH_SEV_WARNING = 1, KH_SEV_ERROR = 2 } kh_severity;
+
+/*
+ * A diagnostic about the input: a rejected record, a truncated line, a
+ * replaced byte. `source` is the input's name as given by the caller (a file
+ * name or "-"); `line` is 1-based. Reported once per problem, through the
+ * callback the caller set in the options; the library itself never prints.
+ */
+typedef struct kh_diag {
+    kh_severity severity;
+    kh_status code;
+    const char *source;
+    size_t line;
+    const char *message;
+} kh_diag;
+
+typedef void (*kh_diag_fn)(void *ctx, const kh_diag *diag);
+
+/* ---------------------------------------------------------------------- */
+/* Stage 1-2: reading and cleaning stories                                */
+/* ---------------------------------------------------------------------- */
+
+typedef enum kh_input_format {
+    KH_INPUT_AUTO = 0, /* detect from the first bytes */
+    KH_INPUT_TEXT,     /* scraped plain-text news dumps, one or more stories */
+    KH_INPUT_JSONL,    /* one JSON object a line: text | title+body, id, date, url, source */
+    KH_INPUT_TABARI,   /* TABARI records: "YYMMDD id" line, text, blank line */
+    KH_INPUT_PETRARCH  /* PETRARCH XML: <Sentence date= id=><Text>...</Text> */
+} kh_input_format;
+
+/* Name of a format ("auto", "text", "jsonl", "tabari", "petrarch"), and back.
+ * kh_input_format_parse returns KH_ERR_NOTFOUND for an unknown name. */
+const char *kh_input_format_name(kh_input_format format);
+kh_status kh_input_format_parse(const char *name, kh_input_format *out);
+
+/* What kind of codable unit a paragraph of a story is. */
+typedef enum kh_unit_kind {
+    KH_UNIT_HEADLINE = 1,
+    KH_UNIT_BODY = 2
+} kh_unit_kind;
+
+/* A slice of a story's text: text[off .. off+len). */
+typedef struct kh_span {
+    size_t off;
+    size_t len;
+} kh_span;
+
+/* A codable paragraph: sentences never cross a unit's boundary. */
+typedef struct kh_unit {
+    kh_unit_kind kind;
+    kh_span span;
+} kh_unit;
+
+/*
+ * A story as the reader hands it over, cleaned. All strings are
+ * NUL-terminated, owned by the reader, and valid until the story callback
+ * returns. Optional strings are NULL when absent.
+ *
+ * `text` holds the story's text. For plain-text and TABARI input it is the
+ * input's bytes exactly (so `input_offset + span.off` is a byte offset in the
+ * input file); for JSON Lines and XML it is the decoded string value. Units,
+ * captions and every later offset are byte offsets into `text`.
+ */
+typedef struct kh_story {
+    const char *id;         /* the record's id, else "<source>:<line>" */
+    const char *source;     /* the input's name, as given to the reader */
+    size_t line;            /* 1-based line where the story starts */
+    uint64_t input_offset;  /* byte offset of text[0] in the input, when raw */
+    int raw;                /* 1 when text is the input's bytes exactly */
+    kh_date date;           /* the record's date, else the default, else unknown */
+    const char *title;      /* the headline, kept once */
+    const char *url;
+    const char *publisher;  /* the record's "source" field (outlet name) */
+    const char *dateline;   /* place of the dateline, "TEHRAN" in "TEHRAN (Reuters) -" */
+    const char *text;
+    size_t text_len;
+    const kh_unit *units;   /* headline first (when there is one), then body paragraphs */
+    size_t n_units;
+    const kh_span *captions; /* photo captions and credit lines, kept as metadata */
+    size_t n_captions;
+} kh_story;
+
+/* Called once per story, in input order. A non-KH_OK return stops reading
+ * and is returned by kh_reader_push / kh_reader_finish. */
+typedef kh_status (*kh_story_fn)(void *ctx, const kh_story *story);
+
+typedef struct kh_read_options {
+    kh_input_format format;      /* KH_INPUT_AUTO to detect */
+    kh_date default_date;        /* used when a record has no date (--date) */
+    kh_limits limits;            /* zero fields take the defaults */
+    const kh_allocator *alloc;   /* NULL for malloc */
+    kh_diag_fn diag;             /* NULL to drop diagnostics */
+    void *diag_ctx;
+} kh_read_options;
+
+typedef struct kh_reader kh_reader;
+
+/* Creates a streaming reader for one input named `source` (copied). */
+kh_status kh_reader_new(const kh_read_options *options, const char *source,
+                        kh_reader **out);
+
+/* Feeds the next `len` bytes of the input. Complete stories are delivered to
+ * `fn` before this returns; a partial record is kept for the next call.
+ * Memory stays bounded by the limits whatever the input. */
+kh_status kh_reader_push(kh_reader *reader, const char *data, size_t len,
+                         kh_story_fn fn, void *ctx);
+
+/* Signals the end of input and delivers the last story. */
+kh_status kh_reader_finish(kh_reader *reader, kh_story_fn fn, void *ctx);
+
+/* The format in use (after detection; KH_INPUT_AUTO before any byte). */
+kh_input_format kh_reader_format(const kh_reader *reader);
+
+/* Counts so far: stories delivered and records rejected. */
+void kh_reader_counts(const kh_reader *reader, size_t *stories, size_t *rejected);
+
+void kh_reader_free(kh_reader *reader);
+
+/* ---------------------------------------------------------------------- */
+/* Stage 3-4: sentences and tokens                                        */
+/* ---------------------------------------------------------------------- */
+
+/* Token flags (bit set). */
+enum {
+    KH_TOK_WORD = 1u << 0,      /* letters (maybe with digits, hyphens, apostrophes) */
+    KH_TOK_NUMBER = 1u << 1,    /* 12, 3.5, 1,000, 2024-04-21 */
+    KH_TOK_PUNCT = 1u << 2,     /* punctuation, one token per mark (ellipsis kept whole) */
+    KH_TOK_CAP = 1u << 3,       /* starts with an upper-case letter */
+    KH_TOK_UPPER = 1u << 4,     /* all letters upper-case (acronyms, headline caps) */
+    KH_TOK_ABBREV = 1u << 5,    /* abbreviation or initial ending in '.' (U.S., Gen.) */
+    KH_TOK_POSSESSIVE = 1u << 6,/* the 's / ' split from a possessive */
+    KH_TOK_QUOTE = 1u << 7,     /* a quotation mark (any style, normalised to ") */
+    KH_TOK_NORMALISED = 1u << 8,/* norm differs from the original bytes */
+    KH_TOK_REPLACED = 1u << 9,  /* held invalid UTF-8 or NUL, replaced in norm */
+    KH_TOK_SENT_START = 1u << 10/* first token of its sentence */
+};
+
+/*
+ * A token: a slice of the story text (off, len), plus its normalised form
+ * for matching (curly quotes -> ' ", dashes -> -, invalid bytes -> U+FFFD).
+ * `norm` points into the story text when nothing was normalised, else into
+ * the document's own memory. Not NUL-terminated; use norm_len.
+ */
+typedef struct kh_token {
+    uint32_t off;
+    uint32_t len;
+    const char *norm;
+    uint32_t norm_len;
+    uint32_t flags;
+} kh_token;
+
+typedef struct kh_sentence {
+    kh_span span;        /* bytes of the sentence in the story text */
+    size_t unit;         /* index of the unit (paragraph) it belongs to */
+    kh_unit_kind kind;   /* headline or body */
+    size_t first_token;  /* index of its first token in the document */
+    size_t n_tokens;
+} kh_sentence;
+
+/* ---------------------------------------------------------------------- */
+/* Stage 5: language layer (lexicon, tags, chunks, clauses)               */
+/* ---------------------------------------------------------------------- */
+
+/* Universal POS tags. */
+typedef enum kh_upos {
+    KH_UPOS_X = 0, KH_UPOS_ADJ, KH_UPOS_ADP, KH_UPOS_ADV, KH_UPOS_AUX,
+    KH_UPOS_CCONJ, KH_UPOS_DET, KH_UPOS_INTJ, KH_UPOS_NOUN, KH_UPOS_NUM,
+    KH_UPOS_PART, KH_UPOS_PRON, KH_UPOS_PROPN, KH_UPOS_PUNCT, KH_UPOS_SCONJ,
+    KH_UPOS_SYM, KH_UPOS_VERB,
+    KH_UPOS_COUNT
+} kh_upos;
+
+/* "NOUN", "VERB", ... ; "X" for out-of-range values. */
+const char *kh_upos_name(kh_upos upos);
+
+/* The lexicon: word forms -> lemmas and parts of speech, built from WordNet
+ * plus khaldun's closed-class lists. Immutable once loaded; share freely. */
+typedef struct kh_lexicon kh_lexicon;
+
+/* Builds the lexicon image at `out_path` from a WordNet database directory
+ * (Debian's wordnet-base: /usr/share/wordnet) and khaldun's closed-class
+ * word lists (data/lexicon/). Errors in the lists come back with their line. */
+kh_status kh_lexicon_build(const char *wordnet_dir, const char *closed_dir,
+                           const char *out_path, kh_error *err);
+
+/* Maps a lexicon image read-only after verifying it. */
+kh_status kh_lexicon_load(const char *path, const kh_allocator *alloc,
+                          kh_lexicon **out, kh_error *err);
+
+/* Counts for `khaldun lex info`: word forms and lemmas held. */
+void kh_lexicon_counts(const kh_lexicon *lex, size_t *forms, size_t *lemmas);
+
+void kh_lexicon_free(kh_lexicon *lex);
+
+/* ---------------------------------------------------------------------- */
+/* The document: one story analysed by a per-thread scratch area          */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * Scratch memory for one thread. All per-story memory (sentences, tokens,
+ * tags, chunks, events) lives in its arena and is reset by the next
+ * kh_analyze on the same scratch. Never share one scratch between threads.
+ */
+typedef struct kh_scratch kh_scratch;
+
+kh_status kh_scratch_new(const kh_allocator *alloc, const kh_limits *limits,
+                         kh_scratch **out);
+void kh_scratch_free(kh_scratch *scratch);
+
+/* How far kh_analyze goes. */
+enum {
+    KH_ANALYZE_TOKENS = 1u << 0, /* sentences and tokens only */
+    KH_ANALYZE_TAGS = 1u << 1,   /* + parts of speech and lemmas (needs a lexicon) */
+    KH_ANALYZE_CHUNKS = 1u << 2  /* + noun phrases, verb groups, clauses */
+};
+
+/* The result of analysing one story. Owned by the scratch; valid until the
+ * next kh_analyze or kh_scratch_free on that scratch. The story passed in
+ * must outlive the document. */
+typedef struct kh_doc {
+    const kh_story *story;
+    const kh_sentence *sentences;
+    size_t n_sentences;
+    const kh_token *tokens;
+    size_t n_tokens;
+    const uint8_t *upos;      /* one kh_upos per token, NULL unless tagged */
+    const char *const *lemma; /* one lemma per token (NUL-terminated), NULL unless tagged */
+    size_t n_truncated;       /* sentences cut at max_tokens, stories cut at max_sentences */
+} kh_doc;
+
+kh_status kh_analyze(kh_scratch *scratch, const kh_lexicon *lexicon,
+                     const kh_story *story, unsigned flags, const kh_doc **out);
+
+/* ---------------------------------------------------------------------- */
+/* Sinks                                                                  */
+/* ---------------------------------------------------------------------- */
+
+/* Where formatted output goes: called with consecutive pieces of output. A
+ * non-KH_OK return stops the writer, which returns that status. */
+typedef kh_status (*kh_write_fn)(void *ctx, const char *data, size_t len);
+
+enum {
+    KH_JSON_TOKENS = 1u << 0, /* each sentence's tokens: [norm, off, len] */
+    KH_JSON_TAGS = 1u << 1,   /* tokens as [norm, off, len, upos, lemma] */
+    KH_JSON_CHUNKS = 1u << 2  /* noun phrases, verb groups, clauses */
+};
+
+/*
+ * Writes one document as a single line of JSON and a newline: the story's
+ * metadata, its units and captions, and its sentences (with text, offsets,
+ * and what `flags` asks for). Always valid JSON whatever bytes the story
+ * holds (invalid UTF-8 is written as U+FFFD). This is `khaldun read`.
+ */
+kh_status kh_doc_write_json(const kh_doc *doc, unsigned flags, kh_write_fn write, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KHALDUN_H */

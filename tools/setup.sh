@@ -1,0 +1,36 @@
+#!/bin/sh
+# tools/setup.sh: set up a fresh Debian 12 machine for khaldun, build it and
+# compile its default data. Idempotent; run as root (or with sudo).
+#
+#   sh tools/setup.sh            install packages, build ./khaldun, build the data images
+#   sh tools/setup.sh --no-apt   skip the package installation (already done)
+#
+# Packages, and why:
+#   build-essential, pkg-config  the C compiler and make
+#   clang, libclang-rt-14-dev    libFuzzer harnesses and sanitizer runtimes (make fuzz, make asan)
+#   libsqlite3-dev               the embedded event store (khaldun code --db)
+#   wordnet-base                 the lexicon: word forms, lemmas, parts of speech
+#   iso-codes                    ISO 3166 country names and codes for the actor dictionary
+#   sqlite3, jq                  used by the tests to check the store and JSON output
+#   cppcheck                     make lint
+set -eu
+cd "$(dirname "$0")/.."
+APT=1
+[ "${1:-}" = "--no-apt" ] && APT=0
+PKGS="build-essential pkg-config clang libclang-rt-14-dev libsqlite3-dev wordnet-base iso-codes \
+sqlite3 jq cppcheck"
+if [ $APT = 1 ]; then
+    missing=""
+    for p in $PKGS; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
+    done
+    if [ -n "$missing" ]; then
+        SUDO=""
+        [ "$(id -u)" -ne 0 ] && SUDO=sudo
+        echo "setup: installing$missing" >&2
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+    fi
+fi
+make -s
+make -s data
