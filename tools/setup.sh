@@ -11,6 +11,7 @@
 #   libsqlite3-dev               the embedded event store (khaldun code --db)
 #   wordnet-base                 the lexicon: word forms, lemmas, parts of speech
 #   iso-codes                    ISO 3166 country names and codes for the actor dictionary
+#   libgeonames0                 the gazetteer: GeoNames cities15000, 24k places (data CC BY 4.0)
 #   sqlite3, jq                  used by the tests to check the store and JSON output
 #   cppcheck                     make lint
 set -eu
@@ -18,7 +19,7 @@ cd "$(dirname "$0")/.."
 APT=1
 [ "${1:-}" = "--no-apt" ] && APT=0
 PKGS="build-essential pkg-config clang libclang-rt-14-dev libsqlite3-dev wordnet-base iso-codes \
-sqlite3 jq cppcheck"
+libgeonames0 sqlite3 jq cppcheck"
 if [ $APT = 1 ]; then
     missing=""
     for p in $PKGS; do
