@@ -54,6 +54,10 @@ extern const char *cli_argv0;
 
 /* Subcommands. */
 int cmd_read(int argc, char **argv);
+int cmd_dict(int argc, char **argv);
+int cmd_lex(int argc, char **argv);
+int cmd_eval_pos(int argc, char **argv, const char *conllu);
+int cmd_eval_pos_only(int argc, char **argv); /* TEMPORARY `eval` handling only --pos */
 
 /* Writes buf to stdout; fatal on a write error (EPIPE, full disk). */
 void cli_write(const char *data, size_t len);

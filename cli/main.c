@@ -110,6 +110,9 @@ typedef struct command {
 
 static const command commands[] = {
     {"read", cmd_read, "read stories and print them cleaned, with sentences and tokens (JSON Lines)"},
+    {"dict", cmd_dict, "build, check and describe dictionary images"},
+    {"lex", cmd_lex, "build, describe and query the lexicon image (WordNet + data/lexicon)"},
+    {"eval", cmd_eval_pos_only, "measure accuracy: --pos FILE.conllu (tagging and lemmas)"},
 };
 
 static void usage(FILE *f)

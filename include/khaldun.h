@@ -137,6 +137,7 @@ typedef struct kh_diag {
     const char *source;
     size_t line;
     const char *message;
+    size_t col;       /* 1-based column, 0 when not applicable */
 } kh_diag;
 
 typedef void (*kh_diag_fn)(void *ctx, const kh_diag *diag);
@@ -317,6 +318,73 @@ void kh_lexicon_counts(const kh_lexicon *lex, size_t *forms, size_t *lemmas);
 
 void kh_lexicon_free(kh_lexicon *lex);
 
+/* Chunks: noun phrases, prepositional phrases and verb groups. Token
+ * indexes are document-wide, [first, end). */
+typedef enum kh_chunk_kind {
+    KH_CHUNK_NP = 1, /* noun phrase (with determiners, adjectives, possessor) */
+    KH_CHUNK_PP,     /* preposition + its noun phrase (`attach`: the chunk it modifies) */
+    KH_CHUNK_VG      /* verb group: auxiliaries, negation, adverbs, main verb, particle */
+} kh_chunk_kind;
+
+/* Noun-phrase flags. */
+enum {
+    KH_NP_POSSESSOR = 1u << 0, /* contains a possessor ("North Korea's minister") */
+    KH_NP_PRONOUN = 1u << 1,   /* a personal pronoun */
+    KH_NP_COORD = 1u << 2,     /* coordinated ("Pyongyang and Tehran"): see `member` */
+    KH_NP_APPOSITION = 1u << 3,/* followed by an apposition (`attach` of that NP points here) */
+    KH_NP_RELATIVE = 1u << 4   /* antecedent of a relative clause */
+};
+
+/* Verb-group flags. */
+enum {
+    KH_VG_NEGATED = 1u << 0,   /* not, n't, never, failed to */
+    KH_VG_PASSIVE = 1u << 1,   /* be/get + participle, or a reduced participle ("a group led by") */
+    KH_VG_MODAL = 1u << 2,     /* can, could, may, might, must, should, would */
+    KH_VG_FUTURE = 1u << 3,    /* will, shall, going to */
+    KH_VG_PAST = 1u << 4,      /* past tense or past perfect */
+    KH_VG_PERFECT = 1u << 5,   /* have + participle */
+    KH_VG_INTENT = 1u << 6,    /* wants/intends/plans/hopes/is ready to + verb */
+    KH_VG_REFUSAL = 1u << 7,   /* refused/declined/rejected to + verb */
+    KH_VG_REPORTING = 1u << 8, /* main verb reports speech (said, told, announced) */
+    KH_VG_PARTICIPLE = 1u << 9,/* a bare participle clause ("including...", "led by") */
+    KH_VG_ATTEMPT = 1u << 10   /* tries/attempts/seeks to + verb */
+};
+
+typedef struct kh_chunk {
+    kh_chunk_kind kind;
+    uint32_t sentence;
+    uint32_t first;      /* first token */
+    uint32_t end;        /* one past the last token */
+    uint32_t head;       /* head token: noun of an NP, preposition of a PP, main verb of a VG */
+    uint32_t flags;
+    int32_t attach;      /* PP: chunk it modifies; NP: the NP it is an apposition of; else -1 */
+    int32_t member;      /* coordinated NP: next member's chunk, else -1 */
+    const char *lemma;   /* VG: lemma of the main verb (after to-infinitive chains); else NULL */
+    uint32_t aux_first;  /* VG: first token of the whole chain ("wants to meet" starts at wants) */
+    uint32_t particle;   /* VG: phrasal particle token ("out" in "flew out"), or UINT32_MAX */
+} kh_chunk;
+
+/* Clause flags. */
+enum {
+    KH_CL_REPORTED = 1u << 0,  /* content reported by `reporter` ("X said that ...") */
+    KH_CL_RELATIVE = 1u << 1,  /* relative clause; subject is the antecedent */
+    KH_CL_PARTICIPIAL = 1u << 2,
+    KH_CL_COORD = 1u << 3,     /* second conjunct sharing the subject */
+    KH_CL_QUOTE = 1u << 4      /* inside quotation marks */
+};
+
+typedef struct kh_clause {
+    uint32_t sentence;
+    uint32_t first, end;  /* tokens */
+    int32_t verb;         /* VG chunk */
+    int32_t subject;      /* NP chunk, or -1 */
+    int32_t object;       /* first NP chunk after the verb, or -1 */
+    int32_t agent;        /* passive: the NP after "by", or -1 */
+    int32_t reporter;     /* reported content: the NP who reported it, or -1 */
+    int32_t parent;       /* clause that reports or governs this one, or -1 */
+    uint32_t flags;
+} kh_clause;
+
 /* ---------------------------------------------------------------------- */
 /* The document: one story analysed by a per-thread scratch area          */
 /* ---------------------------------------------------------------------- */
@@ -350,11 +418,147 @@ typedef struct kh_doc {
     size_t n_tokens;
     const uint8_t *upos;      /* one kh_upos per token, NULL unless tagged */
     const char *const *lemma; /* one lemma per token (NUL-terminated), NULL unless tagged */
+    const kh_chunk *chunks;   /* in token order; NULL unless chunked */
+    size_t n_chunks;
+    const kh_clause *clauses; /* in order of their verbs; NULL unless chunked */
+    size_t n_clauses;
     size_t n_truncated;       /* sentences cut at max_tokens, stories cut at max_sentences */
 } kh_doc;
 
 kh_status kh_analyze(kh_scratch *scratch, const kh_lexicon *lexicon,
                      const kh_story *story, unsigned flags, const kh_doc **out);
+
+/* ---------------------------------------------------------------------- */
+/* Stage 6: dictionaries                                                  */
+/* ---------------------------------------------------------------------- */
+
+/* A compiled dictionary image: immutable, memory-mapped, share freely. */
+typedef struct kh_dict kh_dict;
+/* Collects dictionary sources and compiles them into an image. */
+typedef struct kh_dict_builder kh_dict_builder;
+
+/* Source formats a builder reads. */
+typedef enum kh_dict_format {
+    KH_DICT_KHALDUN = 0, /* khaldun's own (docs/dictionary-format.md) */
+    KH_DICT_TABARI,      /* TABARI .actors/.agents/.verbs (kind from the content) */
+    KH_DICT_PETRARCH     /* PETRARCH actors/agents/verbs/discards text files */
+} kh_dict_format;
+
+kh_status kh_dict_builder_new(const kh_allocator *alloc, kh_diag_fn diag, void *diag_ctx,
+                              kh_dict_builder **out);
+/* Parses one source file (`path` is read; `data` NULL) or an in-memory
+ * source (`data`, `len`; `path` names it in messages). Every problem is
+ * reported through the diag callback as FILE:LINE:COL; the entry is skipped
+ * and parsing goes on. Returns KH_ERR_FORMAT when any line was rejected,
+ * KH_ERR_IO/KH_ERR_NOMEM on failure. */
+kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, const char *path,
+                              const char *data, size_t len);
+/* Cross-checks (unknown codes, undefined synsets, duplicates) and writes
+ * the image atomically. With out_path NULL, only checks. Returns
+ * KH_ERR_FORMAT when the checks found errors (the image is then not
+ * written). */
+kh_status kh_dict_builder_finish(kh_dict_builder *b, const char *out_path, kh_error *err);
+/* Errors and warnings reported so far. */
+void kh_dict_builder_counts(const kh_dict_builder *b, size_t *errors, size_t *warnings);
+void kh_dict_builder_free(kh_dict_builder *b);
+
+kh_status kh_dict_load(const char *path, const kh_allocator *alloc, kh_dict **out,
+                       kh_error *err);
+/* Verifies an image held in memory (not copied: it must outlive the dict). */
+kh_status kh_dict_from_memory(const void *data, size_t len, const kh_allocator *alloc,
+                              kh_dict **out, kh_error *err);
+void kh_dict_free(kh_dict *dict);
+
+/* The image's hash: 16 hex digits, stamped into every output record. */
+const char *kh_dict_hash(const kh_dict *dict);
+
+typedef struct kh_dict_stats {
+    size_t codes, countries, actors, roles, agents, places, synsets, patterns;
+    size_t words, phrases, bytes;
+} kh_dict_stats;
+void kh_dict_stats_get(const kh_dict *dict, kh_dict_stats *out);
+
+/* ---------------------------------------------------------------------- */
+/* Stage 7-8: coding events, dates and places                             */
+/* ---------------------------------------------------------------------- */
+
+/* Where an event happened, from the gazetteer (NULL place when the
+ * sentence does not say; never guessed from the actors). */
+typedef struct kh_place {
+    const char *name;     /* as in the gazetteer, or the country's name */
+    const char *country;  /* ISO3 / CAMEO country code */
+    const char *admin1;   /* region, "" when unknown */
+    double lat, lon;      /* valid only when has_coords */
+    int has_coords;
+    int type;             /* GDELT geo type: 1 country, 4 city or town */
+    uint32_t feature_id;  /* GeoNames id, 0 for a country */
+} kh_place;
+
+/* One sentence that reports an event, with the evidence. Spans are byte
+ * offsets into the story text; len 0 when absent. */
+typedef struct kh_mention {
+    size_t sentence;      /* index of the sentence in the document */
+    kh_span text;         /* the sentence */
+    kh_span source;       /* the source actor's words */
+    kh_span target;
+    kh_span verb;         /* the verb group (or pattern words) */
+    kh_unit_kind kind;    /* headline or body */
+    const char *pattern;  /* the dictionary pattern that matched, "file:line" */
+} kh_mention;
+
+/* Event flags. */
+enum {
+    KH_EV_INTENT = 1u << 0,   /* coded as intent from "wants to"/"will"/"ready to" */
+    KH_EV_REFUSAL = 1u << 1,  /* coded as rejection from "refused to" */
+    KH_EV_REPORTED = 1u << 2, /* from reported speech */
+    KH_EV_PASSIVE = 1u << 3   /* from a passive clause */
+};
+
+/*
+ * One event of a story, after per-story deduplication: one per (date,
+ * source, target, code), with every mention kept. Owned by the coder; valid
+ * until the next kh_coder_code or kh_coder_free.
+ */
+typedef struct kh_event {
+    kh_date date;            /* the story date shifted by the sentence's expressions */
+    const char *source;      /* CAMEO actor code */
+    const char *target;      /* NULL for a source-only event */
+    const char *source_name; /* the dictionary name of the actor, or the words */
+    const char *target_name;
+    const char *code;        /* CAMEO event code, "042" */
+    const char *name;        /* the code's name */
+    char root[3];            /* "04" */
+    int quad;                /* QuadClass 1..4 */
+    double goldstein;
+    const kh_place *place;   /* NULL when the text names none */
+    uint32_t flags;
+    const kh_mention *mentions;
+    size_t n_mentions;
+} kh_event;
+
+/* A line of explanation: what the coder considered and why (khaldun explain). */
+typedef void (*kh_trace_fn)(void *ctx, size_t sentence, const char *line);
+
+typedef struct kh_code_options {
+    const kh_dict *dict;       /* required */
+    const kh_lexicon *lexicon; /* required for tags and chunks */
+    kh_limits limits;
+    const kh_allocator *alloc;
+    kh_trace_fn trace;         /* NULL: no tracing (the fast path) */
+    void *trace_ctx;
+} kh_code_options;
+
+/* A coder: per-thread state (scratch memory, story context). The dict and
+ * lexicon are shared read-only between coders. */
+typedef struct kh_coder kh_coder;
+
+kh_status kh_coder_new(const kh_code_options *options, kh_coder **out);
+/* Codes one story. *events (n of them) stay valid until the next call. */
+kh_status kh_coder_code(kh_coder *coder, const kh_story *story, const kh_event **events,
+                        size_t *n);
+/* The document of the last story coded (sentences, tokens, tags, chunks). */
+const kh_doc *kh_coder_doc(const kh_coder *coder);
+void kh_coder_free(kh_coder *coder);
 
 /* ---------------------------------------------------------------------- */
 /* Sinks                                                                  */
@@ -377,6 +581,25 @@ enum {
  * holds (invalid UTF-8 is written as U+FFFD). This is `khaldun read`.
  */
 kh_status kh_doc_write_json(const kh_doc *doc, unsigned flags, kh_write_fn write, void *ctx);
+
+/*
+ * Writes the events of one story as JSON Lines, one object per event:
+ * story, sentence, date, source, target, source_name, target_name, code,
+ * root, quad, goldstein, place, mentions, text, spans, dict (the image
+ * hash). Deterministic: the same story and image give the same bytes.
+ */
+kh_status kh_events_write_json(const kh_story *story, const kh_event *events, size_t n,
+                               const char *dict_hash, kh_write_fn write, void *ctx);
+
+/*
+ * GDELT 2.0 Events (61 tab-separated columns) and Mentions (16 columns)
+ * rows for the events of one story. `first_id` numbers the events
+ * (GLOBALEVENTID); it is advanced by n. Tabs and newlines in text are
+ * replaced by spaces, so every row is well-formed TSV.
+ */
+kh_status kh_events_write_gdelt(const kh_story *story, const kh_event *events, size_t n,
+                                uint64_t *first_id, kh_write_fn write_events, void *events_ctx,
+                                kh_write_fn write_mentions, void *mentions_ctx);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,214 @@
+/*
+ * cmd_dict.c: `khaldun dict build|check|info`: compile dictionary sources
+ * (khaldun's format, or TABARI / PETRARCH through the importers) into the
+ * versioned image the coder maps, report every source error as
+ * FILE:LINE:COL, and print an image's counts and hash.
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+static const char dict_usage[] =
+    "khaldun dict build [-o IMAGE] [--format khaldun|tabari|petrarch] SOURCE...\n"
+    "       khaldun dict check [--format FORMAT] SOURCE...\n"
+    "       khaldun dict info [IMAGE]";
+
+static void dict_help(void)
+{
+    printf("usage: %s\n\n"
+           "build   compile the sources into one image (default build/data/khaldun.dict)\n"
+           "check   report every error as FILE:LINE:COL without writing an image\n"
+           "info    counts by kind, size and hash of an image (default: the installed one)\n\n"
+           "A SOURCE is a file or a directory (all *.txt files in it, recursively, in\n"
+           "name order). --format tabari|petrarch reads the peers' dictionary formats;\n"
+           "khaldun's CAMEO code table (data/cameo.txt) is then added automatically\n"
+           "when found, so imported verb codes have names and Goldstein values.\n", dict_usage);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+typedef struct dict_run {
+    kh_dict_builder *b;
+    kh_dict_format format;
+    size_t files;
+} dict_run;
+
+static void add_path(dict_run *r, const char *path);
+
+static void add_dir(dict_run *r, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        fatal("%s: cannot open directory", dir);
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            names = realloc(names, cap * sizeof *names);
+            if (!names)
+                fatal("out of memory");
+        }
+        size_t len = strlen(dir) + strlen(e->d_name) + 2;
+        names[n] = malloc(len);
+        if (!names[n])
+            fatal("out of memory");
+        snprintf(names[n], len, "%s/%s", dir, e->d_name);
+        n++;
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        if (stat(names[i], &st) == 0 &&
+            (S_ISDIR(st.st_mode) || (strlen(names[i]) > 4 && !strcmp(names[i] + strlen(names[i]) - 4, ".txt"))))
+            add_path(r, names[i]);
+        free(names[i]);
+    }
+    free(names);
+}
+
+static void add_path(dict_run *r, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        fatal("%s: no such file or directory", path);
+    if (S_ISDIR(st.st_mode)) {
+        add_dir(r, path);
+        return;
+    }
+    kh_status s = kh_dict_builder_add(r->b, r->format, path, NULL, 0);
+    if (s && s != KH_ERR_FORMAT)
+        fatal("%s: %s", path, kh_strerror(s));
+    r->files++;
+}
+
+/* data/cameo.txt next to the executable, for imported dictionaries. */
+static const char *cameo_source(void)
+{
+    static char path[4096];
+    const char *env = getenv("KHALDUN_SOURCE_DATA");
+    snprintf(path, sizeof path, "%s/cameo.txt", env && *env ? env : "data");
+    struct stat st;
+    return stat(path, &st) == 0 ? path : NULL;
+}
+
+static int dict_build(int argc, char **argv, int check_only)
+{
+    const char *out = NULL;
+    dict_run r = {NULL, KH_DICT_KHALDUN, 0};
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (++i >= argc)
+                usage_error(dict_usage, "%s needs a file", a);
+            out = argv[i];
+        } else if (!strcmp(a, "--format")) {
+            if (++i >= argc)
+                usage_error(dict_usage, "--format needs a value");
+            if (!strcmp(argv[i], "khaldun")) r.format = KH_DICT_KHALDUN;
+            else if (!strcmp(argv[i], "tabari")) r.format = KH_DICT_TABARI;
+            else if (!strcmp(argv[i], "petrarch")) r.format = KH_DICT_PETRARCH;
+            else usage_error(dict_usage, "unknown dictionary format '%s'", argv[i]);
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            dict_help();
+            return EXIT_OK;
+        } else if (a[0] == '-' && a[1]) {
+            usage_error(dict_usage, "unknown option '%s'", a);
+        } else {
+            break;
+        }
+    }
+    if (i >= argc)
+        usage_error(dict_usage, "no dictionary sources given");
+    if (!out && !check_only)
+        out = "build/data/khaldun.dict";
+    cli_diag diag = {0, 0, 0};
+    kh_status s = kh_dict_builder_new(NULL, cli_diag_print, &diag, &r.b);
+    if (s)
+        fatal("%s", kh_strerror(s));
+    if (r.format != KH_DICT_KHALDUN) {
+        const char *cameo = cameo_source();
+        if (cameo) {
+            s = kh_dict_builder_add(r.b, KH_DICT_KHALDUN, cameo, NULL, 0);
+            if (s && s != KH_ERR_FORMAT)
+                fatal("%s: %s", cameo, kh_strerror(s));
+        }
+    }
+    for (; i < argc; i++)
+        add_path(&r, argv[i]);
+    kh_error err;
+    memset(&err, 0, sizeof err);
+    s = kh_dict_builder_finish(r.b, check_only ? NULL : out, &err);
+    kh_dict_builder_free(r.b);
+    if (s == KH_ERR_FORMAT || diag.errors) {
+        fprintf(stderr, "khaldun: %zu error%s, %zu warning%s in %zu file%s%s\n", diag.errors,
+                diag.errors == 1 ? "" : "s", diag.warnings, diag.warnings == 1 ? "" : "s", r.files,
+                r.files == 1 ? "" : "s", check_only ? "" : "; no image written");
+        return EXIT_REJECTED;
+    }
+    if (s)
+        fatal("%s", err.message[0] ? err.message : kh_strerror(s));
+    if (check_only)
+        fprintf(stderr, "khaldun: %zu file%s checked, no errors, %zu warning%s\n", r.files,
+                r.files == 1 ? "" : "s", diag.warnings, diag.warnings == 1 ? "" : "s");
+    return EXIT_OK;
+}
+
+static int dict_info(int argc, char **argv)
+{
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            dict_help();
+            return EXIT_OK;
+        }
+        path = argv[i];
+    }
+    if (!path)
+        path = cli_data_path("khaldun.dict");
+    if (!path)
+        fatal("no dictionary image found (run `make data`, or give a path)");
+    kh_dict *d;
+    kh_error err;
+    memset(&err, 0, sizeof err);
+    kh_status s = kh_dict_load(path, NULL, &d, &err);
+    if (s)
+        fatal("%s", err.message[0] ? err.message : kh_strerror(s));
+    kh_dict_stats st;
+    kh_dict_stats_get(d, &st);
+    printf("image      %s\nhash       %s\nbytes      %zu\n"
+           "codes      %zu\ncountries  %zu\nactors     %zu (%zu dated roles)\nagents     %zu\n"
+           "places     %zu\nsynsets    %zu\npatterns   %zu\nwords      %zu\nphrases    %zu\n",
+           path, kh_dict_hash(d), st.bytes, st.codes, st.countries, st.actors, st.roles, st.agents,
+           st.places, st.synsets, st.patterns, st.words, st.phrases);
+    kh_dict_free(d);
+    return EXIT_OK;
+}
+
+int cmd_dict(int argc, char **argv)
+{
+    if (argc < 2)
+        usage_error(dict_usage, "dict needs an action: build, check or info");
+    if (!strcmp(argv[1], "build"))
+        return dict_build(argc - 1, argv + 1, 0);
+    if (!strcmp(argv[1], "check"))
+        return dict_build(argc - 1, argv + 1, 1);
+    if (!strcmp(argv[1], "info"))
+        return dict_info(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        dict_help();
+        return EXIT_OK;
+    }
+    usage_error(dict_usage, "unknown dict action '%s'", argv[1]);
+}

@@ -1,0 +1,704 @@
+/*
+ * chunk.c: the shallow parser of the language layer. Over tagged tokens it
+ * finds, sentence by sentence and in linear time:
+ *
+ *   - noun phrases (determiners, adjectives, numbers, nouns, proper nouns,
+ *     possessors joined by 's), their coordination ("Pyongyang and Tehran")
+ *     and appositions ("Yun Jung Ho, North Korea's minister ...,");
+ *   - prepositional phrases and what they modify;
+ *   - verb groups with tense, voice, negation, modality, intent ("wants to
+ *     meet", "expressed readiness to travel"), refusal ("refused to meet"),
+ *     reporting verbs and phrasal particles ("flew out", "break out of");
+ *   - clauses: one per verb group, with subject (skipping appositions,
+ *     participial phrases and prepositional objects), object, passive agent
+ *     ("by" phrase), relative-clause antecedents and reported speech ("X
+ *     said that ...", "\"...\", X said", "according to X", "X quoted Y as
+ *     saying").
+ *
+ * It does not build a full tree; it finds what the event coder needs, and
+ * says what it found through kh_chunk/kh_clause (khaldun.h).
+ */
+#include "chunks/chunks.h"
+
+/* ---------------------------------------------------------------------- */
+/* Word classes on lemmas (lower-case ASCII)                              */
+
+static int in_list(const char *w, const char *const *list)
+{
+    if (!w)
+        return 0;
+    for (; *list; list++)
+        if (!strcmp(w, *list))
+            return 1;
+    return 0;
+}
+
+static const char *const REPORTING[] = {
+    "say", "tell", "announce", "report", "state", "add", "note", "quote", "claim",
+    "declare", "write", "insist", "stress", "explain", "mention", "comment", "affirm",
+    "assert", "acknowledge", "reiterate", "remark", "tweet", "post", "reply", "respond",
+    "emphasize", "emphasise", "indicate", "suggest", "argue", "confirm", NULL};
+
+/* Verbs that turn a following to-infinitive into an intention. */
+static const char *const INTENT[] = {
+    "want", "intend", "plan", "hope", "aim", "wish", "expect", "prepare", "propose",
+    "offer", "promise", "pledge", "vow", "agree", "decide", "plot", "desire", "mean",
+    "look", "seek", "aspire", "undertake", "commit", NULL};
+static const char *const ATTEMPT[] = {"try", "attempt", "strive", "struggle", "endeavor",
+                                      "endeavour", "scramble", "work", NULL};
+static const char *const REFUSAL[] = {"refuse", "decline", "reject", NULL};
+static const char *const FAILURE[] = {"fail", "cease", "stop", NULL};
+/* Nouns of readiness: "expressed readiness to travel". */
+static const char *const READY_NOUNS[] = {
+    "readiness", "willingness", "desire", "intention", "intent", "wish", "hope", "plan",
+    "plans", "interest", "determination", "commitment", "eagerness", "preparedness", NULL};
+/* Adjectives of readiness: "is ready to meet". */
+static const char *const READY_ADJS[] = {"ready", "willing", "prepared", "eager", "keen",
+                                         "determined", "set", "due", "poised", "likely",
+                                         "expected", "committed", "open", NULL};
+static const char *const MODALS[] = {"can", "could", "may", "might", "must", "should",
+                                     "would", "ought", NULL};
+static const char *const NEGATORS[] = {"not", "n't", "never", "no", "neither", "nor", NULL};
+static const char *const PARTICLES[] = {"out", "up", "off", "down", "back", "away", "over",
+                                        "in", "on", "around", "through", NULL};
+static const char *const RELATIVES[] = {"that", "which", "who", "whom", "whose", "where", NULL};
+static const char *const POSS_DETS[] = {"my", "your", "his", "her", "its", "our", "their", NULL};
+
+int kh_is_reporting_lemma(const char *lemma) { return in_list(lemma, REPORTING); }
+int kh_is_intent_lemma(const char *lemma) { return in_list(lemma, INTENT); }
+
+/* ---------------------------------------------------------------------- */
+
+typedef struct ctx {
+    kh_arena *arena;
+    kh_doc *doc;
+    kh_chunk *chunks;
+    size_t n_chunks, cap_chunks;
+    kh_clause *clauses;
+    size_t n_clauses, cap_clauses;
+    char low[64]; /* scratch for lower-casing a token */
+} ctx;
+
+static kh_upos tag(const ctx *c, size_t i) { return (kh_upos)c->doc->upos[i]; }
+static const char *lem(const ctx *c, size_t i) { return c->doc->lemma[i] ? c->doc->lemma[i] : ""; }
+
+/* The token's form, lower-cased (truncated to 63 bytes). */
+static const char *low(ctx *c, size_t i)
+{
+    const kh_token *t = &c->doc->tokens[i];
+    size_t n = t->norm_len < sizeof c->low - 1 ? t->norm_len : sizeof c->low - 1;
+    for (size_t k = 0; k < n; k++)
+        c->low[k] = (char)kh_to_lower((unsigned char)t->norm[k]);
+    c->low[n] = '\0';
+    return c->low;
+}
+
+static int is_punct(const ctx *c, size_t i, char ch)
+{
+    const kh_token *t = &c->doc->tokens[i];
+    return t->norm_len == 1 && t->norm[0] == ch;
+}
+
+static int is_quote(const ctx *c, size_t i)
+{
+    return (c->doc->tokens[i].flags & KH_TOK_QUOTE) != 0;
+}
+
+static int is_possessive(const ctx *c, size_t i)
+{
+    return (c->doc->tokens[i].flags & KH_TOK_POSSESSIVE) != 0;
+}
+
+static int nominal(kh_upos u) { return u == KH_UPOS_NOUN || u == KH_UPOS_PROPN || u == KH_UPOS_NUM; }
+
+static int np_inner(ctx *c, size_t i)
+{
+    kh_upos u = tag(c, i);
+    if (nominal(u) || u == KH_UPOS_ADJ || u == KH_UPOS_DET || is_possessive(c, i))
+        return 1;
+    if (u == KH_UPOS_PRON && in_list(low(c, i), POSS_DETS))
+        return 1;
+    /* Capitalised unknown words inside names ("Korean Central News Agency"). */
+    if (u == KH_UPOS_X && (c->doc->tokens[i].flags & KH_TOK_CAP))
+        return 1;
+    return 0;
+}
+
+/* A participle form: the form differs from the verb lemma and is not -ing or -s. */
+static int participle_form(ctx *c, size_t i)
+{
+    const char *l = lem(c, i);
+    const char *f = low(c, i);
+    size_t fl = strlen(f);
+    if (!strcmp(f, l))
+        return 0;
+    if (fl > 3 && !strcmp(f + fl - 3, "ing"))
+        return 0;
+    if (fl > 1 && f[fl - 1] == 's' && strncmp(f, l, fl - 1) == 0)
+        return 0;
+    return 1;
+}
+
+static int past_form(ctx *c, size_t i)
+{
+    const char *f = low(c, i);
+    static const char *const past_aux[] = {"was", "were", "had", "did", "said", NULL};
+    if (in_list(f, past_aux))
+        return 1;
+    return tag(c, i) == KH_UPOS_VERB && participle_form(c, i);
+}
+
+static kh_status push_chunk(ctx *c, const kh_chunk *ch, int32_t *index)
+{
+    if (c->n_chunks == c->cap_chunks) {
+        size_t cap = c->cap_chunks ? c->cap_chunks * 2 : 64;
+        kh_chunk *p = (kh_chunk *)kh_arena_grow(c->arena, c->chunks, c->cap_chunks * sizeof *p,
+                                                cap * sizeof *p);
+        if (!p)
+            return KH_ERR_NOMEM;
+        c->chunks = p;
+        c->cap_chunks = cap;
+    }
+    if (c->n_chunks >= INT32_MAX)
+        return KH_ERR_LIMIT;
+    c->chunks[c->n_chunks] = *ch;
+    if (index)
+        *index = (int32_t)c->n_chunks;
+    c->n_chunks++;
+    return KH_OK;
+}
+
+static kh_status push_clause(ctx *c, const kh_clause *cl)
+{
+    if (c->n_clauses == c->cap_clauses) {
+        size_t cap = c->cap_clauses ? c->cap_clauses * 2 : 32;
+        kh_clause *p = (kh_clause *)kh_arena_grow(c->arena, c->clauses,
+                                                  c->cap_clauses * sizeof *p, cap * sizeof *p);
+        if (!p)
+            return KH_ERR_NOMEM;
+        c->clauses = p;
+        c->cap_clauses = cap;
+    }
+    c->clauses[c->n_clauses++] = *cl;
+    return KH_OK;
+}
+
+static kh_chunk new_chunk(kh_chunk_kind kind, uint32_t sent, size_t first, size_t end,
+                          size_t head)
+{
+    kh_chunk ch;
+    memset(&ch, 0, sizeof ch);
+    ch.kind = kind;
+    ch.sentence = sent;
+    ch.first = (uint32_t)first;
+    ch.end = (uint32_t)end;
+    ch.head = (uint32_t)head;
+    ch.attach = -1;
+    ch.member = -1;
+    ch.aux_first = (uint32_t)first;
+    ch.particle = UINT32_MAX;
+    return ch;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Verb groups                                                            */
+
+static int vg_inner(ctx *c, size_t i)
+{
+    kh_upos u = tag(c, i);
+    if (u == KH_UPOS_AUX || u == KH_UPOS_VERB)
+        return 1;
+    if (u == KH_UPOS_PART && (in_list(low(c, i), NEGATORS) || !strcmp(low(c, i), "to")))
+        return 1;
+    if (u == KH_UPOS_ADV) {
+        const char *w = low(c, i);
+        return in_list(w, NEGATORS) || !strcmp(w, "also") || !strcmp(w, "already") ||
+               !strcmp(w, "still") || !strcmp(w, "just") || !strcmp(w, "reportedly") ||
+               !strcmp(w, "allegedly") || !strcmp(w, "repeatedly") || !strcmp(w, "recently") ||
+               !strcmp(w, "officially") || !strcmp(w, "publicly") || !strcmp(w, "formally") ||
+               !strcmp(w, "once") || !strcmp(w, "again") || !strcmp(w, "further") ||
+               !strcmp(w, "yet") || !strcmp(w, "ever") || !strcmp(w, "now") ||
+               !strcmp(w, "jointly") || !strcmp(w, "strongly") || !strcmp(w, "firmly");
+    }
+    return 0;
+}
+
+/* The flag a chain verb gives the infinitive it governs. */
+static uint32_t chain_flag(const char *lemma)
+{
+    if (in_list(lemma, REFUSAL))
+        return KH_VG_REFUSAL;
+    if (in_list(lemma, FAILURE))
+        return KH_VG_NEGATED;
+    if (in_list(lemma, ATTEMPT))
+        return KH_VG_ATTEMPT;
+    if (in_list(lemma, INTENT))
+        return KH_VG_INTENT;
+    return 0;
+}
+
+/* Builds the verb group starting at token i (which is vg_inner); returns
+ * one past its last token. Follows to-infinitive chains ("wants to meet",
+ * "expressed readiness to travel", "is ready to sign"): the infinitive
+ * becomes the main verb and the chain sets INTENT / REFUSAL / ATTEMPT. */
+static size_t verb_group(ctx *c, uint32_t sent, size_t i, size_t e, kh_chunk *out)
+{
+    size_t start = i;
+    uint32_t flags = 0;
+    size_t main = SIZE_MAX;
+    int saw_be = 0, saw_have = 0;
+    size_t j = i;
+    for (;;) {
+        for (; j < e && vg_inner(c, j); j++) {
+            kh_upos u = tag(c, j);
+            const char *w = low(c, j);
+            if (!strcmp(w, "to") && u == KH_UPOS_PART) {
+                if (main != SIZE_MAX && j + 1 < e &&
+                    (tag(c, j + 1) == KH_UPOS_VERB || tag(c, j + 1) == KH_UPOS_AUX)) {
+                    flags |= chain_flag(lem(c, main));
+                    flags &= ~(uint32_t)(KH_VG_PASSIVE | KH_VG_PERFECT);
+                    saw_be = saw_have = 0;
+                    continue;
+                }
+                break;
+            }
+            if (in_list(w, NEGATORS))
+                flags |= KH_VG_NEGATED;
+            else if (in_list(w, MODALS))
+                flags |= KH_VG_MODAL;
+            else if (!strcmp(w, "will") || !strcmp(w, "shall") || !strcmp(w, "'ll"))
+                flags |= KH_VG_FUTURE;
+            if (u == KH_UPOS_AUX || u == KH_UPOS_VERB) {
+                const char *l = lem(c, j);
+                if (main == SIZE_MAX && past_form(c, j) && !(flags & KH_VG_FUTURE))
+                    flags |= KH_VG_PAST;
+                if (u == KH_UPOS_VERB && saw_be && participle_form(c, j))
+                    flags |= KH_VG_PASSIVE;
+                if (u == KH_UPOS_VERB && saw_have && participle_form(c, j))
+                    flags |= KH_VG_PERFECT;
+                if (!strcmp(l, "be") || !strcmp(l, "get"))
+                    saw_be = 1;
+                else if (!strcmp(l, "have"))
+                    saw_have = 1;
+                main = j;
+            }
+        }
+        if (main == SIZE_MAX)
+            break;
+        /* VERB (a/my) readiness to VERB ; be ready/willing to VERB */
+        size_t k = j;
+        if (k < e && tag(c, k) == KH_UPOS_DET)
+            k++;
+        else if (k < e && tag(c, k) == KH_UPOS_PRON && in_list(low(c, k), POSS_DETS))
+            k++;
+        if (k + 2 < e &&
+            ((tag(c, k) == KH_UPOS_NOUN && in_list(lem(c, k), READY_NOUNS)) ||
+             (tag(c, k) == KH_UPOS_ADJ && in_list(low(c, k), READY_ADJS))) &&
+            !strcmp(low(c, k + 1), "to") &&
+            (tag(c, k + 2) == KH_UPOS_VERB || tag(c, k + 2) == KH_UPOS_AUX)) {
+            flags |= KH_VG_INTENT;
+            flags &= ~(uint32_t)(KH_VG_PASSIVE | KH_VG_PERFECT);
+            saw_be = saw_have = 0;
+            j = k + 2;
+            continue;
+        }
+        break;
+    }
+    if (main == SIZE_MAX)
+        return start + 1 > j ? start + 1 : j;
+    *out = new_chunk(KH_CHUNK_VG, sent, start, j, main);
+    out->aux_first = (uint32_t)start;
+    out->lemma = lem(c, main);
+    if (kh_is_reporting_lemma(out->lemma))
+        flags |= KH_VG_REPORTING;
+    /* Phrasal particle right after the verb: "flew out", "break out of". */
+    if (j < e && (tag(c, j) == KH_UPOS_ADP || tag(c, j) == KH_UPOS_ADV || tag(c, j) == KH_UPOS_PART) &&
+        in_list(low(c, j), PARTICLES)) {
+        int next_np = j + 1 < e && (nominal(tag(c, j + 1)) || tag(c, j + 1) == KH_UPOS_DET);
+        if (!next_np || (j + 1 < e && tag(c, j + 1) == KH_UPOS_ADP) ||
+            !strcmp(low(c, j), "out") || !strcmp(low(c, j), "off") || !strcmp(low(c, j), "up")) {
+            out->particle = (uint32_t)j;
+            j++;
+            out->end = (uint32_t)j;
+        }
+    }
+    out->flags = flags;
+    return j;
+}
+
+/* ---------------------------------------------------------------------- */
+/* One sentence                                                           */
+
+/* Pass 1: noun phrases and verb groups, left to right, into c->chunks. */
+static kh_status raw_chunks(ctx *c, uint32_t sent, size_t s, size_t e)
+{
+    size_t first_chunk = c->n_chunks;
+    kh_status st;
+    size_t i = s;
+    while (i < e) {
+        kh_upos u = tag(c, i);
+        int bare_to = u == KH_UPOS_PART && !strcmp(low(c, i), "to") &&
+                      !(i + 1 < e && (tag(c, i + 1) == KH_UPOS_VERB || tag(c, i + 1) == KH_UPOS_AUX));
+        if (vg_inner(c, i) && !bare_to) {
+            kh_chunk vg;
+            memset(&vg, 0, sizeof vg);
+            size_t j = verb_group(c, sent, i, e, &vg);
+            if (vg.kind == KH_CHUNK_VG) {
+                /* A bare participle: a reduced relative ("a group led by")
+                 * or a participial phrase (", including ..."). */
+                if (vg.aux_first == vg.head && tag(c, vg.head) == KH_UPOS_VERB && vg.head > s) {
+                    const char *f = low(c, vg.head);
+                    size_t fl = strlen(f);
+                    int ing = fl > 3 && !strcmp(f + fl - 3, "ing");
+                    int prev_np = c->n_chunks > first_chunk &&
+                                  c->chunks[c->n_chunks - 1].kind == KH_CHUNK_NP &&
+                                  c->chunks[c->n_chunks - 1].end == vg.head;
+                    if (ing && is_punct(c, vg.head - 1, ','))
+                        vg.flags |= KH_VG_PARTICIPLE;
+                    else if (prev_np && participle_form(c, vg.head) && j < e &&
+                             !strcmp(low(c, j), "by"))
+                        vg.flags |= KH_VG_PARTICIPLE | KH_VG_PASSIVE;
+                }
+                if ((st = push_chunk(c, &vg, NULL)))
+                    return st;
+            }
+            i = j > i ? j : i + 1;
+            continue;
+        }
+        if (u == KH_UPOS_PRON && !in_list(low(c, i), POSS_DETS)) {
+            if (!in_list(low(c, i), RELATIVES)) {
+                kh_chunk np = new_chunk(KH_CHUNK_NP, sent, i, i + 1, i);
+                np.flags = KH_NP_PRONOUN;
+                if ((st = push_chunk(c, &np, NULL)))
+                    return st;
+            }
+            i++;
+            continue;
+        }
+        if (np_inner(c, i)) {
+            size_t j = i, head = SIZE_MAX;
+            uint32_t flags = 0;
+            while (j < e && np_inner(c, j)) {
+                if (is_possessive(c, j))
+                    flags |= KH_NP_POSSESSOR;
+                else if (nominal(tag(c, j)) || tag(c, j) == KH_UPOS_X)
+                    head = j;
+                j++;
+            }
+            if (head == SIZE_MAX) {
+                i = j > i ? j : i + 1;
+                continue;
+            }
+            kh_chunk np = new_chunk(KH_CHUNK_NP, sent, i, head + 1, head);
+            np.flags = flags;
+            if ((st = push_chunk(c, &np, NULL)))
+                return st;
+            i = head + 1;
+            continue;
+        }
+        i++;
+    }
+    return KH_OK;
+}
+
+static int attaches_to_np(const char *prep)
+{
+    static const char *const preps[] = {"of", "from", "for", "with", "between", "against",
+                                        "on", "in", "at", NULL};
+    return in_list(prep, preps);
+}
+
+/* Pass 2: rebuild the list in token order with a PP before each NP that a
+ * preposition introduces; then coordination, apposition and attachment. */
+static kh_status structure(ctx *c, uint32_t sent, size_t s, size_t e, size_t first_chunk)
+{
+    size_t n_raw = c->n_chunks - first_chunk;
+    kh_chunk *raw = (kh_chunk *)kh_arena_alloc(c->arena, (n_raw + 1) * sizeof *raw);
+    if (!raw)
+        return KH_ERR_NOMEM;
+    memcpy(raw, c->chunks + first_chunk, n_raw * sizeof *raw);
+    c->n_chunks = first_chunk;
+    kh_status st;
+    for (size_t k = 0; k < n_raw; k++) {
+        kh_chunk ch = raw[k];
+        if (ch.kind == KH_CHUNK_NP && ch.first > s && tag(c, ch.first - 1) == KH_UPOS_ADP) {
+            size_t p = ch.first - 1;
+            kh_chunk pp = new_chunk(KH_CHUNK_PP, sent, p, ch.end, p);
+            if (p > s && !strcmp(low(c, p), "to") && !strcmp(low(c, p - 1), "according"))
+                pp.first = (uint32_t)(p - 1);
+            /* Attach to the NP right before it ("minister of", "delegation
+             * from"), else to the nearest verb group on the left. */
+            for (size_t q = c->n_chunks; q-- > first_chunk;) {
+                const kh_chunk *prev = &c->chunks[q];
+                if (prev->kind == KH_CHUNK_PP)
+                    continue;
+                if (prev->kind == KH_CHUNK_NP && prev->end == p && attaches_to_np(low(c, p))) {
+                    pp.attach = (int32_t)q;
+                    break;
+                }
+                if (prev->kind == KH_CHUNK_VG) {
+                    pp.attach = (int32_t)q;
+                    break;
+                }
+            }
+            if ((st = push_chunk(c, &pp, NULL)))
+                return st;
+        }
+        if ((st = push_chunk(c, &ch, NULL)))
+            return st;
+    }
+    size_t last = c->n_chunks;
+    for (size_t k = first_chunk; k < last; k++) {
+        kh_chunk *np = &c->chunks[k];
+        if (np->kind != KH_CHUNK_NP)
+            continue;
+        /* Next NP chunk index (skipping the PP wrapper if any). */
+        size_t nk = k + 1;
+        if (nk < last && c->chunks[nk].kind == KH_CHUNK_PP)
+            nk++;
+        /* NP and NP (not across a verb): coordination. */
+        if (np->end + 1 < e && tag(c, np->end) == KH_UPOS_CCONJ &&
+            (!strcmp(low(c, np->end), "and") || !strcmp(low(c, np->end), "or")) && k + 1 < last &&
+            c->chunks[k + 1].kind == KH_CHUNK_NP && c->chunks[k + 1].first == np->end + 1) {
+            np->flags |= KH_NP_COORD;
+            np->member = (int32_t)(k + 1);
+        }
+        /* NAME , NP [PP]* ( , | . | verb ): apposition. */
+        if (np->end + 1 < e && is_punct(c, np->end, ',') && tag(c, np->head) == KH_UPOS_PROPN &&
+            k + 1 < last && c->chunks[k + 1].kind == KH_CHUNK_NP &&
+            c->chunks[k + 1].first == np->end + 1 && !(np->flags & KH_NP_PRONOUN)) {
+            size_t q = k + 1;
+            size_t after = c->chunks[q].end;
+            while (q + 2 < last && c->chunks[q + 1].kind == KH_CHUNK_PP &&
+                   c->chunks[q + 1].first == after && c->chunks[q + 2].kind == KH_CHUNK_NP) {
+                q += 2;
+                after = c->chunks[q].end;
+            }
+            if (after >= e || is_punct(c, after, ',') || is_punct(c, after, '.') ||
+                tag(c, after) == KH_UPOS_VERB || tag(c, after) == KH_UPOS_AUX) {
+                c->chunks[k + 1].attach = (int32_t)k;
+                np->flags |= KH_NP_APPOSITION;
+            }
+        }
+    }
+    return KH_OK;
+}
+
+/* Is chunk k the object of a PP (i.e. preceded by its PP wrapper)? */
+static int in_pp(const ctx *c, size_t k, size_t first_chunk)
+{
+    return k > first_chunk && c->chunks[k - 1].kind == KH_CHUNK_PP &&
+           c->chunks[k - 1].end == c->chunks[k].end;
+}
+
+/* Subject of the verb group at chunk v: the nearest NP on its left that is
+ * not a prepositional object, an apposition, or inside a participial phrase
+ * or a comma-enclosed aside; stops at a clause boundary. */
+static int32_t find_subject(ctx *c, size_t v, size_t first_chunk, size_t s, int *relative)
+{
+    *relative = 0;
+    size_t pos = c->chunks[v].aux_first;
+    size_t k = v;
+    int depth_guard = 0;
+    while (k-- > first_chunk) {
+        kh_chunk *ch = &c->chunks[k];
+        if (ch->end > pos)
+            continue;
+        /* Tokens between this chunk and pos. */
+        int boundary = 0, comma = 0, rel = 0;
+        for (size_t t = ch->end; t < pos; t++) {
+            const char *w = low(c, t);
+            if (is_punct(c, t, ','))
+                comma = 1;
+            else if (is_punct(c, t, ';') || is_punct(c, t, ':') || is_quote(c, t) ||
+                     tag(c, t) == KH_UPOS_SCONJ || tag(c, t) == KH_UPOS_CCONJ)
+                boundary = 1;
+            if (in_list(w, RELATIVES) && (tag(c, t) == KH_UPOS_PRON || tag(c, t) == KH_UPOS_DET ||
+                                          tag(c, t) == KH_UPOS_SCONJ))
+                rel = 1;
+        }
+        if (rel && ch->kind == KH_CHUNK_NP) {
+            *relative = 1;
+            return (int32_t)k;
+        }
+        if (boundary && !comma)
+            return -1;
+        if (ch->kind == KH_CHUNK_VG) {
+            /* A participial phrase or an aside between subject and verb:
+             * skip it; any other verb ends the search. */
+            if (!(ch->flags & KH_VG_PARTICIPLE))
+                return -1;
+            pos = ch->aux_first;
+            continue;
+        }
+        if (ch->kind == KH_CHUNK_PP) {
+            pos = ch->first;
+            continue;
+        }
+        if (in_pp(c, k, first_chunk) || ch->attach >= 0) {
+            pos = ch->first;
+            continue;
+        }
+        if (comma && !(ch->flags & KH_NP_APPOSITION) && ++depth_guard < 4) {
+            /* "NP, aside, VERB": keep looking left for the NP before the aside
+             * unless this NP starts the sentence. */
+            if (ch->first == s)
+                return (int32_t)k;
+            pos = ch->first;
+            continue;
+        }
+        /* The first member of a coordination is the subject. */
+        while (k > first_chunk && c->chunks[k - 1].kind == KH_CHUNK_NP && c->chunks[k - 1].member == (int32_t)k)
+            k--;
+        return (int32_t)k;
+    }
+    return -1;
+}
+
+/* Pass 3: one clause per verb group. */
+static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first_chunk)
+{
+    size_t first_clause = c->n_clauses;
+    size_t last = c->n_chunks;
+    kh_status st;
+    int32_t according = -1; /* "according to X": the whole sentence is reported */
+    int in_quote = 0;
+    size_t quote_end = s;
+    for (size_t k = first_chunk; k < last; k++)
+        if (c->chunks[k].kind == KH_CHUNK_PP && !strcmp(low(c, c->chunks[k].first), "according") &&
+            k + 1 < last)
+            according = (int32_t)(k + 1);
+    for (size_t k = first_chunk; k < last; k++) {
+        const kh_chunk *vg = &c->chunks[k];
+        if (vg->kind != KH_CHUNK_VG)
+            continue;
+        kh_clause cl;
+        memset(&cl, 0, sizeof cl);
+        cl.sentence = sent;
+        cl.first = vg->aux_first;
+        cl.end = (uint32_t)e;
+        cl.verb = (int32_t)k;
+        cl.object = cl.agent = cl.reporter = cl.parent = -1;
+        int relative;
+        cl.subject = find_subject(c, k, first_chunk, s, &relative);
+        if (relative)
+            cl.flags |= KH_CL_RELATIVE;
+        if (vg->flags & KH_VG_PARTICIPLE) {
+            cl.flags |= KH_CL_PARTICIPIAL;
+            /* The noun phrase it follows is its subject. */
+            if (k > first_chunk && c->chunks[k - 1].kind == KH_CHUNK_NP &&
+                c->chunks[k - 1].end == vg->first)
+                cl.subject = (int32_t)(k - 1);
+        }
+        /* Quotes before the verb: count quote marks from the sentence start. */
+        in_quote = 0;
+        for (size_t t = quote_end > s ? s : s; t < vg->first; t++)
+            if (is_quote(c, t))
+                in_quote = !in_quote;
+        if (in_quote)
+            cl.flags |= KH_CL_QUOTE;
+        /* Object and passive agent: NPs after the verb until the next verb. */
+        for (size_t q = k + 1; q < last && c->chunks[q].kind != KH_CHUNK_VG; q++) {
+            const kh_chunk *ch = &c->chunks[q];
+            if (ch->kind != KH_CHUNK_NP)
+                continue;
+            if (in_pp(c, q, first_chunk)) {
+                if (cl.agent < 0 && (vg->flags & KH_VG_PASSIVE) &&
+                    !strcmp(low(c, c->chunks[q - 1].first), "by"))
+                    cl.agent = (int32_t)q;
+                continue;
+            }
+            if (cl.object < 0 && ch->attach < 0)
+                cl.object = (int32_t)q;
+        }
+        /* Second conjunct: "X met Y and signed Z" shares X. */
+        if (cl.subject < 0 && vg->aux_first > s && tag(c, vg->aux_first - 1) == KH_UPOS_CCONJ &&
+            c->n_clauses > first_clause) {
+            cl.subject = c->clauses[c->n_clauses - 1].subject;
+            cl.flags |= KH_CL_COORD;
+        }
+        if ((st = push_clause(c, &cl)))
+            return st;
+    }
+    /* Extents and reported speech. */
+    size_t nc = c->n_clauses - first_clause;
+    kh_clause *cls = c->clauses + first_clause;
+    for (size_t a = 0; a + 1 < nc; a++) {
+        /* A clause ends where the next one's subject (or verb) begins. */
+        uint32_t next = c->chunks[cls[a + 1].verb].aux_first;
+        if (cls[a + 1].subject >= 0 && c->chunks[cls[a + 1].subject].first < next &&
+            c->chunks[cls[a + 1].subject].first > c->chunks[cls[a].verb].end)
+            next = c->chunks[cls[a + 1].subject].first;
+        cls[a].end = next;
+    }
+    for (size_t a = 0; a < nc; a++) {
+        const kh_chunk *vg = &c->chunks[cls[a].verb];
+        if (!(vg->flags & KH_VG_REPORTING))
+            continue;
+        /* "X said (that) ...": the clauses after it are reported by X. */
+        for (size_t b = a + 1; b < nc; b++) {
+            if (cls[b].parent >= 0)
+                continue;
+            cls[b].flags |= KH_CL_REPORTED;
+            cls[b].reporter = cls[a].subject;
+            cls[b].parent = (int32_t)(first_clause + a);
+        }
+        /* "\"...,\" X said" / "..., X said": the clauses before it. */
+        if (a > 0 && vg->aux_first > s &&
+            (is_punct(c, vg->aux_first - 1, ',') || is_quote(c, vg->aux_first - 1) ||
+             (cls[a].subject >= 0 && c->chunks[cls[a].subject].first > s &&
+              (is_punct(c, c->chunks[cls[a].subject].first - 1, ',') ||
+               is_quote(c, c->chunks[cls[a].subject].first - 1))))) {
+            for (size_t b = 0; b < a; b++) {
+                if (cls[b].parent >= 0)
+                    continue;
+                cls[b].flags |= KH_CL_REPORTED;
+                cls[b].reporter = cls[a].subject;
+                cls[b].parent = (int32_t)(first_clause + a);
+            }
+        }
+        /* Inversion: "..., said Grossi": subject after the verb. */
+        if (cls[a].subject < 0 && cls[a].object >= 0)
+            cls[a].subject = cls[a].object, cls[a].object = -1;
+    }
+    if (according >= 0)
+        for (size_t a = 0; a < nc; a++)
+            if (cls[a].reporter < 0) {
+                cls[a].flags |= KH_CL_REPORTED;
+                cls[a].reporter = according;
+            }
+    (void)quote_end;
+    return KH_OK;
+}
+
+kh_status kh_chunk_doc(kh_arena *arena, kh_doc *doc)
+{
+    if (!doc->upos || !doc->lemma) {
+        doc->chunks = NULL;
+        doc->n_chunks = 0;
+        doc->clauses = NULL;
+        doc->n_clauses = 0;
+        return KH_OK;
+    }
+    ctx c;
+    memset(&c, 0, sizeof c);
+    c.arena = arena;
+    c.doc = doc;
+    for (size_t si = 0; si < doc->n_sentences; si++) {
+        const kh_sentence *se = &doc->sentences[si];
+        size_t s = se->first_token, e = s + se->n_tokens;
+        size_t first_chunk = c.n_chunks;
+        kh_status st = raw_chunks(&c, (uint32_t)si, s, e);
+        if (!st)
+            st = structure(&c, (uint32_t)si, s, e, first_chunk);
+        if (!st)
+            st = clauses(&c, (uint32_t)si, s, e, first_chunk);
+        if (st)
+            return st;
+    }
+    doc->chunks = c.chunks;
+    doc->n_chunks = c.n_chunks;
+    doc->clauses = c.clauses;
+    doc->n_clauses = c.n_clauses;
+    return KH_OK;
+}

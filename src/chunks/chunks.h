@@ -1,0 +1,21 @@
+/*
+ * chunks.h: the language layer's last stage: noun phrases, prepositional
+ * phrases, verb groups (tense, voice, negation, modality, intent, particles)
+ * and clauses (subject, object, passive agent, reported speech), built over
+ * tagged tokens by a deterministic shallow parser. kh_analyze calls it when
+ * KH_ANALYZE_CHUNKS is asked for; the coder reads its output.
+ */
+#ifndef KH_CHUNKS_H
+#define KH_CHUNKS_H
+
+#include "core/core.h"
+
+/* Chunks and clauses for every sentence of `doc` (tokens, upos and lemma
+ * must be filled). Arrays are allocated from `arena` and stored in *doc. */
+kh_status kh_chunk_doc(kh_arena *arena, kh_doc *doc);
+
+/* Small word-class tests on lemmas, shared with the coder. */
+int kh_is_reporting_lemma(const char *lemma);
+int kh_is_intent_lemma(const char *lemma);
+
+#endif

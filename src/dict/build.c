@@ -1,0 +1,454 @@
+/*
+ * build.c: the dictionary builder. Sources (khaldun text, and TABARI and
+ * PETRARCH through the importers) add entries to in-memory tables here; a
+ * finish step cross-checks them (unknown codes, undefined synsets,
+ * duplicates) and lays them out as the sections of one "DIC1" image that
+ * dict.c maps and reads (see dict.h for the records).
+ *
+ * Phrases are tokenised with the runtime tokenizer (kh_analyze on a
+ * one-paragraph story), so a name matches exactly the tokens khaldun will
+ * see in text: "Iran's" is "iran" + "'s", "U.S." stays one token.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dict/build.h"
+
+/* ---------------------------------------------------------------------- */
+/* Growable arrays and hash maps for the builder (heap, the caller's allocator) */
+
+kh_status kh_vec_push(const kh_allocator *a, kh_vec *v, const void *item)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 64, bytes;
+        if (!kh_mul_ok(cap, v->elem, &bytes))
+            return KH_ERR_LIMIT;
+        void *p = kh_realloc(a, v->p, bytes);
+        if (!p)
+            return KH_ERR_NOMEM;
+        v->p = p;
+        v->cap = cap;
+    }
+    memcpy((char *)v->p + v->n * v->elem, item, v->elem);
+    v->n++;
+    return KH_OK;
+}
+
+static void vec_free(const kh_allocator *a, kh_vec *v)
+{
+    kh_free(a, v->p);
+    v->p = NULL;
+    v->n = v->cap = 0;
+}
+
+/* Exact 64-bit key -> u32 map (open addressing, linear probing). */
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static kh_status map_grow(const kh_allocator *a, kh_map *m)
+{
+    size_t n = m->n_slots ? m->n_slots * 2 : 1024;
+    kh_map_slot *s = (kh_map_slot *)kh_calloc(a, n, sizeof *s);
+    if (!s)
+        return KH_ERR_NOMEM;
+    for (size_t i = 0; i < m->n_slots; i++) {
+        if (!m->slots[i].used)
+            continue;
+        size_t j = mix64(m->slots[i].key) & (n - 1);
+        while (s[j].used)
+            j = (j + 1) & (n - 1);
+        s[j] = m->slots[i];
+    }
+    kh_free(a, m->slots);
+    m->slots = s;
+    m->n_slots = n;
+    return KH_OK;
+}
+
+/* Finds key; returns its slot (used == 0 when absent: the place to insert). */
+static kh_map_slot *map_find(kh_map *m, uint64_t key)
+{
+    size_t j = mix64(key) & (m->n_slots - 1);
+    while (m->slots[j].used && m->slots[j].key != key)
+        j = (j + 1) & (m->n_slots - 1);
+    return &m->slots[j];
+}
+
+kh_status kh_map_get_or_put(const kh_allocator *a, kh_map *m, uint64_t key, uint32_t val,
+                            uint32_t *out, int *found)
+{
+    if ((m->count + 1) * 2 > m->n_slots) {
+        kh_status st = map_grow(a, m);
+        if (st)
+            return st;
+    }
+    kh_map_slot *s = map_find(m, key);
+    if (s->used) {
+        *out = s->val;
+        *found = 1;
+        return KH_OK;
+    }
+    s->used = 1;
+    s->key = key;
+    s->val = val;
+    m->count++;
+    *out = val;
+    *found = 0;
+    return KH_OK;
+}
+
+int kh_map_get(const kh_map *m, uint64_t key, uint32_t *out)
+{
+    if (!m->n_slots)
+        return 0;
+    kh_map_slot *s = map_find((kh_map *)m, key);
+    if (!s->used)
+        return 0;
+    *out = s->val;
+    return 1;
+}
+
+static void map_free(const kh_allocator *a, kh_map *m)
+{
+    kh_free(a, m->slots);
+    memset(m, 0, sizeof *m);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Strings and words                                                      */
+
+/* Interns a string (exact bytes) in the pool; returns its offset. Strings
+ * are keyed by a 64-bit hash and verified against the pool. */
+kh_status kh_bld_str(kh_dict_builder *b, const char *s, size_t len, uint32_t *out)
+{
+    uint64_t h = kh_hash64(s, len, 0x5354u);
+    for (uint64_t probe = 0;; probe++) {
+        uint32_t off;
+        if (!kh_map_get(&b->str_map, h + probe, &off))
+            break;
+        if (strlen(b->pool.data + off) == len && memcmp(b->pool.data + off, s, len) == 0) {
+            *out = off;
+            return KH_OK;
+        }
+    }
+    if (b->pool.len + len + 1 > UINT32_MAX)
+        return KH_ERR_LIMIT;
+    uint32_t off = (uint32_t)b->pool.len;
+    kh_status st = kh_buf_append(&b->pool, s, len);
+    if (!st)
+        st = kh_buf_putc(&b->pool, '\0');
+    if (st)
+        return st;
+    for (uint64_t probe = 0;; probe++) {
+        uint32_t got;
+        int found;
+        st = kh_map_get_or_put(b->alloc, &b->str_map, h + probe, off, &got, &found);
+        if (st || !found)
+            break;
+    }
+    *out = off;
+    return st;
+}
+
+kh_status kh_bld_word(kh_dict_builder *b, const char *s, size_t len, uint32_t *out)
+{
+    char small[256];
+    char *folded = len <= sizeof small ? small : (char *)kh_malloc(b->alloc, len);
+    if (!folded)
+        return KH_ERR_NOMEM;
+    size_t n = kh_dict_fold(s, len, folded);
+    uint32_t off;
+    kh_status st = kh_bld_str(b, folded, n, &off);
+    if (folded != small)
+        kh_free(b->alloc, folded);
+    if (st)
+        return st;
+    uint32_t id;
+    int found;
+    st = kh_map_get_or_put(b->alloc, &b->word_map, off, (uint32_t)b->words.n, &id, &found);
+    if (st)
+        return st;
+    if (!found) {
+        kh_word_rec w = {off, (uint32_t)n};
+        st = kh_vec_push(b->alloc, &b->words, &w);
+        if (st)
+            return st;
+    }
+    *out = id;
+    return KH_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Phrases: tokenise, walk/extend the trie, attach a payload              */
+
+kh_status kh_bld_tokenize(kh_dict_builder *b, const char *s, size_t len, uint32_t *ids,
+                          size_t max, size_t *n)
+{
+    kh_unit unit = {KH_UNIT_BODY, {0, len}};
+    kh_story story;
+    memset(&story, 0, sizeof story);
+    story.id = "dict";
+    story.source = "dict";
+    story.text = s;
+    story.text_len = len;
+    story.units = &unit;
+    story.n_units = len ? 1 : 0;
+    const kh_doc *doc;
+    kh_status st = kh_analyze(b->scratch, NULL, &story, KH_ANALYZE_TOKENS, &doc);
+    if (st)
+        return st;
+    *n = 0;
+    for (size_t i = 0; i < doc->n_tokens; i++) {
+        if (*n == max)
+            return KH_ERR_LIMIT;
+        st = kh_bld_word(b, doc->tokens[i].norm, doc->tokens[i].norm_len, &ids[*n]);
+        if (st)
+            return st;
+        (*n)++;
+    }
+    return KH_OK;
+}
+
+static kh_status trie_node(kh_dict_builder *b, const uint32_t *ids, size_t n, uint32_t *node)
+{
+    uint32_t cur = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key = (uint64_t)cur << 32 | ids[i];
+        uint32_t child;
+        int found;
+        kh_status st = kh_map_get_or_put(b->alloc, &b->edge_map, key, (uint32_t)b->nodes.n,
+                                         &child, &found);
+        if (st)
+            return st;
+        if (!found) {
+            kh_bnode nd = {KH_NONE, 0};
+            st = kh_vec_push(b->alloc, &b->nodes, &nd);
+            if (st)
+                return st;
+        }
+        cur = child;
+    }
+    *node = cur;
+    return KH_OK;
+}
+
+kh_status kh_bld_phrase(kh_dict_builder *b, const char *s, size_t len, uint32_t kind,
+                        uint32_t ref, const kh_srcpos *pos)
+{
+    uint32_t ids[KH_MAX_PHRASE];
+    size_t n;
+    kh_status st = kh_bld_tokenize(b, s, len, ids, KH_MAX_PHRASE, &n);
+    if (st == KH_ERR_LIMIT) {
+        kh_bld_diag(b, pos, KH_SEV_ERROR, "phrase '%.*s' has more than %d words", (int)len, s,
+                    KH_MAX_PHRASE);
+        return KH_ERR_FORMAT;
+    }
+    if (st)
+        return st;
+    if (n == 0) {
+        kh_bld_diag(b, pos, KH_SEV_ERROR, "empty name");
+        return KH_ERR_FORMAT;
+    }
+    uint32_t node;
+    st = trie_node(b, ids, n, &node);
+    if (st)
+        return st;
+    /* Same phrase, same meaning twice: a duplicate entry. */
+    kh_bnode *nd = &((kh_bnode *)b->nodes.p)[node];
+    for (uint32_t p = nd->head; p != KH_NONE;) {
+        kh_bpayload *bp = &((kh_bpayload *)b->bpayloads.p)[p];
+        if (bp->kind == kind && bp->ref == ref) {
+            /* Country entries from several sources merge: a repeated name
+             * there is expected. Elsewhere it is a slip worth a warning. */
+            if (kind != KH_P_COUNTRY && kind != KH_P_DEMONYM && kind != KH_P_CAPITAL)
+                kh_bld_diag(b, pos, KH_SEV_WARNING, "duplicate name '%.*s' in the same entry",
+                            (int)len, s);
+            return KH_OK;
+        }
+        p = bp->next;
+    }
+    kh_bpayload bp = {kind, ref, nd->head};
+    st = kh_vec_push(b->alloc, &b->bpayloads, &bp);
+    if (st)
+        return st;
+    nd = &((kh_bnode *)b->nodes.p)[node];
+    nd->head = (uint32_t)(b->bpayloads.n - 1);
+    nd->count++;
+    return KH_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Diagnostics                                                            */
+
+void kh_bld_diag(kh_dict_builder *b, const kh_srcpos *pos, kh_severity sev, const char *fmt,
+                 ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (sev == KH_SEV_ERROR)
+        b->errors++;
+    else
+        b->warnings++;
+    if (!b->diag)
+        return;
+    kh_diag d;
+    memset(&d, 0, sizeof d);
+    d.severity = sev;
+    d.code = sev == KH_SEV_ERROR ? KH_ERR_FORMAT : KH_OK;
+    d.source = pos ? pos->file : "";
+    d.line = pos ? pos->line : 0;
+    d.col = pos ? pos->col : 0;
+    d.message = msg;
+    b->diag(b->diag_ctx, &d);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Lifetime                                                               */
+
+kh_status kh_dict_builder_new(const kh_allocator *alloc, kh_diag_fn diag, void *diag_ctx,
+                              kh_dict_builder **out)
+{
+    if (!out)
+        return KH_ERR_INVALID;
+    *out = NULL;
+    kh_dict_builder *b = (kh_dict_builder *)kh_calloc(alloc, 1, sizeof *b);
+    if (!b)
+        return KH_ERR_NOMEM;
+    b->alloc = alloc;
+    b->diag = diag;
+    b->diag_ctx = diag_ctx;
+    kh_buf_init(&b->pool, alloc, (size_t)UINT32_MAX - 1);
+    kh_buf_init(&b->srchash, alloc, 0);
+    b->words.elem = sizeof(kh_word_rec);
+    b->nodes.elem = sizeof(kh_bnode);
+    b->bpayloads.elem = sizeof(kh_bpayload);
+    b->actors.elem = sizeof(kh_actor_rec);
+    b->roles.elem = sizeof(kh_role);
+    b->countries.elem = sizeof(kh_country_rec);
+    b->agents.elem = sizeof(kh_agent_rec);
+    b->places.elem = sizeof(kh_place_rec);
+    b->synsets.elem = sizeof(kh_synset_rec);
+    b->codes.elem = sizeof(kh_code_rec);
+    b->patterns.elem = sizeof(kh_bpattern);
+    b->elems.elem = sizeof(kh_elem);
+    b->alts.elem = sizeof(uint32_t);
+    b->source_hash = 0x6b68616c64756eULL;
+    kh_limits lim;
+    kh_limits_default(&lim);
+    lim.max_tokens = KH_MAX_PHRASE + 1;
+    kh_status st = kh_scratch_new(alloc, &lim, &b->scratch);
+    uint32_t off;
+    if (!st)
+        st = kh_bld_str(b, "", 0, &off); /* offset 0 is the empty string */
+    kh_bnode root = {KH_NONE, 0};
+    if (!st)
+        st = kh_vec_push(alloc, &b->nodes, &root);
+    if (st) {
+        kh_dict_builder_free(b);
+        return st;
+    }
+    *out = b;
+    return KH_OK;
+}
+
+void kh_dict_builder_counts(const kh_dict_builder *b, size_t *errors, size_t *warnings)
+{
+    if (errors)
+        *errors = b ? b->errors : 0;
+    if (warnings)
+        *warnings = b ? b->warnings : 0;
+}
+
+void kh_dict_builder_free(kh_dict_builder *b)
+{
+    if (!b)
+        return;
+    const kh_allocator *a = b->alloc;
+    kh_scratch_free(b->scratch);
+    kh_buf_free(&b->pool);
+    kh_buf_free(&b->srchash);
+    map_free(a, &b->str_map);
+    map_free(a, &b->word_map);
+    map_free(a, &b->edge_map);
+    map_free(a, &b->country_map);
+    map_free(a, &b->synset_map);
+    map_free(a, &b->code_map);
+    map_free(a, &b->pattern_map);
+    kh_vec *vecs[] = {&b->words, &b->nodes, &b->bpayloads, &b->actors, &b->roles,
+                      &b->countries, &b->agents, &b->places, &b->synsets, &b->codes,
+                      &b->patterns, &b->elems, &b->alts};
+    for (size_t i = 0; i < KH_ARRAY_LEN(vecs); i++)
+        vec_free(a, vecs[i]);
+    kh_free(a, b);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Reading sources                                                        */
+
+static kh_status read_file(const kh_allocator *a, const char *path, char **data, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errno == ENOENT ? KH_ERR_NOTFOUND : KH_ERR_IO;
+    kh_buf buf;
+    kh_buf_init(&buf, a, (size_t)1 << 30);
+    char chunk[65536];
+    size_t n;
+    kh_status st = KH_OK;
+    while (!st && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        st = kh_buf_append(&buf, chunk, n);
+    if (!st && ferror(f))
+        st = KH_ERR_IO;
+    fclose(f);
+    if (st) {
+        kh_buf_free(&buf);
+        return st;
+    }
+    if (!buf.data)
+        st = kh_buf_reserve(&buf, 0);
+    *data = buf.data;
+    *len = buf.len;
+    return st;
+}
+
+kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, const char *path,
+                              const char *data, size_t len)
+{
+    if (!b || (!path && !data))
+        return KH_ERR_INVALID;
+    char *owned = NULL;
+    if (!data) {
+        kh_status st = read_file(b->alloc, path, &owned, &len);
+        if (st) {
+            kh_srcpos pos = {path, 0, 0};
+            kh_bld_diag(b, &pos, KH_SEV_ERROR, "cannot read: %s", strerror(errno));
+            return st;
+        }
+        data = owned;
+    }
+    const char *name = path ? path : "-";
+    b->source_hash = kh_hash64(data, len, b->source_hash);
+    size_t errors_before = b->errors;
+    kh_status st;
+    switch (format) {
+    case KH_DICT_KHALDUN: st = kh_src_khaldun(b, name, data, len); break;
+    case KH_DICT_TABARI: st = kh_src_tabari(b, name, data, len); break;
+    case KH_DICT_PETRARCH: st = kh_src_petrarch(b, name, data, len); break;
+    default: st = KH_ERR_INVALID;
+    }
+    kh_free(b->alloc, owned);
+    if (!st && b->errors > errors_before)
+        st = KH_ERR_FORMAT;
+    return st;
+}

@@ -1,0 +1,38 @@
+#!/bin/sh
+# tools/build-data.sh: compile khaldun's default data images (what `make data`
+# runs, and tools/setup.sh on a fresh machine).
+#
+#   sh tools/build-data.sh KHALDUN_BINARY OUT_DIR
+#
+# Writes, under OUT_DIR (build/data by default):
+#   gen/countries.txt  the 249 ISO 3166 countries, from Debian's iso-codes
+#   gen/places.txt     the gazetteer, from Debian's libgeonames0 (GeoNames)
+#   lexicon.img        word forms, lemmas and parts of speech: WordNet +
+#                      data/lexicon/, tagger weights trained on UD EWT dev
+#                      when ../shared is present
+#   khaldun.dict       the dictionary image: data/*.txt + the generated files
+set -eu
+BIN=${1:-./khaldun}
+OUT=${2:-build/data}
+SHARED=${KHALDUN_SHARED:-$(cd .. && pwd)/shared}
+WORDNET=${KHALDUN_WORDNET:-/usr/share/wordnet}
+mkdir -p "$OUT/gen"
+sh tools/mkcountries.sh "$OUT/gen/countries.txt"
+sh tools/mkplaces.sh "$OUT/gen/places.txt"
+
+TRAIN=""
+[ -f "$SHARED/reference/ud/en_ewt-ud-dev.conllu" ] && TRAIN="--train $SHARED/reference/ud/en_ewt-ud-dev.conllu"
+if "$BIN" --help 2>/dev/null | grep -q '^  lex '; then
+    # shellcheck disable=SC2086
+    "$BIN" lex build --wordnet "$WORDNET" --closed data/lexicon $TRAIN -o "$OUT/lexicon.img"
+fi
+
+# Hand-written sources first: the first name of a country is its display name.
+SOURCES=""
+for f in data/cameo.txt data/countries.txt "$OUT/gen/countries.txt" data/actors data/agents.txt \
+         data/verbs.txt "$OUT/gen/places.txt"; do
+    [ -e "$f" ] && SOURCES="$SOURCES $f"
+done
+# shellcheck disable=SC2086
+"$BIN" dict build -o "$OUT/khaldun.dict" $SOURCES
+"$BIN" dict info "$OUT/khaldun.dict" | sed -n '2p;4,12p' | tr -s ' ' | sed 's/^/  /' >&2
