@@ -52,9 +52,29 @@ kh_status cli_input_run(cli_input *in, int nfiles, char **files, kh_story_fn fn,
 const char *cli_data_path(const char *name);
 extern const char *cli_argv0;
 
+/* The lexicon and dictionary a coding subcommand uses: --lexicon FILE,
+ * --dict FILE (an image, or sources in --dict-format; repeatable). */
+typedef struct cli_models {
+    const char *lexicon_path;
+    const char *dict_paths[64];
+    size_t n_dict_paths;
+    kh_dict_format dict_format;
+    kh_lexicon *lexicon;
+    kh_dict *dict;
+} cli_models;
+
+void cli_models_init(cli_models *m);
+int cli_models_option(cli_models *m, int argc, char **argv, int i, const char *usage);
+/* Loads both (fatal on failure). */
+void cli_models_load(cli_models *m);
+void cli_models_free(cli_models *m);
+
 /* Subcommands. */
 int cmd_read(int argc, char **argv);
 int cmd_dict(int argc, char **argv);
+int cmd_code(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 int cmd_lex(int argc, char **argv);
 int cmd_eval_pos(int argc, char **argv, const char *conllu);
 int cmd_eval_pos_only(int argc, char **argv); /* TEMPORARY `eval` handling only --pos */

@@ -110,9 +110,11 @@ typedef struct command {
 
 static const command commands[] = {
     {"read", cmd_read, "read stories and print them cleaned, with sentences and tokens (JSON Lines)"},
+    {"code", cmd_code, "code political events (CAMEO) as JSON Lines or GDELT 2.0 TSV"},
+    {"explain", cmd_explain, "show each step that led to each event, or to none"},
     {"dict", cmd_dict, "build, check and describe dictionary images"},
     {"lex", cmd_lex, "build, describe and query the lexicon image (WordNet + data/lexicon)"},
-    {"eval", cmd_eval_pos_only, "measure accuracy: --pos FILE.conllu (tagging and lemmas)"},
+    {"eval", cmd_eval, "run a validation suite (TABARI, PETRARCH) or measure tagging (--pos)"},
 };
 
 static void usage(FILE *f)

@@ -474,8 +474,7 @@ static kh_status structure(ctx *c, uint32_t sent, size_t s, size_t e, size_t fir
                 q += 2;
                 after = c->chunks[q].end;
             }
-            if (after >= e || is_punct(c, after, ',') || is_punct(c, after, '.') ||
-                tag(c, after) == KH_UPOS_VERB || tag(c, after) == KH_UPOS_AUX) {
+            if (after >= e || is_punct(c, after, ',') || is_punct(c, after, '.')) {
                 c->chunks[k + 1].attach = (int32_t)k;
                 np->flags |= KH_NP_APPOSITION;
             }

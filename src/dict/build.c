@@ -268,7 +268,8 @@ kh_status kh_bld_phrase(kh_dict_builder *b, const char *s, size_t len, uint32_t 
         if (bp->kind == kind && bp->ref == ref) {
             /* Country entries from several sources merge: a repeated name
              * there is expected. Elsewhere it is a slip worth a warning. */
-            if (kind != KH_P_COUNTRY && kind != KH_P_DEMONYM && kind != KH_P_CAPITAL)
+            if (kind != KH_P_COUNTRY && kind != KH_P_DEMONYM && kind != KH_P_CAPITAL &&
+                kind != KH_P_PLACE)
                 kh_bld_diag(b, pos, KH_SEV_WARNING, "duplicate name '%.*s' in the same entry",
                             (int)len, s);
             return KH_OK;

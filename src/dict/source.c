@@ -442,7 +442,9 @@ static kh_status sec_agents(parser *ps, const slice *c, size_t n)
     kh_status st = want_cols(ps, c, n, 2, 3, "agent");
     if (st)
         return st;
-    kh_agent_rec rec = {KH_NONE, 0};
+    kh_agent_rec rec;
+    memset(&rec, 0, sizeof rec);
+    rec.code = KH_NONE;
     if (!(c[1].len == 1 && c[1].s[0] == '*')) {
         if (!kh_bld_actor_code_ok(c[1].s, c[1].len))
             REJECT(c[1].s, "bad agent code '%.*s' (three capital letters, or *)", (int)c[1].len,

@@ -1,0 +1,134 @@
+/*
+ * coding.c: what the coding subcommands (code, explain, eval) share:
+ * loading the lexicon and the dictionary image, or building an image from
+ * TABARI / PETRARCH / khaldun sources given on the command line.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void cli_models_init(cli_models *m)
+{
+    memset(m, 0, sizeof *m);
+    m->dict_format = KH_DICT_KHALDUN;
+}
+
+int cli_models_option(cli_models *m, int argc, char **argv, int i, const char *usage)
+{
+    const char *a = argv[i];
+    if (!strcmp(a, "--dict") || !strcmp(a, "--lexicon") || !strcmp(a, "--dict-format")) {
+        if (i + 1 >= argc)
+            usage_error(usage, "%s needs a value", a);
+        const char *v = argv[i + 1];
+        if (!strcmp(a, "--lexicon")) {
+            m->lexicon_path = v;
+        } else if (!strcmp(a, "--dict")) {
+            if (m->n_dict_paths >= sizeof m->dict_paths / sizeof m->dict_paths[0])
+                usage_error(usage, "too many --dict options");
+            m->dict_paths[m->n_dict_paths++] = v;
+        } else if (!strcmp(v, "khaldun")) {
+            m->dict_format = KH_DICT_KHALDUN;
+        } else if (!strcmp(v, "tabari")) {
+            m->dict_format = KH_DICT_TABARI;
+        } else if (!strcmp(v, "petrarch")) {
+            m->dict_format = KH_DICT_PETRARCH;
+        } else {
+            usage_error(usage, "unknown dictionary format '%s' (khaldun, tabari, petrarch)", v);
+        }
+        return 2;
+    }
+    return 0;
+}
+
+static int is_image(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    char magic[8] = {0};
+    size_t n = fread(magic, 1, sizeof magic, f);
+    fclose(f);
+    return n == 8 && !memcmp(magic, "KHALDUN", 8);
+}
+
+/* Builds an image from sources into a temporary file and loads it. */
+static void build_dict(cli_models *m)
+{
+    cli_diag diag = {0, 0, 1};
+    kh_dict_builder *b;
+    kh_status s = kh_dict_builder_new(NULL, cli_diag_print, &diag, &b);
+    if (s)
+        fatal("%s", kh_strerror(s));
+    if (m->dict_format != KH_DICT_KHALDUN) {
+        const char *env = getenv("KHALDUN_SOURCE_DATA");
+        char cameo[4096];
+        snprintf(cameo, sizeof cameo, "%s/cameo.txt", env && *env ? env : "data");
+        struct stat st;
+        if (stat(cameo, &st) == 0) {
+            s = kh_dict_builder_add(b, KH_DICT_KHALDUN, cameo, NULL, 0);
+            if (s && s != KH_ERR_FORMAT)
+                fatal("%s: %s", cameo, kh_strerror(s));
+        }
+    }
+    for (size_t i = 0; i < m->n_dict_paths; i++) {
+        s = kh_dict_builder_add(b, m->dict_format, m->dict_paths[i], NULL, 0);
+        if (s && s != KH_ERR_FORMAT)
+            fatal("%s: %s", m->dict_paths[i], kh_strerror(s));
+    }
+    char tmpl[] = "/tmp/khaldun-dict-XXXXXX";
+    int fd = mkstemp(tmpl);
+    if (fd < 0)
+        fatal("cannot create a temporary file");
+    close(fd);
+    kh_error err;
+    memset(&err, 0, sizeof err);
+    s = kh_dict_builder_finish(b, tmpl, &err);
+    kh_dict_builder_free(b);
+    if (s) {
+        unlink(tmpl);
+        fatal("dictionary sources: %s", err.message[0] ? err.message : kh_strerror(s));
+    }
+    s = kh_dict_load(tmpl, NULL, &m->dict, &err);
+    unlink(tmpl); /* the mapping stays valid */
+    if (s)
+        fatal("%s", err.message[0] ? err.message : kh_strerror(s));
+}
+
+void cli_models_load(cli_models *m)
+{
+    kh_error err;
+    memset(&err, 0, sizeof err);
+    const char *lex = m->lexicon_path ? m->lexicon_path : cli_data_path("lexicon.img");
+    if (!lex)
+        fatal("no lexicon image found (run `make data`, or give --lexicon FILE)");
+    kh_status s = kh_lexicon_load(lex, NULL, &m->lexicon, &err);
+    if (s)
+        fatal("%s", err.message[0] ? err.message : kh_strerror(s));
+    if (m->n_dict_paths == 1 && m->dict_format == KH_DICT_KHALDUN && is_image(m->dict_paths[0])) {
+        s = kh_dict_load(m->dict_paths[0], NULL, &m->dict, &err);
+        if (s)
+            fatal("%s", err.message[0] ? err.message : kh_strerror(s));
+        return;
+    }
+    if (m->n_dict_paths) {
+        build_dict(m);
+        return;
+    }
+    const char *img = cli_data_path("khaldun.dict");
+    if (!img)
+        fatal("no dictionary image found (run `make data`, or give --dict FILE)");
+    s = kh_dict_load(img, NULL, &m->dict, &err);
+    if (s)
+        fatal("%s", err.message[0] ? err.message : kh_strerror(s));
+}
+
+void cli_models_free(cli_models *m)
+{
+    kh_dict_free(m->dict);
+    kh_lexicon_free(m->lexicon);
+    m->dict = NULL;
+    m->lexicon = NULL;
+}

@@ -1,0 +1,233 @@
+/*
+ * analyze.c: the document, stages 3-4 (and the call into stage 5): turns a
+ * cleaned kh_story into a kh_doc of sentences and tokens, using a per-thread
+ * kh_scratch. For each unit (paragraph) it runs the tokenizer
+ * (src/tokens/) and pushes each token through the sentence splitter
+ * (src/sentences/), so a sentence never spans two units; then, when asked
+ * and given a lexicon, it tags each sentence (src/tags/).
+ *
+ * Memory: the scratch owns an arena (norms, tags) reset at each kh_analyze,
+ * and two arrays (tokens, sentences) that grow by doubling through the
+ * caller's allocator and are reused from story to story, so a steady stream
+ * of stories makes no allocation at all. Limits: at most max_sentences
+ * sentences per story and max_tokens tokens kept per sentence (the rest of
+ * an over-long sentence is still scanned, linearly, to find its end, but not
+ * kept); each cut counts once in n_truncated.
+ */
+#include "chunks/chunks.h"
+#include "sentences/sentences.h"
+#include "tags/tags.h"
+#include "tokens/tokens.h"
+
+struct kh_scratch {
+    kh_allocator alloc_copy; /* the caller's hook, copied */
+    const kh_allocator *alloc;
+    kh_limits limits;
+    kh_arena arena;
+    kh_token *toks;
+    size_t toks_cap;
+    kh_sentence *sents;
+    size_t sents_cap;
+    kh_doc doc;
+};
+
+kh_status kh_scratch_new(const kh_allocator *alloc, const kh_limits *limits, kh_scratch **out)
+{
+    if (!out)
+        return KH_ERR_INVALID;
+    *out = NULL;
+    kh_scratch *s = (kh_scratch *)kh_calloc(alloc, 1, sizeof *s);
+    if (!s)
+        return KH_ERR_NOMEM;
+    if (alloc) {
+        s->alloc_copy = *alloc;
+        s->alloc = &s->alloc_copy;
+    }
+    if (limits)
+        s->limits = *limits;
+    kh_limits_fill(&s->limits);
+    kh_arena_init(&s->arena, s->alloc, 0);
+    *out = s;
+    return KH_OK;
+}
+
+void kh_scratch_free(kh_scratch *scratch)
+{
+    if (!scratch)
+        return;
+    const kh_allocator *a = scratch->alloc;
+    kh_arena_free(&scratch->arena);
+    kh_free(a, scratch->toks);
+    kh_free(a, scratch->sents);
+    kh_free(a, scratch);
+}
+
+/* Grows *arr (of *cap elements of size `size`) to hold at least need. */
+static kh_status grow(const kh_allocator *a, void **arr, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return KH_OK;
+    size_t ncap = *cap ? *cap : 256;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2)
+            return KH_ERR_NOMEM;
+        ncap *= 2;
+    }
+    size_t bytes;
+    if (!kh_mul_ok(ncap, size, &bytes))
+        return KH_ERR_NOMEM;
+    void *p = kh_realloc(a, *arr, bytes);
+    if (!p)
+        return KH_ERR_NOMEM;
+    *arr = p;
+    *cap = ncap;
+    return KH_OK;
+}
+
+/* The sentence being built. */
+typedef struct open_sent {
+    int open;
+    int truncated;
+    size_t off;
+    size_t end;
+    size_t first;
+    size_t n;
+} open_sent;
+
+static kh_status close_sentence(kh_scratch *s, open_sent *cur, size_t unit, kh_unit_kind kind)
+{
+    if (!cur->open)
+        return KH_OK;
+    kh_doc *d = &s->doc;
+    kh_status st = grow(s->alloc, (void **)&s->sents, &s->sents_cap, d->n_sentences + 1,
+                        sizeof *s->sents);
+    if (st)
+        return st;
+    kh_sentence *se = &s->sents[d->n_sentences++];
+    se->span.off = cur->off;
+    se->span.len = cur->end - cur->off;
+    se->unit = unit;
+    se->kind = kind;
+    se->first_token = cur->first;
+    se->n_tokens = cur->n;
+    cur->open = 0;
+    return KH_OK;
+}
+
+/* Splits and tokenizes one unit. Sets *full when max_sentences was reached. */
+static kh_status analyze_unit(kh_scratch *s, const kh_story *story, size_t ui, int *full)
+{
+    const kh_unit *u = &story->units[ui];
+    kh_doc *d = &s->doc;
+    kh_tokenizer tz;
+    kh_splitter sp;
+    kh_token tok;
+    kh_tokinfo info;
+    open_sent cur = {0, 0, 0, 0, 0, 0};
+    kh_status st;
+    int r;
+
+    kh_tokenizer_init(&tz, story->text, u->span.off, u->span.off + u->span.len, &s->arena);
+    kh_splitter_init(&sp);
+    while ((r = kh_tokenizer_next(&tz, &tok, &info)) > 0) {
+        if (kh_splitter_push(&sp, &tok, &info)) {
+            st = close_sentence(s, &cur, ui, u->kind);
+            if (st)
+                return st;
+            if (d->n_sentences >= s->limits.max_sentences) {
+                d->n_truncated++;
+                *full = 1;
+                return KH_OK;
+            }
+            cur.open = 1;
+            cur.truncated = 0;
+            cur.off = tok.off;
+            cur.first = d->n_tokens;
+            cur.n = 0;
+            tok.flags |= KH_TOK_SENT_START;
+        }
+        cur.end = (size_t)tok.off + tok.len;
+        if (cur.n < s->limits.max_tokens) {
+            if (KH_UNLIKELY(d->n_tokens == s->toks_cap)) {
+                st = grow(s->alloc, (void **)&s->toks, &s->toks_cap, d->n_tokens + 1,
+                          sizeof *s->toks);
+                if (st)
+                    return st;
+            }
+            s->toks[d->n_tokens++] = tok;
+            cur.n++;
+        } else if (!cur.truncated) {
+            cur.truncated = 1;
+            d->n_truncated++;
+        }
+    }
+    if (r < 0)
+        return KH_ERR_NOMEM;
+    return close_sentence(s, &cur, ui, u->kind);
+}
+
+static kh_status tag_doc(kh_scratch *s, const kh_lexicon *lexicon, const kh_story *story)
+{
+    kh_doc *d = &s->doc;
+    uint8_t *upos = (uint8_t *)kh_arena_calloc(&s->arena, d->n_tokens ? d->n_tokens : 1, 1);
+    const char **lemma = (const char **)kh_arena_calloc(&s->arena, d->n_tokens ? d->n_tokens : 1,
+                                                         sizeof *lemma);
+    if (!upos || !lemma)
+        return KH_ERR_NOMEM;
+    for (size_t i = 0; i < d->n_sentences; i++) {
+        const kh_sentence *se = &s->sents[i];
+        kh_status st = kh_tag_sentence(lexicon, &s->arena, story->text, s->toks + se->first_token,
+                                       se->n_tokens, se->kind, upos + se->first_token,
+                                       lemma + se->first_token);
+        if (st)
+            return st;
+    }
+    d->upos = upos;
+    d->lemma = lemma;
+    return KH_OK;
+}
+
+kh_status kh_analyze(kh_scratch *scratch, const kh_lexicon *lexicon, const kh_story *story,
+                     unsigned flags, const kh_doc **out)
+{
+    if (out)
+        *out = NULL;
+    if (!scratch || !story || !out)
+        return KH_ERR_INVALID;
+    if (flags & ~(unsigned)(KH_ANALYZE_TOKENS | KH_ANALYZE_TAGS | KH_ANALYZE_CHUNKS))
+        return KH_ERR_INVALID;
+    if ((!story->text && story->text_len) || (!story->units && story->n_units))
+        return KH_ERR_INVALID;
+    /* token offsets are 32-bit */
+    if (story->text_len > UINT32_MAX)
+        return KH_ERR_LIMIT;
+    for (size_t i = 0; i < story->n_units; i++) {
+        kh_span sp = story->units[i].span;
+        if (sp.off > story->text_len || sp.len > story->text_len - sp.off)
+            return KH_ERR_INVALID;
+    }
+
+    kh_arena_reset(&scratch->arena);
+    kh_doc *d = &scratch->doc;
+    memset(d, 0, sizeof *d);
+    d->story = story;
+    int full = 0;
+    kh_status st = KH_OK;
+    for (size_t i = 0; i < story->n_units && !full; i++) {
+        st = analyze_unit(scratch, story, i, &full);
+        if (st)
+            break;
+    }
+    if (!st && (flags & KH_ANALYZE_TAGS) && lexicon)
+        st = tag_doc(scratch, lexicon, story);
+    d->sentences = scratch->sents;
+    d->tokens = scratch->toks;
+    if (!st && (flags & KH_ANALYZE_CHUNKS) && d->upos)
+        st = kh_chunk_doc(&scratch->arena, d);
+    if (st) {
+        memset(d, 0, sizeof *d);
+        return st;
+    }
+    *out = d;
+    return KH_OK;
+}

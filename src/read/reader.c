@@ -1,0 +1,545 @@
+/*
+ * reader.c: stage 1 of the pipeline, the front of the reader. Takes the
+ * input in whatever chunks the caller has (a record may be cut anywhere:
+ * inside a UTF-8 sequence, between \r and \n), detects the format from the
+ * first bytes, cuts the stream into lines and hands each whole line to the
+ * format's back end (text.c, jsonl.c, tabari.c, petrarch.c). Lines longer
+ * than limits.max_line are never buffered: one diagnostic, then the reader
+ * skips to the next newline. Complete stories go through kh_read_emit,
+ * which runs stage 2 (src/clean/) and calls the caller's story callback.
+ *
+ * Lines that lie wholly inside a chunk are handed over in place; only the
+ * line that straddles two chunks is copied (into `carry`).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "read/read.h"
+
+/* Bytes held for format detection; also the window of the binary check. */
+#define DETECT_CAP ((size_t)64 << 10)
+#define BINARY_WINDOW ((size_t)4096)
+
+static const char *const format_names[] = {"auto", "text", "jsonl", "tabari", "petrarch"};
+
+const char *kh_input_format_name(kh_input_format format)
+{
+    if ((unsigned)format < KH_ARRAY_LEN(format_names))
+        return format_names[format];
+    return "unknown";
+}
+
+kh_status kh_input_format_parse(const char *name, kh_input_format *out)
+{
+    if (!name || !out)
+        return KH_ERR_INVALID;
+    for (size_t i = 0; i < KH_ARRAY_LEN(format_names); i++) {
+        if (!strcmp(name, format_names[i])) {
+            *out = (kh_input_format)i;
+            return KH_OK;
+        }
+    }
+    if (!strcmp(name, "json") || !strcmp(name, "ndjson")) {
+        *out = KH_INPUT_JSONL;
+        return KH_OK;
+    }
+    if (!strcmp(name, "xml")) {
+        *out = KH_INPUT_PETRARCH;
+        return KH_OK;
+    }
+    return KH_ERR_NOTFOUND;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Services for the back ends                                              */
+/* ---------------------------------------------------------------------- */
+
+static void vdiag(kh_reader *r, kh_severity sev, kh_status code, size_t line,
+                  const char *fmt, va_list ap) KH_PRINTF(5, 0);
+static void vdiag(kh_reader *r, kh_severity sev, kh_status code, size_t line,
+                  const char *fmt, va_list ap)
+{
+    if (!r->opt.diag)
+        return;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    kh_diag d;
+    d.severity = sev;
+    d.code = code;
+    d.source = r->source;
+    d.line = line;
+    d.message = msg;
+    r->opt.diag(r->opt.diag_ctx, &d);
+}
+
+void kh_read_diag(kh_reader *r, kh_severity sev, kh_status code, size_t line,
+                  const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag(r, sev, code, line, fmt, ap);
+    va_end(ap);
+}
+
+void kh_read_reject(kh_reader *r, size_t line, const char *fmt, ...)
+{
+    r->rejected++;
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag(r, KH_SEV_ERROR, KH_ERR_FORMAT, line, fmt, ap);
+    va_end(ap);
+}
+
+kh_status kh_read_append(kh_buf *b, const char *s, size_t len)
+{
+    size_t need;
+    if (!kh_add_ok(b->len, len, &need) || need > b->cap)
+        return KH_ERR_LIMIT;
+    if (need + 1 > b->size) {
+        /* double, but never past cap + 1: a capped buffer holds at most
+         * its cap, which is what the memory bound promises */
+        size_t size = b->size ? b->size : 256;
+        while (size < need + 1)
+            size = size > SIZE_MAX / 4 ? need + 1 : size * 2;
+        if (size > b->cap + 1)
+            size = b->cap + 1;
+        char *p = (char *)kh_realloc(b->alloc, b->data, size);
+        if (!p)
+            return KH_ERR_NOMEM;
+        b->data = p;
+        b->size = size;
+    }
+    if (len)
+        memcpy(b->data + b->len, s, len);
+    b->len = need;
+    b->data[need] = '\0';
+    return KH_OK;
+}
+
+kh_status kh_read_emit(kh_reader *r, kh_story *s, const kh_clean_in *in)
+{
+    kh_clean_out co;
+    kh_status st = kh_clean(&r->arena, in, &co);
+    if (st) {
+        kh_arena_reset(&r->arena);
+        return r->status = st;
+    }
+    s->source = r->source;
+    if (!s->id) {
+        char tmp[32];
+        int n = snprintf(tmp, sizeof tmp, ":%zu", s->line);
+        size_t sl = strlen(r->source);
+        char *id = (char *)kh_arena_alloc(&r->arena, sl + (size_t)n + 1);
+        if (!id) {
+            kh_arena_reset(&r->arena);
+            return r->status = KH_ERR_NOMEM;
+        }
+        memcpy(id, r->source, sl);
+        memcpy(id + sl, tmp, (size_t)n + 1);
+        s->id = id;
+    }
+    s->text = in->text;
+    s->text_len = in->len;
+    s->units = co.units;
+    s->n_units = co.n_units;
+    s->captions = co.captions;
+    s->n_captions = co.n_captions;
+    if (co.has_title && !s->title)
+        s->title = kh_arena_strndup(&r->arena, in->text + co.title.off, co.title.len);
+    if (co.has_dateline && !s->dateline)
+        s->dateline = kh_arena_strndup(&r->arena, in->text + co.dateline.off, co.dateline.len);
+    if ((co.has_title && !s->title) || (co.has_dateline && !s->dateline)) {
+        kh_arena_reset(&r->arena);
+        return r->status = KH_ERR_NOMEM;
+    }
+    if (!s->date.year)
+        s->date = r->opt.default_date;
+    r->stories++;
+    st = r->fn ? r->fn(r->fn_ctx, s) : KH_OK;
+    kh_arena_reset(&r->arena);
+    if (st)
+        r->status = st;
+    return st;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Lines                                                                   */
+/* ---------------------------------------------------------------------- */
+
+static kh_status dispatch(kh_reader *r, const kh_line *ln)
+{
+    switch (r->format) {
+    case KH_INPUT_JSONL: return kh_jsonl_line(r, ln);
+    case KH_INPUT_TABARI: return kh_tabari_line(r, ln);
+    case KH_INPUT_PETRARCH: return kh_xml_line(r, ln);
+    default: return kh_text_line(r, ln);
+    }
+}
+
+/* Hands over one line: p[0..len) without its '\n'; `nl` is 1 when a '\n'
+ * ended it. */
+static kh_status deliver_line(kh_reader *r, const char *p, size_t len, int nl, uint64_t off)
+{
+    kh_line ln;
+    ln.p = p;
+    ln.full = len + (size_t)nl;
+    ln.len = len && p[len - 1] == '\r' ? len - 1 : len;
+    ln.off = off;
+    ln.no = r->line_no;
+    kh_status st = dispatch(r, &ln);
+    r->line_no++;
+    return st;
+}
+
+/* The end of an over-long line: one diagnostic, and the back end hears
+ * that a line of its record went missing. */
+static kh_status end_skip(kh_reader *r, int nl)
+{
+    r->skipping = 0;
+    kh_read_reject(r, r->skip_no, "line too long (%llu bytes > max %zu), record skipped",
+                   (unsigned long long)r->skip_len, r->opt.limits.max_line);
+    kh_status st = KH_OK;
+    switch (r->format) {
+    case KH_INPUT_TABARI: st = kh_tabari_drop(r, r->skip_no); break;
+    case KH_INPUT_PETRARCH: st = kh_xml_drop(r, r->skip_no); break;
+    case KH_INPUT_JSONL: break;
+    default: st = kh_text_drop(r, r->skip_no); break;
+    }
+    if (nl)
+        r->line_no++;
+    return st;
+}
+
+static void start_skip(kh_reader *r, uint64_t already)
+{
+    r->skipping = 1;
+    r->skip_len = already;
+    r->skip_no = r->line_no;
+}
+
+/* Cuts p[0..n) into lines; the caller has detected the format. */
+static kh_status feed(kh_reader *r, const char *p, size_t n)
+{
+    const size_t max_line = r->opt.limits.max_line;
+    kh_status st = KH_OK;
+    while (n > 0 && st == KH_OK && r->status == KH_OK) {
+        const char *nl = (const char *)memchr(p, '\n', n);
+        size_t k = nl ? (size_t)(nl - p) : n; /* bytes before the newline */
+        if (r->skipping) {
+            r->skip_len += k;
+            if (!nl) {
+                r->offset += n;
+                return KH_OK;
+            }
+            r->offset += k + 1;
+            p += k + 1;
+            n -= k + 1;
+            st = end_skip(r, 1);
+            continue;
+        }
+        if (r->carry.len || !nl) {
+            /* the line straddles chunks: collect it in carry */
+            if (r->carry.len + k > max_line) {
+                start_skip(r, r->carry.len);
+                kh_buf_clear(&r->carry);
+                continue;
+            }
+            if (!r->carry.len)
+                r->carry_off = r->offset;
+            /* the '\n' goes in too: raw back ends keep the line's bytes */
+            size_t take = k + (nl ? 1 : 0);
+            st = kh_read_append(&r->carry, p, take);
+            if (st)
+                return r->status = st;
+            r->offset += take;
+            p += take;
+            n -= take;
+            if (nl) {
+                st = deliver_line(r, r->carry.data, r->carry.len - 1, 1, r->carry_off);
+                kh_buf_clear(&r->carry);
+            }
+            continue;
+        }
+        if (k > max_line) {
+            start_skip(r, 0);
+            continue;
+        }
+        uint64_t off = r->offset;
+        r->offset += k + 1;
+        st = deliver_line(r, p, k, 1, off);
+        p += k + 1;
+        n -= k + 1;
+    }
+    if (st && !r->status)
+        r->status = st;
+    return r->status;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Detection                                                              */
+/* ---------------------------------------------------------------------- */
+
+/* One warning when the first bytes look like binary data (many NULs, or
+ * mostly bytes that are neither printable ASCII nor valid UTF-8). */
+static void binary_check(kh_reader *r, const char *p, size_t n)
+{
+    size_t nul = 0, odd = 0;
+    if (n > BINARY_WINDOW)
+        n = BINARY_WINDOW;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)p[i];
+        if (c < 0x80) {
+            if (c == 0)
+                nul++;
+            else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b)
+                odd++;
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        int valid;
+        size_t l = kh_utf8_decode((const unsigned char *)p + i, n - i, &cp, &valid);
+        if (!valid && n - i >= 4)
+            odd++;
+        i += l;
+    }
+    int binary = nul >= 4 && nul * 64 >= n;
+    if (n >= 16 && odd * 10 > n * 3)
+        binary = 1;
+    if (binary)
+        kh_read_diag(r, KH_SEV_WARNING, KH_ERR_FORMAT, 1,
+                     "binary input? (%zu NUL and %zu other non-text bytes in the first %zu); "
+                     "reading it as text, line by line",
+                     nul, odd, n);
+    r->binary_seen = binary;
+}
+
+static const char *find_bytes(const char *h, size_t hn, const char *needle)
+{
+    size_t nn = strlen(needle);
+    for (size_t i = 0; i + nn <= hn; i++) {
+        const char *q = (const char *)memchr(h + i, needle[0], hn - i);
+        if (!q || (size_t)(q - h) + nn > hn)
+            return NULL;
+        i = (size_t)(q - h);
+        if (!memcmp(q, needle, nn))
+            return q;
+    }
+    return NULL;
+}
+
+/* Decides the format from the held bytes. Returns 1 when decided; 0 when
+ * more bytes are needed (never at the end of input or with a full window). */
+static int decide(kh_reader *r, int at_end)
+{
+    const char *p = r->detect.data ? r->detect.data : "";
+    size_t n = r->detect.len;
+    int full = n >= DETECT_CAP;
+    if (n < BINARY_WINDOW && !at_end && !full)
+        return 0;
+    if (!r->binary_checked) {
+        binary_check(r, p, n);
+        r->binary_checked = 1;
+    }
+    if (r->opt.format != KH_INPUT_AUTO) {
+        r->format = r->opt.format;
+        return 1;
+    }
+    if (r->binary_seen) {
+        r->format = KH_INPUT_TEXT;
+        return 1;
+    }
+    size_t i = 0;
+    if (n >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+        i = 3;
+    /* the first line that is neither blank nor a '#' comment */
+    for (;;) {
+        while (i < n && kh_is_space((unsigned char)p[i]))
+            i++;
+        if (i == n) {
+            if (!at_end && !full)
+                return 0;
+            r->format = KH_INPUT_TEXT;
+            return 1;
+        }
+        if (p[i] != '#')
+            break;
+        const char *nl = (const char *)memchr(p + i, '\n', n - i);
+        if (!nl) {
+            if (!at_end && !full)
+                return 0;
+            r->format = KH_INPUT_TEXT;
+            return 1;
+        }
+        i = (size_t)(nl - p) + 1;
+    }
+    if (p[i] == '{') {
+        r->format = KH_INPUT_JSONL;
+        return 1;
+    }
+    if (p[i] == '<') {
+        if (find_bytes(p + i, n - i, "<Sentence")) {
+            r->format = KH_INPUT_PETRARCH;
+            return 1;
+        }
+        if (!at_end && !full)
+            return 0;
+        r->format = KH_INPUT_TEXT;
+        return 1;
+    }
+    const char *nl = (const char *)memchr(p + i, '\n', n - i);
+    if (!nl && !at_end && !full)
+        return 0;
+    size_t len = nl ? (size_t)(nl - p) - i : n - i;
+    r->format = kh_tabari_header(p + i, len) ? KH_INPUT_TABARI : KH_INPUT_TEXT;
+    return 1;
+}
+
+/* Once decided, replays the held bytes through the line cutter. */
+static kh_status replay_detect(kh_reader *r)
+{
+    r->detected = 1;
+    kh_status st = KH_OK;
+    if (r->detect.len)
+        st = feed(r, r->detect.data, r->detect.len);
+    kh_buf_free(&r->detect);
+    return st;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Public API                                                             */
+/* ---------------------------------------------------------------------- */
+
+kh_status kh_reader_new(const kh_read_options *options, const char *source, kh_reader **out)
+{
+    if (!out)
+        return KH_ERR_INVALID;
+    *out = NULL;
+    kh_read_options opt;
+    if (options)
+        opt = *options;
+    else
+        memset(&opt, 0, sizeof opt);
+    if ((unsigned)opt.format > KH_INPUT_PETRARCH)
+        return KH_ERR_INVALID;
+    kh_limits_fill(&opt.limits);
+    const kh_allocator *a = opt.alloc;
+    kh_reader *r = (kh_reader *)kh_calloc(a, 1, sizeof *r);
+    if (!r)
+        return KH_ERR_NOMEM;
+    if (!source)
+        source = "-";
+    r->source = kh_strndup(a, source, strlen(source));
+    if (!r->source) {
+        kh_free(a, r);
+        return KH_ERR_NOMEM;
+    }
+    r->alloc = a;
+    r->opt = opt;
+    r->format = KH_INPUT_AUTO;
+    r->line_no = 1;
+    kh_buf_init(&r->detect, a, DETECT_CAP);
+    kh_buf_init(&r->carry, a, opt.limits.max_line + 1);
+    kh_buf_init(&r->story, a, opt.limits.max_story);
+    kh_buf_init(&r->scratch, a, opt.limits.max_line);
+    kh_buf_init(&r->xml.tag, a, 64u << 10);
+    kh_arena_init(&r->arena, a, 0);
+    *out = r;
+    return KH_OK;
+}
+
+kh_status kh_reader_push(kh_reader *r, const char *data, size_t len, kh_story_fn fn, void *ctx)
+{
+    if (!r || (!data && len))
+        return KH_ERR_INVALID;
+    if (r->status)
+        return r->status;
+    if (r->finished)
+        return KH_ERR_INVALID;
+    r->fn = fn;
+    r->fn_ctx = ctx;
+    while (!r->detected && len) {
+        size_t take = DETECT_CAP - r->detect.len;
+        if (take > len)
+            take = len;
+        kh_status st = kh_read_append(&r->detect, data, take);
+        if (st)
+            return r->status = st;
+        data += take;
+        len -= take;
+        if (decide(r, 0)) {
+            st = replay_detect(r);
+            if (st)
+                return st;
+        }
+    }
+    if (!len)
+        return r->status;
+    return feed(r, data, len);
+}
+
+kh_status kh_reader_finish(kh_reader *r, kh_story_fn fn, void *ctx)
+{
+    if (!r)
+        return KH_ERR_INVALID;
+    if (r->status || r->finished)
+        return r->status;
+    r->fn = fn;
+    r->fn_ctx = ctx;
+    kh_status st = KH_OK;
+    if (!r->detected) {
+        if (!r->detect.len) {
+            r->finished = 1;
+            return KH_OK; /* an empty input: nothing, and no complaint */
+        }
+        decide(r, 1);
+        st = replay_detect(r);
+    }
+    if (!st && r->skipping)
+        st = end_skip(r, 0);
+    if (!st && r->carry.len) {
+        st = deliver_line(r, r->carry.data, r->carry.len, 0, r->carry_off);
+        kh_buf_clear(&r->carry);
+    }
+    if (!st && !r->status) {
+        switch (r->format) {
+        case KH_INPUT_TABARI: st = kh_tabari_finish(r); break;
+        case KH_INPUT_PETRARCH: st = kh_xml_finish(r); break;
+        case KH_INPUT_JSONL: break;
+        default: st = kh_text_finish(r); break;
+        }
+    }
+    r->finished = 1;
+    if (st && !r->status)
+        r->status = st;
+    return r->status;
+}
+
+kh_input_format kh_reader_format(const kh_reader *r)
+{
+    return r ? r->format : KH_INPUT_AUTO;
+}
+
+void kh_reader_counts(const kh_reader *r, size_t *stories, size_t *rejected)
+{
+    if (stories)
+        *stories = r ? r->stories : 0;
+    if (rejected)
+        *rejected = r ? r->rejected : 0;
+}
+
+void kh_reader_free(kh_reader *r)
+{
+    if (!r)
+        return;
+    const kh_allocator *a = r->alloc;
+    kh_buf_free(&r->detect);
+    kh_buf_free(&r->carry);
+    kh_buf_free(&r->story);
+    kh_buf_free(&r->scratch);
+    kh_tabari_free(r);
+    kh_xml_free(r);
+    kh_arena_free(&r->arena);
+    kh_free(a, r->source);
+    kh_free(a, r);
+}

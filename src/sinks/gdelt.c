@@ -1,0 +1,196 @@
+/*
+ * gdelt.c: the GDELT 2.0 sink: Events rows (61 tab-separated columns, as in
+ * GDELT_2.0_Events_Column_Labels_Header_Row_Sep2016.csv) and Mentions rows
+ * (16 columns). Actor codes are split into country, known-group and role
+ * columns the way GDELT does; text fields have tabs and newlines replaced so
+ * every row is well-formed TSV. Geo country codes are khaldun's (ISO 3166
+ * alpha-3 / CAMEO), not FIPS 10-4 as in GDELT's own files.
+ */
+#include <stdio.h>
+
+#include "core/core.h"
+
+kh_status kh_buf_put_num(kh_buf *b, double v, int decimals);
+
+#define TRY(x) do { st = (x); if (st) goto done; } while (0)
+
+static kh_status field(kh_buf *b, const char *s)
+{
+    kh_status st = kh_buf_putc(b, '\t');
+    if (st || !s)
+        return st;
+    for (const char *p = s; *p; p++) {
+        char c = *p;
+        if (c == '\t' || c == '\n' || c == '\r')
+            c = ' ';
+        if ((st = kh_buf_putc(b, c)))
+            return st;
+    }
+    return KH_OK;
+}
+
+static kh_status field_u(kh_buf *b, uint64_t v)
+{
+    kh_status st = kh_buf_putc(b, '\t');
+    return st ? st : kh_buf_put_u64(b, v);
+}
+
+static int is_group(const char *code)
+{
+    static const char *const groups[] = {"IGO", "NGO", "IMG", "NGM", "MNC", "UIS", "INT", NULL};
+    for (size_t i = 0; groups[i]; i++)
+        if (!strncmp(code, groups[i], 3))
+            return 1;
+    return 0;
+}
+
+/* Actor columns: Code, Name, CountryCode, KnownGroupCode, EthnicCode,
+ * Religion1Code, Religion2Code, Type1Code, Type2Code, Type3Code. */
+static kh_status actor_fields(kh_buf *b, const char *code, const char *name)
+{
+    kh_status st;
+    char country[4] = "", group[16] = "", types[3][4] = {"", "", ""};
+    if (code) {
+        size_t len = strlen(code), pos = 0;
+        if (is_group(code)) {
+            snprintf(group, sizeof group, "%.*s", (int)(len < 9 ? len : 9), code);
+            pos = len; /* the whole code is the group */
+        } else if (len >= 3) {
+            memcpy(country, code, 3);
+            pos = 3;
+            /* A three-letter role code alone (no country): "GOV". */
+            static const char *const roles[] = {"GOV", "MIL", "REB", "OPP", "COP", "JUD", "LEG",
+                                                "CVL", "BUS", "MED", "EDU", "HLH", "HRI", "LAB",
+                                                "REF", "SPY", "ELI", "REL", "AGR", "ENV", "CRM",
+                                                "UAF", "INS", "SEP", "PTY", "MOD", "RAD", NULL};
+            for (size_t i = 0; roles[i]; i++)
+                if (!strcmp(country, roles[i]) && len == 3) {
+                    memcpy(types[0], country, 4);
+                    country[0] = '\0';
+                }
+        }
+        for (int t = 0; t < 3 && pos + 3 <= len; t++, pos += 3)
+            if (!types[t][0])
+                memcpy(types[t], code + pos, 3), types[t][3] = '\0';
+    }
+    if ((st = field(b, code)) || (st = field(b, name)) || (st = field(b, country)) ||
+        (st = field(b, group)) || (st = field(b, "")) || (st = field(b, "")) ||
+        (st = field(b, "")) || (st = field(b, types[0])) || (st = field(b, types[1])) ||
+        (st = field(b, types[2])))
+        return st;
+    return KH_OK;
+}
+
+/* Geo columns: Type, FullName, CountryCode, ADM1Code, ADM2Code, Lat, Long, FeatureID. */
+static kh_status geo_fields(kh_buf *b, const kh_place *p)
+{
+    kh_status st;
+    if (!p) {
+        for (int i = 0; i < 8; i++)
+            if ((st = kh_buf_putc(b, '\t')))
+                return st;
+        return KH_OK;
+    }
+    char full[512];
+    if (p->admin1 && *p->admin1)
+        snprintf(full, sizeof full, "%s, %s, %s", p->name, p->admin1, p->country);
+    else
+        snprintf(full, sizeof full, "%s", p->name);
+    if ((st = field_u(b, (uint64_t)p->type)) || (st = field(b, full)) || (st = field(b, p->country)) ||
+        (st = field(b, "")) || (st = field(b, "")))
+        return st;
+    if ((st = kh_buf_putc(b, '\t')))
+        return st;
+    if (p->has_coords && (st = kh_buf_put_num(b, p->lat, 4)))
+        return st;
+    if ((st = kh_buf_putc(b, '\t')))
+        return st;
+    if (p->has_coords && (st = kh_buf_put_num(b, p->lon, 4)))
+        return st;
+    if ((st = kh_buf_putc(b, '\t')))
+        return st;
+    if (p->feature_id)
+        return kh_buf_put_u64(b, p->feature_id);
+    return kh_buf_puts(b, p->country);
+}
+
+kh_status kh_events_write_gdelt(const kh_story *story, const kh_event *events, size_t n,
+                                uint64_t *first_id, kh_write_fn write_events, void *events_ctx,
+                                kh_write_fn write_mentions, void *mentions_ctx)
+{
+    if (!story || (n && !events) || !first_id || !write_events)
+        return KH_ERR_INVALID;
+    kh_buf b;
+    kh_buf_init(&b, NULL, 0);
+    kh_status st = KH_OK;
+    char added[32] = "";
+    if (story->date.year)
+        snprintf(added, sizeof added, "%04d%02d%02d000000", story->date.year, story->date.month,
+                 story->date.day);
+    const char *url = story->url ? story->url : story->id;
+    for (size_t i = 0; i < n; i++) {
+        const kh_event *e = &events[i];
+        uint64_t id = (*first_id)++;
+        kh_buf_clear(&b);
+        TRY(kh_buf_put_u64(&b, id));
+        if (e->date.year) {
+            TRY(field_u(&b, (uint64_t)e->date.year * 10000u + e->date.month * 100u + e->date.day));
+            TRY(field_u(&b, (uint64_t)e->date.year * 100u + e->date.month));
+            TRY(field_u(&b, (uint64_t)e->date.year));
+            TRY(kh_buf_putc(&b, '\t'));
+            TRY(kh_buf_put_num(&b, e->date.year + (e->date.month * 30 + e->date.day) / 365.0, 4));
+        } else {
+            TRY(kh_buf_puts(&b, "\t\t\t\t"));
+        }
+        TRY(actor_fields(&b, e->source, e->source_name));
+        TRY(actor_fields(&b, e->target, e->target_name));
+        int root_event = e->mentions[0].sentence <= 1;
+        TRY(field_u(&b, (uint64_t)root_event));
+        char base[4];
+        snprintf(base, sizeof base, "%.3s", e->code);
+        TRY(field(&b, e->code));
+        TRY(field(&b, base));
+        TRY(field(&b, e->root));
+        TRY(field_u(&b, (uint64_t)e->quad));
+        TRY(kh_buf_putc(&b, '\t'));
+        TRY(kh_buf_put_num(&b, e->goldstein, 1));
+        TRY(field_u(&b, e->n_mentions)); /* NumMentions */
+        TRY(field_u(&b, 1));             /* NumSources: one story */
+        TRY(field_u(&b, 1));             /* NumArticles */
+        TRY(field(&b, "0"));             /* AvgTone: not measured */
+        TRY(geo_fields(&b, NULL));       /* Actor1Geo: where the actor is from: not guessed */
+        TRY(geo_fields(&b, NULL));
+        TRY(geo_fields(&b, e->place));
+        TRY(field(&b, added));
+        TRY(field(&b, url));
+        TRY(kh_buf_putc(&b, '\n'));
+        TRY(write_events(events_ctx, b.data, b.len));
+        if (!write_mentions)
+            continue;
+        for (size_t k = 0; k < e->n_mentions; k++) {
+            const kh_mention *m = &e->mentions[k];
+            kh_buf_clear(&b);
+            TRY(kh_buf_put_u64(&b, id));
+            TRY(field(&b, added));
+            TRY(field(&b, added));
+            TRY(field_u(&b, story->url ? 1 : 2));
+            TRY(field(&b, story->publisher ? story->publisher : ""));
+            TRY(field(&b, url));
+            TRY(field_u(&b, m->sentence + 1));
+            TRY(field_u(&b, m->source.len ? m->source.off : 0));
+            TRY(m->target.len ? field_u(&b, m->target.off) : field(&b, "-1"));
+            TRY(field_u(&b, m->verb.off));
+            TRY(field_u(&b, 1));
+            TRY(field_u(&b, 100));
+            TRY(field_u(&b, story->text_len));
+            TRY(field(&b, "0"));
+            TRY(field(&b, ""));
+            TRY(field(&b, ""));
+            TRY(kh_buf_putc(&b, '\n'));
+            TRY(write_mentions(mentions_ctx, b.data, b.len));
+        }
+    }
+done:
+    kh_buf_free(&b);
+    return st;
+}

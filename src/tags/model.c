@@ -1,0 +1,86 @@
+/*
+ * model.c: the tagger's averaged-perceptron weights as stored in the lexicon
+ * image (section TGMD, layout in model.h): verification at load time and
+ * scoring at tagging time. Every slot and weight is checked once when the
+ * lexicon is loaded, so scoring indexes the image without further checks.
+ */
+#include "tags/model.h"
+
+static kh_status bad(kh_error *err, const char *what)
+{
+    return kh_error_set(err, KH_ERR_CORRUPT, 0, 0, "tagger model: %s", what);
+}
+
+kh_status kh_model_open(const unsigned char *data, size_t len, const kh_allocator *alloc,
+                        void **view, kh_error *err)
+{
+    *view = NULL;
+    if (len < KH_MODEL_HEADER || kh_rd32(data) != KH_MODEL_MAGIC)
+        return bad(err, "bad header");
+    if (kh_rd32(data + 4) != KH_UPOS_COUNT || kh_rd32(data + 20) != KH_MODEL_FEATURE_VERSION)
+        return kh_error_set(err, KH_ERR_VERSION, 0, 0,
+                            "tagger model: built for another feature set; rebuild the lexicon");
+    uint32_t n_slots = kh_rd32(data + 8), max_probe = kh_rd32(data + 12);
+    uint32_t n_weights = kh_rd32(data + 16);
+    if (n_slots == 0 || (n_slots & (n_slots - 1)) || max_probe == 0 || max_probe > n_slots)
+        return bad(err, "bad table geometry");
+    size_t need = KH_MODEL_HEADER + (size_t)n_slots * 16 + (size_t)n_weights * 4;
+    if (need != len)
+        return bad(err, "size mismatch");
+    const unsigned char *slots = data + KH_MODEL_HEADER;
+    const unsigned char *weights = slots + (size_t)n_slots * 16;
+    for (uint32_t i = 0; i < n_slots; i++) {
+        const unsigned char *s = slots + (size_t)i * 16;
+        uint32_t first = kh_rd32(s + 8), count = kh_rd32(s + 12);
+        if (first > n_weights || count > n_weights - first || count > KH_UPOS_COUNT)
+            return bad(err, "slot out of range");
+    }
+    for (uint32_t i = 0; i < n_weights; i++)
+        if ((kh_rd32(weights + (size_t)i * 4) >> 27) >= KH_UPOS_COUNT)
+            return bad(err, "class out of range");
+    kh_model_view *m = (kh_model_view *)kh_calloc(alloc, 1, sizeof *m);
+    if (!m)
+        return kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory");
+    m->slots = slots;
+    m->n_slots = n_slots;
+    m->max_probe = max_probe;
+    m->weights = weights;
+    m->n_weights = n_weights;
+    *view = m;
+    return KH_OK;
+}
+
+void kh_model_close(void *view, const kh_allocator *alloc) { kh_free(alloc, view); }
+
+void kh_model_score(const kh_model_view *m, const uint64_t *keys, size_t nk, int32_t *scores)
+{
+    uint32_t mask = m->n_slots - 1;
+#if defined(__GNUC__)
+    /* The slots are scattered over megabytes: ask for all of them first so
+     * the cache misses overlap instead of queueing. */
+    for (size_t k = 0; k < nk; k++)
+        __builtin_prefetch(m->slots + (size_t)((uint32_t)keys[k] & mask) * 16);
+#endif
+    for (size_t k = 0; k < nk; k++) {
+        uint64_t key = keys[k];
+        uint32_t i = (uint32_t)key & mask;
+        for (uint32_t probe = 0; probe < m->max_probe; probe++, i = (i + 1) & mask) {
+            const unsigned char *s = m->slots + (size_t)i * 16;
+            uint64_t sk = kh_rd64(s);
+            if (sk == key) {
+                uint32_t first = kh_rd32(s + 8), count = kh_rd32(s + 12);
+                const unsigned char *w = m->weights + (size_t)first * 4;
+                for (uint32_t j = 0; j < count; j++) {
+                    uint32_t v = kh_rd32(w + (size_t)j * 4);
+                    int32_t wt = (int32_t)(v & 0x7ffffffu); /* 27-bit two's complement */
+                    if (wt & 0x4000000)
+                        wt -= 0x8000000;
+                    scores[v >> 27] += wt;
+                }
+                break;
+            }
+            if (sk == 0)
+                break;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+/*
+ * model.h: the tagger's internals shared by tagging (tagger.c), the model
+ * reader (model.c) and training at set-up time (train.c): per-token feature
+ * inputs, the feature templates, and the averaged-perceptron weights stored
+ * in the lexicon image (section TGMD).
+ *
+ * Model section layout (little-endian, 8-byte aligned):
+ *   0  magic "PCP1"  u32       4  n_classes (KH_UPOS_COUNT) u32
+ *   8  n_slots (power of two)  12 max_probe   16 n_weights   20 feature set version
+ *   24 reserved (8 bytes)
+ *   32 slots: n_slots x {u64 key (0 = empty), u32 first weight, u32 count}
+ *   .. weights: n_weights x u32 = class << 27 | (weight & 0x7ffffff), weight a
+ *      27-bit two's complement number (averaged weight x KH_MODEL_SCALE)
+ */
+#ifndef KH_TAGS_MODEL_H
+#define KH_TAGS_MODEL_H
+
+#include "core/core.h"
+#include "lexicon/lexicon.h"
+
+#define KH_MODEL_MAGIC KH_SEC('P', 'C', 'P', '1')
+#define KH_MODEL_HEADER 32u
+#define KH_MODEL_FEATURE_VERSION 3u
+#define KH_MODEL_SCALE 1024.0
+#define KH_TAG_MAX_FEATURES 48u
+
+/* Per-token inputs of the feature templates, computed once per sentence. */
+typedef struct kh_tagtok {
+    const char *s;       /* the normalised form */
+    size_t len;
+    uint64_t wh;         /* hash of the lower-cased form */
+    uint64_t suf[4];     /* hashes of the last 1..4 bytes (0 when too short) */
+    uint64_t pre[3];     /* hashes of the first 1..3 bytes */
+    uint32_t pos;        /* lexicon POS set (0: unknown word) */
+    uint32_t lflags;     /* lexicon flags */
+    uint16_t shape;      /* shape class bits (see tagger.c) */
+    uint8_t capcls;      /* 0 lower, 1 Title, 2 UPPER, 3 mIxed (after headline folding) */
+    uint8_t best;        /* lexicon's most frequent POS */
+    uint8_t first;       /* first token of the sentence */
+    uint8_t punct;       /* no letters or digits */
+    uint8_t digit;       /* 1 all digits and separators, 2 some digits */
+} kh_tagtok;
+
+/* Fills t[0..n) from the tokens. Never fails. */
+void kh_tag_prepare(const kh_lexicon *lex, const kh_token *toks, size_t n, kh_unit_kind kind,
+                    kh_tagtok *t);
+
+/* The feature keys of token i given the tags already chosen for tokens < i.
+ * Returns how many were written (at most KH_TAG_MAX_FEATURES). */
+size_t kh_tag_features(const kh_tagtok *t, size_t n, size_t i, const uint8_t *tags,
+                       uint64_t *keys);
+
+/* A verified view of the weights in an image. */
+typedef struct kh_model_view {
+    const unsigned char *slots;
+    uint32_t n_slots;
+    uint32_t max_probe;
+    const unsigned char *weights;
+    uint32_t n_weights;
+} kh_model_view;
+
+kh_status kh_model_open(const unsigned char *data, size_t len, const kh_allocator *alloc,
+                        void **view, kh_error *err);
+void kh_model_close(void *view, const kh_allocator *alloc);
+
+/* Adds the weights of `keys` to scores[KH_UPOS_COUNT]. */
+void kh_model_score(const kh_model_view *m, const uint64_t *keys, size_t nk, int32_t *scores);
+
+/* Trains the tagger on a CoNLL-U file (FORM and UPOS columns) with `lex` as
+ * its lexicon, and appends the TGMD section bytes to `out`. *data_hash gets a
+ * hash of the training file. epochs 0 = the default. */
+kh_status kh_model_train(const kh_lexicon *lex, const char *conllu_path, unsigned epochs,
+                         kh_buf *out, uint64_t *data_hash, kh_error *err);
+
+/* The rule-based tagger (no model, or a lexicon built without training):
+ * fills upos[0..n) from lexicon candidates and context rules. */
+void kh_tag_rules(const kh_tagtok *t, size_t n, kh_unit_kind kind, uint8_t *upos);
+
+/* Mixes a template id and a value into a feature key (never 0). */
+static inline uint64_t kh_feat_key(uint32_t tmpl, uint64_t v)
+{
+    uint64_t x = v ^ ((uint64_t)tmpl * 0x9E3779B97F4A7C15ULL);
+    x ^= x >> 30;
+    x *= 0xBF58476D1CE4E5B9ULL;
+    x ^= x >> 27;
+    x *= 0x94D049BB133111EBULL;
+    x ^= x >> 31;
+    return x ? x : 1;
+}
+
+#endif

@@ -1,0 +1,400 @@
+/*
+ * train.c: trains the tagger's averaged perceptron at set-up time, from a
+ * CoNLL-U file (the FORM and UPOS columns), against the lexicon just built,
+ * and serialises the averaged weights into the TGMD section of the lexicon
+ * image (layout in model.h). Runs inside `khaldun lex build --train FILE`;
+ * the training file is read where it lies and never copied into the image or
+ * the tree, only the learned weights are.
+ *
+ * Decoding during training is the same greedy left-to-right pass as at
+ * tagging time, with the tagger's own previous predictions as history.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tags/model.h"
+
+#define TRAIN_DEFAULT_EPOCHS 12u
+#define TRAIN_MAX_FILE ((size_t)512 << 20)
+#define TRAIN_MAX_SENT 1000u
+
+typedef struct row {
+    int32_t w[KH_UPOS_COUNT];
+    uint32_t stamp[KH_UPOS_COUNT];
+    int64_t total[KH_UPOS_COUNT];
+} row;
+
+typedef struct trainer {
+    uint64_t *keys;      /* open addressing: key -> rows index +1 in idx */
+    uint32_t *idx;
+    size_t size;         /* slots, a power of two */
+    row *rows;
+    size_t n_rows, cap_rows;
+    uint32_t now;        /* instances seen */
+} trainer;
+
+static row *tr_find(const trainer *tr, uint64_t key)
+{
+    size_t mask = tr->size - 1, i = (size_t)key & mask;
+    while (tr->keys[i]) {
+        if (tr->keys[i] == key)
+            return &tr->rows[tr->idx[i] - 1];
+        i = (i + 1) & mask;
+    }
+    return NULL;
+}
+
+static kh_status tr_grow(trainer *tr)
+{
+    size_t nsize = tr->size * 2;
+    uint64_t *nk = (uint64_t *)kh_calloc(NULL, nsize, sizeof *nk);
+    uint32_t *ni = (uint32_t *)kh_calloc(NULL, nsize, sizeof *ni);
+    if (!nk || !ni) {
+        kh_free(NULL, nk);
+        kh_free(NULL, ni);
+        return KH_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < tr->size; i++) {
+        if (!tr->keys[i])
+            continue;
+        size_t j = (size_t)tr->keys[i] & (nsize - 1);
+        while (nk[j])
+            j = (j + 1) & (nsize - 1);
+        nk[j] = tr->keys[i];
+        ni[j] = tr->idx[i];
+    }
+    kh_free(NULL, tr->keys);
+    kh_free(NULL, tr->idx);
+    tr->keys = nk;
+    tr->idx = ni;
+    tr->size = nsize;
+    return KH_OK;
+}
+
+static row *tr_get(trainer *tr, uint64_t key)
+{
+    row *r = tr_find(tr, key);
+    if (r)
+        return r;
+    if ((tr->n_rows + 1) * 2 > tr->size && tr_grow(tr))
+        return NULL;
+    if (tr->n_rows == tr->cap_rows) {
+        size_t ncap = tr->cap_rows ? tr->cap_rows * 2 : 4096;
+        row *nr = (row *)kh_realloc(NULL, tr->rows, ncap * sizeof *nr);
+        if (!nr)
+            return NULL;
+        tr->rows = nr;
+        tr->cap_rows = ncap;
+    }
+    size_t mask = tr->size - 1, i = (size_t)key & mask;
+    while (tr->keys[i])
+        i = (i + 1) & mask;
+    tr->keys[i] = key;
+    tr->idx[i] = (uint32_t)++tr->n_rows;
+    r = &tr->rows[tr->n_rows - 1];
+    memset(r, 0, sizeof *r);
+    return r;
+}
+
+static void tr_bump(row *r, int c, int32_t d, uint32_t now)
+{
+    r->total[c] += (int64_t)(now - r->stamp[c]) * r->w[c];
+    r->stamp[c] = now;
+    r->w[c] += d;
+}
+
+/* ---- the training file ---- */
+
+typedef struct corpus {
+    char *text;
+    kh_token *toks;
+    uint8_t *gold;
+    size_t n_toks, cap_toks;
+    size_t *sent;        /* start token of each sentence; sent[n_sent] = n_toks */
+    size_t n_sent, cap_sent;
+} corpus;
+
+static int upos_from(const char *s, size_t n, uint8_t *out)
+{
+    for (int u = 0; u < KH_UPOS_COUNT; u++) {
+        const char *name = kh_upos_name((kh_upos)u);
+        if (strlen(name) == n && memcmp(name, s, n) == 0) {
+            *out = (uint8_t)u;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static kh_status push_sent(corpus *c)
+{
+    if (c->n_sent + 2 > c->cap_sent) {
+        size_t ncap = c->cap_sent ? c->cap_sent * 2 : 1024;
+        size_t *ns = (size_t *)kh_realloc(NULL, c->sent, ncap * sizeof *ns);
+        if (!ns)
+            return KH_ERR_NOMEM;
+        c->sent = ns;
+        c->cap_sent = ncap;
+    }
+    c->sent[c->n_sent + 1] = c->n_toks;
+    if (c->sent[c->n_sent + 1] > c->sent[c->n_sent])
+        c->n_sent++;
+    return KH_OK;
+}
+
+static kh_status load_corpus(const char *path, corpus *c, uint64_t *hash, kh_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return kh_error_set(err, errno == ENOENT ? KH_ERR_NOTFOUND : KH_ERR_IO, 0, 0, "%s: %s",
+                            path, strerror(errno));
+    kh_buf b;
+    kh_buf_init(&b, NULL, TRAIN_MAX_FILE);
+    char chunk[65536];
+    size_t got;
+    kh_status st = KH_OK;
+    while (!st && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        st = kh_buf_append(&b, chunk, got);
+    fclose(f);
+    if (!st && !b.data)
+        st = kh_buf_reserve(&b, 1);
+    if (st) {
+        kh_buf_free(&b);
+        return kh_error_set(err, st, 0, 0, "%s: %s", path, kh_strerror(st));
+    }
+    c->text = b.data;
+    *hash = kh_hash64(b.data, b.len, 0);
+    if ((st = push_sent(c)) != KH_OK)
+        return kh_error_set(err, st, 0, 0, "out of memory");
+    c->sent[0] = 0;
+    size_t pos = 0, lineno = 0;
+    while (pos < b.len) {
+        char *line = b.data + pos;
+        char *nl = memchr(line, '\n', b.len - pos);
+        size_t n = nl ? (size_t)(nl - line) : b.len - pos;
+        pos += n + 1;
+        lineno++;
+        if (n && line[n - 1] == '\r')
+            n--;
+        if (n == 0) {
+            if ((st = push_sent(c)) != KH_OK)
+                return kh_error_set(err, st, 0, 0, "out of memory");
+            continue;
+        }
+        if (line[0] == '#')
+            continue;
+        const char *fld[5];
+        size_t fl[5], k = 0, s = 0;
+        for (size_t i = 0; i <= n && k < 5; i++)
+            if (i == n || line[i] == '\t') {
+                fld[k] = line + s;
+                fl[k] = i - s;
+                k++;
+                s = i + 1;
+            }
+        if (k < 4)
+            return kh_error_set(err, KH_ERR_FORMAT, lineno, 1, "%s:%zu: not a CoNLL-U token line",
+                                path, lineno);
+        if (memchr(fld[0], '-', fl[0]) || memchr(fld[0], '.', fl[0]))
+            continue; /* multi-word ranges and empty nodes */
+        uint8_t u;
+        if (!upos_from(fld[3], fl[3], &u))
+            return kh_error_set(err, KH_ERR_FORMAT, lineno, 1, "%s:%zu: unknown UPOS '%.*s'",
+                                path, lineno, (int)fl[3], fld[3]);
+        if (c->n_toks - c->sent[c->n_sent] >= TRAIN_MAX_SENT)
+            continue;
+        if (c->n_toks == c->cap_toks) {
+            size_t ncap = c->cap_toks ? c->cap_toks * 2 : 65536;
+            kh_token *nt = (kh_token *)kh_realloc(NULL, c->toks, ncap * sizeof *nt);
+            if (!nt)
+                return kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory");
+            c->toks = nt;
+            uint8_t *ng = (uint8_t *)kh_realloc(NULL, c->gold, ncap);
+            if (!ng)
+                return kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory");
+            c->gold = ng;
+            c->cap_toks = ncap;
+        }
+        kh_token *t = &c->toks[c->n_toks];
+        memset(t, 0, sizeof *t);
+        t->norm = fld[1];
+        t->norm_len = (uint32_t)fl[1];
+        t->len = (uint32_t)fl[1];
+        c->gold[c->n_toks++] = u;
+    }
+    if ((st = push_sent(c)) != KH_OK)
+        return kh_error_set(err, st, 0, 0, "out of memory");
+    if (c->n_toks == 0)
+        return kh_error_set(err, KH_ERR_FORMAT, 0, 0, "%s: no tokens", path);
+    return KH_OK;
+}
+
+/* ---- serialising ---- */
+
+static kh_status write_model(const trainer *tr, kh_buf *out)
+{
+    /* Averaged, quantised weights; features left with none are dropped. */
+    size_t n_feat = 0, n_w = 0;
+    int32_t *q = (int32_t *)kh_calloc(NULL, tr->n_rows ? tr->n_rows : 1,
+                                      sizeof(int32_t) * KH_UPOS_COUNT);
+    if (!q)
+        return KH_ERR_NOMEM;
+    for (size_t r = 0; r < tr->n_rows; r++) {
+        const row *x = &tr->rows[r];
+        size_t nz = 0;
+        for (int c = 0; c < KH_UPOS_COUNT; c++) {
+            int64_t tot = x->total[c] + (int64_t)(tr->now - x->stamp[c]) * x->w[c];
+            double avg = (double)tot / (double)(tr->now ? tr->now : 1);
+            double v = avg * KH_MODEL_SCALE;
+            if (v > 60000000.0)
+                v = 60000000.0;
+            if (v < -60000000.0)
+                v = -60000000.0;
+            int32_t iv = (int32_t)(v < 0 ? v - 0.5 : v + 0.5);
+            q[r * KH_UPOS_COUNT + (size_t)c] = iv;
+            nz += iv != 0;
+        }
+        if (nz) {
+            n_feat++;
+            n_w += nz;
+        }
+    }
+    uint32_t n_slots = 1024;
+    while (n_slots < n_feat * 2 + 1)
+        n_slots *= 2;
+    size_t total = KH_MODEL_HEADER + (size_t)n_slots * 16 + n_w * 4;
+    kh_status st = kh_buf_reserve(out, total);
+    if (st) {
+        kh_free(NULL, q);
+        return st;
+    }
+    unsigned char *base = (unsigned char *)out->data + out->len;
+    memset(base, 0, total);
+    unsigned char *slots = base + KH_MODEL_HEADER;
+    unsigned char *wts = slots + (size_t)n_slots * 16;
+    uint32_t max_probe = 1, wi = 0;
+    for (size_t i = 0; i < tr->size; i++) {
+        if (!tr->keys[i])
+            continue;
+        size_t r = tr->idx[i] - 1;
+        const int32_t *qr = q + r * KH_UPOS_COUNT;
+        uint32_t first = wi, cnt = 0;
+        for (int c = 0; c < KH_UPOS_COUNT; c++)
+            if (qr[c]) {
+                kh_wr32(wts + (size_t)wi * 4,
+                        (uint32_t)c << 27 | ((uint32_t)qr[c] & 0x7ffffffu));
+                wi++;
+                cnt++;
+            }
+        if (!cnt)
+            continue;
+        uint64_t key = tr->keys[i];
+        uint32_t s = (uint32_t)key & (n_slots - 1), probe = 1;
+        while (kh_rd64(slots + (size_t)s * 16)) {
+            s = (s + 1) & (n_slots - 1);
+            probe++;
+        }
+        kh_wr64(slots + (size_t)s * 16, key);
+        kh_wr32(slots + (size_t)s * 16 + 8, first);
+        kh_wr32(slots + (size_t)s * 16 + 12, cnt);
+        if (probe > max_probe)
+            max_probe = probe;
+    }
+    kh_wr32(base, KH_MODEL_MAGIC);
+    kh_wr32(base + 4, KH_UPOS_COUNT);
+    kh_wr32(base + 8, n_slots);
+    kh_wr32(base + 12, max_probe);
+    kh_wr32(base + 16, (uint32_t)n_w);
+    kh_wr32(base + 20, KH_MODEL_FEATURE_VERSION);
+    out->len += total;
+    kh_free(NULL, q);
+    return KH_OK;
+}
+
+kh_status kh_model_train(const kh_lexicon *lex, const char *conllu_path, unsigned epochs,
+                         kh_buf *out, uint64_t *data_hash, kh_error *err)
+{
+    corpus c;
+    memset(&c, 0, sizeof c);
+    trainer tr;
+    memset(&tr, 0, sizeof tr);
+    kh_tagtok *tt = NULL;
+    uint8_t *pred = NULL;
+    size_t *order = NULL;
+    kh_status st = load_corpus(conllu_path, &c, data_hash, err);
+    if (st)
+        goto done;
+    tr.size = 1u << 16;
+    tr.keys = (uint64_t *)kh_calloc(NULL, tr.size, sizeof *tr.keys);
+    tr.idx = (uint32_t *)kh_calloc(NULL, tr.size, sizeof *tr.idx);
+    tt = (kh_tagtok *)kh_calloc(NULL, TRAIN_MAX_SENT, sizeof *tt);
+    pred = (uint8_t *)kh_calloc(NULL, TRAIN_MAX_SENT, 1);
+    order = (size_t *)kh_calloc(NULL, c.n_sent, sizeof *order);
+    if (!tr.keys || !tr.idx || !tt || !pred || !order) {
+        st = kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t s = 0; s < c.n_sent; s++)
+        order[s] = s;
+    uint64_t rng = 0x2545F4914F6CDD1DULL;
+    if (!epochs)
+        epochs = TRAIN_DEFAULT_EPOCHS;
+    uint64_t keys[KH_TAG_MAX_FEATURES];
+    for (unsigned ep = 0; ep < epochs; ep++) {
+        for (size_t s = c.n_sent; s > 1; s--) { /* Fisher-Yates, fixed seed */
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            size_t j = (size_t)(rng % s), tmp = order[s - 1];
+            order[s - 1] = order[j];
+            order[j] = tmp;
+        }
+        for (size_t si = 0; si < c.n_sent; si++) {
+            size_t s = order[si], a = c.sent[s], n = c.sent[s + 1] - a;
+            kh_tag_prepare(lex, c.toks + a, n, KH_UNIT_BODY, tt);
+            for (size_t i = 0; i < n; i++) {
+                size_t nk = kh_tag_features(tt, n, i, pred, keys);
+                int64_t scores[KH_UPOS_COUNT] = {0};
+                for (size_t k = 0; k < nk; k++) {
+                    const row *r = tr_find(&tr, keys[k]);
+                    if (r)
+                        for (int cl = 0; cl < KH_UPOS_COUNT; cl++)
+                            scores[cl] += r->w[cl];
+                }
+                int guess = 0;
+                for (int cl = 1; cl < KH_UPOS_COUNT; cl++)
+                    if (scores[cl] > scores[guess])
+                        guess = cl;
+                int gold = c.gold[a + i];
+                tr.now++;
+                if (guess != gold) {
+                    for (size_t k = 0; k < nk; k++) {
+                        row *r = tr_get(&tr, keys[k]);
+                        if (!r) {
+                            st = kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory");
+                            goto done;
+                        }
+                        tr_bump(r, gold, 1, tr.now);
+                        tr_bump(r, guess, -1, tr.now);
+                    }
+                }
+                pred[i] = (uint8_t)guess;
+            }
+        }
+    }
+    if ((st = write_model(&tr, out)) != KH_OK)
+        st = kh_error_set(err, st, 0, 0, "writing the model: %s", kh_strerror(st));
+done:
+    kh_free(NULL, c.text);
+    kh_free(NULL, c.toks);
+    kh_free(NULL, c.gold);
+    kh_free(NULL, c.sent);
+    kh_free(NULL, tr.keys);
+    kh_free(NULL, tr.idx);
+    kh_free(NULL, tr.rows);
+    kh_free(NULL, tt);
+    kh_free(NULL, pred);
+    kh_free(NULL, order);
+    return st;
+}

@@ -1,0 +1,1 @@
+read --no-tokens --max-line 200 {in}

@@ -1,0 +1,1 @@
+read --no-tokens {in}

@@ -1,0 +1,1 @@
+read --no-tokens --input text --date 2024-07-10 {in}

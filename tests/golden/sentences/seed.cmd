@@ -1,0 +1,1 @@
+read --no-tokens examples/seed-2024.txt
