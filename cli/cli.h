@@ -77,7 +77,6 @@ int cmd_eval(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_lex(int argc, char **argv);
 int cmd_eval_pos(int argc, char **argv, const char *conllu);
-int cmd_eval_pos_only(int argc, char **argv); /* TEMPORARY `eval` handling only --pos */
 
 /* Writes buf to stdout; fatal on a write error (EPIPE, full disk). */
 void cli_write(const char *data, size_t len);

@@ -147,7 +147,7 @@ static void tabari_expect(suite *s, const char *text, size_t len)
                 ide++;
             cur = suite_add(s, id, (size_t)(ide - id));
         } else if (cur) {
-            if (contains(p, (size_t)(eol - p), "end of the standard validation records")) {
+            if (contains(p, (size_t)(eol - p), "This is the end of the standard validation records")) {
                 cur->counted = 0;
                 stop = 1;
                 break;

@@ -329,21 +329,3 @@ int cmd_eval_pos(int argc, char **argv, const char *conllu)
     kh_lexicon_free(lex);
     return EXIT_OK;
 }
-
-/* TEMPORARY: `khaldun eval` handling only --pos, until the shared eval
- * command routes --pos here. */
-int cmd_eval_pos_only(int argc, char **argv)
-{
-    const char *conllu = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            eval_pos_help();
-            return EXIT_OK;
-        }
-        if (!strcmp(argv[i], "--pos") && i + 1 < argc)
-            conllu = argv[i + 1];
-    }
-    if (!conllu)
-        usage_error(eval_pos_usage, "only `eval --pos FILE.conllu` is available yet");
-    return cmd_eval_pos(argc, argv, conllu);
-}

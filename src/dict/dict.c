@@ -231,13 +231,12 @@ static kh_status validate(kh_dict *d, kh_error *err)
         if (!str_ok(d, d->synsets[i].name))
             BAD("dictionary image: synset %zu out of bounds", i);
     for (size_t i = 0; i < d->n_codes; i++)
-        if (!str_ok(d, d->codes[i].code) || !str_ok(d, d->codes[i].name) || d->codes[i].quad < 1 ||
-            d->codes[i].quad > 4)
+        if (!str_ok(d, d->codes[i].code) || !str_ok(d, d->codes[i].name) || d->codes[i].quad > 4)
             BAD("dictionary image: event code %zu out of bounds", i);
     for (size_t i = 0; i < d->n_patterns; i++) {
         const kh_pattern *p = &d->patterns[i];
         if (p->verb >= d->n_words || p->code >= d->n_codes || !str_ok(d, p->src) ||
-            !str_ok(d, p->text) || p->first_elem > d->n_elems ||
+            !str_ok(d, p->text) || !str_ok(d, p->code2) || p->first_elem > d->n_elems ||
             p->n_elems > d->n_elems - p->first_elem || p->verb_pos >= p->n_elems ||
             (i && d->patterns[i - 1].verb > p->verb))
             BAD("dictionary image: pattern %zu out of bounds", i);
@@ -255,7 +254,7 @@ static kh_status validate(kh_dict *d, kh_error *err)
             if (e->ref > d->n_alts || e->aux > d->n_alts - e->ref)
                 BAD("dictionary image: element %zu out of bounds", i);
             break;
-        case KH_E_TARGET: case KH_E_SOURCE: break;
+        case KH_E_TARGET: case KH_E_SOURCE: case KH_E_SKIP: case KH_E_COMPOUND: break;
         default: BAD("dictionary image: element %zu has an unknown kind", i);
         }
     }

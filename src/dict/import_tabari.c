@@ -103,6 +103,15 @@ void kh_imp_free(kh_imp *im)
     im->syns.p = im->mems.p = NULL;
 }
 
+/* 1-based column of `at` in the current line (1 when it lies elsewhere). */
+static size_t col_in(const kh_imp *im, const char *at)
+{
+    uintptr_t a = (uintptr_t)at, l = (uintptr_t)im->line;
+    if (!at || !im->line || a < l || a - l > ((size_t)1 << 24))
+        return 1;
+    return (size_t)(a - l) + 1;
+}
+
 void kh_imp_diag(kh_imp *im, const char *at, kh_severity sev, const char *fmt, ...)
 {
     char msg[400];
@@ -110,9 +119,7 @@ void kh_imp_diag(kh_imp *im, const char *at, kh_severity sev, const char *fmt, .
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    kh_srcpos pos = {im->name, im->lineno, 1};
-    if (at && im->line && at >= im->line)
-        pos.col = (size_t)(at - im->line) + 1;
+    kh_srcpos pos = {im->name, im->lineno, col_in(im, at)};
     kh_bld_diag(im->b, &pos, sev, "%s", msg);
 }
 
@@ -270,7 +277,7 @@ kh_status kh_imp_code_parse(kh_imp *im, const char *s, size_t len, int time, kh_
         c[n++] = s[i];
     }
     c[n] = '\0';
-    kh_srcpos pos = {im->name, im->lineno, im->line && s >= im->line ? (size_t)(s - im->line) + 1 : 1};
+    kh_srcpos pos = {im->name, im->lineno, col_in(im, s)};
     if (!n) {
         IMP_ERR(im, s, "no code in [...]");
         return KH_ERR_FORMAT;
@@ -710,7 +717,7 @@ kh_status kh_imp_actor_phrase(kh_imp *im, kh_imp_actor *a, const char *s, size_t
         IMP_ERR(im, s, "too many synonyms (at most %d)", IMP_MAX_NAMES);
         return KH_ERR_FORMAT;
     }
-    struct imp_span sp = {s, len, im->lineno, im->line ? (size_t)(s - im->line) + 1 : 1};
+    struct imp_span sp = {s, len, im->lineno, col_in(im, s)};
     return kh_vec_push(im->b->alloc, &a->phrases, &sp);
 }
 
@@ -1325,7 +1332,7 @@ kh_status kh_imp_pattern(kh_imp *im, const char *form, size_t form_len, const ch
                  b->pool.data + o->file, o->line);
         return KH_OK;
     }
-    kh_srcpos pos = {im->name, im->lineno, im->line && at >= im->line ? (size_t)(at - im->line) + 1 : 1};
+    kh_srcpos pos = {im->name, im->lineno, col_in(im, at)};
     size_t before = b->patterns.n;
     st = kh_bld_pattern(b, p.e, p.n, p.verb_pos, code->code, strlen(code->code), text, tl, &pos);
     if (st || b->patterns.n == before)
@@ -1550,7 +1557,11 @@ static void root_forms(kh_imp *im, tab_root *r)
     r->n_forms = 0;
     if (!kh_imp_verb_word(r->form, r->len, &w, &wl))
         return;
-    if (w + wl < r->form + r->len && w[wl] == '_' && im->dialect == KH_IMP_TABARI)
+    /* Only a verb word ending the root in `_` ("ACT_"): in "CALLED_ON" the
+     * `_` joins words, and <TIME> roots are not verbs. */
+    const char *after = w + wl + 1, *end = r->form + r->len;
+    if (!r->time && w + wl < end && w[wl] == '_' && (after >= end || is_blank((unsigned char)*after)) &&
+        im->dialect == KH_IMP_TABARI)
         r->n_forms = kh_imp_verb_forms(KH_IMP_TABARI, w, wl, r->forms, 16);
 }
 
@@ -1561,7 +1572,9 @@ static kh_status root_pattern(kh_imp *im, tab_root *r, const char *pat, size_t p
     kh_status st = KH_OK;
     if (!r->n_forms)
         return kh_imp_pattern(im, r->form, r->len, NULL, 0, pat, pl, code, at);
-    for (size_t f = 0; f < r->n_forms && !st; f++)
+    size_t errors = im->b->errors;
+    /* One report for a bad pattern, not one per spelling. */
+    for (size_t f = 0; f < r->n_forms && !st && im->b->errors == errors; f++)
         st = kh_imp_pattern(im, r->form, r->len, r->forms[f], strlen(r->forms[f]), pat, pl, code,
                             at);
     return st;
@@ -1652,7 +1665,7 @@ static kh_status tab_verbs_file(kh_imp *im, const char *data, size_t len)
                 x->form = ws;
                 x->len = (size_t)(p - ws);
                 x->open = 1;
-                root_forms(im, x);
+                x->time = in_time; /* explicit forms: no endings added */
                 /* The root's own code applies to its forms alone too. */
             }
             /* Each form alone codes as the root alone. */
@@ -1676,9 +1689,10 @@ static kh_status tab_verbs_file(kh_imp *im, const char *data, size_t len)
                 IMP_ERR(im, txt, "pattern without the verb marker '*'");
                 e = KH_ERR_FORMAT;
             }
+            size_t errors = im->b->errors;
             if (!e)
                 e = root_pattern(im, &v.root, txt, txl, &c, txt);
-            for (size_t k = 0; k < v.n_extra && !e; k++)
+            for (size_t k = 0; k < v.n_extra && !e && im->b->errors == errors; k++)
                 e = root_pattern(im, &v.extra[k], txt, txl, &c, txt);
         } else if (t[0] == '+' || t[0] == '&') {
             IMP_ERR(im, t, "'%c' line outside <SYNSETS>", t[0]);

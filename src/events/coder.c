@@ -880,6 +880,13 @@ static kh_status code_clause(kh_coder *c, size_t cli)
     const kh_code_rec *code = &d->codes[p->code];
     trace(c, si, "  pattern '%s' -> %s (%s)", kh_dict_str(d, p->text), kh_dict_str(d, code->code),
           kh_dict_str(d, p->src));
+    /* Imported dictionaries' special codes: null (---), discard (###) and
+     * complex (+++) patterns match in order to suppress coding. */
+    const char *cs = kh_dict_str(d, code->code);
+    if (cs[0] == '-' || cs[0] == '#' || cs[0] == '+' || code->quad == 0) {
+        trace(c, si, "  special code '%s': nothing coded", cs);
+        return KH_OK;
+    }
     /* A bare report ("X said ...") is not an event when what it reports is
      * coded in its own right. */
     if ((vg->flags & KH_VG_REPORTING) && (p->flags & KH_PAT_NO_TARGET) && has_reported_children(c, cli)) {
