@@ -73,6 +73,7 @@ void cli_models_free(cli_models *m);
 int cmd_read(int argc, char **argv);
 int cmd_dict(int argc, char **argv);
 int cmd_code(int argc, char **argv);
+int cmd_parse(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_lex(int argc, char **argv);

@@ -110,6 +110,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"read", cmd_read, "read stories and print them cleaned, with sentences and tokens (JSON Lines)"},
+    {"parse", cmd_parse, "print tags, chunks and clauses (subject, verb group, object)"},
     {"code", cmd_code, "code political events (CAMEO) as JSON Lines or GDELT 2.0 TSV"},
     {"explain", cmd_explain, "show each step that led to each event, or to none"},
     {"dict", cmd_dict, "build, check and describe dictionary images"},

@@ -62,6 +62,15 @@ static const char *const NEGATORS[] = {"not", "n't", "never", "no", "neither", "
 static const char *const PARTICLES[] = {"out", "up", "off", "down", "back", "away", "over",
                                         "in", "on", "around", "through", NULL};
 static const char *const RELATIVES[] = {"that", "which", "who", "whom", "whose", "where", NULL};
+static const char *const QUANT_PRONOUNS[] = {"both", "all", "each", "either", "neither",
+                                             "some", "many", "most", "several", "few", NULL};
+/* Heads of time expressions: never objects or subjects of events. */
+static const char *const TIME_WORDS[] = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+    "yesterday", "tomorrow", "tonight", "week", "weeks", "month", "months", "year", "years",
+    "day", "days", "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december", "morning", "evening", "night",
+    "weekend", "hours", "hour", "time", NULL};
 static const char *const POSS_DETS[] = {"my", "your", "his", "her", "its", "our", "their", NULL};
 
 int kh_is_reporting_lemma(const char *lemma) { return in_list(lemma, REPORTING); }
@@ -386,6 +395,15 @@ static kh_status raw_chunks(ctx *c, uint32_t sent, size_t s, size_t e)
                 j++;
             }
             if (head == SIZE_MAX) {
+                /* "Both have been accused", "all agreed": a determiner standing
+                 * alone before a verb is a pronoun-like NP. */
+                if (j == i + 1 && j < e && (tag(c, j) == KH_UPOS_AUX || tag(c, j) == KH_UPOS_VERB) &&
+                    in_list(low(c, i), QUANT_PRONOUNS)) {
+                    kh_chunk np = new_chunk(KH_CHUNK_NP, sent, i, j, i);
+                    np.flags = KH_NP_PRONOUN;
+                    if ((st = push_chunk(c, &np, NULL)))
+                        return st;
+                }
                 i = j > i ? j : i + 1;
                 continue;
             }
@@ -596,20 +614,6 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
                 in_quote = !in_quote;
         if (in_quote)
             cl.flags |= KH_CL_QUOTE;
-        /* Object and passive agent: NPs after the verb until the next verb. */
-        for (size_t q = k + 1; q < last && c->chunks[q].kind != KH_CHUNK_VG; q++) {
-            const kh_chunk *ch = &c->chunks[q];
-            if (ch->kind != KH_CHUNK_NP)
-                continue;
-            if (in_pp(c, q, first_chunk)) {
-                if (cl.agent < 0 && (vg->flags & KH_VG_PASSIVE) &&
-                    !strcmp(low(c, c->chunks[q - 1].first), "by"))
-                    cl.agent = (int32_t)q;
-                continue;
-            }
-            if (cl.object < 0 && ch->attach < 0)
-                cl.object = (int32_t)q;
-        }
         /* Second conjunct: "X met Y and signed Z" shares X. */
         if (cl.subject < 0 && vg->aux_first > s && tag(c, vg->aux_first - 1) == KH_UPOS_CCONJ &&
             c->n_clauses > first_clause) {
@@ -629,6 +633,26 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
             c->chunks[cls[a + 1].subject].first > c->chunks[cls[a].verb].end)
             next = c->chunks[cls[a + 1].subject].first;
         cls[a].end = next;
+    }
+    /* Object and passive agent: NPs after the verb, within the clause. */
+    for (size_t a = 0; a < nc; a++) {
+        kh_clause *cl = &cls[a];
+        const kh_chunk *vg = &c->chunks[cl->verb];
+        for (size_t q = (size_t)cl->verb + 1; q < last && c->chunks[q].kind != KH_CHUNK_VG; q++) {
+            const kh_chunk *ch = &c->chunks[q];
+            if (ch->first >= cl->end)
+                break;
+            if (ch->kind != KH_CHUNK_NP || in_list(low(c, ch->head), TIME_WORDS))
+                continue;
+            if (in_pp(c, q, first_chunk)) {
+                if (cl->agent < 0 && (vg->flags & KH_VG_PASSIVE) &&
+                    !strcmp(low(c, c->chunks[q - 1].first), "by"))
+                    cl->agent = (int32_t)q;
+                continue;
+            }
+            if (cl->object < 0 && ch->attach < 0)
+                cl->object = (int32_t)q;
+        }
     }
     for (size_t a = 0; a < nc; a++) {
         const kh_chunk *vg = &c->chunks[cls[a].verb];

@@ -43,6 +43,111 @@ static kh_status put_key_str(kh_buf *b, const char *key, const char *val)
 
 #define TRY(x) do { st = (x); if (st) goto done; } while (0)
 
+static kh_status put_flags(kh_buf *b, uint32_t flags, const char *const *names, size_t n)
+{
+    kh_status st = kh_buf_putc(b, '[');
+    int first = 1;
+    for (size_t i = 0; !st && i < n; i++)
+        if (flags & (1u << i)) {
+            if (!first)
+                st = kh_buf_putc(b, ',');
+            if (!st)
+                st = kh_buf_json_qstr(b, names[i], strlen(names[i]));
+            first = 0;
+        }
+    return st ? st : kh_buf_putc(b, ']');
+}
+
+static kh_status put_range(kh_buf *b, const char *key, uint32_t first, uint32_t end)
+{
+    kh_status st = kh_buf_puts(b, key);
+    if (!st) st = kh_buf_putc(b, '[');
+    if (!st) st = kh_buf_put_u64(b, first);
+    if (!st) st = kh_buf_putc(b, ',');
+    if (!st) st = kh_buf_put_u64(b, end);
+    if (!st) st = kh_buf_putc(b, ']');
+    return st;
+}
+
+static kh_status put_int(kh_buf *b, const char *key, int32_t v)
+{
+    kh_status st = kh_buf_puts(b, key);
+    if (st)
+        return st;
+    return v < 0 ? kh_buf_puts(b, "null") : kh_buf_put_u64(b, (uint64_t)v);
+}
+
+/* Chunks and clauses of sentence si; token indexes are document-wide,
+ * chunk indexes index the document's chunk list. */
+static kh_status put_chunks(kh_buf *b, const kh_doc *doc, size_t si)
+{
+    static const char *const kinds[] = {"", "NP", "PP", "VG"};
+    static const char *const np_flags[] = {"possessor", "pronoun", "coordinated", "apposition",
+                                           "relative"};
+    static const char *const vg_flags[] = {"negated", "passive", "modal", "future", "past",
+                                           "perfect", "intent", "refusal", "reporting",
+                                           "participle", "attempt"};
+    static const char *const cl_flags[] = {"reported", "relative", "participial", "coordinated",
+                                           "quote"};
+    kh_status st = kh_buf_puts(b, ",\"chunks\":[");
+    int first = 1;
+    for (size_t k = 0; !st && k < doc->n_chunks; k++) {
+        const kh_chunk *c = &doc->chunks[k];
+        if (c->sentence != si)
+            continue;
+        if (!first && (st = kh_buf_putc(b, ',')))
+            break;
+        first = 0;
+        if ((st = kh_buf_puts(b, "{\"i\":")) || (st = kh_buf_put_u64(b, k)) ||
+            (st = kh_buf_puts(b, ",\"kind\":\"")) || (st = kh_buf_puts(b, kinds[c->kind <= 3 ? c->kind : 0])) ||
+            (st = kh_buf_putc(b, '"')) || (st = put_range(b, ",\"tokens\":", c->first, c->end)) ||
+            (st = kh_buf_puts(b, ",\"head\":")) || (st = kh_buf_put_u64(b, c->head)))
+            break;
+        if (c->kind == KH_CHUNK_VG) {
+            if ((st = kh_buf_puts(b, ",\"lemma\":")) ||
+                (st = kh_buf_json_qstr(b, c->lemma, c->lemma ? strlen(c->lemma) : 0)) ||
+                (st = put_range(b, ",\"chain\":", c->aux_first, c->end)) ||
+                (st = kh_buf_puts(b, ",\"flags\":")) ||
+                (st = put_flags(b, c->flags, vg_flags, KH_ARRAY_LEN(vg_flags))))
+                break;
+            if (c->particle != UINT32_MAX &&
+                ((st = kh_buf_puts(b, ",\"particle\":")) || (st = kh_buf_put_u64(b, c->particle))))
+                break;
+        } else if (c->kind == KH_CHUNK_NP) {
+            if ((st = kh_buf_puts(b, ",\"flags\":")) ||
+                (st = put_flags(b, c->flags, np_flags, KH_ARRAY_LEN(np_flags))) ||
+                (c->member >= 0 && (st = put_int(b, ",\"and\":", c->member))))
+                break;
+        }
+        if (c->attach >= 0 && (st = put_int(b, ",\"attach\":", c->attach)))
+            break;
+        st = kh_buf_putc(b, '}');
+    }
+    if (!st)
+        st = kh_buf_puts(b, "],\"clauses\":[");
+    first = 1;
+    for (size_t k = 0; !st && k < doc->n_clauses; k++) {
+        const kh_clause *c = &doc->clauses[k];
+        if (c->sentence != si)
+            continue;
+        if (!first && (st = kh_buf_putc(b, ',')))
+            break;
+        first = 0;
+        if ((st = kh_buf_puts(b, "{\"i\":")) || (st = kh_buf_put_u64(b, k)) ||
+            (st = put_range(b, ",\"tokens\":", c->first, c->end)) ||
+            (st = put_int(b, ",\"verb\":", c->verb)) || (st = put_int(b, ",\"subject\":", c->subject)) ||
+            (st = put_int(b, ",\"object\":", c->object)) || (st = put_int(b, ",\"by\":", c->agent)) ||
+            (st = put_int(b, ",\"reporter\":", c->reporter)) || (st = put_int(b, ",\"parent\":", c->parent)) ||
+            (st = kh_buf_puts(b, ",\"flags\":")) ||
+            (st = put_flags(b, c->flags, cl_flags, KH_ARRAY_LEN(cl_flags))))
+            break;
+        st = kh_buf_putc(b, '}');
+    }
+    if (!st)
+        st = kh_buf_putc(b, ']');
+    return st;
+}
+
 kh_status kh_doc_write_json(const kh_doc *doc, unsigned flags, kh_write_fn write, void *ctx)
 {
     if (!doc || !doc->story || !write)
@@ -120,6 +225,8 @@ kh_status kh_doc_write_json(const kh_doc *doc, unsigned flags, kh_write_fn write
             }
             TRY(kh_buf_putc(&b, ']'));
         }
+        if ((flags & KH_JSON_CHUNKS) && doc->chunks)
+            TRY(put_chunks(&b, doc, i));
         TRY(kh_buf_putc(&b, '}'));
     }
     TRY(kh_buf_puts(&b, "]}\n"));
