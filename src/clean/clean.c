@@ -13,7 +13,8 @@
  *   filter     with KH_CLEAN_FILTER, each other line is
  *              - dropped when it repeats the headline;
  *              - dropped when it is a site marker (1-3 capitals like "TT",
- *                or "Advertisement", "Read more", "Share", ...);
+ *                or "Advertisement", "Read more", "Share", the wire's
+ *                "Reuter" sign-off, ...);
  *              - a caption when it ends in a photo credit ("(Photo by ... /
  *                AFP)", "(Reuters)", "(AP Photo/...)", "Getty Images",
  *                "/ Reuters", "(Reporting by ...)") or starts "Photo:";
@@ -50,12 +51,14 @@ typedef struct cl_key {
 
 /* ---- small byte helpers ---- */
 
+/* Spaces and control bytes other than NUL and \n: a line holding only
+ * those (wire copy ends with "\x03") is blank. */
 static int is_hspace(unsigned char c)
 {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+    return c == ' ' || (c < 0x20 && c != 0 && c != '\n') || c == 0x7f;
 }
 
-/* Trims spaces, tabs, \r and U+00A0 (C2 A0) from both ends. */
+/* Trims spaces, control bytes and U+00A0 (C2 A0) from both ends. */
 static void trim(const char *p, size_t *off, size_t *len)
 {
     size_t a = *off, b = *off + *len;
@@ -118,7 +121,7 @@ static const char *const markers[] = {
     "story continues below advertisement", "scroll to continue with content",
     "related", "related articles", "related stories", "related news", "more", "print",
     "email", "tweet", "subscribe", "listen", "listen to this article", "comments",
-    "show comments", "click here", "most read", "trending",
+    "show comments", "click here", "most read", "trending", "reuter", /* Reuters' sign-off */
 };
 
 int kh_clean_is_marker(const char *p, size_t len)

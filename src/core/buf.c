@@ -28,6 +28,9 @@ kh_status kh_buf_reserve(kh_buf *b, size_t extra)
     size_t size = b->size ? b->size : 256;
     while (size < need)
         size = size > SIZE_MAX / 4 ? need : size * 2;
+    /* Never hold more than the cap allows (doubling could overshoot it). */
+    if (b->cap < SIZE_MAX / 2 && size > b->cap + 1)
+        size = b->cap + 1;
     char *p = (char *)kh_realloc(b->alloc, b->data, size);
     if (!p)
         return KH_ERR_NOMEM;
