@@ -658,12 +658,16 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
         const kh_chunk *vg = &c->chunks[cls[a].verb];
         if (!(vg->flags & KH_VG_REPORTING))
             continue;
+        /* "X quoted Y as saying": Y is who said it. */
+        int32_t speaker = cls[a].subject;
+        if (vg->lemma && !strcmp(vg->lemma, "quote") && cls[a].object >= 0)
+            speaker = cls[a].object;
         /* "X said (that) ...": the clauses after it are reported by X. */
         for (size_t b = a + 1; b < nc; b++) {
             if (cls[b].parent >= 0)
                 continue;
             cls[b].flags |= KH_CL_REPORTED;
-            cls[b].reporter = cls[a].subject;
+            cls[b].reporter = speaker;
             cls[b].parent = (int32_t)(first_clause + a);
         }
         /* "\"...,\" X said" / "..., X said": the clauses before it. */
@@ -676,7 +680,7 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
                 if (cls[b].parent >= 0)
                     continue;
                 cls[b].flags |= KH_CL_REPORTED;
-                cls[b].reporter = cls[a].subject;
+                cls[b].reporter = speaker;
                 cls[b].parent = (int32_t)(first_clause + a);
             }
         }

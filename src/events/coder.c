@@ -26,9 +26,11 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <strings.h>
 
 #include "chunks/chunks.h"
 #include "dict/dict.h"
+#include "events/stats.h"
 #include "resolve/resolve.h"
 
 #define MAX_ACTORS 8     /* actors of one noun phrase (coordination) */
@@ -76,7 +78,12 @@ struct kh_coder {
     actor last_person, last_actor, last_country, last_org;
     actor pair[2];
     int have_pair;
+    actor people[32];        /* persons named so far, for "Kim" after "Kim Jong Un" */
+    size_t n_people;
     char buf[512];
+    /* per-stage statistics (src/events/stats.c) */
+    kh_coder_stats stats;
+    kh_doc doc_buf;          /* the document when analysed stage by stage */
 };
 
 /* ---------------------------------------------------------------------- */
@@ -147,6 +154,16 @@ void kh_coder_free(kh_coder *c)
 }
 
 const kh_doc *kh_coder_doc(const kh_coder *c) { return c ? c->doc : NULL; }
+
+void kh_coder_stats_get(const kh_coder *c, kh_coder_stats *out)
+{
+    if (!out)
+        return;
+    if (c)
+        *out = c->stats;
+    else
+        memset(out, 0, sizeof *out);
+}
 
 /* ---------------------------------------------------------------------- */
 /* Phrase matching                                                        */
@@ -314,6 +331,21 @@ static void scan_parts(kh_coder *c, size_t first, size_t end, np_parts *p)
     }
 }
 
+/* Titles that name an office outright ("Iranian President X"): they may
+ * override a dated role the dictionary gives X on the story's date. */
+static int strong_title(const kh_dict *d, const kh_agent_rec *agent)
+{
+    static const char *const titles[] = {
+        "president", "prime minister", "premier", "chancellor", "king", "queen", "emir",
+        "sultan", "supreme leader", "president-elect", "foreign minister", "defence minister",
+        "defense minister", "head of state", "crown prince", NULL};
+    const char *name = kh_dict_str(d, agent->name);
+    for (size_t i = 0; titles[i]; i++)
+        if (!strcasecmp(name, titles[i]))
+            return 1;
+    return 0;
+}
+
 /* Resolves one NP chunk (with its "of"/"from" phrases and apposition) to an
  * actor. Returns 1 when it resolved. */
 static int resolve_np1(kh_coder *c, int32_t ci, actor *out)
@@ -368,7 +400,7 @@ static int resolve_np1(kh_coder *c, int32_t ci, actor *out)
         /* An explicit title of the same country beats a dated role that
          * says otherwise ("Iranian President X" while X's office starts
          * later in the dictionary). */
-        if (p.country && p.agent && p.agent->code != KH_NONE &&
+        if (p.country && p.agent && p.agent->code != KH_NONE && strong_title(d, p.agent) &&
             !strncmp(code, kh_dict_str(d, p.country->code), 3) && strlen(code) >= 3)
             code = join_codes(c, kh_dict_str(d, p.country->code), kh_dict_str(d, p.agent->code));
         out->code = code;
@@ -415,7 +447,12 @@ static int resolve_reference(kh_coder *c, const kh_chunk *np, int32_t reporter_n
     if (np->flags & KH_NP_PRONOUN) {
         if (lower_is(c, f, "he") || lower_is(c, f, "she") || lower_is(c, f, "him") ||
             lower_is(c, f, "her")) {
-            if (c->last_person.code)
+            /* "X announced he intends to ...": he is X when X is a person. */
+            actor rep;
+            if (reporter_np >= 0 && !(c->doc->chunks[reporter_np].flags & KH_NP_PRONOUN) &&
+                resolve_np1(c, reporter_np, &rep) && rep.person)
+                outs[(*n)++] = rep;
+            else if (c->last_person.code)
                 outs[(*n)++] = c->last_person;
         } else if (lower_is(c, f, "it")) {
             if (c->last_org.code)
@@ -467,8 +504,15 @@ static int resolve_reference(kh_coder *c, const kh_chunk *np, int32_t reporter_n
 static void remember(kh_coder *c, const actor *a)
 {
     c->last_actor = *a;
-    if (a->person)
+    if (a->person) {
         c->last_person = *a;
+        int known = 0;
+        for (size_t i = 0; i < c->n_people; i++)
+            if (c->people[i].name == a->name)
+                known = 1;
+        if (!known && c->n_people < KH_ARRAY_LEN(c->people))
+            c->people[c->n_people++] = *a;
+    }
     if (code_is_international(a->code))
         c->last_org = *a;
     else if (a->code && strlen(a->code) >= 3) {
@@ -477,6 +521,44 @@ static void remember(kh_coder *c, const actor *a)
         if (a->country || is_country_code(a->code))
             c->last_country = cty;
     }
+}
+
+/* A proper name that is part of a person's name met earlier in the story:
+ * "Kim" after "North Korean leader Kim Jong Un". Every proper-noun token of
+ * the NP must occur in that person's dictionary name. */
+static int resolve_part_name(kh_coder *c, const kh_chunk *np, actor *out)
+{
+    const kh_doc *doc = c->doc;
+    size_t n_prop = 0;
+    for (size_t t = np->first; t < np->end; t++)
+        if (doc->upos[t] == KH_UPOS_PROPN)
+            n_prop++;
+    if (!n_prop || doc->upos[np->head] != KH_UPOS_PROPN)
+        return 0;
+    for (size_t i = c->n_people; i-- > 0;) {
+        const char *name = c->people[i].name;
+        size_t hits = 0;
+        for (size_t t = np->first; t < np->end; t++) {
+            if (doc->upos[t] != KH_UPOS_PROPN)
+                continue;
+            const kh_token *tk = &doc->tokens[t];
+            /* Whole-word occurrence in the name. */
+            for (const char *p = name; *p; p++) {
+                if ((p == name || p[-1] == ' ') && !strncasecmp(p, tk->norm, tk->norm_len) &&
+                    (p[tk->norm_len] == ' ' || p[tk->norm_len] == '\0')) {
+                    hits++;
+                    break;
+                }
+            }
+        }
+        if (hits == n_prop) {
+            *out = c->people[i];
+            out->first = np->first;
+            out->end = np->end;
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* All actors of an NP: itself, its coordinated members, or a reference. */
@@ -490,7 +572,7 @@ static size_t resolve_np(kh_coder *c, int32_t ci, int32_t reporter_np, actor *ou
         return n;
     for (int32_t k = ci; k >= 0 && n < MAX_ACTORS; k = c->doc->chunks[k].member) {
         actor a;
-        if (resolve_np1(c, k, &a))
+        if (resolve_np1(c, k, &a) || resolve_part_name(c, &c->doc->chunks[k], &a))
             outs[n++] = a;
         if (!(c->doc->chunks[k].flags & KH_NP_COORD))
             break;
@@ -937,9 +1019,13 @@ static kh_status code_clause(kh_coder *c, size_t cli)
         trace(c, si, "  no target actor for the pattern's slot");
         return KH_OK;
     }
-    kh_date_shift ds = kh_resolve_date(doc, se->first_token, se->first_token + se->n_tokens,
-                                       c->story->date, (vg->flags & KH_VG_PAST) != 0,
-                                       (vg->flags & KH_VG_FUTURE) != 0);
+    /* The clause's own date expression first ("sent a warning last month"),
+     * else the sentence's ("Last week, officials said that ..."). */
+    kh_date_shift ds = kh_resolve_date(doc, cl->first, cl->end, c->story->date,
+                                       (vg->flags & KH_VG_PAST) != 0, (vg->flags & KH_VG_FUTURE) != 0);
+    if (!ds.rule)
+        ds = kh_resolve_date(doc, se->first_token, se->first_token + se->n_tokens, c->story->date,
+                             (vg->flags & KH_VG_PAST) != 0, (vg->flags & KH_VG_FUTURE) != 0);
     if (ds.rule)
         trace(c, si, "  date: %s ('%s') -> %04d-%02d-%02d", ds.rule, tok_text(c, ds.first, ds.end),
               ds.date.year, ds.date.month, ds.date.day);
@@ -1091,16 +1177,28 @@ kh_status kh_coder_code(kh_coder *c, const kh_story *story, const kh_event **eve
     memset(&c->last_org, 0, sizeof c->last_org);
     memset(c->pair, 0, sizeof c->pair);
     c->have_pair = 0;
+    c->n_people = 0;
     c->story = story;
     c->days = story->date.year ? kh_date_to_days(story->date) : KH_DAYS_MIN;
     const kh_doc *doc;
     unsigned flags = KH_ANALYZE_TOKENS;
     if (c->opt.lexicon)
         flags |= KH_ANALYZE_TAGS | KH_ANALYZE_CHUNKS;
-    kh_status st = kh_analyze(c->scratch, c->opt.lexicon, story, flags, &doc);
+    kh_status st;
+    uint64_t t_coding = 0;
+    c->stats.stories++;
+    if (c->opt.flags & KH_CODE_STATS) {
+        st = kh_stats_analyze(c->scratch, c->opt.lexicon, &c->arena, story, flags, &c->doc_buf,
+                              &c->stats, &doc);
+        t_coding = kh_clock_ns();
+    } else {
+        st = kh_analyze(c->scratch, c->opt.lexicon, story, flags, &doc);
+    }
     if (st)
         return st;
     c->doc = doc;
+    c->stats.sentences += doc->n_sentences;
+    c->stats.tokens += doc->n_tokens;
     if (!doc->upos || !doc->chunks)
         return KH_OK; /* without a lexicon there is nothing to code */
     st = grow_tokens(c, doc->n_tokens + 1);
@@ -1126,5 +1224,8 @@ kh_status kh_coder_code(kh_coder *c, const kh_story *story, const kh_event **eve
         return st;
     *events = c->events;
     *n = c->n_events;
+    c->stats.events += c->n_events;
+    if (t_coding)
+        c->stats.coding_ns += kh_clock_ns() - t_coding;
     return KH_OK;
 }
