@@ -14,14 +14,18 @@
 static const char dict_usage[] =
     "khaldun dict build [-o IMAGE] [--format khaldun|tabari|petrarch] SOURCE...\n"
     "       khaldun dict check [--format FORMAT] SOURCE...\n"
-    "       khaldun dict info [IMAGE]";
+    "       khaldun dict info [IMAGE]\n"
+    "       khaldun dict lookup [--image FILE] [--date YYYY-MM-DD] PHRASE...\n"
+    "       khaldun dict codes [IMAGE]";
 
 static void dict_help(void)
 {
     printf("usage: %s\n\n"
            "build   compile the sources into one image (default build/data/khaldun.dict)\n"
            "check   report every error as FILE:LINE:COL without writing an image\n"
-           "info    counts by kind, size and hash of an image (default: the installed one)\n\n"
+           "info    counts by kind, size and hash of an image (default: the installed one)\n"
+           "lookup  every meaning of each phrase: phrase, kind, code on the date, name\n"
+           "codes   each CAMEO code, Goldstein value, QuadClass and its number of patterns\n\n"
            "A SOURCE is a file or a directory (all *.txt files in it, recursively, in\n"
            "name order). --format tabari|petrarch reads the peers' dictionary formats;\n"
            "khaldun's CAMEO code table (data/cameo.txt) is then added automatically\n"
@@ -196,8 +200,87 @@ static int dict_info(int argc, char **argv)
     return EXIT_OK;
 }
 
+static void print_phrase(void *ctx, const kh_phrase_info *info)
+{
+    static const char *const kinds[] = {"", "actor", "country", "demonym", "capital",
+                                        "agent", "place", "synset"};
+    const char *phrase = (const char *)ctx;
+    printf("%s\t%s\t%s\t%s\n", phrase, kinds[info->kind <= 7 ? info->kind : 0],
+           info->code[0] ? info->code : "-", info->name);
+}
+
+/* khaldun dict lookup [--image FILE] [--date D] PHRASE...: what each phrase
+ * means, one line per meaning: phrase, kind, code, name. */
+static int dict_lookup(int argc, char **argv)
+{
+    const char *path = NULL;
+    kh_date date = {0, 0, 0};
+    int i = 1;
+    for (; i < argc; i++) {
+        if (!strcmp(argv[i], "--image") && i + 1 < argc) {
+            path = argv[++i];
+        } else if (!strcmp(argv[i], "--date") && i + 1 < argc) {
+            i++;
+            if (kh_date_parse(argv[i], strlen(argv[i]), &date) != KH_OK)
+                usage_error(dict_usage, "--date wants YYYY-MM-DD");
+        } else {
+            break;
+        }
+    }
+    if (!path)
+        path = cli_data_path("khaldun.dict");
+    if (!path)
+        fatal("no dictionary image found (run `make data`, or give --image FILE)");
+    kh_dict *d;
+    kh_error err;
+    memset(&err, 0, sizeof err);
+    kh_status s = kh_dict_load(path, NULL, &d, &err);
+    if (s)
+        fatal("%s", err.message[0] ? err.message : kh_strerror(s));
+    kh_scratch *scratch;
+    if (kh_scratch_new(NULL, NULL, &scratch) != KH_OK)
+        fatal("out of memory");
+    int missing = 0;
+    for (; i < argc; i++)
+        if (!kh_dict_lookup(d, scratch, argv[i], strlen(argv[i]), date, print_phrase, argv[i])) {
+            printf("%s\t-\t-\t-\n", argv[i]);
+            missing = 1;
+        }
+    kh_scratch_free(scratch);
+    kh_dict_free(d);
+    return missing ? EXIT_REJECTED : EXIT_OK;
+}
+
+/* khaldun dict codes [IMAGE]: each CAMEO code, its Goldstein value, QuadClass
+ * and how many verb patterns code to it. */
+static int dict_codes(int argc, char **argv)
+{
+    const char *path = argc > 1 ? argv[1] : cli_data_path("khaldun.dict");
+    if (!path)
+        fatal("no dictionary image found (run `make data`, or give a path)");
+    kh_dict *d;
+    kh_error err;
+    memset(&err, 0, sizeof err);
+    kh_status s = kh_dict_load(path, NULL, &d, &err);
+    if (s)
+        fatal("%s", err.message[0] ? err.message : kh_strerror(s));
+    kh_dict_stats st;
+    kh_dict_stats_get(d, &st);
+    for (size_t i = 0; i < st.codes; i++) {
+        kh_code_info ci;
+        if (kh_dict_code_info(d, i, &ci) == KH_OK)
+            printf("%s\t%.1f\t%d\t%zu\t%s\n", ci.code, ci.goldstein, ci.quad, ci.patterns, ci.name);
+    }
+    kh_dict_free(d);
+    return EXIT_OK;
+}
+
 int cmd_dict(int argc, char **argv)
 {
+    if (argc >= 2 && !strcmp(argv[1], "lookup"))
+        return dict_lookup(argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "codes"))
+        return dict_codes(argc - 1, argv + 1);
     if (argc < 2)
         usage_error(dict_usage, "dict needs an action: build, check or info");
     if (!strcmp(argv[1], "build"))

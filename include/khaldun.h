@@ -472,6 +472,40 @@ void kh_dict_free(kh_dict *dict);
 /* The image's hash: 16 hex digits, stamped into every output record. */
 const char *kh_dict_hash(const kh_dict *dict);
 
+/* What a phrase means in a dictionary (khaldun dict lookup). */
+typedef enum kh_phrase_kind {
+    KH_PHRASE_ACTOR = 1, KH_PHRASE_COUNTRY, KH_PHRASE_DEMONYM, KH_PHRASE_CAPITAL,
+    KH_PHRASE_AGENT, KH_PHRASE_PLACE, KH_PHRASE_SYNSET
+} kh_phrase_kind;
+
+typedef struct kh_phrase_info {
+    kh_phrase_kind kind;
+    const char *code;   /* actor code on the date (actors), country code (countries,
+                         * demonyms, capitals, places), role code or "*" (agents), synset name */
+    const char *name;   /* the entry's first name */
+    const char *note;   /* actors: the note; "" otherwise */
+} kh_phrase_info;
+
+typedef void (*kh_phrase_fn)(void *ctx, const kh_phrase_info *info);
+
+/* Every meaning of the whole phrase `text` (tokenised like news text), with
+ * actors resolved on `date` (year 0: their current role). An actor with no
+ * role on that date is reported with code "". Returns the number of
+ * meanings reported. `scratch` tokenises the phrase. */
+size_t kh_dict_lookup(const kh_dict *dict, kh_scratch *scratch, const char *text, size_t len,
+                      kh_date date, kh_phrase_fn fn, void *ctx);
+
+/* CAMEO event codes of a dictionary, with the number of verb patterns that
+ * code to each (i < kh_dict_stats.codes). */
+typedef struct kh_code_info {
+    const char *code;
+    const char *name;
+    double goldstein;
+    int quad;
+    size_t patterns;
+} kh_code_info;
+kh_status kh_dict_code_info(const kh_dict *dict, size_t i, kh_code_info *out);
+
 typedef struct kh_dict_stats {
     size_t codes, countries, actors, roles, agents, places, synsets, patterns;
     size_t words, phrases, bytes;
@@ -546,6 +580,7 @@ typedef struct kh_code_options {
     const kh_allocator *alloc;
     kh_trace_fn trace;         /* NULL: no tracing (the fast path) */
     void *trace_ctx;
+    unsigned flags;            /* KH_CODE_STATS: time each stage (kh_coder_stats_get) */
 } kh_code_options;
 
 /* A coder: per-thread state (scratch memory, story context). The dict and
@@ -559,6 +594,36 @@ kh_status kh_coder_code(kh_coder *coder, const kh_story *story, const kh_event *
 /* The document of the last story coded (sentences, tokens, tags, chunks). */
 const kh_doc *kh_coder_doc(const kh_coder *coder);
 void kh_coder_free(kh_coder *coder);
+
+/* ---- Per-stage statistics (khaldun code --stats, make bench) ---------- */
+/*
+ * Counts are always kept. Times (nanoseconds of the coder's thread, from
+ * CLOCK_MONOTONIC) are taken only when the coder was created with
+ * KH_CODE_STATS in kh_code_options.flags; otherwise they stay zero and the
+ * coder reads no clock. Timing splits kh_analyze into its stages, which
+ * gives the same document as the untimed path.
+ */
+enum { KH_CODE_STATS = 1u << 0 };
+
+typedef struct kh_coder_stats {
+    uint64_t analyze_ns; /* sentences and tokens */
+    uint64_t tags_ns;    /* parts of speech and lemmas */
+    uint64_t chunks_ns;  /* noun phrases, verb groups, clauses */
+    uint64_t coding_ns;  /* phrase lookup, patterns, actors, dates, places, merge */
+    size_t stories;      /* stories coded (including those refused with an error) */
+    size_t sentences;
+    size_t tokens;
+    size_t events;       /* after per-story merging */
+} kh_coder_stats;
+
+/* The totals since kh_coder_new. */
+void kh_coder_stats_get(const kh_coder *coder, kh_coder_stats *out);
+/* Adds `add` into `sum` (to total the coders of several threads). */
+void kh_coder_stats_add(kh_coder_stats *sum, const kh_coder_stats *add);
+/* A monotonic clock in nanoseconds, for callers timing their own stages
+ * (output) on the same scale. */
+uint64_t kh_clock_ns(void);
+/* ---- end of per-stage statistics -------------------------------------- */
 
 /* ---------------------------------------------------------------------- */
 /* Sinks                                                                  */
@@ -600,6 +665,209 @@ kh_status kh_events_write_json(const kh_story *story, const kh_event *events, si
 kh_status kh_events_write_gdelt(const kh_story *story, const kh_event *events, size_t n,
                                 uint64_t *first_id, kh_write_fn write_events, void *events_ctx,
                                 kh_write_fn write_mentions, void *mentions_ctx);
+
+/* ---------------------------------------------------------------------- */
+/* Stage 9: the event store                                               */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * An embedded SQLite database of stories, evidence sentences, events and
+ * mentions (schema: docs/store.md). Events reported by several stories
+ * (same date, source, target, code) are one row with GDELT-style counts.
+ * Ingestion is idempotent: a story is identified by the SHA-256 of its id
+ * and text (see kh_store_add_story) and is never stored twice. Writes run in
+ * batches (kh_store_begin/commit) in WAL mode, so a process killed at any
+ * point leaves the last committed batch; re-running the same input then
+ * completes the store. Every statement uses bound parameters.
+ *
+ * One kh_store is one connection: use it from one thread at a time. Several
+ * processes may read while one writes (WAL).
+ */
+typedef struct kh_store kh_store;
+
+/* Flags for kh_store_open. */
+enum {
+    KH_STORE_READONLY = 1u << 0, /* never write; the file must exist */
+    KH_STORE_CREATE = 1u << 1    /* create the file and schema when missing or empty */
+};
+
+/* The schema version this library writes (PRAGMA user_version) and the
+ * SQLite application id that marks a khaldun store ("KHDN"). */
+#define KH_STORE_SCHEMA_VERSION 1
+#define KH_STORE_APPLICATION_ID 0x4B48444E
+
+/*
+ * Opens (or, with KH_STORE_CREATE, creates) the store at `path`. Before
+ * anything is written the file is checked read-only: a database with another
+ * application id, or no khaldun schema, is refused with KH_ERR_FORMAT; one
+ * from a newer schema version with KH_ERR_VERSION; the file is then never
+ * modified. A store opened for writing on a read-only file or folder is
+ * refused with KH_ERR_IO. Messages go to *err when given. Free with
+ * kh_store_close.
+ */
+kh_status kh_store_open(const char *path, unsigned flags, kh_store **out, kh_error *err);
+
+/* Closes the store; an open batch is rolled back (never half-applied).
+ * Accepts NULL. */
+void kh_store_close(kh_store *store);
+
+/* The message of the last failure on this store ("" when none). Valid until
+ * the next call on the store. */
+const char *kh_store_errmsg(const kh_store *store);
+
+/* A batch: everything added between begin and commit becomes durable at
+ * once, or not at all. kh_store_rollback drops an open batch (no-op when
+ * none is open). Without a batch each kh_store_add_story is its own. */
+kh_status kh_store_begin(kh_store *store);
+kh_status kh_store_commit(kh_store *store);
+void kh_store_rollback(kh_store *store);
+
+/* Sets *known to 1 when a story with the same content hash is stored, so a
+ * caller can skip coding it. */
+kh_status kh_store_has_story(kh_store *store, const kh_story *story, int *known);
+
+/*
+ * Stores a story (metadata, text, units, captions), the sentences that carry
+ * evidence, and its events merged into the store's events: a new (date,
+ * source, target, code) makes a new event; a known one gets the mentions
+ * appended and NumMentions, NumSources (distinct publishers; the URL's host
+ * or the source file when the story names none) and NumArticles (distinct
+ * stories) updated. `dict_hash` (kh_dict_hash) is recorded with the story
+ * and its events. The content hash is SHA-256 over the 8-byte little-endian
+ * length of the id, the id, and the text. A story already stored is left as
+ * it is and *added (when non-NULL) set to 0; else 1. A failure leaves
+ * nothing of the story behind.
+ */
+kh_status kh_store_add_story(kh_store *store, const kh_story *story, const kh_event *events,
+                             size_t n, const char *dict_hash, int *added);
+
+/*
+ * Re-codes every stored story with `options` (dictionary, lexicon) and
+ * replaces all events and mentions with the new ones, in one transaction:
+ * a failure or a kill leaves the store as it was. Each event and story then
+ * records the new image's hash. Counts go to *stories and *events.
+ */
+kh_status kh_store_recode(kh_store *store, const kh_code_options *options, size_t *stories,
+                          size_t *events);
+
+/* Row counts: stories, events, mentions (any may be NULL). */
+kh_status kh_store_counts(kh_store *store, size_t *stories, size_t *events, size_t *mentions);
+
+/*
+ * What a query selects. Zero/NULL fields do not filter. An actor code
+ * ending in '*' is a prefix ("IRN*" matches IRN, IRNGOV, ...). `actor`
+ * matches either side; `dyad_a`/`dyad_b` match a pair in either direction;
+ * `source`/`target` one direction. `text` holds words that must all appear
+ * (ASCII case-insensitively) in one evidence sentence.
+ */
+typedef struct kh_store_query {
+    const char *actor;
+    const char *source;
+    const char *target;
+    const char *dyad_a, *dyad_b;
+    const char *code;      /* "042", or a prefix "04*" */
+    const char *root;      /* "04" */
+    int quad;              /* 1..4, 0 = any */
+    kh_date from, to;      /* inclusive; year 0 = open */
+    const char *country;   /* the place's ISO3 code */
+    const char *place;     /* the place's name (case-insensitive) */
+    const char *text;
+    size_t limit;          /* most rows; 0 = all */
+} kh_store_query;
+
+/* A mention of a stored event: one sentence of one story. Spans are byte
+ * offsets into the story's text (not the input file). */
+typedef struct kh_store_mention {
+    int64_t event_id;
+    const char *story;       /* the story's id */
+    const char *url;         /* NULL when none */
+    const char *publisher;   /* NULL when none */
+    kh_date story_date;
+    size_t story_len;        /* bytes of story text */
+    size_t sentence;
+    kh_unit_kind kind;
+    kh_span text, source, target, verb;
+    const char *sentence_text;
+    const char *pattern;
+    const char *dict_hash;   /* the image that coded the story */
+} kh_store_mention;
+
+/* A stored event. Strings are NUL-terminated and valid during the callback;
+ * target is NULL for a source-only event. */
+typedef struct kh_store_event {
+    int64_t id;              /* stable until a recode; GLOBALEVENTID in exports */
+    kh_date date;
+    const char *source, *target, *source_name, *target_name;
+    const char *code, *name;
+    char root[3];
+    int quad;
+    double goldstein;
+    const kh_place *place;   /* NULL when none */
+    uint32_t flags;          /* KH_EV_*, or-ed over its stories */
+    size_t num_mentions, num_sources, num_articles;
+    const char *first_story; /* the id of the first story that reported it */
+    const char *first_url;   /* its URL, NULL when none */
+    kh_date first_story_date;
+    size_t first_sentence;   /* the first mention's sentence index */
+    const char *text;        /* the first mention's sentence */
+    const char *dict_hash;   /* the image of the latest story that reported it */
+    const kh_store_mention *mentions; /* with KH_QUERY_MENTIONS, else NULL */
+    size_t n_mentions;
+} kh_store_event;
+
+typedef kh_status (*kh_store_event_fn)(void *ctx, const kh_store_event *event);
+
+enum {
+    KH_QUERY_MENTIONS = 1u << 0 /* load every mention of each event */
+};
+
+/* Calls fn for each matching event, by date then id. A non-KH_OK return
+ * from fn stops the query and is returned. */
+kh_status kh_store_query_events(kh_store *store, const kh_store_query *query, unsigned flags,
+                                kh_store_event_fn fn, void *ctx);
+
+/* Output formats of a stored event (kh_store_write_event). */
+typedef enum kh_store_format {
+    KH_STORE_JSONL = 1, /* one object a line, with "evidence" when mentions are loaded */
+    KH_STORE_CSV,       /* RFC 4180, header from kh_store_write_csv_header */
+    KH_STORE_GDELT      /* GDELT 2.0 Events, 61 columns, with the real counts */
+} kh_store_format;
+
+kh_status kh_store_write_event(const kh_store_event *event, kh_store_format format,
+                               kh_write_fn write, void *ctx);
+kh_status kh_store_write_csv_header(kh_write_fn write, void *ctx);
+/* GDELT 2.0 Mentions rows (16 columns) for the event's loaded mentions. */
+kh_status kh_store_write_gdelt_mentions(const kh_store_event *event, kh_write_fn write,
+                                        void *ctx);
+
+/* Aggregations for kh_store_stats. */
+typedef enum kh_store_group {
+    KH_GROUP_DYAD = 1, /* per period, source, target: the time series analysts plot */
+    KH_GROUP_ACTOR,    /* per actor on either side, most events first */
+    KH_GROUP_CODE      /* per event code, most events first */
+} kh_store_group;
+
+typedef enum kh_store_period {
+    KH_PERIOD_ALL = 0, KH_PERIOD_DAY, KH_PERIOD_WEEK /* starting Monday */, KH_PERIOD_MONTH,
+    KH_PERIOD_YEAR
+} kh_store_period;
+
+/* One row of statistics. `period` is "YYYY-MM-DD" (day, week), "YYYY-MM",
+ * "YYYY", or "" for KH_PERIOD_ALL and unknown dates. */
+typedef struct kh_store_stat {
+    const char *period;
+    const char *key;         /* source (dyad), actor, or code */
+    const char *key2;        /* target (dyad; "" for none), code name, or NULL */
+    size_t events;           /* event rows */
+    size_t mentions;         /* sum of NumMentions */
+    double goldstein;        /* sum of Goldstein over events */
+} kh_store_stat;
+
+typedef kh_status (*kh_store_stat_fn)(void *ctx, const kh_store_stat *stat);
+
+/* Aggregates the events matching `query` (its limit caps the rows). */
+kh_status kh_store_stats(kh_store *store, const kh_store_query *query, kh_store_group group,
+                         kh_store_period period, kh_store_stat_fn fn, void *ctx);
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,7 @@
  * and an actor's role on a date. Every offset and index in the image is
  * checked once at load (kh_dict_from_memory), so lookups need no checks.
  */
+#include <math.h>
 #include <stdio.h>
 
 #include "dict/dict.h"
@@ -225,13 +226,15 @@ static kh_status validate(kh_dict *d, kh_error *err)
             BAD("dictionary image: agent %zu out of bounds", i);
     for (size_t i = 0; i < d->n_places; i++)
         if (!str_ok(d, d->places[i].name) || !str_ok(d, d->places[i].country) ||
-            !str_ok(d, d->places[i].admin1))
+            !str_ok(d, d->places[i].admin1) || !isfinite(d->places[i].lat) ||
+            !isfinite(d->places[i].lon))
             BAD("dictionary image: place %zu out of bounds", i);
     for (size_t i = 0; i < d->n_synsets; i++)
         if (!str_ok(d, d->synsets[i].name))
             BAD("dictionary image: synset %zu out of bounds", i);
     for (size_t i = 0; i < d->n_codes; i++)
-        if (!str_ok(d, d->codes[i].code) || !str_ok(d, d->codes[i].name) || d->codes[i].quad > 4)
+        if (!str_ok(d, d->codes[i].code) || !str_ok(d, d->codes[i].name) || d->codes[i].quad > 4 ||
+            !isfinite(d->codes[i].goldstein))
             BAD("dictionary image: event code %zu out of bounds", i);
     for (size_t i = 0; i < d->n_patterns; i++) {
         const kh_pattern *p = &d->patterns[i];

@@ -16,7 +16,7 @@
 #include "core/core.h"
 #include "image/image.h"
 
-#define KH_DICT_VERSION 1u
+#define KH_DICT_VERSION 2u
 #define KH_NONE UINT32_MAX
 #define KH_DAYS_MIN INT32_MIN
 #define KH_DAYS_MAX INT32_MAX

@@ -312,7 +312,7 @@ static kh_status sec_codes(parser *ps, const slice *c, size_t n)
     tmp[c[1].len] = '\0';
     char *end;
     double g = strtod(tmp, &end);
-    if (*end || g < -10.0 || g > 10.0)
+    if (*end || !(g >= -10.0 && g <= 10.0)) /* NaN fails too */
         REJECT(c[1].s, "bad Goldstein value '%s' (a number from -10 to 10)", tmp);
     kh_code_rec rec;
     memset(&rec, 0, sizeof rec);
@@ -484,7 +484,7 @@ static kh_status sec_places(parser *ps, const slice *c, size_t n)
     if (*end != ',')
         REJECT(c[3].s, "bad coordinates '%s' (LAT,LON)", tmp);
     double lon = strtod(end + 1, &end);
-    if (*end || lat < -90 || lat > 90 || lon < -180 || lon > 180)
+    if (*end || !(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180)) /* and NaN */
         REJECT(c[3].s, "bad coordinates '%s' (LAT,LON in degrees)", tmp);
     rec.lat = (float)lat;
     rec.lon = (float)lon;

@@ -33,63 +33,11 @@
 #include "events/stats.h"
 #include "resolve/resolve.h"
 
-#define MAX_ACTORS 8     /* actors of one noun phrase (coordination) */
-#define PATTERN_GAP 6    /* tokens a pattern word may be looked for ahead */
-
-typedef struct actor {
-    const char *code;   /* arena or image string */
-    const char *name;
-    uint32_t first, end; /* tokens */
-    uint8_t person;     /* a named individual (for he/she) */
-    uint8_t country;    /* a state or its government (for it/the country) */
-} actor;
-
-typedef struct raw_event {
-    kh_date date;
-    const char *source, *target, *source_name, *target_name;
-    const kh_code_rec *code;
-    const kh_place *place;
-    uint32_t flags;
-    kh_mention mention;
-    size_t order; /* first appearance */
-} raw_event;
-
-struct kh_coder {
-    kh_code_options opt;
-    kh_allocator alloc_copy;
-    kh_scratch *scratch;
-    kh_arena arena;          /* per story */
-    const kh_dict *dict;
-    const kh_doc *doc;
-    const kh_story *story;
-    int64_t days;            /* story date in days, KH_DAYS_MIN when unknown */
-    /* per token */
-    uint32_t *form;          /* word id of the form */
-    uint32_t *lemw;          /* word id of the lemma */
-    uint32_t *mnode;         /* node of the longest acceptable phrase starting here, 0 none */
-    uint16_t *mlen;
-    size_t tok_cap;
-    /* events */
-    raw_event *raw;
-    size_t n_raw, raw_cap;
-    kh_event *events;
-    size_t n_events;
-    /* story context for pronouns and definite descriptions */
-    actor last_person, last_actor, last_country, last_org;
-    actor pair[2];
-    int have_pair;
-    actor people[32];        /* persons named so far, for "Kim" after "Kim Jong Un" */
-    size_t n_people;
-    char buf[512];
-    /* per-stage statistics (src/events/stats.c) */
-    kh_coder_stats stats;
-    kh_doc doc_buf;          /* the document when analysed stage by stage */
-};
+#include "events/coder.h"
 
 /* ---------------------------------------------------------------------- */
 
-static void trace(kh_coder *c, size_t sentence, const char *fmt, ...) KH_PRINTF(3, 4);
-static void trace(kh_coder *c, size_t sentence, const char *fmt, ...)
+void kh_coder_trace(kh_coder *c, size_t sentence, const char *fmt, ...)
 {
     if (!c->opt.trace)
         return;
@@ -101,7 +49,7 @@ static void trace(kh_coder *c, size_t sentence, const char *fmt, ...)
     c->opt.trace(c->opt.trace_ctx, sentence, line);
 }
 
-static const char *tok_text(kh_coder *c, size_t first, size_t end)
+const char *kh_coder_text(kh_coder *c, size_t first, size_t end)
 {
     /* The source bytes of tokens [first, end), for names and traces. */
     const kh_token *t = c->doc->tokens;
@@ -386,7 +334,7 @@ static int resolve_np1(kh_coder *c, int32_t ci, actor *out)
                     *out = ap;
                     out->first = np->first;
                     out->end = np->end;
-                    out->name = tok_text(c, np->first, np->end);
+                    out->name = kh_coder_text(c, np->first, np->end);
                     out->person = 1;
                     return 1;
                 }
@@ -419,13 +367,13 @@ static int resolve_np1(kh_coder *c, int32_t ci, actor *out)
         out->code = p.agent && p.agent->code != KH_NONE ? join_codes(c, cc, kh_dict_str(d, p.agent->code)) : cc;
         out->name = p.country->name ? kh_dict_str(d, p.country->name) : cc;
         if (p.agent && p.agent->code != KH_NONE)
-            out->name = tok_text(c, np->first, np->end);
+            out->name = kh_coder_text(c, np->first, np->end);
         out->country = 1;
         return 1;
     }
     if (p.agent && p.agent->code != KH_NONE) {
         out->code = kh_dict_str(d, p.agent->code);
-        out->name = tok_text(c, np->first, np->end);
+        out->name = kh_coder_text(c, np->first, np->end);
         return 1;
     }
     return 0;
@@ -562,7 +510,7 @@ static int resolve_part_name(kh_coder *c, const kh_chunk *np, actor *out)
 }
 
 /* All actors of an NP: itself, its coordinated members, or a reference. */
-static size_t resolve_np(kh_coder *c, int32_t ci, int32_t reporter_np, actor *outs)
+size_t kh_coder_resolve_np(kh_coder *c, int32_t ci, int32_t reporter_np, actor *outs)
 {
     if (ci < 0)
         return 0;
@@ -591,7 +539,7 @@ static void remember_sentence(kh_coder *c, size_t si)
         actor outs[MAX_ACTORS];
         size_t n = 0;
         if (np->flags & KH_NP_COORD) {
-            n = resolve_np(c, (int32_t)k, -1, outs);
+            n = kh_coder_resolve_np(c, (int32_t)k, -1, outs);
             if (n >= 2) {
                 c->pair[0] = outs[0];
                 c->pair[1] = outs[1];
@@ -879,7 +827,7 @@ static const kh_place *place_of(kh_coder *c, const kh_clause *cl, const kh_chunk
 /* ---------------------------------------------------------------------- */
 /* Coding a clause                                                        */
 
-static kh_status add_event(kh_coder *c, const raw_event *ev)
+kh_status kh_coder_add_event(kh_coder *c, const raw_event *ev)
 {
     if (c->n_raw == c->raw_cap) {
         size_t cap = c->raw_cap ? c->raw_cap * 2 : 32;
@@ -896,7 +844,7 @@ static kh_status add_event(kh_coder *c, const raw_event *ev)
     return KH_OK;
 }
 
-static kh_span span_of(kh_coder *c, size_t first, size_t end)
+kh_span kh_coder_span(kh_coder *c, size_t first, size_t end)
 {
     kh_span s = {0, 0};
     if (first >= end)
@@ -927,20 +875,20 @@ static kh_status code_clause(kh_coder *c, size_t cli)
     uint32_t w = kh_dict_word(d, lemma, strlen(lemma));
     size_t first = 0, n = w == KH_NONE ? 0 : kh_dict_patterns(d, w, &first);
     int passive = (vg->flags & KH_VG_PASSIVE) != 0;
-    trace(c, si, "clause %zu: verb '%s' (lemma %s)%s%s%s%s%s%s", cli, tok_text(c, vg->aux_first, vg->end),
+    kh_coder_trace(c, si, "clause %zu: verb '%s' (lemma %s)%s%s%s%s%s%s", cli, kh_coder_text(c, vg->aux_first, vg->end),
           lemma, passive ? " passive" : "", vg->flags & KH_VG_NEGATED ? " negated" : "",
           vg->flags & KH_VG_INTENT ? " intent" : "", vg->flags & KH_VG_REFUSAL ? " refusal" : "",
           vg->flags & KH_VG_FUTURE ? " future" : "", cl->flags & KH_CL_REPORTED ? " reported" : "");
     if (!n) {
-        trace(c, si, "  no pattern for '%s'", lemma);
+        kh_coder_trace(c, si, "  no pattern for '%s'", lemma);
         return KH_OK;
     }
     if (vg->flags & KH_VG_PARTICIPLE && !(vg->flags & KH_VG_PASSIVE)) {
-        trace(c, si, "  participial phrase: not an event of its own");
+        kh_coder_trace(c, si, "  participial phrase: not an event of its own");
         return KH_OK;
     }
     if (vg->aux_first > se->first_token && doc->upos[vg->aux_first - 1] == KH_UPOS_ADP) {
-        trace(c, si, "  gerund after a preposition: not an event of its own");
+        kh_coder_trace(c, si, "  gerund after a preposition: not an event of its own");
         return KH_OK;
     }
     pmatch best;
@@ -955,35 +903,35 @@ static kh_status code_clause(kh_coder *c, size_t cli)
         }
     }
     if (!have) {
-        trace(c, si, "  %zu pattern%s for '%s', none matched", n, n == 1 ? "" : "s", lemma);
+        kh_coder_trace(c, si, "  %zu pattern%s for '%s', none matched", n, n == 1 ? "" : "s", lemma);
         return KH_OK;
     }
     const kh_pattern *p = best.pat;
     const kh_code_rec *code = &d->codes[p->code];
-    trace(c, si, "  pattern '%s' -> %s (%s)", kh_dict_str(d, p->text), kh_dict_str(d, code->code),
+    kh_coder_trace(c, si, "  pattern '%s' -> %s (%s)", kh_dict_str(d, p->text), kh_dict_str(d, code->code),
           kh_dict_str(d, p->src));
     /* Imported dictionaries' special codes: null (---), discard (###) and
      * complex (+++) patterns match in order to suppress coding. */
     const char *cs = kh_dict_str(d, code->code);
     if (cs[0] == '-' || cs[0] == '#' || cs[0] == '+' || code->quad == 0) {
-        trace(c, si, "  special code '%s': nothing coded", cs);
+        kh_coder_trace(c, si, "  special code '%s': nothing coded", cs);
         return KH_OK;
     }
     /* A bare report ("X said ...") is not an event when what it reports is
      * coded in its own right. */
     if ((vg->flags & KH_VG_REPORTING) && (p->flags & KH_PAT_NO_TARGET) && has_reported_children(c, cli)) {
-        trace(c, si, "  a report of other clauses: the reported acts are coded instead");
+        kh_coder_trace(c, si, "  a report of other clauses: the reported acts are coded instead");
         return KH_OK;
     }
     if (vg->flags & KH_VG_NEGATED) {
-        trace(c, si, "  negated: not coded");
+        kh_coder_trace(c, si, "  negated: not coded");
         return KH_OK;
     }
     uint32_t flags = 0;
     if (vg->flags & KH_VG_REFUSAL) {
         const kh_code_rec *r = refusal_code(c, code);
         if (!r) {
-            trace(c, si, "  refusal of a conflictual act: not coded");
+            kh_coder_trace(c, si, "  refusal of a conflictual act: not coded");
             return KH_OK;
         }
         code = r;
@@ -1002,21 +950,21 @@ static kh_status code_clause(kh_coder *c, size_t cli)
     int32_t reporter = cl->reporter;
     if (passive) {
         flags |= KH_EV_PASSIVE;
-        ns = resolve_np(c, cl->agent, reporter, src);
+        ns = kh_coder_resolve_np(c, cl->agent, reporter, src);
         if (!(p->flags & KH_PAT_NO_TARGET))
-            nt = resolve_np(c, cl->subject, reporter, tgt);
+            nt = kh_coder_resolve_np(c, cl->subject, reporter, tgt);
     } else {
-        ns = resolve_np(c, best.source_np >= 0 ? best.source_np : cl->subject, reporter, src);
-        nt = resolve_np(c, best.target_np, reporter, tgt);
+        ns = kh_coder_resolve_np(c, best.source_np >= 0 ? best.source_np : cl->subject, reporter, src);
+        nt = kh_coder_resolve_np(c, best.target_np, reporter, tgt);
     }
     if (!ns) {
-        trace(c, si, "  no source actor (subject %s)",
-              cl->subject >= 0 ? tok_text(c, doc->chunks[cl->subject].first, doc->chunks[cl->subject].end)
+        kh_coder_trace(c, si, "  no source actor (subject %s)",
+              cl->subject >= 0 ? kh_coder_text(c, doc->chunks[cl->subject].first, doc->chunks[cl->subject].end)
                                : "none");
         return KH_OK;
     }
     if (!(p->flags & KH_PAT_NO_TARGET) && !nt) {
-        trace(c, si, "  no target actor for the pattern's slot");
+        kh_coder_trace(c, si, "  no target actor for the pattern's slot");
         return KH_OK;
     }
     /* The clause's own date expression first ("sent a warning last month"),
@@ -1027,11 +975,11 @@ static kh_status code_clause(kh_coder *c, size_t cli)
         ds = kh_resolve_date(doc, se->first_token, se->first_token + se->n_tokens, c->story->date,
                              (vg->flags & KH_VG_PAST) != 0, (vg->flags & KH_VG_FUTURE) != 0);
     if (ds.rule)
-        trace(c, si, "  date: %s ('%s') -> %04d-%02d-%02d", ds.rule, tok_text(c, ds.first, ds.end),
+        kh_coder_trace(c, si, "  date: %s ('%s') -> %04d-%02d-%02d", ds.rule, kh_coder_text(c, ds.first, ds.end),
               ds.date.year, ds.date.month, ds.date.day);
     const kh_place *place = place_of(c, cl, vg);
     if (place)
-        trace(c, si, "  place: %s (%s)", place->name, place->country);
+        kh_coder_trace(c, si, "  place: %s (%s)", place->name, place->country);
     if (!nt) {
         tgt[0].code = NULL;
         tgt[0].name = NULL;
@@ -1041,7 +989,7 @@ static kh_status code_clause(kh_coder *c, size_t cli)
     for (size_t a = 0; a < ns; a++)
         for (size_t b = 0; b < nt; b++) {
             if (tgt[b].code && !strcmp(src[a].code, tgt[b].code)) {
-                trace(c, si, "  source and target are both %s: not coded", src[a].code);
+                kh_coder_trace(c, si, "  source and target are both %s: not coded", src[a].code);
                 continue;
             }
             raw_event ev;
@@ -1057,14 +1005,14 @@ static kh_status code_clause(kh_coder *c, size_t cli)
             ev.mention.sentence = si;
             ev.mention.text = se->span;
             ev.mention.kind = se->kind;
-            ev.mention.source = span_of(c, src[a].first, src[a].end);
+            ev.mention.source = kh_coder_span(c, src[a].first, src[a].end);
             if (tgt[b].code)
-                ev.mention.target = span_of(c, tgt[b].first, tgt[b].end);
-            ev.mention.verb = span_of(c, vg->aux_first, vg->end > best.last + 1 ? vg->end : best.last + 1);
+                ev.mention.target = kh_coder_span(c, tgt[b].first, tgt[b].end);
+            ev.mention.verb = kh_coder_span(c, vg->aux_first, vg->end > best.last + 1 ? vg->end : best.last + 1);
             ev.mention.pattern = kh_dict_str(d, p->src);
-            trace(c, si, "  EVENT %s -> %s %s (%s)", ev.source, ev.target ? ev.target : "-",
+            kh_coder_trace(c, si, "  EVENT %s -> %s %s (%s)", ev.source, ev.target ? ev.target : "-",
                   kh_dict_str(d, code->code), kh_dict_str(d, code->name));
-            kh_status st = add_event(c, &ev);
+            kh_status st = kh_coder_add_event(c, &ev);
             if (st)
                 return st;
         }
