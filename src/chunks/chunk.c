@@ -434,7 +434,8 @@ static kh_status structure(ctx *c, uint32_t sent, size_t s, size_t e, size_t fir
     kh_chunk *raw = (kh_chunk *)kh_arena_alloc(c->arena, (n_raw + 1) * sizeof *raw);
     if (!raw)
         return KH_ERR_NOMEM;
-    memcpy(raw, c->chunks + first_chunk, n_raw * sizeof *raw);
+    if (n_raw) /* chunks is NULL until the first chunk: NULL + 0 is undefined */
+        memcpy(raw, c->chunks + first_chunk, n_raw * sizeof *raw);
     c->n_chunks = first_chunk;
     kh_status st;
     for (size_t k = 0; k < n_raw; k++) {
@@ -625,7 +626,7 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
     }
     /* Extents and reported speech. */
     size_t nc = c->n_clauses - first_clause;
-    kh_clause *cls = c->clauses + first_clause;
+    kh_clause *cls = nc ? c->clauses + first_clause : NULL; /* clauses NULL until the first */
     for (size_t a = 0; a + 1 < nc; a++) {
         /* A clause ends where the next one's subject (or verb) begins. */
         uint32_t next = c->chunks[cls[a + 1].verb].aux_first;

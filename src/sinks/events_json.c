@@ -5,6 +5,7 @@
  * and dictionary image. Strings are escaped so the output is valid JSON
  * whatever the input held.
  */
+#include <math.h>
 #include <stdio.h>
 
 #include "core/core.h"
@@ -28,10 +29,13 @@ static kh_status put_str(kh_buf *b, const char *key, const char *val)
     return st;
 }
 
-/* A double with up to 4 decimals, trailing zeros dropped ("1.9", "-10", "3.4"). */
+/* A double with up to 4 decimals, trailing zeros dropped ("1.9", "-10", "3.4");
+ * JSON null for NaN and infinities, which JSON cannot hold. */
 kh_status kh_buf_put_num(kh_buf *b, double v, int decimals);
 kh_status kh_buf_put_num(kh_buf *b, double v, int decimals)
 {
+    if (!isfinite(v))
+        return kh_buf_append(b, "null", 4);
     char tmp[48];
     snprintf(tmp, sizeof tmp, "%.*f", decimals, v);
     size_t n = strlen(tmp);

@@ -6,11 +6,18 @@
  * every row is well-formed TSV. Geo country codes are khaldun's (ISO 3166
  * alpha-3 / CAMEO), not FIPS 10-4 as in GDELT's own files.
  */
+#include <math.h>
 #include <stdio.h>
 
 #include "core/core.h"
 
 kh_status kh_buf_put_num(kh_buf *b, double v, int decimals);
+
+/* A number column: empty for NaN and infinities (kh_buf_put_num writes JSON null). */
+static kh_status put_num(kh_buf *b, double v, int decimals)
+{
+    return isfinite(v) ? kh_buf_put_num(b, v, decimals) : KH_OK;
+}
 
 #define TRY(x) do { st = (x); if (st) goto done; } while (0)
 
@@ -101,11 +108,11 @@ static kh_status geo_fields(kh_buf *b, const kh_place *p)
         return st;
     if ((st = kh_buf_putc(b, '\t')))
         return st;
-    if (p->has_coords && (st = kh_buf_put_num(b, p->lat, 4)))
+    if (p->has_coords && (st = put_num(b, p->lat, 4)))
         return st;
     if ((st = kh_buf_putc(b, '\t')))
         return st;
-    if (p->has_coords && (st = kh_buf_put_num(b, p->lon, 4)))
+    if (p->has_coords && (st = put_num(b, p->lon, 4)))
         return st;
     if ((st = kh_buf_putc(b, '\t')))
         return st;
@@ -138,7 +145,7 @@ kh_status kh_events_write_gdelt(const kh_story *story, const kh_event *events, s
             TRY(field_u(&b, (uint64_t)e->date.year * 100u + e->date.month));
             TRY(field_u(&b, (uint64_t)e->date.year));
             TRY(kh_buf_putc(&b, '\t'));
-            TRY(kh_buf_put_num(&b, e->date.year + (e->date.month * 30 + e->date.day) / 365.0, 4));
+            TRY(put_num(&b, e->date.year + (e->date.month * 30 + e->date.day) / 365.0, 4));
         } else {
             TRY(kh_buf_puts(&b, "\t\t\t\t"));
         }
@@ -153,7 +160,7 @@ kh_status kh_events_write_gdelt(const kh_story *story, const kh_event *events, s
         TRY(field(&b, e->root));
         TRY(field_u(&b, (uint64_t)e->quad));
         TRY(kh_buf_putc(&b, '\t'));
-        TRY(kh_buf_put_num(&b, e->goldstein, 1));
+        TRY(put_num(&b, e->goldstein, 1));
         TRY(field_u(&b, e->n_mentions)); /* NumMentions */
         TRY(field_u(&b, 1));             /* NumSources: one story */
         TRY(field_u(&b, 1));             /* NumArticles */
