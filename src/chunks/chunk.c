@@ -36,8 +36,8 @@ static int in_list(const char *w, const char *const *list)
 static const char *const REPORTING[] = {
     "say", "tell", "announce", "report", "state", "add", "note", "quote", "claim",
     "declare", "write", "insist", "stress", "explain", "mention", "comment", "affirm",
-    "assert", "acknowledge", "reiterate", "remark", "tweet", "post", "reply", "respond",
-    "emphasize", "emphasise", "indicate", "suggest", "argue", "confirm", NULL};
+    "assert", "acknowledge", "reiterate", "remark", "tweet", "emphasize", "emphasise",
+    "indicate", "suggest", "argue", "confirm", NULL};
 
 /* Verbs that turn a following to-infinitive into an intention. */
 static const char *const INTENT[] = {
@@ -261,6 +261,11 @@ static size_t verb_group(ctx *c, uint32_t sent, size_t i, size_t e, kh_chunk *ou
         for (; j < e && vg_inner(c, j); j++) {
             kh_upos u = tag(c, j);
             const char *w = low(c, j);
+            /* A second lexical verb right after the main verb is its object
+             * mis-tagged ("resume talks"); participle chains use auxiliaries. */
+            if (u == KH_UPOS_VERB && main != SIZE_MAX && main + 1 == j &&
+                tag(c, main) == KH_UPOS_VERB && !participle_form(c, j))
+                break;
             if (!strcmp(w, "to") && u == KH_UPOS_PART) {
                 if (main != SIZE_MAX && j + 1 < e &&
                     (tag(c, j + 1) == KH_UPOS_VERB || tag(c, j + 1) == KH_UPOS_AUX)) {
@@ -348,6 +353,39 @@ static kh_status raw_chunks(ctx *c, uint32_t sent, size_t s, size_t e)
         kh_upos u = tag(c, i);
         int bare_to = u == KH_UPOS_PART && !strcmp(low(c, i), "to") &&
                       !(i + 1 < e && (tag(c, i + 1) == KH_UPOS_VERB || tag(c, i + 1) == KH_UPOS_AUX));
+        /* "state media", "state television": a noun modifier, not a verb. */
+        if (u == KH_UPOS_VERB && !strcmp(low(c, i), "state") && i + 1 < e &&
+            (!strcmp(low(c, i + 1), "media") || !strcmp(low(c, i + 1), "television") ||
+             !strcmp(low(c, i + 1), "radio") || !strcmp(low(c, i + 1), "tv") ||
+             !strcmp(low(c, i + 1), "news") || !strcmp(low(c, i + 1), "broadcaster"))) {
+            kh_chunk np = new_chunk(KH_CHUNK_NP, sent, i, i + 2, i + 1);
+            kh_status st2 = push_chunk(c, &np, NULL);
+            if (st2)
+                return st2;
+            i += 2;
+            continue;
+        }
+        /* "according to": a preposition, not a verb. */
+        if (i + 1 < e && !strcmp(low(c, i), "according") && !strcmp(low(c, i + 1), "to")) {
+            i++;
+            continue;
+        }
+        /* Two lexical verbs in a row ("resume talks", "sign deals"): the
+         * second is the object noun the tagger took for a verb. */
+        if (u == KH_UPOS_VERB && c->n_chunks > first_chunk &&
+            c->chunks[c->n_chunks - 1].kind == KH_CHUNK_VG && c->chunks[c->n_chunks - 1].end == i &&
+            tag(c, c->chunks[c->n_chunks - 1].head) == KH_UPOS_VERB &&
+            c->chunks[c->n_chunks - 1].particle == UINT32_MAX && !participle_form(c, i)) {
+            size_t j = i + 1;
+            while (j < e && (nominal(tag(c, j)) && tag(c, j) != KH_UPOS_NUM))
+                j++;
+            kh_chunk np = new_chunk(KH_CHUNK_NP, sent, i, j, j - 1);
+            kh_status st2 = push_chunk(c, &np, NULL);
+            if (st2)
+                return st2;
+            i = j;
+            continue;
+        }
         if (vg_inner(c, i) && !bare_to) {
             kh_chunk vg;
             memset(&vg, 0, sizeof vg);
@@ -663,8 +701,9 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
         int32_t speaker = cls[a].subject;
         if (vg->lemma && !strcmp(vg->lemma, "quote") && cls[a].object >= 0)
             speaker = cls[a].object;
-        /* "X said (that) ...": the clauses after it are reported by X. */
-        for (size_t b = a + 1; b < nc; b++) {
+        /* "X said (that) ...": the clauses after it are reported by X (not
+         * when the reporting verb itself is inside a quotation). */
+        for (size_t b = a + 1; b < nc && !(cls[a].flags & KH_CL_QUOTE); b++) {
             if (cls[b].parent >= 0)
                 continue;
             cls[b].flags |= KH_CL_REPORTED;

@@ -1,0 +1,1 @@
+parse --pretty --input text {in}
