@@ -13,6 +13,7 @@
 #   khaldun.dict       the dictionary image: data/*.txt + the generated files
 set -eu
 BIN=${1:-./khaldun}
+case $BIN in */*) ;; *) BIN=./$BIN ;; esac
 OUT=${2:-build/data}
 SHARED=${KHALDUN_SHARED:-$(cd .. && pwd)/shared}
 WORDNET=${KHALDUN_WORDNET:-/usr/share/wordnet}

@@ -35,6 +35,8 @@ trap 'rm -rf "$TMP"' EXIT INT TERM
 ${CC:-cc} -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -o "$TMP/mkplaces" tools/mkplaces.c -ldl
 "$TMP/mkplaces" >"$TMP/raw.tsv"
 jq -r '."3166-1"[] | [.alpha_2, .alpha_3] | @tsv' "$ISO" >"$TMP/iso.tsv"
+# Kosovo has no ISO 3166-1 code; CAMEO (and khaldun's data/countries.txt) use KSV.
+printf 'XK\tKSV\n' >>"$TMP/iso.tsv"
 
 LC_ALL=C awk -F '\t' -v dropped_file="$TMP/dropped" '
 function clean(s) {
