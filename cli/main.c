@@ -63,6 +63,13 @@ void cli_diag_print(void *ctx, const kh_diag *d)
         cd->warnings++;
     if (d->severity == KH_SEV_WARNING && cd && cd->quiet_warnings)
         return;
+    /* Warnings (an empty record, a replaced byte) can come by the thousand
+     * from a large archive: show the first ten, then say how to see all. */
+    if (d->severity == KH_SEV_WARNING && cd->warnings > 10 && !getenv("KHALDUN_ALL_WARNINGS")) {
+        if (cd->warnings == 11)
+            fprintf(stderr, "khaldun: further warnings are not shown (set KHALDUN_ALL_WARNINGS=1)\n");
+        return;
+    }
     if (d->line)
         fprintf(stderr, "khaldun: %s:%zu: %s%s\n", d->source ? d->source : "-", d->line,
                 d->severity == KH_SEV_WARNING ? "warning: " : "", d->message);
@@ -115,6 +122,7 @@ static const command commands[] = {
     {"explain", cmd_explain, "show each step that led to each event, or to none"},
     {"dict", cmd_dict, "build, check and describe dictionary images"},
     {"lex", cmd_lex, "build, describe and query the lexicon image (WordNet + data/lexicon)"},
+    {"query", cmd_query, "list stored events by actor, dyad, code, date, place, text (table, jsonl, csv, gdelt)"}, {"stats", cmd_stats, "event counts and Goldstein sums per dyad per day/week/month; top actors, codes"}, {"export", cmd_export, "the event store as GDELT 2.0 Events + Mentions TSV or JSON Lines"}, {"recode", cmd_recode, "re-code the stored stories with another dictionary image"},
     {"eval", cmd_eval, "run a validation suite (TABARI, PETRARCH) or measure tagging (--pos)"},
 };
 
