@@ -77,6 +77,7 @@ int cmd_parse(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_lex(int argc, char **argv);
+int cmd_query(int argc, char **argv), cmd_stats(int argc, char **argv), cmd_export(int argc, char **argv), cmd_recode(int argc, char **argv); /* event store */
 int cmd_eval_pos(int argc, char **argv, const char *conllu);
 
 /* Writes buf to stdout; fatal on a write error (EPIPE, full disk). */

@@ -1,0 +1,201 @@
+#!/bin/sh
+# tests/sh/store.sh: the event store (stage 9, src/sinks/store.c, docs/store.md).
+#
+# Builds a store from wire-copy fixtures (tests/fixtures/store/stories.jsonl) coded with a tiny
+# fixture dictionary (tests/fixtures/store/dict.txt + data/cameo.txt), then checks:
+#   - every query and stats kind in tests/fixtures/store/queries.txt against expected/NAME.out;
+#   - cross-story dedup counts (NumMentions, NumSources, NumArticles) read straight from SQL;
+#   - re-running the same input adds nothing (row counts and a table dump unchanged);
+#   - JSON Lines output is valid JSON (jq), GDELT rows have 61 / 16 columns;
+#   - kill -9 at several points of a run over 14,000 generated stories: integrity_check after
+#     each kill, and the resumed run ends with exactly what a clean single run stores;
+#   - recode with another image replaces the events in one go and records the new hash;
+#   - a database with another application_id, a newer schema version, or that is not SQLite
+#     at all is refused and its bytes are unchanged (sha256sum);
+#   - a read-only database gives a clear error and stays as it was.
+# Prints "ok NAME" / "FAIL NAME" / "skip NAME" lines for tests/run.sh.
+# Regenerate expectations (after checking the differences by hand): STORE_BLESS=1 sh tests/sh/store.sh
+cd "$(dirname "$0")/../.." || exit 1
+T=store
+BIN=${KHALDUN_BIN:-$(pwd)/khaldun}
+DATA=${KHALDUN_DATA:-build/data}
+FIX=tests/fixtures/store
+if [ ! -f "$DATA/lexicon.img" ]; then echo "skip $T (no $DATA/lexicon.img: make data)"; exit 0; fi
+for tool in sqlite3 jq sha256sum; do
+    command -v $tool >/dev/null 2>&1 || { echo "FAIL $T/tools ($tool missing: tools/setup.sh installs it)"; exit 0; }
+done
+export KHALDUN_DATA=$DATA
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT INT TERM
+ok() { echo "ok   $T/$1"; }
+fail() { echo "FAIL $T/$1${2:+ ($2)}"; }
+check() { if [ "$2" -eq 0 ]; then ok "$1"; else fail "$1" "${3:-}"; fi; }
+counts() { sqlite3 "$1" "SELECT (SELECT count(*) FROM stories), (SELECT count(*) FROM events),
+    (SELECT count(*) FROM mentions), (SELECT count(*) FROM sentences),
+    (SELECT total(num_mentions) FROM events), (SELECT total(num_sources) FROM events),
+    (SELECT total(num_articles) FROM events)"; }
+dump() { sqlite3 "$1" "SELECT date, source, target, code, num_mentions, num_sources, num_articles,
+    coalesce(place_name, '') FROM events ORDER BY date, source, target, code"; }
+
+# --- build ---------------------------------------------------------------------------------
+DICT=$TMP/store.dict
+if ! "$BIN" dict build -o "$DICT" data/cameo.txt $FIX/dict.txt >"$TMP/dict.out" 2>&1; then
+    fail dict-build "$(head -n 3 "$TMP/dict.out")"; exit 0
+fi
+DB=$TMP/events.db
+"$BIN" code --quiet --dict "$DICT" --db "$DB" $FIX/stories.jsonl 2>"$TMP/code.err"
+check code-db $? "$(head -n 3 "$TMP/code.err")"
+[ "$(sqlite3 "$DB" 'PRAGMA integrity_check')" = ok ] &&
+    [ "$(sqlite3 "$DB" 'PRAGMA journal_mode')" = wal ] &&
+    [ "$(sqlite3 "$DB" 'PRAGMA application_id')" = 1263027278 ] &&
+    [ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 1 ]
+check schema-pragmas $?
+
+# --- each query kind -----------------------------------------------------------------------
+mkdir -p "$TMP/got"
+grep -v -e '^#' -e '^ *$' $FIX/queries.txt | while IFS='|' read -r name args; do
+    name=$(echo "$name" | tr -d ' ')
+    sub=${args# }; sub=${sub%% *}; rest=${args# }; rest=${rest#"$sub"}
+    eval "\"$BIN\" $sub --db \"$DB\" $rest" 2>&1 | sed -E 's/[0-9a-f]{16}/DICT/g' >"$TMP/got/$name.out"
+    if [ -n "${STORE_BLESS:-}" ]; then mkdir -p $FIX/expected; cp "$TMP/got/$name.out" $FIX/expected/; fi
+    if [ ! -s "$TMP/got/$name.out" ] || ! cmp -s "$TMP/got/$name.out" "$FIX/expected/$name.out"; then
+        fail "query/$name" "khaldun$args"
+        diff -u "$FIX/expected/$name.out" "$TMP/got/$name.out" 2>&1 | head -n 20 | sed 's/^/    /'
+    else
+        ok "query/$name"
+    fi
+done
+
+# Cross-story dedup, read from SQL: "Iran accused the United States" is in three stories
+# from two publishers.
+got=$(sqlite3 "$DB" "SELECT num_mentions, num_sources, num_articles FROM events
+    WHERE source = 'IRN' AND target = 'USA' AND code = '112'")
+[ "$got" = "3|2|3" ]
+check dedup-counts $? "$got"
+got=$(sqlite3 "$DB" "SELECT count(*) FROM events e WHERE num_mentions <> (SELECT count(*) FROM
+    mentions WHERE event = e.id) OR num_articles <> (SELECT count(DISTINCT story) FROM mentions
+    WHERE event = e.id)")
+[ "$got" = 0 ]
+check counts-match-mentions $? "$got events disagree"
+
+"$BIN" query --db "$DB" --format jsonl --evidence | jq -e . >/dev/null 2>&1
+check jsonl-valid $?
+"$BIN" export --db "$DB" --format gdelt --events "$TMP/ev.tsv" --mentions "$TMP/men.tsv" &&
+    [ "$(awk -F'\t' '{print NF}' "$TMP/ev.tsv" | sort -u)" = 61 ] &&
+    [ "$(awk -F'\t' '{print NF}' "$TMP/men.tsv" | sort -u)" = 16 ] &&
+    [ "$(wc -l <"$TMP/ev.tsv")" -eq "$(sqlite3 "$DB" 'SELECT count(*) FROM events')" ] &&
+    [ "$(wc -l <"$TMP/men.tsv")" -eq "$(sqlite3 "$DB" 'SELECT count(*) FROM mentions')" ]
+check export-gdelt $?
+"$BIN" export --db "$DB" --format jsonl >"$TMP/export.jsonl" &&
+    [ "$(jq -s 'map(.evidence | length) | add' "$TMP/export.jsonl")" -eq "$(sqlite3 "$DB" 'SELECT count(*) FROM mentions')" ]
+check export-jsonl $?
+
+# --- re-running adds nothing ---------------------------------------------------------------
+before=$(counts "$DB"); dump "$DB" >"$TMP/dump1"
+"$BIN" code --quiet --dict "$DICT" --db "$DB" $FIX/stories.jsonl $FIX/stories.jsonl 2>/dev/null
+after=$(counts "$DB"); dump "$DB" >"$TMP/dump2"
+[ "$before" = "$after" ] && cmp -s "$TMP/dump1" "$TMP/dump2"
+check rerun-adds-nothing $? "$before -> $after"
+
+# --- kill -9 and resume --------------------------------------------------------------------
+jq -c --argjson n 14000 '. as $s | range(0; $n / 7 | ceil) as $i
+    | $s | .id = "gen-\($i)-\(.id)" | .date = "2023-\(($i % 12) + 1 | tostring | if length < 2 then "0" + . else . end)-\(($i % 28) + 1 | tostring | if length < 2 then "0" + . else . end)"' \
+    $FIX/stories.jsonl >"$TMP/many.jsonl" 2>/dev/null ||
+    python3 -c 'print()' >/dev/null
+n=$(wc -l <"$TMP/many.jsonl")
+CLEAN=$TMP/clean.db
+"$BIN" code --quiet --dict "$DICT" --db "$CLEAN" "$TMP/many.jsonl" 2>/dev/null
+KILLED=$TMP/killed.db
+kills=0; consistent=1
+for delay in 0.05 0.3 0.6 0.9 1.3; do
+    "$BIN" code --quiet --dict "$DICT" --db "$KILLED" "$TMP/many.jsonl" 2>/dev/null &
+    pid=$!
+    sleep $delay
+    if kill -9 $pid 2>/dev/null; then kills=$((kills + 1)); fi
+    wait $pid 2>/dev/null
+    if [ -f "$KILLED" ] && [ "$(sqlite3 "$KILLED" "SELECT count(*) FROM sqlite_master WHERE name = 'events'")" = 0 ]; then
+        echo "    killed at ${delay}s before the schema was committed (the next run creates it)"
+    elif [ -f "$KILLED" ]; then
+        r=$(sqlite3 "$KILLED" 'PRAGMA integrity_check' 2>&1)
+        [ "$r" = ok ] || { consistent=0; echo "    after kill at ${delay}s: $r"; }
+        # every stored story is whole: its events' mentions are there
+        r=$(sqlite3 "$KILLED" "SELECT count(*) FROM events e WHERE num_mentions <> (SELECT count(*)
+            FROM mentions WHERE event = e.id)" 2>&1)
+        [ "$r" = 0 ] || { consistent=0; echo "    after kill at ${delay}s: $r events with torn counts"; }
+        echo "    killed at ${delay}s with $(sqlite3 "$KILLED" 'SELECT count(*) FROM stories' 2>/dev/null) of $n stories stored"
+    fi
+done
+[ $consistent = 1 ] && [ $kills -ge 2 ]
+check kill-consistent $? "$kills kills landed"
+"$BIN" code --quiet --dict "$DICT" --db "$KILLED" "$TMP/many.jsonl" 2>/dev/null
+c1=$(counts "$CLEAN"); c2=$(counts "$KILLED")
+dump "$CLEAN" >"$TMP/d1"; dump "$KILLED" >"$TMP/d2"
+[ "$c1" = "$c2" ] && cmp -s "$TMP/d1" "$TMP/d2" && [ "$(sqlite3 "$CLEAN" 'SELECT count(*) FROM stories')" -eq "$n" ]
+check kill-resume-complete $? "clean $c1, resumed $c2"
+
+# --- recode --------------------------------------------------------------------------------
+grep -v '^praise' $FIX/dict.txt >"$TMP/dict2.txt"
+"$BIN" dict build -o "$TMP/store2.dict" data/cameo.txt "$TMP/dict2.txt" >/dev/null 2>&1
+H2=$("$BIN" dict info "$TMP/store2.dict" 2>/dev/null | grep -o '[0-9a-f]\{16\}' | head -n 1)
+cp "$DB" "$TMP/recode.db"; sqlite3 "$TMP/recode.db" 'PRAGMA wal_checkpoint' >/dev/null
+"$BIN" recode --quiet --db "$TMP/recode.db" --dict "$TMP/store2.dict" 2>"$TMP/recode.err"
+r1=$(sqlite3 "$TMP/recode.db" "SELECT count(*) FROM events WHERE code = '051'")
+r2=$(sqlite3 "$TMP/recode.db" "SELECT count(DISTINCT dict_hash) || ':' || max(dict_hash) FROM events")
+r3=$(sqlite3 "$TMP/recode.db" "SELECT count(*) FROM events")
+[ "$r1" = 0 ] && [ "$r2" = "1:$H2" ] && [ "$r3" -eq $(($(sqlite3 "$DB" 'SELECT count(*) FROM events') - 2)) ]
+check recode $? "051 events $r1, hashes $r2 (want $H2), events $r3; $(head -n 1 "$TMP/recode.err")"
+
+# --- refusing what is not ours -------------------------------------------------------------
+sqlite3 "$TMP/foreign.db" "CREATE TABLE t(a); INSERT INTO t VALUES (1)"
+sqlite3 "$TMP/newer.db" "PRAGMA application_id = 1263027278; PRAGMA user_version = 99; CREATE TABLE meta(key, value)"
+printf 'not a database at all\n' >"$TMP/text.db"
+for f in foreign newer text; do
+    sum1=$(sha256sum <"$TMP/$f.db")
+    "$BIN" code --quiet --dict "$DICT" --db "$TMP/$f.db" $FIX/stories.jsonl >/dev/null 2>"$TMP/$f.err"
+    rc1=$?
+    "$BIN" query --db "$TMP/$f.db" >/dev/null 2>>"$TMP/$f.err"
+    rc2=$?
+    sum2=$(sha256sum <"$TMP/$f.db")
+    case $f in newer) want='newer than this khaldun' ;; *) want='not a khaldun event store' ;; esac
+    [ $rc1 = 2 ] && [ $rc2 = 2 ] && [ "$sum1" = "$sum2" ] && grep -q "$want" "$TMP/$f.err" &&
+        [ ! -e "$TMP/$f.db-wal" ]
+    check "refuse-$f" $? "rc $rc1/$rc2, $(head -n 1 "$TMP/$f.err")"
+done
+
+# --- read-only -----------------------------------------------------------------------------
+RO=$TMP/ro
+mkdir "$RO"; cp "$DB" "$RO/events.db"; sqlite3 "$RO/events.db" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
+rm -f "$RO/events.db-wal" "$RO/events.db-shm"
+chmod 444 "$RO/events.db"; chmod 555 "$RO"; chmod 755 "$TMP"; chmod 644 "$DICT"
+AS=
+if [ "$(id -u)" = 0 ]; then
+    if command -v setpriv >/dev/null 2>&1; then AS="setpriv --reuid=65534 --regid=65534 --clear-groups"; else AS=skip; fi
+fi
+if [ "$AS" = skip ]; then
+    echo "skip $T/read-only (root without setpriv)"
+else
+    sum1=$(sha256sum <"$RO/events.db")
+    $AS "$BIN" code --quiet --dict "$DICT" --db "$RO/events.db" $FIX/stories.jsonl >/dev/null 2>"$TMP/ro.err"
+    rc1=$?
+    $AS "$BIN" query --db "$RO/events.db" --actor JPN >"$TMP/ro.out" 2>>"$TMP/ro.err"
+    rc2=$?
+    sum2=$(sha256sum <"$RO/events.db")
+    [ $rc1 = 2 ] && grep -q 'read-only' "$TMP/ro.err" && [ "$sum1" = "$sum2" ] && [ $rc2 = 0 ] &&
+        [ "$(wc -l <"$TMP/ro.out")" -gt 1 ]
+    check read-only $? "rc $rc1/$rc2: $(head -n 2 "$TMP/ro.err" | tr '\n' ' ')"
+fi
+chmod 755 "$RO"
+
+# --- a write that fails half-way (file size limit: EFBIG, as a full disk) ------------------
+FULL=$TMP/full.db
+"$BIN" code --quiet --dict "$DICT" --db "$FULL" $FIX/stories.jsonl 2>/dev/null
+sqlite3 "$FULL" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
+before=$(counts "$FULL")
+(trap '' XFSZ; ulimit -f 64; exec "$BIN" code --quiet --dict "$DICT" --db "$FULL" "$TMP/many.jsonl") \
+    >/dev/null 2>"$TMP/full.err"
+rc=$?
+r=$(sqlite3 "$FULL" 'PRAGMA integrity_check' 2>&1)
+s=$(sqlite3 "$FULL" 'SELECT count(*) FROM stories')
+[ $rc = 2 ] && [ "$r" = ok ] && grep -q -i -e 'full' -e 'disk' -e 'I/O' "$TMP/full.err" &&
+    [ $((s % 500)) -eq 7 ]
+check write-failure-consistent $? "rc $rc, integrity $r, $s stories, $(head -n 1 "$TMP/full.err")"
