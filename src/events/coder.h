@@ -62,6 +62,8 @@ struct kh_coder {
     /* per-stage statistics (src/events/stats.c) */
     kh_coder_stats stats;
     kh_doc doc_buf;          /* the document when analysed stage by stage */
+    /* imported dictionaries (imported.c) */
+    int8_t imported;         /* -1 not yet known, 0 khaldun's own, 1 TABARI/PETRARCH patterns */
 };
 
 
@@ -73,5 +75,12 @@ kh_span kh_coder_span(kh_coder *c, size_t first, size_t end);
 /* Actors of an NP chunk: itself, coordinated members, or a pronoun/definite
  * reference; returns how many (at most MAX_ACTORS). */
 size_t kh_coder_resolve_np(kh_coder *c, int32_t ci, int32_t reporter_np, actor *outs);
+
+/* imported.c: 1 when the dictionary holds TABARI or PETRARCH patterns. */
+int kh_coder_dict_imported(const kh_dict *d);
+/* Codes sentence `si` of c->doc by the rules of the imported dictionary's
+ * own coder (TABARI's shallow parse; PETRARCH's with khaldun's tags),
+ * adding its events with kh_coder_add_event. */
+kh_status kh_code_imported_sentence(kh_coder *c, size_t si);
 
 #endif

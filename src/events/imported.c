@@ -1,0 +1,1177 @@
+/*
+ * imported.c: codes sentences with imported TABARI and PETRARCH
+ * dictionaries by those coders' own rules, not khaldun's clause rules.
+ * coder.c calls kh_code_imported_sentence() for each sentence when the
+ * dictionary holds patterns flagged KH_PAT_TABARI or KH_PAT_PETRARCH.
+ *
+ * The algorithm is TABARI's shallow parse (manual chapters 5-7) over
+ * khaldun's tokens:
+ *   1. the words TABARI sees (possessive 's, final stops and hyphens
+ *      dropped), each with its candidate word ids: the folded form and
+ *      every "prefix*" stem the dictionary holds (longest first);
+ *   2. actors and agents by longest trie match (stems included); null
+ *      coded actors become nouns, ### discards the sentence, +++ sets it
+ *      aside; verbs are words with patterns, shifted to nouns after
+ *      THE/A/AN or when capitalised mid-sentence;
+ *   3. agents join an actor next to them or after OF/IN ("PRESIDENT OF
+ *      ISRAEL"), the agent code before or after per KH_AGENT_PREFIX;
+ *      parsed compounds ("A, B and C") and coded ones ("A/B") become one
+ *      unit with several codes; pronouns take their referent's codes;
+ *   4. comma-delimited clauses of 3..10 words are dropped, the rest is
+ *      split into clauses at conjunctions outside compounds;
+ *   5. per clause, verbs left to right: patterns by decreasing weight,
+ *      matched forward and backward from the verb with gaps (never across
+ *      a comma or conjunction unless the pattern names it), $ + % ^ slots;
+ *      the first coded match codes the clause (subordinate codes only
+ *      when nothing else is found, dominant codes always);
+ *   6. default source (first actor before the verb, kept across clauses)
+ *      and target (first actor after the verb with another code, else
+ *      before it), passive voice (WAS/WERE/BEEN ... verb BY) swaps them,
+ *      paired codes add the reverse event.
+ * PETRARCH patterns are matched the same way, except that the verb must
+ * be tagged as a verb by khaldun's tagger.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dict/dict.h"
+#include "events/coder.h"
+
+#define IM_MAX_WORDS 400   /* words of one sentence looked at */
+#define IM_MAX_CODES 24    /* codes of one actor unit (compounds) */
+#define IM_MAX_UNITS 96    /* actor units of one sentence */
+#define IM_MAX_PATS 512    /* patterns tried for one verb */
+#define IM_MAX_EVENTS 64   /* events of one sentence (TABARI's MAX_EVENTS) */
+#define IM_BUDGET 4000     /* matching steps for one pattern */
+#define IM_MAX_PHRASE 24   /* words of one dictionary phrase (IM_MAX_PHRASE) */
+#define IM_NONE (-1)
+
+enum {
+    C_NONE = 0, C_ACTOR, C_AGENT, C_VERB, C_NOUN, C_CONJ, C_COMMA, C_DET, C_PRON, C_BY,
+    C_AUX, C_OFIN, C_FORMER
+};
+
+typedef struct im_word {
+    uint32_t tok;
+    uint32_t id0, nid;   /* candidate word ids: ids[id0 .. id0+nid) */
+    uint8_t cls;
+    uint8_t elim;        /* inside a dropped comma-delimited clause */
+    uint8_t incomp;      /* a comma or conjunction inside a compound */
+    uint8_t upper;       /* capitalised */
+    int32_t unit;        /* actor unit covering the word */
+    int32_t agent;       /* agent index when cls == C_AGENT (first word) */
+    uint32_t span_end;   /* one past the last word of the actor/agent phrase starting here */
+} im_word;
+
+typedef struct im_unit {
+    uint32_t first, end;          /* words */
+    const char *codes[IM_MAX_CODES];
+    uint32_t n;
+    uint8_t compound;
+    uint8_t dead;                 /* merged into another unit */
+} im_unit;
+
+typedef struct im_event {
+    raw_event ev;
+    uint32_t pflags;
+} im_event;
+
+typedef struct im_sent {
+    kh_coder *c;
+    const kh_dict *d;
+    size_t si;
+    im_word *w;
+    size_t n;
+    uint32_t *ids;
+    size_t n_ids;
+    im_unit *u;
+    size_t nu;
+    int allcaps;
+    int petrarch;
+    /* match state */
+    int32_t src_unit, tgt_unit, comp_unit;
+    uint32_t last_word;
+    long budget;
+    im_event ev[IM_MAX_EVENTS];
+    size_t n_ev;
+    int discard;
+    int32_t shift;
+    int have_shift;
+} im_sent;
+
+/* ---------------------------------------------------------------------- */
+/* Words                                                                  */
+
+static int tok_is(const kh_token *t, const char *w)
+{
+    size_t n = strlen(w);
+    return t->norm_len == n && kh_eq_nocase(t->norm, n, w, n);
+}
+
+/* Tokens TABARI would not see as words: the possessive 's (an ending to
+ * TABARI), sentence stops, hyphens and dashes, quotation marks. */
+static int dropped(const kh_token *t)
+{
+    if (t->flags & (KH_TOK_POSSESSIVE | KH_TOK_QUOTE))
+        return 1;
+    if (t->flags & KH_TOK_PUNCT) {
+        if (t->norm_len == 1 && strchr(".?!-\"'()[]", t->norm[0]))
+            return 1;
+        if (t->norm_len >= 2 && (t->norm[0] == '-' || t->norm[0] == '.'))
+            return 1;
+    }
+    return 0;
+}
+
+static kh_status push_id(im_sent *s, size_t *cap, uint32_t id)
+{
+    if (s->n_ids == *cap) {
+        size_t nc = *cap ? *cap * 2 : 256;
+        uint32_t *p = (uint32_t *)kh_arena_grow(&s->c->arena, s->ids, *cap * sizeof *p,
+                                                nc * sizeof *p);
+        if (!p)
+            return KH_ERR_NOMEM;
+        s->ids = p;
+        *cap = nc;
+    }
+    s->ids[s->n_ids++] = id;
+    return KH_OK;
+}
+
+/* The candidate ids of a token: its folded form, then each stem
+ * "prefix*" the dictionary holds, longest first. */
+static kh_status candidates(im_sent *s, im_word *w, size_t *cap)
+{
+    const kh_token *t = &s->c->doc->tokens[w->tok];
+    char buf[130];
+    w->id0 = (uint32_t)s->n_ids;
+    if (t->norm_len == 0 || t->norm_len > 120)
+        return KH_OK;
+    size_t len = kh_dict_fold(t->norm, t->norm_len, buf);
+    uint32_t id = kh_dict_word(s->d, buf, len);
+    kh_status st = KH_OK;
+    if (id != KH_NONE)
+        st = push_id(s, cap, id);
+    for (size_t l = len; l >= 1 && !st; l--) {
+        buf[l] = KH_WORD_STEM;
+        id = kh_dict_word(s->d, buf, l + 1);
+        if (id != KH_NONE)
+            st = push_id(s, cap, id);
+    }
+    w->nid = (uint32_t)(s->n_ids - w->id0);
+    return st;
+}
+
+static int has_id(const im_sent *s, size_t i, uint32_t id)
+{
+    const im_word *w = &s->w[i];
+    for (uint32_t k = 0; k < w->nid; k++)
+        if (s->ids[w->id0 + k] == id)
+            return 1;
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Trie matching over candidate ids                                       */
+
+typedef struct trie_best {
+    uint32_t node;
+    size_t end;
+    size_t spec;
+} trie_best;
+
+typedef int (*node_ok_fn)(const kh_dict *d, uint32_t node, uint32_t ref);
+
+static void trie_walk(const im_sent *s, uint32_t node, size_t i, size_t spec, node_ok_fn ok,
+                      uint32_t ref, size_t depth, trie_best *best)
+{
+    if (i >= s->n || depth >= IM_MAX_PHRASE)
+        return;
+    const im_word *w = &s->w[i];
+    for (uint32_t k = 0; k < w->nid; k++) {
+        uint32_t id = s->ids[w->id0 + k];
+        uint32_t child = kh_dict_child(s->d, node, id);
+        if (!child)
+            continue;
+        const kh_word_rec *wr = &s->d->words[id];
+        size_t sp = spec + (wr->len && s->d->strings[wr->str + wr->len - 1] == KH_WORD_STEM
+                                ? wr->len - 1 : 1000);
+        if (ok(s->d, child, ref) &&
+            (i + 1 > best->end || (i + 1 == best->end && sp > best->spec))) {
+            best->node = child;
+            best->end = i + 1;
+            best->spec = sp;
+        }
+        trie_walk(s, child, i + 1, sp, ok, ref, depth + 1, best);
+    }
+}
+
+static int node_actorish(const kh_dict *d, uint32_t node, uint32_t ref)
+{
+    (void)ref;
+    const kh_trie_node *n = &d->nodes[node];
+    for (uint32_t k = 0; k < n->n_payloads; k++) {
+        uint32_t kind = d->payloads[n->first_payload + k].kind;
+        if (kind == KH_P_ACTOR || kind == KH_P_AGENT)
+            return 1;
+    }
+    return 0;
+}
+
+static int node_synset(const kh_dict *d, uint32_t node, uint32_t ref)
+{
+    const kh_trie_node *n = &d->nodes[node];
+    for (uint32_t k = 0; k < n->n_payloads; k++) {
+        const kh_payload *p = &d->payloads[n->first_payload + k];
+        if (p->kind == KH_P_SYNSET && p->ref == ref)
+            return 1;
+    }
+    return 0;
+}
+
+static const kh_payload *node_payload(const kh_dict *d, uint32_t node, uint32_t kind)
+{
+    const kh_trie_node *n = &d->nodes[node];
+    for (uint32_t k = 0; k < n->n_payloads; k++)
+        if (d->payloads[n->first_payload + k].kind == kind)
+            return &d->payloads[n->first_payload + k];
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Actor units                                                            */
+
+static int code_has(const im_unit *u, const char *code)
+{
+    for (uint32_t k = 0; k < u->n; k++)
+        if (!strcmp(u->codes[k], code))
+            return 1;
+    return 0;
+}
+
+static void unit_add_code(im_unit *u, const char *code)
+{
+    if (u->n < IM_MAX_CODES && !code_has(u, code))
+        u->codes[u->n++] = code;
+}
+
+/* Adds an actor code, splitting a coded compound "A/B". */
+static void unit_add_codes(im_sent *s, im_unit *u, const char *code)
+{
+    const char *slash = strchr(code, '/');
+    if (!slash) {
+        unit_add_code(u, code);
+        return;
+    }
+    u->compound = 1;
+    while (*code) {
+        slash = strchr(code, '/');
+        size_t len = slash ? (size_t)(slash - code) : strlen(code);
+        if (len) {
+            char *part = kh_arena_strndup(&s->c->arena, code, len);
+            if (part)
+                unit_add_code(u, part);
+        }
+        code = slash ? slash + 1 : code + len;
+    }
+}
+
+/* Actor code + agent code, the agent first with KH_AGENT_PREFIX; a code
+ * already present on a 3-letter boundary is not added again. */
+static const char *join_agent(im_sent *s, const char *base, const char *agent, int prefix)
+{
+    size_t al = strlen(base), gl = strlen(agent);
+    for (size_t k = 0; k + gl <= al; k += 3)
+        if (!memcmp(base + k, agent, gl))
+            return base;
+    char *out = (char *)kh_arena_alloc(&s->c->arena, al + gl + 1);
+    if (!out)
+        return base;
+    if (prefix) {
+        memcpy(out, agent, gl);
+        memcpy(out + gl, base, al + 1);
+    } else {
+        memcpy(out, base, al);
+        memcpy(out + al, agent, gl + 1);
+    }
+    return out;
+}
+
+static int32_t new_unit(im_sent *s, size_t first, size_t end)
+{
+    if (s->nu == IM_MAX_UNITS)
+        return IM_NONE;
+    im_unit *u = &s->u[s->nu];
+    memset(u, 0, sizeof *u);
+    u->first = (uint32_t)first;
+    u->end = (uint32_t)end;
+    for (size_t i = first; i < end; i++)
+        s->w[i].unit = (int32_t)s->nu;
+    return (int32_t)s->nu++;
+}
+
+static void unit_cover(im_sent *s, int32_t ui, size_t first, size_t end)
+{
+    im_unit *u = &s->u[ui];
+    if (first < u->first)
+        u->first = (uint32_t)first;
+    if (end > u->end)
+        u->end = (uint32_t)end;
+    for (size_t i = u->first; i < u->end; i++)
+        s->w[i].unit = ui;
+}
+
+/* Applies an agent to a unit. */
+static void apply_agent(im_sent *s, int32_t ui, const kh_agent_rec *ag, int former)
+{
+    im_unit *u = &s->u[ui];
+    const char *acode = ag->code == KH_NONE ? "" : kh_dict_str(s->d, ag->code);
+    if (former)
+        acode = "ELI";
+    if (!*acode)
+        return;
+    for (uint32_t k = 0; k < u->n; k++)
+        u->codes[k] = join_agent(s, u->codes[k], acode, (ag->flags & KH_AGENT_PREFIX) != 0);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Classification                                                         */
+
+static int is_conj(const kh_token *t)
+{
+    return tok_is(t, "and") || tok_is(t, "but") || tok_is(t, "or") || tok_is(t, "nor");
+}
+
+static int is_pronoun(const kh_token *t)
+{
+    static const char *const p[] = {"he", "she", "it", "its", "his", "her", "they", "them",
+                                    "their", NULL};
+    for (size_t i = 0; p[i]; i++)
+        if (tok_is(t, p[i]))
+            return 1;
+    return 0;
+}
+
+/* Patterns of a word (over its candidate ids) that are not <TIME>. */
+static int word_has_verb_patterns(const im_sent *s, size_t i, int time)
+{
+    const im_word *w = &s->w[i];
+    for (uint32_t k = 0; k < w->nid; k++) {
+        size_t first;
+        size_t n = kh_dict_patterns(s->d, s->ids[w->id0 + k], &first);
+        for (size_t j = 0; j < n; j++) {
+            const kh_pattern *p = &s->d->patterns[first + j];
+            if (!(p->flags & (KH_PAT_TABARI | KH_PAT_PETRARCH)))
+                continue;
+            if (((p->flags & KH_PAT_TIME) != 0) == time)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Returns 1 when the sentence is discarded or set aside. */
+static int classify(im_sent *s)
+{
+    const kh_dict *d = s->d;
+    const kh_token *toks = s->c->doc->tokens;
+    for (size_t i = 0; i < s->n;) {
+        im_word *w = &s->w[i];
+        const kh_token *t = &toks[w->tok];
+        trie_best best = {0, 0, 0};
+        trie_walk(s, 0, i, 0, node_actorish, 0, 0, &best);
+        if (best.node) {
+            const kh_payload *pa = node_payload(d, best.node, KH_P_ACTOR);
+            const kh_payload *pg = node_payload(d, best.node, KH_P_AGENT);
+            if (pa) {
+                const kh_actor_rec *a = &d->actors[pa->ref];
+                const kh_role *r = kh_dict_actor_role(d, a, s->c->days);
+                const char *code = r ? kh_dict_str(d, r->code) : KH_CODE_NULL;
+                if (!strcmp(code, KH_CODE_DISCARD) || !strcmp(code, KH_CODE_DISCARD_STORY) ||
+                    !strcmp(code, KH_CODE_COMPLEX)) {
+                    kh_coder_trace(s->c, s->si, "  actor '%s' codes %s: sentence not coded",
+                                   kh_coder_text(s->c, w->tok, s->w[best.end - 1].tok + 1), code);
+                    return 1;
+                }
+                if (!strcmp(code, KH_CODE_NULL)) {
+                    for (size_t k = i; k < best.end; k++)
+                        s->w[k].cls = C_NOUN;
+                } else {
+                    int32_t ui = new_unit(s, i, best.end);
+                    if (ui != IM_NONE)
+                        unit_add_codes(s, &s->u[ui], code);
+                    for (size_t k = i; k < best.end; k++)
+                        s->w[k].cls = C_ACTOR;
+                }
+            } else if (pg) {
+                for (size_t k = i; k < best.end; k++)
+                    s->w[k].cls = C_AGENT;
+                w->agent = (int32_t)pg->ref;
+            }
+            w->span_end = (uint32_t)best.end;
+            i = best.end;
+            continue;
+        }
+        if (t->flags & KH_TOK_PUNCT) {
+            if (t->norm_len == 1 && (t->norm[0] == ',' || t->norm[0] == ';'))
+                w->cls = C_COMMA;
+        } else if (is_conj(t)) {
+            w->cls = C_CONJ;
+        } else if (tok_is(t, "the") || tok_is(t, "a") || tok_is(t, "an")) {
+            w->cls = C_DET;
+        } else if (is_pronoun(t)) {
+            w->cls = C_PRON;
+        } else if (tok_is(t, "by")) {
+            w->cls = C_BY;
+        } else if (tok_is(t, "was") || tok_is(t, "were") || tok_is(t, "been")) {
+            w->cls = C_AUX;
+        } else if (tok_is(t, "of") || tok_is(t, "in")) {
+            w->cls = C_OFIN;
+        } else if (tok_is(t, "former")) {
+            w->cls = C_FORMER;
+        }
+        if (w->cls == C_NONE && word_has_verb_patterns(s, i, 0)) {
+            int noun = i > 0 && s->w[i - 1].cls == C_DET;
+            if (!s->allcaps && (t->flags & KH_TOK_CAP) && i > 0 &&
+                !(t->flags & KH_TOK_SENT_START))
+                noun = 1;
+            if (s->petrarch && s->c->doc->upos &&
+                s->c->doc->upos[w->tok] != KH_UPOS_VERB)
+                noun = 1;
+            w->cls = (uint8_t)(noun ? C_NOUN : C_VERB);
+        }
+        i++;
+    }
+    return 0;
+}
+
+/* Agents join the actor next to them, or after OF/IN. */
+static void attach_agents(im_sent *s)
+{
+    const kh_dict *d = s->d;
+    for (size_t i = 0; i < s->n; i++) {
+        im_word *w = &s->w[i];
+        if (w->cls != C_AGENT || w->agent < 0 || !w->span_end)
+            continue;
+        const kh_agent_rec *ag = &d->agents[w->agent];
+        size_t end = w->span_end;
+        int former = i > 0 && s->w[i - 1].cls == C_FORMER;
+        int32_t ui = IM_NONE;
+        size_t from = i, to = end;
+        if (i > 0 && s->w[i - 1].unit >= 0) {
+            ui = s->w[i - 1].unit; /* ISRAELI PRESIDENT */
+        } else if (end < s->n && s->w[end].unit >= 0 && s->u[s->w[end].unit].first == end) {
+            ui = s->w[end].unit; /* PRESIDENT PERES */
+        } else if (end + 1 < s->n && s->w[end].cls == C_OFIN) {
+            size_t k = end + 1;
+            while (k < s->n && s->w[k].cls == C_DET)
+                k++;
+            if (k < s->n && s->w[k].unit >= 0 && s->u[s->w[k].unit].first == k)
+                ui = s->w[k].unit; /* PRESIDENT OF ISRAEL */
+        }
+        if (ui == IM_NONE && s->petrarch && ag->code != KH_NONE) {
+            /* PETRARCH codes an agent alone with an unknown actor: ---GOV. */
+            ui = new_unit(s, i, end);
+            if (ui == IM_NONE)
+                continue;
+            unit_add_code(&s->u[ui], KH_CODE_NULL);
+        }
+        if (ui == IM_NONE)
+            continue;
+        if (i > 0 && s->u[ui].first > 0 && s->w[s->u[ui].first - 1].cls == C_FORMER)
+            former = 1;
+        apply_agent(s, ui, ag, former);
+        unit_cover(s, ui, from, to);
+        i = end - 1;
+    }
+}
+
+/* A word that may modify a compound's member: an unclassified word in
+ * lower case that the tagger does not take for a verb. */
+static int modifier(const im_sent *s, size_t k)
+{
+    const im_word *w = &s->w[k];
+    const uint8_t *upos = s->c->doc->upos;
+    if (w->cls != C_NONE || w->unit >= 0)
+        return 0;
+    const kh_token *t = &s->c->doc->tokens[w->tok];
+    if ((t->flags & KH_TOK_CAP) && !s->allcaps)
+        return 0;
+    if (t->flags & (KH_TOK_PUNCT | KH_TOK_NUMBER))
+        return 0;
+    return !upos || upos[w->tok] == KH_UPOS_ADJ || upos[w->tok] == KH_UPOS_NOUN;
+}
+
+/* Parsed compounds: unit (, unit)* (,) and unit, with determiners and
+ * adjectives before each member. */
+static void find_compounds(im_sent *s)
+{
+    for (size_t ui = 0; ui < s->nu; ui++) {
+        if (s->u[ui].dead)
+            continue;
+        size_t members[IM_MAX_UNITS];
+        size_t nm = 0, conj_seen = 0, last_conj = 0;
+        members[nm++] = ui;
+        size_t cur = ui;
+        for (;;) {
+            size_t k = s->u[cur].end;
+            int comma = 0, conj = 0;
+            while (k < s->n && (s->w[k].cls == C_COMMA || s->w[k].cls == C_CONJ)) {
+                if (s->w[k].cls == C_COMMA)
+                    comma = 1;
+                else
+                    conj = 1;
+                k++;
+            }
+            size_t mods = k;
+            while (k < s->n && s->w[k].unit < 0 && k - mods < 4 &&
+                   (s->w[k].cls == C_DET || modifier(s, k)))
+                k++;
+            /* "and the evil Arnor awful Gondor": after an "and", actors
+             * separated only by modifiers go on the list. */
+            if (!comma && !conj && (!conj_seen || k == mods))
+                break;
+            if (k >= s->n || s->w[k].unit < 0 || s->u[s->w[k].unit].first != k)
+                break;
+            cur = (size_t)s->w[k].unit;
+            if (nm == IM_MAX_UNITS)
+                break;
+            members[nm++] = cur;
+            if (conj) {
+                conj_seen = 1;
+                last_conj = nm;
+            }
+        }
+        if (!conj_seen || nm < 2)
+            continue;
+        nm = last_conj; /* the list ends at its last "and" member */
+        im_unit *u = &s->u[ui];
+        for (size_t m = 1; m < nm; m++) {
+            im_unit *v = &s->u[members[m]];
+            for (uint32_t k = 0; k < v->n; k++)
+                unit_add_code(u, v->codes[k]);
+            v->dead = 1;
+        }
+        size_t end = s->u[members[nm - 1]].end;
+        for (size_t k = u->end; k < end; k++)
+            if (s->w[k].cls == C_COMMA || s->w[k].cls == C_CONJ)
+                s->w[k].incomp = 1;
+        u->compound = u->n > 1;
+        unit_cover(s, (int32_t)ui, u->first, end);
+        ui = members[nm - 1];
+    }
+}
+
+/* Pronouns: HE/SHE/IT the first actor of the sentence, ITS/HIS/HER the
+ * first actor before them, THEY/THEM/THEIR the first compound, else the
+ * first actor. */
+static void resolve_pronouns(im_sent *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->w[i].cls != C_PRON)
+            continue;
+        const kh_token *t = &s->c->doc->tokens[s->w[i].tok];
+        int32_t ref = IM_NONE;
+        size_t nu = s->nu;
+        if (tok_is(t, "he") || tok_is(t, "she") || tok_is(t, "it")) {
+            for (size_t k = 0; k < nu && ref < 0; k++)
+                if (!s->u[k].dead)
+                    ref = (int32_t)k;
+        } else if (tok_is(t, "its") || tok_is(t, "his") || tok_is(t, "her")) {
+            for (size_t k = 0; k < nu && ref < 0; k++)
+                if (!s->u[k].dead && s->u[k].end <= i)
+                    ref = (int32_t)k;
+        } else {
+            for (size_t k = 0; k < nu && ref < 0; k++)
+                if (!s->u[k].dead && s->u[k].compound)
+                    ref = (int32_t)k;
+            for (size_t k = 0; k < nu && ref < 0; k++)
+                if (!s->u[k].dead)
+                    ref = (int32_t)k;
+        }
+        if (ref < 0)
+            continue;
+        int32_t ui = new_unit(s, i, i + 1);
+        if (ui < 0)
+            return;
+        im_unit *r = &s->u[ref], *u = &s->u[ui];
+        for (uint32_t k = 0; k < r->n; k++)
+            unit_add_code(u, r->codes[k]);
+        u->compound = r->compound;
+    }
+}
+
+/* Drops comma-delimited clauses of 3..10 words, and the tail after the
+ * last comma when it is as short. */
+static void drop_comma_clauses(im_sent *s)
+{
+    size_t prev = SIZE_MAX;
+    for (size_t i = 0; i <= s->n; i++) {
+        int comma = i < s->n && s->w[i].cls == C_COMMA && !s->w[i].incomp;
+        int end = i == s->n;
+        if (!comma && !end)
+            continue;
+        if (prev != SIZE_MAX) {
+            size_t words = i - prev - 1;
+            if (words > 2 && words <= 10) {
+                for (size_t k = prev + 1; k < i; k++)
+                    s->w[k].elim = 1;
+                if (!end)
+                    s->w[prev].elim = 1;
+            }
+        }
+        if (comma)
+            prev = i;
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Pattern matching                                                       */
+
+static int barrier(const im_sent *s, size_t i)
+{
+    const im_word *w = &s->w[i];
+    return (w->cls == C_COMMA || w->cls == C_CONJ) && !w->incomp;
+}
+
+/* Next visible word after i (or before it, dir < 0); SIZE_MAX at the edge. */
+static size_t step(const im_sent *s, size_t i, int dir)
+{
+    for (;;) {
+        if (dir > 0) {
+            if (i + 1 >= s->n)
+                return SIZE_MAX;
+            i++;
+        } else {
+            if (i == 0)
+                return SIZE_MAX;
+            i--;
+        }
+        if (!s->w[i].elim)
+            return i;
+    }
+}
+
+/* Does element e match at word i (forward: starting there; backward:
+ * ending there)? Returns the word past the match in the direction of
+ * travel (its far end), or SIZE_MAX. For slots, *unit gets the unit. */
+static size_t elem_at(im_sent *s, const kh_elem *e, size_t i, int dir, int32_t *unit)
+{
+    switch (e->kind) {
+    case KH_E_WORD:
+    case KH_E_VERB:
+        return has_id(s, i, e->ref) ? i : SIZE_MAX;
+    case KH_E_SYNSET: {
+        if (dir > 0) {
+            trie_best b = {0, 0, 0};
+            trie_walk(s, 0, i, 0, node_synset, e->ref, 0, &b);
+            return b.node ? b.end - 1 : SIZE_MAX;
+        }
+        for (size_t k = i + 1; k-- > 0 && i - k < IM_MAX_PHRASE;) {
+            trie_best b = {0, 0, 0};
+            trie_walk(s, 0, k, 0, node_synset, e->ref, 0, &b);
+            if (b.node && b.end == i + 1)
+                return k;
+            if (k == 0)
+                break;
+        }
+        return SIZE_MAX;
+    }
+    case KH_E_SOURCE:
+    case KH_E_TARGET:
+    case KH_E_SKIP:
+    case KH_E_COMPOUND: {
+        int32_t ui = s->w[i].unit;
+        if (ui < 0 || s->u[ui].dead)
+            return SIZE_MAX;
+        const im_unit *u = &s->u[ui];
+        if (e->kind == KH_E_COMPOUND && !u->compound)
+            return SIZE_MAX;
+        *unit = ui;
+        return dir > 0 ? u->end - 1 : u->first;
+    }
+    default:
+        return SIZE_MAX;
+    }
+}
+
+static int punct_word(const kh_dict *d, uint32_t id)
+{
+    if (id >= d->n_words)
+        return 0;
+    const kh_word_rec *w = &d->words[id];
+    for (uint32_t i = 0; i < w->len; i++) {
+        unsigned char ch = (unsigned char)d->strings[w->str + i];
+        if (kh_is_alpha(ch) || kh_is_digit(ch) || ch >= 0x80)
+            return 0;
+    }
+    return 1;
+}
+
+static int is_slot(const kh_elem *e)
+{
+    return e->kind == KH_E_SOURCE || e->kind == KH_E_TARGET || e->kind == KH_E_SKIP ||
+           e->kind == KH_E_COMPOUND;
+}
+
+typedef struct mstate {
+    int32_t src, tgt, comp;
+    size_t lo, hi; /* words matched */
+} mstate;
+
+static void bind(mstate *m, const kh_elem *e, int32_t ui)
+{
+    if (e->kind == KH_E_SOURCE)
+        m->src = ui;
+    else if (e->kind == KH_E_TARGET)
+        m->tgt = ui;
+    else if (e->kind == KH_E_COMPOUND)
+        m->comp = ui;
+}
+
+/* Matches elements k.. (forward, dir > 0, k up to n) or k.. down to 0
+ * (backward), `from` being the last word matched by the previous element. */
+static int match_dir(im_sent *s, const kh_elem *el, size_t n, size_t k, size_t from, int dir,
+                     mstate *m)
+{
+    if (dir > 0 ? k >= n : k == SIZE_MAX) {
+        if (dir > 0)
+            m->hi = from;
+        else
+            m->lo = from;
+        return 1;
+    }
+    if (--s->budget < 0)
+        return 0;
+    const kh_elem *e = &el[k];
+    size_t next_k = dir > 0 ? k + 1 : (k == 0 ? SIZE_MAX : k - 1);
+    /* A word of punctuation alone ("ANTI-" gives "anti" "-"): TABARI
+     * blanks hyphens in text and dictionaries alike, so it matches nothing. */
+    if (e->kind == KH_E_WORD && punct_word(s->d, e->ref))
+        return match_dir(s, el, n, next_k, from, dir, m);
+    /* Adjacency: forward, this element's flag; backward, the flag of the
+     * element after it. */
+    int adj = dir > 0 ? (e->aux & KH_EF_ADJ) != 0 : (el[k + 1].aux & KH_EF_ADJ) != 0;
+    for (size_t i = step(s, from, dir); i != SIZE_MAX; i = step(s, i, dir)) {
+        int32_t ui = IM_NONE;
+        /* Inside a unit, only its first (forward) / last (backward) word starts a slot. */
+        size_t at = elem_at(s, e, i, dir, &ui);
+        if (is_slot(e) && ui >= 0) {
+            const im_unit *u = &s->u[ui];
+            if ((dir > 0 && i != u->first) || (dir < 0 && i != u->end - 1))
+                at = SIZE_MAX;
+        }
+        if (at != SIZE_MAX) {
+            mstate save = *m;
+            bind(m, e, ui);
+            if (match_dir(s, el, n, next_k, at, dir, m))
+                return 1;
+            *m = save;
+            /* A slot takes the first actor met, not a later one. */
+            if (is_slot(e))
+                return 0;
+        } else if (is_slot(e) && s->w[i].unit >= 0 && !s->u[s->w[i].unit].dead &&
+                   e->kind != KH_E_COMPOUND) {
+            return 0;
+        }
+        if (adj)
+            return 0;
+        if (barrier(s, i))
+            return 0;
+    }
+    return 0;
+}
+
+static int match_pattern(im_sent *s, const kh_pattern *p, size_t verb, mstate *m)
+{
+    const kh_elem *el = &s->d->elems[p->first_elem];
+    size_t n = p->n_elems, v = p->verb_pos;
+    if (v >= n || !has_id(s, verb, el[v].ref))
+        return 0;
+    m->src = m->tgt = m->comp = IM_NONE;
+    s->budget = IM_BUDGET;
+    if (!match_dir(s, el, n, v + 1, verb, 1, m))
+        return 0;
+    if (v == 0) {
+        m->lo = verb;
+        return 1;
+    }
+    return match_dir(s, el, n, v - 1, verb, -1, m);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Events                                                                 */
+
+static const kh_code_rec *code_of(const kh_dict *d, uint32_t off)
+{
+    const char *s = kh_dict_str(d, off);
+    return kh_dict_code(d, s, strlen(s));
+}
+
+static void add_event(im_sent *s, const char *src, const char *tgt, const kh_code_rec *code,
+                      const kh_pattern *p, const im_unit *su, const im_unit *tu, size_t verb)
+{
+    if (!code || s->n_ev == IM_MAX_EVENTS || (tgt && !strcmp(src, tgt)))
+        return;
+    for (size_t k = 0; k < s->n_ev; k++)
+        if (s->ev[k].ev.code == code && !strcmp(s->ev[k].ev.source, src) &&
+            ((!tgt && !s->ev[k].ev.target) ||
+             (tgt && s->ev[k].ev.target && !strcmp(s->ev[k].ev.target, tgt))))
+            return;
+    kh_coder *c = s->c;
+    const kh_sentence *se = &c->doc->sentences[s->si];
+    im_event *ie = &s->ev[s->n_ev++];
+    memset(ie, 0, sizeof *ie);
+    ie->pflags = p->flags;
+    raw_event *ev = &ie->ev;
+    ev->date = c->story->date;
+    ev->source = src;
+    ev->target = tgt;
+    ev->source_name = kh_coder_text(c, s->w[su->first].tok, s->w[su->end - 1].tok + 1);
+    ev->target_name = tu ? kh_coder_text(c, s->w[tu->first].tok, s->w[tu->end - 1].tok + 1) : NULL;
+    ev->code = code;
+    ev->mention.sentence = s->si;
+    ev->mention.text = se->span;
+    ev->mention.kind = se->kind;
+    ev->mention.source = kh_coder_span(c, s->w[su->first].tok, s->w[su->end - 1].tok + 1);
+    if (tu)
+        ev->mention.target = kh_coder_span(c, s->w[tu->first].tok, s->w[tu->end - 1].tok + 1);
+    ev->mention.verb = kh_coder_span(c, s->w[verb].tok, s->w[verb].tok + 1);
+    ev->mention.pattern = kh_dict_str(s->d, p->src);
+}
+
+static void emit(im_sent *s, const kh_pattern *p, int32_t su, int32_t tu, size_t verb)
+{
+    const kh_dict *d = s->d;
+    const kh_code_rec *code = &d->codes[p->code];
+    const kh_code_rec *code2 = (p->flags & KH_PAT_PAIRED) ? code_of(d, p->code2) : NULL;
+    const im_unit *a = &s->u[su];
+    if (tu < 0) {
+        for (uint32_t i = 0; i < a->n; i++)
+            add_event(s, a->codes[i], NULL, code, p, a, NULL, verb);
+        return;
+    }
+    const im_unit *b = &s->u[tu];
+    for (uint32_t i = 0; i < a->n; i++)
+        for (uint32_t j = 0; j < b->n; j++) {
+            add_event(s, a->codes[i], b->codes[j], code, p, a, b, verb);
+            if (code2)
+                add_event(s, b->codes[j], a->codes[i], code2, p, b, a, verb);
+        }
+}
+
+/* First unit in words [lo, hi) whose first code differs from `not`. */
+static int32_t first_unit(const im_sent *s, size_t lo, size_t hi, int32_t not_unit)
+{
+    for (size_t i = lo; i < hi && i < s->n; i++) {
+        int32_t ui = s->w[i].unit;
+        if (ui < 0 || s->u[ui].dead || s->w[i].elim || s->u[ui].first != i || !s->u[ui].n)
+            continue;
+        if (not_unit >= 0 && !strcmp(s->u[ui].codes[0], s->u[not_unit].codes[0]))
+            continue;
+        return ui;
+    }
+    return IM_NONE;
+}
+
+static int line_of(const kh_dict *d, const kh_pattern *p)
+{
+    const char *src = kh_dict_str(d, p->src);
+    const char *colon = strrchr(src, ':');
+    return colon ? atoi(colon + 1) : 0;
+}
+
+typedef struct pref {
+    const kh_pattern *p;
+    int line;
+} pref;
+
+static int pref_cmp(const void *a, const void *b)
+{
+    const pref *x = (const pref *)a, *y = (const pref *)b;
+    if (x->p->weight != y->p->weight)
+        return x->p->weight > y->p->weight ? -1 : 1;
+    if (x->p->n_elems != y->p->n_elems)
+        return x->p->n_elems > y->p->n_elems ? -1 : 1;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return x->p < y->p ? -1 : x->p > y->p;
+}
+
+/* The patterns of a verb word, in the order they are tried. */
+static size_t verb_patterns(im_sent *s, size_t i, pref *out, size_t cap)
+{
+    const im_word *w = &s->w[i];
+    size_t n = 0;
+    for (uint32_t k = 0; k < w->nid; k++) {
+        size_t first;
+        size_t np = kh_dict_patterns(s->d, s->ids[w->id0 + k], &first);
+        for (size_t j = 0; j < np && n < cap; j++) {
+            const kh_pattern *p = &s->d->patterns[first + j];
+            if (!(p->flags & (KH_PAT_TABARI | KH_PAT_PETRARCH)) || (p->flags & KH_PAT_TIME))
+                continue;
+            out[n].p = p;
+            out[n].line = line_of(s->d, p);
+            n++;
+        }
+    }
+    qsort(out, n, sizeof *out, pref_cmp);
+    return n;
+}
+
+/* Passive voice: WAS/WERE/BEEN one or two words before the verb, BY right
+ * after it. */
+static int passive_at(const im_sent *s, size_t verb)
+{
+    size_t a = step(s, verb, -1), b = a == SIZE_MAX ? SIZE_MAX : step(s, a, -1);
+    size_t by = step(s, verb, 1);
+    int aux = (a != SIZE_MAX && s->w[a].cls == C_AUX) || (b != SIZE_MAX && s->w[b].cls == C_AUX);
+    return aux && by != SIZE_MAX && s->w[by].cls == C_BY;
+}
+
+typedef struct clause_state {
+    int32_t source;   /* carried over from earlier clauses */
+} clause_state;
+
+/* Codes one clause [lo, hi). Returns 1 when a discard or complex code
+ * was met. */
+static int code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, clause_state *cs,
+                       pref *pats)
+{
+    const kh_dict *d = s->d;
+    int done = 0;
+    size_t sub_from = SIZE_MAX;
+    size_t ev_before = s->n_ev;
+    /* An actor right after the conjunction is the clause's own subject. */
+    if (!first_clause) {
+        size_t f = lo;
+        while (f < hi && (s->w[f].elim || s->w[f].cls == C_CONJ || s->w[f].cls == C_DET))
+            f++;
+        if (f < hi && s->w[f].unit >= 0 && !s->u[s->w[f].unit].dead)
+            cs->source = s->w[f].unit;
+    }
+    for (size_t v = lo; v < hi; v++) {
+        if (s->w[v].cls != C_VERB || s->w[v].elim)
+            continue;
+        size_t np = verb_patterns(s, v, pats, IM_MAX_PATS);
+        for (size_t k = 0; k < np; k++) {
+            const kh_pattern *p = pats[k].p;
+            mstate m;
+            if (!match_pattern(s, p, v, &m))
+                continue;
+            const char *cs_code = kh_dict_str(d, d->codes[p->code].code);
+            kh_coder_trace(s->c, s->si, "  verb '%s': pattern '%s' -> %s (%s)",
+                           kh_coder_text(s->c, s->w[v].tok, s->w[v].tok + 1),
+                           kh_dict_str(d, p->text), cs_code, kh_dict_str(d, p->src));
+            if (p->flags & (KH_PAT_DISCARD | KH_PAT_COMPLEX)) {
+                kh_coder_trace(s->c, s->si, "  %s: sentence not coded",
+                               p->flags & KH_PAT_DISCARD ? "discard" : "complex");
+                return 1;
+            }
+            if (p->flags & KH_PAT_NULL)
+                break; /* the match stands and yields nothing */
+            if (done && !(p->flags & KH_PAT_DOMINANT))
+                break;
+            /* Actors. */
+            int32_t src = m.src, tgt = m.tgt;
+            if (m.comp >= 0) {
+                src = tgt = m.comp;
+            } else {
+                int slots = src >= 0 || tgt >= 0;
+                if (src < 0) {
+                    if (cs->source >= 0 && !first_clause)
+                        src = cs->source;
+                    else
+                        src = first_unit(s, first_clause ? 0 : lo, v, tgt);
+                    if (src >= 0 && tgt >= 0 && !strcmp(s->u[src].codes[0], s->u[tgt].codes[0]))
+                        src = first_unit(s, first_clause ? 0 : lo, v, tgt);
+                }
+                if (tgt < 0 && src >= 0) {
+                    size_t from = m.hi + 1;
+                    tgt = first_unit(s, from, hi, src);
+                    if (tgt < 0)
+                        tgt = first_unit(s, lo, v, src);
+                    if (tgt < 0 && s->u[src].compound)
+                        tgt = src;
+                }
+                if (!slots && src >= 0 && tgt >= 0 && passive_at(s, m.hi)) {
+                    int32_t t = src;
+                    src = tgt;
+                    tgt = t;
+                }
+            }
+            if (src < 0 || tgt < 0) {
+                kh_coder_trace(s->c, s->si, "  no %s actor", src < 0 ? "source" : "target");
+                break;
+            }
+            if (p->flags & KH_PAT_SUBORDINATE) {
+                if (sub_from == SIZE_MAX) {
+                    sub_from = s->n_ev;
+                    emit(s, p, src, tgt, v);
+                }
+                if (first_clause || cs->source < 0)
+                    cs->source = src;
+                break;
+            }
+            if (sub_from != SIZE_MAX && !done) {
+                s->n_ev = sub_from; /* a real event beats the subordinate one */
+                sub_from = SIZE_MAX;
+            }
+            emit(s, p, src, tgt, v);
+            cs->source = src;
+            done = 1;
+            break;
+        }
+    }
+    if (first_clause && s->n_ev == ev_before && cs->source < 0)
+        cs->source = first_unit(s, lo, hi, IM_NONE);
+    return 0;
+}
+
+/* <TIME> patterns: the first one found shifts the date; ### and +++
+ * among them discard. Returns 1 on a discard. */
+static int time_shift(im_sent *s, pref *pats)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->w[i].elim || !word_has_verb_patterns(s, i, 1))
+            continue;
+        const im_word *w = &s->w[i];
+        size_t n = 0;
+        for (uint32_t k = 0; k < w->nid; k++) {
+            size_t first;
+            size_t np = kh_dict_patterns(s->d, s->ids[w->id0 + k], &first);
+            for (size_t j = 0; j < np && n < IM_MAX_PATS; j++) {
+                const kh_pattern *p = &s->d->patterns[first + j];
+                if (p->flags & KH_PAT_TIME) {
+                    pats[n].p = p;
+                    pats[n].line = line_of(s->d, p);
+                    n++;
+                }
+            }
+        }
+        qsort(pats, n, sizeof *pats, pref_cmp);
+        for (size_t k = 0; k < n; k++) {
+            mstate m;
+            if (!match_pattern(s, pats[k].p, i, &m))
+                continue;
+            if (pats[k].p->flags & (KH_PAT_DISCARD | KH_PAT_COMPLEX))
+                return 1;
+            if (!s->have_shift && pats[k].p->shift) {
+                s->shift = pats[k].p->shift;
+                s->have_shift = 1;
+            }
+            break;
+        }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The sentence                                                           */
+
+int kh_coder_dict_imported(const kh_dict *d)
+{
+    for (size_t i = 0; i < d->n_patterns; i++)
+        if (d->patterns[i].flags & (KH_PAT_TABARI | KH_PAT_PETRARCH))
+            return 1;
+    return 0;
+}
+
+kh_status kh_code_imported_sentence(kh_coder *c, size_t si)
+{
+    const kh_doc *doc = c->doc;
+    const kh_sentence *se = &doc->sentences[si];
+    im_sent *s = (im_sent *)kh_arena_calloc(&c->arena, 1, sizeof *s);
+    if (!s)
+        return KH_ERR_NOMEM;
+    s->c = c;
+    s->d = c->dict;
+    s->si = si;
+    size_t cap = se->n_tokens < IM_MAX_WORDS ? se->n_tokens : IM_MAX_WORDS;
+    s->w = (im_word *)kh_arena_calloc(&c->arena, cap + 1, sizeof *s->w);
+    s->u = (im_unit *)kh_arena_calloc(&c->arena, IM_MAX_UNITS, sizeof *s->u);
+    pref *pats = (pref *)kh_arena_alloc(&c->arena, IM_MAX_PATS * sizeof *pats);
+    if (!s->w || !s->u || !pats)
+        return KH_ERR_NOMEM;
+    int lower = 0, petr = 0;
+    for (size_t i = 0; i < c->dict->n_patterns && i < 64; i++)
+        if (c->dict->patterns[i].flags & KH_PAT_PETRARCH)
+            petr = 1;
+    s->petrarch = petr;
+    size_t id_cap = 0;
+    for (size_t t = se->first_token; t < se->first_token + se->n_tokens && s->n < cap; t++) {
+        const kh_token *tk = &doc->tokens[t];
+        for (size_t b = 0; b < tk->norm_len && !lower; b++)
+            lower = kh_is_lower((unsigned char)tk->norm[b]);
+        if (dropped(tk))
+            continue;
+        im_word *w = &s->w[s->n++];
+        w->tok = (uint32_t)t;
+        w->unit = IM_NONE;
+        w->agent = IM_NONE;
+        kh_status st = candidates(s, w, &id_cap);
+        if (st)
+            return st;
+    }
+    s->allcaps = !lower;
+    kh_coder_trace(c, si, "imported dictionary (%s rules): %zu words",
+                   petr ? "PETRARCH" : "TABARI", s->n);
+    if (classify(s))
+        return KH_OK;
+    attach_agents(s);
+    find_compounds(s);
+    resolve_pronouns(s);
+    drop_comma_clauses(s);
+    if (time_shift(s, pats)) {
+        kh_coder_trace(c, si, "  <TIME> discard: sentence not coded");
+        return KH_OK;
+    }
+    /* Clauses at conjunctions outside compounds; NOUN and (ADJ)* NOUN is
+     * a compound noun phrase, not a clause break. */
+    clause_state cs = {IM_NONE};
+    size_t lo = 0;
+    int first = 1;
+    const uint8_t *upos = doc->upos;
+    for (size_t i = 0; i <= s->n; i++) {
+        int brk = i == s->n;
+        if (!brk && s->w[i].cls == C_CONJ && !s->w[i].incomp && !s->w[i].elim) {
+            brk = 1;
+            if (upos && i > 0 && i + 1 < s->n && s->w[i - 1].cls == C_NONE &&
+                upos[s->w[i - 1].tok] == KH_UPOS_NOUN) {
+                size_t k = i + 1;
+                while (k < s->n && s->w[k].cls == C_NONE && upos[s->w[k].tok] == KH_UPOS_ADJ)
+                    k++;
+                if (k < s->n && s->w[k].cls == C_NONE && upos[s->w[k].tok] == KH_UPOS_NOUN)
+                    brk = 0;
+            }
+        }
+        if (!brk)
+            continue;
+        if (code_clause(s, lo, i, first, &cs, pats)) {
+            kh_coder_trace(c, si, "  sentence not coded");
+            return KH_OK;
+        }
+        first = 0;
+        lo = i;
+    }
+    /* Subordinate events only when nothing else; dominant ones alone. */
+    int dominant = 0, real = 0;
+    for (size_t k = 0; k < s->n_ev; k++) {
+        dominant |= (s->ev[k].pflags & KH_PAT_DOMINANT) != 0;
+        real |= !(s->ev[k].pflags & KH_PAT_SUBORDINATE);
+    }
+    for (size_t k = 0; k < s->n_ev; k++) {
+        uint32_t f = s->ev[k].pflags;
+        if ((dominant && !(f & KH_PAT_DOMINANT)) || (real && (f & KH_PAT_SUBORDINATE)))
+            continue;
+        raw_event *ev = &s->ev[k].ev;
+        if (s->have_shift && ev->date.year)
+            ev->date = kh_date_from_days(kh_date_to_days(ev->date) + s->shift);
+        kh_coder_trace(c, si, "  EVENT %s -> %s %s (%s)", ev->source, ev->target,
+                       kh_dict_str(c->dict, ev->code->code), ev->mention.pattern);
+        kh_status st = kh_coder_add_event(c, ev);
+        if (st)
+            return st;
+    }
+    return KH_OK;
+}
