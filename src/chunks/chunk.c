@@ -431,6 +431,11 @@ static kh_status raw_chunks(ctx *c, uint32_t sent, size_t s, size_t e)
                 else if (nominal(tag(c, j)) || tag(c, j) == KH_UPOS_X)
                     head = j;
                 j++;
+                /* "the last time North Korea sent": a time noun ends its phrase
+                 * before a name (a clause follows without "that"). */
+                if (j < e && head == j - 1 && tag(c, j - 1) == KH_UPOS_NOUN &&
+                    in_list(low(c, j - 1), TIME_WORDS) && tag(c, j) == KH_UPOS_PROPN)
+                    break;
             }
             if (head == SIZE_MAX) {
                 /* "Both have been accused", "all agreed": a determiner standing
@@ -575,6 +580,13 @@ static int32_t find_subject(ctx *c, size_t v, size_t first_chunk, size_t s, int 
         }
         if (rel && ch->kind == KH_CHUNK_NP) {
             *relative = 1;
+            /* The antecedent of "which"/"who"/"that" is the head of a phrase,
+             * not the object of a preposition inside it: "a message [to the
+             * president-elect], which stated", "the governments [in the
+             * world] that support". Walk back over PP objects. */
+            while (in_pp(c, k, first_chunk) && k >= first_chunk + 2 &&
+                   c->chunks[k - 2].kind == KH_CHUNK_NP && c->chunks[k - 2].end == c->chunks[k - 1].first)
+                k -= 2;
             return (int32_t)k;
         }
         if (boundary && !comma)
@@ -637,8 +649,22 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
         cl.object = cl.agent = cl.reporter = cl.parent = -1;
         int relative;
         cl.subject = find_subject(c, k, first_chunk, s, &relative);
-        if (relative)
+        if (relative) {
             cl.flags |= KH_CL_RELATIVE;
+            /* "X are among the few governments that support Y", "X is one of
+             * the countries that ...": the relative clause is said of X. */
+            int32_t ant = cl.subject;
+            if (ant >= 0 && in_pp(c, (size_t)ant, first_chunk) && c->n_clauses > first_clause) {
+                const kh_chunk *pp = &c->chunks[ant - 1];
+                const char *prep = low(c, pp->head);
+                const kh_clause *prev = &c->clauses[c->n_clauses - 1];
+                const kh_chunk *pvg = &c->chunks[prev->verb];
+                if ((!strcmp(prep, "among") || !strcmp(prep, "of")) && pvg->lemma &&
+                    !strcmp(pvg->lemma, "be") && prev->subject >= 0 && pp->first >= pvg->end &&
+                    pp->first <= pvg->end + 1)
+                    cl.subject = prev->subject;
+            }
+        }
         if (vg->flags & KH_VG_PARTICIPLE) {
             cl.flags |= KH_CL_PARTICIPIAL;
             /* The noun phrase it follows is its subject. */
