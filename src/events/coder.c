@@ -828,6 +828,30 @@ static const kh_place *place_of(kh_coder *c, const kh_clause *cl, const kh_chunk
 /* ---------------------------------------------------------------------- */
 /* Coding a clause                                                        */
 
+/* A media actor: a code whose role after the country (or alone) is MED. */
+static int is_media(const char *code)
+{
+    if (!code)
+        return 0;
+    size_t n = strlen(code);
+    return (n == 3 && !strcmp(code, "MED")) || (n >= 6 && !strncmp(code + 3, "MED", 3));
+}
+
+/* A role code with no country or organisation: "GOV", "BUS", "MIL". */
+static int is_bare_role(const char *code)
+{
+    static const char *const roles[] = {"GOV", "MIL", "REB", "OPP", "COP", "JUD", "LEG", "CVL",
+                                        "BUS", "MED", "EDU", "HLH", "HRI", "LAB", "REF", "SPY",
+                                        "ELI", "REL", "AGR", "ENV", "CRM", "UAF", "INS", "SEP",
+                                        "PTY", "MOD", "RAD", "IGO", "NGO", NULL};
+    if (!code || strlen(code) % 3 != 0)
+        return 0;
+    for (size_t i = 0; roles[i]; i++)
+        if (!strncmp(code, roles[i], 3))
+            return 1;
+    return 0;
+}
+
 kh_status kh_coder_add_event(kh_coder *c, const raw_event *ev)
 {
     if (c->n_raw == c->raw_cap) {
@@ -966,6 +990,19 @@ static kh_status code_clause(kh_coder *c, size_t cli)
     }
     if (!(p->flags & KH_PAT_NO_TARGET) && !nt) {
         kh_coder_trace(c, si, "  no target actor for the pattern's slot");
+        return KH_OK;
+    }
+    /* Talking to the press is not an act towards the press: "told
+     * reporters", "told Reuters" make a statement without a target. */
+    int verbal = code->code < d->strings_len && !strncmp(kh_dict_str(d, code->code), "01", 2);
+    if (verbal && nt && is_media(tgt[0].code)) {
+        kh_coder_trace(c, si, "  said to the media (%s): a statement without a target", tgt[0].code);
+        nt = 0;
+    }
+    /* A bare role with no country or organisation ("officials said") says
+     * nothing about who acted: such statements are not coded. */
+    if (!nt && verbal && is_bare_role(src[0].code)) {
+        kh_coder_trace(c, si, "  statement by an unidentified %s: not coded", src[0].code);
         return KH_OK;
     }
     /* The clause's own date expression first ("sent a warning last month"),
