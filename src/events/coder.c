@@ -562,8 +562,11 @@ static void remember_sentence(kh_coder *c, size_t si)
 static int skippable(kh_coder *c, size_t i)
 {
     kh_upos u = (kh_upos)c->doc->upos[i];
+    /* Infinitival "to" is never written in patterns ("refuse meet $T"). */
+    if (u == KH_UPOS_PART && lower_is(c, i, "to"))
+        return 1;
     return u == KH_UPOS_DET || u == KH_UPOS_ADJ || u == KH_UPOS_ADV || u == KH_UPOS_NUM ||
-           u == KH_UPOS_PRON || (c->doc->tokens[i].flags & KH_TOK_POSSESSIVE);
+           u == KH_UPOS_PRON || u == KH_UPOS_AUX || (c->doc->tokens[i].flags & KH_TOK_POSSESSIVE);
 }
 
 static int word_at(kh_coder *c, size_t i, uint32_t w)
@@ -637,20 +640,19 @@ typedef struct pmatch {
 /* Tries one pattern on a clause. `passive`: the target slot is the clause's
  * subject, so $T is skipped after the verb. */
 static int try_pattern(kh_coder *c, const kh_pattern *p, const kh_clause *cl, const kh_chunk *vg,
-                       int passive, pmatch *m)
+                       size_t verb_tok, int passive, pmatch *m)
 {
     const kh_elem *els = c->dict->elems + p->first_elem;
-    size_t end = cl->end > vg->end ? cl->end : c->doc->sentences[cl->sentence].first_token +
-                                                  c->doc->sentences[cl->sentence].n_tokens;
-    size_t sent_end = c->doc->sentences[cl->sentence].first_token + c->doc->sentences[cl->sentence].n_tokens;
-    if (end > sent_end)
-        end = sent_end;
+    /* Pattern words may run past the clause into the complement it governs
+     * ("urged Israel to release the prisoners", "accused India of violating
+     * the ceasefire"), never past the sentence. */
+    size_t end = c->doc->sentences[cl->sentence].first_token + c->doc->sentences[cl->sentence].n_tokens;
     m->pat = p;
     m->target_np = -1;
     m->source_np = -1;
-    m->last = vg->head;
+    m->last = (uint32_t)verb_tok;
     m->score = p->n_elems;
-    size_t cur = vg->head + 1;
+    size_t cur = verb_tok + 1;
     /* After the verb. */
     for (uint16_t k = (uint16_t)(p->verb_pos + 1); k < p->n_elems; k++) {
         const kh_elem *el = &els[k];
@@ -897,15 +899,13 @@ static kh_status code_clause(kh_coder *c, size_t cli)
     const kh_sentence *se = &doc->sentences[cl->sentence];
     size_t si = cl->sentence;
     const char *lemma = vg->lemma ? vg->lemma : "";
-    uint32_t w = kh_dict_word(d, lemma, strlen(lemma));
-    size_t first = 0, n = w == KH_NONE ? 0 : kh_dict_patterns(d, w, &first);
     int passive = (vg->flags & KH_VG_PASSIVE) != 0;
     kh_coder_trace(c, si, "clause %zu: verb '%s' (lemma %s)%s%s%s%s%s%s", cli, kh_coder_text(c, vg->aux_first, vg->end),
           lemma, passive ? " passive" : "", vg->flags & KH_VG_NEGATED ? " negated" : "",
           vg->flags & KH_VG_INTENT ? " intent" : "", vg->flags & KH_VG_REFUSAL ? " refusal" : "",
           vg->flags & KH_VG_FUTURE ? " future" : "", cl->flags & KH_CL_REPORTED ? " reported" : "");
-    if (!n) {
-        kh_coder_trace(c, si, "  no pattern for '%s'", lemma);
+    if (c->consumed && c->consumed[cli]) {
+        kh_coder_trace(c, si, "  part of the pattern of an earlier verb: not an event of its own");
         return KH_OK;
     }
     if (vg->flags & KH_VG_PARTICIPLE && !(vg->flags & KH_VG_PASSIVE)) {
@@ -916,21 +916,55 @@ static kh_status code_clause(kh_coder *c, size_t cli)
         kh_coder_trace(c, si, "  gerund after a preposition: not an event of its own");
         return KH_OK;
     }
+    if (lower_is(c, vg->aux_first, "to") && vg->aux_first != vg->head) {
+        kh_coder_trace(c, si, "  infinitive complement (\"urged X to ...\"): not an event of its own");
+        return KH_OK;
+    }
+    /* Candidate verbs: the chain verbs of the group first ("refused" in
+     * "refused to meet", "threatened" in "threatened to impose"), whose own
+     * patterns name the infinitive, then the main verb. */
+    size_t cands[8];
+    size_t nc = 0;
+    for (size_t t = vg->aux_first; t < vg->head && nc + 1 < KH_ARRAY_LEN(cands); t++)
+        if (doc->upos[t] == KH_UPOS_VERB)
+            cands[nc++] = t;
+    cands[nc++] = vg->head;
     pmatch best;
     memset(&best, 0, sizeof best);
     int have = 0;
-    for (size_t k = 0; k < n; k++) {
-        pmatch m;
-        if (try_pattern(c, &d->patterns[first + k], cl, vg, passive, &m) &&
-            (!have || m.score > best.score)) {
-            best = m;
-            have = 1;
+    size_t best_tok = vg->head, total = 0;
+    for (size_t ci = 0; ci < nc; ci++) {
+        size_t t = cands[ci];
+        const char *lem = doc->lemma[t] ? doc->lemma[t] : "";
+        uint32_t w = t == vg->head ? kh_dict_word(d, lemma, strlen(lemma)) : c->lemw[t];
+        (void)lem;
+        size_t first = 0, n = w == KH_NONE ? 0 : kh_dict_patterns(d, w, &first);
+        total += n;
+        for (size_t k = 0; k < n; k++) {
+            pmatch m;
+            /* A chain verb's pattern must reach past the verb itself. */
+            if (try_pattern(c, &d->patterns[first + k], cl, vg, t, passive && t == vg->head, &m) &&
+                (t == vg->head || m.score >= 2) && (!have || m.score > best.score)) {
+                best = m;
+                best_tok = t;
+                have = 1;
+            }
         }
     }
-    if (!have) {
-        kh_coder_trace(c, si, "  %zu pattern%s for '%s', none matched", n, n == 1 ? "" : "s", lemma);
+    if (!total) {
+        kh_coder_trace(c, si, "  no pattern for '%s'", lemma);
         return KH_OK;
     }
+    if (!have) {
+        kh_coder_trace(c, si, "  %zu pattern%s for the verbs of this group, none matched", total,
+                       total == 1 ? "" : "s");
+        return KH_OK;
+    }
+    /* Later clauses whose verbs the pattern used are part of this event. */
+    for (size_t k = cli + 1; c->consumed && k < doc->n_clauses && doc->clauses[k].sentence == si; k++)
+        if (doc->chunks[doc->clauses[k].verb].head <= best.last)
+            c->consumed[k] = 1;
+    int explicit_chain = best_tok != vg->head;
     const kh_pattern *p = best.pat;
     const kh_code_rec *code = &d->codes[p->code];
     kh_coder_trace(c, si, "  pattern '%s' -> %s (%s)", kh_dict_str(d, p->text), kh_dict_str(d, code->code),
@@ -944,7 +978,8 @@ static kh_status code_clause(kh_coder *c, size_t cli)
     }
     /* A bare report ("X said ...") is not an event when what it reports is
      * coded in its own right. */
-    if ((vg->flags & KH_VG_REPORTING) && (p->flags & KH_PAT_NO_TARGET) && has_reported_children(c, cli)) {
+    if ((vg->flags & KH_VG_REPORTING) && (p->flags & KH_PAT_NO_TARGET) && p->n_elems == 1 &&
+        has_reported_children(c, cli)) {
         kh_coder_trace(c, si, "  a report of other clauses: the reported acts are coded instead");
         return KH_OK;
     }
@@ -953,7 +988,10 @@ static kh_status code_clause(kh_coder *c, size_t cli)
         return KH_OK;
     }
     uint32_t flags = 0;
-    if (vg->flags & KH_VG_REFUSAL) {
+    if (explicit_chain) {
+        /* The chain verb's own pattern names the act ("threaten impose
+         * sanctions"): its code stands as written. */
+    } else if (vg->flags & KH_VG_REFUSAL) {
         const kh_code_rec *r = refusal_code(c, code);
         if (!r) {
             kh_coder_trace(c, si, "  refusal of a conflictual act: not coded");
@@ -991,6 +1029,20 @@ static kh_status code_clause(kh_coder *c, size_t cli)
     if (!(p->flags & KH_PAT_NO_TARGET) && !nt) {
         kh_coder_trace(c, si, "  no target actor for the pattern's slot");
         return KH_OK;
+    }
+    /* A pattern without a slot whose words run through a noun phrase naming
+     * an actor: "expelled two British diplomats", "summoned the Japanese
+     * ambassador": that actor is the target. */
+    if ((p->flags & KH_PAT_NO_TARGET) && !nt && !passive) {
+        for (size_t k = 0; k < doc->n_chunks && !nt; k++) {
+            const kh_chunk *ch = &doc->chunks[k];
+            if (ch->kind != KH_CHUNK_NP || ch->sentence != si || ch->first <= best_tok ||
+                ch->first > best.last)
+                continue;
+            nt = kh_coder_resolve_np(c, (int32_t)k, reporter, tgt);
+            if (nt == 1 && ns && !strcmp(tgt[0].code, src[0].code))
+                nt = 0;
+        }
     }
     /* Talking to the press is not an act towards the press: "told
      * reporters", "told Reuters" make a statement without a target. */
@@ -1154,6 +1206,7 @@ kh_status kh_coder_code(kh_coder *c, const kh_story *story, const kh_event **eve
     *n = 0;
     kh_arena_reset(&c->arena);
     c->tok_cap = 0;
+    c->consumed = NULL;
     c->raw = NULL;
     c->n_raw = c->raw_cap = 0;
     c->n_events = 0;
@@ -1204,6 +1257,9 @@ kh_status kh_coder_code(kh_coder *c, const kh_story *story, const kh_event **eve
             c->lemw[i] = kh_dict_word(c->dict, l, ll);
     }
     find_phrases(c);
+    c->consumed = (uint8_t *)kh_arena_calloc(&c->arena, doc->n_clauses + 1, 1);
+    if (!c->consumed)
+        return KH_ERR_NOMEM;
     size_t next_clause = 0;
     for (size_t si = 0; si < doc->n_sentences; si++) {
         if (c->imported) { /* TABARI/PETRARCH dictionaries: their own rules (imported.c) */

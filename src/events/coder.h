@@ -58,6 +58,7 @@ struct kh_coder {
     int have_pair;
     actor people[32];        /* persons named so far, for "Kim" after "Kim Jong Un" */
     size_t n_people;
+    uint8_t *consumed;       /* per clause: its verb was used by an earlier clause's pattern */
     char buf[512];
     /* per-stage statistics (src/events/stats.c) */
     kh_coder_stats stats;
