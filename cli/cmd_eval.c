@@ -35,6 +35,7 @@ static const char eval_usage[] =
     "       khaldun eval --pos FILE.conllu";
 
 #define MAX_TRIPLES 32
+#define MAX_OPTIONS 6    /* { OPTION: ... } commands of one TABARI record */
 
 typedef struct triple {
     char src[40], tgt[40], code[8];
@@ -46,6 +47,8 @@ typedef struct record {
     size_t n_want;
     int lenient_only;
     int counted;
+    char options[MAX_OPTIONS][160]; /* applied, in order, before the record is coded */
+    size_t n_options;
     int seen;
 } record;
 
@@ -156,8 +159,26 @@ static void tabari_expect(suite *s, const char *text, size_t len)
                 if (*q != '{')
                     continue;
                 const char *close = memchr(q, '}', (size_t)(eol - q));
+                const char *op = q + 1;
+                while (op < eol && (*op == ' ' || *op == '\t'))
+                    op++;
+                int option = eol - op >= 7 && !strncmp(op, "OPTION:", 7);
+                if (!close && option) {
+                    /* "{ OPTION: SET: MINIMUM WORDS = 4" unclosed: it ends where the comment does */
+                    close = op;
+                    while (close < eol && !(close[0] == '*' && close + 1 < eol && close[1] == '/'))
+                        close++;
+                }
                 if (!close)
                     break;
+                if (option) {
+                    cur->counted = 0;
+                    if (cur->n_options < MAX_OPTIONS)
+                        trim_copy(cur->options[cur->n_options++], sizeof cur->options[0], op + 7,
+                                  (size_t)(close - op - 7));
+                    q = close;
+                    continue;
+                }
                 int dash = q > p && q[-1] == '-';
                 char body[160];
                 trim_copy(body, sizeof body, q + 1, (size_t)(close - q - 1));
@@ -254,6 +275,72 @@ static void petrarch_expect(suite *s, const char *text, size_t len)
 }
 
 /* ---------------------------------------------------------------------- */
+/* khaldun's own gold: one JSON object a line, {"id": ..., "date": ...,
+ * "text": ..., "events": [{"source": ..., "target": ..., "code": ...}]}.
+ * Only the id and the flat event objects are read here; the reader reads
+ * the story itself. Strings hold no escaped quotes in these fields.       */
+
+static int json_str_field(const char *obj, const char *obj_end, const char *key, char *out,
+                          size_t cap)
+{
+    char pat[32];
+    snprintf(pat, sizeof pat, "\"%s\"", key);
+    size_t pl = strlen(pat);
+    for (const char *p = obj; p + pl < obj_end; p++) {
+        if (memcmp(p, pat, pl) != 0)
+            continue;
+        const char *q = p + pl;
+        while (q < obj_end && (*q == ' ' || *q == ':'))
+            q++;
+        if (q < obj_end && *q == 'n') {
+            snprintf(out, cap, "---");
+            return 1;
+        }
+        if (q >= obj_end || *q != '"')
+            return 0;
+        const char *v = ++q;
+        while (q < obj_end && *q != '"')
+            q++;
+        snprintf(out, cap, "%.*s", (int)(q - v), v);
+        return 1;
+    }
+    return 0;
+}
+
+static void gold_expect(suite *s, const char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            eol = end;
+        char id[64];
+        const char *ev = p;
+        while (ev + 8 < eol && memcmp(ev, "\"events\"", 8) != 0)
+            ev++;
+        if (json_str_field(p, ev, "id", id, sizeof id)) {
+            record *r = suite_add(s, id, strlen(id));
+            for (const char *q = ev; q < eol; q++) {
+                if (*q != '{')
+                    continue;
+                const char *close = memchr(q, '}', (size_t)(eol - q));
+                if (!close || r->n_want >= MAX_TRIPLES)
+                    break;
+                triple *t = &r->want[r->n_want];
+                if (json_str_field(q, close, "source", t->src, sizeof t->src) &&
+                    json_str_field(q, close, "code", t->code, sizeof t->code)) {
+                    if (!json_str_field(q, close, "target", t->tgt, sizeof t->tgt))
+                        snprintf(t->tgt, sizeof t->tgt, "---");
+                    r->n_want++;
+                }
+                q = close;
+            }
+        }
+        p = eol + 1;
+    }
+}
+
+/* ---------------------------------------------------------------------- */
 /* Running                                                                */
 
 typedef struct run {
@@ -278,6 +365,11 @@ static kh_status on_story(void *ctx, const kh_story *story)
     if (!rec)
         return KH_OK;
     rec->seen = 1;
+    /* TABARI validation records switch options as the file is read. */
+    for (size_t i = 0; i < rec->n_options; i++)
+        if (kh_coder_set_peer_option(r->coder, rec->options[i]) != KH_OK)
+            fprintf(stderr, "khaldun: %s: option '%s' not understood, ignored\n", rec->id,
+                    rec->options[i]);
     const kh_event *ev;
     size_t n;
     kh_status st = kh_coder_code(r->coder, story, &ev, &n);
@@ -351,15 +443,18 @@ static int find_in(const char *dir, const char *suffix, const char *contains, ch
     return 1;
 }
 
-/* The <textfile> a TABARI project names, relative to its folder. */
-static void project_text(const char *project, char *out, size_t cap)
+/* The file a TABARI project names under `tag` ("<textfile>"), relative to
+ * its folder. Returns 0 when the project names none. */
+static int project_file(const char *project, const char *tag, char *out, size_t cap)
 {
     size_t len;
     char *p = slurp(project, &len);
-    char *t = strstr(p, "<textfile>");
-    if (!t)
-        fatal("%s: no <textfile> in the project", project);
-    t += 10;
+    char *t = strstr(p, tag);
+    if (!t) {
+        free(p);
+        return 0;
+    }
+    t += strlen(tag);
     while (*t == ' ' || *t == '\t')
         t++;
     char *e = t;
@@ -374,6 +469,7 @@ static void project_text(const char *project, char *out, size_t cap)
         snprintf(dir, sizeof dir, ".");
     snprintf(out, cap, "%.2048s/%.*s", dir, (int)(e - t), t);
     free(p);
+    return 1;
 }
 
 int cmd_eval(int argc, char **argv)
@@ -415,6 +511,7 @@ int cmd_eval(int argc, char **argv)
     in.diag.quiet_warnings = 1;
     suite s;
     memset(&s, 0, sizeof s);
+    char *peer_options = NULL;
     char text[4096], file[4096];
     const char *kind;
     if ((S_ISDIR(stt.st_mode) && find_in(path, ".project", "Validate", file, sizeof file)) ||
@@ -425,7 +522,15 @@ int cmd_eval(int argc, char **argv)
         kind = "TABARI";
         models.dict_format = KH_DICT_TABARI;
         models.dict_paths[models.n_dict_paths++] = strdup(file);
-        project_text(file, text, sizeof text);
+        if (!project_file(file, "<textfile>", text, sizeof text))
+            fatal("%s: no <textfile> in the project", file);
+        /* The project's .options: the settings TABARI codes the suite with. */
+        char optf[4096];
+        struct stat ost;
+        if (project_file(file, "<optionsfile>", optf, sizeof optf) && stat(optf, &ost) == 0) {
+            size_t olen;
+            peer_options = slurp(optf, &olen);
+        }
         in.read.format = KH_INPUT_TABARI;
         size_t len;
         char *t = slurp(text, &len);
@@ -453,19 +558,29 @@ int cmd_eval(int argc, char **argv)
         char *t = slurp(text, &len);
         petrarch_expect(&s, t, len);
         free(t);
+    } else if (ends_with(path, ".jsonl")) {
+        kind = "khaldun";
+        snprintf(text, sizeof text, "%s", path);
+        in.read.format = KH_INPUT_JSONL;
+        size_t len;
+        char *t = slurp(text, &len);
+        gold_expect(&s, t, len);
+        free(t);
     } else {
-        fatal("%s: not a TABARI or PETRARCH suite (khaldun JSONL gold is read with --input jsonl)", path);
+        fatal("%s: not a TABARI or PETRARCH suite, nor a khaldun .jsonl gold file", path);
     }
     cli_models_load(&models);
     kh_code_options opt;
     memset(&opt, 0, sizeof opt);
     opt.dict = models.dict;
     opt.lexicon = models.lexicon;
+    opt.peer_options = peer_options;
     run r;
     memset(&r, 0, sizeof r);
     r.s = &s;
     r.verbose = verbose;
     kh_status st = kh_coder_new(&opt, &r.coder);
+    free(peer_options);
     if (st)
         fatal("%s", kh_strerror(st));
     char *files[1] = {text};

@@ -84,6 +84,8 @@ kh_status kh_coder_new(const kh_code_options *options, kh_coder **out)
     c->imported = (int8_t)kh_coder_dict_imported(c->dict);
     kh_arena_init(&c->arena, c->opt.alloc, 0);
     kh_status st = kh_scratch_new(c->opt.alloc, &c->opt.limits, &c->scratch);
+    if (!st)
+        st = kh_coder_peer_init(c, options->peer_options); /* imported.c */
     if (st) {
         kh_coder_free(c);
         return st;
@@ -530,10 +532,26 @@ size_t kh_coder_resolve_np(kh_coder *c, int32_t ci, int32_t reporter_np, actor *
 }
 
 /* Remembers the actors of every NP of a sentence, for later references. */
+/* The first chunk whose first token is at or after `tok`: chunks are in token
+ * order, so a binary search; the scans below start there instead of at chunk
+ * 0, which made coding quadratic in the sentences of a story. */
+static size_t chunk_from(const kh_doc *doc, size_t tok)
+{
+    size_t lo = 0, hi = doc->n_chunks;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (doc->chunks[mid].first < tok)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static void remember_sentence(kh_coder *c, size_t si)
 {
     const kh_doc *doc = c->doc;
-    for (size_t k = 0; k < doc->n_chunks; k++) {
+    for (size_t k = chunk_from(doc, doc->sentences[si].first_token); k < doc->n_chunks; k++) {
         const kh_chunk *np = &doc->chunks[k];
         if (np->sentence != si || np->kind != KH_CHUNK_NP || (np->flags & KH_NP_PRONOUN))
             continue;
@@ -618,7 +636,7 @@ static int elem_at(kh_coder *c, const kh_elem *el, size_t i, size_t end, size_t 
 static int32_t np_at_or_after(kh_coder *c, size_t i, size_t end, size_t max_skip)
 {
     const kh_doc *doc = c->doc;
-    for (size_t k = 0; k < doc->n_chunks; k++) {
+    for (size_t k = chunk_from(doc, i); k < doc->n_chunks; k++) {
         const kh_chunk *ch = &doc->chunks[k];
         if (ch->kind != KH_CHUNK_NP || ch->first < i)
             continue;
@@ -765,7 +783,7 @@ static const kh_place *place_of(kh_coder *c, const kh_clause *cl, const kh_chunk
 {
     const kh_doc *doc = c->doc;
     const kh_dict *d = c->dict;
-    for (size_t k = 0; k < doc->n_chunks; k++) {
+    for (size_t k = chunk_from(doc, cl->first); k < doc->n_chunks; k++) {
         const kh_chunk *pp = &doc->chunks[k];
         if (pp->sentence != cl->sentence || pp->first < cl->first || pp->first >= cl->end)
             continue;
@@ -1070,6 +1088,18 @@ static kh_status code_clause(kh_coder *c, size_t cli)
     const kh_place *place = place_of(c, cl, vg);
     if (place)
         kh_coder_trace(c, si, "  place: %s (%s)", place->name, place->country);
+    /* "Vietnam and the Philippines signed an agreement": a cooperative act
+     * of a compound subject with no other party is done by each to each. */
+    if (!nt && ns >= 2) {
+        const char *cc = kh_dict_str(d, code->code);
+        int root = (cc[0] - '0') * 10 + (cc[1] - '0');
+        if (root >= 3 && root <= 8) {
+            for (size_t k = 0; k < ns; k++)
+                tgt[k] = src[k];
+            nt = ns;
+            kh_coder_trace(c, si, "  compound subject, no other party: coded between its members");
+        }
+    }
     if (!nt) {
         tgt[0].code = NULL;
         tgt[0].name = NULL;

@@ -216,6 +216,15 @@ static void news_rules(const kh_tagtok *t, size_t n, uint8_t *upos)
                 upos[i] = KH_UPOS_VERB;
                 break;
             }
+    /* A capitalised word the model tagged as a function word that the
+     * closed lists do not know as one ("Turkey offered ...") is a name. */
+    for (size_t i = 0; i < n; i++) {
+        kh_upos u = (kh_upos)upos[i];
+        if (t[i].capcls == 1 && !(t[i].lflags & KH_LEX_CLOSED) && !t[i].punct &&
+            (u == KH_UPOS_PART || u == KH_UPOS_ADP || u == KH_UPOS_CCONJ || u == KH_UPOS_SCONJ ||
+             u == KH_UPOS_DET || u == KH_UPOS_AUX || u == KH_UPOS_INTJ || u == KH_UPOS_PRON))
+            upos[i] = KH_UPOS_PROPN;
+    }
     for (size_t i = 1; i < n; i++) {
         /* determiner + verb is a noun ("a warning", "the attack") */
         if (upos[i] == KH_UPOS_VERB && upos[i - 1] == KH_UPOS_DET &&
