@@ -518,6 +518,28 @@ static kh_status structure(ctx *c, uint32_t sent, size_t s, size_t e, size_t fir
         size_t nk = k + 1;
         if (nk < last && c->chunks[nk].kind == KH_CHUNK_PP)
             nk++;
+        /* "A, B and C": the comma list joins the coordination. */
+        if (np->end + 1 < e && is_punct(c, np->end, ',') && k + 1 < last &&
+            c->chunks[k + 1].kind == KH_CHUNK_NP && c->chunks[k + 1].first == np->end + 1 &&
+            tag(c, np->head) == KH_UPOS_PROPN && tag(c, c->chunks[k + 1].head) == KH_UPOS_PROPN) {
+            /* Only when the list ends in "and"/"or" + NP, all names. */
+            size_t q = k + 1;
+            while (q + 1 < last && c->chunks[q].kind == KH_CHUNK_NP && c->chunks[q].end + 1 < e &&
+                   is_punct(c, c->chunks[q].end, ',') && c->chunks[q + 1].kind == KH_CHUNK_NP &&
+                   c->chunks[q + 1].first == c->chunks[q].end + 1)
+                q++;
+            const kh_chunk *lastm = &c->chunks[q];
+            if (lastm->end + 1 < e && tag(c, lastm->end) == KH_UPOS_CCONJ && q + 1 < last &&
+                c->chunks[q + 1].kind == KH_CHUNK_NP && c->chunks[q + 1].first == lastm->end + 1 &&
+                tag(c, c->chunks[q + 1].head) == KH_UPOS_PROPN) {
+                np->flags |= KH_NP_COORD;
+                np->member = (int32_t)(k + 1);
+                for (size_t r = k + 1; r < q; r++) {
+                    c->chunks[r].flags |= KH_NP_COORD;
+                    c->chunks[r].member = (int32_t)(r + 1);
+                }
+            }
+        }
         /* NP and NP (not across a verb): coordination. */
         if (np->end + 1 < e && tag(c, np->end) == KH_UPOS_CCONJ &&
             (!strcmp(low(c, np->end), "and") || !strcmp(low(c, np->end), "or")) && k + 1 < last &&

@@ -237,12 +237,12 @@ static void scan_parts(kh_coder *c, size_t first, size_t end, np_parts *p)
     for (size_t i = first; i < end;) {
         uint32_t node = c->mnode[i];
         size_t len = c->mlen[i];
-        if (!node || i + len > end) {
-            /* A match running past the NP: try it anyway if it starts here
-             * and ends within one token (names split by the chunker). */
+        if (!node) {
             i++;
             continue;
         }
+        /* A name may run past the chunk ("The International Court | of
+         * Justice"): it starts here, so it is this phrase's. */
         const kh_trie_node *n = &d->nodes[node];
         for (uint32_t k = 0; k < n->n_payloads; k++) {
             const kh_payload *pl = &d->payloads[n->first_payload + k];
@@ -698,7 +698,9 @@ static int try_pattern(kh_coder *c, const kh_pattern *p, const kh_clause *cl, co
                 found = i;
                 break;
             }
-            if (!skippable(c, i))
+            /* Modifiers, and nouns modifying a noun ("a mutual defence pact"). */
+            if (!skippable(c, i) && !(c->doc->upos[i] == KH_UPOS_NOUN && i + 1 < end &&
+                                      c->doc->upos[i + 1] == KH_UPOS_NOUN))
                 break;
         }
         if (found == SIZE_MAX)
