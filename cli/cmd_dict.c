@@ -14,7 +14,7 @@
 static const char dict_usage[] =
     "khaldun dict build [-o IMAGE] [--format khaldun|tabari|petrarch] SOURCE...\n"
     "       khaldun dict check [--format FORMAT] SOURCE...\n"
-    "       khaldun dict info [IMAGE]\n"
+    "       khaldun dict info [--time] [IMAGE]\n"
     "       khaldun dict lookup [--image FILE] [--date YYYY-MM-DD] PHRASE...\n"
     "       khaldun dict codes [IMAGE]";
 
@@ -23,7 +23,8 @@ static void dict_help(void)
     printf("usage: %s\n\n"
            "build   compile the sources into one image (default build/data/khaldun.dict)\n"
            "check   report every error as FILE:LINE:COL without writing an image\n"
-           "info    counts by kind, size and hash of an image (default: the installed one)\n"
+           "info    counts by kind, size and hash of an image (default: the installed one);\n"
+           "        --time adds the time kh_dict_load took, in milliseconds\n"
            "lookup  every meaning of each phrase: phrase, kind, code on the date, name\n"
            "codes   each CAMEO code, Goldstein value, QuadClass and its number of patterns\n\n"
            "A SOURCE is a file or a directory (all *.txt files in it, recursively, in\n"
@@ -172,10 +173,15 @@ static int dict_build(int argc, char **argv, int check_only)
 static int dict_info(int argc, char **argv)
 {
     const char *path = NULL;
+    int timed = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             dict_help();
             return EXIT_OK;
+        }
+        if (!strcmp(argv[i], "--time")) {
+            timed = 1;
+            continue;
         }
         path = argv[i];
     }
@@ -186,7 +192,9 @@ static int dict_info(int argc, char **argv)
     kh_dict *d;
     kh_error err;
     memset(&err, 0, sizeof err);
+    uint64_t t0 = kh_clock_ns();
     kh_status s = kh_dict_load(path, NULL, &d, &err);
+    uint64_t load_ns = kh_clock_ns() - t0;
     if (s)
         fatal("%s", err.message[0] ? err.message : kh_strerror(s));
     kh_dict_stats st;
@@ -196,6 +204,8 @@ static int dict_info(int argc, char **argv)
            "places     %zu\nsynsets    %zu\npatterns   %zu\nwords      %zu\nphrases    %zu\n",
            path, kh_dict_hash(d), st.bytes, st.codes, st.countries, st.actors, st.roles, st.agents,
            st.places, st.synsets, st.patterns, st.words, st.phrases);
+    if (timed)
+        printf("load_ms    %.3f\n", (double)load_ns / 1e6);
     kh_dict_free(d);
     return EXIT_OK;
 }

@@ -6,16 +6,15 @@
  * (lemmas compared case-insensitively) are printed overall and per tag, with
  * the most frequent confusions and the tagging speed.
  *
- * Calls the tagging stage's internal entry point (tags/tagger.h) directly:
- * the public kh_analyze would re-tokenise the text.
+ * Tags through the public kh_tag_tokens on the gold tokenisation.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "cli.h"
-#include "tags/tagger.h"
 
 static const char eval_pos_usage[] =
     "khaldun eval --pos FILE.conllu [--lexicon FILE] [--rules] [--errors N] [--headline]";
@@ -128,7 +127,7 @@ int cmd_eval_pos(int argc, char **argv, const char *conllu)
         } else if (!strcmp(a, "--lexicon") && i + 1 < argc) {
             lexpath = argv[++i];
         } else if (!strcmp(a, "--rules")) {
-            flags |= KH_TAG_RULES;
+            flags |= KH_TAG_RULES_ONLY;
         } else if (!strcmp(a, "--errors") && i + 1 < argc) {
             n_errors = strtol(argv[++i], NULL, 10);
         } else if (!strcmp(a, "--show") && i + 1 < argc) {
@@ -227,8 +226,9 @@ int cmd_eval_pos(int argc, char **argv, const char *conllu)
             toks[i].flags = tok_flags(text + g[i].form, g[i].form_len, i == sent[s]);
         }
 
-    kh_arena arena;
-    kh_arena_init(&arena, NULL, 0);
+    kh_scratch *scratch = NULL;
+    if (kh_scratch_new(NULL, NULL, &scratch) != KH_OK)
+        fatal("out of memory");
     /* One pass for accuracy (lemmas copied before the arena is reset)... */
     size_t ok_upos = 0, ok_lemma = 0;
     size_t gold_n[KH_UPOS_COUNT] = {0}, pred_n[KH_UPOS_COUNT] = {0}, hit[KH_UPOS_COUNT] = {0};
@@ -239,8 +239,7 @@ int cmd_eval_pos(int argc, char **argv, const char *conllu)
     long shown = 0;
     for (size_t s = 0; s < ns; s++) {
         size_t a = sent[s], m = sent[s + 1] - a;
-        kh_arena_reset(&arena);
-        kh_status st = kh_tag_sentence_ex(lex, &arena, text, toks + a, m, KH_UNIT_BODY, flags,
+        kh_status st = kh_tag_tokens(lex, scratch, text, toks + a, m, KH_UNIT_BODY, flags,
                                           upos + a, lemma + a);
         if (st)
             fatal("tagging: %s", kh_strerror(st));
@@ -264,7 +263,7 @@ int cmd_eval_pos(int argc, char **argv, const char *conllu)
             }
             size_t pl = strlen(lemma[i]);
             lem_n[gu]++;
-            if (pl == g[i].lemma_len && kh_eq_nocase(lemma[i], pl, text + g[i].lemma, pl)) {
+            if (pl == g[i].lemma_len && !strncasecmp(lemma[i], text + g[i].lemma, pl)) {
                 ok_lemma++;
                 lem_hit[gu]++;
             }
@@ -275,8 +274,7 @@ int cmd_eval_pos(int argc, char **argv, const char *conllu)
     double t0 = now_s(), t1 = t0;
     while (t1 - t0 < 0.5) {
         for (size_t s = 0; s < ns; s++) {
-            kh_arena_reset(&arena);
-            kh_tag_sentence_ex(lex, &arena, text, toks + sent[s], sent[s + 1] - sent[s],
+            kh_tag_tokens(lex, scratch, text, toks + sent[s], sent[s + 1] - sent[s],
                                KH_UNIT_BODY, flags, upos + sent[s], lemma + sent[s]);
         }
         tagged += n;
@@ -285,7 +283,7 @@ int cmd_eval_pos(int argc, char **argv, const char *conllu)
 
     printf("eval --pos %s\n", conllu);
     printf("  lexicon    %s (%s)\n", lexpath,
-           (flags & KH_TAG_RULES) ? "rules forced" : "as built");
+           (flags & KH_TAG_RULES_ONLY) ? "rules forced" : "as built");
     printf("  sentences  %zu\n  tokens     %zu\n", ns, n);
     printf("  UPOS accuracy   %.2f%% (%zu/%zu)\n", 100.0 * (double)ok_upos / (double)n, ok_upos, n);
     printf("  lemma accuracy  %.2f%% (%zu/%zu)\n", 100.0 * (double)ok_lemma / (double)n, ok_lemma,
@@ -318,7 +316,7 @@ int cmd_eval_pos(int argc, char **argv, const char *conllu)
                best);
         conf[bg][bp] = 0;
     }
-    kh_arena_free(&arena);
+    kh_scratch_free(scratch);
     free(conf);
     free(toks);
     free(upos);

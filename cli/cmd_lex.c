@@ -3,16 +3,12 @@
  * WordNet and khaldun's closed-class lists (training the tagger when given a
  * CoNLL-U file), describes an image, and looks words up in it. The image is
  * what the tagging stage and every later stage read.
- *
- * Uses the internal lexicon header for the options the public
- * kh_lexicon_build does not take yet (--train) and for lookups.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
-#include "lexicon/lexicon.h"
 
 static const char lex_usage[] =
     "khaldun lex build [--wordnet DIR] [--closed DIR] [--train CONLLU] [--epochs N] -o FILE\n"
@@ -65,7 +61,7 @@ static kh_lexicon *load_or_die(const char *path)
 
 static int lex_build(int argc, char **argv)
 {
-    kh_lex_build_options opt;
+    kh_lexicon_build_options opt;
     memset(&opt, 0, sizeof opt);
     opt.wordnet_dir = "/usr/share/wordnet";
     opt.closed_dir = "data/lexicon";
@@ -81,7 +77,7 @@ static int lex_build(int argc, char **argv)
         } else if (!strcmp(a, "--closed") && more) {
             opt.closed_dir = argv[++i];
         } else if (!strcmp(a, "--train") && more) {
-            opt.train_path = argv[++i];
+            opt.train_conllu = argv[++i];
         } else if (!strcmp(a, "--epochs") && more) {
             long n = strtol(argv[++i], NULL, 10);
             if (n < 1 || n > 100)
@@ -98,7 +94,7 @@ static int lex_build(int argc, char **argv)
     kh_error err;
     memset(&err, 0, sizeof err);
     double t0 = now_s();
-    kh_status st = kh_lexicon_build_ex(&opt, out, &err);
+    kh_status st = kh_lexicon_build_with(&opt, out, &err);
     if (st)
         fatal("%s", err.message[0] ? err.message : kh_strerror(st));
     double t1 = now_s();
@@ -150,10 +146,10 @@ static void print_flags(uint32_t f)
         uint32_t bit;
         const char *name;
     } names[] = {
-        {KH_LEX_CLOSED, "closed"}, {KH_LEX_REPORT, "report"}, {KH_LEX_MODAL, "modal"},
-        {KH_LEX_NEG, "neg"},       {KH_LEX_AUX, "aux"},       {KH_LEX_QUANT, "quant"},
-        {KH_LEX_NUMWORD, "num"},   {KH_LEX_WORDNET, "wordnet"}, {KH_LEX_IRREG, "irregular"},
-        {KH_LEX_INFL, "inflected"}, {KH_LEX_PROPER, "proper"}, {KH_LEX_NEWS, "news"},
+        {KH_LEXF_CLOSED, "closed"}, {KH_LEXF_REPORT, "report"}, {KH_LEXF_MODAL, "modal"},
+        {KH_LEXF_NEG, "neg"},       {KH_LEXF_AUX, "aux"},       {KH_LEXF_QUANT, "quant"},
+        {KH_LEXF_NUMWORD, "num"},   {KH_LEXF_WORDNET, "wordnet"}, {KH_LEXF_IRREG, "irregular"},
+        {KH_LEXF_INFL, "inflected"}, {KH_LEXF_PROPER, "proper"}, {KH_LEXF_NEWS, "news"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (f & names[i].bit)
@@ -176,8 +172,8 @@ static int lex_lookup(int argc, char **argv)
     kh_lexicon *lex = load_or_die(path ? path : default_image());
     int rc = EXIT_OK;
     for (; i < argc; i++) {
-        kh_lex_entry e[64];
-        size_t n = kh_lex_lookup(lex, argv[i], strlen(argv[i]), e, 64, NULL);
+        kh_lexicon_entry e[64];
+        size_t n = kh_lexicon_lookup(lex, argv[i], strlen(argv[i]), e, 64);
         if (!n) {
             printf("%s\t(unknown)\n", argv[i]);
             rc = EXIT_REJECTED;
@@ -187,7 +183,7 @@ static int lex_lookup(int argc, char **argv)
             printf("%s\t%s\t", argv[i], e[k].lemma);
             const char *sep = "";
             for (int u = 0; u < KH_UPOS_COUNT; u++)
-                if (e[k].pos & (1u << u)) {
+                if (e[k].upos_set & (1u << u)) {
                     printf("%s%s", sep, kh_upos_name((kh_upos)u));
                     sep = "|";
                 }

@@ -37,7 +37,7 @@
 #define READ_CHUNK (256u << 10)
 #define BATCH_STORIES 32          /* stories per batch */
 #define BATCH_BYTES (256u << 10)  /* or this much story text, whichever first */
-#define BATCH_KEEP (8u << 20)     /* buffers larger than this are freed after use */
+#define BATCH_KEEP (1u << 20)     /* buffers larger than this are freed after use */
 #define NO_STR SIZE_MAX
 
 /* ---------------------------------------------------------------------- */

@@ -309,6 +309,17 @@ typedef struct kh_lexicon kh_lexicon;
 kh_status kh_lexicon_build(const char *wordnet_dir, const char *closed_dir,
                            const char *out_path, kh_error *err);
 
+/* The same, with training: the tagger's weights are learned from a gold
+ * CoNLL-U file (train_conllu, NULL for the rule-based tagger). */
+typedef struct kh_lexicon_build_options {
+    const char *wordnet_dir;  /* required */
+    const char *closed_dir;   /* every *.txt in it; NULL for none */
+    const char *train_conllu; /* NULL: no trained model */
+    unsigned train_epochs;    /* 0: the default */
+} kh_lexicon_build_options;
+kh_status kh_lexicon_build_with(const kh_lexicon_build_options *options, const char *out_path,
+                                kh_error *err);
+
 /* Maps a lexicon image read-only after verifying it. */
 kh_status kh_lexicon_load(const char *path, const kh_allocator *alloc,
                           kh_lexicon **out, kh_error *err);
@@ -317,6 +328,37 @@ kh_status kh_lexicon_load(const char *path, const kh_allocator *alloc,
 void kh_lexicon_counts(const kh_lexicon *lex, size_t *forms, size_t *lemmas);
 
 void kh_lexicon_free(kh_lexicon *lex);
+
+/* 1 when the image carries a trained tagger model. */
+int kh_lexicon_has_model(const kh_lexicon *lex);
+/* The image's checksum and the hash of its sources. */
+void kh_lexicon_hashes(const kh_lexicon *lex, uint64_t *checksum, uint64_t *source_hash);
+
+/* What the lexicon knows of a word form (khaldun lex lookup). */
+enum {
+    KH_LEXF_CLOSED = 1u << 0,  /* from khaldun's closed-class lists */
+    KH_LEXF_REPORT = 1u << 1,  /* reporting verb */
+    KH_LEXF_MODAL = 1u << 2,
+    KH_LEXF_NEG = 1u << 3,
+    KH_LEXF_AUX = 1u << 4,
+    KH_LEXF_QUANT = 1u << 5,
+    KH_LEXF_NUMWORD = 1u << 6,
+    KH_LEXF_WORDNET = 1u << 7, /* from WordNet */
+    KH_LEXF_IRREG = 1u << 8,   /* an irregular form (WordNet exception lists) */
+    KH_LEXF_INFL = 1u << 9,    /* a regular inflection */
+    KH_LEXF_PROPER = 1u << 10, /* a proper noun */
+    KH_LEXF_NEWS = 1u << 11    /* from the news-word corrections list */
+};
+typedef struct kh_lexicon_entry {
+    const char *lemma;  /* NUL-terminated, in the image */
+    uint32_t upos_set;  /* bit u set for each possible kh_upos u */
+    uint32_t flags;     /* KH_LEXF_* */
+    uint32_t freq;      /* WordNet tag count (0 unknown) */
+} kh_lexicon_entry;
+/* Writes at most max entries of a form; returns how many it has (0 unknown). */
+size_t kh_lexicon_lookup(const kh_lexicon *lex, const char *word, size_t len,
+                         kh_lexicon_entry *out, size_t max);
+
 
 /* Chunks: noun phrases, prepositional phrases and verb groups. Token
  * indexes are document-wide, [first, end). */
@@ -427,6 +469,16 @@ typedef struct kh_doc {
 
 kh_status kh_analyze(kh_scratch *scratch, const kh_lexicon *lexicon,
                      const kh_story *story, unsigned flags, const kh_doc **out);
+
+/* Tagging flags. */
+enum { KH_TAG_RULES_ONLY = 1u << 0 /* ignore the trained model */ };
+
+/* Tags n tokens of one sentence of `text` in context: fills upos[i] and
+ * lemma[i] (valid until the scratch's next use). Uses the scratch's memory,
+ * so it ends the validity of the scratch's last document. */
+kh_status kh_tag_tokens(const kh_lexicon *lex, kh_scratch *scratch, const char *text,
+                        const kh_token *toks, size_t n, kh_unit_kind kind, unsigned flags,
+                        uint8_t *upos, const char **lemma);
 
 /* ---------------------------------------------------------------------- */
 /* Stage 6: dictionaries                                                  */
@@ -581,6 +633,16 @@ typedef struct kh_code_options {
     kh_trace_fn trace;         /* NULL: no tracing (the fast path) */
     void *trace_ctx;
     unsigned flags;            /* KH_CODE_STATS: time each stage (kh_coder_stats_get) */
+    /* Settings of the imported dictionaries' own coder, in TABARI .options
+     * syntax, one command a line ("COMPLEX: VERBS[5] NOACTPRIOR",
+     * "SET: CODE ALL", "DEFAULT: SOURCE [SRC] PRIOR", "COMMA: OFF", ...;
+     * manual chapter 8). Read once by kh_coder_new (the text need not
+     * outlive the call; lines it does not understand are skipped, as an
+     * .options file may hold other TABARI versions' commands); NULL: the
+     * peer's defaults. Only the matcher
+     * for TABARI/PETRARCH dictionaries reads them; khaldun's own
+     * dictionaries ignore them. */
+    const char *peer_options;
 } kh_code_options;
 
 /* A coder: per-thread state (scratch memory, story context). The dict and
@@ -593,6 +655,17 @@ kh_status kh_coder_code(kh_coder *coder, const kh_story *story, const kh_event *
                         size_t *n);
 /* The document of the last story coded (sentences, tokens, tags, chunks). */
 const kh_doc *kh_coder_doc(const kh_coder *coder);
+/*
+ * Applies one line of peer options (TABARI .options syntax, as in
+ * kh_code_options.peer_options) from the next kh_coder_code on, the way
+ * TABARI applies the { OPTION: ... } commands of its validation records:
+ * COMPLEX: replaces the complexity filter; DEFAULT: OFF clears the default
+ * actors; FORWARD: ... OFF stops pronoun forwarding. Blank lines, comments
+ * ("//") and commands without effect on coding (LABEL:, OUTPUT:) are
+ * accepted and ignored. KH_ERR_FORMAT for a line that is not understood
+ * (the coder is then unchanged); KH_ERR_INVALID for NULL arguments.
+ */
+kh_status kh_coder_set_peer_option(kh_coder *coder, const char *line);
 void kh_coder_free(kh_coder *coder);
 
 /* ---- Per-stage statistics (khaldun code --stats, make bench) ---------- */

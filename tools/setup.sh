@@ -14,12 +14,13 @@
 #   libgeonames0                 the gazetteer: GeoNames cities15000, 24k places (data CC BY 4.0)
 #   sqlite3, jq                  used by the tests to check the store and JSON output
 #   cppcheck                     make lint
+#   time                         GNU time: peak memory in make bench and the tests
 set -eu
 cd "$(dirname "$0")/.."
 APT=1
 [ "${1:-}" = "--no-apt" ] && APT=0
 PKGS="build-essential pkg-config clang libclang-rt-14-dev libsqlite3-dev wordnet-base iso-codes \
-libgeonames0 sqlite3 jq cppcheck"
+libgeonames0 sqlite3 jq cppcheck time"
 if [ $APT = 1 ]; then
     missing=""
     for p in $PKGS; do

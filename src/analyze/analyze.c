@@ -16,6 +16,7 @@
  */
 #include "chunks/chunks.h"
 #include "sentences/sentences.h"
+#include "tags/tagger.h"
 #include "tags/tags.h"
 #include "tokens/tokens.h"
 
@@ -230,4 +231,16 @@ kh_status kh_analyze(kh_scratch *scratch, const kh_lexicon *lexicon, const kh_st
     }
     *out = d;
     return KH_OK;
+}
+
+kh_status kh_tag_tokens(const kh_lexicon *lex, kh_scratch *scratch, const char *text,
+                        const kh_token *toks, size_t n, kh_unit_kind kind, unsigned flags,
+                        uint8_t *upos, const char **lemma)
+{
+    if (!lex || !scratch || (n && (!toks || !upos || !lemma)))
+        return KH_ERR_INVALID;
+    kh_arena_reset(&scratch->arena);
+    memset(&scratch->doc, 0, sizeof scratch->doc);
+    return kh_tag_sentence_ex(lex, &scratch->arena, text, toks, n, kind,
+                              (flags & KH_TAG_RULES_ONLY) ? KH_TAG_RULES : 0, upos, lemma);
 }

@@ -243,3 +243,42 @@ const char *kh_lex_lemma(const kh_lexicon *lex, const char *word, size_t len, kh
     }
     return NULL;
 }
+
+/* ---------------------------------------------------------------------- */
+/* Public wrappers (khaldun.h): the CLI and other clients use these.      */
+
+_Static_assert((unsigned)KH_LEXF_CLOSED == (unsigned)KH_LEX_CLOSED &&
+                   (unsigned)KH_LEXF_NEWS == (unsigned)KH_LEX_NEWS &&
+                   (unsigned)KH_LEXF_PROPER == (unsigned)KH_LEX_PROPER &&
+                   (unsigned)KH_LEXF_REPORT == (unsigned)KH_LEX_REPORT,
+               "public lexicon flags mirror the internal ones");
+
+kh_status kh_lexicon_build_with(const kh_lexicon_build_options *options, const char *out_path,
+                                kh_error *err)
+{
+    if (!options || !out_path)
+        return KH_ERR_INVALID;
+    kh_lex_build_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.wordnet_dir = options->wordnet_dir;
+    opt.closed_dir = options->closed_dir;
+    opt.train_path = options->train_conllu;
+    opt.train_epochs = options->train_epochs;
+    return kh_lexicon_build_ex(&opt, out_path, err);
+}
+
+size_t kh_lexicon_lookup(const kh_lexicon *lex, const char *word, size_t len,
+                         kh_lexicon_entry *out, size_t max)
+{
+    kh_lex_entry e[64];
+    if (!lex || !word)
+        return 0;
+    size_t n = kh_lex_lookup(lex, word, len, e, KH_ARRAY_LEN(e), NULL);
+    for (size_t i = 0; i < n && i < max && i < KH_ARRAY_LEN(e); i++) {
+        out[i].lemma = e[i].lemma;
+        out[i].upos_set = e[i].pos;
+        out[i].flags = e[i].flags;
+        out[i].freq = e[i].freq;
+    }
+    return n;
+}
