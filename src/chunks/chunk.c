@@ -400,9 +400,10 @@ static kh_status raw_chunks(ctx *c, uint32_t sent, size_t s, size_t e)
                     int prev_np = c->n_chunks > first_chunk &&
                                   c->chunks[c->n_chunks - 1].kind == KH_CHUNK_NP &&
                                   c->chunks[c->n_chunks - 1].end == vg.head;
-                    if (ing && is_punct(c, vg.head - 1, ','))
+                    int after_comma = is_punct(c, vg.head - 1, ',');
+                    if (ing && after_comma)
                         vg.flags |= KH_VG_PARTICIPLE;
-                    else if (prev_np && participle_form(c, vg.head) && j < e &&
+                    else if ((prev_np || after_comma) && participle_form(c, vg.head) && j < e &&
                              !strcmp(low(c, j), "by"))
                         vg.flags |= KH_VG_PARTICIPLE | KH_VG_PASSIVE;
                 }
@@ -689,9 +690,10 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
         }
         if (vg->flags & KH_VG_PARTICIPLE) {
             cl.flags |= KH_CL_PARTICIPIAL;
-            /* The noun phrase it follows is its subject. */
+            /* The noun phrase it follows (", occupied by" too) is its subject. */
             if (k > first_chunk && c->chunks[k - 1].kind == KH_CHUNK_NP &&
-                c->chunks[k - 1].end == vg->first)
+                (c->chunks[k - 1].end == vg->first ||
+                 (c->chunks[k - 1].end + 1 == vg->first && is_punct(c, vg->first - 1, ','))))
                 cl.subject = (int32_t)(k - 1);
         }
         /* Quotes before the verb: count quote marks from the sentence start. */

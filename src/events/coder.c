@@ -680,6 +680,12 @@ static int try_pattern(kh_coder *c, const kh_pattern *p, const kh_clause *cl, co
             int32_t np = np_at_or_after(c, cur, end, 4);
             if (np < 0)
                 return 0;
+            /* Only adverbs and punctuation-free modifiers may stand between:
+             * "occupied by Egypt" has no object, "Egypt" is the agent. */
+            for (size_t t = cur; t < c->doc->chunks[np].first; t++)
+                if (c->doc->upos[t] != KH_UPOS_ADV && c->doc->upos[t] != KH_UPOS_PART &&
+                    c->doc->upos[t] != KH_UPOS_DET)
+                    return 0;
             if (el->kind == KH_E_TARGET)
                 m->target_np = np;
             else
