@@ -71,6 +71,8 @@ static const char *const TIME_WORDS[] = {
     "day", "days", "january", "february", "march", "april", "may", "june", "july", "august",
     "september", "october", "november", "december", "morning", "evening", "night",
     "weekend", "hours", "hour", "time", NULL};
+static const char *const TIME_MODIFIERS[] = {"last", "next", "this", "past", "coming",
+                                             "previous", "earlier", "later", "same", NULL};
 static const char *const POSS_DETS[] = {"my", "your", "his", "her", "its", "our", "their", NULL};
 
 int kh_is_reporting_lemma(const char *lemma) { return in_list(lemma, REPORTING); }
@@ -427,6 +429,12 @@ static kh_status raw_chunks(ctx *c, uint32_t sent, size_t s, size_t e)
             size_t j = i, head = SIZE_MAX;
             uint32_t flags = 0;
             while (j < e && np_inner(c, j)) {
+                /* "to Tehran last month", "met Putin on Tuesday": a time
+                 * expression starts a phrase of its own. */
+                if (j > i && ((in_list(low(c, j), TIME_MODIFIERS) && j + 1 < e &&
+                               in_list(low(c, j + 1), TIME_WORDS)) ||
+                              (tag(c, j - 1) == KH_UPOS_PROPN && in_list(low(c, j), TIME_WORDS))))
+                    break;
                 if (is_possessive(c, j))
                     flags |= KH_NP_POSSESSOR;
                 else if (nominal(tag(c, j)) || tag(c, j) == KH_UPOS_X)
@@ -626,7 +634,8 @@ static int32_t find_subject(ctx *c, size_t v, size_t first_chunk, size_t s, int 
             pos = ch->first;
             continue;
         }
-        if (in_pp(c, k, first_chunk) || ch->attach >= 0) {
+        if (in_pp(c, k, first_chunk) || ch->attach >= 0 ||
+            (ch->kind == KH_CHUNK_NP && in_list(low(c, ch->head), TIME_WORDS))) {
             pos = ch->first;
             continue;
         }

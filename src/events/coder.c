@@ -216,6 +216,8 @@ typedef struct np_parts {
     const kh_actor_rec *org;     /* an organisation or bloc named in the phrase */
     const kh_role *org_role;
     uint32_t first, end;
+    uint32_t covered_end;        /* one past the last token some actor-ish phrase covers */
+    int demonym;                 /* the country came from a demonym ("Russian") */
 } np_parts;
 
 /* A person, not an organisation: some office of theirs has dates. */
@@ -245,6 +247,11 @@ static void scan_parts(kh_coder *c, size_t first, size_t end, np_parts *p)
          * Justice"): it starts here, so it is this phrase's. */
         const kh_trie_node *n = &d->nodes[node];
         for (uint32_t k = 0; k < n->n_payloads; k++) {
+            uint32_t kind = d->payloads[n->first_payload + k].kind;
+            if (kind != KH_P_PLACE && kind != KH_P_SYNSET && i + len > p->covered_end)
+                p->covered_end = (uint32_t)(i + len);
+        }
+        for (uint32_t k = 0; k < n->n_payloads; k++) {
             const kh_payload *pl = &d->payloads[n->first_payload + k];
             switch (pl->kind) {
             case KH_P_ACTOR: {
@@ -268,8 +275,10 @@ static void scan_parts(kh_coder *c, size_t first, size_t end, np_parts *p)
             case KH_P_COUNTRY:
             case KH_P_DEMONYM:
             case KH_P_CAPITAL:
-                if (!p->country)
+                if (!p->country) {
                     p->country = &d->countries[pl->ref];
+                    p->demonym = pl->kind == KH_P_DEMONYM;
+                }
                 break;
             case KH_P_AGENT:
                 p->agent = &d->agents[pl->ref]; /* the last (closest to the head) wins */
@@ -299,7 +308,23 @@ static int strong_title(const kh_dict *d, const kh_agent_rec *agent)
 
 /* Resolves one NP chunk (with its "of"/"from" phrases and apposition) to an
  * actor. Returns 1 when it resolved. */
-static int resolve_np1(kh_coder *c, int32_t ci, actor *out)
+/* Heads that count or group ("dozens of protesters", "a group of
+ * soldiers"): the phrase is about what follows "of". */
+static int partitive_head(kh_coder *c, const kh_chunk *np)
+{
+    static const char *const heads[] = {"dozens", "hundreds", "thousands", "millions", "scores",
+                                        "number", "group", "groups", "members", "member", "couple",
+                                        "handful", "lot", "lots", "team", "unit", "units", "some",
+                                        "many", "several", "most", "all", "rest", "majority",
+                                        "dozen", "hundred", "thousand", "contingent", "batch", NULL};
+    const kh_token *t = &c->doc->tokens[np->head];
+    for (size_t i = 0; heads[i]; i++)
+        if (t->norm_len == strlen(heads[i]) && kh_eq_nocase(t->norm, t->norm_len, heads[i], t->norm_len))
+            return 1;
+    return 0;
+}
+
+static int resolve_np1(kh_coder *c, int32_t ci, int as_target, actor *out)
 {
     const kh_doc *doc = c->doc;
     const kh_dict *d = c->dict;
@@ -307,6 +332,27 @@ static int resolve_np1(kh_coder *c, int32_t ci, actor *out)
     np_parts p;
     memset(&p, 0, sizeof p);
     scan_parts(c, np->first, np->end, &p);
+    /* The phrase must be about an actor: its head a name, a demonym or a
+     * role word. "Taiwan's trade surplus", "the Paris accord", "West German
+     * moves" name no actor, whatever the words before the head. */
+    if (doc->upos[np->head] == KH_UPOS_NOUN && p.covered_end <= np->head &&
+        !partitive_head(c, np)) {
+        int covered = 0;
+        for (size_t t = np->first; t <= np->head && !covered; t++)
+            if (c->mnode[t] && t + c->mlen[t] > np->head) {
+                const kh_trie_node *n = &d->nodes[c->mnode[t]];
+                for (uint32_t k = 0; k < n->n_payloads; k++)
+                    if (d->payloads[n->first_payload + k].kind != KH_P_PLACE &&
+                        d->payloads[n->first_payload + k].kind != KH_P_SYNSET)
+                        covered = 1;
+            }
+        /* A target may be what an actor owns or does ("condemned the Russian
+         * invasion", "Iran's nuclear programme"): the demonym or possessor
+         * names it. A capital or country used as a plain modifier ("the
+         * Paris accord") does not. */
+        if (!covered && !(as_target && (p.demonym || (np->flags & KH_NP_POSSESSOR)) && p.country))
+            return 0;
+    }
     /* "minister of X", "delegation from X": the PPs attached to this NP. */
     for (size_t k = (size_t)ci + 1; k < doc->n_chunks && k < (size_t)ci + 8; k++) {
         const kh_chunk *ch = &doc->chunks[k];
@@ -333,7 +379,7 @@ static int resolve_np1(kh_coder *c, int32_t ci, actor *out)
         for (size_t k = (size_t)ci + 1; k < doc->n_chunks && k < (size_t)ci + 3; k++)
             if (doc->chunks[k].kind == KH_CHUNK_NP && doc->chunks[k].attach == ci) {
                 actor ap;
-                if (resolve_np1(c, (int32_t)k, &ap)) {
+                if (resolve_np1(c, (int32_t)k, 0, &ap)) {
                     *out = ap;
                     out->first = np->first;
                     out->end = np->end;
@@ -401,7 +447,7 @@ static int resolve_reference(kh_coder *c, const kh_chunk *np, int32_t reporter_n
             /* "X announced he intends to ...": he is X when X is a person. */
             actor rep;
             if (reporter_np >= 0 && !(c->doc->chunks[reporter_np].flags & KH_NP_PRONOUN) &&
-                resolve_np1(c, reporter_np, &rep) && rep.person)
+                resolve_np1(c, reporter_np, 0, &rep) && rep.person)
                 outs[(*n)++] = rep;
             else if (c->last_person.code)
                 outs[(*n)++] = c->last_person;
@@ -417,7 +463,7 @@ static int resolve_reference(kh_coder *c, const kh_chunk *np, int32_t reporter_n
             }
         } else if ((lower_is(c, f, "i") || lower_is(c, f, "we")) && reporter_np >= 0) {
             actor a;
-            if (resolve_np1(c, reporter_np, &a))
+            if (resolve_np1(c, reporter_np, 0, &a))
                 outs[(*n)++] = a;
             else if (c->doc->chunks[reporter_np].flags & KH_NP_PRONOUN && c->last_person.code)
                 outs[(*n)++] = c->last_person;
@@ -512,8 +558,23 @@ static int resolve_part_name(kh_coder *c, const kh_chunk *np, actor *out)
     return 0;
 }
 
+static size_t resolve_np_as(kh_coder *c, int32_t ci, int32_t reporter_np, int as_target,
+                            actor *outs);
+
 /* All actors of an NP: itself, its coordinated members, or a reference. */
 size_t kh_coder_resolve_np(kh_coder *c, int32_t ci, int32_t reporter_np, actor *outs)
+{
+    return resolve_np_as(c, ci, reporter_np, 0, outs);
+}
+
+/* The same for a target, which may also be what an actor owns or does. */
+static size_t resolve_target(kh_coder *c, int32_t ci, int32_t reporter_np, actor *outs)
+{
+    return resolve_np_as(c, ci, reporter_np, 1, outs);
+}
+
+static size_t resolve_np_as(kh_coder *c, int32_t ci, int32_t reporter_np, int as_target,
+                            actor *outs)
 {
     if (ci < 0)
         return 0;
@@ -523,7 +584,7 @@ size_t kh_coder_resolve_np(kh_coder *c, int32_t ci, int32_t reporter_np, actor *
         return n;
     for (int32_t k = ci; k >= 0 && n < MAX_ACTORS; k = c->doc->chunks[k].member) {
         actor a;
-        if (resolve_np1(c, k, &a) || resolve_part_name(c, &c->doc->chunks[k], &a))
+        if (resolve_np1(c, k, as_target, &a) || resolve_part_name(c, &c->doc->chunks[k], &a))
             outs[n++] = a;
         if (!(c->doc->chunks[k].flags & KH_NP_COORD))
             break;
@@ -566,7 +627,7 @@ static void remember_sentence(kh_coder *c, size_t si)
             }
         } else if (!(k > 0 && doc->chunks[k - 1].member == (int32_t)k)) {
             actor a;
-            if (resolve_np1(c, (int32_t)k, &a))
+            if (resolve_np1(c, (int32_t)k, 0, &a))
                 outs[n++] = a;
         }
         for (size_t i = 0; i < n; i++)
@@ -1041,10 +1102,10 @@ static kh_status code_clause(kh_coder *c, size_t cli)
         flags |= KH_EV_PASSIVE;
         ns = kh_coder_resolve_np(c, cl->agent, reporter, src);
         if (!(p->flags & KH_PAT_NO_TARGET))
-            nt = kh_coder_resolve_np(c, cl->subject, reporter, tgt);
+            nt = resolve_target(c, cl->subject, reporter, tgt);
     } else {
         ns = kh_coder_resolve_np(c, best.source_np >= 0 ? best.source_np : cl->subject, reporter, src);
-        nt = kh_coder_resolve_np(c, best.target_np, reporter, tgt);
+        nt = resolve_target(c, best.target_np, reporter, tgt);
     }
     if (!ns) {
         kh_coder_trace(c, si, "  no source actor (subject %s)",
@@ -1065,7 +1126,7 @@ static kh_status code_clause(kh_coder *c, size_t cli)
             if (ch->kind != KH_CHUNK_NP || ch->sentence != si || ch->first <= best_tok ||
                 ch->first > best.last)
                 continue;
-            nt = kh_coder_resolve_np(c, (int32_t)k, reporter, tgt);
+            nt = resolve_target(c, (int32_t)k, reporter, tgt);
             if (nt == 1 && ns && !strcmp(tgt[0].code, src[0].code))
                 nt = 0;
         }
