@@ -335,6 +335,13 @@ static int resolve_np1(kh_coder *c, int32_t ci, int as_target, actor *out)
     /* The phrase must be about an actor: its head a name, a demonym or a
      * role word. "Taiwan's trade surplus", "the Paris accord", "West German
      * moves" name no actor, whatever the words before the head. */
+    /* A proper-noun head nobody knows, with only a demonym or place before
+     * it, is an organisation's own name ("American Express", "American
+     * Motors"), not that country; with a role word it is a person ("Iranian
+     * diplomat Ali Bagheri"). */
+    if (doc->upos[np->head] == KH_UPOS_PROPN && p.covered_end <= np->head && !p.agent &&
+        !p.named && p.country && (np->flags & KH_NP_POSSESSOR) == 0)
+        return 0;
     if (doc->upos[np->head] == KH_UPOS_NOUN && p.covered_end <= np->head &&
         !partitive_head(c, np)) {
         int covered = 0;
