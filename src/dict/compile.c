@@ -203,7 +203,7 @@ kh_status kh_dict_builder_finish(kh_dict_builder *b, const char *out_path, kh_er
             {SEC_ALTS, b->alts.p, b->alts.n * sizeof(uint32_t)},
         };
         st = kh_image_write(out_path, kh_fourcc("DIC1"), KH_DICT_VERSION, b->source_hash, secs,
-                            KH_ARRAY_LEN(secs), err);
+                            KH_ARRAY_LEN(secs), b->alloc, err);
     }
 done:
     kh_free(a, cidx);

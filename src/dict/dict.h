@@ -159,6 +159,17 @@ enum {
 #define KH_WORD_STEM '*'
 
 /*
+ * The gap word: a phrase edge by the word " " (one blank, never a token)
+ * means that any few words may come between the words on either side, none
+ * included. The TABARI importer puts it where an actor phrase joins two
+ * words with a blank rather than `_` (TABARI 5.2: "PRINCE DOL_AMROTH"
+ * matches "Prince of Dol_Amroth", "AL GORE" matches `Al "The Weasel"
+ * Gore`). Only the imported matcher (imported.c) follows it; khaldun's own
+ * phrase matching never meets it, as its own phrases hold no such word.
+ */
+#define KH_WORD_GAP " "
+
+/*
  * Special codes of the TABARI and PETRARCH dictionaries. As actor role
  * codes (kh_role.code) and as event codes (a kh_code_rec with quad 0,
  * Goldstein 0; patterns carrying them also have a KH_PAT_NULL /

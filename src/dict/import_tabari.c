@@ -496,6 +496,9 @@ kh_status kh_imp_phrase(kh_imp *im, const char *s, size_t len, uint32_t kind, ui
         uint32_t ids[KH_MAX_PHRASE * 2];
         size_t n = 0;
         kh_status st = KH_OK;
+        /* TABARI actor names: a blank between two words lets words come
+         * between them (KH_WORD_GAP); `_` keeps them together. */
+        int gaps = im->dialect == KH_IMP_TABARI && kind == KH_P_ACTOR;
         for (size_t i = 0; i < nw && !st; i++) {
             size_t got;
             int last = i + 1 == nw;
@@ -503,6 +506,8 @@ kh_status kh_imp_phrase(kh_imp *im, const char *s, size_t len, uint32_t kind, ui
                           w[i].mode == W_STEM && !(last && f > 0), ids + n,
                           KH_ARRAY_LEN(ids) - n, &got);
             n += got;
+            if (!st && gaps && !last && w[i].mode == W_STEM && n < KH_ARRAY_LEN(ids))
+                st = kh_bld_word(im->b, KH_WORD_GAP, 1, &ids[n++]);
         }
         if (st == KH_ERR_LIMIT || n > KH_MAX_PHRASE) {
             IMP_ERR(im, s, "phrase '%.*s' has more than %d words", (int)len, s, KH_MAX_PHRASE);

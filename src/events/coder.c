@@ -277,7 +277,9 @@ static void scan_parts(kh_coder *c, size_t first, size_t end, np_parts *p)
             case KH_P_CAPITAL:
                 if (!p->country) {
                     p->country = &d->countries[pl->ref];
-                    p->demonym = pl->kind == KH_P_DEMONYM;
+                    /* A capital as a modifier ("the Paris accord") names an
+                     * event, not a party; a country name or demonym does. */
+                    p->demonym = pl->kind != KH_P_CAPITAL;
                 }
                 break;
             case KH_P_AGENT:
@@ -357,7 +359,8 @@ static int resolve_np1(kh_coder *c, int32_t ci, int as_target, actor *out)
          * invasion", "Iran's nuclear programme"): the demonym or possessor
          * names it. A capital or country used as a plain modifier ("the
          * Paris accord") does not. */
-        if (!covered && !(as_target && (p.demonym || (np->flags & KH_NP_POSSESSOR)) && p.country))
+        if (!covered && !(as_target && (p.demonym || (np->flags & KH_NP_POSSESSOR)) && p.country) &&
+            !(as_target && (p.org || (p.named && !actor_is_person(d, p.named)))))
             return 0;
     }
     /* "minister of X", "delegation from X": the PPs attached to this NP. */
@@ -772,9 +775,12 @@ static int try_pattern(kh_coder *c, const kh_pattern *p, const kh_clause *cl, co
                 found = i;
                 break;
             }
-            /* Modifiers, and nouns modifying a noun ("a mutual defence pact"). */
-            if (!skippable(c, i) && !(c->doc->upos[i] == KH_UPOS_NOUN && i + 1 < end &&
-                                      c->doc->upos[i + 1] == KH_UPOS_NOUN))
+            /* Modifiers, and nouns or names modifying a noun ("a mutual
+             * defence pact", "the Arab League summit"). */
+            if (!skippable(c, i) &&
+                !((c->doc->upos[i] == KH_UPOS_NOUN || c->doc->upos[i] == KH_UPOS_PROPN) &&
+                  i + 1 < end &&
+                  (c->doc->upos[i + 1] == KH_UPOS_NOUN || c->doc->upos[i + 1] == KH_UPOS_PROPN)))
                 break;
         }
         if (found == SIZE_MAX)

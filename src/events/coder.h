@@ -32,6 +32,35 @@ typedef struct raw_event {
     size_t order; /* first appearance */
 } raw_event;
 
+/* The imported dictionaries' coder settings (TABARI .options; parsed and
+ * applied in imported.c, kh_coder_set_peer_option). */
+enum { PEER_BY_CLAUSE = 0, PEER_BY_SENTENCE, PEER_CODE_ALL };
+enum {
+    PEER_CX_NOACTPRIOR = 1u << 0, PEER_CX_NOACTAFTER = 1u << 1, PEER_CX_NOVERB = 1u << 2,
+    PEER_CX_NOSOURCE = 1u << 3, PEER_CX_NOTARGET = 1u << 4, PEER_CX_NOEVENT = 1u << 5
+};
+typedef struct kh_peer_opts {
+    uint8_t code_by;          /* PEER_BY_* */
+    uint8_t convert_agents;   /* SET: CONVERT AGENTS: lone agents become actors "~GOV" */
+    uint8_t time_shift;       /* SET: TIME SHIFTING (on unless turned off) */
+    uint8_t comma_off;        /* COMMA: OFF */
+    uint16_t min_words;       /* SET: MINIMUM WORDS (TABARI: 8); 0 for PETRARCH */
+    uint16_t comma[6];        /* COMMA: MIN MAX EMIN EMAX BMIN BMAX */
+    uint16_t cx_verbs, cx_conj, cx_actors, cx_pron, cx_comma, cx_lateverb; /* COMPLEX: [n] */
+    uint32_t cx_flags;        /* PEER_CX_* */
+    char def_src[16], def_tgt[16]; /* DEFAULT: SOURCE [..] TARGET [..]; "" none */
+    uint8_t def_prior, def_after;
+    uint8_t forward;          /* FORWARD: active */
+    char fwd_fmt[64];         /* its sequence format (^ * N S) */
+} kh_peer_opts;
+
+/* Pronoun forwarding between records (FORWARD:), kept across stories. */
+typedef struct kh_peer_fwd {
+    char story[32];           /* story number of the last record coded */
+    long sent;                /* its sentence number, -1 none */
+    char code[48];            /* its first actor's code, "" none */
+} kh_peer_fwd;
+
 struct kh_coder {
     kh_code_options opt;
     kh_allocator alloc_copy;
@@ -65,6 +94,8 @@ struct kh_coder {
     kh_doc doc_buf;          /* the document when analysed stage by stage */
     /* imported dictionaries (imported.c) */
     int8_t imported;         /* -1 not yet known, 0 khaldun's own, 1 TABARI/PETRARCH patterns */
+    kh_peer_opts peer;       /* their coder's settings */
+    kh_peer_fwd fwd;
 };
 
 
@@ -77,6 +108,8 @@ kh_span kh_coder_span(kh_coder *c, size_t first, size_t end);
  * reference; returns how many (at most MAX_ACTORS). */
 size_t kh_coder_resolve_np(kh_coder *c, int32_t ci, int32_t reporter_np, actor *outs);
 
+/* imported.c: the peer defaults, then options->peer_options (kh_coder_new). */
+kh_status kh_coder_peer_init(kh_coder *c, const char *text);
 /* imported.c: 1 when the dictionary holds TABARI or PETRARCH patterns. */
 int kh_coder_dict_imported(const kh_dict *d);
 /* Codes sentence `si` of c->doc by the rules of the imported dictionary's

@@ -31,6 +31,7 @@
  * PETRARCH patterns are matched the same way, except that the verb must
  * be tagged as a verb by khaldun's tagger.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,14 +62,18 @@ typedef struct im_word {
     int32_t unit;        /* actor unit covering the word */
     int32_t agent;       /* agent index when cls == C_AGENT (first word) */
     uint32_t span_end;   /* one past the last word of the actor/agent phrase starting here */
+    uint16_t off, len;   /* part of the token's form ("Dol_Amroth" is two words); len 0: all */
 } im_word;
 
 typedef struct im_unit {
     uint32_t first, end;          /* words */
     const char *codes[IM_MAX_CODES];
     uint32_t n;
+    const char *base;             /* the first actor's code before any agent (FORWARD) */
     uint8_t compound;
     uint8_t dead;                 /* merged into another unit */
+    uint8_t pron;                 /* a pronoun standing for another unit */
+    uint8_t deflt;                /* a DEFAULT: actor (covers no word) */
 } im_unit;
 
 typedef struct im_event {
@@ -97,6 +102,9 @@ typedef struct im_sent {
     int discard;
     int32_t shift;
     int have_shift;
+    const char *fwd;     /* FORWARD: the previous sentence's first actor, or NULL */
+    uint32_t gap;        /* word id of KH_WORD_GAP, KH_NONE when the dictionary has none */
+    int stop;            /* CODE BY SENTENCE: an event was found */
 } im_sent;
 
 /* ---------------------------------------------------------------------- */
@@ -145,9 +153,11 @@ static kh_status candidates(im_sent *s, im_word *w, size_t *cap)
     const kh_token *t = &s->c->doc->tokens[w->tok];
     char buf[130];
     w->id0 = (uint32_t)s->n_ids;
-    if (t->norm_len == 0 || t->norm_len > 120)
+    const char *form = t->norm + w->off;
+    size_t flen = w->len ? w->len : t->norm_len;
+    if (flen == 0 || flen > 120)
         return KH_OK;
-    size_t len = kh_dict_fold(t->norm, t->norm_len, buf);
+    size_t len = kh_dict_fold(form, flen, buf);
     uint32_t id = kh_dict_word(s->d, buf, len);
     kh_status st = KH_OK;
     if (id != KH_NONE)
@@ -182,11 +192,33 @@ typedef struct trie_best {
 
 typedef int (*node_ok_fn)(const kh_dict *d, uint32_t node, uint32_t ref);
 
+#define IM_MAX_GAP 4 /* words a blank in a TABARI actor name may skip */
+
+/* May a gap in a name skip word i? Not a comma, a conjunction, or a stop. */
+static int gap_word(const im_sent *s, size_t i)
+{
+    const kh_token *t = &s->c->doc->tokens[s->w[i].tok];
+    if ((t->flags & KH_TOK_PUNCT) && t->norm_len == 1 && strchr(",;:", t->norm[0]))
+        return 0;
+    return !tok_is(t, "and") && !tok_is(t, "or") && !tok_is(t, "but") && !tok_is(t, "nor");
+}
+
 static void trie_walk(const im_sent *s, uint32_t node, size_t i, size_t spec, node_ok_fn ok,
                       uint32_t ref, size_t depth, trie_best *best)
 {
     if (i >= s->n || depth >= IM_MAX_PHRASE)
         return;
+    if (s->gap != KH_NONE && depth > 0) {
+        /* A gap: the rest of the name after 0..IM_MAX_GAP skipped words,
+         * a little less specific than the same words together. */
+        uint32_t g = kh_dict_child(s->d, node, s->gap);
+        if (g)
+            for (size_t k = 0; k <= IM_MAX_GAP && i + k < s->n; k++) {
+                trie_walk(s, g, i + k, spec ? spec - 1 : 0, ok, ref, depth + 1, best);
+                if (!gap_word(s, i + k))
+                    break;
+            }
+    }
     const im_word *w = &s->w[i];
     for (uint32_t k = 0; k < w->nid; k++) {
         uint32_t id = s->ids[w->id0 + k];
@@ -251,6 +283,8 @@ static int code_has(const im_unit *u, const char *code)
 
 static void unit_add_code(im_unit *u, const char *code)
 {
+    if (!u->n && !u->base)
+        u->base = code;
     if (u->n < IM_MAX_CODES && !code_has(u, code))
         u->codes[u->n++] = code;
 }
@@ -475,6 +509,24 @@ static void attach_agents(im_sent *s)
             if (ui == IM_NONE)
                 continue;
             unit_add_code(&s->u[ui], KH_CODE_NULL);
+        } else if (ui == IM_NONE && s->c->peer.convert_agents && ag->code != KH_NONE) {
+            /* SET: CONVERT AGENTS (TABARI 8.2.6): a lone agent is an actor
+             * coded as the agent is written, "~GOV" (or "NGO~"). */
+            const char *gc = kh_dict_str(d, ag->code);
+            size_t gl = strlen(gc);
+            char *code = (char *)kh_arena_alloc(&s->c->arena, gl + 2);
+            ui = new_unit(s, i, end);
+            if (!code || ui == IM_NONE)
+                continue;
+            int pre = (ag->flags & KH_AGENT_PREFIX) != 0;
+            memcpy(code + (pre ? 0 : 1), gc, gl);
+            code[pre ? gl : 0] = '~';
+            code[gl + 1] = '\0';
+            unit_add_code(&s->u[ui], code);
+            for (size_t k = i; k < end; k++)
+                s->w[k].cls = C_ACTOR;
+            i = end - 1;
+            continue;
         }
         if (ui == IM_NONE)
             continue;
@@ -573,6 +625,25 @@ static void resolve_pronouns(im_sent *s)
         const kh_token *t = &s->c->doc->tokens[s->w[i].tok];
         int32_t ref = IM_NONE;
         size_t nu = s->nu;
+        int before = 0; /* an actor before the pronoun */
+        for (size_t k = 0; k < nu; k++)
+            if (!s->u[k].dead && !s->u[k].pron && s->u[k].first < i)
+                before = 1;
+        /* Actors of dropped comma clauses are not referents. */
+        for (size_t k = 0; k < nu; k++)
+            if (s->w[s->u[k].first].elim && !s->u[k].dead) {
+                s->u[k].dead = 2;
+            }
+        if (s->fwd && !before) {
+            /* FORWARD (TABARI 8.4): a pronoun before any actor stands for
+             * the previous sentence's first actor (its actor code, no agent). */
+            int32_t ui = new_unit(s, i, i + 1);
+            if (ui < 0)
+                return;
+            unit_add_code(&s->u[ui], s->fwd);
+            s->u[ui].pron = 1;
+            continue;
+        }
         if (tok_is(t, "he") || tok_is(t, "she") || tok_is(t, "it")) {
             for (size_t k = 0; k < nu && ref < 0; k++)
                 if (!s->u[k].dead)
@@ -589,6 +660,9 @@ static void resolve_pronouns(im_sent *s)
                 if (!s->u[k].dead)
                     ref = (int32_t)k;
         }
+        for (size_t k = 0; k < nu; k++)
+            if (s->u[k].dead == 2)
+                s->u[k].dead = 0;
         if (ref < 0)
             continue;
         int32_t ui = new_unit(s, i, i + 1);
@@ -597,28 +671,37 @@ static void resolve_pronouns(im_sent *s)
         im_unit *r = &s->u[ref], *u = &s->u[ui];
         for (uint32_t k = 0; k < r->n; k++)
             unit_add_code(u, r->codes[k]);
+        u->base = r->base;
         u->compound = r->compound;
+        u->pron = 1;
     }
 }
 
-/* Drops comma-delimited clauses of 3..10 words, and the tail after the
- * last comma when it is as short. */
+/* Drops comma-delimited clauses (TABARI 7.8, COMMA: 8.6): between two
+ * commas, of more than MIN and at most MAX words; between the last comma
+ * and the end, EMIN/EMAX; before the first comma, BMIN/BMAX (by default
+ * never). Commas inside compounds do not count. */
 static void drop_comma_clauses(im_sent *s)
 {
+    const kh_peer_opts *o = &s->c->peer;
+    if (o->comma_off)
+        return;
     size_t prev = SIZE_MAX;
     for (size_t i = 0; i <= s->n; i++) {
         int comma = i < s->n && s->w[i].cls == C_COMMA && !s->w[i].incomp;
         int end = i == s->n;
         if (!comma && !end)
             continue;
-        if (prev != SIZE_MAX) {
-            size_t words = i - prev - 1;
-            if (words > 2 && words <= 10) {
-                for (size_t k = prev + 1; k < i; k++)
-                    s->w[k].elim = 1;
-                if (!end)
-                    s->w[prev].elim = 1;
-            }
+        size_t words = prev == SIZE_MAX ? i : i - prev - 1;
+        size_t lim = prev == SIZE_MAX ? 4 : end ? 2 : 0;
+        if ((prev != SIZE_MAX || !end) && words > o->comma[lim] && words <= o->comma[lim + 1]) {
+            for (size_t k = prev == SIZE_MAX ? 0 : prev + 1; k < i; k++)
+                s->w[k].elim = 1;
+            /* the clause goes with its commas: "A, which ..., B" reads "A B" */
+            if (prev != SIZE_MAX)
+                s->w[prev].elim = 1;
+            if (!end)
+                s->w[i].elim = 1;
         }
         if (comma)
             prev = i;
@@ -840,7 +923,7 @@ static void add_event(im_sent *s, const char *src, const char *tgt, const kh_cod
     ev->mention.pattern = kh_dict_str(s->d, p->src);
 }
 
-static void emit(im_sent *s, const kh_pattern *p, int32_t su, int32_t tu, size_t verb)
+static void emit(im_sent *s, const kh_pattern *p, int32_t su, int32_t tu, size_t verb, int split)
 {
     const kh_dict *d = s->d;
     const kh_code_rec *code = &d->codes[p->code];
@@ -852,12 +935,33 @@ static void emit(im_sent *s, const kh_pattern *p, int32_t su, int32_t tu, size_t
         return;
     }
     const im_unit *b = &s->u[tu];
-    for (uint32_t i = 0; i < a->n; i++)
-        for (uint32_t j = 0; j < b->n; j++) {
+    /* A compound both source and target (no other actor): its first
+     * member acts on the others, "Bree and Arnor restore ties" BRE -> ARN. */
+    uint32_t na = split ? 1 : a->n;
+    for (uint32_t i = 0; i < na; i++)
+        for (uint32_t j = split ? 1 : 0; j < b->n; j++) {
             add_event(s, a->codes[i], b->codes[j], code, p, a, b, verb);
             if (code2)
                 add_event(s, b->codes[j], a->codes[i], code2, p, b, a, verb);
         }
+}
+
+/* A DEFAULT: actor (TABARI 8.5) for the verb at word v: a unit that
+ * covers no word (its spans are the verb's). */
+static int32_t default_unit(im_sent *s, const char *code, size_t v)
+{
+    if (!code[0] || s->nu == IM_MAX_UNITS)
+        return IM_NONE;
+    im_unit *u = &s->u[s->nu];
+    memset(u, 0, sizeof *u);
+    u->first = (uint32_t)v;
+    u->end = (uint32_t)v + 1;
+    u->deflt = 1;
+    char *c = kh_arena_strndup(&s->c->arena, code, strlen(code));
+    if (!c)
+        return IM_NONE;
+    unit_add_code(u, c);
+    return (int32_t)s->nu++;
 }
 
 /* First unit in words [lo, hi) whose first code differs from `not`. */
@@ -884,11 +988,21 @@ static int line_of(const kh_dict *d, const kh_pattern *p)
 typedef struct pref {
     const kh_pattern *p;
     int line;
+    int bare;
 } pref;
+
+/* A verb's own entry ("CALLED_ON [094]"), not one of its "- ..." patterns:
+ * TABARI codes it only when none of the patterns matches. */
+static int pat_bare(const kh_dict *d, const kh_pattern *p)
+{
+    return !(p->flags & KH_PAT_PETRARCH) && !strchr(kh_dict_str(d, p->text), ':');
+}
 
 static int pref_cmp(const void *a, const void *b)
 {
     const pref *x = (const pref *)a, *y = (const pref *)b;
+    if (x->bare != y->bare)
+        return x->bare ? 1 : -1;
     if (x->p->weight != y->p->weight)
         return x->p->weight > y->p->weight ? -1 : 1;
     if (x->p->n_elems != y->p->n_elems)
@@ -912,6 +1026,7 @@ static size_t verb_patterns(im_sent *s, size_t i, pref *out, size_t cap)
                 continue;
             out[n].p = p;
             out[n].line = line_of(s->d, p);
+            out[n].bare = pat_bare(s->d, p);
             n++;
         }
     }
@@ -974,25 +1089,45 @@ static int code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, claus
                 break;
             /* Actors. */
             int32_t src = m.src, tgt = m.tgt;
+            int split = 0;
+            const kh_peer_opts *o = &s->c->peer;
             if (m.comp >= 0) {
                 src = tgt = m.comp;
             } else {
                 int slots = src >= 0 || tgt >= 0;
+                int src_after = 0;
                 if (src < 0) {
+                    size_t from = first_clause ? 0 : lo;
                     if (cs->source >= 0 && !first_clause)
                         src = cs->source;
                     else
-                        src = first_unit(s, first_clause ? 0 : lo, v, tgt);
+                        src = first_unit(s, from, v, tgt);
                     if (src >= 0 && tgt >= 0 && !strcmp(s->u[src].codes[0], s->u[tgt].codes[0]))
-                        src = first_unit(s, first_clause ? 0 : lo, v, tgt);
+                        src = first_unit(s, from, v, tgt);
+                    /* DEFAULT: SOURCE [..] PRIOR: whenever no actor precedes the verb */
+                    if (src < 0 && o->def_src[0] && o->def_prior)
+                        src = default_unit(s, o->def_src, v);
+                    /* else TABARI looks after the verb (8.5, note 3), then the default */
+                    if (src < 0 && tgt < 0 && (o->def_src[0] || o->def_tgt[0])) {
+                        src = first_unit(s, m.hi + 1, hi, IM_NONE);
+                        src_after = src >= 0;
+                    }
+                    if (src < 0 && o->def_src[0])
+                        src = default_unit(s, o->def_src, v);
                 }
                 if (tgt < 0 && src >= 0) {
-                    size_t from = m.hi + 1;
+                    size_t from = src_after ? s->u[src].end : m.hi + 1;
                     tgt = first_unit(s, from, hi, src);
-                    if (tgt < 0)
+                    if (tgt < 0 && o->def_tgt[0] && o->def_after && !src_after)
+                        tgt = default_unit(s, o->def_tgt, v);
+                    if (tgt < 0 && !src_after)
                         tgt = first_unit(s, lo, v, src);
-                    if (tgt < 0 && s->u[src].compound)
+                    if (tgt < 0 && s->u[src].compound && s->u[src].n > 1) {
                         tgt = src;
+                        split = 1;
+                    }
+                    if (tgt < 0 && o->def_tgt[0])
+                        tgt = default_unit(s, o->def_tgt, v);
                 }
                 if (!slots && src >= 0 && tgt >= 0 && passive_at(s, m.hi)) {
                     int32_t t = src;
@@ -1007,7 +1142,7 @@ static int code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, claus
             if (p->flags & KH_PAT_SUBORDINATE) {
                 if (sub_from == SIZE_MAX) {
                     sub_from = s->n_ev;
-                    emit(s, p, src, tgt, v);
+                    emit(s, p, src, tgt, v, split);
                 }
                 if (first_clause || cs->source < 0)
                     cs->source = src;
@@ -1017,9 +1152,13 @@ static int code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, claus
                 s->n_ev = sub_from; /* a real event beats the subordinate one */
                 sub_from = SIZE_MAX;
             }
-            emit(s, p, src, tgt, v);
+            emit(s, p, src, tgt, v, split);
             cs->source = src;
-            done = 1;
+            done = o->code_by != PEER_CODE_ALL;
+            if (o->code_by == PEER_BY_SENTENCE) {
+                s->stop = 1;
+                return 0;
+            }
             break;
         }
     }
@@ -1045,6 +1184,7 @@ static int time_shift(im_sent *s, pref *pats)
                 if (p->flags & KH_PAT_TIME) {
                     pats[n].p = p;
                     pats[n].line = line_of(s->d, p);
+                    pats[n].bare = 0;
                     n++;
                 }
             }
@@ -1069,6 +1209,131 @@ static int time_shift(im_sent *s, pref *pats)
 /* ---------------------------------------------------------------------- */
 /* The sentence                                                           */
 
+/* The story and sentence numbers of a record id by a FORWARD: format
+ * (TABARI 8.4.1: ^ leading blanks, * any character, N story, S sentence). */
+static void forward_ids(const char *fmt, const char *id, char *story, size_t cap, long *sent)
+{
+    size_t k = 0;
+    *sent = -1;
+    while (*fmt == '^')
+        fmt++;
+    while (*id == ' ' || *id == '\t')
+        id++;
+    for (; *fmt && *id; fmt++, id++) {
+        if (*fmt == 'N' && k + 1 < cap)
+            story[k++] = *id;
+        else if (*fmt == 'S' && kh_is_digit((unsigned char)*id))
+            *sent = (*sent < 0 ? 0 : *sent * 10) + (*id - '0');
+    }
+    story[k] = '\0';
+}
+
+/* FORWARD: the code a leading pronoun stands for, when this sentence
+ * follows the last one coded in the same story (the next record of the
+ * story by its id, or the next sentence of the record). */
+static const char *forwarded(kh_coder *c, size_t si)
+{
+    if (!c->peer.forward)
+        return NULL;
+    /* A copy: events keep it after c->fwd moves on. */
+    if (si > 0)
+        return c->fwd.code[0] ? kh_arena_strndup(&c->arena, c->fwd.code, strlen(c->fwd.code))
+                               : NULL;
+    char story[32];
+    long sent;
+    forward_ids(c->peer.fwd_fmt, c->story->id ? c->story->id : "", story, sizeof story, &sent);
+    int next = c->fwd.code[0] && sent >= 0 && c->fwd.sent >= 0 && sent == c->fwd.sent + 1 &&
+               !strcmp(story, c->fwd.story);
+    snprintf(c->fwd.story, sizeof c->fwd.story, "%s", story);
+    c->fwd.sent = sent;
+    return next ? kh_arena_strndup(&c->arena, c->fwd.code, strlen(c->fwd.code)) : NULL;
+}
+
+/* Remembers the sentence's first actor (not a pronoun) for FORWARD. */
+static void forward_remember(const im_sent *s)
+{
+    kh_coder *c = s->c;
+    c->fwd.code[0] = '\0';
+    size_t best = SIZE_MAX;
+    for (size_t k = 0; k < s->nu; k++) {
+        const im_unit *u = &s->u[k];
+        if (u->dead || u->pron || u->deflt || !u->n || u->first >= best)
+            continue;
+        best = u->first;
+        snprintf(c->fwd.code, sizeof c->fwd.code, "%s", u->base ? u->base : u->codes[0]);
+    }
+    if (s->si > 0 && c->fwd.sent >= 0)
+        c->fwd.sent++;
+}
+
+/* A verb for the complexity filter: its first matching pattern has a
+ * code; null-coded verbs, and verbs none of whose patterns match (the
+ * first word of "HAVE NOTHING TO DO WITH"), do not count (TABARI 8.7). */
+static int verb_live(im_sent *s, size_t v, pref *pats)
+{
+    size_t np = verb_patterns(s, v, pats, IM_MAX_PATS);
+    for (size_t k = 0; k < np; k++) {
+        mstate m;
+        if (match_pattern(s, pats[k].p, v, &m))
+            return !(pats[k].p->flags & KH_PAT_NULL);
+    }
+    return 0;
+}
+
+/* COMPLEX: (TABARI 8.7): why the sentence is set aside, or NULL. */
+static const char *complex_why(im_sent *s, pref *pats)
+{
+    const kh_peer_opts *o = &s->c->peer;
+    if (!o->cx_verbs && !o->cx_conj && !o->cx_actors && !o->cx_pron && !o->cx_comma &&
+        !o->cx_lateverb && !o->cx_flags)
+        return NULL;
+    size_t verbs = 0, conj = 0, actors = 0, pron = 0, commas = 0, first_verb = SIZE_MAX;
+    for (size_t i = 0; i < s->n; i++) {
+        const im_word *w = &s->w[i];
+        if (w->cls == C_VERB && !w->elim && verb_live(s, i, pats)) {
+            verbs++;
+            if (first_verb == SIZE_MAX)
+                first_verb = i;
+        }
+        if (w->cls == C_CONJ && !w->incomp)
+            conj++;
+        if (w->cls == C_PRON)
+            pron++;
+        if (w->elim && w->cls == C_COMMA)
+            commas++;
+    }
+    int prior = 0, after = 0;
+    for (size_t k = 0; k < s->nu; k++) {
+        const im_unit *u = &s->u[k];
+        if (u->dead || u->deflt || s->w[u->first].elim)
+            continue;
+        actors++;
+        if (first_verb != SIZE_MAX && u->first < first_verb)
+            prior = 1;
+        if (first_verb != SIZE_MAX && u->first > first_verb)
+            after = 1;
+    }
+    if (o->cx_verbs && verbs >= o->cx_verbs)
+        return "VERBS";
+    if (o->cx_conj && conj >= o->cx_conj)
+        return "CONJ";
+    if (o->cx_actors && actors >= o->cx_actors)
+        return "ACTORS";
+    if (o->cx_pron && pron >= o->cx_pron)
+        return "PRONOUNS";
+    if (o->cx_comma && commas >= o->cx_comma)
+        return "COMMA";
+    if (o->cx_lateverb && (first_verb == SIZE_MAX || first_verb >= o->cx_lateverb))
+        return "LATEVERB";
+    if ((o->cx_flags & PEER_CX_NOVERB) && first_verb == SIZE_MAX)
+        return "NOVERB";
+    if ((o->cx_flags & PEER_CX_NOACTPRIOR) && first_verb != SIZE_MAX && !prior)
+        return "NOACTPRIOR";
+    if ((o->cx_flags & PEER_CX_NOACTAFTER) && first_verb != SIZE_MAX && !after)
+        return "NOACTAFTER";
+    return NULL;
+}
+
 int kh_coder_dict_imported(const kh_dict *d)
 {
     for (size_t i = 0; i < d->n_patterns; i++)
@@ -1076,6 +1341,8 @@ int kh_coder_dict_imported(const kh_dict *d)
             return 1;
     return 0;
 }
+
+static kh_status code_sentence(im_sent *s, pref *pats);
 
 kh_status kh_code_imported_sentence(kh_coder *c, size_t si)
 {
@@ -1087,6 +1354,7 @@ kh_status kh_code_imported_sentence(kh_coder *c, size_t si)
     s->c = c;
     s->d = c->dict;
     s->si = si;
+    s->gap = kh_dict_word(c->dict, KH_WORD_GAP, 1);
     size_t cap = se->n_tokens < IM_MAX_WORDS ? se->n_tokens : IM_MAX_WORDS;
     s->w = (im_word *)kh_arena_calloc(&c->arena, cap + 1, sizeof *s->w);
     s->u = (im_unit *)kh_arena_calloc(&c->arena, IM_MAX_UNITS, sizeof *s->u);
@@ -1105,25 +1373,63 @@ kh_status kh_code_imported_sentence(kh_coder *c, size_t si)
             lower = kh_is_lower((unsigned char)tk->norm[b]);
         if (dropped(tk))
             continue;
-        im_word *w = &s->w[s->n++];
-        w->tok = (uint32_t)t;
-        w->unit = IM_NONE;
-        w->agent = IM_NONE;
-        kh_status st = candidates(s, w, &id_cap);
-        if (st)
-            return st;
+        /* TABARI joins words with `_` in texts as in dictionaries:
+         * "Dol_Amroth" is the words DOL AMROTH. */
+        size_t from = 0;
+        for (size_t b = 0; b <= tk->norm_len && s->n < cap; b++) {
+            if (b < tk->norm_len && tk->norm[b] != '_')
+                continue;
+            if (b == from || tk->norm_len > 60000) {
+                from = b + 1;
+                continue;
+            }
+            im_word *w = &s->w[s->n++];
+            w->tok = (uint32_t)t;
+            w->unit = IM_NONE;
+            w->agent = IM_NONE;
+            if (from || b < tk->norm_len) {
+                w->off = (uint16_t)from;
+                w->len = (uint16_t)(b - from);
+            }
+            kh_status st = candidates(s, w, &id_cap);
+            if (st)
+                return st;
+            from = b + 1;
+        }
     }
     s->allcaps = !lower;
     kh_coder_trace(c, si, "imported dictionary (%s rules): %zu words",
                    petr ? "PETRARCH" : "TABARI", s->n);
+    s->fwd = forwarded(c, si);
+    kh_status st = code_sentence(s, pats);
+    if (!st && c->peer.forward)
+        forward_remember(s);
+    return st;
+}
+
+static kh_status code_sentence(im_sent *s, pref *pats)
+{
+    kh_coder *c = s->c;
+    size_t si = s->si;
+    const kh_doc *doc = c->doc;
+    if (c->peer.min_words && s->n < c->peer.min_words) {
+        kh_coder_trace(c, si, "  %zu words, fewer than MINIMUM WORDS %u: not coded", s->n,
+                       (unsigned)c->peer.min_words);
+        return KH_OK;
+    }
     if (classify(s))
         return KH_OK;
     attach_agents(s);
     find_compounds(s);
-    resolve_pronouns(s);
     drop_comma_clauses(s);
-    if (time_shift(s, pats)) {
+    resolve_pronouns(s);
+    if (c->peer.time_shift && time_shift(s, pats)) {
         kh_coder_trace(c, si, "  <TIME> discard: sentence not coded");
+        return KH_OK;
+    }
+    const char *why = complex_why(s, pats);
+    if (why) {
+        kh_coder_trace(c, si, "  complex (%s): sentence not coded", why);
         return KH_OK;
     }
     /* Clauses at conjunctions outside compounds; NOUN and (ADJ)* NOUN is
@@ -1151,6 +1457,8 @@ kh_status kh_code_imported_sentence(kh_coder *c, size_t si)
             kh_coder_trace(c, si, "  sentence not coded");
             return KH_OK;
         }
+        if (s->stop)
+            break;
         first = 0;
         lo = i;
     }
@@ -1172,6 +1480,274 @@ kh_status kh_code_imported_sentence(kh_coder *c, size_t si)
         kh_status st = kh_coder_add_event(c, ev);
         if (st)
             return st;
+    }
+    return KH_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Peer options (TABARI .options syntax, manual chapter 8)                */
+
+#define PEER_LINE_MAX 512
+
+/* The next blank- or bracket-delimited word of an upper-cased line. */
+static size_t peer_word(const char **p, const char **w)
+{
+    const char *s = *p;
+    while (*s == ' ' || *s == '\t' || *s == '=')
+        s++;
+    *w = s;
+    if (*s == '[') {
+        while (*s && *s != ']')
+            s++;
+        if (*s)
+            s++;
+    } else {
+        while (*s && *s != ' ' && *s != '\t' && *s != '=' && *s != '[')
+            s++;
+        if (*s == '[') { /* VERBS[5] */
+            while (*s && *s != ']')
+                s++;
+            if (*s)
+                s++;
+        }
+    }
+    *p = s;
+    return (size_t)(s - *w);
+}
+
+static int peer_is(const char *w, size_t n, const char *kw)
+{
+    return strlen(kw) == n && !memcmp(w, kw, n);
+}
+
+static int peer_prefix(const char *w, size_t n, const char *kw)
+{
+    size_t k = strlen(kw);
+    return n >= k && !memcmp(w, kw, k);
+}
+
+/* The number in "NAME[n]" or of a word; 0 when none. */
+static uint16_t peer_num(const char *w, size_t n)
+{
+    unsigned long v = 0;
+    for (size_t i = 0; i < n; i++)
+        if (kh_is_digit((unsigned char)w[i]))
+            v = v * 10 + (unsigned long)(w[i] - '0');
+        else if (v)
+            break;
+    return (uint16_t)(v > 65535 ? 65535 : v);
+}
+
+/* "[CODE]" into out (at most cap-1 bytes, blanks dropped). */
+static int peer_code(const char *w, size_t n, char *out, size_t cap)
+{
+    size_t k = 0;
+    if (n < 2 || w[0] != '[')
+        return 0;
+    for (size_t i = 1; i < n && w[i] != ']'; i++)
+        if (w[i] != ' ' && w[i] != '\t' && k + 1 < cap)
+            out[k++] = w[i];
+    out[k] = '\0';
+    return k > 0;
+}
+
+static int peer_bool(const char *w, size_t n)
+{
+    return n && (w[0] == 'T' || w[0] == 'Y' || w[0] == '1' || peer_is(w, n, "ON"));
+}
+
+static kh_status peer_apply(kh_peer_opts *o, const char *line)
+{
+    char buf[PEER_LINE_MAX];
+    size_t n = 0;
+    while (*line == ' ' || *line == '\t')
+        line++;
+    for (; line[n] && line[n] != '\n' && line[n] != '\r' && n + 1 < sizeof buf; n++)
+        buf[n] = (char)kh_to_upper((unsigned char)line[n]);
+    buf[n] = '\0';
+    while (n && (buf[n - 1] == ' ' || buf[n - 1] == '\t' || buf[n - 1] == '}'))
+        buf[--n] = '\0';
+    if (!n || (buf[0] == '/' && buf[1] == '/') || buf[0] == '~' || buf[0] == '#')
+        return KH_OK;
+    const char *colon = strchr(buf, ':');
+    if (!colon)
+        return KH_ERR_FORMAT;
+    size_t cl = (size_t)(colon - buf);
+    while (cl && buf[cl - 1] == ' ')
+        cl--;
+    const char *p = colon + 1, *w;
+    size_t wl;
+    kh_peer_opts t = *o;
+    if (peer_is(buf, cl, "COMPLEX")) {
+        t.cx_verbs = t.cx_conj = t.cx_actors = t.cx_pron = t.cx_comma = t.cx_lateverb = 0;
+        t.cx_flags = 0;
+        while ((wl = peer_word(&p, &w)) != 0) {
+            if (peer_prefix(w, wl, "VERBS"))
+                t.cx_verbs = peer_num(w, wl);
+            else if (peer_prefix(w, wl, "CONJ"))
+                t.cx_conj = peer_num(w, wl);
+            else if (peer_prefix(w, wl, "ACTORS"))
+                t.cx_actors = peer_num(w, wl);
+            else if (peer_prefix(w, wl, "PRONOUNS"))
+                t.cx_pron = peer_num(w, wl);
+            else if (peer_prefix(w, wl, "COMMA"))
+                t.cx_comma = peer_num(w, wl);
+            else if (peer_prefix(w, wl, "LATEVERB"))
+                t.cx_lateverb = peer_num(w, wl);
+            else if (peer_is(w, wl, "NOACTPRIOR"))
+                t.cx_flags |= PEER_CX_NOACTPRIOR;
+            else if (peer_is(w, wl, "NOACTAFTER"))
+                t.cx_flags |= PEER_CX_NOACTAFTER;
+            else if (peer_is(w, wl, "NOVERB"))
+                t.cx_flags |= PEER_CX_NOVERB;
+            else if (peer_is(w, wl, "NOSOURCE"))
+                t.cx_flags |= PEER_CX_NOSOURCE;
+            else if (peer_is(w, wl, "NOTARGET"))
+                t.cx_flags |= PEER_CX_NOTARGET;
+            else if (peer_is(w, wl, "NOEVENT"))
+                t.cx_flags |= PEER_CX_NOEVENT;
+            else if (!peer_is(w, wl, "EXPLAIN") && !peer_is(w, wl, "NOSAVE"))
+                return KH_ERR_FORMAT;
+        }
+    } else if (peer_is(buf, cl, "SET")) {
+        /* "NAME WORDS = VALUE" or "CODE BY SENTENCE" */
+        const char *eq = strchr(p, '=');
+        char name[64];
+        size_t k = 0;
+        const char *end = eq ? eq : p + strlen(p);
+        for (const char *q = p; q < end; q++) { /* the name, blanks collapsed */
+            if (*q == ' ' || *q == '\t') {
+                if (k && name[k - 1] != ' ' && k + 1 < sizeof name)
+                    name[k++] = ' ';
+            } else if (k + 1 < sizeof name) {
+                name[k++] = *q;
+            }
+        }
+        while (k && name[k - 1] == ' ')
+            k--;
+        name[k] = '\0';
+        const char *v = eq ? eq + 1 : "";
+        while (*v == ' ' || *v == '\t')
+            v++;
+        size_t vl = strlen(v);
+        while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+            vl--;
+        if (!strcmp(name, "CODE BY CLAUSE"))
+            t.code_by = PEER_BY_CLAUSE;
+        else if (!strcmp(name, "CODE BY SENTENCE"))
+            t.code_by = PEER_BY_SENTENCE;
+        else if (!strcmp(name, "CODE ALL") || !strcmp(name, "CODE BY ALL"))
+            t.code_by = PEER_CODE_ALL;
+        else if (!strcmp(name, "MINIMUM WORDS"))
+            t.min_words = peer_num(v, vl);
+        else if (!strncmp(name, "CONVERT AGENT", 13))
+            t.convert_agents = (uint8_t)peer_bool(v, vl);
+        else if (!strncmp(name, "TIME SHIFT", 10))
+            t.time_shift = (uint8_t)peer_bool(v, vl);
+        else if (!eq)
+            return KH_ERR_FORMAT;
+        /* other switches (LABEL, YYYY, FBIS, usage files...) do not change coding here */
+    } else if (peer_is(buf, cl, "DEFAULT")) {
+        int side = 0; /* 1 source, 2 target */
+        while ((wl = peer_word(&p, &w)) != 0) {
+            if (peer_is(w, wl, "OFF")) {
+                t.def_src[0] = t.def_tgt[0] = '\0';
+                t.def_prior = t.def_after = 0;
+            } else if (peer_is(w, wl, "SOURCE")) {
+                side = 1;
+            } else if (peer_is(w, wl, "TARGET")) {
+                side = 2;
+            } else if (peer_is(w, wl, "PRIOR")) {
+                t.def_prior = 1;
+            } else if (peer_is(w, wl, "AFTER")) {
+                t.def_after = 1;
+            } else if (w[0] == '[' && side) {
+                char *dst = side == 1 ? t.def_src : t.def_tgt;
+                if (!peer_code(w, wl, dst, sizeof t.def_src))
+                    return KH_ERR_FORMAT;
+            } else {
+                return KH_ERR_FORMAT;
+            }
+        }
+    } else if (peer_is(buf, cl, "FORWARD")) {
+        t.forward = 1;
+        t.fwd_fmt[0] = '\0';
+        while ((wl = peer_word(&p, &w)) != 0) {
+            if (peer_is(w, wl, "OFF"))
+                t.forward = 0;
+            else if (peer_is(w, wl, "DOC"))
+                continue;
+            else if (!t.fwd_fmt[0] && wl < sizeof t.fwd_fmt)
+                snprintf(t.fwd_fmt, sizeof t.fwd_fmt, "%.*s", (int)wl, w);
+            else
+                return KH_ERR_FORMAT;
+        }
+        if (!t.fwd_fmt[0])
+            t.forward = 0;
+    } else if (peer_is(buf, cl, "COMMA")) {
+        static const char *const keys[6] = {"MIN", "MAX", "EMIN", "EMAX", "BMIN", "BMAX"};
+        t.comma_off = 0;
+        while ((wl = peer_word(&p, &w)) != 0) {
+            if (peer_is(w, wl, "OFF")) {
+                t.comma_off = 1;
+                continue;
+            }
+            size_t k = 0;
+            while (k < 6 && !peer_is(w, wl, keys[k]))
+                k++;
+            if (k == 6)
+                return KH_ERR_FORMAT;
+            wl = peer_word(&p, &w);
+            if (!wl || !kh_is_digit((unsigned char)w[0]))
+                return KH_ERR_FORMAT;
+            t.comma[k] = peer_num(w, wl);
+        }
+    } else if (!peer_is(buf, cl, "LABEL") && !peer_is(buf, cl, "OUTPUT") &&
+               !peer_is(buf, cl, "NONEVENTS") && !peer_is(buf, cl, "ISSUES") &&
+               !peer_is(buf, cl, "MATCH")) {
+        return KH_ERR_FORMAT;
+    }
+    *o = t;
+    return KH_OK;
+}
+
+kh_status kh_coder_set_peer_option(kh_coder *c, const char *line)
+{
+    if (!c || !line)
+        return KH_ERR_INVALID;
+    return peer_apply(&c->peer, line);
+}
+
+kh_status kh_coder_peer_init(kh_coder *c, const char *text)
+{
+    kh_peer_opts *o = &c->peer;
+    memset(o, 0, sizeof *o);
+    memset(&c->fwd, 0, sizeof c->fwd);
+    c->fwd.sent = -1;
+    c->opt.peer_options = NULL; /* read here, not kept */
+    int petr = 0;
+    for (size_t i = 0; i < c->dict->n_patterns; i++)
+        if (c->dict->patterns[i].flags & (KH_PAT_TABARI | KH_PAT_PETRARCH)) {
+            petr = (c->dict->patterns[i].flags & KH_PAT_PETRARCH) != 0;
+            break;
+        }
+    o->time_shift = 1;
+    o->min_words = petr ? 0 : 8; /* TABARI 8.2.3 */
+    /* COMMA defaults (TABARI 8.6): the initial phrase is never dropped. */
+    o->comma[0] = 2, o->comma[1] = 10, o->comma[2] = 2, o->comma[3] = 10;
+    o->comma[4] = 128, o->comma[5] = 0;
+    /* Lines not understood are skipped: an .options file may hold
+     * commands of other TABARI versions; kh_coder_set_peer_option reports. */
+    while (text && *text) {
+        const char *eol = strchr(text, '\n');
+        size_t len = eol ? (size_t)(eol - text) : strlen(text);
+        char line[PEER_LINE_MAX];
+        snprintf(line, sizeof line, "%.*s", (int)(len < PEER_LINE_MAX ? len : PEER_LINE_MAX - 1),
+                 text);
+        if (line[0] == '~')
+            break;
+        (void)peer_apply(o, line);
+        text = eol ? eol + 1 : text + len;
     }
     return KH_OK;
 }

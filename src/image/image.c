@@ -134,7 +134,7 @@ const void *kh_image_section(const kh_image *img, uint32_t id, size_t *len)
 
 kh_status kh_image_write(const char *path, uint32_t kind, uint32_t version,
                          uint64_t source_hash, const kh_image_section_in *sections,
-                         size_t n, kh_error *err)
+                         size_t n, const kh_allocator *alloc, kh_error *err)
 {
     if (n > KH_IMAGE_MAX_SECTIONS)
         return kh_error_set(err, KH_ERR_INVALID, 0, 0, "too many sections");
@@ -146,7 +146,7 @@ kh_status kh_image_write(const char *path, uint32_t kind, uint32_t version,
             return kh_error_set(err, KH_ERR_LIMIT, 0, 0, "image too large");
     }
     total = (total + 7) & ~(size_t)7;
-    unsigned char *img = (unsigned char *)kh_calloc(NULL, 1, total);
+    unsigned char *img = (unsigned char *)kh_calloc(alloc, 1, total);
     if (!img)
         return kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory writing %s", path);
     memcpy(img, KH_IMAGE_MAGIC, 8);
@@ -169,7 +169,7 @@ kh_status kh_image_write(const char *path, uint32_t kind, uint32_t version,
 
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp) {
-        kh_free(NULL, img);
+        kh_free(alloc, img);
         return kh_error_set(err, KH_ERR_INVALID, 0, 0, "path too long");
     }
     FILE *f = fopen(tmp, "wb");
@@ -186,6 +186,6 @@ kh_status kh_image_write(const char *path, uint32_t kind, uint32_t version,
         if (st)
             remove(tmp);
     }
-    kh_free(NULL, img);
+    kh_free(alloc, img);
     return st;
 }

@@ -59,7 +59,8 @@ void kh_image_close(kh_image *img);
 const void *kh_image_section(const kh_image *img, uint32_t id, size_t *len);
 
 /* Writing: the caller fills sections as kh_bufs, then writes the file
- * atomically (temporary file + rename). */
+ * atomically (temporary file + rename). The image is laid out in one buffer
+ * from `alloc` (NULL: malloc). */
 typedef struct kh_image_section_in {
     uint32_t id;
     const void *data;
@@ -68,7 +69,7 @@ typedef struct kh_image_section_in {
 
 kh_status kh_image_write(const char *path, uint32_t kind, uint32_t version,
                          uint64_t source_hash, const kh_image_section_in *sections,
-                         size_t n, kh_error *err);
+                         size_t n, const kh_allocator *alloc, kh_error *err);
 
 /* Little-endian readers for section parsing; the caller checks bounds. */
 static inline uint32_t kh_rd32(const unsigned char *p)

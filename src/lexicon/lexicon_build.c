@@ -948,7 +948,7 @@ kh_status kh_lexicon_build_ex(const kh_lex_build_options *opt, const char *out_p
             {KH_LEX_SEC_ENTR, o.entries.data, o.entries.len},
         };
         st = kh_image_write(out_path, kh_fourcc("LEX1"), KH_LEX_VERSION, b.source_hash, secs,
-                            5, err);
+                            5, NULL, err);
         if (!st && opt->train_path) {
             /* Train against the lexicon just written, then add the weights. */
             kh_lexicon *lex = NULL;
@@ -967,7 +967,7 @@ kh_status kh_lexicon_build_ex(const kh_lex_build_options *opt, const char *out_p
                 };
                 st = kh_image_write(out_path, kh_fourcc("LEX1"), KH_LEX_VERSION,
                                     kh_hash64(&train_hash, sizeof train_hash, b.source_hash),
-                                    all, 6, err);
+                                    all, 6, NULL, err);
             }
             kh_buf_free(&model);
         }

@@ -21,10 +21,11 @@ static kh_status put_num(kh_buf *b, double v, int decimals)
 
 #define TRY(x) do { st = (x); if (st) goto done; } while (0)
 
-static kh_status field(kh_buf *b, const char *s)
+/* Text with tabs and newlines replaced by spaces, so it stays one TSV field. */
+static kh_status text(kh_buf *b, const char *s)
 {
-    kh_status st = kh_buf_putc(b, '\t');
-    if (st || !s)
+    kh_status st = KH_OK;
+    if (!s)
         return st;
     for (const char *p = s; *p; p++) {
         char c = *p;
@@ -34,6 +35,12 @@ static kh_status field(kh_buf *b, const char *s)
             return st;
     }
     return KH_OK;
+}
+
+static kh_status field(kh_buf *b, const char *s)
+{
+    kh_status st = kh_buf_putc(b, '\t');
+    return st ? st : text(b, s);
 }
 
 static kh_status field_u(kh_buf *b, uint64_t v)
@@ -118,7 +125,7 @@ static kh_status geo_fields(kh_buf *b, const kh_place *p)
         return st;
     if (p->feature_id)
         return kh_buf_put_u64(b, p->feature_id);
-    return kh_buf_puts(b, p->country);
+    return text(b, p->country);
 }
 
 kh_status kh_events_write_gdelt(const kh_story *story, const kh_event *events, size_t n,
