@@ -21,7 +21,9 @@
  * no events; a record marked -{...} ("do not check additional records") is
  * checked leniently only; its placeholder "-{ --- / --- / 000 }" names no event. PETRARCH records expecting an error
  * (bad_input_parse, dateline, sentence/story discard) or noevents expect no
- * events; sentence="false" records are counted like the others.
+ * events; sentence="false" records are counted like the others. PETRARCH
+ * <Config> settings between records (require_dyad, comma_*) are passed to
+ * the coder as peer options before the next record, and stay in force.
  */
 #include <dirent.h>
 #include <stdlib.h>
@@ -35,7 +37,7 @@ static const char eval_usage[] =
     "       khaldun eval --pos FILE.conllu";
 
 #define MAX_TRIPLES 32
-#define MAX_OPTIONS 6    /* { OPTION: ... } commands of one TABARI record */
+#define MAX_OPTIONS 8    /* { OPTION: ... } commands of one TABARI record, <Config> of a PETRARCH one */
 
 typedef struct triple {
     char src[40], tgt[40], code[8];
@@ -92,7 +94,10 @@ static char *slurp(const char *path, size_t *len)
         n += k;
         if (n == cap) {
             cap *= 2;
-            buf = realloc(buf, cap + 1);
+            char *grown = realloc(buf, cap + 1);
+            if (!grown)
+                free(buf);
+            buf = grown;
         }
     }
     fclose(f);
@@ -241,19 +246,60 @@ static const char *attr(const char *tag, const char *tag_end, const char *name, 
     return NULL;
 }
 
+/* A PETRARCH <Config option=... value=...> as a peer option line (TABARI
+ * .options syntax, kh_coder_set_peer_option), or 0 when it does not change
+ * coding here (stop_on_error, new_actor_length). */
+static int petrarch_config(const char *tag, const char *tag_end, char *out, size_t cap)
+{
+    size_t ol, vl;
+    const char *o = attr(tag, tag_end, "option", &ol);
+    const char *v = attr(tag, tag_end, "value", &vl);
+    if (!o || !v)
+        return 0;
+    static const char *const comma[][2] = {{"comma_min", "MIN"},   {"comma_max", "MAX"},
+                                           {"comma_emin", "EMIN"}, {"comma_emax", "EMAX"},
+                                           {"comma_bmin", "BMIN"}, {"comma_bmax", "BMAX"}};
+    for (size_t k = 0; k < sizeof comma / sizeof comma[0]; k++)
+        if (ol == strlen(comma[k][0]) && !memcmp(o, comma[k][0], ol)) {
+            snprintf(out, cap, "COMMA: %s %.*s", comma[k][1], (int)vl, v);
+            return 1;
+        }
+    if (ol == 12 && !memcmp(o, "require_dyad", 12)) {
+        snprintf(out, cap, "SET: REQUIRE DYAD = %.*s", (int)vl, v);
+        return 1;
+    }
+    return 0;
+}
+
 static void petrarch_expect(suite *s, const char *text, size_t len)
 {
     const char *end = text + len, *p = text;
     record *cur = NULL;
+    char pending[MAX_OPTIONS][160]; /* <Config> lines seen since the last record */
+    size_t n_pending = 0;
     while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
         const char *te = memchr(p, '>', (size_t)(end - p));
         if (!te)
             break;
         size_t vl;
         const char *v;
-        if (!strncmp(p, "<Sentence ", 10) || !strncmp(p, "<Sentence\t", 10)) {
+        if (!strncmp(p, "<Config ", 8)) {
+            /* Settings switched between records apply from the next one on. */
+            char line[160];
+            if (petrarch_config(p, te, line, sizeof line)) {
+                if (n_pending == MAX_OPTIONS) {
+                    memmove(pending[0], pending[1], sizeof pending[0] * (MAX_OPTIONS - 1));
+                    n_pending--;
+                }
+                memcpy(pending[n_pending++], line, sizeof line);
+            }
+        } else if (!strncmp(p, "<Sentence ", 10) || !strncmp(p, "<Sentence\t", 10)) {
             v = attr(p, te, "id", &vl);
             cur = suite_add(s, v ? v : "", v ? vl : 0);
+            for (size_t k = 0; k < n_pending; k++)
+                memcpy(cur->options[k], pending[k], sizeof pending[k]);
+            cur->n_options = n_pending;
+            n_pending = 0;
         } else if (cur && !strncmp(p, "<EventCoding", 12)) {
             const char *sc = attr(p, te, "sourcecode", &vl);
             size_t sl = vl;

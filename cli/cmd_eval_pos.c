@@ -168,8 +168,10 @@ int cmd_eval_pos(int argc, char **argv, const char *conllu)
             if (n > sent[ns]) {
                 if (++ns == scap) {
                     scap *= 2;
-                    if (!(sent = realloc(sent, (scap + 1) * sizeof *sent)))
+                    size_t *grown = realloc(sent, (scap + 1) * sizeof *sent);
+                    if (!grown)
                         fatal("out of memory");
+                    sent = grown;
                 }
                 sent[ns] = n;
             }
@@ -197,8 +199,10 @@ int cmd_eval_pos(int argc, char **argv, const char *conllu)
             fatal("%s:%zu: unknown UPOS", conllu, lineno);
         if (n == cap) {
             cap *= 2;
-            if (!(g = realloc(g, cap * sizeof *g)))
+            gold_tok *grown = realloc(g, cap * sizeof *g);
+            if (!grown)
                 fatal("out of memory");
+            g = grown;
         }
         g[n].form = (size_t)(fld[1] - text);
         g[n].form_len = fl[1];

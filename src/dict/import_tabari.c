@@ -731,7 +731,7 @@ static int tab_date(const char *s, size_t n, int32_t *out)
 {
     if (n != 6 && n != 8)
         return 0;
-    int v[8];
+    int v[8] = {0};
     for (size_t i = 0; i < n; i++) {
         if (!kh_is_digit((unsigned char)s[i]))
             return 0;

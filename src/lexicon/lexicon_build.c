@@ -743,7 +743,7 @@ static kh_status load_lists(builder *b, const char *dir)
     if (!d)
         return kh_error_set(b->err, errno == ENOENT ? KH_ERR_NOTFOUND : KH_ERR_IO, 0, 0,
                             "%s: %s", dir, strerror(errno));
-    char *names[256];
+    char *names[256] = {NULL};
     size_t nn = 0;
     struct dirent *de;
     kh_status st = KH_OK;
@@ -762,7 +762,8 @@ static kh_status load_lists(builder *b, const char *dir)
         nn++;
     }
     closedir(d);
-    qsort(names, nn, sizeof names[0], cmp_names);
+    if (nn)
+        qsort(names, nn, sizeof names[0], cmp_names);
     for (size_t i = 0; i < nn; i++) {
         if (!st)
             st = load_list(b, dir, names[i]);
