@@ -82,5 +82,9 @@ int cmd_eval_pos(int argc, char **argv, const char *conllu);
 
 /* Writes buf to stdout; fatal on a write error (EPIPE, full disk). */
 void cli_write(const char *data, size_t len);
+/* The same as a kh_write_fn for the library's sinks (ctx unused). */
+kh_status cli_write_stdout(void *ctx, const char *data, size_t len);
+/* The readable tree of a document's sentences, tags and clauses (parse --pretty). */
+void cli_print_tree(const kh_doc *doc);
 
 #endif

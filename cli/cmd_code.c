@@ -51,13 +51,6 @@ typedef struct code_state {
     cli_progress *progress;
 } code_state;
 
-static kh_status write_stdout(void *ctx, const char *data, size_t len)
-{
-    (void)ctx;
-    cli_write(data, len);
-    return KH_OK;
-}
-
 static kh_status write_file(void *ctx, const char *data, size_t len)
 {
     if (fwrite(data, 1, len, (FILE *)ctx) != len)
@@ -81,10 +74,10 @@ static kh_status on_story(void *ctx, const kh_story *story)
     atomic_fetch_add(&cs->progress->events, n);
     uint64_t t0 = cs->stats ? kh_clock_ns() : 0;
     if (cs->gdelt)
-        st = kh_events_write_gdelt(story, ev, n, &cs->next_id, write_stdout, NULL,
+        st = kh_events_write_gdelt(story, ev, n, &cs->next_id, cli_write_stdout, NULL,
                                    cs->mentions ? write_file : NULL, cs->mentions);
     else
-        st = kh_events_write_json(story, ev, n, kh_dict_hash(cs->dict), write_stdout, NULL);
+        st = kh_events_write_json(story, ev, n, kh_dict_hash(cs->dict), cli_write_stdout, NULL);
     if (cs->stats)
         cs->output_ns += kh_clock_ns() - t0;
     return st;

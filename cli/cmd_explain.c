@@ -29,40 +29,6 @@ typedef struct explain_state {
     int header_done;
 } explain_state;
 
-static void print_sentence(const kh_doc *doc, size_t si)
-{
-    const kh_sentence *se = &doc->sentences[si];
-    const kh_story *st = doc->story;
-    printf("\nsentence %zu (%s): %.*s\n  tags:", si, se->kind == KH_UNIT_HEADLINE ? "headline" : "body",
-           (int)se->span.len, st->text + se->span.off);
-    for (size_t t = se->first_token; t < se->first_token + se->n_tokens; t++)
-        printf(" %.*s/%s", (int)doc->tokens[t].norm_len, doc->tokens[t].norm,
-               doc->upos ? kh_upos_name((kh_upos)doc->upos[t]) : "?");
-    printf("\n");
-    for (size_t c = 0; c < doc->n_clauses; c++) {
-        const kh_clause *cl = &doc->clauses[c];
-        if (cl->sentence != si)
-            continue;
-        const kh_chunk *vg = &doc->chunks[cl->verb];
-        printf("  clause %zu: verb [", c);
-        for (size_t t = vg->aux_first; t < vg->end; t++)
-            printf("%s%.*s", t > vg->aux_first ? " " : "", (int)doc->tokens[t].norm_len, doc->tokens[t].norm);
-        printf("]");
-        int32_t parts[4] = {cl->subject, cl->object, cl->agent, cl->reporter};
-        const char *names[4] = {"subject", "object", "by", "reported by"};
-        for (int p = 0; p < 4; p++) {
-            if (parts[p] < 0)
-                continue;
-            const kh_chunk *np = &doc->chunks[parts[p]];
-            printf(" %s [", names[p]);
-            for (size_t t = np->first; t < np->end; t++)
-                printf("%s%.*s", t > np->first ? " " : "", (int)doc->tokens[t].norm_len, doc->tokens[t].norm);
-            printf("]");
-        }
-        printf("\n");
-    }
-}
-
 static void on_trace(void *ctx, size_t sentence, const char *line)
 {
     explain_state *es = (explain_state *)ctx;
@@ -82,9 +48,10 @@ static kh_status on_story(void *ctx, const kh_story *story)
     if (st)
         fatal("%s:%zu: %s", story->source, story->line, kh_strerror(st));
     const kh_doc *doc = kh_coder_doc(es->coder);
-    if (doc)
-        for (size_t si = 0; si < doc->n_sentences; si++)
-            print_sentence(doc, si);
+    if (doc) {
+        printf("\n");
+        cli_print_tree(doc);
+    }
     printf("\nevents after merging (%zu):\n", n);
     for (size_t i = 0; i < n; i++)
         printf("  %04d-%02d-%02d  %-12s %-12s %-5s %s  (%zu mention%s)\n", ev[i].date.year,
@@ -133,15 +100,9 @@ int cmd_explain(int argc, char **argv)
     if (st)
         fatal("%s", kh_strerror(st));
     if (text) {
-        kh_unit unit = {KH_UNIT_BODY, {0, strlen(text)}};
+        kh_unit unit;
         kh_story story;
-        memset(&story, 0, sizeof story);
-        story.id = "-e";
-        story.source = "-e";
-        story.text = text;
-        story.text_len = strlen(text);
-        story.units = &unit;
-        story.n_units = 1;
+        kh_story_from_text(&story, &unit, text, strlen(text));
         story.date = in.read.default_date;
         st = on_story(&es, &story);
     } else {

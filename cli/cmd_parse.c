@@ -18,13 +18,6 @@ typedef struct parse_state {
     int pretty;
 } parse_state;
 
-static kh_status write_stdout(void *ctx, const char *data, size_t len)
-{
-    (void)ctx;
-    cli_write(data, len);
-    return KH_OK;
-}
-
 static void print_words(const kh_doc *doc, uint32_t first, uint32_t end)
 {
     for (uint32_t t = first; t < end; t++)
@@ -45,7 +38,7 @@ static void print_np(const kh_doc *doc, const char *label, int32_t ci)
     printf("   (head: %.*s)\n", (int)doc->tokens[np->head].norm_len, doc->tokens[np->head].norm);
 }
 
-static void pretty(const kh_doc *doc)
+void cli_print_tree(const kh_doc *doc)
 {
     static const char *const vg_flags[] = {"negated", "passive", "modal", "future", "past",
                                            "perfect", "intent", "refusal", "reporting",
@@ -95,10 +88,10 @@ static kh_status on_story(void *ctx, const kh_story *story)
     if (st)
         fatal("%s:%zu: %s", story->source, story->line, kh_strerror(st));
     if (ps->pretty) {
-        pretty(doc);
+        cli_print_tree(doc);
         return KH_OK;
     }
-    return kh_doc_write_json(doc, KH_JSON_TAGS | KH_JSON_CHUNKS, write_stdout, NULL);
+    return kh_doc_write_json(doc, KH_JSON_TAGS | KH_JSON_CHUNKS, cli_write_stdout, NULL);
 }
 
 int cmd_parse(int argc, char **argv)
@@ -148,15 +141,9 @@ int cmd_parse(int argc, char **argv)
     if (st)
         fatal("%s", kh_strerror(st));
     if (text) {
-        kh_unit unit = {KH_UNIT_BODY, {0, strlen(text)}};
+        kh_unit unit;
         kh_story story;
-        memset(&story, 0, sizeof story);
-        story.id = "-e";
-        story.source = "-e";
-        story.text = text;
-        story.text_len = strlen(text);
-        story.units = &unit;
-        story.n_units = 1;
+        kh_story_from_text(&story, &unit, text, strlen(text));
         st = on_story(&ps, &story);
     } else {
         st = cli_input_run(&in, argc - i, argv + i, on_story, &ps);

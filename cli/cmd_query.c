@@ -12,13 +12,6 @@
 
 #include "store_cli.h"
 
-static kh_status write_stdout(void *ctx, const char *data, size_t len)
-{
-    (void)ctx;
-    cli_write(data, len);
-    return KH_OK;
-}
-
 static kh_status write_file(void *ctx, const char *data, size_t len)
 {
     if (len && fwrite(data, 1, len, (FILE *)ctx) != len)
@@ -81,11 +74,11 @@ static kh_status print_event(void *ctx, const kh_store_event *e)
     query_out *o = (query_out *)ctx;
     o->rows++;
     if (o->format == FMT_JSONL)
-        return kh_store_write_event(e, KH_STORE_JSONL, write_stdout, NULL);
+        return kh_store_write_event(e, KH_STORE_JSONL, cli_write_stdout, NULL);
     if (o->format == FMT_CSV)
-        return kh_store_write_event(e, KH_STORE_CSV, write_stdout, NULL);
+        return kh_store_write_event(e, KH_STORE_CSV, cli_write_stdout, NULL);
     if (o->format == FMT_GDELT)
-        return kh_store_write_event(e, KH_STORE_GDELT, write_stdout, NULL);
+        return kh_store_write_event(e, KH_STORE_GDELT, cli_write_stdout, NULL);
     char date[16] = "-";
     if (e->date.year)
         snprintf(date, sizeof date, "%04d-%02d-%02d", e->date.year, e->date.month, e->date.day);
@@ -143,7 +136,7 @@ int cmd_query(int argc, char **argv)
         printf("%-10s  %-12s  %-12s  %-4s  %s  %5s  %3s  %3s  %3s  %-14s  %s\n", "DATE", "SOURCE",
                "TARGET", "CODE", "Q", "GOLD", "MEN", "SRC", "ART", "PLACE", "EVIDENCE");
     if (format == FMT_CSV)
-        kh_store_write_csv_header(write_stdout, NULL);
+        kh_store_write_csv_header(cli_write_stdout, NULL);
     kh_status st = kh_store_query_events(s, &q, flags, print_event, &o);
     if (st)
         store_die(s, db, st);
@@ -303,7 +296,7 @@ typedef struct export_out {
 static kh_status export_event(void *ctx, const kh_store_event *e)
 {
     export_out *o = (export_out *)ctx;
-    kh_write_fn w = o->events ? write_file : write_stdout;
+    kh_write_fn w = o->events ? write_file : cli_write_stdout;
     kh_store_format f = o->format == FMT_GDELT ? KH_STORE_GDELT
                         : o->format == FMT_CSV ? KH_STORE_CSV : KH_STORE_JSONL;
     kh_status st = kh_store_write_event(e, f, w, o->events);
@@ -376,7 +369,7 @@ int cmd_export(int argc, char **argv)
         fatal("%s: %s", mentions_path, strerror(errno));
     }
     if (format == FMT_CSV)
-        kh_store_write_csv_header(o.events ? write_file : write_stdout, o.events);
+        kh_store_write_csv_header(o.events ? write_file : cli_write_stdout, o.events);
     unsigned flags = format == FMT_CSV ? 0u : (unsigned)KH_QUERY_MENTIONS;
     if (format == FMT_GDELT && !mentions_path)
         flags = 0;

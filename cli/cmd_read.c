@@ -31,13 +31,6 @@ typedef struct read_state {
     unsigned json_flags;
 } read_state;
 
-static kh_status write_stdout(void *ctx, const char *data, size_t len)
-{
-    (void)ctx;
-    cli_write(data, len);
-    return KH_OK;
-}
-
 static kh_status on_story(void *ctx, const kh_story *story)
 {
     read_state *rs = (read_state *)ctx;
@@ -45,7 +38,7 @@ static kh_status on_story(void *ctx, const kh_story *story)
     kh_status st = kh_analyze(rs->scratch, NULL, story, KH_ANALYZE_TOKENS, &doc);
     if (st)
         fatal("%s:%zu: %s", story->source, story->line, kh_strerror(st));
-    return kh_doc_write_json(doc, rs->json_flags, write_stdout, NULL);
+    return kh_doc_write_json(doc, rs->json_flags, cli_write_stdout, NULL);
 }
 
 int cmd_read(int argc, char **argv)

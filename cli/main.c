@@ -54,6 +54,13 @@ void cli_write(const char *data, size_t len)
         fatal("writing output: %s", strerror(errno));
 }
 
+kh_status cli_write_stdout(void *ctx, const char *data, size_t len)
+{
+    (void)ctx;
+    cli_write(data, len);
+    return KH_OK;
+}
+
 void cli_diag_print(void *ctx, const kh_diag *d)
 {
     cli_diag *cd = (cli_diag *)ctx;

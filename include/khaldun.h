@@ -210,6 +210,12 @@ typedef struct kh_story {
  * and is returned by kh_reader_push / kh_reader_finish. */
 typedef kh_status (*kh_story_fn)(void *ctx, const kh_story *story);
 
+/* Fills *story as a one-paragraph body story over text[0..len), using *unit
+ * for its paragraph (both must outlive the story): for coding a sentence
+ * given on a command line, a dictionary phrase, or text from another
+ * program. No date; id and source "-". */
+void kh_story_from_text(kh_story *story, kh_unit *unit, const char *text, size_t len);
+
 typedef struct kh_read_options {
     kh_input_format format;      /* KH_INPUT_AUTO to detect */
     kh_date default_date;        /* used when a record has no date (--date) */

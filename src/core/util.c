@@ -246,3 +246,17 @@ kh_status kh_date_parse(const char *text, size_t len, kh_date *out)
     out->day = (uint8_t)d;
     return KH_OK;
 }
+
+void kh_story_from_text(kh_story *story, kh_unit *unit, const char *text, size_t len)
+{
+    memset(story, 0, sizeof *story);
+    unit->kind = KH_UNIT_BODY;
+    unit->span.off = 0;
+    unit->span.len = len;
+    story->id = "-";
+    story->source = "-";
+    story->text = text ? text : "";
+    story->text_len = text ? len : 0;
+    story->units = unit;
+    story->n_units = text && len ? 1 : 0;
+}

@@ -192,15 +192,9 @@ kh_status kh_bld_word(kh_dict_builder *b, const char *s, size_t len, uint32_t *o
 kh_status kh_bld_tokenize(kh_dict_builder *b, const char *s, size_t len, uint32_t *ids,
                           size_t max, size_t *n)
 {
-    kh_unit unit = {KH_UNIT_BODY, {0, len}};
+    kh_unit unit;
     kh_story story;
-    memset(&story, 0, sizeof story);
-    story.id = "dict";
-    story.source = "dict";
-    story.text = s;
-    story.text_len = len;
-    story.units = &unit;
-    story.n_units = len ? 1 : 0;
+    kh_story_from_text(&story, &unit, s, len);
     const kh_doc *doc;
     kh_status st = kh_analyze(b->scratch, NULL, &story, KH_ANALYZE_TOKENS, &doc);
     if (st)

@@ -10,15 +10,9 @@ size_t kh_dict_lookup(const kh_dict *d, kh_scratch *scratch, const char *text, s
 {
     if (!d || !scratch || !text || !fn)
         return 0;
-    kh_unit unit = {KH_UNIT_BODY, {0, len}};
+    kh_unit unit;
     kh_story story;
-    memset(&story, 0, sizeof story);
-    story.id = "lookup";
-    story.source = "lookup";
-    story.text = text;
-    story.text_len = len;
-    story.units = &unit;
-    story.n_units = len ? 1 : 0;
+    kh_story_from_text(&story, &unit, text, len);
     const kh_doc *doc;
     if (kh_analyze(scratch, NULL, &story, KH_ANALYZE_TOKENS, &doc) != KH_OK || !doc->n_tokens)
         return 0;
