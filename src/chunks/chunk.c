@@ -702,8 +702,12 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
             /* The noun phrase it follows (", occupied by" too) is its subject. */
             if (k > first_chunk && c->chunks[k - 1].kind == KH_CHUNK_NP &&
                 (c->chunks[k - 1].end == vg->first ||
-                 (c->chunks[k - 1].end + 1 == vg->first && is_punct(c, vg->first - 1, ','))))
+                 ((vg->flags & KH_VG_PASSIVE) && c->chunks[k - 1].end + 1 == vg->first &&
+                  is_punct(c, vg->first - 1, ','))))
                 cl.subject = (int32_t)(k - 1);
+            /* ", killing three civilians": the main clause's subject acts. */
+            else if (!(vg->flags & KH_VG_PASSIVE) && c->n_clauses > first_clause)
+                cl.subject = c->clauses[c->n_clauses - 1].subject;
         }
         /* Quotes before the verb: count quote marks from the sentence start. */
         in_quote = 0;

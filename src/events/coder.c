@@ -1008,7 +1008,7 @@ static kh_status code_clause(kh_coder *c, size_t cli)
         kh_coder_trace(c, si, "  part of the pattern of an earlier verb: not an event of its own");
         return KH_OK;
     }
-    if (vg->flags & KH_VG_PARTICIPLE && !(vg->flags & KH_VG_PASSIVE)) {
+    if (vg->flags & KH_VG_PARTICIPLE && !(vg->flags & KH_VG_PASSIVE) && cl->subject < 0) {
         kh_coder_trace(c, si, "  participial phrase: not an event of its own");
         return KH_OK;
     }

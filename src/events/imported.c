@@ -46,6 +46,14 @@
 #define IM_BUDGET 4000     /* matching steps for one pattern */
 #define IM_MAX_PHRASE 24   /* words of one dictionary phrase (IM_MAX_PHRASE) */
 #define IM_NONE (-1)
+#define IM_MAX_LEAD 4      /* agents joined by "and" before one actor */
+
+/* PETRARCH's require_dyad = false (SET: REQUIRE DYAD = FALSE): a verb with
+ * a source and no target yields a source-only event (target "---"). Kept
+ * in a high bit of kh_peer_opts.cx_flags, clear of the PEER_CX_* bits,
+ * which the complexity filter reads through PEER_CX_MASK. */
+#define PEER_NO_DYAD (1u << 16)
+#define PEER_CX_MASK 0xffffu
 
 enum {
     C_NONE = 0, C_ACTOR, C_AGENT, C_VERB, C_NOUN, C_CONJ, C_COMMA, C_DET, C_PRON, C_BY,
@@ -74,6 +82,11 @@ typedef struct im_unit {
     uint8_t dead;                 /* merged into another unit */
     uint8_t pron;                 /* a pronoun standing for another unit */
     uint8_t deflt;                /* a DEFAULT: actor (covers no word) */
+    /* PETRARCH: agents written before the actor ("the ambassadors of A",
+     * "lawmakers and officials in A"), passed on to the members a compound
+     * adds after codes[0 .. nbase) (spread_agents) */
+    uint8_t n_lead, nbase;
+    int32_t lead[IM_MAX_LEAD];
 } im_unit;
 
 typedef struct im_event {
@@ -378,8 +391,8 @@ static int is_conj(const kh_token *t)
 
 static int is_pronoun(const kh_token *t)
 {
-    static const char *const p[] = {"he", "she", "it", "its", "his", "her", "they", "them",
-                                    "their", NULL};
+    static const char *const p[] = {"he", "she", "it", "its", "his", "her", "him", "they",
+                                    "them", "their", NULL};
     for (size_t i = 0; p[i]; i++)
         if (tok_is(t, p[i]))
             return 1;
@@ -479,10 +492,58 @@ static int classify(im_sent *s)
     return 0;
 }
 
+/* Applies several agents to a unit (PETRARCH "lawmakers and officials in
+ * A"): each code becomes one code per agent, AGOV and ALEG. */
+static void apply_agents(im_sent *s, int32_t ui, const int32_t *ags, size_t n, int former)
+{
+    im_unit *u = &s->u[ui];
+    if (n == 1) {
+        apply_agent(s, ui, &s->d->agents[ags[0]], former);
+        return;
+    }
+    const char *base[IM_MAX_CODES];
+    uint32_t nb = u->n;
+    memcpy(base, u->codes, nb * sizeof *base);
+    u->n = 0;
+    for (uint32_t k = 0; k < nb; k++)
+        for (size_t j = 0; j < n; j++) {
+            const kh_agent_rec *ag = &s->d->agents[ags[j]];
+            const char *acode = ag->code == KH_NONE ? "" : kh_dict_str(s->d, ag->code);
+            unit_add_code(u, *acode ? join_agent(s, base[k], acode,
+                                                 (ag->flags & KH_AGENT_PREFIX) != 0)
+                                    : base[k]);
+        }
+}
+
+/* PETRARCH: the agents written before a compound's first member go to
+ * every member ("the ambassadors of A, B and C": AGOV BGOV CGOV). */
+static void spread_agents(im_sent *s)
+{
+    for (size_t ui = 0; ui < s->nu; ui++) {
+        im_unit *u = &s->u[ui];
+        if (u->dead || !u->n_lead || u->n <= u->nbase)
+            continue;
+        const char *rest[IM_MAX_CODES];
+        uint32_t nr = u->n - u->nbase;
+        memcpy(rest, u->codes + u->nbase, nr * sizeof *rest);
+        u->n = u->nbase;
+        for (uint32_t k = 0; k < nr; k++)
+            for (size_t j = 0; j < u->n_lead; j++) {
+                const kh_agent_rec *ag = &s->d->agents[u->lead[j]];
+                const char *acode = ag->code == KH_NONE ? "" : kh_dict_str(s->d, ag->code);
+                unit_add_code(u, *acode ? join_agent(s, rest[k], acode,
+                                                     (ag->flags & KH_AGENT_PREFIX) != 0)
+                                        : rest[k]);
+            }
+    }
+}
+
 /* Agents join the actor next to them, or after OF/IN. */
 static void attach_agents(im_sent *s)
 {
     const kh_dict *d = s->d;
+    int32_t chain[IM_MAX_LEAD]; /* PETRARCH: "lawmakers and" waiting for their actor */
+    size_t n_chain = 0;
     for (size_t i = 0; i < s->n; i++) {
         im_word *w = &s->w[i];
         if (w->cls != C_AGENT || w->agent < 0 || !w->span_end)
@@ -492,8 +553,21 @@ static void attach_agents(im_sent *s)
         int former = i > 0 && s->w[i - 1].cls == C_FORMER;
         int32_t ui = IM_NONE;
         size_t from = i, to = end;
+        int lead = 0;
+        if (s->petrarch && end + 1 < s->n && s->w[end].cls == C_CONJ &&
+            s->w[end + 1].cls == C_AGENT && s->w[end + 1].agent >= 0 &&
+            n_chain + 1 < IM_MAX_LEAD && !(i > 0 && s->w[i - 1].unit >= 0)) {
+            chain[n_chain++] = w->agent; /* its actor comes after the next agent */
+            i = end;
+            continue;
+        }
         if (i > 0 && s->w[i - 1].unit >= 0) {
             ui = s->w[i - 1].unit; /* ISRAELI PRESIDENT */
+            n_chain = 0;
+        } else if (former && i > 1 && s->w[i - 2].unit >= 0) {
+            ui = s->w[i - 2].unit; /* ISRAELI FORMER PRESIDENT */
+            from = i - 1;
+            n_chain = 0;
         } else if (end < s->n && s->w[end].unit >= 0 && s->u[s->w[end].unit].first == end) {
             ui = s->w[end].unit; /* PRESIDENT PERES */
         } else if (end + 1 < s->n && s->w[end].cls == C_OFIN) {
@@ -503,6 +577,7 @@ static void attach_agents(im_sent *s)
             if (k < s->n && s->w[k].unit >= 0 && s->u[s->w[k].unit].first == k)
                 ui = s->w[k].unit; /* PRESIDENT OF ISRAEL */
         }
+        lead = ui != IM_NONE && s->u[ui].first >= end;
         if (ui == IM_NONE && s->petrarch && ag->code != KH_NONE) {
             /* PETRARCH codes an agent alone with an unknown actor: ---GOV. */
             ui = new_unit(s, i, end);
@@ -528,11 +603,33 @@ static void attach_agents(im_sent *s)
             i = end - 1;
             continue;
         }
-        if (ui == IM_NONE)
+        if (ui == IM_NONE) {
+            n_chain = 0;
             continue;
+        }
         if (i > 0 && s->u[ui].first > 0 && s->w[s->u[ui].first - 1].cls == C_FORMER)
             former = 1;
-        apply_agent(s, ui, ag, former);
+        if (n_chain) {
+            /* the waiting agents and this one, each with the actor */
+            chain[n_chain++] = w->agent;
+            size_t c0 = i;
+            for (size_t k = n_chain - 1; k-- > 0;) /* back over "AGENT and" */
+                while (c0 > 0 && (s->w[c0 - 1].cls == C_CONJ || s->w[c0 - 1].cls == C_AGENT))
+                    c0--;
+            from = c0;
+            apply_agents(s, ui, chain, n_chain, former);
+        } else {
+            chain[0] = w->agent;
+            n_chain = 1;
+            apply_agent(s, ui, ag, former);
+        }
+        if (s->petrarch && lead && !s->u[ui].n_lead) {
+            im_unit *u = &s->u[ui];
+            for (size_t k = 0; k < n_chain; k++)
+                u->lead[u->n_lead++] = chain[k];
+            u->nbase = (uint8_t)u->n;
+        }
+        n_chain = 0;
         unit_cover(s, ui, from, to);
         i = end - 1;
     }
@@ -614,7 +711,7 @@ static void find_compounds(im_sent *s)
     }
 }
 
-/* Pronouns: HE/SHE/IT the first actor of the sentence, ITS/HIS/HER the
+/* Pronouns: HE/SHE/IT/HIM the first actor of the sentence, ITS/HIS/HER the
  * first actor before them, THEY/THEM/THEIR the first compound, else the
  * first actor. */
 static void resolve_pronouns(im_sent *s)
@@ -644,13 +741,19 @@ static void resolve_pronouns(im_sent *s)
             s->u[ui].pron = 1;
             continue;
         }
-        if (tok_is(t, "he") || tok_is(t, "she") || tok_is(t, "it")) {
+        if (tok_is(t, "he") || tok_is(t, "she") || tok_is(t, "it") || tok_is(t, "him")) {
             for (size_t k = 0; k < nu && ref < 0; k++)
                 if (!s->u[k].dead)
                     ref = (int32_t)k;
         } else if (tok_is(t, "its") || tok_is(t, "his") || tok_is(t, "her")) {
             for (size_t k = 0; k < nu && ref < 0; k++)
                 if (!s->u[k].dead && s->u[k].end <= i)
+                    ref = (int32_t)k;
+            /* PETRARCH binds a possessive to the subject of its own clause
+             * (the S above it): the nearest actor before it. */
+            for (size_t k = 0; k < nu && s->petrarch; k++)
+                if (!s->u[k].dead && !s->u[k].pron && s->u[k].end <= i &&
+                    s->u[k].first > s->u[ref].first)
                     ref = (int32_t)k;
         } else {
             for (size_t k = 0; k < nu && ref < 0; k++)
@@ -686,6 +789,13 @@ static void drop_comma_clauses(im_sent *s)
     const kh_peer_opts *o = &s->c->peer;
     if (o->comma_off)
         return;
+    /* The end phrase runs from the last comma to the sentence's stop: a
+     * text that ends without one (a truncated lead) has no end phrase. */
+    const kh_sentence *se = &s->c->doc->sentences[s->si];
+    const kh_token *last = se->n_tokens ? &s->c->doc->tokens[se->first_token + se->n_tokens - 1]
+                                        : NULL;
+    int stop = last && (last->flags & KH_TOK_PUNCT) && last->norm_len == 1 &&
+               strchr(".!?", last->norm[0]);
     size_t prev = SIZE_MAX;
     for (size_t i = 0; i <= s->n; i++) {
         int comma = i < s->n && s->w[i].cls == C_COMMA && !s->w[i].incomp;
@@ -694,7 +804,8 @@ static void drop_comma_clauses(im_sent *s)
             continue;
         size_t words = prev == SIZE_MAX ? i : i - prev - 1;
         size_t lim = prev == SIZE_MAX ? 4 : end ? 2 : 0;
-        if ((prev != SIZE_MAX || !end) && words > o->comma[lim] && words <= o->comma[lim + 1]) {
+        if ((prev != SIZE_MAX || !end) && (!end || stop) && words > o->comma[lim] &&
+            words <= o->comma[lim + 1]) {
             for (size_t k = prev == SIZE_MAX ? 0 : prev + 1; k < i; k++)
                 s->w[k].elim = 1;
             /* the clause goes with its commas: "A, which ..., B" reads "A B" */
@@ -978,6 +1089,18 @@ static int32_t first_unit(const im_sent *s, size_t lo, size_t hi, int32_t not_un
     return IM_NONE;
 }
 
+/* Last unit lying wholly in words [lo, hi), or IM_NONE. */
+static int32_t last_unit(const im_sent *s, size_t lo, size_t hi)
+{
+    for (size_t i = hi; i-- > lo;) {
+        int32_t ui = s->w[i].unit;
+        if (ui < 0 || s->u[ui].dead || s->w[i].elim || !s->u[ui].n)
+            continue;
+        return s->u[ui].first >= lo ? ui : IM_NONE;
+    }
+    return IM_NONE;
+}
+
 static int line_of(const kh_dict *d, const kh_pattern *p)
 {
     const char *src = kh_dict_str(d, p->src);
@@ -1035,11 +1158,14 @@ static size_t verb_patterns(im_sent *s, size_t i, pref *out, size_t cap)
 }
 
 /* Passive voice: WAS/WERE/BEEN one or two words before the verb, BY right
- * after it. */
+ * after it or after one untyped word (TABARI PASV-04). */
 static int passive_at(const im_sent *s, size_t verb)
 {
     size_t a = step(s, verb, -1), b = a == SIZE_MAX ? SIZE_MAX : step(s, a, -1);
     size_t by = step(s, verb, 1);
+    /* a modifier may come between: "was opposed earlier by" */
+    if (by != SIZE_MAX && s->w[by].cls == C_NONE && s->w[by].unit < 0)
+        by = step(s, by, 1);
     int aux = (a != SIZE_MAX && s->w[a].cls == C_AUX) || (b != SIZE_MAX && s->w[b].cls == C_AUX);
     return aux && by != SIZE_MAX && s->w[by].cls == C_BY;
 }
@@ -1055,6 +1181,7 @@ static int code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, claus
 {
     const kh_dict *d = s->d;
     int done = 0;
+    size_t done_hi = 0; /* last word of the last coded match */
     size_t sub_from = SIZE_MAX;
     size_t ev_before = s->n_ev;
     /* An actor right after the conjunction is the clause's own subject. */
@@ -1085,7 +1212,22 @@ static int code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, claus
             }
             if (p->flags & KH_PAT_NULL)
                 break; /* the match stands and yields nothing */
-            if (done && !(p->flags & KH_PAT_DOMINANT))
+            /* PETRARCH codes each verb phrase with its own subject: after
+             * a coded verb, a later verb with an actor of its own between
+             * them ("..., the official news agency said") is coded too,
+             * that actor its source, its target only after it. */
+            int32_t subj = IM_NONE;
+            if (done && s->petrarch && m.src < 0 && m.comp < 0) {
+                subj = last_unit(s, done_hi + 1, v);
+                /* ... when that actor opens a comma-delimited part of the
+                 * sentence (its own clause, not a phrase of the last verb) */
+                size_t b = subj >= 0 ? s->u[subj].first : 0;
+                while (b > 0 && (s->w[b - 1].cls == C_DET || modifier(s, b - 1)))
+                    b--;
+                if (subj >= 0 && (b == 0 || s->w[b - 1].cls != C_COMMA || s->w[b - 1].incomp))
+                    subj = IM_NONE;
+            }
+            if (done && !(p->flags & KH_PAT_DOMINANT) && subj < 0)
                 break;
             /* Actors. */
             int32_t src = m.src, tgt = m.tgt;
@@ -1093,6 +1235,14 @@ static int code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, claus
             const kh_peer_opts *o = &s->c->peer;
             if (m.comp >= 0) {
                 src = tgt = m.comp;
+            } else if (subj >= 0) {
+                src = subj;
+                if (tgt < 0) { /* in the verb's own phrase: up to a comma or conjunction */
+                    size_t e = v + 1;
+                    while (e < hi && (s->w[e].elim || !barrier(s, e)))
+                        e++;
+                    tgt = first_unit(s, v + 1, e, src);
+                }
             } else {
                 int slots = src >= 0 || tgt >= 0;
                 int src_after = 0;
@@ -1116,7 +1266,7 @@ static int code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, claus
                         src = default_unit(s, o->def_src, v);
                 }
                 if (tgt < 0 && src >= 0) {
-                    size_t from = src_after ? s->u[src].end : m.hi + 1;
+                    size_t from = src_after ? s->u[src].end : v + 1;
                     tgt = first_unit(s, from, hi, src);
                     if (tgt < 0 && o->def_tgt[0] && o->def_after && !src_after)
                         tgt = default_unit(s, o->def_tgt, v);
@@ -1135,7 +1285,9 @@ static int code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, claus
                     tgt = t;
                 }
             }
-            if (src < 0 || tgt < 0) {
+            if (src >= 0 && tgt < 0 && (o->cx_flags & PEER_NO_DYAD)) {
+                kh_coder_trace(s->c, s->si, "  no target actor: source-only (require_dyad off)");
+            } else if (src < 0 || tgt < 0) {
                 kh_coder_trace(s->c, s->si, "  no %s actor", src < 0 ? "source" : "target");
                 break;
             }
@@ -1153,8 +1305,10 @@ static int code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, claus
                 sub_from = SIZE_MAX;
             }
             emit(s, p, src, tgt, v, split);
-            cs->source = src;
+            if (subj < 0)
+                cs->source = src;
             done = o->code_by != PEER_CODE_ALL;
+            done_hi = m.hi > v ? m.hi : v;
             if (o->code_by == PEER_BY_SENTENCE) {
                 s->stop = 1;
                 return 0;
@@ -1285,7 +1439,7 @@ static const char *complex_why(im_sent *s, pref *pats)
 {
     const kh_peer_opts *o = &s->c->peer;
     if (!o->cx_verbs && !o->cx_conj && !o->cx_actors && !o->cx_pron && !o->cx_comma &&
-        !o->cx_lateverb && !o->cx_flags)
+        !o->cx_lateverb && !(o->cx_flags & PEER_CX_MASK))
         return NULL;
     size_t verbs = 0, conj = 0, actors = 0, pron = 0, commas = 0, first_verb = SIZE_MAX;
     for (size_t i = 0; i < s->n; i++) {
@@ -1343,6 +1497,7 @@ int kh_coder_dict_imported(const kh_dict *d)
 }
 
 static kh_status code_sentence(im_sent *s, pref *pats);
+static void spread_agents(im_sent *s);
 
 kh_status kh_code_imported_sentence(kh_coder *c, size_t si)
 {
@@ -1421,6 +1576,8 @@ static kh_status code_sentence(im_sent *s, pref *pats)
         return KH_OK;
     attach_agents(s);
     find_compounds(s);
+    if (s->petrarch)
+        spread_agents(s);
     drop_comma_clauses(s);
     resolve_pronouns(s);
     if (c->peer.time_shift && time_shift(s, pats)) {
@@ -1580,7 +1737,7 @@ static kh_status peer_apply(kh_peer_opts *o, const char *line)
     kh_peer_opts t = *o;
     if (peer_is(buf, cl, "COMPLEX")) {
         t.cx_verbs = t.cx_conj = t.cx_actors = t.cx_pron = t.cx_comma = t.cx_lateverb = 0;
-        t.cx_flags = 0;
+        t.cx_flags &= ~PEER_CX_MASK;
         while ((wl = peer_word(&p, &w)) != 0) {
             if (peer_prefix(w, wl, "VERBS"))
                 t.cx_verbs = peer_num(w, wl);
@@ -1644,6 +1801,8 @@ static kh_status peer_apply(kh_peer_opts *o, const char *line)
             t.convert_agents = (uint8_t)peer_bool(v, vl);
         else if (!strncmp(name, "TIME SHIFT", 10))
             t.time_shift = (uint8_t)peer_bool(v, vl);
+        else if (!strcmp(name, "REQUIRE DYAD"))
+            t.cx_flags = peer_bool(v, vl) ? t.cx_flags & ~PEER_NO_DYAD : t.cx_flags | PEER_NO_DYAD;
         else if (!eq)
             return KH_ERR_FORMAT;
         /* other switches (LABEL, YYYY, FBIS, usage files...) do not change coding here */
@@ -1736,6 +1895,12 @@ kh_status kh_coder_peer_init(kh_coder *c, const char *text)
     /* COMMA defaults (TABARI 8.6): the initial phrase is never dropped. */
     o->comma[0] = 2, o->comma[1] = 10, o->comma[2] = 2, o->comma[3] = 10;
     o->comma[4] = 128, o->comma[5] = 0;
+    if (petr) {
+        /* PETRARCH's config.ini: comma_min/max 2..8, comma_emin/emax 2..8,
+         * comma_bmin/bmax 0 (never); require_dyad on. */
+        o->comma[1] = o->comma[3] = 8;
+        o->comma[4] = 0;
+    }
     /* Lines not understood are skipped: an .options file may hold
      * commands of other TABARI versions; kh_coder_set_peer_option reports. */
     while (text && *text) {
