@@ -384,6 +384,8 @@ static kh_status sec_actors(parser *ps, const slice *c, size_t n)
     memset(&rec, 0, sizeof rec);
     rec.first_role = (uint32_t)b->roles.n;
     /* Roles: CODE [RANGE] ; CODE [RANGE] ... */
+    if (!c[1].len)
+        REJECT(c[1].s, "actor without a code (NAMES | CODES | NOTE)");
     slice roles[64];
     size_t nr = split(c[1].s, c[1].len, ';', roles, KH_ARRAY_LEN(roles));
     if (nr > KH_ARRAY_LEN(roles))
@@ -396,9 +398,11 @@ static kh_status sec_actors(parser *ps, const slice *c, size_t n)
         if (!kh_bld_actor_code_ok(r.s, k))
             REJECT(r.s, "bad actor code '%.*s' (groups of three capital letters)", (int)k, r.s);
         kh_role role = {0, KH_DAYS_MIN, KH_DAYS_MAX};
-        if (k < r.len && !kh_parse_range(r.s + k, r.len - k, &role.from, &role.to))
-            REJECT(r.s + k, "bad date range '%.*s' (FROM..TO, dates YYYY[-MM[-DD]], FROM <= TO)",
-                   (int)(r.len - k), r.s + k);
+        if (k < r.len && !kh_parse_range(r.s + k, r.len - k, &role.from, &role.to)) {
+            slice rg = trim(r.s + k, r.len - k);
+            REJECT(rg.s, "bad date range '%.*s' (FROM..TO, dates YYYY[-MM[-DD]], FROM <= TO)",
+                   (int)rg.len, rg.s);
+        }
         st = kh_bld_str(b, r.s, k, &role.code);
         if (st)
             return st;
