@@ -27,8 +27,9 @@ static int in_list(const char *w, const char *const *list)
 {
     if (!w)
         return 0;
+    /* The first byte rules out almost every entry without a call. */
     for (; *list; list++)
-        if (!strcmp(w, *list))
+        if (w[0] == (*list)[0] && !strcmp(w, *list))
             return 1;
     return 0;
 }
@@ -73,9 +74,27 @@ static const char *const TIME_WORDS[] = {
     "weekend", "hours", "hour", "time", NULL};
 static const char *const TIME_MODIFIERS[] = {"last", "next", "this", "past", "coming",
                                              "previous", "earlier", "later", "same", NULL};
+/* Prepositions that also introduce clauses ("until North Korea sealed"). */
+static const char *const SUBORDINATORS[] = {"until", "till", "before", "after", "since", "as",
+                                            "because", "while", "once", "unless", "whereas",
+                                            "though", "although", "if", "when", "whether", NULL};
+static const char *const COGNITION[] = {"think", "believe", "know", "hope", "fear", "expect",
+                                        "feel", "suspect", "assume", "understand", "see",
+                                        "show", "find", "learn", "hear", "doubt", NULL};
 static const char *const POSS_DETS[] = {"my", "your", "his", "her", "its", "our", "their", NULL};
 
 int kh_is_reporting_lemma(const char *lemma) { return in_list(lemma, REPORTING); }
+
+/* Verbs whose object is the subject of the infinitive after it. */
+int kh_is_control_lemma(const char *lemma)
+{
+    static const char *const control[] = {
+        "urge", "ask", "tell", "order", "call", "invite", "encourage", "force", "press", "push",
+        "allow", "permit", "persuade", "warn", "advise", "instruct", "request", "require",
+        "help", "enable", "authorize", "authorise", "pressure", "pressing", "appeal", "want",
+        "expect", "compel", "oblige", "direct", "command", "beg", "challenge", "empower", NULL};
+    return in_list(lemma, control);
+}
 int kh_is_intent_lemma(const char *lemma) { return in_list(lemma, INTENT); }
 
 /* ---------------------------------------------------------------------- */
@@ -87,21 +106,37 @@ typedef struct ctx {
     size_t n_chunks, cap_chunks;
     kh_clause *clauses;
     size_t n_clauses, cap_clauses;
-    char low[64]; /* scratch for lower-casing a token */
+    const char **low; /* each token's form lower-cased (at most 63 bytes) */
 } ctx;
 
 static kh_upos tag(const ctx *c, size_t i) { return (kh_upos)c->doc->upos[i]; }
 static const char *lem(const ctx *c, size_t i) { return c->doc->lemma[i] ? c->doc->lemma[i] : ""; }
 
-/* The token's form, lower-cased (truncated to 63 bytes). */
-static const char *low(ctx *c, size_t i)
+/* The token's form, lower-cased (truncated to 63 bytes); lower-cased once
+ * per document by lower_all. */
+static const char *low(const ctx *c, size_t i) { return c->low[i]; }
+
+/* Lower-cases every token of the document into the arena, once. */
+static kh_status lower_all(ctx *c)
 {
-    const kh_token *t = &c->doc->tokens[i];
-    size_t n = t->norm_len < sizeof c->low - 1 ? t->norm_len : sizeof c->low - 1;
-    for (size_t k = 0; k < n; k++)
-        c->low[k] = (char)kh_to_lower((unsigned char)t->norm[k]);
-    c->low[n] = '\0';
-    return c->low;
+    const kh_doc *d = c->doc;
+    size_t n = d->n_tokens, bytes = 0;
+    for (size_t i = 0; i < n; i++)
+        bytes += (d->tokens[i].norm_len < 63 ? d->tokens[i].norm_len : 63) + 1;
+    c->low = (const char **)kh_arena_calloc(c->arena, n ? n : 1, sizeof *c->low);
+    char *w = (char *)kh_arena_alloc(c->arena, bytes ? bytes : 1);
+    if (!c->low || !w)
+        return KH_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const kh_token *t = &d->tokens[i];
+        size_t len = t->norm_len < 63 ? t->norm_len : 63;
+        c->low[i] = w;
+        for (size_t k = 0; k < len; k++)
+            w[k] = (char)kh_to_lower((unsigned char)t->norm[k]);
+        w[len] = '\0';
+        w += len + 1;
+    }
+    return KH_OK;
 }
 
 static int is_punct(const ctx *c, size_t i, char ch)
@@ -345,6 +380,39 @@ static size_t verb_group(ctx *c, uint32_t sent, size_t i, size_t e, kh_chunk *ou
 /* ---------------------------------------------------------------------- */
 /* One sentence                                                           */
 
+/* The NP ends at i, or only noun-phrase words lie between its end and i
+ * ("the two countries' first | known talks"). */
+static int np_reaches(ctx *c, const kh_chunk *np, size_t i)
+{
+    if (np->end > i)
+        return 0;
+    for (size_t t = np->end; t < i; t++)
+        if (!np_inner(c, t))
+            return 0;
+    return 1;
+}
+
+/* Start of the run of determiners and adjectives ending at i (i itself
+ * when there is none, or when the run already belongs to a chunk). */
+static size_t modifier_run(ctx *c, size_t s, size_t i)
+{
+    size_t b = i;
+    while (b > s && (tag(c, b - 1) == KH_UPOS_DET || tag(c, b - 1) == KH_UPOS_ADJ))
+        b--;
+    if (b < i && c->n_chunks && c->chunks[c->n_chunks - 1].end > b)
+        return i;
+    return b;
+}
+
+/* A to-infinitive: "to" right before the group (or opening it). */
+static int infinitive(ctx *c, const kh_chunk *vg, size_t s)
+{
+    if (!strcmp(low(c, vg->aux_first), "to"))
+        return 1;
+    return vg->aux_first > s && tag(c, vg->aux_first - 1) == KH_UPOS_PART &&
+           !strcmp(low(c, vg->aux_first - 1), "to");
+}
+
 /* Pass 1: noun phrases and verb groups, left to right, into c->chunks. */
 static kh_status raw_chunks(ctx *c, uint32_t sent, size_t s, size_t e)
 {
@@ -386,6 +454,41 @@ static kh_status raw_chunks(ctx *c, uint32_t sent, size_t s, size_t e)
             if (st2)
                 return st2;
             i = j;
+            continue;
+        }
+        /* "the first known talks", "its expanding military cooperation",
+         * "the North's alleged transfers": a participle between a determiner
+         * or adjective and a noun modifies the noun. */
+        if (u == KH_UPOS_VERB && i > s && i + 1 < e &&
+            (tag(c, i - 1) == KH_UPOS_DET || tag(c, i - 1) == KH_UPOS_ADJ ||
+             tag(c, i - 1) == KH_UPOS_NUM || is_possessive(c, i - 1) ||
+             (tag(c, i - 1) == KH_UPOS_PRON && in_list(low(c, i - 1), POSS_DETS))) &&
+            (tag(c, i + 1) == KH_UPOS_NOUN || tag(c, i + 1) == KH_UPOS_ADJ) &&
+            ((c->n_chunks > first_chunk && c->chunks[c->n_chunks - 1].kind == KH_CHUNK_NP &&
+              np_reaches(c, &c->chunks[c->n_chunks - 1], i)) || modifier_run(c, s, i) < i)) {
+            /* Re-open the noun phrase that stopped before the participle, or
+             * open one at its determiner ("The last known time"). */
+            if (!(c->n_chunks > first_chunk && c->chunks[c->n_chunks - 1].kind == KH_CHUNK_NP &&
+                  np_reaches(c, &c->chunks[c->n_chunks - 1], i))) {
+                size_t b = modifier_run(c, s, i);
+                kh_chunk fresh = new_chunk(KH_CHUNK_NP, sent, b, i, i);
+                if ((st = push_chunk(c, &fresh, NULL)))
+                    return st;
+            }
+            kh_chunk *np = &c->chunks[c->n_chunks - 1];
+            size_t j = i + 1;
+            size_t head = np->head;
+            while (j < e && np_inner(c, j)) {
+                if (nominal(tag(c, j)))
+                    head = j;
+                j++;
+                if (j < e && head == j - 1 && tag(c, j - 1) == KH_UPOS_NOUN &&
+                    in_list(low(c, j - 1), TIME_WORDS) && tag(c, j) == KH_UPOS_PROPN)
+                    break;
+            }
+            np->end = (uint32_t)(head + 1);
+            np->head = (uint32_t)head;
+            i = head + 1;
             continue;
         }
         if (vg_inner(c, i) && !bare_to) {
@@ -492,7 +595,15 @@ static kh_status structure(ctx *c, uint32_t sent, size_t s, size_t e, size_t fir
     kh_status st;
     for (size_t k = 0; k < n_raw; k++) {
         kh_chunk ch = raw[k];
-        if (ch.kind == KH_CHUNK_NP && ch.first > s && tag(c, ch.first - 1) == KH_UPOS_ADP) {
+        /* "until North Korea sealed", "as Kim attempts": the preposition
+         * introduces a clause whose subject this NP is; "stave off the
+         * pandemic": the particle belongs to the verb. Neither is a PP. */
+        int subordinate = k + 1 < n_raw && raw[k + 1].kind == KH_CHUNK_VG &&
+                          raw[k + 1].aux_first == ch.end && !(raw[k + 1].flags & KH_VG_PARTICIPLE) &&
+                          ch.first > s && in_list(low(c, ch.first - 1), SUBORDINATORS);
+        int particle = k > 0 && raw[k - 1].kind == KH_CHUNK_VG && raw[k - 1].end >= ch.first;
+        if (ch.kind == KH_CHUNK_NP && ch.first > s && tag(c, ch.first - 1) == KH_UPOS_ADP &&
+            !subordinate && !particle) {
             size_t p = ch.first - 1;
             kh_chunk pp = new_chunk(KH_CHUNK_PP, sent, p, ch.end, p);
             if (p > s && !strcmp(low(c, p), "to") && !strcmp(low(c, p - 1), "according"))
@@ -615,8 +726,10 @@ static int32_t find_subject(ctx *c, size_t v, size_t first_chunk, size_t s, int 
              * not the object of a preposition inside it: "a message [to the
              * president-elect], which stated", "the governments [in the
              * world] that support". Walk back over PP objects. */
-            while (in_pp(c, k, first_chunk) && k >= first_chunk + 2 &&
-                   c->chunks[k - 2].kind == KH_CHUNK_NP && c->chunks[k - 2].end == c->chunks[k - 1].first)
+            if (in_pp(c, k, first_chunk) && k >= first_chunk + 2 &&
+                c->chunks[k - 2].kind == KH_CHUNK_NP &&
+                c->chunks[k - 2].end == c->chunks[k - 1].first &&
+                c->chunks[k - 1].attach == (int32_t)(k - 2))
                 k -= 2;
             return (int32_t)k;
         }
@@ -647,9 +760,22 @@ static int32_t find_subject(ctx *c, size_t v, size_t first_chunk, size_t s, int 
             pos = ch->first;
             continue;
         }
-        /* The first member of a coordination is the subject. */
+        /* The object of an earlier verb is not the subject of a later one
+         * ("North Korea sent senior officials to Iran was ..."), except after
+         * verbs of saying and thinking ("said Iran was ready"). */
+        if (ch->kind == KH_CHUNK_NP && k > first_chunk && c->chunks[k - 1].kind == KH_CHUNK_VG &&
+            c->chunks[k - 1].end == ch->first && !(c->chunks[k - 1].flags & KH_VG_REPORTING) &&
+            !in_list(c->chunks[k - 1].lemma, COGNITION))
+            return -1;
+        /* The first member of a coordination is the subject, unless that
+         * coordination is the object of a preposition ("between A and B"). */
+        size_t k0 = k;
         while (k > first_chunk && c->chunks[k - 1].kind == KH_CHUNK_NP && c->chunks[k - 1].member == (int32_t)k)
             k--;
+        if (k != k0 && in_pp(c, k, first_chunk)) {
+            pos = c->chunks[k - 1].first;
+            continue;
+        }
         return (int32_t)k;
     }
     return -1;
@@ -716,6 +842,25 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
                 in_quote = !in_quote;
         if (in_quote)
             cl.flags |= KH_CL_QUOTE;
+        /* A gerund after a preposition ("in Growing Effort") has no subject
+         * of its own; a to-infinitive ("to break", "to boost") takes the
+         * object of the verb before it ("urged Israel to release"), else
+         * that verb's subject ("North Korea has made efforts to boost"). */
+        if (vg->aux_first > s && tag(c, vg->aux_first - 1) == KH_UPOS_ADP &&
+            !(vg->flags & KH_VG_PASSIVE))
+            cl.subject = -1;
+        else if (infinitive(c, vg, s) && c->n_clauses > first_clause) {
+            const kh_clause *prev = &c->clauses[c->n_clauses - 1];
+            const kh_chunk *pvg = &c->chunks[prev->verb];
+            int32_t obj = -1;
+            for (size_t q = (size_t)prev->verb + 1; q < k; q++)
+                if (c->chunks[q].kind == KH_CHUNK_NP && c->chunks[q].end + 1 >= vg->aux_first &&
+                    !in_pp(c, q, first_chunk))
+                    obj = (int32_t)q;
+            cl.subject = obj >= 0 && pvg->lemma && kh_is_control_lemma(pvg->lemma) ? obj : prev->subject;
+            for (size_t q = c->n_clauses; cl.subject < 0 && q-- > first_clause;)
+                cl.subject = c->clauses[q].subject;
+        }
         /* Second conjunct: "X met Y and signed Z" shares X. */
         if (cl.subject < 0 && vg->aux_first > s && tag(c, vg->aux_first - 1) == KH_UPOS_CCONJ &&
             c->n_clauses > first_clause) {
@@ -731,8 +876,9 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
     for (size_t a = 0; a + 1 < nc; a++) {
         /* A clause ends where the next one's subject (or verb) begins. */
         uint32_t next = c->chunks[cls[a + 1].verb].aux_first;
-        if (cls[a + 1].subject >= 0 && c->chunks[cls[a + 1].subject].first < next &&
-            c->chunks[cls[a + 1].subject].first > c->chunks[cls[a].verb].end)
+        if (cls[a + 1].subject >= 0 && !(cls[a + 1].flags & KH_CL_RELATIVE) &&
+            c->chunks[cls[a + 1].subject].first < next &&
+            c->chunks[cls[a + 1].subject].first >= c->chunks[cls[a].verb].end)
             next = c->chunks[cls[a + 1].subject].first;
         cls[a].end = next;
     }
@@ -814,6 +960,8 @@ kh_status kh_chunk_doc(kh_arena *arena, kh_doc *doc)
     memset(&c, 0, sizeof c);
     c.arena = arena;
     c.doc = doc;
+    if (lower_all(&c) != KH_OK)
+        return KH_ERR_NOMEM;
     for (size_t si = 0; si < doc->n_sentences; si++) {
         const kh_sentence *se = &doc->sentences[si];
         size_t s = se->first_token, e = s + se->n_tokens;

@@ -1016,7 +1016,9 @@ static kh_status code_clause(kh_coder *c, size_t cli)
         kh_coder_trace(c, si, "  gerund after a preposition: not an event of its own");
         return KH_OK;
     }
-    if (lower_is(c, vg->aux_first, "to") && vg->aux_first != vg->head) {
+    if ((lower_is(c, vg->aux_first, "to") && vg->aux_first != vg->head) ||
+        (vg->aux_first > se->first_token && lower_is(c, vg->aux_first - 1, "to") &&
+         doc->upos[vg->aux_first - 1] == KH_UPOS_PART)) {
         kh_coder_trace(c, si, "  infinitive complement (\"urged X to ...\"): not an event of its own");
         return KH_OK;
     }
