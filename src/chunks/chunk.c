@@ -728,8 +728,7 @@ static int32_t find_subject(ctx *c, size_t v, size_t first_chunk, size_t s, int 
              * world] that support". Walk back over PP objects. */
             if (in_pp(c, k, first_chunk) && k >= first_chunk + 2 &&
                 c->chunks[k - 2].kind == KH_CHUNK_NP &&
-                c->chunks[k - 2].end == c->chunks[k - 1].first &&
-                c->chunks[k - 1].attach == (int32_t)(k - 2))
+                c->chunks[k - 2].end == c->chunks[k - 1].first)
                 k -= 2;
             return (int32_t)k;
         }
