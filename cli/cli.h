@@ -26,6 +26,7 @@ typedef struct cli_diag {
     size_t errors;
     size_t warnings;
     int quiet_warnings;
+    int columns; /* print FILE:LINE:COL (dictionaries) rather than FILE:LINE (input records) */
 } cli_diag;
 void cli_diag_print(void *ctx, const kh_diag *diag);
 

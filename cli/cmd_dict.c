@@ -139,7 +139,7 @@ static int dict_build(int argc, char **argv, int check_only)
         usage_error(dict_usage, "no dictionary sources given");
     if (!out && !check_only)
         out = "build/data/khaldun.dict";
-    cli_diag diag = {0, 0, 0};
+    cli_diag diag = {0, 0, 0, 1};
     kh_status s = kh_dict_builder_new(NULL, cli_diag_print, &diag, &r.b);
     if (s)
         fatal("%s", kh_strerror(s));

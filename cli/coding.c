@@ -57,7 +57,7 @@ static int is_image(const char *path)
 /* Builds an image from sources into a temporary file and loads it. */
 static void build_dict(cli_models *m)
 {
-    cli_diag diag = {0, 0, 1};
+    cli_diag diag = {0, 0, 1, 1};
     kh_dict_builder *b;
     kh_status s = kh_dict_builder_new(NULL, cli_diag_print, &diag, &b);
     if (s)

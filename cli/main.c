@@ -77,7 +77,7 @@ void cli_diag_print(void *ctx, const kh_diag *d)
             fprintf(stderr, "khaldun: further warnings are not shown (set KHALDUN_ALL_WARNINGS=1)\n");
         return;
     }
-    if (d->line && d->col)
+    if (d->line && d->col && cd->columns)
         fprintf(stderr, "khaldun: %s:%zu:%zu: %s%s\n", d->source ? d->source : "-", d->line,
                 d->col, d->severity == KH_SEV_WARNING ? "warning: " : "", d->message);
     else if (d->line)

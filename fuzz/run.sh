@@ -25,7 +25,7 @@ for h in fuzz/fuzz_*.c; do
     name=${name#fuzz_}
     bin="$OUT/fuzz_$name"
     # shellcheck disable=SC2086
-    if ! $CC $FLAGS -o "$bin" "$h" $LIB_SRC -lm 2>"$OUT/$name.build.err"; then
+    if ! $CC $FLAGS -o "$bin" "$h" $LIB_SRC -lsqlite3 -lm 2>"$OUT/$name.build.err"; then
         echo "FAIL fuzz/$name (build)"; sed 's/^/    /' "$OUT/$name.build.err" | head -n 20
         fail=$((fail + 1))
         continue

@@ -30,6 +30,7 @@ struct kh_scratch {
     kh_sentence *sents;
     size_t sents_cap;
     kh_doc doc;
+    kh_tag_cache *tagcache; /* the tagger's word cache, made at the first tagging */
 };
 
 kh_status kh_scratch_new(const kh_allocator *alloc, const kh_limits *limits, kh_scratch **out)
@@ -58,6 +59,7 @@ void kh_scratch_free(kh_scratch *scratch)
         return;
     const kh_allocator *a = scratch->alloc;
     kh_arena_free(&scratch->arena);
+    kh_tag_cache_free(scratch->tagcache);
     kh_free(a, scratch->toks);
     kh_free(a, scratch->sents);
     kh_free(a, scratch);
@@ -167,9 +169,25 @@ static kh_status analyze_unit(kh_scratch *s, const kh_story *story, size_t ui, i
     return close_sentence(s, &cur, ui, u->kind);
 }
 
+/* The scratch's tagger cache, made on first use. */
+static kh_status tag_cache(kh_scratch *s)
+{
+    return s->tagcache ? KH_OK : kh_tag_cache_new(s->alloc, &s->tagcache);
+}
+
+kh_status kh_scratch_tag_cache(kh_scratch *scratch, kh_tag_cache **out)
+{
+    kh_status st = tag_cache(scratch);
+    *out = scratch->tagcache;
+    return st;
+}
+
 static kh_status tag_doc(kh_scratch *s, const kh_lexicon *lexicon, const kh_story *story)
 {
     kh_doc *d = &s->doc;
+    kh_status st = tag_cache(s);
+    if (st)
+        return st;
     uint8_t *upos = (uint8_t *)kh_arena_calloc(&s->arena, d->n_tokens ? d->n_tokens : 1, 1);
     const char **lemma = (const char **)kh_arena_calloc(&s->arena, d->n_tokens ? d->n_tokens : 1,
                                                          sizeof *lemma);
@@ -177,9 +195,9 @@ static kh_status tag_doc(kh_scratch *s, const kh_lexicon *lexicon, const kh_stor
         return KH_ERR_NOMEM;
     for (size_t i = 0; i < d->n_sentences; i++) {
         const kh_sentence *se = &s->sents[i];
-        kh_status st = kh_tag_sentence(lexicon, &s->arena, story->text, s->toks + se->first_token,
-                                       se->n_tokens, se->kind, upos + se->first_token,
-                                       lemma + se->first_token);
+        st = kh_tag_sentence_cached(s->tagcache, lexicon, &s->arena, story->text,
+                                    s->toks + se->first_token, se->n_tokens, se->kind, 0,
+                                    upos + se->first_token, lemma + se->first_token);
         if (st)
             return st;
     }
@@ -241,6 +259,9 @@ kh_status kh_tag_tokens(const kh_lexicon *lex, kh_scratch *scratch, const char *
         return KH_ERR_INVALID;
     kh_arena_reset(&scratch->arena);
     memset(&scratch->doc, 0, sizeof scratch->doc);
-    return kh_tag_sentence_ex(lex, &scratch->arena, text, toks, n, kind,
-                              (flags & KH_TAG_RULES_ONLY) ? KH_TAG_RULES : 0, upos, lemma);
+    kh_status st = tag_cache(scratch);
+    if (st)
+        return st;
+    return kh_tag_sentence_cached(scratch->tagcache, lex, &scratch->arena, text, toks, n, kind,
+                                  (flags & KH_TAG_RULES_ONLY) ? KH_TAG_RULES : 0, upos, lemma);
 }

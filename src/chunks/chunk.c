@@ -488,7 +488,8 @@ static kh_status raw_chunks(ctx *c, uint32_t sent, size_t s, size_t e)
             }
             np->end = (uint32_t)(head + 1);
             np->head = (uint32_t)head;
-            i = head + 1;
+            /* Always move on, even when no noun followed the participle. */
+            i = head + 1 > i ? head + 1 : i + 1;
             continue;
         }
         if (vg_inner(c, i) && !bare_to) {

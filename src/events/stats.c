@@ -60,11 +60,14 @@ kh_status kh_stats_analyze(kh_scratch *scratch, const kh_lexicon *lexicon, kh_ar
     const char **lemma = (const char **)kh_arena_calloc(arena, n, sizeof *lemma);
     if (!upos || !lemma)
         return KH_ERR_NOMEM;
+    kh_tag_cache *cache;
+    if ((st = kh_scratch_tag_cache(scratch, &cache)) != KH_OK)
+        return st;
     for (size_t i = 0; i < doc_buf->n_sentences; i++) {
         const kh_sentence *se = &doc_buf->sentences[i];
-        st = kh_tag_sentence(lexicon, arena, story->text, doc_buf->tokens + se->first_token,
-                             se->n_tokens, se->kind, upos + se->first_token,
-                             lemma + se->first_token);
+        st = kh_tag_sentence_cached(cache, lexicon, arena, story->text,
+                                    doc_buf->tokens + se->first_token, se->n_tokens, se->kind,
+                                    0, upos + se->first_token, lemma + se->first_token);
         if (st)
             return st;
     }

@@ -208,12 +208,9 @@ size_t kh_lex_lookup(const kh_lexicon *lex, const char *word, size_t len,
     return f.n;
 }
 
-const char *kh_lex_lemma(const kh_lexicon *lex, const char *word, size_t len, kh_upos upos,
-                         size_t *lemma_len)
+const char *kh_lex_form_lemma(const kh_lexicon *lex, const kh_lex_form *f, kh_upos upos,
+                              size_t *lemma_len)
 {
-    kh_lex_form f;
-    if (!kh_lex_find(lex, word, len, &f))
-        return NULL;
     for (int pass = 0; pass < 2; pass++) {
         uint32_t want = KH_POS_BIT(upos);
         if (pass == 1) {
@@ -224,24 +221,36 @@ const char *kh_lex_lemma(const kh_lexicon *lex, const char *word, size_t len, kh
             else
                 break;
         }
-        if (!(f.pos & want))
+        if (!(f->pos & want))
             continue;
-        kh_lex_entry best = {0}, e;
-        int found = 0;
-        for (uint32_t i = 0; i < f.n; i++) {
-            kh_lex_entry_get(lex, &f, i, &e);
-            if ((e.pos & want) && (!found || e.freq > best.freq)) {
+        /* The most frequent entry of that part of speech; the first on ties. */
+        const unsigned char *best = NULL;
+        uint32_t best_freq = 0;
+        for (uint32_t i = 0; i < f->n; i++) {
+            const unsigned char *e = lex->entries + (size_t)(f->first + i) * KH_LEX_ENTRY_SIZE;
+            uint32_t freq = kh_rd32(e + 12);
+            if ((kh_rd32(e + 4) & want) && (!best || freq > best_freq)) {
                 best = e;
-                found = 1;
+                best_freq = freq;
             }
         }
-        if (found) {
+        if (best) {
+            const char *l = (const char *)lex->strs + kh_rd32(best);
             if (lemma_len)
-                *lemma_len = best.lemma_len;
-            return best.lemma;
+                *lemma_len = strlen(l); /* terminated: the pool ends with NUL */
+            return l;
         }
     }
     return NULL;
+}
+
+const char *kh_lex_lemma(const kh_lexicon *lex, const char *word, size_t len, kh_upos upos,
+                         size_t *lemma_len)
+{
+    kh_lex_form f;
+    if (!kh_lex_find(lex, word, len, &f))
+        return NULL;
+    return kh_lex_form_lemma(lex, &f, upos, lemma_len);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -138,4 +138,8 @@ size_t kh_lex_lookup(const kh_lexicon *lex, const char *word, size_t len,
 const char *kh_lex_lemma(const kh_lexicon *lex, const char *word, size_t len, kh_upos upos,
                          size_t *lemma_len);
 
+/* The same for a form already found by kh_lex_find (no second lookup). */
+const char *kh_lex_form_lemma(const kh_lexicon *lex, const kh_lex_form *form, kh_upos upos,
+                              size_t *lemma_len);
+
 #endif

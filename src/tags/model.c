@@ -46,6 +46,7 @@ kh_status kh_model_open(const unsigned char *data, size_t len, const kh_allocato
     m->max_probe = max_probe;
     m->weights = weights;
     m->n_weights = n_weights;
+    kh_tag_model_derive(m);
     *view = m;
     return KH_OK;
 }
@@ -72,9 +73,8 @@ void kh_model_score(const kh_model_view *m, const uint64_t *keys, size_t nk, int
                 const unsigned char *w = m->weights + (size_t)first * 4;
                 for (uint32_t j = 0; j < count; j++) {
                     uint32_t v = kh_rd32(w + (size_t)j * 4);
-                    int32_t wt = (int32_t)(v & 0x7ffffffu); /* 27-bit two's complement */
-                    if (wt & 0x4000000)
-                        wt -= 0x8000000;
+                    /* the low 27 bits, sign-extended (two's complement) */
+                    int32_t wt = (int32_t)((v & 0x7ffffffu) ^ 0x4000000u) - 0x4000000;
                     scores[v >> 27] += wt;
                 }
                 break;

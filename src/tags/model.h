@@ -39,6 +39,8 @@ typedef struct kh_tagtok {
     uint8_t first;       /* first token of the sentence */
     uint8_t punct;       /* no letters or digits */
     uint8_t digit;       /* 1 all digits and separators, 2 some digits */
+    kh_lex_form form;    /* the lexicon's form record (n == 0: unknown word), kept
+                          * so that lemmas need no second lookup */
 } kh_tagtok;
 
 /* Fills t[0..n) from the tokens. Never fails. */
@@ -50,14 +52,37 @@ void kh_tag_prepare(const kh_lexicon *lex, const kh_token *toks, size_t n, kh_un
 size_t kh_tag_features(const kh_tagtok *t, size_t n, size_t i, const uint8_t *tags,
                        uint64_t *keys);
 
-/* A verified view of the weights in an image. */
+/*
+ * A score vector: one int32 per class, padded to a multiple of 4 so that
+ * adding two of them compiles to a few vector instructions. Scores are
+ * integer sums of weights, so the order of additions never changes a result.
+ */
+#define KH_TAG_VEC 20u
+#define KH_TAG_N_P1 (KH_UPOS_COUNT + 1u) /* previous tag: a class or START */
+#define KH_TAG_N_P2 (KH_UPOS_COUNT + 2u) /* tag before it: a class, START or START2 */
+
+/* Sentence-edge contributions precomputed at load (kh_model_view.edge). */
+enum { KH_EDGE_M1, KH_EDGE_M2, KH_EDGE_P1, KH_EDGE_P2, KH_EDGE_COUNT };
+
+/*
+ * A verified view of the weights in an image, plus what the tagger derives
+ * from them once at load time so that tagging probes less: the score vector
+ * of every (previous tag, tag before it) pair, bias included, and of the
+ * features that stand for a missing neighbour at a sentence's edges.
+ * Immutable once kh_model_open returns.
+ */
 typedef struct kh_model_view {
     const unsigned char *slots;
     uint32_t n_slots;
     uint32_t max_probe;
     const unsigned char *weights;
     uint32_t n_weights;
+    int32_t tags[KH_TAG_N_P1 * KH_TAG_N_P2][KH_TAG_VEC]; /* [p1 * KH_TAG_N_P2 + p2] */
+    int32_t edge[KH_EDGE_COUNT][KH_TAG_VEC];
 } kh_model_view;
+
+/* Fills m->tags and m->edge from the weights (tagger.c). */
+void kh_tag_model_derive(kh_model_view *m);
 
 kh_status kh_model_open(const unsigned char *data, size_t len, const kh_allocator *alloc,
                         void **view, kh_error *err);

@@ -13,8 +13,15 @@
  * tag: the lexicon's lemma for that part of speech, else suffix rules; proper
  * nouns, numbers and punctuation keep their form.
  *
- * Memory: one arena allocation of per-token scratch and one for lemma copies
- * per sentence; nothing is malloc'ed per token.
+ * Scoring is grouped by what each feature depends on (see "grouped
+ * scoring" below): a word's own and neighbour features come from a
+ * per-thread word cache (kh_tag_cache, owned by the kh_scratch), the
+ * previous-tag features from tables built when the lexicon is loaded, so a
+ * known word costs one cache lookup and six weight probes.
+ *
+ * Memory: arena allocations per sentence (per-token scratch, score vectors,
+ * lemma copies); the word cache is allocated once per scratch and bounded;
+ * nothing is malloc'ed per token.
  */
 #include "tags/model.h"
 #include "tags/tagger.h"
@@ -666,6 +673,15 @@ static void news_rules(const kh_tagtok *t, size_t n, uint8_t *upos)
                 upos[i] = KH_UPOS_VERB;
                 break;
             }
+    /* Bytes that were not text (NUL, invalid UTF-8, replaced by U+FFFD) are
+     * symbols, never part of a phrase. */
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k + 3 <= t[i].len && !memcmp(t[i].s + k, "\xEF\xBF\xBD", 3))
+            k += 3;
+        if (k && k == t[i].len)
+            upos[i] = KH_UPOS_SYM;
+    }
     /* A word with letters is never punctuation ("rubber-stamp"). */
     for (size_t i = 0; i < n; i++)
         if (upos[i] == KH_UPOS_PUNCT && !t[i].punct)

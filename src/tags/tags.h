@@ -19,4 +19,27 @@ kh_status kh_tag_sentence(const kh_lexicon *lex, kh_arena *arena, const char *te
                           const kh_token *toks, size_t n, kh_unit_kind kind,
                           uint8_t *upos, const char **lemma);
 
+/*
+ * A per-thread cache of what the tagger learns about each distinct word
+ * (lexicon record, affix hashes, the model's score vectors), so that a word
+ * seen before costs one lookup instead of some thirty. Bounded (a fixed
+ * number of entries, about 5 MB), owned by one thread's kh_scratch, allocated
+ * through `alloc`; it never changes a result, and empties itself when used
+ * with another lexicon. kh_tag_cache_free accepts NULL.
+ */
+typedef struct kh_tag_cache kh_tag_cache;
+kh_status kh_tag_cache_new(const kh_allocator *alloc, kh_tag_cache **out);
+void kh_tag_cache_free(kh_tag_cache *cache);
+
+/* The cache of a scratch (analyze.c), made on first use; it lives as long
+ * as the scratch. For callers that tag sentence by sentence (the coder's
+ * timed path, events/stats.c). */
+kh_status kh_scratch_tag_cache(kh_scratch *scratch, kh_tag_cache **out);
+
+/* kh_tag_sentence_ex (tagger.h) through a cache (NULL: none). */
+kh_status kh_tag_sentence_cached(kh_tag_cache *cache, const kh_lexicon *lex, kh_arena *arena,
+                                 const char *text, const kh_token *toks, size_t n,
+                                 kh_unit_kind kind, unsigned flags, uint8_t *upos,
+                                 const char **lemma);
+
 #endif

@@ -27,5 +27,5 @@ suite() { # NAME DIR FLOOR
     fi
 }
 
-suite tabari "$SHARED/suites/tabari-validate" 89.5
-suite petrarch "$SHARED/suites/petrarch-unittest" 79.8
+suite tabari "$SHARED/suites/tabari-validate" 92.2
+suite petrarch "$SHARED/suites/petrarch-unittest" 85.8

@@ -1,0 +1,1 @@
+code --dict tests/golden/code/fixture-dict.txt {in}

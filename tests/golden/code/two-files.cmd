@@ -1,0 +1,1 @@
+code --dict tests/golden/code/fixture-dict.txt --max-line 200 {in} tests/golden/code/jsonl-rejects.in
