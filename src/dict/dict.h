@@ -170,6 +170,16 @@ enum {
 #define KH_WORD_GAP " "
 
 /*
+ * The TABARI importer keeps an actors file's <NOUN> and <ADJECTIVE> lists
+ * as two synsets under these reserved names (no `&`, so no pattern can
+ * name them). They carry no code; the imported matcher reads them to find
+ * compound noun and adjective phrases, whose conjunctions do not split a
+ * sentence into clauses (TABARI manual 7.5.1).
+ */
+#define KH_SYN_NOUN "<noun>"
+#define KH_SYN_ADJECTIVE "<adjective>"
+
+/*
  * Special codes of the TABARI and PETRARCH dictionaries. As actor role
  * codes (kh_role.code) and as event codes (a kh_code_rec with quad 0,
  * Goldstein 0; patterns carrying them also have a KH_PAT_NULL /

@@ -15,7 +15,7 @@
  *   ROOT [code] {forms} - pattern    -> kh_pattern per verb form, the verb
  *                                       anywhere in it (verb_pos > 0)
  *   <TIME> ... </TIME>               -> KH_PAT_TIME patterns with a shift
- *   <NOUN>, <ADJECTIVE>               -> read and checked, not stored
+ *   <NOUN>, <ADJECTIVE>               -> reserved synsets KH_SYN_NOUN / KH_SYN_ADJECTIVE
  *   .options                         -> read and checked, not stored
  * Every problem is reported as FILE:LINE:COL and the entry skipped.
  */
@@ -496,9 +496,10 @@ kh_status kh_imp_phrase(kh_imp *im, const char *s, size_t len, uint32_t kind, ui
         uint32_t ids[KH_MAX_PHRASE * 2];
         size_t n = 0;
         kh_status st = KH_OK;
-        /* TABARI actor names: a blank between two words lets words come
-         * between them (KH_WORD_GAP); `_` keeps them together. */
-        int gaps = im->dialect == KH_IMP_TABARI && kind == KH_P_ACTOR;
+        /* TABARI actor names, synset members and alternatives: a blank
+         * between two words lets words come between them (KH_WORD_GAP);
+         * `_` keeps them together. */
+        int gaps = im->dialect == KH_IMP_TABARI && (kind == KH_P_ACTOR || kind == KH_P_SYNSET);
         for (size_t i = 0; i < nw && !st; i++) {
             size_t got;
             int last = i + 1 == nw;
@@ -1452,8 +1453,21 @@ static kh_status tab_actors(kh_imp *im, const char *data, size_t len)
                 IMP_WARN(im, t, "unknown tag '%.*s' ignored", (int)tl, t);
             continue;
         }
-        if (section)
-            continue; /* nouns and adjectives help TABARI's parser only */
+        if (section) {
+            /* Nouns and adjectives carry no code: they tell TABARI's parser
+             * which conjunctions join compound noun and adjective phrases
+             * (manual 7.5.1). Kept as the reserved synsets KH_SYN_NOUN /
+             * KH_SYN_ADJECTIVE, which no TABARI pattern can name. */
+            const char *nm = section == 1 ? KH_SYN_NOUN : KH_SYN_ADJECTIVE;
+            uint32_t syn;
+            st = kh_bld_synset(im->b, nm, strlen(nm), 1, &syn);
+            if (!st) {
+                st = kh_imp_phrase(im, t, tl, KH_P_SYNSET, syn, 0, 0);
+                if (st == KH_ERR_FORMAT)
+                    st = KH_OK;
+            }
+            continue;
+        }
         if (is_blank((unsigned char)s[0])) {
             /* A date restriction line of the current entry. */
             if (!a.open) {

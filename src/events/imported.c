@@ -44,6 +44,7 @@
 #define IM_MAX_PATS 512    /* patterns tried for one verb */
 #define IM_MAX_EVENTS 64   /* events of one sentence (TABARI's MAX_EVENTS) */
 #define IM_BUDGET 4000     /* matching steps for one pattern */
+#define IM_ALT_WEIGHT(x) (x)
 #define IM_MAX_PHRASE 24   /* words of one dictionary phrase (IM_MAX_PHRASE) */
 #define IM_NONE (-1)
 #define IM_MAX_LEAD 4      /* agents joined by "and" before one actor */
@@ -67,6 +68,7 @@ typedef struct im_word {
     uint8_t elim;        /* inside a dropped comma-delimited clause */
     uint8_t incomp;      /* a comma or conjunction inside a compound */
     uint8_t upper;       /* capitalised */
+    uint8_t poss;        /* a possessive 's (dropped) stands just before the word */
     int32_t unit;        /* actor unit covering the word */
     int32_t agent;       /* agent index when cls == C_AGENT (first word) */
     uint32_t span_end;   /* one past the last word of the actor/agent phrase starting here */
@@ -118,6 +120,8 @@ typedef struct im_sent {
     const char *fwd;     /* FORWARD: the previous sentence's first actor, or NULL */
     uint32_t gap;        /* word id of KH_WORD_GAP, KH_NONE when the dictionary has none */
     int stop;            /* CODE BY SENTENCE: an event was found */
+    uint32_t syn_noun;   /* TABARI <NOUN> list (synset KH_SYN_NOUN), KH_NONE when none */
+    uint32_t syn_adj;    /* TABARI <ADJECTIVE> list, KH_NONE when none */
 } im_sent;
 
 /* ---------------------------------------------------------------------- */
@@ -220,6 +224,10 @@ static void trie_walk(const im_sent *s, uint32_t node, size_t i, size_t spec, no
                       uint32_t ref, size_t depth, trie_best *best)
 {
     if (i >= s->n || depth >= IM_MAX_PHRASE)
+        return;
+    /* TABARI: 's is a noun ending, so a phrase ends at it ("ithilen's
+     * government radio" is not ITHILEN_GOVERNMENT_RADIO_). */
+    if (depth > 0 && s->w[i].poss && !s->petrarch)
         return;
     if (s->gap != KH_NONE && depth > 0) {
         /* A gap: the rest of the name after 0..IM_MAX_GAP skipped words,
@@ -561,7 +569,30 @@ static void attach_agents(im_sent *s)
             i = end;
             continue;
         }
-        if (i > 0 && s->w[i - 1].unit >= 0) {
+        if (ui == IM_NONE && s->petrarch && i > 0 && s->c->doc->upos) {
+            /* PETRARCH: the possessor before an adjective phrase ("Ithilen's
+             * awful and evil minister Calimehtar" is ITHGOV): adjectives and
+             * the conjunctions between them stay in the agent's noun
+             * phrase, and the possessor comes before a name after it. */
+            const uint8_t *upos = s->c->doc->upos;
+            size_t k = i, seen = 0;
+            while (k > 0 && seen < 6 && s->w[k - 1].unit < 0 &&
+                   ((s->w[k - 1].cls == C_NONE && upos[s->w[k - 1].tok] == KH_UPOS_ADJ) ||
+                    (s->w[k - 1].cls == C_CONJ && k < i && k > 1 &&
+                     upos[s->w[k - 2].tok] == KH_UPOS_ADJ))) {
+                k--;
+                seen++;
+            }
+            if (seen && k > 0 && s->w[k - 1].unit >= 0 && s->w[k - 1].cls == C_ACTOR &&
+                upos[s->w[k].tok] == KH_UPOS_ADJ && s->w[k].poss) {
+                ui = s->w[k - 1].unit;
+                from = k;
+                n_chain = 0;
+            }
+        }
+        if (ui != IM_NONE) {
+            /* found above */
+        } else if (i > 0 && s->w[i - 1].unit >= 0) {
             ui = s->w[i - 1].unit; /* ISRAELI PRESIDENT */
             n_chain = 0;
         } else if (former && i > 1 && s->w[i - 2].unit >= 0) {
@@ -908,9 +939,35 @@ static int is_slot(const kh_elem *e)
            e->kind == KH_E_COMPOUND;
 }
 
+/* Is synset `syn` the alternatives { A | B } of one TABARI pattern (the
+ * importer names those "&alt" and a hash), not a named &SYNSET? Only
+ * alternatives count what they matched in a pattern's length (5.7.1). */
+static int alt_synset(const kh_dict *d, uint32_t syn)
+{
+    if (syn >= d->n_synsets)
+        return 0;
+    const char *nm = kh_dict_str(d, d->synsets[syn].name);
+    return !strncmp(nm, "&alt", 4) && strlen(nm) == 20;
+}
+
+/* Letters and digits of the words first..last (inclusive). */
+static uint32_t words_alnum(const im_sent *s, size_t first, size_t last)
+{
+    uint32_t n = 0;
+    for (size_t i = first; i <= last && i < s->n; i++) {
+        const kh_token *t = &s->c->doc->tokens[s->w[i].tok];
+        const char *f = t->norm + s->w[i].off;
+        size_t fl = s->w[i].len ? s->w[i].len : t->norm_len;
+        for (size_t b = 0; b < fl; b++)
+            n += kh_is_alpha((unsigned char)f[b]) || kh_is_digit((unsigned char)f[b]);
+    }
+    return n;
+}
+
 typedef struct mstate {
     int32_t src, tgt, comp;
     size_t lo, hi; /* words matched */
+    uint32_t alt_len; /* letters of the words synsets and alternatives matched */
 } mstate;
 
 static void bind(mstate *m, const kh_elem *e, int32_t ui)
@@ -946,6 +1003,13 @@ static int match_dir(im_sent *s, const kh_elem *el, size_t n, size_t k, size_t f
     /* Adjacency: forward, this element's flag; backward, the flag of the
      * element after it. */
     int adj = dir > 0 ? (e->aux & KH_EF_ADJ) != 0 : (el[k + 1].aux & KH_EF_ADJ) != 0;
+    /* TABARI: 's ends a word, so it breaks a connected phrase ("plan's to
+     * expel" is not PLAN_TO_*). */
+    if (adj && !s->petrarch) {
+        size_t first = step(s, from, dir);
+        if (first != SIZE_MAX && s->w[dir > 0 ? first : from].poss)
+            return 0;
+    }
     for (size_t i = step(s, from, dir); i != SIZE_MAX; i = step(s, i, dir)) {
         int32_t ui = IM_NONE;
         /* Inside a unit, only its first (forward) / last (backward) word starts a slot. */
@@ -958,6 +1022,8 @@ static int match_dir(im_sent *s, const kh_elem *el, size_t n, size_t k, size_t f
         if (at != SIZE_MAX) {
             mstate save = *m;
             bind(m, e, ui);
+            if (e->kind == KH_E_SYNSET && alt_synset(s->d, e->ref))
+                m->alt_len += words_alnum(s, i < at ? i : at, i < at ? at : i);
             if (match_dir(s, el, n, next_k, at, dir, m))
                 return 1;
             *m = save;
@@ -983,6 +1049,7 @@ static int match_pattern(im_sent *s, const kh_pattern *p, size_t verb, mstate *m
     if (v >= n || !has_id(s, verb, el[v].ref))
         return 0;
     m->src = m->tgt = m->comp = IM_NONE;
+    m->alt_len = 0;
     s->budget = IM_BUDGET;
     if (!match_dir(s, el, n, v + 1, verb, 1, m))
         return 0;
@@ -1170,6 +1237,49 @@ static int passive_at(const im_sent *s, size_t verb)
     return aux && by != SIZE_MAX && s->w[by].cls == C_BY;
 }
 
+/* TABARI 5.7.1: a pattern with alternatives or synsets weighs the fixed
+ * text plus its longest alternative; once it matches, its weight is the
+ * fixed text plus what the alternatives actually matched, and the patterns
+ * after it that weigh more are tried before it is accepted. Returns the
+ * pattern to code (pats[*k], *m its match). */
+static uint32_t pat_fixed_len(const kh_dict *d, const kh_pattern *p, int *alts)
+{
+    const kh_elem *el = &d->elems[p->first_elem];
+    uint32_t n = 0;
+    *alts = 0;
+    for (size_t i = 0; i < p->n_elems; i++) {
+        if (el[i].kind == KH_E_SYNSET && alt_synset(d, el[i].ref))
+            *alts = 1;
+        if (el[i].kind != KH_E_WORD || el[i].ref >= d->n_words)
+            continue;
+        const kh_word_rec *w = &d->words[el[i].ref];
+        for (uint32_t b = 0; b < w->len; b++) {
+            unsigned char ch = (unsigned char)d->strings[w->str + b];
+            n += kh_is_alpha(ch) || kh_is_digit(ch);
+        }
+    }
+    return n;
+}
+
+static const kh_pattern *longer_match(im_sent *s, const pref *pats, size_t np, size_t v,
+                                      size_t *k, mstate *m)
+{
+    int alts;
+    uint32_t actual = pat_fixed_len(s->d, pats[*k].p, &alts) + IM_ALT_WEIGHT(m->alt_len);
+    for (size_t j = *k + 1; alts && j < np; j++) {
+        const kh_pattern *q = pats[j].p;
+        if (pats[j].bare || q->weight <= actual)
+            continue;
+        mstate m2;
+        if (!match_pattern(s, q, v, &m2))
+            continue;
+        *k = j;
+        *m = m2;
+        actual = pat_fixed_len(s->d, q, &alts) + IM_ALT_WEIGHT(m2.alt_len);
+    }
+    return pats[*k].p;
+}
+
 typedef struct clause_state {
     int32_t source;   /* carried over from earlier clauses */
 } clause_state;
@@ -1189,6 +1299,16 @@ static int code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, claus
         size_t f = lo;
         while (f < hi && (s->w[f].elim || s->w[f].cls == C_CONJ || s->w[f].cls == C_DET))
             f++;
+        /* TABARI: ... or the first actor before the clause's first verb
+         * ("and cool minister Calimehtar warned", "and pigs of Gondor
+         * warned"), not the object of a preposition ("and shelling
+         * offensive against besieged Osgiliath"). */
+        const uint8_t *upos = s->c->doc->upos;
+        if (!s->petrarch)
+            while (f < hi && s->w[f].cls != C_VERB && s->w[f].cls != C_COMMA &&
+                   (s->w[f].unit < 0 || s->u[s->w[f].unit].dead || s->w[f].elim) &&
+                   !(upos && upos[s->w[f].tok] == KH_UPOS_ADP && s->w[f].cls != C_OFIN))
+                f++;
         if (f < hi && s->w[f].unit >= 0 && !s->u[s->w[f].unit].dead)
             cs->source = s->w[f].unit;
     }
@@ -1201,6 +1321,8 @@ static int code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, claus
             mstate m;
             if (!match_pattern(s, p, v, &m))
                 continue;
+            if (!s->petrarch)
+                p = longer_match(s, pats, np, v, &k, &m);
             const char *cs_code = kh_dict_str(d, d->codes[p->code].code);
             kh_coder_trace(s->c, s->si, "  verb '%s': pattern '%s' -> %s (%s)",
                            kh_coder_text(s->c, s->w[v].tok, s->w[v].tok + 1),
@@ -1497,6 +1619,7 @@ int kh_coder_dict_imported(const kh_dict *d)
 }
 
 static kh_status code_sentence(im_sent *s, pref *pats);
+static uint32_t find_synset(const kh_dict *d, const char *name);
 static void spread_agents(im_sent *s);
 
 kh_status kh_code_imported_sentence(kh_coder *c, size_t si)
@@ -1510,6 +1633,8 @@ kh_status kh_code_imported_sentence(kh_coder *c, size_t si)
     s->d = c->dict;
     s->si = si;
     s->gap = kh_dict_word(c->dict, KH_WORD_GAP, 1);
+    s->syn_noun = find_synset(c->dict, KH_SYN_NOUN);
+    s->syn_adj = find_synset(c->dict, KH_SYN_ADJECTIVE);
     size_t cap = se->n_tokens < IM_MAX_WORDS ? se->n_tokens : IM_MAX_WORDS;
     s->w = (im_word *)kh_arena_calloc(&c->arena, cap + 1, sizeof *s->w);
     s->u = (im_unit *)kh_arena_calloc(&c->arena, IM_MAX_UNITS, sizeof *s->u);
@@ -1526,8 +1651,11 @@ kh_status kh_code_imported_sentence(kh_coder *c, size_t si)
         const kh_token *tk = &doc->tokens[t];
         for (size_t b = 0; b < tk->norm_len && !lower; b++)
             lower = kh_is_lower((unsigned char)tk->norm[b]);
-        if (dropped(tk))
+        if (dropped(tk)) {
+            if ((tk->flags & KH_TOK_POSSESSIVE) && s->n < cap)
+                s->w[s->n].poss = 1;
             continue;
+        }
         /* TABARI joins words with `_` in texts as in dictionaries:
          * "Dol_Amroth" is the words DOL AMROTH. */
         size_t from = 0;
@@ -1560,6 +1688,63 @@ kh_status kh_code_imported_sentence(kh_coder *c, size_t si)
     if (!st && c->peer.forward)
         forward_remember(s);
     return st;
+}
+
+/* The reserved synset `name` (KH_SYN_NOUN, KH_SYN_ADJECTIVE), KH_NONE when
+ * the dictionary has none. */
+static uint32_t find_synset(const kh_dict *d, const char *name)
+{
+    for (size_t i = 0; i < d->n_synsets; i++)
+        if (!strcmp(kh_dict_str(d, d->synsets[i].name), name))
+            return (uint32_t)i;
+    return KH_NONE;
+}
+
+/* Does a phrase of list `syn` start at word i (forward) or end at word i
+ * (backward)? Returns the word past it in that direction (SIZE_MAX when
+ * it runs off the sentence: callers check bounds), or i itself when none. */
+static size_t list_phrase(const im_sent *s, size_t i, uint32_t syn, int dir)
+{
+    if (syn == KH_NONE || i >= s->n)
+        return i;
+    if (dir > 0) {
+        trie_best b = {0, 0, 0};
+        trie_walk(s, 0, i, 0, node_synset, syn, 0, &b);
+        return b.node ? b.end : i;
+    }
+    for (size_t k = i + 1; k-- > 0 && i - k < IM_MAX_PHRASE;) {
+        trie_best b = {0, 0, 0};
+        trie_walk(s, 0, k, 0, node_synset, syn, 0, &b);
+        if (b.node && b.end == i + 1)
+            return k == 0 ? SIZE_MAX : k - 1;
+        if (k == 0)
+            break;
+    }
+    return i;
+}
+
+/* TABARI 7.5.1: is the conjunction at word i inside a compound noun
+ * phrase <noun> <conj> <adjective>* <noun> or a compound adjective phrase
+ * <adjective> <conj> <adjective>, by the dictionary's <NOUN> and
+ * <ADJECTIVE> lists? Such a conjunction does not split clauses. */
+static int compound_phrase_conj(const im_sent *s, size_t i)
+{
+    if (i == 0 || i + 1 >= s->n)
+        return 0;
+    int noun_before = list_phrase(s, i - 1, s->syn_noun, -1) != i - 1;
+    int adj_before = list_phrase(s, i - 1, s->syn_adj, -1) != i - 1;
+    size_t k = i + 1;
+    if (adj_before && list_phrase(s, k, s->syn_adj, 1) != k)
+        return 1;
+    if (!noun_before)
+        return 0;
+    for (size_t j = 0; j < IM_MAX_PHRASE && k < s->n; j++) {
+        size_t e = list_phrase(s, k, s->syn_adj, 1);
+        if (e == k)
+            break;
+        k = e;
+    }
+    return k < s->n && list_phrase(s, k, s->syn_noun, 1) != k;
 }
 
 static kh_status code_sentence(im_sent *s, pref *pats)
@@ -1599,7 +1784,9 @@ static kh_status code_sentence(im_sent *s, pref *pats)
         int brk = i == s->n;
         if (!brk && s->w[i].cls == C_CONJ && !s->w[i].incomp && !s->w[i].elim) {
             brk = 1;
-            if (upos && i > 0 && i + 1 < s->n && s->w[i - 1].cls == C_NONE &&
+            if (s->syn_noun != KH_NONE || s->syn_adj != KH_NONE)
+                brk = !compound_phrase_conj(s, i);
+            else if (upos && i > 0 && i + 1 < s->n && s->w[i - 1].cls == C_NONE &&
                 upos[s->w[i - 1].tok] == KH_UPOS_NOUN) {
                 size_t k = i + 1;
                 while (k < s->n && s->w[k].cls == C_NONE && upos[s->w[k].tok] == KH_UPOS_ADJ)
