@@ -425,6 +425,27 @@ static int word_has_verb_patterns(const im_sent *s, size_t i, int time)
     return 0;
 }
 
+/* A past participle right after HAVE/HAS/HAD ("have cordoned off"), or
+ * any form right after a modal ("will bargain"): a verb whatever the
+ * tagger says, as the parse's VP under the auxiliary. */
+static int after_have(const im_sent *s, size_t i)
+{
+    if (i == 0)
+        return 0;
+    const kh_token *t = &s->c->doc->tokens[s->w[i].tok];
+    const kh_token *p = &s->c->doc->tokens[s->w[i - 1].tok];
+    static const char *const modal[] = {"will", "would", "can", "could", "may",
+                                        "might", "shall", "should", "must", NULL};
+    if (s->c->doc->upos[s->w[i - 1].tok] == KH_UPOS_AUX)
+        for (size_t k = 0; modal[k]; k++)
+            if (tok_is(p, modal[k]))
+                return 1; /* "will bargain" */
+    if (t->norm_len < 4 || (!tok_is(p, "have") && !tok_is(p, "has") && !tok_is(p, "had")))
+        return 0;
+    const char *e = t->norm + t->norm_len - 2;
+    return (e[0] == 'e' || e[0] == 'E') && strchr("dDnN", e[1]) != NULL;
+}
+
 /* Returns 1 when the sentence is discarded or set aside. */
 static int classify(im_sent *s)
 {
@@ -491,7 +512,7 @@ static int classify(im_sent *s)
                 !(t->flags & KH_TOK_SENT_START))
                 noun = 1;
             if (s->petrarch && s->c->doc->upos &&
-                s->c->doc->upos[w->tok] != KH_UPOS_VERB)
+                s->c->doc->upos[w->tok] != KH_UPOS_VERB && !after_have(s, i))
                 noun = 1;
             w->cls = (uint8_t)(noun ? C_NOUN : C_VERB);
         }
@@ -546,12 +567,24 @@ static void spread_agents(im_sent *s)
     }
 }
 
+/* A tag that may stand between a possessor and its agent ("Dagolath's
+ * first Deputy Prime Minister"). */
+static int premod(uint8_t upos)
+{
+    return upos == KH_UPOS_ADJ || upos == KH_UPOS_NOUN || upos == KH_UPOS_PROPN;
+}
+
 /* Agents join the actor next to them, or after OF/IN. */
 static void attach_agents(im_sent *s)
 {
     const kh_dict *d = s->d;
     int32_t chain[IM_MAX_LEAD]; /* PETRARCH: "lawmakers and" waiting for their actor */
     size_t n_chain = 0;
+    /* PETRARCH: the actor codes before the last agent joined ("Danish" in
+     * "Danish media and government"), and where that agent ended */
+    const char *prev[IM_MAX_CODES];
+    uint32_t n_prev = 0;
+    size_t prev_end = 0;
     for (size_t i = 0; i < s->n; i++) {
         im_word *w = &s->w[i];
         if (w->cls != C_AGENT || w->agent < 0 || !w->span_end)
@@ -576,15 +609,15 @@ static void attach_agents(im_sent *s)
              * phrase, and the possessor comes before a name after it. */
             const uint8_t *upos = s->c->doc->upos;
             size_t k = i, seen = 0;
-            while (k > 0 && seen < 6 && s->w[k - 1].unit < 0 &&
-                   ((s->w[k - 1].cls == C_NONE && upos[s->w[k - 1].tok] == KH_UPOS_ADJ) ||
+            while (k > 0 && seen < 6 && s->w[k - 1].unit < 0 && !s->w[k].poss &&
+                   ((s->w[k - 1].cls == C_NONE && premod(upos[s->w[k - 1].tok])) ||
                     (s->w[k - 1].cls == C_CONJ && k < i && k > 1 &&
                      upos[s->w[k - 2].tok] == KH_UPOS_ADJ))) {
                 k--;
                 seen++;
             }
             if (seen && k > 0 && s->w[k - 1].unit >= 0 && s->w[k - 1].cls == C_ACTOR &&
-                upos[s->w[k].tok] == KH_UPOS_ADJ && s->w[k].poss) {
+                premod(upos[s->w[k].tok]) && s->w[k].poss) {
                 ui = s->w[k - 1].unit;
                 from = k;
                 n_chain = 0;
@@ -601,7 +634,13 @@ static void attach_agents(im_sent *s)
             n_chain = 0;
         } else if (end < s->n && s->w[end].unit >= 0 && s->u[s->w[end].unit].first == end) {
             ui = s->w[end].unit; /* PRESIDENT PERES */
-        } else if (end + 1 < s->n && s->w[end].cls == C_OFIN) {
+        } else if (end + 1 < s->n &&
+                   (s->w[end].cls == C_OFIN ||
+                    (s->petrarch && s->c->doc->upos && s->w[end].cls == C_NONE &&
+                     s->c->doc->upos[s->w[end].tok] == KH_UPOS_ADP))) {
+            /* PETRARCH: a noun phrase without an actor of its own takes the
+             * one in its prepositional phrase ("Troops in Iraq" IRQMIL,
+             * "Soldiers from Gondor" GONMIL). */
             size_t k = end + 1;
             while (k < s->n && s->w[k].cls == C_DET)
                 k++;
@@ -609,7 +648,17 @@ static void attach_agents(im_sent *s)
                 ui = s->w[k].unit; /* PRESIDENT OF ISRAEL */
         }
         lead = ui != IM_NONE && s->u[ui].first >= end;
-        if (ui == IM_NONE && s->petrarch && ag->code != KH_NONE) {
+        if (ui == IM_NONE && s->petrarch && n_prev && i >= 2 && prev_end == i - 1 &&
+            s->w[i - 1].cls == C_CONJ && ag->code != KH_NONE &&
+            !(end < s->n && s->w[end].cls == C_OFIN)) {
+            /* PETRARCH: "Danish media and government": the second agent
+             * of a compound noun takes the same actor (DNKMED, DNKGOV). */
+            ui = new_unit(s, i, end);
+            if (ui == IM_NONE)
+                continue;
+            for (uint32_t k = 0; k < n_prev; k++)
+                unit_add_code(&s->u[ui], prev[k]);
+        } else if (ui == IM_NONE && s->petrarch && ag->code != KH_NONE) {
             /* PETRARCH codes an agent alone with an unknown actor: ---GOV. */
             ui = new_unit(s, i, end);
             if (ui == IM_NONE)
@@ -640,6 +689,15 @@ static void attach_agents(im_sent *s)
         }
         if (i > 0 && s->u[ui].first > 0 && s->w[s->u[ui].first - 1].cls == C_FORMER)
             former = 1;
+        n_prev = 0;
+        if (s->petrarch && !s->u[ui].compound &&
+            !(s->u[ui].first > 0 && s->w[s->u[ui].first - 1].cls == C_DET)) {
+            /* a flat noun phrase only: "the Danish media and government"
+             * is two (DNKMED, ---GOV) */
+            n_prev = s->u[ui].n;
+            memcpy(prev, s->u[ui].codes, n_prev * sizeof *prev);
+            prev_end = end;
+        }
         if (n_chain) {
             /* the waiting agents and this one, each with the actor */
             chain[n_chain++] = w->agent;
@@ -877,6 +935,44 @@ static size_t step(const im_sent *s, size_t i, int dir)
     }
 }
 
+/* A word of a noun phrase without an actor: a determiner, adjective,
+ * noun or number. */
+static int np_word(const im_sent *s, size_t i)
+{
+    const im_word *w = &s->w[i];
+    if (w->unit >= 0 || w->elim || (w->cls != C_NONE && w->cls != C_DET && w->cls != C_NOUN))
+        return 0;
+    uint8_t u = s->c->doc->upos[w->tok];
+    return u == KH_UPOS_DET || u == KH_UPOS_ADJ || u == KH_UPOS_NOUN || u == KH_UPOS_PROPN ||
+           u == KH_UPOS_NUM;
+}
+
+/* PETRARCH `^` where no actor stands: skips a noun phrase ("* THEIR ^
+ * ABOUT +" over "their populations about"). Returns its far end in the
+ * direction of travel, or SIZE_MAX. */
+static size_t skip_np(const im_sent *s, size_t i, int dir)
+{
+    if (!s->petrarch || !s->c->doc->upos || !np_word(s, i))
+        return SIZE_MAX;
+    size_t k = i;
+    if (dir > 0) {
+        while (k + 1 < s->n && np_word(s, k + 1))
+            k++;
+    } else {
+        while (k > 0 && np_word(s, k - 1))
+            k--;
+    }
+    size_t a = dir > 0 ? i : k, b = dir > 0 ? k : i; /* the phrase a..b */
+    if (b + 1 < s->n && s->w[b + 1].unit >= 0)
+        return SIZE_MAX; /* modifiers of the actor after them ("the Gondor") */
+    for (size_t j = a; j <= b; j++) {
+        uint8_t u = s->c->doc->upos[s->w[j].tok];
+        if (u == KH_UPOS_NOUN || u == KH_UPOS_PROPN || u == KH_UPOS_NUM)
+            return k;
+    }
+    return SIZE_MAX;
+}
+
 /* Does element e match at word i (forward: starting there; backward:
  * ending there)? Returns the word past the match in the direction of
  * travel (its far end), or SIZE_MAX. For slots, *unit gets the unit. */
@@ -907,6 +1003,8 @@ static size_t elem_at(im_sent *s, const kh_elem *e, size_t i, int dir, int32_t *
     case KH_E_SKIP:
     case KH_E_COMPOUND: {
         int32_t ui = s->w[i].unit;
+        if (e->kind == KH_E_SKIP && (ui < 0 || s->u[ui].dead))
+            return skip_np(s, i, dir);
         if (ui < 0 || s->u[ui].dead)
             return SIZE_MAX;
         const im_unit *u = &s->u[ui];
@@ -1355,7 +1453,15 @@ static int code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, claus
             int32_t src = m.src, tgt = m.tgt;
             int split = 0;
             const kh_peer_opts *o = &s->c->peer;
-            if (m.comp >= 0) {
+            int32_t csrc = IM_NONE;
+            if (m.comp >= 0 && s->petrarch && src < 0 && s->u[m.comp].first > v)
+                /* PETRARCH: a compound after the verb ("agrees with A and
+                 * B") is the target of the verb's subject, member by member */
+                csrc = first_unit(s, first_clause ? 0 : lo, v, m.comp);
+            if (csrc >= 0) {
+                src = csrc;
+                tgt = m.comp;
+            } else if (m.comp >= 0) {
                 src = tgt = m.comp;
             } else if (subj >= 0) {
                 src = subj;
@@ -1793,6 +1899,12 @@ static kh_status code_sentence(im_sent *s, pref *pats)
                     k++;
                 if (k < s->n && s->w[k].cls == C_NONE && upos[s->w[k].tok] == KH_UPOS_NOUN)
                     brk = 0;
+            }
+            if (brk && s->petrarch && upos && i > 0 && i + 1 < s->n &&
+                s->w[i - 1].cls == C_NONE && s->w[i + 1].cls == C_NONE &&
+                upos[s->w[i - 1].tok] == KH_UPOS_ADV && upos[s->w[i + 1].tok] == KH_UPOS_ADV) {
+                brk = 0; /* PETRARCH: "heavily and unjustly" is one adverb phrase */
+                s->w[i].incomp = 1;
             }
         }
         if (!brk)

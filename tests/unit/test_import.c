@@ -203,8 +203,13 @@ static counts count_petrarch(const char *dir)
 static size_t named_synsets(const kh_dict *d)
 {
     size_t n = 0;
-    for (size_t i = 0; i < d->n_synsets; i++)
-        n += strncmp(kh_dict_str(d, d->synsets[i].name), "&alt", 4) != 0;
+    /* Anonymous alternatives and TABARI's reserved <noun>/<adjective> lists
+     * are not synsets the file names. */
+    for (size_t i = 0; i < d->n_synsets; i++) {
+        const char *name = kh_dict_str(d, d->synsets[i].name);
+        n += strncmp(name, "&alt", 4) != 0 && strcmp(name, KH_SYN_NOUN) != 0 &&
+             strcmp(name, KH_SYN_ADJECTIVE) != 0;
+    }
     return n;
 }
 
