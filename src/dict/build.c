@@ -211,7 +211,7 @@ kh_status kh_bld_tokenize(kh_dict_builder *b, const char *s, size_t len, uint32_
     return KH_OK;
 }
 
-static kh_status trie_node(kh_dict_builder *b, const uint32_t *ids, size_t n, uint32_t *node)
+kh_status kh_bld_trie_node(kh_dict_builder *b, const uint32_t *ids, size_t n, uint32_t *node)
 {
     uint32_t cur = 0;
     for (size_t i = 0; i < n; i++) {
@@ -252,7 +252,7 @@ kh_status kh_bld_phrase(kh_dict_builder *b, const char *s, size_t len, uint32_t 
         return KH_ERR_FORMAT;
     }
     uint32_t node;
-    st = trie_node(b, ids, n, &node);
+    st = kh_bld_trie_node(b, ids, n, &node);
     if (st)
         return st;
     /* Same phrase, same meaning twice: a duplicate entry. */

@@ -88,6 +88,8 @@ kh_status kh_bld_word(kh_dict_builder *b, const char *s, size_t len, uint32_t *o
 /* Tokenises s as the runtime would and returns word ids (at most max). */
 kh_status kh_bld_tokenize(kh_dict_builder *b, const char *s, size_t len, uint32_t *ids,
                           size_t max, size_t *n);
+/* The trie node of a word-id sequence, created (with its parents) when absent. */
+kh_status kh_bld_trie_node(kh_dict_builder *b, const uint32_t *ids, size_t n, uint32_t *node);
 /* Adds a phrase meaning (kind, ref). KH_ERR_FORMAT (reported) for an empty
  * or over-long phrase. */
 kh_status kh_bld_phrase(kh_dict_builder *b, const char *s, size_t len, uint32_t kind,

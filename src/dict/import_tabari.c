@@ -374,23 +374,10 @@ static kh_status word_ids(kh_imp *im, const char *w, size_t wl, int stem, uint32
 static kh_status trie_add(kh_dict_builder *b, const uint32_t *ids, size_t n, uint32_t kind,
                           uint32_t ref)
 {
-    uint32_t cur = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t key = (uint64_t)cur << 32 | ids[i];
-        uint32_t child;
-        int found;
-        kh_status st = kh_map_get_or_put(b->alloc, &b->edge_map, key, (uint32_t)b->nodes.n,
-                                         &child, &found);
-        if (st)
-            return st;
-        if (!found) {
-            kh_bnode nd = {KH_NONE, 0};
-            st = kh_vec_push(b->alloc, &b->nodes, &nd);
-            if (st)
-                return st;
-        }
-        cur = child;
-    }
+    uint32_t cur;
+    kh_status st0 = kh_bld_trie_node(b, ids, n, &cur);
+    if (st0)
+        return st0;
     kh_bnode *nd = &KH_VEC_AT(b->nodes, kh_bnode, cur);
     for (uint32_t p = nd->head; p != KH_NONE;) {
         const kh_bpayload *bp = &KH_VEC_AT(b->bpayloads, kh_bpayload, p);
