@@ -85,7 +85,7 @@ bench: $(KHALDUN_BIN)
 	KHALDUN_SHARED=$(SHARED) sh bench/run.sh $(KHALDUN_BIN)
 
 lint:
-	$(MAKE) BUILD=build-lint WERROR=-Werror all $(BUILD)/test-unit BUILD=build-lint
+	$(MAKE) BUILD=build-lint WERROR=-Werror build-lint/khaldun build-lint/test-unit
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
 	    --inline-suppr -Iinclude -Isrc src cli
 
