@@ -435,13 +435,12 @@ kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, const c
     const char *name = path ? path : "-";
     b->source_hash = kh_hash64(data, len, b->source_hash);
     size_t errors_before = b->errors;
-    kh_status st;
-    switch (format) {
-    case KH_DICT_KHALDUN: st = kh_src_khaldun(b, name, data, len); break;
-    case KH_DICT_TABARI: st = kh_src_tabari(b, name, data, len); break;
-    case KH_DICT_PETRARCH: st = kh_src_petrarch(b, name, data, len); break;
-    default: st = KH_ERR_INVALID;
-    }
+    kh_status st = KH_ERR_INVALID;
+    for (size_t i = 0; i < kh_src_n_formats; i++)
+        if (kh_src_formats[i].format == format) {
+            st = kh_src_formats[i].parse(b, name, data, len);
+            break;
+        }
     kh_free(b->alloc, owned);
     if (!st && b->errors > errors_before)
         st = KH_ERR_FORMAT;

@@ -81,11 +81,12 @@ kh_status kh_coder_new(const kh_code_options *options, kh_coder **out)
     }
     kh_limits_fill(&c->opt.limits);
     c->dict = options->dict;
-    c->imported = (int8_t)kh_coder_dict_imported(c->dict);
+    c->sc = kh_peer_dict(c->dict) ? &kh_peer_coder : &kh_clause_coder;
+    c->opt.peer_options = NULL; /* read by the sentence coder's init, not kept */
     kh_arena_init(&c->arena, c->opt.alloc, 0);
     kh_status st = kh_scratch_new(c->opt.alloc, &c->opt.limits, &c->scratch);
     if (!st)
-        st = kh_coder_peer_init(c, options->peer_options); /* imported.c */
+        st = c->sc->init(c, options->peer_options, &c->sc_state);
     if (st) {
         kh_coder_free(c);
         return st;
@@ -99,12 +100,21 @@ void kh_coder_free(kh_coder *c)
     if (!c)
         return;
     const kh_allocator *a = c->opt.alloc;
+    if (c->sc && c->sc->free)
+        c->sc->free(c, c->sc_state);
     kh_scratch_free(c->scratch);
     kh_arena_free(&c->arena);
     kh_free(a, c);
 }
 
 const kh_doc *kh_coder_doc(const kh_coder *c) { return c ? c->doc : NULL; }
+
+kh_status kh_coder_set_peer_option(kh_coder *c, const char *line)
+{
+    if (!c || !line || !c->sc->option)
+        return KH_ERR_INVALID;
+    return c->sc->option(c, c->sc_state, line);
+}
 
 void kh_coder_stats_get(const kh_coder *c, kh_coder_stats *out)
 {
@@ -1226,6 +1236,31 @@ static kh_status code_clause(kh_coder *c, size_t cli)
 /* ---------------------------------------------------------------------- */
 /* Per-story merge and the driver                                         */
 
+/* khaldun's own sentence coder: the sentence's clauses in order, then the
+ * sentence's actors are remembered for the next one's references. */
+static kh_status clause_sentence(kh_coder *c, void *state, size_t si)
+{
+    (void)state;
+    const kh_doc *doc = c->doc;
+    for (; c->next_clause < doc->n_clauses && doc->clauses[c->next_clause].sentence == si;
+         c->next_clause++) {
+        kh_status st = code_clause(c, c->next_clause);
+        if (st)
+            return st;
+    }
+    remember_sentence(c, si);
+    return KH_OK;
+}
+
+static kh_status clause_init(kh_coder *c, const char *options, void **state)
+{
+    (void)c, (void)options;
+    *state = NULL;
+    return KH_OK;
+}
+
+const kh_sentence_coder kh_clause_coder = {"clause", clause_init, NULL, NULL, clause_sentence};
+
 static int same_key(const raw_event *a, const raw_event *b)
 {
     return a->date.year == b->date.year && a->date.month == b->date.month &&
@@ -1374,20 +1409,11 @@ kh_status kh_coder_code(kh_coder *c, const kh_story *story, const kh_event **eve
     c->consumed = (uint8_t *)kh_arena_calloc(&c->arena, doc->n_clauses + 1, 1);
     if (!c->consumed)
         return KH_ERR_NOMEM;
-    size_t next_clause = 0;
+    c->next_clause = 0;
     for (size_t si = 0; si < doc->n_sentences; si++) {
-        if (c->imported) { /* TABARI/PETRARCH dictionaries: their own rules (imported.c) */
-            st = kh_code_imported_sentence(c, si);
-            if (st)
-                return st;
-            continue;
-        }
-        for (; next_clause < doc->n_clauses && doc->clauses[next_clause].sentence == si; next_clause++) {
-            st = code_clause(c, next_clause);
-            if (st)
-                return st;
-        }
-        remember_sentence(c, si);
+        st = c->sc->sentence(c, c->sc_state, si);
+        if (st)
+            return st;
     }
     st = merge(c);
     if (st)

@@ -32,34 +32,24 @@ typedef struct raw_event {
     size_t order; /* first appearance */
 } raw_event;
 
-/* The imported dictionaries' coder settings (TABARI .options; parsed and
- * applied in imported.c, kh_coder_set_peer_option). */
-enum { PEER_BY_CLAUSE = 0, PEER_BY_SENTENCE, PEER_CODE_ALL };
-enum {
-    PEER_CX_NOACTPRIOR = 1u << 0, PEER_CX_NOACTAFTER = 1u << 1, PEER_CX_NOVERB = 1u << 2,
-    PEER_CX_NOSOURCE = 1u << 3, PEER_CX_NOTARGET = 1u << 4, PEER_CX_NOEVENT = 1u << 5
-};
-typedef struct kh_peer_opts {
-    uint8_t code_by;          /* PEER_BY_* */
-    uint8_t convert_agents;   /* SET: CONVERT AGENTS: lone agents become actors "~GOV" */
-    uint8_t time_shift;       /* SET: TIME SHIFTING (on unless turned off) */
-    uint8_t comma_off;        /* COMMA: OFF */
-    uint16_t min_words;       /* SET: MINIMUM WORDS (TABARI: 8); 0 for PETRARCH */
-    uint16_t comma[6];        /* COMMA: MIN MAX EMIN EMAX BMIN BMAX */
-    uint16_t cx_verbs, cx_conj, cx_actors, cx_pron, cx_comma, cx_lateverb; /* COMPLEX: [n] */
-    uint32_t cx_flags;        /* PEER_CX_* */
-    char def_src[16], def_tgt[16]; /* DEFAULT: SOURCE [..] TARGET [..]; "" none */
-    uint8_t def_prior, def_after;
-    uint8_t forward;          /* FORWARD: active */
-    char fwd_fmt[64];         /* its sequence format (^ * N S) */
-} kh_peer_opts;
+/* A sentence coder: how the events of one sentence are found. khaldun's own
+ * clause rules (events/clause.c) or the peers' rules for imported TABARI and
+ * PETRARCH dictionaries (peer/coder.c); kh_coder_new chooses one, once, from
+ * the dictionary's kind (kh_sentence_coder_for). */
+typedef struct kh_sentence_coder {
+    const char *name;
+    /* Sets up the coder's state from kh_code_options.peer_options (may be
+     * NULL); *state is freed by `free`. */
+    kh_status (*init)(kh_coder *c, const char *options, void **state);
+    void (*free)(kh_coder *c, void *state);
+    /* One option line (kh_coder_set_peer_option); NULL: takes none. */
+    kh_status (*option)(kh_coder *c, void *state, const char *line);
+    /* Codes sentence `si` of c->doc, adding events with kh_coder_add_event. */
+    kh_status (*sentence)(kh_coder *c, void *state, size_t si);
+} kh_sentence_coder;
 
-/* Pronoun forwarding between records (FORWARD:), kept across stories. */
-typedef struct kh_peer_fwd {
-    char story[32];           /* story number of the last record coded */
-    long sent;                /* its sentence number, -1 none */
-    char code[48];            /* its first actor's code, "" none */
-} kh_peer_fwd;
+extern const kh_sentence_coder kh_clause_coder; /* events/clause.c */
+extern const kh_sentence_coder kh_peer_coder;   /* peer/coder.c */
 
 struct kh_coder {
     kh_code_options opt;
@@ -88,14 +78,14 @@ struct kh_coder {
     actor people[32];        /* persons named so far, for "Kim" after "Kim Jong Un" */
     size_t n_people;
     uint8_t *consumed;       /* per clause: its verb was used by an earlier clause's pattern */
+    size_t next_clause;      /* the clause sentence coding goes on from */
     char buf[512];
     /* per-stage statistics (src/events/stats.c) */
     kh_coder_stats stats;
     kh_doc doc_buf;          /* the document when analysed stage by stage */
-    /* imported dictionaries (imported.c) */
-    int8_t imported;         /* -1 not yet known, 0 khaldun's own, 1 TABARI/PETRARCH patterns */
-    kh_peer_opts peer;       /* their coder's settings */
-    kh_peer_fwd fwd;
+    /* the sentence coder chosen for the dictionary, and its state */
+    const kh_sentence_coder *sc;
+    void *sc_state;
 };
 
 
@@ -108,13 +98,8 @@ kh_span kh_coder_span(kh_coder *c, size_t first, size_t end);
  * reference; returns how many (at most MAX_ACTORS). */
 size_t kh_coder_resolve_np(kh_coder *c, int32_t ci, int32_t reporter_np, actor *outs);
 
-/* imported.c: the peer defaults, then options->peer_options (kh_coder_new). */
-kh_status kh_coder_peer_init(kh_coder *c, const char *text);
-/* imported.c: 1 when the dictionary holds TABARI or PETRARCH patterns. */
-int kh_coder_dict_imported(const kh_dict *d);
-/* Codes sentence `si` of c->doc by the rules of the imported dictionary's
- * own coder (TABARI's shallow parse; PETRARCH's with khaldun's tags),
- * adding its events with kh_coder_add_event. */
-kh_status kh_code_imported_sentence(kh_coder *c, size_t si);
+/* peer/coder.c: 1 when the dictionary holds TABARI or PETRARCH patterns,
+ * which the peers' rules code (kh_peer_coder). */
+int kh_peer_dict(const kh_dict *d);
 
 #endif

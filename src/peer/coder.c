@@ -38,6 +38,42 @@
 #include "dict/dict.h"
 #include "events/coder.h"
 
+/* The imported dictionaries' coder settings (TABARI .options; parsed and
+ * applied here, kh_coder_set_peer_option). */
+enum { PEER_BY_CLAUSE = 0, PEER_BY_SENTENCE, PEER_CODE_ALL };
+enum {
+    PEER_CX_NOACTPRIOR = 1u << 0, PEER_CX_NOACTAFTER = 1u << 1, PEER_CX_NOVERB = 1u << 2,
+    PEER_CX_NOSOURCE = 1u << 3, PEER_CX_NOTARGET = 1u << 4, PEER_CX_NOEVENT = 1u << 5
+};
+typedef struct kh_peer_opts {
+    uint8_t code_by;          /* PEER_BY_* */
+    uint8_t convert_agents;   /* SET: CONVERT AGENTS: lone agents become actors "~GOV" */
+    uint8_t time_shift;       /* SET: TIME SHIFTING (on unless turned off) */
+    uint8_t comma_off;        /* COMMA: OFF */
+    uint16_t min_words;       /* SET: MINIMUM WORDS (TABARI: 8); 0 for PETRARCH */
+    uint16_t comma[6];        /* COMMA: MIN MAX EMIN EMAX BMIN BMAX */
+    uint16_t cx_verbs, cx_conj, cx_actors, cx_pron, cx_comma, cx_lateverb; /* COMPLEX: [n] */
+    uint32_t cx_flags;        /* PEER_CX_* */
+    char def_src[16], def_tgt[16]; /* DEFAULT: SOURCE [..] TARGET [..]; "" none */
+    uint8_t def_prior, def_after;
+    uint8_t forward;          /* FORWARD: active */
+    char fwd_fmt[64];         /* its sequence format (^ * N S) */
+} kh_peer_opts;
+
+/* Pronoun forwarding between records (FORWARD:), kept across stories. */
+typedef struct kh_peer_fwd {
+    char story[32];           /* story number of the last record coded */
+    long sent;                /* its sentence number, -1 none */
+    char code[48];            /* its first actor's code, "" none */
+} kh_peer_fwd;
+
+/* The peer coder's state (kh_coder.sc_state). */
+typedef struct peer_state {
+    kh_peer_opts opts;
+    kh_peer_fwd fwd;
+} peer_state;
+#define PEER(c) ((peer_state *)(c)->sc_state)
+
 #define IM_MAX_WORDS 400   /* words of one sentence looked at */
 #define IM_MAX_CODES 24    /* codes of one actor unit (compounds) */
 #define IM_MAX_UNITS 96    /* actor units of one sentence */
@@ -664,7 +700,7 @@ static void attach_agents(im_sent *s)
             if (ui == IM_NONE)
                 continue;
             unit_add_code(&s->u[ui], KH_CODE_NULL);
-        } else if (ui == IM_NONE && s->c->peer.convert_agents && ag->code != KH_NONE) {
+        } else if (ui == IM_NONE && PEER(s->c)->opts.convert_agents && ag->code != KH_NONE) {
             /* SET: CONVERT AGENTS (TABARI 8.2.6): a lone agent is an actor
              * coded as the agent is written, "~GOV" (or "NGO~"). */
             const char *gc = kh_dict_str(d, ag->code);
@@ -875,7 +911,7 @@ static void resolve_pronouns(im_sent *s)
  * never). Commas inside compounds do not count. */
 static void drop_comma_clauses(im_sent *s)
 {
-    const kh_peer_opts *o = &s->c->peer;
+    const kh_peer_opts *o = &PEER(s->c)->opts;
     if (o->comma_off)
         return;
     /* The end phrase runs from the last comma to the sentence's stop: a
@@ -1452,7 +1488,7 @@ static int code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, claus
             /* Actors. */
             int32_t src = m.src, tgt = m.tgt;
             int split = 0;
-            const kh_peer_opts *o = &s->c->peer;
+            const kh_peer_opts *o = &PEER(s->c)->opts;
             int32_t csrc = IM_NONE;
             if (m.comp >= 0 && s->petrarch && src < 0 && s->u[m.comp].first > v)
                 /* PETRARCH: a compound after the verb ("agrees with A and
@@ -1615,37 +1651,37 @@ static void forward_ids(const char *fmt, const char *id, char *story, size_t cap
  * story by its id, or the next sentence of the record). */
 static const char *forwarded(kh_coder *c, size_t si)
 {
-    if (!c->peer.forward)
+    if (!PEER(c)->opts.forward)
         return NULL;
-    /* A copy: events keep it after c->fwd moves on. */
+    /* A copy: events keep it after PEER(c)->fwd moves on. */
     if (si > 0)
-        return c->fwd.code[0] ? kh_arena_strndup(&c->arena, c->fwd.code, strlen(c->fwd.code))
+        return PEER(c)->fwd.code[0] ? kh_arena_strndup(&c->arena, PEER(c)->fwd.code, strlen(PEER(c)->fwd.code))
                                : NULL;
     char story[32];
     long sent;
-    forward_ids(c->peer.fwd_fmt, c->story->id ? c->story->id : "", story, sizeof story, &sent);
-    int next = c->fwd.code[0] && sent >= 0 && c->fwd.sent >= 0 && sent == c->fwd.sent + 1 &&
-               !strcmp(story, c->fwd.story);
-    snprintf(c->fwd.story, sizeof c->fwd.story, "%s", story);
-    c->fwd.sent = sent;
-    return next ? kh_arena_strndup(&c->arena, c->fwd.code, strlen(c->fwd.code)) : NULL;
+    forward_ids(PEER(c)->opts.fwd_fmt, c->story->id ? c->story->id : "", story, sizeof story, &sent);
+    int next = PEER(c)->fwd.code[0] && sent >= 0 && PEER(c)->fwd.sent >= 0 && sent == PEER(c)->fwd.sent + 1 &&
+               !strcmp(story, PEER(c)->fwd.story);
+    snprintf(PEER(c)->fwd.story, sizeof PEER(c)->fwd.story, "%s", story);
+    PEER(c)->fwd.sent = sent;
+    return next ? kh_arena_strndup(&c->arena, PEER(c)->fwd.code, strlen(PEER(c)->fwd.code)) : NULL;
 }
 
 /* Remembers the sentence's first actor (not a pronoun) for FORWARD. */
 static void forward_remember(const im_sent *s)
 {
     kh_coder *c = s->c;
-    c->fwd.code[0] = '\0';
+    PEER(c)->fwd.code[0] = '\0';
     size_t best = SIZE_MAX;
     for (size_t k = 0; k < s->nu; k++) {
         const im_unit *u = &s->u[k];
         if (u->dead || u->pron || u->deflt || !u->n || u->first >= best)
             continue;
         best = u->first;
-        snprintf(c->fwd.code, sizeof c->fwd.code, "%s", u->base ? u->base : u->codes[0]);
+        snprintf(PEER(c)->fwd.code, sizeof PEER(c)->fwd.code, "%s", u->base ? u->base : u->codes[0]);
     }
-    if (s->si > 0 && c->fwd.sent >= 0)
-        c->fwd.sent++;
+    if (s->si > 0 && PEER(c)->fwd.sent >= 0)
+        PEER(c)->fwd.sent++;
 }
 
 /* A verb for the complexity filter: its first matching pattern has a
@@ -1665,7 +1701,7 @@ static int verb_live(im_sent *s, size_t v, pref *pats)
 /* COMPLEX: (TABARI 8.7): why the sentence is set aside, or NULL. */
 static const char *complex_why(im_sent *s, pref *pats)
 {
-    const kh_peer_opts *o = &s->c->peer;
+    const kh_peer_opts *o = &PEER(s->c)->opts;
     if (!o->cx_verbs && !o->cx_conj && !o->cx_actors && !o->cx_pron && !o->cx_comma &&
         !o->cx_lateverb && !(o->cx_flags & PEER_CX_MASK))
         return NULL;
@@ -1716,7 +1752,7 @@ static const char *complex_why(im_sent *s, pref *pats)
     return NULL;
 }
 
-int kh_coder_dict_imported(const kh_dict *d)
+int kh_peer_dict(const kh_dict *d)
 {
     for (size_t i = 0; i < d->n_patterns; i++)
         if (d->patterns[i].flags & (KH_PAT_TABARI | KH_PAT_PETRARCH))
@@ -1728,8 +1764,9 @@ static kh_status code_sentence(im_sent *s, pref *pats);
 static uint32_t find_synset(const kh_dict *d, const char *name);
 static void spread_agents(im_sent *s);
 
-kh_status kh_code_imported_sentence(kh_coder *c, size_t si)
+static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
 {
+    (void)state; /* reached through PEER(c) by the helpers */
     const kh_doc *doc = c->doc;
     const kh_sentence *se = &doc->sentences[si];
     im_sent *s = (im_sent *)kh_arena_calloc(&c->arena, 1, sizeof *s);
@@ -1791,7 +1828,7 @@ kh_status kh_code_imported_sentence(kh_coder *c, size_t si)
                    petr ? "PETRARCH" : "TABARI", s->n);
     s->fwd = forwarded(c, si);
     kh_status st = code_sentence(s, pats);
-    if (!st && c->peer.forward)
+    if (!st && PEER(c)->opts.forward)
         forward_remember(s);
     return st;
 }
@@ -1858,9 +1895,9 @@ static kh_status code_sentence(im_sent *s, pref *pats)
     kh_coder *c = s->c;
     size_t si = s->si;
     const kh_doc *doc = c->doc;
-    if (c->peer.min_words && s->n < c->peer.min_words) {
+    if (PEER(c)->opts.min_words && s->n < PEER(c)->opts.min_words) {
         kh_coder_trace(c, si, "  %zu words, fewer than MINIMUM WORDS %u: not coded", s->n,
-                       (unsigned)c->peer.min_words);
+                       (unsigned)PEER(c)->opts.min_words);
         return KH_OK;
     }
     if (classify(s))
@@ -1871,7 +1908,7 @@ static kh_status code_sentence(im_sent *s, pref *pats)
         spread_agents(s);
     drop_comma_clauses(s);
     resolve_pronouns(s);
-    if (c->peer.time_shift && time_shift(s, pats)) {
+    if (PEER(c)->opts.time_shift && time_shift(s, pats)) {
         kh_coder_trace(c, si, "  <TIME> discard: sentence not coded");
         return KH_OK;
     }
@@ -2169,20 +2206,22 @@ static kh_status peer_apply(kh_peer_opts *o, const char *line)
     return KH_OK;
 }
 
-kh_status kh_coder_set_peer_option(kh_coder *c, const char *line)
+static kh_status peer_option(kh_coder *c, void *state, const char *line)
 {
-    if (!c || !line)
-        return KH_ERR_INVALID;
-    return peer_apply(&c->peer, line);
+    (void)c;
+    return peer_apply(&((peer_state *)state)->opts, line);
 }
 
-kh_status kh_coder_peer_init(kh_coder *c, const char *text)
+static void peer_free(kh_coder *c, void *state) { kh_free(c->opt.alloc, state); }
+
+static kh_status peer_init(kh_coder *c, const char *text, void **state)
 {
-    kh_peer_opts *o = &c->peer;
-    memset(o, 0, sizeof *o);
-    memset(&c->fwd, 0, sizeof c->fwd);
-    c->fwd.sent = -1;
-    c->opt.peer_options = NULL; /* read here, not kept */
+    peer_state *ps = (peer_state *)kh_calloc(c->opt.alloc, 1, sizeof *ps);
+    if (!ps)
+        return KH_ERR_NOMEM;
+    *state = ps;
+    kh_peer_opts *o = &ps->opts;
+    ps->fwd.sent = -1;
     int petr = 0;
     for (size_t i = 0; i < c->dict->n_patterns; i++)
         if (c->dict->patterns[i].flags & (KH_PAT_TABARI | KH_PAT_PETRARCH)) {
@@ -2215,3 +2254,5 @@ kh_status kh_coder_peer_init(kh_coder *c, const char *text)
     }
     return KH_OK;
 }
+
+const kh_sentence_coder kh_peer_coder = {"peer", peer_init, peer_free, peer_option, peer_sentence};

@@ -1,30 +1,18 @@
 /*
- * import_tabari.c: TABARI 0.8 dictionaries into the dictionary builder, so
- * a user's existing .actors, .agents and .verbs files (and a .project that
- * names them) compile unchanged into khaldun's image. Also the machinery
- * both importers share (declared in build.h): code blocks, phrases with
- * TABARI word modes, synsets with nested expansion, actor entries with
- * dated codes, agents, and verb patterns turned into kh_elem sequences.
- *
- * Mapping (see dict.h for the semantics the coder gives each flag):
- *   actor + synonyms + [CODE dates]  -> kh_actor_rec, its kh_role list
- *                                       (restricted codes first, in order,
- *                                       then the default), KH_P_ACTOR phrases
- *   agent [~CODE] / [CODE~]          -> kh_agent_rec (+ KH_AGENT_PREFIX)
- *   <SYNSETS> &NAME +member          -> synsets (KH_P_SYNSET phrases)
- *   ROOT [code] {forms} - pattern    -> kh_pattern per verb form, the verb
- *                                       anywhere in it (verb_pos > 0)
- *   <TIME> ... </TIME>               -> KH_PAT_TIME patterns with a shift
- *   <NOUN>, <ADJECTIVE>               -> reserved synsets KH_SYN_NOUN / KH_SYN_ADJECTIVE
- *   .options                         -> read and checked, not stored
- * Every problem is reported as FILE:LINE:COL and the entry skipped.
+ * import.c: the machinery both peer importers share (declared in
+ * peer/import.h): reading their files line by line with FILE:LINE:COL
+ * messages, code blocks, phrases with TABARI word modes, synsets with
+ * nested expansion, actor entries with dated codes, agents, and verb
+ * patterns turned into kh_elem sequences. tabari.c and petrarch.c read the
+ * two peers' file layouts and call in here; everything lands in the
+ * dictionary builder (dict/build.h).
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "dict/build.h"
+#include "peer/import.h"
 
 #define IMP_MAX_WORD 63      /* bytes in one dictionary word */
 #define IMP_MAX_EXPAND 512   /* phrases one synset member may expand into */
@@ -59,9 +47,9 @@ struct imp_role {
 /* ---------------------------------------------------------------------- */
 /* Small helpers                                                          */
 
-static int is_blank(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+int kh_imp_is_blank(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 
-static void trim(const char **s, size_t *n)
+void kh_imp_trim(const char **s, size_t *n)
 {
     while (*n && kh_is_space((unsigned char)**s)) {
         (*s)++;
@@ -73,7 +61,7 @@ static void trim(const char **s, size_t *n)
 
 static int is_alnum(int c) { return kh_is_alpha(c) || kh_is_digit(c); }
 
-static int has_prefix_ci(const char *s, size_t n, const char *p)
+int kh_imp_has_prefix_ci(const char *s, size_t n, const char *p)
 {
     size_t pl = strlen(p);
     if (n < pl)
@@ -123,8 +111,6 @@ void kh_imp_diag(kh_imp *im, const char *at, kh_severity sev, const char *fmt, .
     kh_bld_diag(im->b, &pos, sev, "%s", msg);
 }
 
-#define IMP_ERR(im, at, ...) kh_imp_diag((im), (at), KH_SEV_ERROR, __VA_ARGS__)
-#define IMP_WARN(im, at, ...) kh_imp_diag((im), (at), KH_SEV_WARNING, __VA_ARGS__)
 
 int kh_imp_next_line(kh_imp *im, const char *data, size_t len, size_t *pos, const char **s,
                      size_t *n)
@@ -145,8 +131,7 @@ int kh_imp_next_line(kh_imp *im, const char *data, size_t len, size_t *pos, cons
     return 1;
 }
 
-/* Checks bytes a dictionary line may not hold; reports the first. */
-static int line_ok(kh_imp *im, const char *s, size_t n)
+int kh_imp_line_ok(kh_imp *im, const char *s, size_t n)
 {
     const char *z = memchr(s, '\0', n);
     if (z) {
@@ -250,13 +235,13 @@ int kh_imp_split_code(const char *s, size_t len, const char **text, size_t *text
     if (!lb) {
         *text = s;
         *text_len = len;
-        trim(text, text_len);
+        kh_imp_trim(text, text_len);
         return 0;
     }
     const char *rb = memchr(lb, ']', len - (size_t)(lb - s));
     *text = s;
     *text_len = (size_t)(lb - s);
-    trim(text, text_len);
+    kh_imp_trim(text, text_len);
     *code = lb + 1;
     *code_len = rb ? (size_t)(rb - lb - 1) : len - (size_t)(lb - s) - 1;
     return rb ? 1 : -1;
@@ -268,7 +253,7 @@ kh_status kh_imp_code_parse(kh_imp *im, const char *s, size_t len, int time, kh_
     char c[40];
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
-        if (is_blank((unsigned char)s[i]))
+        if (kh_imp_is_blank((unsigned char)s[i]))
             continue;
         if (n + 1 >= sizeof c) {
             IMP_ERR(im, s, "code too long");
@@ -408,12 +393,12 @@ static size_t phrase_words(kh_imp_dialect d, const char *s, size_t len, struct p
 {
     size_t n = 0, i = 0;
     while (i < len) {
-        while (i < len && (is_blank((unsigned char)s[i]) || s[i] == '_' || s[i] == '~'))
+        while (i < len && (kh_imp_is_blank((unsigned char)s[i]) || s[i] == '_' || s[i] == '~'))
             i++;
         if (i >= len)
             break;
         size_t st = i;
-        while (i < len && !is_blank((unsigned char)s[i]) && s[i] != '_' && s[i] != '~' &&
+        while (i < len && !kh_imp_is_blank((unsigned char)s[i]) && s[i] != '_' && s[i] != '~' &&
                s[i] != '=')
             i++;
         if (n == max)
@@ -642,7 +627,7 @@ static kh_status add_member(kh_imp *im, void *vctx, const char *s, size_t len)
     /* PETRARCH: a member ending in _ takes no plural. */
     int plural = sy->plural;
     size_t l = len;
-    while (l && is_blank((unsigned char)s[l - 1]))
+    while (l && kh_imp_is_blank((unsigned char)s[l - 1]))
         l--;
     if (im->dialect == KH_IMP_PETRARCH && l && s[l - 1] == '_')
         plural = 0;
@@ -662,7 +647,7 @@ static kh_status add_member(kh_imp *im, void *vctx, const char *s, size_t len)
 
 kh_status kh_imp_synset_member(kh_imp *im, uint32_t syn, const char *s, size_t len)
 {
-    trim(&s, &len);
+    kh_imp_trim(&s, &len);
     for (size_t i = 0; i < len; i++)
         if (s[i] == '$' || s[i] == '%' || s[i] == '^' || s[i] == '*' || s[i] == '{' ||
             s[i] == '|' || s[i] == '(') {
@@ -697,7 +682,7 @@ void kh_imp_actor_free(kh_imp *im, kh_imp_actor *a)
 
 kh_status kh_imp_actor_phrase(kh_imp *im, kh_imp_actor *a, const char *s, size_t len)
 {
-    trim(&s, &len);
+    kh_imp_trim(&s, &len);
     if (!a->open) {
         a->open = 1;
         a->lineno = im->lineno;
@@ -763,9 +748,9 @@ static int actor_code_ok(const char *s, size_t n)
 
 kh_status kh_imp_actor_role(kh_imp *im, kh_imp_actor *a, const char *s, size_t len)
 {
-    trim(&s, &len);
+    kh_imp_trim(&s, &len);
     size_t k = 0;
-    while (k < len && !is_blank((unsigned char)s[k]) && s[k] != '<' && s[k] != '>')
+    while (k < len && !kh_imp_is_blank((unsigned char)s[k]) && s[k] != '<' && s[k] != '>')
         k++;
     const char *code = s;
     size_t cl = k;
@@ -787,14 +772,14 @@ kh_status kh_imp_actor_role(kh_imp *im, kh_imp_actor *a, const char *s, size_t l
     r.role.from = KH_DAYS_MIN;
     r.role.to = KH_DAYS_MAX;
     const char *p = s + k, *end = s + len;
-    while (p < end && is_blank((unsigned char)*p))
+    while (p < end && kh_imp_is_blank((unsigned char)*p))
         p++;
     if (p < end) {
         r.dated = 1;
         const char *rs = p;
         if (*p == '<' || *p == '>') {
             char op = *p++;
-            while (p < end && is_blank((unsigned char)*p))
+            while (p < end && kh_imp_is_blank((unsigned char)*p))
                 p++;
             const char *ds = p;
             while (p < end && kh_is_digit((unsigned char)*p))
@@ -814,12 +799,12 @@ kh_status kh_imp_actor_role(kh_imp *im, kh_imp_actor *a, const char *s, size_t l
             while (p < end && kh_is_digit((unsigned char)*p))
                 p++;
             const char *d1e = p;
-            while (p < end && is_blank((unsigned char)*p))
+            while (p < end && kh_imp_is_blank((unsigned char)*p))
                 p++;
             int ok = p < end && *p == '-';
             if (ok)
                 p++;
-            while (p < end && is_blank((unsigned char)*p))
+            while (p < end && kh_imp_is_blank((unsigned char)*p))
                 p++;
             const char *d2 = p;
             while (p < end && kh_is_digit((unsigned char)*p))
@@ -882,7 +867,7 @@ kh_status kh_imp_actor_end(kh_imp *im, kh_imp_actor *a)
     size_t nl = 0;
     for (size_t i = 0; i < first->len && nl + 1 < sizeof name; i++) {
         char c = first->s[i];
-        if (c == '_' || is_blank((unsigned char)c)) {
+        if (c == '_' || kh_imp_is_blank((unsigned char)c)) {
             if (nl && name[nl - 1] != ' ')
                 name[nl++] = ' ';
         } else if (c != '=') {
@@ -926,7 +911,7 @@ kh_status kh_imp_agent(kh_imp *im, const char *const *names, const size_t *name_
 {
     const char *c = code;
     size_t cl = code_len;
-    trim(&c, &cl);
+    kh_imp_trim(&c, &cl);
     kh_agent_rec rec = {KH_NONE, 0, 0};
     int tilde_first = cl && c[0] == '~', tilde_last = cl && c[cl - 1] == '~';
     if (tilde_first == tilde_last || cl < 2 || !code_chars_ok(c + tilde_first, cl - 1)) {
@@ -943,7 +928,7 @@ kh_status kh_imp_agent(kh_imp *im, const char *const *names, const size_t *name_
     size_t nl = 0;
     for (size_t i = 0; i < name_lens[0] && nl + 1 < sizeof name; i++) {
         char ch = names[0][i];
-        if (ch == '_' || is_blank((unsigned char)ch)) {
+        if (ch == '_' || kh_imp_is_blank((unsigned char)ch)) {
             if (nl && name[nl - 1] != ' ')
                 name[nl++] = ' ';
         } else if (ch != '=') {
@@ -1021,17 +1006,17 @@ int kh_imp_verb_word(const char *form, size_t len, const char **w, size_t *wl)
 {
     const char *start = NULL;
     for (size_t i = 0; i < len; i++)
-        if (form[i] == '+' && i + 1 < len && !is_blank((unsigned char)form[i + 1])) {
+        if (form[i] == '+' && i + 1 < len && !kh_imp_is_blank((unsigned char)form[i + 1])) {
             start = form + i + 1;
             break;
         }
     if (!start) {
         start = form;
-        while (start < form + len && (is_blank((unsigned char)*start) || *start == '+'))
+        while (start < form + len && (kh_imp_is_blank((unsigned char)*start) || *start == '+'))
             start++;
     }
     const char *e = start;
-    while (e < form + len && !is_blank((unsigned char)*e) && *e != '_' && *e != '~' &&
+    while (e < form + len && !kh_imp_is_blank((unsigned char)*e) && *e != '_' && *e != '~' &&
            *e != '=')
         e++;
     *w = start;
@@ -1092,12 +1077,12 @@ static kh_status scan(kh_imp *im, const char *s, size_t len, int form, const cha
     int has_mark = 0;
     if (form)
         for (size_t k = 0; k + 1 < len; k++)
-            if (s[k] == '+' && !is_blank((unsigned char)s[k + 1]))
+            if (s[k] == '+' && !kh_imp_is_blank((unsigned char)s[k + 1]))
                 has_mark = 1;
     while (i < len) {
         char c = s[i];
         const char *at = s + i;
-        if (is_blank((unsigned char)c)) {
+        if (kh_imp_is_blank((unsigned char)c)) {
             i++;
             adj = 0;
             continue;
@@ -1179,7 +1164,7 @@ static kh_status scan(kh_imp *im, const char *s, size_t len, int form, const cha
                     const char *ae = bar ? bar : close;
                     const char *as = a;
                     size_t al = (size_t)(ae - a);
-                    trim(&as, &al);
+                    kh_imp_trim(&as, &al);
                     if (!al) {
                         IMP_ERR(im, a, "empty alternative");
                         return KH_ERR_FORMAT;
@@ -1209,7 +1194,7 @@ static kh_status scan(kh_imp *im, const char *s, size_t len, int form, const cha
         } else {
             /* A word: up to a blank, a connector or a bracket. */
             size_t ws = i;
-            while (i < len && !is_blank((unsigned char)s[i]) && s[i] != '_' && s[i] != '~' &&
+            while (i < len && !kh_imp_is_blank((unsigned char)s[i]) && s[i] != '_' && s[i] != '~' &&
                    s[i] != '=' && s[i] != '{' && s[i] != '}' && s[i] != '|' && s[i] != '(' &&
                    s[i] != ')' && s[i] != '*' && (s[i] != '&' || i == ws) &&
                    !(s[i] == '+' && form))
@@ -1344,583 +1329,3 @@ kh_status kh_imp_pattern(kh_imp *im, const char *form, size_t form_len, const ch
     return st;
 }
 
-/* ---------------------------------------------------------------------- */
-/* TABARI files                                                           */
-
-/* Strips a TABARI comment: a line starting with # or /, or text after ';'
- * outside a [...] block. */
-static size_t tab_strip(const char *s, size_t n)
-{
-    size_t k = 0;
-    while (k < n && is_blank((unsigned char)s[k]))
-        k++;
-    if (k < n && (s[k] == '#' || s[k] == '/') && k == 0)
-        return 0;
-    int depth = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '[')
-            depth++;
-        else if (s[i] == ']' && depth)
-            depth--;
-        else if (s[i] == ';' && !depth)
-            return i;
-    }
-    return n;
-}
-
-static int is_finish(const char *s, size_t n) { return n >= 2 && s[0] == '~' && s[1] == '~'; }
-
-/* Tag lines like <NOUN>: returns the tag name (without < / >). */
-static int tag_is(const char *s, size_t n, const char *tag)
-{
-    const char *t = s;
-    size_t tl = n;
-    trim(&t, &tl);
-    size_t l = strlen(tag);
-    return tl == l && has_prefix_ci(t, tl, tag);
-}
-
-/* Reads "[CODE ...]" blocks on a line into the actor entry. */
-static kh_status tab_role_blocks(kh_imp *im, kh_imp_actor *a, const char *s, size_t n)
-{
-    const char *p = s, *end = s + n;
-    kh_status worst = KH_OK;
-    while (p < end) {
-        while (p < end && is_blank((unsigned char)*p))
-            p++;
-        if (p >= end)
-            break;
-        if (*p != '[') {
-            IMP_ERR(im, p, "expected a code block [CODE] here");
-            return KH_ERR_FORMAT;
-        }
-        const char *rb = memchr(p, ']', (size_t)(end - p));
-        if (!rb) {
-            IMP_ERR(im, p, "missing ']'");
-            return KH_ERR_FORMAT;
-        }
-        kh_status st = kh_imp_actor_role(im, a, p + 1, (size_t)(rb - p - 1));
-        if (st && st != KH_ERR_FORMAT)
-            return st;
-        worst = worst ? worst : st;
-        p = rb + 1;
-    }
-    return worst;
-}
-
-static kh_status tab_actors(kh_imp *im, const char *data, size_t len)
-{
-    kh_imp_actor a;
-    kh_imp_actor_init(&a);
-    size_t pos = 0, n;
-    const char *s;
-    int section = 0; /* 1 noun, 2 adjective */
-    kh_status st = KH_OK;
-    int bad_entry = 0;
-    while (!st && kh_imp_next_line(im, data, len, &pos, &s, &n)) {
-        if (!line_ok(im, s, n))
-            continue;
-        if (is_finish(s, n))
-            break;
-        n = tab_strip(s, n);
-        const char *t = s;
-        size_t tl = n;
-        trim(&t, &tl);
-        if (!tl)
-            continue;
-        if (t[0] == '<') {
-            if (tag_is(t, tl, "<NOUN>") || tag_is(t, tl, "<NOUNS>"))
-                section = 1;
-            else if (tag_is(t, tl, "<ADJECTIVE>") || tag_is(t, tl, "<ADJECTIVES>"))
-                section = 2;
-            else if (tag_is(t, tl, "</NOUN>") || tag_is(t, tl, "</NOUNS>") ||
-                     tag_is(t, tl, "</ADJECTIVE>") || tag_is(t, tl, "</ADJECTIVES>"))
-                section = 0;
-            else
-                IMP_WARN(im, t, "unknown tag '%.*s' ignored", (int)tl, t);
-            continue;
-        }
-        if (section) {
-            /* Nouns and adjectives carry no code: they tell TABARI's parser
-             * which conjunctions join compound noun and adjective phrases
-             * (manual 7.5.1). Kept as the reserved synsets KH_SYN_NOUN /
-             * KH_SYN_ADJECTIVE, which no TABARI pattern can name. */
-            const char *nm = section == 1 ? KH_SYN_NOUN : KH_SYN_ADJECTIVE;
-            uint32_t syn;
-            st = kh_bld_synset(im->b, nm, strlen(nm), 1, &syn);
-            if (!st) {
-                st = kh_imp_phrase(im, t, tl, KH_P_SYNSET, syn, 0, 0);
-                if (st == KH_ERR_FORMAT)
-                    st = KH_OK;
-            }
-            continue;
-        }
-        if (is_blank((unsigned char)s[0])) {
-            /* A date restriction line of the current entry. */
-            if (!a.open) {
-                if (!bad_entry)
-                    IMP_ERR(im, t, "code line without an actor before it");
-                continue;
-            }
-            st = tab_role_blocks(im, &a, t, tl);
-        } else if (t[0] == '+') {
-            if (!a.open) {
-                if (!bad_entry)
-                    IMP_ERR(im, t, "synonym without an actor before it");
-                continue;
-            }
-            const char *ph = t + 1;
-            size_t pl = tl - 1;
-            const char *txt, *code;
-            size_t txl, cl;
-            int has = kh_imp_split_code(ph, pl, &txt, &txl, &code, &cl);
-            st = kh_imp_actor_phrase(im, &a, txt, txl);
-            if (!st && has)
-                st = tab_role_blocks(im, &a, code - 1, pl - (size_t)(code - 1 - ph));
-        } else {
-            st = kh_imp_actor_end(im, &a);
-            if (st)
-                break;
-            bad_entry = 0;
-            const char *txt, *code;
-            size_t txl, cl;
-            int has = kh_imp_split_code(t, tl, &txt, &txl, &code, &cl);
-            if (has < 0) {
-                IMP_ERR(im, code - 1, "missing ']'");
-                bad_entry = 1;
-                continue;
-            }
-            st = kh_imp_actor_phrase(im, &a, txt, txl);
-            if (!st && has)
-                st = tab_role_blocks(im, &a, code - 1, tl - (size_t)(code - 1 - t));
-            if (st == KH_ERR_FORMAT) {
-                bad_entry = 1;
-                a.open = 0;
-                a.phrases.n = a.roles.n = 0;
-            }
-        }
-        if (st == KH_ERR_FORMAT)
-            st = KH_OK;
-    }
-    if (!st)
-        st = kh_imp_actor_end(im, &a);
-    kh_imp_actor_free(im, &a);
-    return st;
-}
-
-static kh_status tab_agents(kh_imp *im, const char *data, size_t len)
-{
-    size_t pos = 0, n;
-    const char *s;
-    kh_status st = KH_OK;
-    while (!st && kh_imp_next_line(im, data, len, &pos, &s, &n)) {
-        if (!line_ok(im, s, n))
-            continue;
-        if (is_finish(s, n))
-            break;
-        n = tab_strip(s, n);
-        const char *t = s;
-        size_t tl = n;
-        trim(&t, &tl);
-        if (!tl)
-            continue;
-        if (t[0] == '<')
-            continue; /* <NOUN> style sections: nothing to keep */
-        const char *txt, *code;
-        size_t txl, cl;
-        int has = kh_imp_split_code(t, tl, &txt, &txl, &code, &cl);
-        if (has <= 0) {
-            IMP_ERR(im, has < 0 ? code - 1 : t, has < 0 ? "missing ']'" : "agent without a code [~CODE]");
-            continue;
-        }
-        if (!txl) {
-            IMP_ERR(im, t, "agent without a phrase");
-            continue;
-        }
-        int plural = 1;
-        st = kh_imp_agent(im, &txt, &txl, 1, &plural, code, cl, code);
-        if (st == KH_ERR_FORMAT)
-            st = KH_OK;
-    }
-    return st;
-}
-
-/* The verbs file: <SYNSETS>, <TIME>, roots with {forms} and - patterns. */
-typedef struct tab_root {
-    const char *form;      /* the root as written */
-    size_t len;
-    int open;
-    char forms[16][64];    /* spelled verb words (exact), when the root takes endings */
-    size_t n_forms;
-    int time;
-} tab_root;
-
-static void root_forms(kh_imp *im, tab_root *r)
-{
-    /* A root whose verb word ends in `_` takes the regular endings. */
-    const char *w;
-    size_t wl;
-    r->n_forms = 0;
-    if (!kh_imp_verb_word(r->form, r->len, &w, &wl))
-        return;
-    /* Only a verb word ending the root in `_` ("ACT_"): in "CALLED_ON" the
-     * `_` joins words, and <TIME> roots are not verbs. */
-    const char *after = w + wl + 1, *end = r->form + r->len;
-    if (!r->time && w + wl < end && w[wl] == '_' && (after >= end || is_blank((unsigned char)*after)) &&
-        im->dialect == KH_IMP_TABARI)
-        r->n_forms = kh_imp_verb_forms(KH_IMP_TABARI, w, wl, r->forms, 16);
-}
-
-/* Adds a pattern (or the root alone) for each spelling of the root. */
-static kh_status root_pattern(kh_imp *im, tab_root *r, const char *pat, size_t pl,
-                              const kh_imp_code *code, const char *at)
-{
-    kh_status st = KH_OK;
-    if (!r->n_forms)
-        return kh_imp_pattern(im, r->form, r->len, NULL, 0, pat, pl, code, at);
-    size_t errors = im->b->errors;
-    /* One report for a bad pattern, not one per spelling. */
-    for (size_t f = 0; f < r->n_forms && !st && im->b->errors == errors; f++)
-        st = kh_imp_pattern(im, r->form, r->len, r->forms[f], strlen(r->forms[f]), pat, pl, code,
-                            at);
-    return st;
-}
-
-/* Irregular forms of the open roots: each is a separate spelling. */
-typedef struct tab_verbs {
-    tab_root root;
-    tab_root extra[16];    /* irregular forms, as roots sharing the pattern list */
-    size_t n_extra;
-    kh_imp_code code;      /* the root's own code */
-} tab_verbs;
-
-static kh_status tab_verbs_file(kh_imp *im, const char *data, size_t len)
-{
-    tab_verbs v;
-    memset(&v, 0, sizeof v);
-    size_t pos = 0, n;
-    const char *s;
-    kh_status st = KH_OK;
-    int in_syn = 0, in_time = 0;
-    uint32_t syn = 0;
-    int have_syn = 0;
-    while (!st && kh_imp_next_line(im, data, len, &pos, &s, &n)) {
-        if (!line_ok(im, s, n))
-            continue;
-        if (is_finish(s, n))
-            break;
-        n = tab_strip(s, n);
-        const char *t = s;
-        size_t tl = n;
-        trim(&t, &tl);
-        if (!tl)
-            continue;
-        if (t[0] == '<') {
-            if (tag_is(t, tl, "<SYNSETS>") || tag_is(t, tl, "<SYNSET>"))
-                in_syn = 1, have_syn = 0;
-            else if (tag_is(t, tl, "</SYNSETS>") || tag_is(t, tl, "</SYNSET>"))
-                in_syn = 0;
-            else if (tag_is(t, tl, "<TIME>"))
-                in_time = 1, v.root.open = 0;
-            else if (tag_is(t, tl, "</TIME>"))
-                in_time = 0, v.root.open = 0;
-            else
-                IMP_WARN(im, t, "unknown tag '%.*s' ignored", (int)tl, t);
-            continue;
-        }
-        kh_status e = KH_OK;
-        if (in_syn) {
-            if (t[0] == '&') {
-                e = kh_imp_synset_define(im, t, tl, &syn);
-                have_syn = e == KH_OK;
-            } else if (t[0] == '+') {
-                if (!have_syn)
-                    IMP_ERR(im, t, "synset member without a synset (&NAME) before it");
-                else
-                    e = kh_imp_synset_member(im, syn, t + 1, tl - 1);
-            } else {
-                IMP_ERR(im, t, "in <SYNSETS>, a line is &NAME or +member");
-            }
-        } else if (t[0] == '{') {
-            /* Irregular forms of the root just read. */
-            if (!v.root.open) {
-                IMP_ERR(im, t, "verb forms {...} without a verb before them");
-                continue;
-            }
-            const char *close = memchr(t, '}', tl);
-            if (!close) {
-                IMP_ERR(im, t, "'{' without its '}'");
-                continue;
-            }
-            const char *p = t + 1;
-            size_t first_new = v.n_extra;
-            while (p < close) {
-                while (p < close && is_blank((unsigned char)*p))
-                    p++;
-                const char *ws = p;
-                while (p < close && !is_blank((unsigned char)*p))
-                    p++;
-                if (p == ws)
-                    break;
-                if (v.n_extra == KH_ARRAY_LEN(v.extra)) {
-                    IMP_ERR(im, ws, "too many verb forms");
-                    break;
-                }
-                tab_root *x = &v.extra[v.n_extra++];
-                memset(x, 0, sizeof *x);
-                x->form = ws;
-                x->len = (size_t)(p - ws);
-                x->open = 1;
-                x->time = in_time; /* explicit forms: no endings added */
-                /* The root's own code applies to its forms alone too. */
-            }
-            /* Each form alone codes as the root alone. */
-            for (size_t k = first_new; k < v.n_extra && !e; k++)
-                e = root_pattern(im, &v.extra[k], NULL, 0, &v.code, v.extra[k].form);
-        } else if (t[0] == '-' || t[0] == '_') {
-            if (!v.root.open) {
-                IMP_ERR(im, t, "pattern without a verb before it");
-                continue;
-            }
-            const char *txt, *code;
-            size_t txl, cl;
-            int has = kh_imp_split_code(t + 1, tl - 1, &txt, &txl, &code, &cl);
-            if (has <= 0) {
-                IMP_ERR(im, has < 0 ? code - 1 : t, has < 0 ? "missing ']'" : "pattern without a code [...]");
-                continue;
-            }
-            kh_imp_code c;
-            e = kh_imp_code_parse(im, code, cl, in_time, &c);
-            if (!e && !memchr(txt, '*', txl)) {
-                IMP_ERR(im, txt, "pattern without the verb marker '*'");
-                e = KH_ERR_FORMAT;
-            }
-            size_t errors = im->b->errors;
-            if (!e)
-                e = root_pattern(im, &v.root, txt, txl, &c, txt);
-            for (size_t k = 0; k < v.n_extra && !e && im->b->errors == errors; k++)
-                e = root_pattern(im, &v.extra[k], txt, txl, &c, txt);
-        } else if (t[0] == '+' || t[0] == '&') {
-            IMP_ERR(im, t, "'%c' line outside <SYNSETS>", t[0]);
-        } else {
-            /* A new root: ROOT [CODE]. */
-            v.root.open = 0;
-            v.n_extra = 0;
-            const char *txt, *code;
-            size_t txl, cl;
-            int has = kh_imp_split_code(t, tl, &txt, &txl, &code, &cl);
-            if (has <= 0) {
-                IMP_ERR(im, has < 0 ? code - 1 : t, has < 0 ? "missing ']'" : "verb without a code [...]");
-                continue;
-            }
-            if (!txl) {
-                IMP_ERR(im, t, "code without a verb");
-                continue;
-            }
-            kh_imp_code c;
-            e = kh_imp_code_parse(im, code, cl, in_time, &c);
-            if (e)
-                continue;
-            v.root.form = txt;
-            v.root.len = txl;
-            v.root.time = in_time;
-            root_forms(im, &v.root);
-            e = root_pattern(im, &v.root, NULL, 0, &c, txt);
-            v.root.open = e == KH_OK;
-            v.code = c; /* the root's code, for its irregular forms alone */
-        }
-        if (e && e != KH_ERR_FORMAT)
-            st = e;
-    }
-    return st;
-}
-
-/* .options: coder settings. Checked line by line; nothing is stored in
- * the image (the coder's own options cover them). */
-static kh_status tab_options(kh_imp *im, const char *data, size_t len)
-{
-    static const char *const cmds[] = {
-        "SET:", "LABEL:", "COMPLEX:", "OUTPUT:", "FORWARD:", "DEFAULT:", "COMMA:", "NONEVENTS:",
-        "REPLACE:", "ISSUES:", "FREQUENCY:", "ATTRIBUTION:", "DELETE:", "FILTER:", "DOCHEAD:",
-    };
-    size_t pos = 0, n;
-    const char *s;
-    while (kh_imp_next_line(im, data, len, &pos, &s, &n)) {
-        if (!line_ok(im, s, n))
-            continue;
-        if (is_finish(s, n))
-            break;
-        for (size_t i = 0; i + 1 < n; i++)
-            if ((s[i] == '/' && s[i + 1] == '/') || s[i] == '#') {
-                n = i;
-                break;
-            }
-        if (n && s[n - 1] == '#')
-            n--;
-        const char *t = s;
-        size_t tl = n;
-        trim(&t, &tl);
-        if (!tl)
-            continue;
-        size_t k = 0;
-        for (; k < KH_ARRAY_LEN(cmds); k++)
-            if (has_prefix_ci(t, tl, cmds[k]))
-                break;
-        if (k == KH_ARRAY_LEN(cmds))
-            IMP_WARN(im, t, "unknown .options command '%.*s' ignored", (int)tl, t);
-    }
-    return KH_OK;
-}
-
-typedef enum tab_kind { TK_ACTORS = 1, TK_AGENTS, TK_VERBS, TK_OPTIONS, TK_PROJECT } tab_kind;
-
-static int ends_with_ci(const char *name, const char *ext)
-{
-    size_t n = strlen(name), e = strlen(ext);
-    return n >= e && has_prefix_ci(name + n - e, e, ext);
-}
-
-static tab_kind tab_kind_of(const char *name, const char *data, size_t len)
-{
-    if (ends_with_ci(name, ".actors"))
-        return TK_ACTORS;
-    if (ends_with_ci(name, ".agents"))
-        return TK_AGENTS;
-    if (ends_with_ci(name, ".verbs"))
-        return TK_VERBS;
-    if (ends_with_ci(name, ".options"))
-        return TK_OPTIONS;
-    if (ends_with_ci(name, ".project"))
-        return TK_PROJECT;
-    /* By content: the first telling line. */
-    size_t i = 0;
-    int agentish = 0, actorish = 0;
-    while (i < len) {
-        const char *l = data + i;
-        size_t ll = 0;
-        while (i + ll < len && data[i + ll] != '\n')
-            ll++;
-        i += ll + 1;
-        const char *t = l;
-        size_t tl = ll;
-        trim(&t, &tl);
-        if (!tl)
-            continue;
-        if (has_prefix_ci(t, tl, "<actor") || has_prefix_ci(t, tl, "<verb") ||
-            has_prefix_ci(t, tl, "<agent") || has_prefix_ci(t, tl, "<textfile") ||
-            has_prefix_ci(t, tl, "<optionsfile"))
-            return TK_PROJECT;
-        if (has_prefix_ci(t, tl, "<SYNSET") || has_prefix_ci(t, tl, "<TIME>") || t[0] == '-')
-            return TK_VERBS;
-        if (has_prefix_ci(t, tl, "SET:") || has_prefix_ci(t, tl, "LABEL:") ||
-            has_prefix_ci(t, tl, "COMPLEX:") || has_prefix_ci(t, tl, "OUTPUT:"))
-            return TK_OPTIONS;
-        const char *lb = memchr(t, '[', tl);
-        if (lb) {
-            const char *q = lb + 1;
-            while (q < t + tl && is_blank((unsigned char)*q))
-                q++;
-            const char *rb = memchr(lb, ']', tl - (size_t)(lb - t));
-            if ((q < t + tl && *q == '~') || (rb && rb > lb + 1 && rb[-1] == '~'))
-                agentish++;
-            else
-                actorish++;
-        }
-    }
-    return agentish > actorish ? TK_AGENTS : TK_ACTORS;
-}
-
-static kh_status tab_file(kh_dict_builder *b, const char *name, const char *data, size_t len,
-                          int depth);
-
-/* .project: loads the dictionaries it names, relative to its directory. */
-static kh_status tab_project(kh_imp *im, const char *data, size_t len, int depth)
-{
-    size_t pos = 0, n;
-    const char *s;
-    kh_status st = KH_OK;
-    size_t dir_len = 0;
-    const char *slash = strrchr(im->name, '/');
-    if (slash)
-        dir_len = (size_t)(slash - im->name) + 1;
-    while (!st && kh_imp_next_line(im, data, len, &pos, &s, &n)) {
-        if (!line_ok(im, s, n))
-            continue;
-        const char *t = s;
-        size_t tl = n;
-        trim(&t, &tl);
-        if (!tl || t[0] != '<')
-            continue;
-        const char *gt = memchr(t, '>', tl);
-        if (!gt)
-            continue;
-        /* TABARI reads only the first two letters of the tag. */
-        int want = has_prefix_ci(t, tl, "<ac") || has_prefix_ci(t, tl, "<ag") ||
-                   has_prefix_ci(t, tl, "<ve") || has_prefix_ci(t, tl, "<op");
-        if (!want)
-            continue;
-        const char *f = gt + 1;
-        size_t fl = tl - (size_t)(f - t);
-        trim(&f, &fl);
-        if (!fl) {
-            IMP_ERR(im, gt, "no file name after the tag");
-            continue;
-        }
-        char path[4096];
-        int pn = f[0] == '/' ? snprintf(path, sizeof path, "%.*s", (int)fl, f)
-                             : snprintf(path, sizeof path, "%.*s%.*s", (int)dir_len, im->name,
-                                        (int)fl, f);
-        if (pn < 0 || (size_t)pn >= sizeof path) {
-            IMP_ERR(im, f, "file name too long");
-            continue;
-        }
-        char *fd = NULL;
-        size_t flen = 0;
-        kh_status rs = kh_imp_read_file(im->b, path, &fd, &flen);
-        if (rs) {
-            IMP_ERR(im, f, "cannot read '%s': %s", path, kh_strerror(rs));
-            if (rs != KH_ERR_NOTFOUND && rs != KH_ERR_IO)
-                st = rs;
-            continue;
-        }
-        im->b->source_hash = kh_hash64(fd, flen, im->b->source_hash);
-        /* Its kind from the tag, whatever the file's extension. */
-        tab_kind k = has_prefix_ci(t, tl, "<ac") ? TK_ACTORS
-                   : has_prefix_ci(t, tl, "<ag") ? TK_AGENTS
-                   : has_prefix_ci(t, tl, "<ve") ? TK_VERBS : TK_OPTIONS;
-        kh_imp sub;
-        kh_imp_init(&sub, im->b, path, KH_IMP_TABARI);
-        switch (k) {
-        case TK_ACTORS: st = tab_actors(&sub, fd, flen); break;
-        case TK_AGENTS: st = tab_agents(&sub, fd, flen); break;
-        case TK_VERBS: st = tab_verbs_file(&sub, fd, flen); break;
-        default: st = tab_options(&sub, fd, flen); break;
-        }
-        kh_imp_free(&sub);
-        kh_free(im->b->alloc, fd);
-        (void)depth;
-    }
-    return st;
-}
-
-static kh_status tab_file(kh_dict_builder *b, const char *name, const char *data, size_t len,
-                          int depth)
-{
-    kh_imp im;
-    kh_imp_init(&im, b, name, KH_IMP_TABARI);
-    kh_status st;
-    switch (tab_kind_of(name, data, len)) {
-    case TK_ACTORS: st = tab_actors(&im, data, len); break;
-    case TK_AGENTS: st = tab_agents(&im, data, len); break;
-    case TK_VERBS: st = tab_verbs_file(&im, data, len); break;
-    case TK_OPTIONS: st = tab_options(&im, data, len); break;
-    default: st = tab_project(&im, data, len, depth); break;
-    }
-    kh_imp_free(&im);
-    return st;
-}
-
-kh_status kh_src_tabari(kh_dict_builder *b, const char *name, const char *data, size_t len)
-{
-    return tab_file(b, name, data, len, 0);
-}

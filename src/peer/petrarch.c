@@ -1,9 +1,9 @@
 /*
- * import_petrarch.c: PETRARCH (1 and 2) dictionaries into the dictionary
+ * petrarch.c: PETRARCH (1 and 2) dictionaries into the dictionary
  * builder: the actors, agents, verbs and discards text files, so the
  * dictionaries of a PETRARCH installation compile unchanged into khaldun's
  * image. The shared machinery (codes, phrases, synsets, actor entries,
- * patterns) is in import_tabari.c; this file knows PETRARCH's layout:
+ * patterns) is in import.c; this file knows PETRARCH's layout:
  *
  *   comments      # and ; (outside [...]), <!-- ... --> even across lines
  *   actors        PHRASE [CODE] / +SYNONYM / <tab>[CODE <DATE|>DATE|D-D]
@@ -22,19 +22,8 @@
  */
 #include <stdio.h>
 
-#include "dict/build.h"
+#include "peer/import.h"
 
-static int blank(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
-
-static void trim(const char **s, size_t *n)
-{
-    while (*n && kh_is_space((unsigned char)**s)) {
-        (*s)++;
-        (*n)--;
-    }
-    while (*n && kh_is_space((unsigned char)(*s)[*n - 1]))
-        (*n)--;
-}
 
 /* A line without its comments: the kept part is copied to out (a line
  * may lose a middle <!-- --> part). `in_xml` carries an open <!-- across
@@ -126,7 +115,7 @@ static kh_status role_blocks(kh_imp *im, const pline *l, kh_imp_actor *a, const 
 {
     kh_status worst = KH_OK;
     while (p < end) {
-        while (p < end && blank((unsigned char)*p))
+        while (p < end && kh_imp_is_blank((unsigned char)*p))
             p++;
         if (p >= end)
             break;
@@ -164,8 +153,8 @@ static kh_status petr_actors(kh_imp *im, const char *data, size_t len)
     while (!st && next(im, data, len, &pos, &in_xml, l)) {
         const char *t = l->text;
         size_t tl = l->len;
-        int indented = tl && blank((unsigned char)t[0]);
-        trim(&t, &tl);
+        int indented = tl && kh_imp_is_blank((unsigned char)t[0]);
+        kh_imp_trim(&t, &tl);
         if (!tl)
             continue;
         if (indented && t[0] == '[') {
@@ -246,7 +235,7 @@ static kh_status petr_agents(kh_imp *im, const char *data, size_t len)
     while (!st && next(im, data, len, &pos, &in_xml, l)) {
         const char *t = l->text;
         size_t tl = l->len;
-        trim(&t, &tl);
+        kh_imp_trim(&t, &tl);
         if (!tl)
             continue;
         const char *eq = memchr(t, '=', tl);
@@ -254,7 +243,7 @@ static kh_status petr_agents(kh_imp *im, const char *data, size_t len)
             /* !MARK! = A, B, C */
             const char *me = t;
             size_t ml = (size_t)(eq - t);
-            trim(&me, &ml);
+            kh_imp_trim(&me, &ml);
             if (ml < 3 || me[ml - 1] != '!' || ml >= 64) {
                 PERR(im, l, t, "bad substitution marker (like !PERSON! = MAN, WOMAN)");
                 continue;
@@ -272,7 +261,7 @@ static kh_status petr_agents(kh_imp *im, const char *data, size_t len)
                 const char *ie = c ? c : end;
                 const char *is = p;
                 size_t il = (size_t)(ie - p);
-                trim(&is, &il);
+                kh_imp_trim(&is, &il);
                 if (il && il < 64 && sb->n < MAX_SUBST_ITEMS) {
                     memcpy(sb->items[sb->n], is, il);
                     sb->items[sb->n][il] = '\0';
@@ -317,7 +306,7 @@ static kh_status petr_agents(kh_imp *im, const char *data, size_t len)
             pl = (size_t)(bc - br - 1);
             hl = (size_t)(br - head);
         }
-        trim(&head, &hl);
+        kh_imp_trim(&head, &hl);
         if (!hl) {
             PERR(im, l, t, "agent without a phrase");
             continue;
@@ -362,10 +351,10 @@ static kh_status petr_agents(kh_imp *im, const char *data, size_t len)
         if (plur) {
             const char *p = plur, *end = plur + pl;
             while (p < end && nn < MAXN) {
-                while (p < end && blank((unsigned char)*p))
+                while (p < end && kh_imp_is_blank((unsigned char)*p))
                     p++;
                 const char *ws = p;
-                while (p < end && !blank((unsigned char)*p))
+                while (p < end && !kh_imp_is_blank((unsigned char)*p))
                     p++;
                 if (p > ws) {
                     names[nn] = orig_at(l, ws);
@@ -402,14 +391,14 @@ static kh_status petr_discards(kh_imp *im, const char *data, size_t len)
     while (!st && next(im, data, len, &pos, &in_xml, l)) {
         const char *t = l->text;
         size_t tl = l->len;
-        trim(&t, &tl);
+        kh_imp_trim(&t, &tl);
         if (!tl)
             continue;
         int story = t[0] == '+';
         if (story) {
             t++;
             tl--;
-            trim(&t, &tl);
+            kh_imp_trim(&t, &tl);
         }
         if (!tl) {
             PERR(im, l, l->text, "empty discard phrase");
@@ -500,10 +489,10 @@ static kh_status verb_spellings(kh_imp *im, const bverb *v, const bpat *p)
         st = kh_imp_pattern(im, v->form, v->len, NULL, 0, pt, pl, code, at);
         const char *q = v->forms, *end = v->forms + v->forms_len;
         while (!st && q < end && im->b->errors == errors0) {
-            while (q < end && blank((unsigned char)*q))
+            while (q < end && kh_imp_is_blank((unsigned char)*q))
                 q++;
             const char *ws = q;
-            while (q < end && !blank((unsigned char)*q))
+            while (q < end && !kh_imp_is_blank((unsigned char)*q))
                 q++;
             size_t errors = im->b->errors;
             if (q > ws)
@@ -570,7 +559,7 @@ static kh_status petr_verbs(kh_imp *im, const char *data, size_t len)
     while (!st && next(im, data, len, &pos, &in_xml, l)) {
         const char *t = l->text;
         size_t tl = l->len;
-        trim(&t, &tl);
+        kh_imp_trim(&t, &tl);
         if (!tl)
             continue;
         kh_status e = KH_OK;
@@ -680,7 +669,7 @@ static kh_status petr_verbs(kh_imp *im, const char *data, size_t len)
                 v->forms = orig_at(l, br + 1);
                 v->forms_len = (size_t)(bc - br - 1);
                 txl = (size_t)(br - txt);
-                trim(&txt, &txl);
+                kh_imp_trim(&txt, &txl);
             }
             if (!txl) {
                 PERR(im, l, t, "verb line without a verb");
@@ -741,7 +730,7 @@ static pkind kind_of(const char *name, const char *data, size_t len)
         i += ll + 1;
         const char *t = l;
         size_t tl = ll;
-        trim(&t, &tl);
+        kh_imp_trim(&t, &tl);
         if (!tl || t[0] == '#' || t[0] == '<')
             continue;
         if ((tl >= 3 && !memcmp(t, "---", 3)) || t[0] == '-')

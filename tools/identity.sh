@@ -1,0 +1,77 @@
+#!/bin/sh
+# tools/identity.sh: byte-identity check of khaldun's outputs between two
+# commits, for restructurings that must not change what khaldun writes.
+#
+#   sh tools/identity.sh BASE_COMMIT [KHALDUN_BINARY]
+#
+# Builds BASE_COMMIT in a temporary git worktree, then runs it and the given
+# binary (default ./khaldun, the working tree's build) with the SAME images
+# ($KHALDUN_DATA, default build/data) on the same inputs: the bundled example
+# and the whole Reuters-21578 corpus (when $KHALDUN_SHARED has it) as JSON
+# Lines events, GDELT Events + Mentions, a store exported as GDELT and JSON
+# Lines, `parse` and `explain` of the example, and both peers' suites. Prints
+# "same NAME" or "DIFF NAME" per output and exits 1 on any difference.
+set -u
+BASE=${1:?usage: sh tools/identity.sh BASE_COMMIT [KHALDUN_BINARY]}
+NEW=${2:-./khaldun}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+case $NEW in /*) ;; *) NEW=$(pwd)/$NEW ;; esac
+SHARED=${KHALDUN_SHARED:-$ROOT/../shared}
+export KHALDUN_DATA=${KHALDUN_DATA:-$ROOT/build/data}
+ls "$KHALDUN_DATA"/*.img >/dev/null 2>&1 ||
+    { echo "identity: no images in $KHALDUN_DATA (run make data)" >&2; exit 2; }
+TMP=$(mktemp -d)
+trap 'git -C "$ROOT" worktree remove --force "$TMP/base" >/dev/null 2>&1; rm -rf "$TMP"' EXIT INT TERM
+
+git -C "$ROOT" worktree add --detach "$TMP/base" "$BASE" >/dev/null 2>&1 ||
+    { echo "identity: cannot check out $BASE" >&2; exit 2; }
+make -C "$TMP/base" -s -j2 khaldun >/dev/null 2>"$TMP/build.err" ||
+    { cat "$TMP/build.err" >&2; echo "identity: $BASE does not build" >&2; exit 2; }
+OLD=$TMP/base/khaldun
+
+SEED=$ROOT/examples/seed-2024.txt
+REUTERS=$SHARED/corpora/reuters21578/reuters21578.jsonl
+fail=0
+
+# run NAME COMMAND: runs COMMAND (a shell command in which "$KH" is the
+# binary and {out} a per-binary output folder) once per binary, and compares
+# its stdout, exit status and every file written.
+run() {
+    name=$1
+    shift
+    for side in old new; do
+        bin=$OLD
+        [ $side = new ] && bin=$NEW
+        mkdir -p "$TMP/$side/$name"
+        args=$(printf '%s\n' "$*" | sed "s#{out}#$TMP/$side/$name#g")
+        (cd "$TMP/$side/$name" && KH=$bin && eval "$args") >"$TMP/$side/$name.stdout" 2>"$TMP/$side/$name.stderr"
+        echo "rc=$?" >>"$TMP/$side/$name.stdout"
+    done
+    if grep -q '^rc=2$' "$TMP/new/$name.stdout"; then
+        echo "FAIL $name (exit 2):"; head -3 "$TMP/new/$name.stderr"
+        fail=1
+    elif diff -r "$TMP/old/$name" "$TMP/new/$name" >/dev/null &&
+        cmp -s "$TMP/old/$name.stdout" "$TMP/new/$name.stdout"; then
+        echo "same $name ($(wc -c <"$TMP/new/$name.stdout") bytes)"
+    else
+        echo "DIFF $name"
+        diff "$TMP/old/$name.stdout" "$TMP/new/$name.stdout" | head -5
+        fail=1
+    fi
+}
+
+run seed-jsonl '"$KH" code --date 2024-04-24 "$SEED"'
+run seed-gdelt '"$KH" code --date 2024-04-24 --format gdelt --mentions {out}/mentions.tsv "$SEED"'
+run seed-parse '"$KH" parse "$SEED"'
+run seed-explain '"$KH" explain --date 2024-04-24 "$SEED"'
+run seed-store '"$KH" code --db {out}/e.db --date 2024-04-24 "$SEED" && "$KH" export --db {out}/e.db --format gdelt --events {out}/ev.tsv --mentions {out}/mn.tsv && "$KH" export --db {out}/e.db --format jsonl && "$KH" query --db {out}/e.db --actor "PRK*" && rm {out}/e.db*'
+if [ -f "$REUTERS" ]; then
+    run reuters-jsonl '"$KH" code "$REUTERS"'
+    run reuters-gdelt '"$KH" code --format gdelt --mentions {out}/mentions.tsv "$REUTERS"'
+    run reuters-j2 '"$KH" code -j 2 "$REUTERS"'
+    run tabari-suite '"$KH" eval --verbose "$SHARED/suites/tabari-validate"'
+    run petrarch-suite '"$KH" eval --verbose "$SHARED/suites/petrarch-unittest"'
+else
+    echo "skip reuters and suites (no $SHARED)"
+fi
+exit $fail
