@@ -1,26 +1,17 @@
 /*
- * coder.h: the event coder's internals, shared by the coder proper
- * (coder.c: khaldun's own dictionaries, clause by clause over the language
- * layer) and the matcher for imported TABARI / PETRARCH dictionaries
- * (imported.c), which follow their peers' own matching rules.
+ * coder.h: the event coder's internals: the story loop and event merging
+ * (coder.c) and the sentence coders it drives through one interface,
+ * khaldun's own clause coder (clause.c) and the peers' rules for imported
+ * TABARI / PETRARCH dictionaries (peer/coder.c).
  */
 #ifndef KH_EVENTS_CODER_H
 #define KH_EVENTS_CODER_H
 
-#include "chunks/chunks.h"
-#include "dict/dict.h"
+#include "actors/actors.h"
 #include "resolve/resolve.h"
 
-#define MAX_ACTORS 8     /* actors of one noun phrase (coordination) */
-#define PATTERN_GAP 6    /* tokens a pattern word may be looked for ahead */
 
-typedef struct actor {
-    const char *code;   /* arena or image string */
-    const char *name;
-    uint32_t first, end; /* tokens */
-    uint8_t person;     /* a named individual (for he/she) */
-    uint8_t country;    /* a state or its government (for it/the country) */
-} actor;
+
 
 typedef struct raw_event {
     kh_date date;
@@ -60,23 +51,15 @@ struct kh_coder {
     const kh_doc *doc;
     const kh_story *story;
     int64_t days;            /* story date in days, KH_DAYS_MIN when unknown */
-    /* per token */
-    uint32_t *form;          /* word id of the form */
-    uint32_t *lemw;          /* word id of the lemma */
-    uint32_t *mnode;         /* node of the longest acceptable phrase starting here, 0 none */
-    uint16_t *mlen;
+    uint32_t *form, *lemw;   /* per token: word ids of form and lemma (c->view's, writable) */
+    kh_story_view view;      /* what the stages see of the story */
+    kh_actors ax;            /* the actors stage's story context */
     size_t tok_cap;
     /* events */
     raw_event *raw;
     size_t n_raw, raw_cap;
     kh_event *events;
     size_t n_events;
-    /* story context for pronouns and definite descriptions */
-    actor last_person, last_actor, last_country, last_org;
-    actor pair[2];
-    int have_pair;
-    actor people[32];        /* persons named so far, for "Kim" after "Kim Jong Un" */
-    size_t n_people;
     uint8_t *consumed;       /* per clause: its verb was used by an earlier clause's pattern */
     size_t next_clause;      /* the clause sentence coding goes on from */
     char buf[512];
@@ -90,13 +73,8 @@ struct kh_coder {
 
 
 void kh_coder_trace(kh_coder *c, size_t sentence, const char *fmt, ...) KH_PRINTF(3, 4);
-/* The source bytes of tokens [first, end) (tabs and newlines as spaces), in the story arena. */
-const char *kh_coder_text(kh_coder *c, size_t first, size_t end);
 kh_status kh_coder_add_event(kh_coder *c, const raw_event *ev);
 kh_span kh_coder_span(kh_coder *c, size_t first, size_t end);
-/* Actors of an NP chunk: itself, coordinated members, or a pronoun/definite
- * reference; returns how many (at most MAX_ACTORS). */
-size_t kh_coder_resolve_np(kh_coder *c, int32_t ci, int32_t reporter_np, actor *outs);
 
 /* peer/coder.c: 1 when the dictionary holds TABARI or PETRARCH patterns,
  * which the peers' rules code (kh_peer_coder). */

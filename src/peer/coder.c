@@ -502,7 +502,7 @@ static int classify(im_sent *s)
                 if (!strcmp(code, KH_CODE_DISCARD) || !strcmp(code, KH_CODE_DISCARD_STORY) ||
                     !strcmp(code, KH_CODE_COMPLEX)) {
                     kh_coder_trace(s->c, s->si, "  actor '%s' codes %s: sentence not coded",
-                                   kh_coder_text(s->c, w->tok, s->w[best.end - 1].tok + 1), code);
+                                   kh_view_text(&s->c->view, w->tok, s->w[best.end - 1].tok + 1), code);
                     return 1;
                 }
                 if (!strcmp(code, KH_CODE_NULL)) {
@@ -1222,8 +1222,8 @@ static void add_event(im_sent *s, const char *src, const char *tgt, const kh_cod
     ev->date = c->story->date;
     ev->source = src;
     ev->target = tgt;
-    ev->source_name = kh_coder_text(c, s->w[su->first].tok, s->w[su->end - 1].tok + 1);
-    ev->target_name = tu ? kh_coder_text(c, s->w[tu->first].tok, s->w[tu->end - 1].tok + 1) : NULL;
+    ev->source_name = kh_view_text(&c->view, s->w[su->first].tok, s->w[su->end - 1].tok + 1);
+    ev->target_name = tu ? kh_view_text(&c->view, s->w[tu->first].tok, s->w[tu->end - 1].tok + 1) : NULL;
     ev->code = code;
     ev->mention.sentence = s->si;
     ev->mention.text = se->span;
@@ -1459,7 +1459,7 @@ static int code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, claus
                 p = longer_match(s, pats, np, v, &k, &m);
             const char *cs_code = kh_dict_str(d, d->codes[p->code].code);
             kh_coder_trace(s->c, s->si, "  verb '%s': pattern '%s' -> %s (%s)",
-                           kh_coder_text(s->c, s->w[v].tok, s->w[v].tok + 1),
+                           kh_view_text(&s->c->view, s->w[v].tok, s->w[v].tok + 1),
                            kh_dict_str(d, p->text), cs_code, kh_dict_str(d, p->src));
             if (p->flags & (KH_PAT_DISCARD | KH_PAT_COMPLEX)) {
                 kh_coder_trace(s->c, s->si, "  %s: sentence not coded",
