@@ -17,6 +17,7 @@
 #include "chunks/chunks.h"
 #include "sentences/sentences.h"
 #include "tags/tagger.h"
+#include "analyze/analyze.h"
 #include "tags/tags.h"
 #include "tokens/tokens.h"
 
@@ -209,6 +210,22 @@ static kh_status tag_doc(kh_scratch *s, const kh_lexicon *lexicon, const kh_stor
 kh_status kh_analyze(kh_scratch *scratch, const kh_lexicon *lexicon, const kh_story *story,
                      unsigned flags, const kh_doc **out)
 {
+    return kh_analyze_timed(scratch, lexicon, story, flags, NULL, out);
+}
+
+/* The clock is read only when `times` is given (khaldun code --stats). */
+static void lap(kh_coder_stats *times, uint64_t *t, uint64_t *field)
+{
+    if (!times)
+        return;
+    uint64_t now = kh_clock_ns();
+    *field += now - *t;
+    *t = now;
+}
+
+kh_status kh_analyze_timed(kh_scratch *scratch, const kh_lexicon *lexicon, const kh_story *story,
+                           unsigned flags, kh_coder_stats *times, const kh_doc **out)
+{
     if (out)
         *out = NULL;
     if (!scratch || !story || !out)
@@ -226,6 +243,7 @@ kh_status kh_analyze(kh_scratch *scratch, const kh_lexicon *lexicon, const kh_st
             return KH_ERR_INVALID;
     }
 
+    uint64_t t = times ? kh_clock_ns() : 0;
     kh_arena_reset(&scratch->arena);
     kh_doc *d = &scratch->doc;
     memset(d, 0, sizeof *d);
@@ -237,12 +255,17 @@ kh_status kh_analyze(kh_scratch *scratch, const kh_lexicon *lexicon, const kh_st
         if (st)
             break;
     }
-    if (!st && (flags & KH_ANALYZE_TAGS) && lexicon)
+    lap(times, &t, times ? &times->analyze_ns : NULL);
+    if (!st && (flags & KH_ANALYZE_TAGS) && lexicon) {
         st = tag_doc(scratch, lexicon, story);
+        lap(times, &t, times ? &times->tags_ns : NULL);
+    }
     d->sentences = scratch->sents;
     d->tokens = scratch->toks;
-    if (!st && (flags & KH_ANALYZE_CHUNKS) && d->upos)
+    if (!st && (flags & KH_ANALYZE_CHUNKS) && d->upos) {
         st = kh_chunk_doc(&scratch->arena, d);
+        lap(times, &t, times ? &times->chunks_ns : NULL);
+    }
     if (st) {
         memset(d, 0, sizeof *d);
         return st;

@@ -30,7 +30,7 @@
 
 #include "chunks/chunks.h"
 #include "dict/dict.h"
-#include "events/stats.h"
+#include "analyze/analyze.h"
 #include "resolve/resolve.h"
 
 #include "events/coder.h"
@@ -97,6 +97,20 @@ kh_status kh_coder_set_peer_option(kh_coder *c, const char *line)
     if (!c || !line || !c->sc->option)
         return KH_ERR_INVALID;
     return c->sc->option(c, c->sc_state, line);
+}
+
+void kh_coder_stats_add(kh_coder_stats *sum, const kh_coder_stats *add)
+{
+    if (!sum || !add)
+        return;
+    sum->analyze_ns += add->analyze_ns;
+    sum->tags_ns += add->tags_ns;
+    sum->chunks_ns += add->chunks_ns;
+    sum->coding_ns += add->coding_ns;
+    sum->stories += add->stories;
+    sum->sentences += add->sentences;
+    sum->tokens += add->tokens;
+    sum->events += add->events;
 }
 
 void kh_coder_stats_get(const kh_coder *c, kh_coder_stats *out)
@@ -252,13 +266,10 @@ kh_status kh_coder_code(kh_coder *c, const kh_story *story, const kh_event **eve
     kh_status st;
     uint64_t t_coding = 0;
     c->stats.stories++;
-    if (c->opt.flags & KH_CODE_STATS) {
-        st = kh_stats_analyze(c->scratch, c->opt.lexicon, &c->arena, story, flags, &c->doc_buf,
-                              &c->stats, &doc);
+    int timed = (c->opt.flags & KH_CODE_STATS) != 0;
+    st = kh_analyze_timed(c->scratch, c->opt.lexicon, story, flags, timed ? &c->stats : NULL, &doc);
+    if (timed)
         t_coding = kh_clock_ns();
-    } else {
-        st = kh_analyze(c->scratch, c->opt.lexicon, story, flags, &doc);
-    }
     if (st)
         return st;
     c->doc = doc;

@@ -65,7 +65,6 @@ struct kh_coder {
     char buf[512];
     /* per-stage statistics (src/events/stats.c) */
     kh_coder_stats stats;
-    kh_doc doc_buf;          /* the document when analysed stage by stage */
     /* the sentence coder chosen for the dictionary, and its state */
     const kh_sentence_coder *sc;
     void *sc_state;
