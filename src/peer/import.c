@@ -14,23 +14,7 @@
 
 #include "peer/import.h"
 
-#define IMP_MAX_WORD 63      /* bytes in one dictionary word */
-#define IMP_MAX_EXPAND 512   /* phrases one synset member may expand into */
 #define IMP_MAX_NAMES 64     /* phrases of one actor entry */
-
-struct imp_syn {
-    uint32_t index;   /* builder synset index */
-    uint32_t name;    /* pool offset of the folded name */
-    uint32_t first;   /* first member in im->mems */
-    uint32_t count;
-    int plural;
-};
-
-struct imp_mem {
-    uint32_t syn;     /* index into im->syns */
-    uint32_t off;     /* offset of the member text in im->text */
-    uint32_t len;
-};
 
 struct imp_span {
     const char *s;
@@ -59,7 +43,7 @@ void kh_imp_trim(const char **s, size_t *n)
         (*n)--;
 }
 
-static int is_alnum(int c) { return kh_is_alpha(c) || kh_is_digit(c); }
+int kh_imp_is_alnum(int c) { return kh_is_alpha(c) || kh_is_digit(c); }
 
 int kh_imp_has_prefix_ci(const char *s, size_t n, const char *p)
 {
@@ -92,7 +76,7 @@ void kh_imp_free(kh_imp *im)
 }
 
 /* 1-based column of `at` in the current line (1 when it lies elsewhere). */
-static size_t col_in(const kh_imp *im, const char *at)
+size_t kh_imp_col_in(const kh_imp *im, const char *at)
 {
     uintptr_t a = (uintptr_t)at, l = (uintptr_t)im->line;
     if (!at || !im->line || a < l || a - l > ((size_t)1 << 24))
@@ -107,7 +91,7 @@ void kh_imp_diag(kh_imp *im, const char *at, kh_severity sev, const char *fmt, .
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    kh_srcpos pos = {im->name, im->lineno, col_in(im, at)};
+    kh_srcpos pos = {im->name, im->lineno, kh_imp_col_in(im, at)};
     kh_bld_diag(im->b, &pos, sev, "%s", msg);
 }
 
@@ -223,7 +207,7 @@ static int code_chars_ok(const char *s, size_t n)
     if (!n)
         return 0;
     for (size_t i = 0; i < n; i++)
-        if (!is_alnum((unsigned char)s[i]))
+        if (!kh_imp_is_alnum((unsigned char)s[i]))
             return 0;
     return 1;
 }
@@ -262,7 +246,7 @@ kh_status kh_imp_code_parse(kh_imp *im, const char *s, size_t len, int time, kh_
         c[n++] = s[i];
     }
     c[n] = '\0';
-    kh_srcpos pos = {im->name, im->lineno, col_in(im, s)};
+    kh_srcpos pos = {im->name, im->lineno, kh_imp_col_in(im, s)};
     if (!n) {
         IMP_ERR(im, s, "no code in [...]");
         return KH_ERR_FORMAT;
@@ -324,7 +308,6 @@ kh_status kh_imp_code_parse(kh_imp *im, const char *s, size_t len, int time, kh_
 /* ---------------------------------------------------------------------- */
 /* Words and phrases                                                      */
 
-enum { W_STEM = 1, W_EXACT = 2, W_NOEND = 3 };
 
 /* Id of token word `id` with the stem marker appended. */
 static kh_status stem_id(kh_dict_builder *b, uint32_t id, uint32_t *out)
@@ -342,7 +325,7 @@ static kh_status stem_id(kh_dict_builder *b, uint32_t id, uint32_t *out)
 
 /* Tokenises one dictionary word as the runtime would; the last token gets
  * the stem marker when `stem`. */
-static kh_status word_ids(kh_imp *im, const char *w, size_t wl, int stem, uint32_t *ids,
+kh_status kh_imp_word_ids(kh_imp *im, const char *w, size_t wl, int stem, uint32_t *ids,
                           size_t max, size_t *n)
 {
     *n = 0;
@@ -475,7 +458,7 @@ kh_status kh_imp_phrase(kh_imp *im, const char *s, size_t len, uint32_t kind, ui
         for (size_t i = 0; i < nw && !st; i++) {
             size_t got;
             int last = i + 1 == nw;
-            st = word_ids(im, last ? forms[f] : w[i].s, last ? strlen(forms[f]) : w[i].len,
+            st = kh_imp_word_ids(im, last ? forms[f] : w[i].s, last ? strlen(forms[f]) : w[i].len,
                           w[i].mode == W_STEM && !(last && f > 0), ids + n,
                           KH_ARRAY_LEN(ids) - n, &got);
             n += got;
@@ -502,7 +485,7 @@ kh_status kh_imp_phrase(kh_imp *im, const char *s, size_t len, uint32_t kind, ui
 /* ---------------------------------------------------------------------- */
 /* Synsets                                                                */
 
-static int syn_find(kh_imp *im, const char *name, size_t len, uint32_t *at)
+int kh_imp_syn_find(kh_imp *im, const char *name, size_t len, uint32_t *at)
 {
     char folded[128];
     if (len > sizeof folded)
@@ -520,10 +503,10 @@ static int syn_find(kh_imp *im, const char *name, size_t len, uint32_t *at)
 }
 
 /* Length of a synset designator's name at s (after '&'): letters, digits. */
-static size_t syn_name_len(const char *s, size_t n)
+size_t kh_imp_syn_name_len(const char *s, size_t n)
 {
     size_t i = 0;
-    while (i < n && is_alnum((unsigned char)s[i]))
+    while (i < n && kh_imp_is_alnum((unsigned char)s[i]))
         i++;
     return i;
 }
@@ -535,12 +518,12 @@ kh_status kh_imp_synset_define(kh_imp *im, const char *name, size_t len, uint32_
         plural = 0;
         len--;
     }
-    if (len < 2 || name[0] != '&' || syn_name_len(name + 1, len - 1) != len - 1) {
+    if (len < 2 || name[0] != '&' || kh_imp_syn_name_len(name + 1, len - 1) != len - 1) {
         IMP_ERR(im, name, "bad synset name '%.*s' (& and letters or digits)", (int)len, name);
         return KH_ERR_FORMAT;
     }
     uint32_t at;
-    if (syn_find(im, name, len, &at)) {
+    if (kh_imp_syn_find(im, name, len, &at)) {
         IMP_WARN(im, name, "synset '%.*s' defined again: members added to the first", (int)len,
                  name);
         *syn = at;
@@ -567,17 +550,16 @@ kh_status kh_imp_synset_define(kh_imp *im, const char *name, size_t len, uint32_
 
 /* Expands the first synset designator in s with each member of that
  * synset, recursively; calls add() on each plain result. */
-typedef kh_status (*expand_fn)(kh_imp *im, void *ctx, const char *s, size_t len);
 
-static kh_status expand(kh_imp *im, const char *s, size_t len, int depth, size_t *budget,
+kh_status kh_imp_expand(kh_imp *im, const char *s, size_t len, int depth, size_t *budget,
                         expand_fn add, void *ctx, const char *at)
 {
     const char *amp = memchr(s, '&', len);
     if (!amp)
         return add(im, ctx, s, len);
-    size_t nl = syn_name_len(amp + 1, len - (size_t)(amp - s) - 1);
+    size_t nl = kh_imp_syn_name_len(amp + 1, len - (size_t)(amp - s) - 1);
     uint32_t y;
-    if (!nl || !syn_find(im, amp, nl + 1, &y)) {
+    if (!nl || !kh_imp_syn_find(im, amp, nl + 1, &y)) {
         IMP_ERR(im, at, "synset '%.*s' is not defined (define it before it is used)",
                 (int)(nl + 1), amp);
         return KH_ERR_FORMAT;
@@ -607,7 +589,7 @@ static kh_status expand(kh_imp *im, const char *s, size_t len, int depth, size_t
         memcpy(tmp, s, pre);
         memcpy(tmp + pre, im->text.data + mem.off, mem.len);
         memcpy(tmp + pre + mem.len, s + post_off, len - post_off);
-        kh_status st = expand(im, tmp, tl, depth + 1, budget, add, ctx, at);
+        kh_status st = kh_imp_expand(im, tmp, tl, depth + 1, budget, add, ctx, at);
         kh_free(im->b->alloc, tmp);
         if (st)
             return st;
@@ -660,7 +642,7 @@ kh_status kh_imp_synset_member(kh_imp *im, uint32_t syn, const char *s, size_t l
     }
     struct member_ctx c = {syn, s};
     size_t budget = IMP_MAX_EXPAND;
-    return expand(im, s, len, 0, &budget, add_member, &c, s);
+    return kh_imp_expand(im, s, len, 0, &budget, add_member, &c, s);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -695,7 +677,7 @@ kh_status kh_imp_actor_phrase(kh_imp *im, kh_imp_actor *a, const char *s, size_t
         IMP_ERR(im, s, "too many synonyms (at most %d)", IMP_MAX_NAMES);
         return KH_ERR_FORMAT;
     }
-    struct imp_span sp = {s, len, im->lineno, col_in(im, s)};
+    struct imp_span sp = {s, len, im->lineno, kh_imp_col_in(im, s)};
     return kh_vec_push(im->b->alloc, &a->phrases, &sp);
 }
 
@@ -737,7 +719,7 @@ static int actor_code_ok(const char *s, size_t n)
             if (!part)
                 return 0;
             part = 0;
-        } else if (is_alnum((unsigned char)s[i])) {
+        } else if (kh_imp_is_alnum((unsigned char)s[i])) {
             part++;
         } else {
             return 0;
@@ -948,384 +930,3 @@ kh_status kh_imp_agent(kh_imp *im, const char *const *names, const size_t *name_
     }
     return st;
 }
-
-/* ---------------------------------------------------------------------- */
-/* Verb forms and patterns                                                */
-
-size_t kh_imp_verb_forms(kh_imp_dialect dialect, const char *w, size_t n, char forms[][64],
-                         size_t max)
-{
-    size_t k = 0;
-    if (!n || n + 5 >= 64 || max < 6)
-        return 0;
-    int lower = kh_is_lower((unsigned char)w[n - 1]);
-    char last = (char)kh_to_upper((unsigned char)w[n - 1]);
-    char prev = n > 1 ? (char)kh_to_upper((unsigned char)w[n - 2]) : 0;
-#define FORM(cut, suf)                                                                     \
-    snprintf(forms[k++], 64, "%.*s%s", (int)(n - (cut)), w, lower ? (suf) : (suf) + 8)
-    /* each suffix is given as "lower\0..." padded to 8, then upper */
-    snprintf(forms[k++], 64, "%.*s", (int)n, w);
-    if (dialect == KH_IMP_TABARI) {
-        /* TABARI 5.2.3: S, ED, ES, EN, ING after the word as written; a final
-         * E also takes D and drops for ING, so DEPLORE_ meets "deplored". */
-        FORM(0, "s\0\0\0\0\0\0\0S");
-        FORM(0, "ed\0\0\0\0\0\0ED");
-        FORM(0, "es\0\0\0\0\0\0ES");
-        FORM(0, "en\0\0\0\0\0\0EN");
-        FORM(0, "ing\0\0\0\0\0ING");
-        if (last == 'E' && k + 2 <= max) {
-            FORM(0, "d\0\0\0\0\0\0\0D");
-            FORM(1, "ing\0\0\0\0\0ING");
-        }
-        return k;
-    }
-    /* PETRARCH: the regular forms of an English verb. */
-    if (last == 'E') {
-        FORM(0, "s\0\0\0\0\0\0\0S");
-        FORM(0, "d\0\0\0\0\0\0\0D");
-        FORM(1, "ing\0\0\0\0\0ING");
-    } else if (last == 'Y' && n > 1 && !strchr("AEIOU", prev)) {
-        FORM(1, "ies\0\0\0\0\0IES");
-        FORM(1, "ied\0\0\0\0\0IED");
-        FORM(0, "ing\0\0\0\0\0ING");
-    } else if (last == 'S' || last == 'X' || last == 'Z' ||
-               (last == 'H' && (prev == 'C' || prev == 'S'))) {
-        FORM(0, "es\0\0\0\0\0\0ES");
-        FORM(0, "ed\0\0\0\0\0\0ED");
-        FORM(0, "ing\0\0\0\0\0ING");
-    } else {
-        FORM(0, "s\0\0\0\0\0\0\0S");
-        FORM(0, "ed\0\0\0\0\0\0ED");
-        FORM(0, "ing\0\0\0\0\0ING");
-    }
-#undef FORM
-    return k;
-}
-
-int kh_imp_verb_word(const char *form, size_t len, const char **w, size_t *wl)
-{
-    const char *start = NULL;
-    for (size_t i = 0; i < len; i++)
-        if (form[i] == '+' && i + 1 < len && !kh_imp_is_blank((unsigned char)form[i + 1])) {
-            start = form + i + 1;
-            break;
-        }
-    if (!start) {
-        start = form;
-        while (start < form + len && (kh_imp_is_blank((unsigned char)*start) || *start == '+'))
-            start++;
-    }
-    const char *e = start;
-    while (e < form + len && !kh_imp_is_blank((unsigned char)*e) && *e != '_' && *e != '~' &&
-           *e != '=')
-        e++;
-    *w = start;
-    *wl = (size_t)(e - start);
-    return *wl > 0;
-}
-
-/* A pattern being assembled. */
-typedef struct pat_t {
-    kh_elem e[KH_MAX_PATTERN];
-    size_t n;
-    size_t verb_pos;
-    int have_verb;
-    uint32_t weight;
-} pat_t;
-
-static kh_status push_elem(kh_imp *im, pat_t *p, uint16_t kind, uint16_t aux, uint32_t ref,
-                           const char *at)
-{
-    if (p->n == KH_MAX_PATTERN) {
-        IMP_ERR(im, at, "pattern longer than %d elements", KH_MAX_PATTERN);
-        return KH_ERR_FORMAT;
-    }
-    p->e[p->n++] = (kh_elem){kind, aux, ref};
-    return KH_OK;
-}
-
-struct alt_ctx {
-    uint32_t syn;
-};
-
-static kh_status add_alt(kh_imp *im, void *vctx, const char *s, size_t len)
-{
-    struct alt_ctx *c = (struct alt_ctx *)vctx;
-    kh_status st = kh_imp_phrase(im, s, len, KH_P_SYNSET, c->syn, 0, 0);
-    return st == KH_ERR_FORMAT ? KH_OK : st;
-}
-
-static uint32_t alnum_count(const char *s, size_t n)
-{
-    uint32_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += is_alnum((unsigned char)s[i]) != 0;
-    return k;
-}
-
-/*
- * Scans pattern or verb-form text into elements. In form mode (`form`),
- * the words are the verb phrase itself: the `+`-marked word (PETRARCH) or
- * else the first word is the verb, spelled `verb_word` when given. In
- * pattern mode `*` (or `**`) splices the elements of `fp` (the verb form).
- */
-static kh_status scan(kh_imp *im, const char *s, size_t len, int form, const char *verb_word,
-                      size_t verb_word_len, const pat_t *fp, pat_t *p)
-{
-    size_t i = 0;
-    int adj = 0, in_pp = 0, verb_mark = 0;
-    int has_mark = 0;
-    if (form)
-        for (size_t k = 0; k + 1 < len; k++)
-            if (s[k] == '+' && !kh_imp_is_blank((unsigned char)s[k + 1]))
-                has_mark = 1;
-    while (i < len) {
-        char c = s[i];
-        const char *at = s + i;
-        if (kh_imp_is_blank((unsigned char)c)) {
-            i++;
-            adj = 0;
-            continue;
-        }
-        uint16_t flags = (uint16_t)((adj ? KH_EF_ADJ : 0) | (in_pp ? KH_EF_PP : 0));
-        kh_status st = KH_OK;
-        if (c == '_' || c == '~') {
-            i++;
-            adj = 1;
-            continue;
-        }
-        if (form && c == '+') {
-            verb_mark = 1;
-            i++;
-            continue;
-        }
-        if (!form && c == '*') {
-            i += (i + 1 < len && s[i + 1] == '*') ? 2 : 1;
-            if (p->have_verb) {
-                IMP_ERR(im, at, "more than one verb marker '*' in a pattern");
-                return KH_ERR_FORMAT;
-            }
-            for (size_t k = 0; k < fp->n && !st; k++) {
-                kh_elem e = fp->e[k];
-                if (k == 0)
-                    e.aux = (uint16_t)(e.aux | flags);
-                if (e.kind == KH_E_VERB)
-                    p->verb_pos = p->n;
-                st = push_elem(im, p, e.kind, e.aux, e.ref, at);
-            }
-            p->have_verb = 1;
-        } else if (!form && (c == '$' || c == '+' || c == '%' || c == '^')) {
-            i++;
-            uint16_t kind = c == '$' ? KH_E_SOURCE : c == '+' ? KH_E_TARGET
-                          : c == '%' ? KH_E_COMPOUND : KH_E_SKIP;
-            st = push_elem(im, p, kind, flags, 0, at);
-        } else if (c == '&') {
-            size_t nl = syn_name_len(s + i + 1, len - i - 1);
-            uint32_t y;
-            if (!nl || !syn_find(im, s + i, nl + 1, &y)) {
-                IMP_ERR(im, at, "synset '%.*s' is not defined (define it before it is used)",
-                        (int)(nl + 1), s + i);
-                return KH_ERR_FORMAT;
-            }
-            if (!KH_VEC_AT(im->syns, struct imp_syn, y).count) {
-                IMP_ERR(im, at, "synset '%.*s' has no members", (int)(nl + 1), s + i);
-                return KH_ERR_FORMAT;
-            }
-            p->weight += (uint32_t)nl;
-            st = push_elem(im, p, KH_E_SYNSET, flags, KH_VEC_AT(im->syns, struct imp_syn, y).index,
-                           at);
-            i += nl + 1;
-        } else if (c == '{') {
-            const char *close = memchr(s + i, '}', len - i);
-            if (!close) {
-                IMP_ERR(im, at, "'{' without its '}'");
-                return KH_ERR_FORMAT;
-            }
-            const char *g = s + i + 1;
-            size_t gl = (size_t)(close - g);
-            if (!memchr(g, '|', gl) && im->dialect == KH_IMP_PETRARCH) {
-                /* PETRARCH2 noun phrase {FINANCIAL AID}: its words, head last. */
-                size_t before = p->n;
-                st = scan(im, g, gl, 0, NULL, 0, fp, p);
-                for (size_t k = before; k < p->n; k++)
-                    p->e[k].aux = (uint16_t)(p->e[k].aux | KH_EF_NP | (k == before ? flags : 0) |
-                                             (k + 1 == p->n ? KH_EF_HEAD : 0));
-            } else {
-                /* Alternatives { A | B C | &SYN_D }: an anonymous synset. */
-                char nm[32];
-                snprintf(nm, sizeof nm, "&alt%016llx",
-                         (unsigned long long)kh_hash64(g, gl, 0x616c74u));
-                uint32_t syn;
-                st = kh_bld_synset(im->b, nm, strlen(nm), 1, &syn);
-                uint32_t longest = 0;
-                const char *a = g;
-                while (!st && a <= close) {
-                    const char *bar = memchr(a, '|', (size_t)(close - a));
-                    const char *ae = bar ? bar : close;
-                    const char *as = a;
-                    size_t al = (size_t)(ae - a);
-                    kh_imp_trim(&as, &al);
-                    if (!al) {
-                        IMP_ERR(im, a, "empty alternative");
-                        return KH_ERR_FORMAT;
-                    }
-                    uint32_t w = alnum_count(as, al);
-                    longest = w > longest ? w : longest;
-                    struct alt_ctx ac = {syn};
-                    size_t budget = IMP_MAX_EXPAND;
-                    st = expand(im, as, al, 0, &budget, add_alt, &ac, as);
-                    a = ae + 1;
-                }
-                p->weight += longest;
-                if (!st)
-                    st = push_elem(im, p, KH_E_SYNSET, flags, syn, at);
-            }
-            i = (size_t)(close - s) + 1;
-        } else if (c == '(' || c == ')') {
-            in_pp = c == '(';
-            i++;
-            if (c == '(') {
-                adj = 0;
-                continue;
-            }
-        } else if (c == '}' || c == '|' || c == ']' || c == '[') {
-            IMP_ERR(im, at, "unexpected '%c' in a pattern", c);
-            return KH_ERR_FORMAT;
-        } else {
-            /* A word: up to a blank, a connector or a bracket. */
-            size_t ws = i;
-            while (i < len && !kh_imp_is_blank((unsigned char)s[i]) && s[i] != '_' && s[i] != '~' &&
-                   s[i] != '=' && s[i] != '{' && s[i] != '}' && s[i] != '|' && s[i] != '(' &&
-                   s[i] != ')' && s[i] != '*' && (s[i] != '&' || i == ws) &&
-                   !(s[i] == '+' && form))
-                i++;
-            size_t wl = i - ws;
-            if (!wl) {
-                IMP_ERR(im, at, "unexpected '%c' in a pattern", c);
-                return KH_ERR_FORMAT;
-            }
-            int mode = W_STEM;
-            if (im->dialect == KH_IMP_PETRARCH)
-                mode = W_EXACT;
-            else if (i < len && (s[i] == '_' || s[i] == '='))
-                mode = W_EXACT;
-            while (i < len && s[i] == '=')
-                i++;
-            int is_verb = form && !p->have_verb && (verb_mark || !has_mark);
-            const char *w = s + ws;
-            if (is_verb && verb_word) {
-                w = verb_word;
-                wl = verb_word_len;
-                mode = W_EXACT;
-            }
-            if (wl > IMP_MAX_WORD) {
-                IMP_ERR(im, at, "word longer than %d bytes", IMP_MAX_WORD);
-                return KH_ERR_FORMAT;
-            }
-            uint32_t ids[8];
-            size_t n;
-            st = word_ids(im, w, wl, mode == W_STEM, ids, KH_ARRAY_LEN(ids), &n);
-            if (st == KH_ERR_LIMIT) {
-                IMP_ERR(im, at, "word '%.*s' splits into too many tokens", (int)wl, w);
-                return KH_ERR_FORMAT;
-            }
-            if (!form)
-                p->weight += alnum_count(s + ws, i - ws);
-            for (size_t k = 0; k < n && !st; k++) {
-                uint16_t kind = KH_E_WORD;
-                if (is_verb && k == 0) {
-                    kind = KH_E_VERB;
-                    p->verb_pos = p->n;
-                    p->have_verb = 1;
-                }
-                st = push_elem(im, p, kind, (uint16_t)(k ? KH_EF_ADJ : flags), ids[k], at);
-            }
-            verb_mark = 0;
-        }
-        if (st)
-            return st;
-        adj = 0;
-    }
-    return KH_OK;
-}
-
-/* Text of a pattern for messages and duplicate detection: "FORM: PATTERN". */
-kh_status kh_imp_pattern(kh_imp *im, const char *form, size_t form_len, const char *verb_word,
-                         size_t verb_word_len, const char *pattern, size_t pat_len,
-                         const kh_imp_code *code, const char *at)
-{
-    kh_dict_builder *b = im->b;
-    pat_t fp, p;
-    memset(&fp, 0, sizeof fp);
-    memset(&p, 0, sizeof p);
-    kh_status st = scan(im, form, form_len, 1, verb_word, verb_word_len, NULL, &fp);
-    if (st)
-        return st;
-    if (!fp.have_verb) {
-        IMP_ERR(im, form, "no verb in '%.*s'", (int)form_len, form);
-        return KH_ERR_FORMAT;
-    }
-    if (pattern) {
-        st = scan(im, pattern, pat_len, 0, NULL, 0, &fp, &p);
-        if (st)
-            return st;
-        if (!p.have_verb) {
-            IMP_ERR(im, at, "pattern without the verb marker '*'");
-            return KH_ERR_FORMAT;
-        }
-    } else {
-        p = fp;
-        p.weight = 0;
-    }
-    size_t slots[3] = {0, 0, 0};
-    for (size_t k = 0; k < p.n; k++) {
-        slots[0] += p.e[k].kind == KH_E_SOURCE;
-        slots[1] += p.e[k].kind == KH_E_TARGET;
-    }
-    if (slots[0] > 1 || slots[1] > 1) {
-        IMP_ERR(im, at, "pattern has more than one %s", slots[0] > 1 ? "source $" : "target +");
-        return KH_ERR_FORMAT;
-    }
-    char text[600];
-    int tn;
-    if (pattern)
-        tn = snprintf(text, sizeof text, "%s%.*s%s%.*s: %.*s",
-                      code->flags & KH_PAT_TIME ? "<TIME> " : "", (int)form_len, form,
-                      verb_word ? " / " : "", (int)verb_word_len, verb_word ? verb_word : "",
-                      (int)pat_len, pattern);
-    else
-        tn = snprintf(text, sizeof text, "%s%.*s%s%.*s", code->flags & KH_PAT_TIME ? "<TIME> " : "",
-                      (int)form_len, form, verb_word ? " / " : "", (int)verb_word_len,
-                      verb_word ? verb_word : "");
-    size_t tl = tn < 0 ? 0 : (size_t)tn >= sizeof text ? sizeof text - 1 : (size_t)tn;
-    /* A pattern met twice is a warning (TABARI's DUP WARNING); the first stays. */
-    uint32_t text_off, prev;
-    st = kh_bld_str(b, text, tl, &text_off);
-    if (st)
-        return st;
-    if (kh_map_get(&b->pattern_map, kh_hash64(text, tl, 0x7061u), &prev) &&
-        KH_VEC_AT(b->patterns, kh_bpattern, prev).p.text == text_off) {
-        const kh_bpattern *o = &KH_VEC_AT(b->patterns, kh_bpattern, prev);
-        IMP_WARN(im, at, "duplicate pattern '%s' (also at %s:%u): the first is kept", text,
-                 b->pool.data + o->file, o->line);
-        return KH_OK;
-    }
-    kh_srcpos pos = {im->name, im->lineno, col_in(im, at)};
-    size_t before = b->patterns.n;
-    st = kh_bld_pattern(b, p.e, p.n, p.verb_pos, code->code, strlen(code->code), text, tl, &pos);
-    if (st || b->patterns.n == before)
-        return st;
-    kh_bpattern *bp = &KH_VEC_AT(b->patterns, kh_bpattern, b->patterns.n - 1);
-    bp->p.flags = code->flags |
-                  (im->dialect == KH_IMP_TABARI ? KH_PAT_TABARI : KH_PAT_PETRARCH);
-    bp->p.shift = code->shift;
-    bp->p.weight = p.weight;
-    if (code->flags & KH_PAT_PAIRED) {
-        uint32_t off;
-        st = kh_bld_str(b, code->code2, strlen(code->code2), &off);
-        bp = &KH_VEC_AT(b->patterns, kh_bpattern, b->patterns.n - 1);
-        bp->p.code2 = off;
-    }
-    return st;
-}
-

@@ -55,10 +55,32 @@ typedef struct kh_imp_actor {
 
 void kh_imp_init(kh_imp *im, kh_dict_builder *b, const char *name, kh_imp_dialect dialect);
 void kh_imp_free(kh_imp *im);
+/* A synset an importer run defined, and its members' texts. */
+struct imp_syn {
+    uint32_t index;   /* builder synset index */
+    uint32_t name;    /* pool offset of the folded name */
+    uint32_t first;   /* first member in im->mems */
+    uint32_t count;
+    int plural;
+};
+
+struct imp_mem {
+    uint32_t syn;     /* index into im->syns */
+    uint32_t off;     /* offset of the member text in im->text */
+    uint32_t len;
+};
+
+/* Limits and word modes shared by the importer files. */
+#define IMP_MAX_WORD 63      /* bytes in one dictionary word */
+#define IMP_MAX_EXPAND 512   /* phrases one synset member may expand into */
+enum { W_STEM = 1, W_EXACT = 2, W_NOEND = 3 };
+typedef kh_status (*expand_fn)(kh_imp *im, void *ctx, const char *s, size_t len);
+
 #define IMP_ERR(im, at, ...) kh_imp_diag((im), (at), KH_SEV_ERROR, __VA_ARGS__)
 #define IMP_WARN(im, at, ...) kh_imp_diag((im), (at), KH_SEV_WARNING, __VA_ARGS__)
 /* Small text helpers of the peers' line formats. */
 int kh_imp_is_blank(int c);
+int kh_imp_is_alnum(int c);
 void kh_imp_trim(const char **s, size_t *n);
 int kh_imp_has_prefix_ci(const char *s, size_t n, const char *p);
 /* Checks bytes a dictionary line may not hold (NUL, invalid UTF-8); reports the first. */
@@ -119,5 +141,24 @@ kh_status kh_imp_read_file(kh_dict_builder *b, const char *path, char **data, si
 /* The two source formats (tabari.c, petrarch.c), listed in dict/formats.c. */
 kh_status kh_src_tabari(kh_dict_builder *b, const char *name, const char *data, size_t len);
 kh_status kh_src_petrarch(kh_dict_builder *b, const char *name, const char *data, size_t len);
+
+/* 1-based column of `at` in the current line (1 when it lies elsewhere). */
+size_t kh_imp_col_in(const kh_imp *im, const char *at);
+
+/* Expands the first synset designator in s with each member of that
+ * synset, recursively; calls add() on each plain result. */
+kh_status kh_imp_expand(kh_imp *im, const char *s, size_t len, int depth, size_t *budget,
+                        expand_fn add, void *ctx, const char *at);
+
+/* Synsets                                                                */
+int kh_imp_syn_find(kh_imp *im, const char *name, size_t len, uint32_t *at);
+
+/* Length of a synset designator's name at s (after '&'): letters, digits. */
+size_t kh_imp_syn_name_len(const char *s, size_t n);
+
+/* Tokenises one dictionary word as the runtime would; the last token gets
+ * the stem marker when `stem`. */
+kh_status kh_imp_word_ids(kh_imp *im, const char *w, size_t wl, int stem, uint32_t *ids,
+                          size_t max, size_t *n);
 
 #endif
