@@ -34,7 +34,9 @@
 
 static const char eval_usage[] =
     "khaldun eval [--verbose] [--min-strict PCT] SUITE_DIR|FILE\n"
-    "       khaldun eval --pos FILE.conllu";
+    "       khaldun eval --pos FILE.conllu\n"
+    "       khaldun eval --gold [options] FILE|DIR...   (real-news gold, --gold --help)\n"
+    "       khaldun eval --conflibert DIR [options]     (--conflibert --help)";
 
 #define MAX_TRIPLES 32
 #define MAX_OPTIONS 8    /* { OPTION: ... } commands of one TABARI record, <Config> of a PETRARCH one */
@@ -531,6 +533,10 @@ int cmd_eval(int argc, char **argv)
                    "  --verbose          print passing records too\n"
                    "  --min-strict PCT   exit 1 when the strict pass rate is below PCT\n", eval_usage);
             return EXIT_OK;
+        } else if (!strcmp(a, "--gold")) {
+            return cmd_eval_gold(argc, argv);
+        } else if (!strcmp(a, "--conflibert")) {
+            return cmd_eval_conflibert(argc, argv);
         } else if (!strcmp(a, "--pos")) {
             return cmd_eval_pos(argc, argv, i + 1 < argc ? argv[i + 1] : NULL);
         } else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {

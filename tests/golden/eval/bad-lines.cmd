@@ -1,0 +1,1 @@
+eval --gold --shared tests/golden/eval/shared --dict tests/golden/eval/fixture-dict.txt {in}
