@@ -603,7 +603,9 @@ enum {
     KH_EV_INTENT = 1u << 0,   /* coded as intent from "wants to"/"will"/"ready to" */
     KH_EV_REFUSAL = 1u << 1,  /* coded as rejection from "refused to" */
     KH_EV_REPORTED = 1u << 2, /* from reported speech */
-    KH_EV_PASSIVE = 1u << 3   /* from a passive clause */
+    KH_EV_PASSIVE = 1u << 3,  /* from a passive clause */
+    KH_EV_SOURCE_INFERRED = 1u << 4, /* the source's country was inferred from the story */
+    KH_EV_TARGET_INFERRED = 1u << 5  /* the target's country was inferred from the story */
 };
 
 /*

@@ -44,6 +44,8 @@ typedef struct kh_actors {
     int have_pair;
     actor people[32];        /* persons named so far, for "Kim" after "Kim Jong Un" */
     size_t n_people;
+    const char *dateline_country;  /* the dateline's country, NULL none (context.c) */
+    const char *story_country;     /* the story's dominant country, NULL none */
 } kh_actors;
 
 /* The first chunk whose first token is at or after `tok`: chunks are in
@@ -73,6 +75,28 @@ static inline int kh_view_word_is(const kh_story_view *v, size_t i, const char *
 /* The source bytes of tokens [first, end) (tabs and newlines as spaces),
  * in the story arena; "" when empty or out of memory. */
 const char *kh_view_text(const kh_story_view *v, size_t first, size_t end);
+/* A phrase that is a role word ("Police" is also a town in Poland): never
+ * a place. */
+static inline int kh_node_is_role_word(const kh_dict *d, uint32_t node)
+{
+    const kh_trie_node *n = &d->nodes[node];
+    for (uint32_t k = 0; k < n->n_payloads; k++)
+        if (d->payloads[n->first_payload + k].kind == KH_P_AGENT)
+            return 1;
+    return 0;
+}
+
+/* Tokens [i, i+len) may name a place: every word a proper noun, so that
+ * gazetteer towns named "Federal", "Police" or "Of" are not read into
+ * common words. */
+static inline int kh_view_place_words(const kh_story_view *v, size_t i, size_t len)
+{
+    for (size_t k = i; k < i + len; k++)
+        if (v->doc->upos[k] != KH_UPOS_PROPN)
+            return 0;
+    return 1;
+}
+
 /* Forgets the previous story's context; `v` is kept for the story. */
 void kh_actors_reset(kh_actors *a, const kh_story_view *v);
 /* Finds every dictionary phrase by longest match over the trie, filling
@@ -85,6 +109,18 @@ size_t kh_actors_resolve_np(kh_actors *a, int32_t ci, int32_t reporter_np, actor
 /* As kh_actors_resolve_np for a target slot (what an actor owns or does
  * may stand for the actor). */
 size_t kh_actors_resolve_target(kh_actors *a, int32_t ci, int32_t reporter_np, actor *outs);
+/* context.c: a bare role code (COP, MIL, CVL ...) that stands for an actor
+ * of some country. */
+int kh_actors_code_needs_country(const char *code);
+/* context.c: the story's evidence for countries (its dateline's country,
+ * its dominant country), after kh_actors_find_phrases. */
+void kh_actors_story_context(kh_actors *a, const char *dateline);
+/* context.c: `code` with the country the story gives evidence for when it
+ * is a bare role code: the event clause's `place` (may be NULL), else the
+ * dateline, else the story's dominant country. *why names the evidence, or
+ * is NULL when the code is returned unchanged. */
+const char *kh_actors_with_country(kh_actors *a, const char *code, const kh_place *place,
+                                   const char **why);
 /* Remembers the actors of every NP of sentence si, for later references. */
 void kh_actors_remember_sentence(kh_actors *a, size_t si);
 

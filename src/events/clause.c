@@ -90,6 +90,65 @@ static int is_bare_role(const char *code)
     return 0;
 }
 
+/* What a statement says, by the synsets of data/verbs.txt, in the order a
+ * content is classified (the first that matches wins): denial, sympathy,
+ * accusation, criticism, praise, pessimism, optimism; else a plain
+ * statement (010). */
+static const struct {
+    const char *synset, *code;
+} statement_kinds[] = {
+    {"&STMT_DENIAL", "016"},     {"&STMT_SYMPATHY", "018"},  {"&STMT_ACCUSATION", "112"},
+    {"&STMT_CRITICISM", "111"},  {"&STMT_PRAISE", "051"},    {"&STMT_PESSIMISM", "012"},
+    {"&STMT_OPTIMISM", "013"},
+};
+
+void kh_clause_coder_setup(kh_coder *c)
+{
+    for (size_t k = 0; k < KH_ARRAY_LEN(c->stmt_syn); k++)
+        c->stmt_syn[k] = KH_NONE;
+    for (size_t k = 0; k < KH_ARRAY_LEN(statement_kinds); k++)
+        for (size_t i = 0; i < c->dict->n_synsets; i++)
+            if (!strcmp(kh_dict_str(c->dict, c->dict->synsets[i].name), statement_kinds[k].synset))
+                c->stmt_syn[k] = (uint32_t)i;
+}
+
+/* Clause k is cl or reported (at any depth) by it. */
+static int reported_by(const kh_doc *doc, size_t k, size_t cl)
+{
+    for (int32_t p = (int32_t)k, depth = 0; p >= 0 && depth < 16; p = doc->clauses[p].parent, depth++)
+        if ((size_t)p == cl)
+            return 1;
+    return 0;
+}
+
+/* The kind of statement the content of report `cli` makes (its reported
+ * clauses' words), as an event code record. */
+static const kh_code_rec *statement_code(kh_coder *c, size_t cli, const char **kind)
+{
+    const kh_doc *doc = c->doc;
+    const kh_dict *d = c->dict;
+    size_t best = KH_ARRAY_LEN(statement_kinds);
+    for (size_t k = cli + 1; k < doc->n_clauses && doc->clauses[k].sentence == doc->clauses[cli].sentence; k++) {
+        if (!reported_by(doc, k, cli))
+            continue;
+        for (size_t t = doc->clauses[k].first; t < doc->clauses[k].end; t++) {
+            uint32_t node = c->view.mnode[t];
+            if (!node)
+                continue;
+            const kh_trie_node *n = &d->nodes[node];
+            for (uint32_t q = 0; q < n->n_payloads; q++) {
+                const kh_payload *pl = &d->payloads[n->first_payload + q];
+                for (size_t s = 0; s < best && pl->kind == KH_P_SYNSET; s++)
+                    if (c->stmt_syn[s] == pl->ref)
+                        best = s;
+            }
+        }
+    }
+    *kind = best < KH_ARRAY_LEN(statement_kinds) ? statement_kinds[best].synset : "no other kind";
+    const kh_code_rec *r = code_named(c, best < KH_ARRAY_LEN(statement_kinds) ? statement_kinds[best].code : "010");
+    return r ? r : code_named(c, "010");
+}
+
 static int has_reported_children(kh_coder *c, size_t cli)
 {
     for (size_t k = 0; k < c->doc->n_clauses; k++)
@@ -111,6 +170,7 @@ typedef struct clause_job {
     uint32_t flags;          /* KH_EV_* */
     actor src[MAX_ACTORS], tgt[MAX_ACTORS];
     size_t ns, nt;
+    int statement;           /* a report coded by what it says */
 } clause_job;
 
 /* Clauses that are not events of their own: verbs an earlier pattern used,
@@ -215,10 +275,23 @@ static int clause_code(kh_coder *c, clause_job *j)
     }
     /* A bare report ("X said ...") is not an event when what it reports is
      * coded in its own right. */
+    int statement = 0;
     if ((vg->flags & KH_VG_REPORTING) && (p->flags & KH_PAT_NO_TARGET) && p->n_elems == 1 &&
         has_reported_children(c, j->cli)) {
-        kh_coder_trace(c, si, "  a report of other clauses: the reported acts are coded instead");
-        return 0;
+        if (!c->statement_pass) {
+            kh_coder_trace(c, si, "  a report of other clauses: the reported acts are coded instead"
+                                  " (a statement if they give none)");
+            c->pending_report[j->cli] = 1;
+            return 0;
+        }
+        const char *kind;
+        const kh_code_rec *r = statement_code(c, j->cli, &kind);
+        if (r) {
+            code = r;
+            statement = 1;
+            kh_coder_trace(c, si, "  the report's content gives no event: a statement (%s) -> %s", kind,
+                           kh_dict_str(d, code->code));
+        }
     }
     if (vg->flags & KH_VG_NEGATED) {
         kh_coder_trace(c, si, "  negated: not coded");
@@ -244,6 +317,7 @@ static int clause_code(kh_coder *c, clause_job *j)
     }
     if (j->cl->flags & KH_CL_REPORTED)
         flags |= KH_EV_REPORTED;
+    j->statement = statement;
     j->code = code;
     j->flags = flags;
     return 1;
@@ -271,16 +345,21 @@ static int clause_actors(kh_coder *c, clause_job *j)
                                      reporter, j->src);
         j->nt = kh_actors_resolve_target(&c->ax, j->best.target_np, reporter, j->tgt);
     }
+    if (!j->ns && j->passive && cl->agent < 0 && j->nt) {
+        /* "Four villagers were killed": the act happened, by no one the
+         * clause names. */
+        kh_coder_trace(c, si, "  passive without an agent: coded without a source");
+        memset(&j->src[0], 0, sizeof j->src[0]);
+        j->ns = 1;
+    }
     if (!j->ns) {
         kh_coder_trace(c, si, "  no source actor (subject %s)",
               cl->subject >= 0 ? kh_view_text(&c->view, doc->chunks[cl->subject].first, doc->chunks[cl->subject].end)
                                : "none");
         return 0;
     }
-    if (!(p->flags & KH_PAT_NO_TARGET) && !j->nt) {
-        kh_coder_trace(c, si, "  no target actor for the pattern's slot");
-        return 0;
-    }
+    if (!(p->flags & KH_PAT_NO_TARGET) && !j->nt)
+        kh_coder_trace(c, si, "  no target actor for the pattern's slot: coded without a target");
     /* A pattern without a slot whose words run through a noun phrase naming
      * an actor: "expelled two British diplomats", "summoned the Japanese
      * ambassador": that actor is the target. */
@@ -291,7 +370,7 @@ static int clause_actors(kh_coder *c, clause_job *j)
                 ch->first > j->best.last)
                 continue;
             j->nt = kh_actors_resolve_target(&c->ax, (int32_t)k, reporter, j->tgt);
-            if (j->nt == 1 && j->ns && !strcmp(j->tgt[0].code, j->src[0].code))
+            if (j->nt == 1 && j->ns && j->src[0].code && !strcmp(j->tgt[0].code, j->src[0].code))
                 j->nt = 0;
         }
     }
@@ -337,7 +416,7 @@ static kh_status clause_events(kh_coder *c, clause_job *j, kh_date date, const k
     for (size_t a = 0; a < j->ns; a++)
         for (size_t b = 0; b < j->nt; b++) {
             const actor *s = &j->src[a], *t = &j->tgt[b];
-            if (t->code && !strcmp(s->code, t->code)) {
+            if (t->code && s->code && !strcmp(s->code, t->code)) {
                 kh_coder_trace(c, si, "  source and target are both %s: not coded", s->code);
                 continue;
             }
@@ -354,19 +433,42 @@ static kh_status clause_events(kh_coder *c, clause_job *j, kh_date date, const k
             ev.mention.sentence = si;
             ev.mention.text = j->se->span;
             ev.mention.kind = j->se->kind;
-            ev.mention.source = kh_coder_span(c, s->first, s->end);
+            if (s->code)
+                ev.mention.source = kh_coder_span(c, s->first, s->end);
             if (t->code)
                 ev.mention.target = kh_coder_span(c, t->first, t->end);
             ev.mention.verb = kh_coder_span(c, j->vg->aux_first,
                                             j->vg->end > j->best.last + 1 ? j->vg->end : j->best.last + 1);
             ev.mention.pattern = kh_dict_str(d, p->src);
-            kh_coder_trace(c, si, "  EVENT %s -> %s %s (%s)", ev.source, ev.target ? ev.target : "-",
+            kh_coder_trace(c, si, "  EVENT %s -> %s %s (%s)", ev.source ? ev.source : "-",
+                           ev.target ? ev.target : "-",
                   kh_dict_str(d, j->code->code), kh_dict_str(d, j->code->name));
             kh_status st = kh_coder_add_event(c, &ev);
             if (st)
                 return st;
+            c->clause_nev[j->cli]++;
         }
     return KH_OK;
+}
+
+/* Bare role codes ("police", "villagers") take the country the story gives
+ * evidence for (actors/context.c), marked as inferred. */
+static void infer_countries(kh_coder *c, clause_job *j, const kh_place *place)
+{
+    for (int side = 0; side < 2; side++) {
+        actor *as = side ? j->tgt : j->src;
+        size_t n = side ? j->nt : j->ns;
+        for (size_t k = 0; k < n; k++) {
+            const char *why;
+            const char *code = kh_actors_with_country(&c->ax, as[k].code, place, &why);
+            if (!why)
+                continue;
+            kh_coder_trace(c, j->si, "  %s %s: country from %s -> %s", side ? "target" : "source",
+                           as[k].code, why, code);
+            as[k].code = code;
+            j->flags |= side ? KH_EV_TARGET_INFERRED : KH_EV_SOURCE_INFERRED;
+        }
+    }
 }
 
 static kh_status code_clause(kh_coder *c, size_t cli)
@@ -402,6 +504,7 @@ static kh_status code_clause(kh_coder *c, size_t cli)
     const kh_place *place = kh_place_of(&c->view, j.cl, vg);
     if (place)
         kh_coder_trace(c, j.si, "  place: %s (%s)", place->name, place->country);
+    infer_countries(c, &j, place);
     return clause_events(c, &j, ds.date, place);
 }
 
@@ -414,9 +517,26 @@ static kh_status clause_sentence(kh_coder *c, void *state, size_t si)
 {
     (void)state;
     const kh_doc *doc = c->doc;
+    size_t first = c->next_clause;
     for (; c->next_clause < doc->n_clauses && doc->clauses[c->next_clause].sentence == si;
          c->next_clause++) {
         kh_status st = code_clause(c, c->next_clause);
+        if (st)
+            return st;
+    }
+    /* Reports whose content gave no event are statements of what they say. */
+    for (size_t r = first; r < c->next_clause; r++) {
+        if (!c->pending_report[r])
+            continue;
+        size_t nev = 0;
+        for (size_t k = r + 1; k < c->next_clause; k++)
+            if (reported_by(doc, k, r))
+                nev += c->clause_nev[k];
+        if (nev)
+            continue;
+        c->statement_pass = 1;
+        kh_status st = code_clause(c, r);
+        c->statement_pass = 0;
         if (st)
             return st;
     }

@@ -65,6 +65,7 @@ kh_status kh_coder_new(const kh_code_options *options, kh_coder **out)
     kh_limits_fill(&c->opt.limits);
     c->dict = options->dict;
     c->sc = kh_peer_dict(c->dict) ? &kh_peer_coder : &kh_clause_coder;
+    kh_clause_coder_setup(c);
     c->opt.peer_options = NULL; /* read by the sentence coder's init, not kept */
     kh_arena_init(&c->arena, c->opt.alloc, 0);
     kh_status st = kh_scratch_new(c->opt.alloc, &c->opt.limits, &c->scratch);
@@ -154,7 +155,8 @@ kh_span kh_coder_span(kh_coder *c, size_t first, size_t end)
 static int same_key(const raw_event *a, const raw_event *b)
 {
     return a->date.year == b->date.year && a->date.month == b->date.month &&
-           a->date.day == b->date.day && a->code == b->code && !strcmp(a->source, b->source) &&
+           a->date.day == b->date.day && a->code == b->code &&
+           ((!a->source && !b->source) || (a->source && b->source && !strcmp(a->source, b->source))) &&
            ((!a->target && !b->target) || (a->target && b->target && !strcmp(a->target, b->target)));
 }
 
@@ -295,8 +297,15 @@ kh_status kh_coder_code(kh_coder *c, const kh_story *story, const kh_event **eve
             c->lemw[i] = kh_dict_word(c->dict, l, ll);
     }
     kh_actors_find_phrases(&c->view);
+    kh_actors_story_context(&c->ax, story->dateline);
+    if (c->ax.dateline_country || c->ax.story_country)
+        kh_coder_trace(c, 0, "story context: dateline country %s, story country %s",
+                       c->ax.dateline_country ? c->ax.dateline_country : "-",
+                       c->ax.story_country ? c->ax.story_country : "-");
     c->consumed = (uint8_t *)kh_arena_calloc(&c->arena, doc->n_clauses + 1, 1);
-    if (!c->consumed)
+    c->pending_report = (uint8_t *)kh_arena_calloc(&c->arena, doc->n_clauses + 1, 1);
+    c->clause_nev = (uint16_t *)kh_arena_calloc(&c->arena, doc->n_clauses + 1, sizeof *c->clause_nev);
+    if (!c->consumed || !c->pending_report || !c->clause_nev)
         return KH_ERR_NOMEM;
     c->next_clause = 0;
     for (size_t si = 0; si < doc->n_sentences; si++) {

@@ -41,6 +41,8 @@ typedef struct kh_sentence_coder {
 
 extern const kh_sentence_coder kh_clause_coder; /* events/clause.c */
 extern const kh_sentence_coder kh_peer_coder;   /* peer/coder.c */
+/* clause.c: looks up the dictionary's statement synsets (kh_coder_new). */
+void kh_clause_coder_setup(kh_coder *c);
 
 struct kh_coder {
     kh_code_options opt;
@@ -61,6 +63,10 @@ struct kh_coder {
     kh_event *events;
     size_t n_events;
     uint8_t *consumed;       /* per clause: its verb was used by an earlier clause's pattern */
+    uint16_t *clause_nev;    /* per clause: events it gave */
+    uint8_t *pending_report; /* per clause: a bare report, a statement if its content gives no event */
+    int statement_pass;      /* coding pending reports as statements (clause.c) */
+    uint32_t stmt_syn[8];    /* synsets of what statements say (clause.c), KH_NONE when absent */
     size_t next_clause;      /* the clause sentence coding goes on from */
     char buf[512];
     /* per-stage statistics (src/events/stats.c) */

@@ -29,14 +29,15 @@ const kh_place *kh_place_of(const kh_story_view *c, const kh_clause *cl, const k
         }
         for (size_t i = from; i < pp->end; i++) {
             uint32_t node = c->mnode[i];
-            if (!node || i + c->mlen[i] > pp->end)
+            if (!node || i + c->mlen[i] > pp->end || kh_node_is_role_word(d, node))
                 continue;
+            int place_words = kh_view_place_words(c, i, c->mlen[i] ? c->mlen[i] : 1);
             const kh_trie_node *n = &d->nodes[node];
             const kh_place_rec *best = NULL;
             const kh_country_rec *cty = NULL;
             for (uint32_t q = 0; q < n->n_payloads; q++) {
                 const kh_payload *pl = &d->payloads[n->first_payload + q];
-                if (pl->kind == KH_P_PLACE) {
+                if (pl->kind == KH_P_PLACE && place_words) {
                     const kh_place_rec *pr = &d->places[pl->ref];
                     if (!best || pr->population > best->population)
                         best = pr;

@@ -1,0 +1,158 @@
+/*
+ * context.c: the country of an actor the text gives without one ("police",
+ * "government troops", "villagers"), inferred from evidence in the story,
+ * in this order:
+ *
+ *   1. the place of the event's own clause ("in Ahmedabad", "near Kirkuk");
+ *   2. the story's dateline ("TEHRAN (Reuters) -");
+ *   3. the story's dominant country: the only country the story names (by
+ *      name, demonym, capital or a gazetteer place), or the one named at
+ *      least twice and in at least half of all its country mentions.
+ *
+ * Only a bare role code (COP, MIL, CVL, ...) is completed; an actor the text
+ * gives a country or an organisation to is never changed, and international
+ * codes (IGO, NGO, ...) never take a country. When none of the three has
+ * evidence, the code stays as it is. The coder marks every completed code as
+ * inferred in the event's flags.
+ */
+#include <strings.h>
+
+#include "actors/actors.h"
+
+/* Role codes that stand for an actor of some country (CAMEO table 3.1). */
+static const char *const country_roles[] = {
+    "GOV", "MIL", "REB", "OPP", "COP", "JUD", "LEG", "CVL", "BUS", "MED", "EDU", "HLH",
+    "HRI", "LAB", "REF", "SPY", "ELI", "REL", "AGR", "ENV", "CRM", "UAF", "INS", "SEP",
+    "PTY", "MOD", "RAD", "DEV", NULL};
+
+int kh_actors_code_needs_country(const char *code)
+{
+    if (!code || strlen(code) < 3 || strlen(code) % 3 != 0)
+        return 0;
+    for (size_t i = 0; country_roles[i]; i++)
+        if (!strncmp(code, country_roles[i], 3))
+            return 1;
+    return 0;
+}
+
+/* The country a trie node names, as a name, demonym, capital or the most
+ * populous gazetteer place of that name; NULL when none. */
+static const char *node_country(const kh_dict *d, uint32_t node, int places)
+{
+    const kh_trie_node *n = &d->nodes[node];
+    const kh_place_rec *best = NULL;
+    if (kh_node_is_role_word(d, node))
+        return NULL;
+    for (uint32_t k = 0; k < n->n_payloads; k++) {
+        const kh_payload *pl = &d->payloads[n->first_payload + k];
+        if (pl->kind == KH_P_COUNTRY || pl->kind == KH_P_DEMONYM || pl->kind == KH_P_CAPITAL)
+            return kh_dict_str(d, d->countries[pl->ref].code);
+        if (pl->kind == KH_P_PLACE && places &&
+            (!best || d->places[pl->ref].population > best->population))
+            best = &d->places[pl->ref];
+    }
+    return best ? kh_dict_str(d, best->country) : NULL;
+}
+
+/* The country of a dateline ("KUALA LUMPUR", "SALVADOR, Feb 26 -"): the
+ * longest run of its first words that the dictionary knows as a place. */
+static const char *dateline_country(const kh_dict *d, const char *dl)
+{
+    if (!dl)
+        return NULL;
+    uint32_t node = 0;
+    const char *found = NULL;
+    const char *p = dl;
+    for (int words = 0; words < 4; words++) {
+        while (*p == ' ')
+            p++;
+        size_t n = 0;
+        while (p[n] && p[n] != ' ' && p[n] != ',' && p[n] != '-' && p[n] != '(')
+            n++;
+        if (!n)
+            break;
+        uint32_t w = kh_dict_word(d, p, n);
+        node = w == KH_NONE ? 0 : kh_dict_child(d, node, w);
+        if (!node)
+            break;
+        const char *c = d->nodes[node].n_payloads ? node_country(d, node, 1) : NULL;
+        if (c)
+            found = c;
+        p += n;
+        if (*p != ' ')
+            break;
+    }
+    return found;
+}
+
+/* The country named most in the story, when the evidence is clear. */
+static const char *dominant_country(const kh_story_view *v)
+{
+    enum { MAX_SEEN = 16 };
+    const char *seen[MAX_SEEN];
+    size_t count[MAX_SEEN], n_seen = 0, total = 0;
+    const kh_doc *doc = v->doc;
+    for (size_t i = 0; i < doc->n_tokens;) {
+        if (!v->mnode[i]) {
+            i++;
+            continue;
+        }
+        size_t len = v->mlen[i] ? v->mlen[i] : 1;
+        const char *c = node_country(v->dict, v->mnode[i], kh_view_place_words(v, i, len));
+        i += len;
+        if (!c)
+            continue;
+        total++;
+        size_t k = 0;
+        while (k < n_seen && strcmp(seen[k], c))
+            k++;
+        if (k == n_seen) {
+            if (n_seen == MAX_SEEN)
+                continue;
+            seen[n_seen] = c, count[n_seen++] = 0;
+        }
+        count[k]++;
+    }
+    size_t best = 0;
+    for (size_t k = 1; k < n_seen; k++)
+        if (count[k] > count[best])
+            best = k;
+    if (!n_seen || (n_seen > 1 && (count[best] < 2 || count[best] * 2 < total)))
+        return NULL;
+    for (size_t k = 0; k < n_seen; k++)
+        if (k != best && count[k] == count[best])
+            return NULL; /* a tie is no evidence */
+    return seen[best];
+}
+
+void kh_actors_story_context(kh_actors *a, const char *dateline)
+{
+    a->dateline_country = dateline_country(a->v->dict, dateline);
+    a->story_country = dominant_country(a->v);
+}
+
+const char *kh_actors_with_country(kh_actors *a, const char *code, const kh_place *place,
+                                   const char **why)
+{
+    *why = NULL;
+    if (!kh_actors_code_needs_country(code))
+        return code;
+    const char *cc = NULL;
+    if (place && place->country && strlen(place->country) == 3)
+        cc = place->country, *why = "the clause's place";
+    else if (a->dateline_country)
+        cc = a->dateline_country, *why = "the dateline";
+    else if (a->story_country)
+        cc = a->story_country, *why = "the story's country";
+    if (!cc)
+        return code;
+    size_t cl = strlen(code);
+    char *s = (char *)kh_arena_alloc(a->v->arena, 3 + cl + 1);
+    if (!s) {
+        *why = NULL;
+        return code;
+    }
+    memcpy(s, cc, 3);
+    memcpy(s + 3, code, cl + 1);
+    return s;
+}
