@@ -224,6 +224,35 @@ static int partitive_head(kh_actors *c, const kh_chunk *np)
     return 0;
 }
 
+/* A target that is a place the gazetteer knows ("bombed Falluja", "surged
+ * into Jabalya") is acted on as its country, as CAMEO coders code it. The
+ * place must be the phrase's head, written as a proper name. */
+static int place_target(kh_actors *c, const kh_chunk *np, actor *out)
+{
+    const kh_dict *d = c->v->dict;
+    for (size_t t = np->first; t <= np->head; t++) {
+        uint32_t node = c->v->mnode[t];
+        size_t len = c->v->mlen[t];
+        if (!node || t + len <= np->head || kh_node_is_role_word(d, node) ||
+            !kh_view_place_words(c->v, t, len))
+            continue;
+        const kh_trie_node *n = &d->nodes[node];
+        const kh_place_rec *best = NULL;
+        for (uint32_t k = 0; k < n->n_payloads; k++) {
+            const kh_payload *pl = &d->payloads[n->first_payload + k];
+            if (pl->kind == KH_P_PLACE && (!best || d->places[pl->ref].population > best->population))
+                best = &d->places[pl->ref];
+        }
+        if (!best)
+            return 0;
+        out->code = kh_dict_str(d, best->country);
+        out->name = kh_dict_str(d, best->name);
+        out->country = 1;
+        return 1;
+    }
+    return 0;
+}
+
 static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
 {
     const kh_doc *doc = c->v->doc;
@@ -333,6 +362,8 @@ static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
         out->name = kh_view_text(c->v, np->first, np->end);
         return 1;
     }
+    if (as_target)
+        return place_target(c, np, out);
     return 0;
 }
 
@@ -353,12 +384,24 @@ static int resolve_reference(kh_actors *c, const kh_chunk *np, int32_t reporter_
             else if (c->last_person.code)
                 outs[(*n)++] = c->last_person;
         } else if (kh_view_word_is(c->v, f, "it")) {
-            if (c->last_org.code)
+            /* "Japan said it had halted aid": it is the reporter when the
+             * reporter is a state or an organisation. */
+            actor rep;
+            if (reporter_np >= 0 && !(c->v->doc->chunks[reporter_np].flags & KH_NP_PRONOUN) &&
+                resolve_np1(c, reporter_np, 0, &rep) && !rep.person)
+                outs[(*n)++] = rep;
+            else if (c->last_org.code)
                 outs[(*n)++] = c->last_org;
             else if (c->last_country.code)
                 outs[(*n)++] = c->last_country;
         } else if (kh_view_word_is(c->v, f, "they") || kh_view_word_is(c->v, f, "them")) {
-            if (c->have_pair) {
+            /* "The rebels said they would release ...": the reporter. */
+            actor rep;
+            if (kh_view_word_is(c->v, f, "they") && reporter_np >= 0 &&
+                !(c->v->doc->chunks[reporter_np].flags & KH_NP_PRONOUN) &&
+                resolve_np1(c, reporter_np, 0, &rep) && !rep.person)
+                outs[(*n)++] = rep;
+            else if (c->have_pair) {
                 outs[(*n)++] = c->pair[0];
                 outs[(*n)++] = c->pair[1];
             }

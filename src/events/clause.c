@@ -201,6 +201,34 @@ static int clause_is_own_event(kh_coder *c, const clause_job *j)
     return 1;
 }
 
+/* The main verb's own pattern ("extradite $T", "agree") when none of its
+ * patterns matched in full: the act is the verb's, whatever stands where
+ * the pattern looked for its words; the target is then looked for in the
+ * clause (clause_target). */
+static int bare_pattern(kh_coder *c, clause_job *j)
+{
+    const kh_dict *d = c->dict;
+    const char *lemma = j->vg->lemma ? j->vg->lemma : "";
+    uint32_t w = kh_dict_word(d, lemma, strlen(lemma));
+    size_t first = 0, n = w == KH_NONE ? 0 : kh_dict_patterns(d, w, &first);
+    for (size_t k = 0; k < n; k++) {
+        const kh_pattern *p = &d->patterns[first + k];
+        const kh_elem *els = d->elems + p->first_elem;
+        if (p->verb_pos != 0 || p->n_elems > 2 ||
+            (p->n_elems == 2 && els[1].kind != KH_E_TARGET))
+            continue;
+        memset(&j->best, 0, sizeof j->best);
+        j->best.pat = p;
+        j->best.target_np = -1;
+        j->best.source_np = -1;
+        j->best.last = (uint32_t)j->vg->head;
+        j->best.score = 1;
+        j->best_tok = j->vg->head;
+        return 1;
+    }
+    return 0;
+}
+
 /* The best pattern of the clause's verbs: the chain verbs of the group first
  * ("refused" in "refused to meet", "threatened" in "threatened to impose"),
  * whose own patterns name the infinitive, then the main verb. Returns 0
@@ -242,6 +270,12 @@ static int clause_pattern(kh_coder *c, clause_job *j)
     if (!total) {
         kh_coder_trace(c, j->si, "  no pattern for '%s'", lemma);
         return 0;
+    }
+    if (!have && bare_pattern(c, j)) {
+        have = 1;
+        kh_coder_trace(c, j->si, "  %zu pattern%s for the verbs of this group, none matched in full:"
+                       " the main verb's own pattern, its target looked for in the clause",
+                       total, total == 1 ? "" : "s");
     }
     if (!have) {
         kh_coder_trace(c, j->si, "  %zu pattern%s for the verbs of this group, none matched", total,
@@ -323,6 +357,25 @@ static int clause_code(kh_coder *c, clause_job *j)
     return 1;
 }
 
+static void clause_target(kh_coder *c, clause_job *j)
+{
+    const kh_doc *doc = c->doc;
+    const kh_clause *cl = j->cl;
+    size_t after = j->best.last + 1 > j->vg->end ? j->best.last + 1 : j->vg->end;
+    for (size_t k = kh_chunk_from(doc, after); k < doc->n_chunks && !j->nt; k++) {
+        const kh_chunk *ch = &doc->chunks[k];
+        if (ch->first >= cl->end || ch->sentence != j->si)
+            break;
+        if (ch->kind != KH_CHUNK_NP)
+            continue;
+        j->nt = kh_actors_resolve_target(&c->ax, (int32_t)k, cl->reporter, j->tgt);
+        if (j->nt && j->src[0].code && !strcmp(j->tgt[0].code, j->src[0].code))
+            j->nt = 0;
+        if (j->nt)
+            kh_coder_trace(c, j->si, "  target from the clause after the verb: %s", j->tgt[0].code);
+    }
+}
+
 /* Source and target actors: by voice, the pattern's slots, a slotless
  * pattern running through an actor's noun phrase, with statements to the
  * media and by unidentified roles left out. Returns 0 (traced) when the
@@ -377,6 +430,11 @@ static int clause_actors(kh_coder *c, clause_job *j)
     /* Talking to the press is not an act towards the press: "told
      * reporters", "told Reuters" make a statement without a target. */
     int verbal = j->code->code < d->strings_len && !strncmp(kh_dict_str(d, j->code->code), "01", 2);
+    /* An act whose pattern gave no target is done to the first actor its
+     * clause names after the verb ("clashed with insurgents in Mosul",
+     * "opened fire on police"); statements keep no target. */
+    if (!j->nt && !j->passive && !verbal && !j->statement)
+        clause_target(c, j);
     if (verbal && j->nt && is_media(j->tgt[0].code)) {
         kh_coder_trace(c, si, "  said to the media (%s): a statement without a target", j->tgt[0].code);
         j->nt = 0;
