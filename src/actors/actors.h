@@ -117,10 +117,12 @@ int kh_actors_code_needs_country(const char *code);
 void kh_actors_story_context(kh_actors *a, const char *dateline);
 /* context.c: `code` with the country the story gives evidence for when it
  * is a bare role code: the event clause's `place` (may be NULL), else the
- * dateline, else the story's dominant country. *why names the evidence, or
- * is NULL when the code is returned unchanged. */
+ * only country sentence `si` and the event's `other` side (may be NULL)
+ * name, else the dateline, else the story's
+ * dominant country. *why names the evidence, or is NULL when the code is
+ * returned unchanged. */
 const char *kh_actors_with_country(kh_actors *a, const char *code, const kh_place *place,
-                                   const char **why);
+                                   size_t si, const char *other, const char **why);
 /* Remembers the actors of every NP of sentence si, for later references. */
 void kh_actors_remember_sentence(kh_actors *a, size_t si);
 

@@ -5,7 +5,10 @@
  *
  *   1. the place of the event's own clause ("in Ahmedabad", "near Kirkuk");
  *   2. the story's dateline ("TEHRAN (Reuters) -");
- *   3. the story's dominant country: the only country the story names (by
+ *   2. the only country the event's sentence names ("Sudanese troops
+ *      recaptured the town from the paramilitary forces");
+ *   3. the story's dateline ("TEHRAN (Reuters) -");
+ *   4. the story's dominant country: the only country the story names (by
  *      name, demonym, capital or a gazetteer place), or the one named at
  *      least twice and in at least half of all its country mentions.
  *
@@ -131,19 +134,58 @@ void kh_actors_story_context(kh_actors *a, const char *dateline)
     a->story_country = dominant_country(a->v);
 }
 
-const char *kh_actors_with_country(kh_actors *a, const char *code, const kh_place *place,
-                                   const char **why)
+/* The one country sentence si names; NULL when none, "" when several. */
+static const char *sentence_country_of(const kh_story_view *v, size_t si)
 {
+    const kh_sentence *se = &v->doc->sentences[si];
+    const char *found = NULL;
+    for (size_t i = se->first_token; i < se->first_token + se->n_tokens;) {
+        if (!v->mnode[i]) {
+            i++;
+            continue;
+        }
+        size_t len = v->mlen[i] ? v->mlen[i] : 1;
+        const char *c = node_country(v->dict, v->mnode[i], kh_view_place_words(v, i, len));
+        i += len;
+        if (c && found && strcmp(c, found))
+            return "";
+        if (c)
+            found = c;
+    }
+    return found;
+}
+
+const char *kh_actors_with_country(kh_actors *a, const char *code, const kh_place *place,
+                                   size_t si, const char *other, const char **why)
+{
+    const char *sentence_country = NULL;
     *why = NULL;
     if (!kh_actors_code_needs_country(code))
         return code;
     const char *cc = NULL;
+    if (!(place && place->country && strlen(place->country) == 3)) {
+        /* The sentence's own names, and the country of the event's other
+         * side (which the text gave it): one country between them. */
+        sentence_country = sentence_country_of(a->v, si);
+        if (other && strlen(other) >= 3 && !kh_actors_code_needs_country(other) &&
+            kh_is_upper((unsigned char)other[0]) && strncmp(other, "IGO", 3) &&
+            strncmp(other, "NGO", 3) && strncmp(other, "IMG", 3) && strncmp(other, "NGM", 3) &&
+            strncmp(other, "MNC", 3)) {
+            if (!sentence_country)
+                sentence_country = other;
+            else if (*sentence_country && strncmp(sentence_country, other, 3))
+                sentence_country = "";
+        }
+    }
     if (place && place->country && strlen(place->country) == 3)
         cc = place->country, *why = "the clause's place";
+    else if (sentence_country && *sentence_country)
+        cc = sentence_country, *why = "the only country its sentence names";
     else if (a->dateline_country)
         cc = a->dateline_country, *why = "the dateline";
     else if (a->story_country)
         cc = a->story_country, *why = "the story's country";
+
     if (!cc)
         return code;
     size_t cl = strlen(code);

@@ -75,19 +75,11 @@ static int is_media(const char *code)
     return (n == 3 && !strcmp(code, "MED")) || (n >= 6 && !strncmp(code + 3, "MED", 3));
 }
 
-/* A role code with no country or organisation: "GOV", "BUS", "MIL". */
+/* A role code with no country or organisation: "GOV", "BUS", "MIL", a bare
+ * "IGO" (but not "IGOUNOWFP"). */
 static int is_bare_role(const char *code)
 {
-    static const char *const roles[] = {"GOV", "MIL", "REB", "OPP", "COP", "JUD", "LEG", "CVL",
-                                        "BUS", "MED", "EDU", "HLH", "HRI", "LAB", "REF", "SPY",
-                                        "ELI", "REL", "AGR", "ENV", "CRM", "UAF", "INS", "SEP",
-                                        "PTY", "MOD", "RAD", "IGO", "NGO", NULL};
-    if (!code || strlen(code) % 3 != 0)
-        return 0;
-    for (size_t i = 0; roles[i]; i++)
-        if (!strncmp(code, roles[i], 3))
-            return 1;
-    return 0;
+    return code && (!strcmp(code, "IGO") || !strcmp(code, "NGO") || kh_actors_code_needs_country(code));
 }
 
 /* What a statement says, by the synsets of data/verbs.txt, in the order a
@@ -108,7 +100,7 @@ void kh_clause_coder_setup(kh_coder *c)
         c->stmt_syn[k] = KH_NONE;
     for (size_t k = 0; k < KH_ARRAY_LEN(statement_kinds); k++)
         for (size_t i = 0; i < c->dict->n_synsets; i++)
-            if (!strcmp(kh_dict_str(c->dict, c->dict->synsets[i].name), statement_kinds[k].synset))
+            if (!strcasecmp(kh_dict_str(c->dict, c->dict->synsets[i].name), statement_kinds[k].synset))
                 c->stmt_syn[k] = (uint32_t)i;
 }
 
@@ -171,11 +163,12 @@ typedef struct clause_job {
     actor src[MAX_ACTORS], tgt[MAX_ACTORS];
     size_t ns, nt;
     int statement;           /* a report coded by what it says */
+    int future;              /* a headline's "X to VERB" */
 } clause_job;
 
 /* Clauses that are not events of their own: verbs an earlier pattern used,
  * participial phrases, gerunds after a preposition, infinitive complements. */
-static int clause_is_own_event(kh_coder *c, const clause_job *j)
+static int clause_is_own_event(kh_coder *c, clause_job *j)
 {
     const kh_doc *doc = c->doc;
     const kh_chunk *vg = j->vg;
@@ -195,6 +188,17 @@ static int clause_is_own_event(kh_coder *c, const clause_job *j)
     if ((kh_view_word_is(&c->view, vg->aux_first, "to") && vg->aux_first != vg->head) ||
         (vg->aux_first > j->se->first_token && kh_view_word_is(&c->view, vg->aux_first - 1, "to") &&
          doc->upos[vg->aux_first - 1] == KH_UPOS_PART)) {
+        /* "Minister to Visit North Korea": an infinitive no verb governs,
+         * after its subject, is the future act of a headline. */
+        int governed = 0;
+        for (size_t k = j->cli; k-- > 0 && doc->clauses[k].sentence == si;)
+            if (doc->chunks[doc->clauses[k].verb].end <= vg->aux_first)
+                governed = 1;
+        if (!governed && j->cl->subject >= 0 && doc->chunks[j->cl->subject].end <= vg->aux_first) {
+            kh_coder_trace(c, si, "  \"X to VERB\" with no governing verb: a future act");
+            j->future = 1;
+            return 1;
+        }
         kh_coder_trace(c, si, "  infinitive complement (\"urged X to ...\"): not an event of its own");
         return 0;
     }
@@ -343,7 +347,7 @@ static int clause_code(kh_coder *c, clause_job *j)
         }
         code = r;
         flags |= KH_EV_REFUSAL;
-    } else if (vg->flags & (KH_VG_INTENT | KH_VG_ATTEMPT | KH_VG_FUTURE | KH_VG_MODAL)) {
+    } else if ((vg->flags & (KH_VG_INTENT | KH_VG_ATTEMPT | KH_VG_FUTURE | KH_VG_MODAL)) || j->future) {
         const kh_code_rec *r = intent_code(c, code);
         if (r != code)
             flags |= KH_EV_INTENT;
@@ -516,9 +520,10 @@ static void infer_countries(kh_coder *c, clause_job *j, const kh_place *place)
     for (int side = 0; side < 2; side++) {
         actor *as = side ? j->tgt : j->src;
         size_t n = side ? j->nt : j->ns;
+        const char *other = side ? (j->ns ? j->src[0].code : NULL) : (j->nt ? j->tgt[0].code : NULL);
         for (size_t k = 0; k < n; k++) {
             const char *why;
-            const char *code = kh_actors_with_country(&c->ax, as[k].code, place, &why);
+            const char *code = kh_actors_with_country(&c->ax, as[k].code, place, j->si, other, &why);
             if (!why)
                 continue;
             kh_coder_trace(c, j->si, "  %s %s: country from %s -> %s", side ? "target" : "source",
@@ -539,6 +544,7 @@ static kh_status code_clause(kh_coder *c, size_t cli)
     j.se = &doc->sentences[j.cl->sentence];
     j.si = j.cl->sentence;
     j.ns = j.nt = 0;
+    j.statement = j.future = 0;
     const kh_chunk *vg = j.vg;
     j.passive = (vg->flags & KH_VG_PASSIVE) != 0;
     kh_coder_trace(c, j.si, "clause %zu: verb '%s' (lemma %s)%s%s%s%s%s%s", cli,
