@@ -517,6 +517,54 @@ size_t kh_actors_resolve_target(kh_actors *c, int32_t ci, int32_t reporter_np, a
     return resolve_np_as(c, ci, reporter_np, 1, outs);
 }
 
+/* The country of a one-token demonym at token t ("Syrian"), NULL when none. */
+static const kh_country_rec *demonym_at(kh_actors *c, size_t t)
+{
+    const kh_dict *d = c->v->dict;
+    uint32_t node = c->v->mnode[t];
+    if (!node || c->v->mlen[t] != 1)
+        return NULL;
+    const kh_trie_node *n = &d->nodes[node];
+    for (uint32_t k = 0; k < n->n_payloads; k++)
+        if (d->payloads[n->first_payload + k].kind == KH_P_DEMONYM)
+            return &d->countries[d->payloads[n->first_payload + k].ref];
+    return NULL;
+}
+
+/* "Syrian and Russian warplanes": demonyms coordinated inside one noun
+ * phrase name one actor each, with the role the phrase gives (the last
+ * actor resolved, outs[n-1], carries the role of the last demonym). */
+static size_t coordinated_demonyms(kh_actors *c, const kh_chunk *np, actor *outs, size_t n)
+{
+    const actor *last = &outs[n - 1];
+    if (!last->code || strlen(last->code) < 3)
+        return n;
+    const char *role = last->code + 3;
+    /* The chunker may leave "Syrian and" before the phrase. */
+    size_t from = np->first >= 2 && np->first - 2 >= c->v->doc->sentences[np->sentence].first_token
+                      ? np->first - 2 : np->first;
+    for (size_t t = from; t + 2 <= np->head && n < MAX_ACTORS; t++) {
+        const kh_country_rec *a = demonym_at(c, t), *b = NULL;
+        if (!a || !(kh_view_word_is(c->v, t + 1, "and") || kh_view_word_is(c->v, t + 1, ",")))
+            continue;
+        b = demonym_at(c, t + 2);
+        if (!b || strncmp(kh_dict_str(c->v->dict, b->code), last->code, 3))
+            continue;
+        const char *cc = kh_dict_str(c->v->dict, a->code);
+        size_t cl = strlen(cc), rl = strlen(role);
+        char *code = (char *)kh_arena_alloc(c->v->arena, cl + rl + 1);
+        if (!code)
+            return n;
+        memcpy(code, cc, cl);
+        memcpy(code + cl, role, rl + 1);
+        outs[n] = *last;
+        outs[n].code = code;
+        outs[n].name = kh_view_text(c->v, t, t + 1);
+        n++;
+    }
+    return n;
+}
+
 static size_t resolve_np_as(kh_actors *c, int32_t ci, int32_t reporter_np, int as_target,
                             actor *outs)
 {
@@ -528,8 +576,10 @@ static size_t resolve_np_as(kh_actors *c, int32_t ci, int32_t reporter_np, int a
         return n;
     for (int32_t k = ci; k >= 0 && n < MAX_ACTORS; k = c->v->doc->chunks[k].member) {
         actor a;
-        if (resolve_np1(c, k, as_target, &a) || resolve_part_name(c, &c->v->doc->chunks[k], &a))
+        if (resolve_np1(c, k, as_target, &a) || resolve_part_name(c, &c->v->doc->chunks[k], &a)) {
             outs[n++] = a;
+            n = coordinated_demonyms(c, &c->v->doc->chunks[k], outs, n);
+        }
         if (!(c->v->doc->chunks[k].flags & KH_NP_COORD))
             break;
     }
