@@ -531,6 +531,14 @@ static const kh_country_rec *demonym_at(kh_actors *c, size_t t)
     return NULL;
 }
 
+static int covered_by_np(const kh_doc *doc, size_t t)
+{
+    for (size_t k = kh_chunk_from(doc, t > 8 ? t - 8 : 0); k < doc->n_chunks && doc->chunks[k].first <= t; k++)
+        if (doc->chunks[k].kind == KH_CHUNK_NP && doc->chunks[k].end > t)
+            return 1;
+    return 0;
+}
+
 /* "Syrian and Russian warplanes": demonyms coordinated inside one noun
  * phrase name one actor each, with the role the phrase gives (the last
  * actor resolved, outs[n-1], carries the role of the last demonym). */
@@ -544,6 +552,8 @@ static size_t coordinated_demonyms(kh_actors *c, const kh_chunk *np, actor *outs
     size_t from = np->first >= 2 && np->first - 2 >= c->v->doc->sentences[np->sentence].first_token
                       ? np->first - 2 : np->first;
     for (size_t t = from; t + 2 <= np->head && n < MAX_ACTORS; t++) {
+        if (t < np->first && covered_by_np(c->v->doc, t))
+            continue; /* a coordinated phrase of its own, resolved as such */
         const kh_country_rec *a = demonym_at(c, t), *b = NULL;
         if (!a || !(kh_view_word_is(c->v, t + 1, "and") || kh_view_word_is(c->v, t + 1, ",")))
             continue;
@@ -574,15 +584,29 @@ static size_t resolve_np_as(kh_actors *c, int32_t ci, int32_t reporter_np, int a
     const kh_chunk *np = &c->v->doc->chunks[ci];
     if (resolve_reference(c, np, reporter_np, outs, &n))
         return n;
-    for (int32_t k = ci; k >= 0 && n < MAX_ACTORS; k = c->v->doc->chunks[k].member) {
+    const kh_doc *doc = c->v->doc;
+    uint8_t adjective[MAX_ACTORS];
+    for (int32_t k = ci; k >= 0 && n < MAX_ACTORS; k = doc->chunks[k].member) {
         actor a;
-        if (resolve_np1(c, k, as_target, &a) || resolve_part_name(c, &c->v->doc->chunks[k], &a)) {
+        if (resolve_np1(c, k, as_target, &a) || resolve_part_name(c, &doc->chunks[k], &a)) {
+            adjective[n] = doc->chunks[k].end - doc->chunks[k].first == 1 &&
+                           demonym_at(c, doc->chunks[k].first) != NULL;
             outs[n++] = a;
-            n = coordinated_demonyms(c, &c->v->doc->chunks[k], outs, n);
+            size_t before = n;
+            n = coordinated_demonyms(c, &doc->chunks[k], outs, n);
+            for (size_t q = before; q < n; q++)
+                adjective[q] = 0;
         }
-        if (!(c->v->doc->chunks[k].flags & KH_NP_COORD))
+        if (!(doc->chunks[k].flags & KH_NP_COORD))
             break;
     }
+    /* "Freedonian and Sylvanian troops" chunked as two phrases: the lone
+     * demonym takes the role of the phrase it is coordinated with. */
+    const char *last = n ? outs[n - 1].code : NULL;
+    if (n >= 2 && last && strlen(last) > 3)
+        for (size_t q = 0; q + 1 < n; q++)
+            if (adjective[q] && outs[q].code && strlen(outs[q].code) == 3)
+                outs[q].code = join_codes(c, outs[q].code, last + 3);
     return n;
 }
 

@@ -21,6 +21,10 @@ static const char fixture_dict[] =
     "036 | 4.0 | Express intent to meet or negotiate\n"
     "042 | 1.9 | Make a visit\n"
     "112 | -2.0 | Accuse\n"
+    "010 | 0.0 | Make a statement\n"
+    "012 | -0.4 | Make pessimistic comment\n"
+    "173 | -5.0 | Arrest\n"
+    "190 | -10.0 | Use conventional military force\n"
     "[countries]\n"
     "FRD | Freedonia | Freedonian; Freedonians | Fredville\n"
     "SYL | Sylvania | Sylvanian; Sylvanians | Sylburg\n"
@@ -29,11 +33,18 @@ static const char fixture_dict[] =
     "[agents]\n"
     "minister; ministers | GOV |\n"
     "troops; soldiers | MIL |\n"
+    "police | COP |\n"
+    "people; men | CVL |\n"
+    "[synsets]\n"
+    "&STMT_PESSIMISM | worried; concern\n"
     "[places]\n"
     "Marxton | SYL | Marx | 10.5,20.25 | 50000 | 77\n"
     "[verbs]\n"
     "visit $T | 042 |\n"
-    "accuse $T of | 112 |\n";
+    "accuse $T of | 112 |\n"
+    "say | 010 |\n"
+    "arrest $T | 173 |\n"
+    "kill $T | 190 |\n";
 
 typedef struct stage_fixture {
     kh_dict *dict;
@@ -250,6 +261,77 @@ TEST(stage_clause_coder_voice_negation_intent)
         CHECK_EQ_STR(ev[0].source, cases[i].source);
         CHECK_EQ_STR(ev[0].target, cases[i].target);
         CHECK_EQ_STR(ev[0].code, cases[i].code);
+    }
+    kh_coder_free(c);
+    fixture_close(&f);
+}
+
+/* The mechanisms that find events in real news: country from context,
+ * agentless passives, statements by what they say, headline futures,
+ * coordinated demonyms, targets the pattern's slot missed. */
+TEST(stage_clause_coder_real_news)
+{
+    stage_fixture f;
+    if (!fixture_open(&f))
+        return;
+    static const struct {
+        const char *text;
+        size_t n;
+        const char *source, *target, *code;
+        uint32_t flags;
+    } cases[] = {
+        /* the clause's place gives the police and the men their country */
+        {"Police arrested five men in Marxton on Tuesday.", 1, "SYLCOP", "SYLCVL", "173",
+         KH_EV_SOURCE_INFERRED | KH_EV_TARGET_INFERRED},
+        /* the only country the sentence names */
+        {"Freedonian troops killed five people.", 1, "FRDMIL", "FRDCVL", "190", KH_EV_TARGET_INFERRED},
+        /* an act with no agent is coded without a source */
+        {"Five Sylvanian soldiers were killed on Monday.", 1, NULL, "SYLMIL", "190", KH_EV_PASSIVE},
+        /* a report whose content holds no event is a statement of what it says */
+        {"Sylvania said it was deeply worried about the border.", 1, "SYL", NULL, "012", 0},
+        /* the reporter is what "it" refers to */
+        {"Sylvania said it would visit Freedonia.", 1, "SYL", "FRD", "036", KH_EV_INTENT | KH_EV_REPORTED},
+        /* a headline's "X to VERB" is a future act */
+        {"Freedonian Minister to Visit Sylvania", 1, "FRDGOV", "SYL", "036", KH_EV_INTENT},
+        /* demonyms coordinated in one phrase are two actors */
+        {"Freedonian and Sylvanian troops visited Marxton.", 2, "FRDMIL", "SYL", "042", 0},
+        /* an unknown speaker role states nothing */
+        {"Police said the border was calm.", 0, NULL, NULL, NULL, 0},
+    };
+    kh_code_options o;
+    memset(&o, 0, sizeof o);
+    o.dict = f.dict;
+    o.lexicon = f.lex;
+    kh_coder *c;
+    REQUIRE(kh_coder_new(&o, &c) == KH_OK);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        kh_story s;
+        kh_unit u;
+        memset(&s, 0, sizeof s);
+        memset(&u, 0, sizeof u);
+        u.kind = strchr(cases[i].text, '.') ? KH_UNIT_BODY : KH_UNIT_HEADLINE;
+        u.span.len = strlen(cases[i].text);
+        s.text = cases[i].text;
+        s.text_len = u.span.len;
+        s.units = &u;
+        s.n_units = 1;
+        s.date.year = 2024, s.date.month = 1, s.date.day = 1;
+        const kh_event *ev;
+        size_t n;
+        REQUIRE(kh_coder_code(c, &s, &ev, &n) == KH_OK);
+        CHECK_EQ_INT(n, cases[i].n);
+        if (!n || n != cases[i].n)
+            continue;
+        if (cases[i].source)
+            CHECK_EQ_STR(ev[0].source, cases[i].source);
+        else
+            CHECK(ev[0].source == NULL);
+        if (cases[i].target)
+            CHECK_EQ_STR(ev[0].target, cases[i].target);
+        else
+            CHECK(ev[0].target == NULL);
+        CHECK_EQ_STR(ev[0].code, cases[i].code);
+        CHECK_EQ_INT(ev[0].flags, cases[i].flags);
     }
     kh_coder_free(c);
     fixture_close(&f);
