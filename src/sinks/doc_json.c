@@ -5,31 +5,11 @@
  * caller's write callback once per document; output is valid JSON whatever
  * bytes the input held.
  */
-#include "core/core.h"
+#include "sinks/sinks.h"
 
 static const char *unit_kind_name(kh_unit_kind k)
 {
     return k == KH_UNIT_HEADLINE ? "headline" : "body";
-}
-
-static kh_status put_date(kh_buf *b, kh_date d)
-{
-    if (!d.year)
-        return kh_buf_append(b, "null", 4);
-    char tmp[16];
-    tmp[0] = '"';
-    tmp[1] = (char)('0' + d.year / 1000 % 10);
-    tmp[2] = (char)('0' + d.year / 100 % 10);
-    tmp[3] = (char)('0' + d.year / 10 % 10);
-    tmp[4] = (char)('0' + d.year % 10);
-    tmp[5] = '-';
-    tmp[6] = (char)('0' + d.month / 10);
-    tmp[7] = (char)('0' + d.month % 10);
-    tmp[8] = '-';
-    tmp[9] = (char)('0' + d.day / 10);
-    tmp[10] = (char)('0' + d.day % 10);
-    tmp[11] = '"';
-    return kh_buf_append(b, tmp, 12);
 }
 
 static kh_status put_key_str(kh_buf *b, const char *key, const char *val)
@@ -40,8 +20,6 @@ static kh_status put_key_str(kh_buf *b, const char *key, const char *val)
     if (!st) st = kh_buf_json_qstr(b, val, val ? strlen(val) : 0);
     return st;
 }
-
-#define TRY(x) do { st = (x); if (st) goto done; } while (0)
 
 static kh_status put_flags(kh_buf *b, uint32_t flags, const char *const *names, size_t n)
 {
@@ -162,7 +140,7 @@ kh_status kh_doc_write_json(const kh_doc *doc, unsigned flags, kh_write_fn write
     TRY(kh_buf_puts(&b, ",\"line\":"));
     TRY(kh_buf_put_u64(&b, s->line));
     TRY(kh_buf_puts(&b, ",\"date\":"));
-    TRY(put_date(&b, s->date));
+    TRY(kh_json_put_date(&b, s->date));
     TRY(put_key_str(&b, "title", s->title));
     TRY(put_key_str(&b, "dateline", s->dateline));
     TRY(put_key_str(&b, "url", s->url));
