@@ -21,19 +21,14 @@ static kh_status put_key_str(kh_buf *b, const char *key, const char *val)
     return st;
 }
 
-static kh_status put_flags(kh_buf *b, uint32_t flags, const char *const *names, size_t n)
+/* Opens the object of item k of a list: a comma after the first, then {"i":k. */
+static kh_status open_item(kh_buf *b, int *first, size_t k)
 {
-    kh_status st = kh_buf_putc(b, '[');
-    int first = 1;
-    for (size_t i = 0; !st && i < n; i++)
-        if (flags & (1u << i)) {
-            if (!first)
-                st = kh_buf_putc(b, ',');
-            if (!st)
-                st = kh_buf_json_qstr(b, names[i], strlen(names[i]));
-            first = 0;
-        }
-    return st ? st : kh_buf_putc(b, ']');
+    kh_status st = *first ? KH_OK : kh_buf_putc(b, ',');
+    *first = 0;
+    if (!st)
+        st = kh_buf_puts(b, "{\"i\":");
+    return st ? st : kh_buf_put_u64(b, k);
 }
 
 static kh_status put_range(kh_buf *b, const char *key, uint32_t first, uint32_t end)
@@ -73,10 +68,7 @@ static kh_status put_chunks(kh_buf *b, const kh_doc *doc, size_t si)
         const kh_chunk *c = &doc->chunks[k];
         if (c->sentence != si)
             continue;
-        if (!first && (st = kh_buf_putc(b, ',')))
-            break;
-        first = 0;
-        if ((st = kh_buf_puts(b, "{\"i\":")) || (st = kh_buf_put_u64(b, k)) ||
+        if ((st = open_item(b, &first, k)) ||
             (st = kh_buf_puts(b, ",\"kind\":\"")) || (st = kh_buf_puts(b, kinds[c->kind <= 3 ? c->kind : 0])) ||
             (st = kh_buf_putc(b, '"')) || (st = put_range(b, ",\"tokens\":", c->first, c->end)) ||
             (st = kh_buf_puts(b, ",\"head\":")) || (st = kh_buf_put_u64(b, c->head)))
@@ -86,14 +78,14 @@ static kh_status put_chunks(kh_buf *b, const kh_doc *doc, size_t si)
                 (st = kh_buf_json_qstr(b, c->lemma, c->lemma ? strlen(c->lemma) : 0)) ||
                 (st = put_range(b, ",\"chain\":", c->aux_first, c->end)) ||
                 (st = kh_buf_puts(b, ",\"flags\":")) ||
-                (st = put_flags(b, c->flags, vg_flags, KH_ARRAY_LEN(vg_flags))))
+                (st = kh_json_put_names(b, c->flags, vg_flags, KH_ARRAY_LEN(vg_flags))))
                 break;
             if (c->particle != UINT32_MAX &&
                 ((st = kh_buf_puts(b, ",\"particle\":")) || (st = kh_buf_put_u64(b, c->particle))))
                 break;
         } else if (c->kind == KH_CHUNK_NP) {
             if ((st = kh_buf_puts(b, ",\"flags\":")) ||
-                (st = put_flags(b, c->flags, np_flags, KH_ARRAY_LEN(np_flags))) ||
+                (st = kh_json_put_names(b, c->flags, np_flags, KH_ARRAY_LEN(np_flags))) ||
                 (c->member >= 0 && (st = put_int(b, ",\"and\":", c->member))))
                 break;
         }
@@ -108,16 +100,13 @@ static kh_status put_chunks(kh_buf *b, const kh_doc *doc, size_t si)
         const kh_clause *c = &doc->clauses[k];
         if (c->sentence != si)
             continue;
-        if (!first && (st = kh_buf_putc(b, ',')))
-            break;
-        first = 0;
-        if ((st = kh_buf_puts(b, "{\"i\":")) || (st = kh_buf_put_u64(b, k)) ||
+        if ((st = open_item(b, &first, k)) ||
             (st = put_range(b, ",\"tokens\":", c->first, c->end)) ||
             (st = put_int(b, ",\"verb\":", c->verb)) || (st = put_int(b, ",\"subject\":", c->subject)) ||
             (st = put_int(b, ",\"object\":", c->object)) || (st = put_int(b, ",\"by\":", c->agent)) ||
             (st = put_int(b, ",\"reporter\":", c->reporter)) || (st = put_int(b, ",\"parent\":", c->parent)) ||
             (st = kh_buf_puts(b, ",\"flags\":")) ||
-            (st = put_flags(b, c->flags, cl_flags, KH_ARRAY_LEN(cl_flags))))
+            (st = kh_json_put_names(b, c->flags, cl_flags, KH_ARRAY_LEN(cl_flags))))
             break;
         st = kh_buf_putc(b, '}');
     }

@@ -82,20 +82,25 @@ done:
     return st;
 }
 
-kh_status kh_json_put_flags(kh_buf *b, uint32_t flags)
+kh_status kh_json_put_names(kh_buf *b, uint32_t flags, const char *const *names, size_t n)
 {
-    static const char *const names[] = {"intent", "refusal", "reported", "passive"};
     kh_status st = kh_buf_putc(b, '[');
     int first = 1;
-    for (size_t f = 0; !st && f < KH_ARRAY_LEN(names); f++)
-        if (flags & (1u << f)) {
+    for (size_t i = 0; !st && i < n; i++)
+        if (flags & (1u << i)) {
             if (!first)
                 st = kh_buf_putc(b, ',');
             if (!st)
-                st = kh_buf_json_qstr(b, names[f], strlen(names[f]));
+                st = kh_buf_json_qstr(b, names[i], strlen(names[i]));
             first = 0;
         }
     return st ? st : kh_buf_putc(b, ']');
+}
+
+kh_status kh_json_put_flags(kh_buf *b, uint32_t flags)
+{
+    static const char *const names[] = {"intent", "refusal", "reported", "passive"};
+    return kh_json_put_names(b, flags, names, KH_ARRAY_LEN(names));
 }
 
 static kh_status put_span(kh_buf *b, const char *key, kh_span s, uint64_t base)

@@ -28,6 +28,9 @@ kh_status kh_buf_put_num(kh_buf *b, double v, int decimals);
  * feature_id), or null. */
 kh_status kh_json_put_place(kh_buf *b, const kh_place *place);
 
+/* The names of the bits set in `flags` (bit i: names[i], i < n) as a JSON array. */
+kh_status kh_json_put_names(kh_buf *b, uint32_t flags, const char *const *names, size_t n);
+
 /* KH_EV_* flags as a JSON array of names ("intent", "refusal", ...). */
 kh_status kh_json_put_flags(kh_buf *b, uint32_t flags);
 
@@ -65,5 +68,21 @@ typedef struct kh_gdelt_mention {
 kh_status kh_gdelt_event_row(kh_buf *b, const kh_gdelt_event *e);
 /* Appends the 16 tab-separated columns and a newline. */
 kh_status kh_gdelt_mention_row(kh_buf *b, const kh_gdelt_mention *m);
+
+/* The sink interface (khaldun.h): each implementation puts a struct kh_sink
+ * first in its own struct and fills `ops`. */
+typedef struct kh_sink_ops {
+    kh_status (*begin)(kh_sink *sink);
+    kh_status (*story)(kh_sink *sink, const kh_story *story);
+    kh_status (*event)(kh_sink *sink, const kh_event *event);
+    kh_status (*finish)(kh_sink *sink);
+    void (*free)(kh_sink *sink);
+} kh_sink_ops;
+
+struct kh_sink {
+    const kh_sink_ops *ops;
+    const kh_story *story; /* the story whose events come next */
+    kh_sink_counts counts;
+};
 
 #endif

@@ -722,3 +722,112 @@ kh_status kh_store_counts(kh_store *s, size_t *stories, size_t *events, size_t *
     sqlite3_finalize(q);
     return rc == SQLITE_OK ? KH_OK : kh_store_db_fail(s, rc, "counting rows");
 }
+
+/* ---------------------------------------------------------------------- */
+/* The store as a sink                                                    */
+/* ---------------------------------------------------------------------- */
+
+typedef struct store_sink {
+    kh_sink base;
+    kh_store *store;
+    const char *dict_hash;
+    size_t batch, in_batch;
+    int open;              /* a story is begun and not yet ended */
+    int skip;              /* the current story was already stored */
+    kh_store_story cur;
+} store_sink;
+
+/* Ends the story begun, and commits the batch when it is full. */
+static kh_status store_sink_end(store_sink *k)
+{
+    if (!k->open)
+        return KH_OK;
+    k->open = 0;
+    kh_status st = kh_store_story_end(k->store, KH_OK);
+    if (!st && k->batch && ++k->in_batch >= k->batch) {
+        if (!(st = kh_store_commit(k->store)))
+            st = kh_store_begin(k->store);
+        k->in_batch = 0;
+    }
+    return st;
+}
+
+static kh_status store_sink_begin(kh_sink *sink)
+{
+    return kh_store_begin(((store_sink *)sink)->store);
+}
+
+static kh_status store_sink_story(kh_sink *sink, const kh_story *story)
+{
+    store_sink *k = (store_sink *)sink;
+    kh_status st = store_sink_end(k);
+    if (st)
+        return st;
+    if (story->text_len && !story->text)
+        return KH_ERR_INVALID;
+    int known = 0;
+    if ((st = kh_store_has_story(k->store, story, &known)))
+        return st;
+    k->skip = known;
+    if (known) {
+        sink->counts.known++;
+        return KH_OK;
+    }
+    if ((st = kh_store_story_begin(k->store, story, k->dict_hash, &k->cur)))
+        return st;
+    k->open = 1;
+    sink->counts.stories++;
+    return KH_OK;
+}
+
+static kh_status store_sink_event(kh_sink *sink, const kh_event *event)
+{
+    store_sink *k = (store_sink *)sink;
+    if (k->skip)
+        return KH_OK;
+    if (!k->open)
+        return KH_ERR_INVALID;
+    kh_status st = kh_store_add_events(k->store, k->cur.sid, sink->story, event, 1,
+                                       k->dict_hash, k->cur.src);
+    if (st) {
+        k->open = 0;
+        return kh_store_story_end(k->store, st);
+    }
+    sink->counts.events++;
+    return KH_OK;
+}
+
+static kh_status store_sink_finish(kh_sink *sink)
+{
+    store_sink *k = (store_sink *)sink;
+    kh_status st = store_sink_end(k);
+    return st ? st : kh_store_commit(k->store);
+}
+
+static void store_sink_free(kh_sink *sink)
+{
+    store_sink *k = (store_sink *)sink;
+    if (k->open)
+        kh_store_story_end(k->store, KH_ERR_INVALID);
+    kh_free(NULL, k);
+}
+
+static const kh_sink_ops store_ops = {store_sink_begin, store_sink_story, store_sink_event,
+                                      store_sink_finish, store_sink_free};
+
+kh_status kh_sink_store_new(kh_store *store, const char *dict_hash, size_t batch, kh_sink **out)
+{
+    if (!store || !out)
+        return KH_ERR_INVALID;
+    if (!store->writable)
+        return kh_store_fail(store, KH_ERR_IO, "the store was opened read-only");
+    store_sink *k = (store_sink *)kh_calloc(NULL, 1, sizeof *k);
+    if (!k)
+        return KH_ERR_NOMEM;
+    k->base.ops = &store_ops;
+    k->store = store;
+    k->dict_hash = dict_hash ? dict_hash : "";
+    k->batch = batch;
+    *out = &k->base;
+    return KH_OK;
+}

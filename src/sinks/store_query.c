@@ -216,6 +216,15 @@ static kh_status qb_prepare(kh_store *s, qbuild *b, sqlite3_stmt **out)
     return KH_OK;
 }
 
+/* Adds the query's LIMIT, prepares the statement and frees the builder. */
+static kh_status qb_finish(kh_store *s, qbuild *b, const kh_store_query *q, sqlite3_stmt **out)
+{
+    qb_limit(b, q);
+    kh_status st = qb_prepare(s, b, out);
+    free(b);
+    return st;
+}
+
 static kh_status load_mentions(kh_store *s, kh_store_event *ev)
 {
     sqlite3_stmt *q = kh_store_stmt(s, ST_MENTIONS);
@@ -286,10 +295,8 @@ kh_status kh_store_query_events(kh_store *s, const kh_store_query *query, unsign
               " LEFT JOIN sentences se ON se.story = fm.story AND se.idx = fm.sentence");
     qb_where(b, query);
     qb_sql(b, " ORDER BY e.date, e.id");
-    qb_limit(b, query);
     sqlite3_stmt *q;
-    kh_status st = qb_prepare(s, b, &q);
-    free(b);
+    kh_status st = qb_finish(s, b, query, &q);
     if (st)
         return st;
     int rc;
@@ -379,10 +386,8 @@ kh_status kh_store_stats(kh_store *s, const kh_store_query *query, kh_store_grou
         qb_sql(b, " AS p, e.target AS k, e.num_mentions AS nm, e.goldstein AS g FROM f e"
                   " WHERE e.target <> '') GROUP BY p, k ORDER BY p, n DESC, k");
     }
-    qb_limit(b, query);
     sqlite3_stmt *q;
-    kh_status st = qb_prepare(s, b, &q);
-    free(b);
+    kh_status st = qb_finish(s, b, query, &q);
     if (st)
         return st;
     int rc;
