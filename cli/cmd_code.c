@@ -145,10 +145,14 @@ static int parse_args(int argc, char **argv, code_args *a, cli_input *in, cli_mo
                 a->format = 1;
             else
                 usage_error(code_usage, "unknown output format '%s' (jsonl, gdelt)", argv[i]);
-        } else if (!strcmp(o, "--mentions") || !strcmp(o, "--db")) {
+        } else if (!strcmp(o, "--mentions")) {
             if (++i >= argc)
-                usage_error(code_usage, "%s needs a file", o);
-            *(o[2] == 'm' ? &a->mentions_path : &a->db_path) = argv[i];
+                usage_error(code_usage, "--mentions needs a file");
+            a->mentions_path = argv[i];
+        } else if (!strcmp(o, "--db")) {
+            if (++i >= argc)
+                usage_error(code_usage, "--db needs a file");
+            a->db_path = argv[i];
         } else if (!strcmp(o, "--quiet") || !strcmp(o, "-q")) {
             a->quiet = 1;
         } else if (!strcmp(o, "-j") || !strcmp(o, "--jobs")) {

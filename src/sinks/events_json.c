@@ -1,9 +1,11 @@
 /*
- * events_json.c: the JSON Lines sink, one object per event of a story
- * (khaldun code's default output). Field order is fixed and numbers are
- * formatted without locale, so output is byte-identical for the same input
- * and dictionary image. Strings are escaped so the output is valid JSON
- * whatever the input held.
+ * events_json.c: the JSON Lines writer, one object per event of a story
+ * (khaldun code's default output, through the JSON sink of sink.c). Field
+ * order is fixed and numbers are formatted without locale, so output is
+ * byte-identical for the same input and dictionary image. Strings are
+ * escaped so the output is valid JSON whatever the input held. The JSON
+ * pieces every sink shares (dates, numbers, an event's place and flags; see
+ * sinks.h) live here, so the store's export writes them the same way.
  */
 #include <math.h>
 #include <stdio.h>

@@ -4,7 +4,9 @@
  * (16 columns). Actor codes are split into country, known-group and role
  * columns the way GDELT does; text fields have tabs and newlines replaced so
  * every row is well-formed TSV. Geo country codes are khaldun's (ISO 3166
- * alpha-3 / CAMEO), not FIPS 10-4 as in GDELT's own files.
+ * alpha-3 / CAMEO), not FIPS 10-4 as in GDELT's own files. The rows are
+ * built from kh_gdelt_event / kh_gdelt_mention (sinks.h), which the live
+ * writer fills from one story and the store's export from merged events.
  */
 #include <math.h>
 #include <stdio.h>
