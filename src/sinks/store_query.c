@@ -216,12 +216,25 @@ static kh_status qb_prepare(kh_store *s, qbuild *b, sqlite3_stmt **out)
     return KH_OK;
 }
 
-/* Adds the query's LIMIT, prepares the statement and frees the builder. */
-static kh_status qb_finish(kh_store *s, qbuild *b, const kh_store_query *q, sqlite3_stmt **out)
+typedef kh_status (*qb_row_fn)(void *ctx, sqlite3_stmt *row);
+
+/* Adds the query's LIMIT, frees the builder once the statement is
+ * prepared, and calls `row` for each row until it fails. */
+static kh_status qb_run(kh_store *s, qbuild *b, const kh_store_query *query, const char *what,
+                        qb_row_fn row, void *ctx)
 {
-    qb_limit(b, q);
-    kh_status st = qb_prepare(s, b, out);
+    qb_limit(b, query);
+    sqlite3_stmt *q;
+    kh_status st = qb_prepare(s, b, &q);
     free(b);
+    if (st)
+        return st;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW && !(st = row(ctx, q)))
+        ;
+    if (!st && rc != SQLITE_DONE)
+        st = kh_store_db_fail(s, rc, what);
+    sqlite3_finalize(q);
     return st;
 }
 
@@ -276,6 +289,60 @@ static kh_status load_mentions(kh_store *s, kh_store_event *ev)
     return KH_OK;
 }
 
+/* What kh_store_query_events passes on, row by row. */
+typedef struct event_rows {
+    kh_store *store;
+    unsigned flags;
+    kh_store_event_fn fn;
+    void *ctx;
+} event_rows;
+
+static kh_status event_row(void *ctx, sqlite3_stmt *q)
+{
+    event_rows *r = (event_rows *)ctx;
+    kh_store_event ev;
+    kh_place place;
+    memset(&ev, 0, sizeof ev);
+    memset(&place, 0, sizeof place);
+    ev.id = sqlite3_column_int64(q, 0);
+    ev.date = date_parse_col(col_str(q, 1));
+    ev.source = col_str(q, 2);
+    ev.target = col_str(q, 3);
+    if (ev.target && !*ev.target)
+        ev.target = NULL;
+    ev.source_name = col_str(q, 4), ev.target_name = col_str(q, 5);
+    ev.code = col_str(q, 6), ev.name = col_str(q, 7);
+    const char *root = col_str(q, 8);
+    snprintf(ev.root, sizeof ev.root, "%s", root ? root : "");
+    ev.quad = sqlite3_column_int(q, 9);
+    ev.goldstein = sqlite3_column_double(q, 10);
+    ev.flags = (uint32_t)sqlite3_column_int64(q, 11);
+    if (sqlite3_column_type(q, 12) != SQLITE_NULL) {
+        place.name = col_str(q, 12);
+        place.country = col_str(q, 13);
+        place.admin1 = col_str(q, 14) ? col_str(q, 14) : "";
+        place.has_coords = sqlite3_column_type(q, 15) != SQLITE_NULL;
+        place.lat = sqlite3_column_double(q, 15);
+        place.lon = sqlite3_column_double(q, 16);
+        place.type = sqlite3_column_int(q, 17);
+        place.feature_id = (uint32_t)sqlite3_column_int64(q, 18);
+        ev.place = &place;
+    }
+    ev.num_mentions = col_size(q, 19);
+    ev.num_sources = col_size(q, 20);
+    ev.num_articles = col_size(q, 21);
+    ev.first_story = col_str(q, 22);
+    ev.first_url = col_str(q, 23);
+    ev.first_story_date = date_parse_col(col_str(q, 24));
+    ev.first_sentence = col_size(q, 25);
+    ev.text = col_str(q, 26);
+    ev.dict_hash = col_str(q, 27);
+    kh_status st = KH_OK;
+    if ((r->flags & KH_QUERY_MENTIONS) && (st = load_mentions(r->store, &ev)))
+        return st;
+    return r->fn(r->ctx, &ev);
+}
+
 kh_status kh_store_query_events(kh_store *s, const kh_store_query *query, unsigned flags,
                                 kh_store_event_fn fn, void *ctx)
 {
@@ -295,58 +362,27 @@ kh_status kh_store_query_events(kh_store *s, const kh_store_query *query, unsign
               " LEFT JOIN sentences se ON se.story = fm.story AND se.idx = fm.sentence");
     qb_where(b, query);
     qb_sql(b, " ORDER BY e.date, e.id");
-    sqlite3_stmt *q;
-    kh_status st = qb_finish(s, b, query, &q);
-    if (st)
-        return st;
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        kh_store_event ev;
-        kh_place place;
-        memset(&ev, 0, sizeof ev);
-        memset(&place, 0, sizeof place);
-        ev.id = sqlite3_column_int64(q, 0);
-        ev.date = date_parse_col(col_str(q, 1));
-        ev.source = col_str(q, 2);
-        ev.target = col_str(q, 3);
-        if (ev.target && !*ev.target)
-            ev.target = NULL;
-        ev.source_name = col_str(q, 4), ev.target_name = col_str(q, 5);
-        ev.code = col_str(q, 6), ev.name = col_str(q, 7);
-        const char *root = col_str(q, 8);
-        snprintf(ev.root, sizeof ev.root, "%s", root ? root : "");
-        ev.quad = sqlite3_column_int(q, 9);
-        ev.goldstein = sqlite3_column_double(q, 10);
-        ev.flags = (uint32_t)sqlite3_column_int64(q, 11);
-        if (sqlite3_column_type(q, 12) != SQLITE_NULL) {
-            place.name = col_str(q, 12);
-            place.country = col_str(q, 13);
-            place.admin1 = col_str(q, 14) ? col_str(q, 14) : "";
-            place.has_coords = sqlite3_column_type(q, 15) != SQLITE_NULL;
-            place.lat = sqlite3_column_double(q, 15);
-            place.lon = sqlite3_column_double(q, 16);
-            place.type = sqlite3_column_int(q, 17);
-            place.feature_id = (uint32_t)sqlite3_column_int64(q, 18);
-            ev.place = &place;
-        }
-        ev.num_mentions = col_size(q, 19);
-        ev.num_sources = col_size(q, 20);
-        ev.num_articles = col_size(q, 21);
-        ev.first_story = col_str(q, 22);
-        ev.first_url = col_str(q, 23);
-        ev.first_story_date = date_parse_col(col_str(q, 24));
-        ev.first_sentence = col_size(q, 25);
-        ev.text = col_str(q, 26);
-        ev.dict_hash = col_str(q, 27);
-        if ((flags & KH_QUERY_MENTIONS) && (st = load_mentions(s, &ev)))
-            break;
-        if ((st = fn(ctx, &ev)))
-            break;
-    }
-    if (!st && rc != SQLITE_DONE)
-        st = kh_store_db_fail(s, rc, "running a query");
-    sqlite3_finalize(q);
-    return st;
+    event_rows rows = {s, flags, fn, ctx};
+    return qb_run(s, b, query, "running a query", event_row, &rows);
+}
+
+/* What kh_store_stats passes on, row by row. */
+typedef struct stat_rows {
+    kh_store_stat_fn fn;
+    void *ctx;
+} stat_rows;
+
+static kh_status stat_row(void *ctx, sqlite3_stmt *q)
+{
+    stat_rows *rows = (stat_rows *)ctx;
+    kh_store_stat r;
+    r.period = col_str(q, 0) ? col_str(q, 0) : "";
+    r.key = col_str(q, 1) ? col_str(q, 1) : "";
+    r.key2 = col_str(q, 2);
+    r.events = col_size(q, 3);
+    r.mentions = col_size(q, 4);
+    r.goldstein = sqlite3_column_double(q, 5);
+    return rows->fn(rows->ctx, &r);
 }
 
 kh_status kh_store_stats(kh_store *s, const kh_store_query *query, kh_store_group group,
@@ -386,24 +422,6 @@ kh_status kh_store_stats(kh_store *s, const kh_store_query *query, kh_store_grou
         qb_sql(b, " AS p, e.target AS k, e.num_mentions AS nm, e.goldstein AS g FROM f e"
                   " WHERE e.target <> '') GROUP BY p, k ORDER BY p, n DESC, k");
     }
-    sqlite3_stmt *q;
-    kh_status st = qb_finish(s, b, query, &q);
-    if (st)
-        return st;
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        kh_store_stat r;
-        r.period = col_str(q, 0) ? col_str(q, 0) : "";
-        r.key = col_str(q, 1) ? col_str(q, 1) : "";
-        r.key2 = col_str(q, 2);
-        r.events = col_size(q, 3);
-        r.mentions = col_size(q, 4);
-        r.goldstein = sqlite3_column_double(q, 5);
-        if ((st = fn(ctx, &r)))
-            break;
-    }
-    if (!st && rc != SQLITE_DONE)
-        st = kh_store_db_fail(s, rc, "running statistics");
-    sqlite3_finalize(q);
-    return st;
+    stat_rows rows = {fn, ctx};
+    return qb_run(s, b, query, "running statistics", stat_row, &rows);
 }
