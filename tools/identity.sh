@@ -9,7 +9,10 @@
 # ($KHALDUN_DATA, default build/data) on the same inputs: the bundled example
 # and the whole Reuters-21578 corpus (when $KHALDUN_SHARED has it) as JSON
 # Lines events, GDELT Events + Mentions, a store exported as GDELT and JSON
-# Lines, `parse` and `explain` of the example, and both peers' suites. Prints
+# Lines, `parse` and `explain` of the example, and both peers' suites; and
+# the combinations of `code` options that the base commit accepted but ran
+# differently (-j with --format gdelt or --db, --stats with --db), which
+# must still give the same bytes. Prints
 # "same NAME" or "DIFF NAME" per output and exits 1 on any difference.
 set -u
 BASE=${1:?usage: sh tools/identity.sh BASE_COMMIT [KHALDUN_BINARY]}
@@ -65,10 +68,13 @@ run seed-gdelt '"$KH" code --date 2024-04-24 --format gdelt --mentions {out}/men
 run seed-parse '"$KH" parse "$SEED"'
 run seed-explain '"$KH" explain --date 2024-04-24 "$SEED"'
 run seed-store '"$KH" code --db {out}/e.db --date 2024-04-24 "$SEED" && "$KH" export --db {out}/e.db --format gdelt --events {out}/ev.tsv --mentions {out}/mn.tsv && "$KH" export --db {out}/e.db --format jsonl && "$KH" query --db {out}/e.db --actor "PRK*" && rm {out}/e.db*'
+run seed-store-j2 '"$KH" code -j 2 --stats --db {out}/e.db --date 2024-04-24 "$SEED" && "$KH" export --db {out}/e.db --format gdelt --events {out}/ev.tsv --mentions {out}/mn.tsv && "$KH" export --db {out}/e.db --format jsonl && rm {out}/e.db*'
 if [ -f "$REUTERS" ]; then
     run reuters-jsonl '"$KH" code "$REUTERS"'
     run reuters-gdelt '"$KH" code --format gdelt --mentions {out}/mentions.tsv "$REUTERS"'
     run reuters-j2 '"$KH" code -j 2 "$REUTERS"'
+    run reuters-j2-gdelt '"$KH" code -j 2 --format gdelt --mentions {out}/mentions.tsv "$REUTERS"'
+    run reuters-store-j2 'head -n 3000 "$REUTERS" >{out}/r.jsonl && "$KH" code -j 2 --db {out}/e.db {out}/r.jsonl && "$KH" export --db {out}/e.db --format gdelt --events {out}/ev.tsv --mentions {out}/mn.tsv && "$KH" export --db {out}/e.db --format csv && "$KH" query --db {out}/e.db --actor "USA*" && rm {out}/e.db* {out}/r.jsonl'
     run tabari-suite '"$KH" eval --verbose "$SHARED/suites/tabari-validate"'
     run petrarch-suite '"$KH" eval --verbose "$SHARED/suites/petrarch-unittest"'
 else
