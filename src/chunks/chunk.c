@@ -69,9 +69,12 @@ static const char *const QUANT_PRONOUNS[] = {"both", "all", "each", "either", "n
 static const char *const TIME_WORDS[] = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
     "yesterday", "tomorrow", "tonight", "week", "weeks", "month", "months", "year", "years",
-    "day", "days", "january", "february", "march", "april", "may", "june", "july", "august",
-    "september", "october", "november", "december", "morning", "evening", "night",
-    "weekend", "hours", "hour", "time", NULL};
+    "day", "days", "morning", "evening", "night", "weekend", "hours", "hour", "time", NULL};
+/* A time word or a full month name ("may" included). */
+static int time_word(const char *w)
+{
+    return in_list(w, TIME_WORDS) || kh_month_find(w, strlen(w), KH_MONTH_FULL);
+}
 static const char *const TIME_MODIFIERS[] = {"last", "next", "this", "past", "coming",
                                              "previous", "earlier", "later", "same", NULL};
 /* Prepositions that also introduce clauses ("until North Korea sealed"). */
@@ -483,7 +486,7 @@ static kh_status raw_chunks(ctx *c, uint32_t sent, size_t s, size_t e)
                     head = j;
                 j++;
                 if (j < e && head == j - 1 && tag(c, j - 1) == KH_UPOS_NOUN &&
-                    in_list(low(c, j - 1), TIME_WORDS) && tag(c, j) == KH_UPOS_PROPN)
+                    time_word(low(c, j - 1)) && tag(c, j) == KH_UPOS_PROPN)
                     break;
             }
             np->end = (uint32_t)(head + 1);
@@ -536,8 +539,8 @@ static kh_status raw_chunks(ctx *c, uint32_t sent, size_t s, size_t e)
                 /* "to Tehran last month", "met Putin on Tuesday": a time
                  * expression starts a phrase of its own. */
                 if (j > i && ((in_list(low(c, j), TIME_MODIFIERS) && j + 1 < e &&
-                               in_list(low(c, j + 1), TIME_WORDS)) ||
-                              (tag(c, j - 1) == KH_UPOS_PROPN && in_list(low(c, j), TIME_WORDS))))
+                               time_word(low(c, j + 1))) ||
+                              (tag(c, j - 1) == KH_UPOS_PROPN && time_word(low(c, j)))))
                     break;
                 if (is_possessive(c, j))
                     flags |= KH_NP_POSSESSOR;
@@ -547,7 +550,7 @@ static kh_status raw_chunks(ctx *c, uint32_t sent, size_t s, size_t e)
                 /* "the last time North Korea sent": a time noun ends its phrase
                  * before a name (a clause follows without "that"). */
                 if (j < e && head == j - 1 && tag(c, j - 1) == KH_UPOS_NOUN &&
-                    in_list(low(c, j - 1), TIME_WORDS) && tag(c, j) == KH_UPOS_PROPN)
+                    time_word(low(c, j - 1)) && tag(c, j) == KH_UPOS_PROPN)
                     break;
             }
             if (head == SIZE_MAX) {
@@ -748,7 +751,7 @@ static int32_t find_subject(ctx *c, size_t v, size_t first_chunk, size_t s, int 
             continue;
         }
         if (in_pp(c, k, first_chunk) || ch->attach >= 0 ||
-            (ch->kind == KH_CHUNK_NP && in_list(low(c, ch->head), TIME_WORDS))) {
+            (ch->kind == KH_CHUNK_NP && time_word(low(c, ch->head)))) {
             pos = ch->first;
             continue;
         }
@@ -890,7 +893,7 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
             const kh_chunk *ch = &c->chunks[q];
             if (ch->first >= cl->end)
                 break;
-            if (ch->kind != KH_CHUNK_NP || in_list(low(c, ch->head), TIME_WORDS))
+            if (ch->kind != KH_CHUNK_NP || time_word(low(c, ch->head)))
                 continue;
             if (in_pp(c, q, first_chunk)) {
                 if (cl->agent < 0 && (vg->flags & KH_VG_PASSIVE) &&

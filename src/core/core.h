@@ -154,6 +154,16 @@ static inline int kh_to_upper(int c) { return kh_is_lower(c) ? c - 32 : c; }
 /* Case-insensitive ASCII comparison of two slices: 1 when equal. */
 int kh_eq_nocase(const char *a, size_t alen, const char *b, size_t blen);
 
+/* ---- month names: the one table (months.c) ---- */
+enum {
+    KH_MONTH_FULL = 1u << 0, /* "january" */
+    KH_MONTH_ABBR = 1u << 1, /* "jan", three letters */
+    KH_MONTH_SEPT = 1u << 2  /* "sept" */
+};
+/* The month (1..12) that s[0..len) names, ASCII case-insensitively, in the
+ * forms `flags` allows; 0 when none. A trailing period is not accepted. */
+int kh_month_find(const char *s, size_t len, unsigned flags);
+
 /* ---- errors ---- */
 /* Fills *err (when non-NULL) and returns code. */
 kh_status kh_error_set(kh_error *err, kh_status code, size_t line, size_t col,

@@ -342,9 +342,6 @@ static int parse_record(jp *j, kh_buf *scratch, jfield *fields)
     return 1;
 }
 
-static const char *const month_abbr[12] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
-                                           "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
-
 kh_status kh_read_reuters_date(const char *s, size_t len, kh_date *out)
 {
     size_t i = 0;
@@ -356,10 +353,7 @@ kh_status kh_read_reuters_date(const char *s, size_t len, kh_date *out)
         d = d * 10 + (s[i++] - '0');
     if (i == d0 || i + 9 > len || s[i] != '-' || s[i + 4] != '-')
         return KH_ERR_FORMAT;
-    int m = 0;
-    for (int k = 0; k < 12; k++)
-        if (kh_eq_nocase(s + i + 1, 3, month_abbr[k], 3))
-            m = k + 1;
+    int m = kh_month_find(s + i + 1, 3, KH_MONTH_ABBR);
     int y = 0;
     for (size_t k = i + 5; k < i + 9; k++) {
         if (!kh_is_digit((unsigned char)s[k]))
