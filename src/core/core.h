@@ -115,6 +115,40 @@ kh_status kh_buf_json_qstr(kh_buf *b, const char *s, size_t len);
 void kh_buf_clear(kh_buf *b);
 void kh_buf_free(kh_buf *b);
 
+/* ---- growable arrays and an integer map (vec.c), on the caller's allocator ---- */
+/* Grows *arr (*cap elements of `elem` bytes) to hold at least `need`,
+ * doubling; for arrays whose count lives with their owner. The array is
+ * unchanged on failure. */
+kh_status kh_array_reserve(const kh_allocator *a, void **arr, size_t *cap, size_t need,
+                           size_t elem);
+
+/* An array that keeps its count; set `elem` (the element size) before use. */
+typedef struct kh_vec {
+    void *p;
+    size_t n, cap, elem;
+} kh_vec;
+#define KH_VEC_AT(v, T, i) (((T *)(v).p)[i])
+kh_status kh_vec_push(const kh_allocator *a, kh_vec *v, const void *item);
+void kh_vec_free(const kh_allocator *a, kh_vec *v);
+
+/* Exact 64-bit key -> u32 map. */
+typedef struct kh_map_slot {
+    uint64_t key;
+    uint32_t val;
+    uint32_t used;
+} kh_map_slot;
+typedef struct kh_map {
+    kh_map_slot *slots;
+    size_t n_slots, count;
+} kh_map;
+/* Finds key: sets *found and *out to its value; else inserts val and sets
+ * *out = val, *found = 0. */
+kh_status kh_map_get_or_put(const kh_allocator *a, kh_map *m, uint64_t key, uint32_t val,
+                            uint32_t *out, int *found);
+/* 1 and *out when key is present, else 0. */
+int kh_map_get(const kh_map *m, uint64_t key, uint32_t *out);
+void kh_map_free(const kh_allocator *a, kh_map *m);
+
 /* ---- UTF-8 ---- */
 /* Decodes one code point at s[0..len). Returns its length in bytes (1..4) and
  * sets *cp; on invalid or truncated sequences returns 1 and sets *cp to

@@ -13,29 +13,6 @@
 #define KH_MAX_PHRASE 24     /* words in one name or synset member */
 #define KH_MAX_PATTERN 32    /* elements in one verb pattern */
 
-typedef struct kh_vec {
-    void *p;
-    size_t n, cap, elem;
-} kh_vec;
-
-#define KH_VEC_AT(v, T, i) (((T *)(v).p)[i])
-
-typedef struct kh_map_slot {
-    uint64_t key;
-    uint32_t val;
-    uint32_t used;
-} kh_map_slot;
-
-typedef struct kh_map {
-    kh_map_slot *slots;
-    size_t n_slots, count;
-} kh_map;
-
-kh_status kh_vec_push(const kh_allocator *a, kh_vec *v, const void *item);
-kh_status kh_map_get_or_put(const kh_allocator *a, kh_map *m, uint64_t key, uint32_t val,
-                            uint32_t *out, int *found);
-int kh_map_get(const kh_map *m, uint64_t key, uint32_t *out);
-
 typedef struct kh_bnode {
     uint32_t head;   /* first payload (linked through kh_bpayload.next) */
     uint32_t count;

@@ -110,14 +110,8 @@ static long b_intern(builder *b, const char *s, size_t len, int lower)
     }
     if (b->n_strs >= BUILD_MAX_STRINGS)
         return -1;
-    if (b->n_strs == b->cap_strs) {
-        size_t ncap = b->cap_strs ? b->cap_strs * 2 : 1u << 15;
-        bstr *ns = (bstr *)kh_realloc(NULL, b->strs, ncap * sizeof *ns);
-        if (!ns)
-            return -1;
-        b->strs = ns;
-        b->cap_strs = ncap;
-    }
+    if (kh_array_reserve(NULL, (void **)&b->strs, &b->cap_strs, b->n_strs + 1, sizeof *b->strs))
+        return -1;
     bstr *e = &b->strs[b->n_strs];
     memset(e, 0, sizeof *e);
     e->off = (uint32_t)b->pool.len;
@@ -162,14 +156,8 @@ static kh_status b_add(builder *b, const char *form, size_t flen, const char *le
             return KH_OK;
         }
     }
-    if (b->n_ents == b->cap_ents) {
-        size_t ncap = b->cap_ents ? b->cap_ents * 2 : 1u << 16;
-        rawent *ne = (rawent *)kh_realloc(NULL, b->ents, ncap * sizeof *ne);
-        if (!ne)
-            return KH_ERR_NOMEM;
-        b->ents = ne;
-        b->cap_ents = ncap;
-    }
+    if (kh_array_reserve(NULL, (void **)&b->ents, &b->cap_ents, b->n_ents + 1, sizeof *b->ents))
+        return KH_ERR_NOMEM;
     rawent *r = &b->ents[b->n_ents++];
     r->lemma = (uint32_t)l;
     r->flags = flags;

@@ -70,17 +70,10 @@ static void start_record(kh_reader *r, const kh_line *ln)
 static kh_status add_comment(kh_reader *r, size_t off)
 {
     kh_tabari_state *ts = &r->tab;
-    if (ts->n_comments == ts->cap_comments) {
-        size_t cap = ts->cap_comments ? ts->cap_comments * 2 : 8;
-        size_t bytes;
-        if (!kh_mul_ok(cap, sizeof(kh_span), &bytes))
-            return KH_ERR_NOMEM;
-        kh_span *p = (kh_span *)kh_realloc(r->alloc, ts->comments, bytes);
-        if (!p)
-            return KH_ERR_NOMEM;
-        ts->comments = p;
-        ts->cap_comments = cap;
-    }
+    kh_status st = kh_array_reserve(r->alloc, (void **)&ts->comments, &ts->cap_comments,
+                                    ts->n_comments + 1, sizeof *ts->comments);
+    if (st)
+        return st;
     ts->comments[ts->n_comments].off = off;
     ts->comments[ts->n_comments].len = 0;
     ts->n_comments++;
