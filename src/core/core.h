@@ -106,6 +106,9 @@ kh_status kh_buf_puts(kh_buf *b, const char *s);
 kh_status kh_buf_printf(kh_buf *b, const char *fmt, ...) KH_PRINTF(2, 3);
 kh_status kh_buf_put_u64(kh_buf *b, uint64_t v);
 kh_status kh_buf_put_i64(kh_buf *b, int64_t v);
+/* A double with at most `decimals` decimals, trailing zeros dropped ("1.9",
+ * "-10", "3.4"); JSON null for NaN and infinities, which JSON cannot hold. */
+kh_status kh_buf_put_num(kh_buf *b, double v, int decimals);
 /* Appends `len` bytes as the inside of a JSON string (no quotes): escapes
  * quotes, backslashes and control bytes; replaces invalid UTF-8 with U+FFFD,
  * so the output is always valid JSON whatever the input. */

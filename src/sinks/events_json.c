@@ -5,7 +5,6 @@
  * and dictionary image. Strings are escaped so the output is valid JSON
  * whatever the input held.
  */
-#include <math.h>
 #include <stdio.h>
 
 #include "core/core.h"
@@ -27,27 +26,6 @@ static kh_status put_str(kh_buf *b, const char *key, const char *val)
     if (!st)
         st = kh_buf_json_qstr(b, val, val ? strlen(val) : 0);
     return st;
-}
-
-/* A double with up to 4 decimals, trailing zeros dropped ("1.9", "-10", "3.4");
- * JSON null for NaN and infinities, which JSON cannot hold. */
-kh_status kh_buf_put_num(kh_buf *b, double v, int decimals);
-kh_status kh_buf_put_num(kh_buf *b, double v, int decimals)
-{
-    if (!isfinite(v))
-        return kh_buf_append(b, "null", 4);
-    char tmp[48];
-    snprintf(tmp, sizeof tmp, "%.*f", decimals, v);
-    size_t n = strlen(tmp);
-    if (memchr(tmp, '.', n)) {
-        while (n > 0 && tmp[n - 1] == '0')
-            n--;
-        if (n > 0 && tmp[n - 1] == '.')
-            n--;
-    }
-    if (n == 2 && tmp[0] == '-' && tmp[1] == '0')
-        tmp[0] = '0', n = 1;
-    return kh_buf_append(b, tmp, n);
 }
 
 static kh_status put_span(kh_buf *b, const char *key, kh_span s, uint64_t base)

@@ -11,8 +11,6 @@
 
 #include "core/core.h"
 
-kh_status kh_buf_put_num(kh_buf *b, double v, int decimals);
-
 /* A number column: empty for NaN and infinities (kh_buf_put_num writes JSON null). */
 static kh_status put_num(kh_buf *b, double v, int decimals)
 {

@@ -27,8 +27,6 @@
 #include "core/core.h"
 #include "sinks/store.h"
 
-kh_status kh_buf_put_num(kh_buf *b, double v, int decimals); /* events_json.c */
-
 /* Stories per transaction are the caller's choice; this caps the words of a
  * --text query and the size of a built query. */
 #define KH_STORE_MAX_WORDS 16
