@@ -16,7 +16,6 @@
  */
 #include "chunks/chunks.h"
 #include "sentences/sentences.h"
-#include "tags/tagger.h"
 #include "tags/tags.h"
 #include "tokens/tokens.h"
 
@@ -173,9 +172,9 @@ static kh_status tag_doc(kh_scratch *s, const kh_lexicon *lexicon, const kh_stor
         return KH_ERR_NOMEM;
     for (size_t i = 0; i < d->n_sentences; i++) {
         const kh_sentence *se = &s->sents[i];
-        st = kh_tag_sentence_cached(s->tagcache, lexicon, &s->arena, story->text,
-                                    s->toks + se->first_token, se->n_tokens, se->kind, 0,
-                                    upos + se->first_token, lemma + se->first_token);
+        st = kh_tag_sentence(s->tagcache, lexicon, &s->arena, story->text,
+                             s->toks + se->first_token, se->n_tokens, se->kind, 0,
+                             upos + se->first_token, lemma + se->first_token);
         if (st)
             return st;
     }
@@ -240,6 +239,6 @@ kh_status kh_tag_tokens(const kh_lexicon *lex, kh_scratch *scratch, const char *
     kh_status st = tag_cache(scratch);
     if (st)
         return st;
-    return kh_tag_sentence_cached(scratch->tagcache, lex, &scratch->arena, text, toks, n, kind,
-                                  (flags & KH_TAG_RULES_ONLY) ? KH_TAG_RULES : 0, upos, lemma);
+    return kh_tag_sentence(scratch->tagcache, lex, &scratch->arena, text, toks, n, kind,
+                           flags & KH_TAG_RULES_ONLY, upos, lemma);
 }

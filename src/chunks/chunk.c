@@ -86,10 +86,10 @@ static const char *const COGNITION[] = {"think", "believe", "know", "hope", "fea
                                         "show", "find", "learn", "hear", "doubt", NULL};
 static const char *const POSS_DETS[] = {"my", "your", "his", "her", "its", "our", "their", NULL};
 
-int kh_is_reporting_lemma(const char *lemma) { return in_list(lemma, REPORTING); }
+static int is_reporting_lemma(const char *lemma) { return in_list(lemma, REPORTING); }
 
 /* Verbs whose object is the subject of the infinitive after it. */
-int kh_is_control_lemma(const char *lemma)
+static int is_control_lemma(const char *lemma)
 {
     static const char *const control[] = {
         "urge", "ask", "tell", "order", "call", "invite", "encourage", "force", "press", "push",
@@ -98,7 +98,6 @@ int kh_is_control_lemma(const char *lemma)
         "expect", "compel", "oblige", "direct", "command", "beg", "challenge", "empower", NULL};
     return in_list(lemma, control);
 }
-int kh_is_intent_lemma(const char *lemma) { return in_list(lemma, INTENT); }
 
 /* ---------------------------------------------------------------------- */
 
@@ -363,7 +362,7 @@ static size_t verb_group(ctx *c, uint32_t sent, size_t i, size_t e, kh_chunk *ou
     *out = new_chunk(KH_CHUNK_VG, sent, start, j, main);
     out->aux_first = (uint32_t)start;
     out->lemma = lem(c, main);
-    if (kh_is_reporting_lemma(out->lemma))
+    if (is_reporting_lemma(out->lemma))
         flags |= KH_VG_REPORTING;
     /* Phrasal particle right after the verb: "flew out", "break out of". */
     if (j < e && (tag(c, j) == KH_UPOS_ADP || tag(c, j) == KH_UPOS_ADV || tag(c, j) == KH_UPOS_PART) &&
@@ -792,7 +791,6 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
     kh_status st;
     int32_t according = -1; /* "according to X": the whole sentence is reported */
     int in_quote = 0;
-    size_t quote_end = s;
     for (size_t k = first_chunk; k < last; k++)
         if (c->chunks[k].kind == KH_CHUNK_PP && !strcmp(low(c, c->chunks[k].first), "according") &&
             k + 1 < last)
@@ -840,7 +838,7 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
         }
         /* Quotes before the verb: count quote marks from the sentence start. */
         in_quote = 0;
-        for (size_t t = quote_end > s ? s : s; t < vg->first; t++)
+        for (size_t t = s; t < vg->first; t++)
             if (is_quote(c, t))
                 in_quote = !in_quote;
         if (in_quote)
@@ -860,7 +858,7 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
                 if (c->chunks[q].kind == KH_CHUNK_NP && c->chunks[q].end + 1 >= vg->aux_first &&
                     !in_pp(c, q, first_chunk))
                     obj = (int32_t)q;
-            cl.subject = obj >= 0 && pvg->lemma && kh_is_control_lemma(pvg->lemma) ? obj : prev->subject;
+            cl.subject = obj >= 0 && pvg->lemma && is_control_lemma(pvg->lemma) ? obj : prev->subject;
             for (size_t q = c->n_clauses; cl.subject < 0 && q-- > first_clause;)
                 cl.subject = c->clauses[q].subject;
         }
@@ -946,7 +944,6 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
                 cls[a].flags |= KH_CL_REPORTED;
                 cls[a].reporter = according;
             }
-    (void)quote_end;
     return KH_OK;
 }
 

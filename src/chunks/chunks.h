@@ -14,9 +14,4 @@
  * must be filled). Arrays are allocated from `arena` and stored in *doc. */
 kh_status kh_chunk_doc(kh_arena *arena, kh_doc *doc);
 
-/* Small word-class tests on lemmas, shared with the coder. */
-int kh_is_reporting_lemma(const char *lemma);
-int kh_is_intent_lemma(const char *lemma);
-int kh_is_control_lemma(const char *lemma);
-
 #endif

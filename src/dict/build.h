@@ -76,8 +76,8 @@ kh_status kh_bld_phrase(kh_dict_builder *b, const char *s, size_t len, uint32_t 
  * kh_bld_diag, and returns KH_ERR_FORMAT for a rejected entry. */
 int kh_bld_actor_code_ok(const char *s, size_t len);
 kh_status kh_bld_country(kh_dict_builder *b, const char *code, size_t len, uint32_t *index);
-kh_status kh_bld_synset(kh_dict_builder *b, const char *name, size_t len, int define,
-                        uint32_t *index);
+/* The index of synset `name` (folded), added when new. */
+kh_status kh_bld_synset(kh_dict_builder *b, const char *name, size_t len, uint32_t *index);
 /* Adds a pattern from parsed elements; `code` is the event code string. */
 kh_status kh_bld_pattern(kh_dict_builder *b, const kh_elem *elems, size_t n, size_t verb_pos,
                          const char *code, size_t code_len, const char *text, size_t text_len,

@@ -65,7 +65,7 @@ kh_status kh_stats_analyze(kh_scratch *scratch, const kh_lexicon *lexicon, kh_ar
         return st;
     for (size_t i = 0; i < doc_buf->n_sentences; i++) {
         const kh_sentence *se = &doc_buf->sentences[i];
-        st = kh_tag_sentence_cached(cache, lexicon, arena, story->text,
+        st = kh_tag_sentence(cache, lexicon, arena, story->text,
                                     doc_buf->tokens + se->first_token, se->n_tokens, se->kind,
                                     0, upos + se->first_token, lemma + se->first_token);
         if (st)

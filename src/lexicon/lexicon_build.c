@@ -698,12 +698,10 @@ static kh_status load_list(builder *b, const char *dir, const char *name)
         }
         if (st)
             break;
-        long lid = b_find(b, lem, lemn);
         char low[KH_LEX_MAX_WORD + 1];
         for (size_t k = 0; k < lemn; k++)
             low[k] = (char)kh_to_lower((unsigned char)lem[k]);
         long lowid = b_find(b, low, lemn);
-        (void)lid;
         uint32_t freq = 0;
         if (lowid >= 0 && (u == KH_UPOS_VERB || u == KH_UPOS_AUX))
             freq = b->strs[lowid].freq[WN_VERB];

@@ -558,7 +558,7 @@ kh_status kh_imp_synset_define(kh_imp *im, const char *name, size_t len, uint32_
     kh_dict_fold(name, len, folded);
     kh_status st = kh_bld_str(im->b, folded, len, &y.name);
     if (!st)
-        st = kh_bld_synset(im->b, name, len, 1, &y.index);
+        st = kh_bld_synset(im->b, name, len, &y.index);
     if (!st)
         st = kh_vec_push(im->b->alloc, &im->syns, &y);
     *syn = (uint32_t)(im->syns.n - 1);
@@ -1156,7 +1156,7 @@ static kh_status scan(kh_imp *im, const char *s, size_t len, int form, const cha
                 snprintf(nm, sizeof nm, "&alt%016llx",
                          (unsigned long long)kh_hash64(g, gl, 0x616c74u));
                 uint32_t syn;
-                st = kh_bld_synset(im->b, nm, strlen(nm), 1, &syn);
+                st = kh_bld_synset(im->b, nm, strlen(nm), &syn);
                 uint32_t longest = 0;
                 const char *a = g;
                 while (!st && a <= close) {
