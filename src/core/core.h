@@ -191,6 +191,14 @@ static inline int kh_to_upper(int c) { return kh_is_lower(c) ? c - 32 : c; }
 /* Case-insensitive ASCII comparison of two slices: 1 when equal. */
 int kh_eq_nocase(const char *a, size_t alen, const char *b, size_t blen);
 
+/* ---- files ---- */
+/* Reads the whole file `path` (at most `cap` bytes) into *data, allocated
+ * through `a` and NUL-terminated (never NULL on success; the caller frees
+ * it with kh_free). KH_ERR_NOTFOUND or KH_ERR_IO (errno tells why) when it
+ * cannot be opened or read, KH_ERR_LIMIT when larger than cap. */
+kh_status kh_file_read(const kh_allocator *a, const char *path, size_t cap, char **data,
+                       size_t *len);
+
 /* ---- month names: the one table (months.c) ---- */
 enum {
     KH_MONTH_FULL = 1u << 0, /* "january" */

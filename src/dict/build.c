@@ -284,32 +284,6 @@ void kh_dict_builder_free(kh_dict_builder *b)
 /* ---------------------------------------------------------------------- */
 /* Reading sources                                                        */
 
-static kh_status read_file(const kh_allocator *a, const char *path, char **data, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return errno == ENOENT ? KH_ERR_NOTFOUND : KH_ERR_IO;
-    kh_buf buf;
-    kh_buf_init(&buf, a, (size_t)1 << 30);
-    char chunk[65536];
-    size_t n;
-    kh_status st = KH_OK;
-    while (!st && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        st = kh_buf_append(&buf, chunk, n);
-    if (!st && ferror(f))
-        st = KH_ERR_IO;
-    fclose(f);
-    if (st) {
-        kh_buf_free(&buf);
-        return st;
-    }
-    if (!buf.data)
-        st = kh_buf_reserve(&buf, 0);
-    *data = buf.data;
-    *len = buf.len;
-    return st;
-}
-
 kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, const char *path,
                               const char *data, size_t len)
 {
@@ -317,7 +291,7 @@ kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, const c
         return KH_ERR_INVALID;
     char *owned = NULL;
     if (!data) {
-        kh_status st = read_file(b->alloc, path, &owned, &len);
+        kh_status st = kh_file_read(b->alloc, path, (size_t)1 << 30, &owned, &len);
         if (st) {
             kh_srcpos pos = {path, 0, 0};
             kh_bld_diag(b, &pos, KH_SEV_ERROR, "cannot read: %s", strerror(errno));

@@ -185,37 +185,19 @@ static kh_status read_file(builder *b, const char *dir, const char *name, int op
     *len = 0;
     if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
         return kh_error_set(b->err, KH_ERR_INVALID, 0, 0, "path too long: %s", dir);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (optional && errno == ENOENT)
-            return KH_OK;
-        return kh_error_set(b->err, errno == ENOENT ? KH_ERR_NOTFOUND : KH_ERR_IO, 0, 0,
-                            "%s: %s", path, strerror(errno));
-    }
-    kh_buf buf;
-    kh_buf_init(&buf, NULL, BUILD_MAX_FILE);
-    char chunk[65536];
+    char *data;
     size_t n;
-    kh_status st = KH_OK;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if ((st = kh_buf_append(&buf, chunk, n)) != KH_OK)
-            break;
-    if (!st && ferror(f))
-        st = KH_ERR_IO;
-    fclose(f);
-    if (st) {
-        kh_buf_free(&buf);
-        return kh_error_set(b->err, st, 0, 0, "%s: %s", path,
-                            st == KH_ERR_IO ? "read error" : kh_strerror(st));
-    }
-    if (!buf.data && kh_buf_reserve(&buf, 1)) {
-        kh_buf_free(&buf);
-        return kh_error_set(b->err, KH_ERR_NOMEM, 0, 0, "out of memory");
-    }
-    b->source_hash = kh_hash64(buf.data, buf.len, b->source_hash);
+    kh_status st = kh_file_read(NULL, path, BUILD_MAX_FILE, &data, &n);
+    if (st == KH_ERR_NOTFOUND && optional)
+        return KH_OK;
+    if (st == KH_ERR_NOTFOUND || st == KH_ERR_IO)
+        return kh_error_set(b->err, st, 0, 0, "%s: %s", path, strerror(errno));
+    if (st)
+        return kh_error_set(b->err, st, 0, 0, "%s: %s", path, kh_strerror(st));
+    b->source_hash = kh_hash64(data, n, b->source_hash);
     b->source_hash = kh_hash64(name, strlen(name), b->source_hash);
-    *out = buf.data;
-    *len = buf.len;
+    *out = data;
+    *len = n;
     return KH_OK;
 }
 

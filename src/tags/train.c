@@ -135,34 +135,21 @@ static kh_status push_sent(corpus *c)
 
 static kh_status load_corpus(const char *path, corpus *c, uint64_t *hash, kh_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return kh_error_set(err, errno == ENOENT ? KH_ERR_NOTFOUND : KH_ERR_IO, 0, 0, "%s: %s",
-                            path, strerror(errno));
-    kh_buf b;
-    kh_buf_init(&b, NULL, TRAIN_MAX_FILE);
-    char chunk[65536];
-    size_t got;
-    kh_status st = KH_OK;
-    while (!st && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        st = kh_buf_append(&b, chunk, got);
-    fclose(f);
-    if (!st && !b.data)
-        st = kh_buf_reserve(&b, 1);
-    if (st) {
-        kh_buf_free(&b);
+    size_t size;
+    kh_status st = kh_file_read(NULL, path, TRAIN_MAX_FILE, &c->text, &size);
+    if (st == KH_ERR_NOTFOUND || st == KH_ERR_IO)
+        return kh_error_set(err, st, 0, 0, "%s: %s", path, strerror(errno));
+    if (st)
         return kh_error_set(err, st, 0, 0, "%s: %s", path, kh_strerror(st));
-    }
-    c->text = b.data;
-    *hash = kh_hash64(b.data, b.len, 0);
+    *hash = kh_hash64(c->text, size, 0);
     if ((st = push_sent(c)) != KH_OK)
         return kh_error_set(err, st, 0, 0, "out of memory");
     c->sent[0] = 0;
     size_t pos = 0, lineno = 0;
-    while (pos < b.len) {
-        char *line = b.data + pos;
-        char *nl = memchr(line, '\n', b.len - pos);
-        size_t n = nl ? (size_t)(nl - line) : b.len - pos;
+    while (pos < size) {
+        char *line = c->text + pos;
+        char *nl = memchr(line, '\n', size - pos);
+        size_t n = nl ? (size_t)(nl - line) : size - pos;
         pos += n + 1;
         lineno++;
         if (n && line[n - 1] == '\r')
