@@ -219,7 +219,7 @@ kh_status kh_analyze(kh_scratch *scratch, const kh_lexicon *lexicon, const kh_st
     d->sentences = scratch->sents;
     d->tokens = scratch->toks;
     if (!st && (flags & KH_ANALYZE_CHUNKS) && d->upos)
-        st = kh_chunk_doc(&scratch->arena, d);
+        st = kh_chunk_doc(&scratch->arena, lexicon, d);
     if (st) {
         memset(d, 0, sizeof *d);
         return st;

@@ -16,9 +16,13 @@
  *     saying").
  *
  * It does not build a full tree; it finds what the event coder needs, and
- * says what it found through kh_chunk/kh_clause (khaldun.h).
+ * says what it found through kh_chunk/kh_clause (khaldun.h). Reporting
+ * verbs, modals, negators and intention verbs are the lexicon's word classes
+ * (data/lexicon/classes/); month names come from core/months.c; the small
+ * syntactic lists below (particles, relatives, subordinators ...) stay here.
  */
 #include "chunks/chunks.h"
+#include "lexicon/lexicon.h"
 
 /* ---------------------------------------------------------------------- */
 /* Word classes on lemmas (lower-case ASCII)                              */
@@ -34,17 +38,7 @@ static int in_list(const char *w, const char *const *list)
     return 0;
 }
 
-static const char *const REPORTING[] = {
-    "say", "tell", "announce", "report", "state", "add", "note", "quote", "claim",
-    "declare", "write", "insist", "stress", "explain", "mention", "comment", "affirm",
-    "assert", "acknowledge", "reiterate", "remark", "tweet", "emphasize", "emphasise",
-    "indicate", "suggest", "argue", "confirm", NULL};
 
-/* Verbs that turn a following to-infinitive into an intention. */
-static const char *const INTENT[] = {
-    "want", "intend", "plan", "hope", "aim", "wish", "expect", "prepare", "propose",
-    "offer", "promise", "pledge", "vow", "agree", "decide", "plot", "desire", "mean",
-    "look", "seek", "aspire", "undertake", "commit", NULL};
 static const char *const ATTEMPT[] = {"try", "attempt", "strive", "struggle", "endeavor",
                                       "endeavour", "scramble", "work", NULL};
 static const char *const REFUSAL[] = {"refuse", "decline", "reject", NULL};
@@ -57,9 +51,6 @@ static const char *const READY_NOUNS[] = {
 static const char *const READY_ADJS[] = {"ready", "willing", "prepared", "eager", "keen",
                                          "determined", "set", "due", "poised", "likely",
                                          "expected", "committed", "open", NULL};
-static const char *const MODALS[] = {"can", "could", "may", "might", "must", "should",
-                                     "would", "ought", NULL};
-static const char *const NEGATORS[] = {"not", "n't", "never", "no", "neither", "nor", NULL};
 static const char *const PARTICLES[] = {"out", "up", "off", "down", "back", "away", "over",
                                         "in", "on", "around", "through", NULL};
 static const char *const RELATIVES[] = {"that", "which", "who", "whom", "whose", "where", NULL};
@@ -86,8 +77,6 @@ static const char *const COGNITION[] = {"think", "believe", "know", "hope", "fea
                                         "show", "find", "learn", "hear", "doubt", NULL};
 static const char *const POSS_DETS[] = {"my", "your", "his", "her", "its", "our", "their", NULL};
 
-static int is_reporting_lemma(const char *lemma) { return in_list(lemma, REPORTING); }
-
 /* Verbs whose object is the subject of the infinitive after it. */
 static int is_control_lemma(const char *lemma)
 {
@@ -103,6 +92,7 @@ static int is_control_lemma(const char *lemma)
 
 typedef struct ctx {
     kh_arena *arena;
+    const kh_lexicon *lex; /* its word classes: reporting, modal, negator, intent */
     kh_doc *doc;
     kh_chunk *chunks;
     size_t n_chunks, cap_chunks;
@@ -117,6 +107,8 @@ static const char *lem(const ctx *c, size_t i) { return c->doc->lemma[i] ? c->do
 /* The token's form, lower-cased (truncated to 63 bytes); lower-cased once
  * per document by lower_all. */
 static const char *low(const ctx *c, size_t i) { return c->low[i]; }
+
+static int negator(const ctx *c, const char *w) { return kh_lex_in_class(c->lex, KH_WC_NEGATOR, w); }
 
 /* Lower-cases every token of the document into the arena, once. */
 static kh_status lower_all(ctx *c)
@@ -256,11 +248,11 @@ static int vg_inner(ctx *c, size_t i)
     kh_upos u = tag(c, i);
     if (u == KH_UPOS_AUX || u == KH_UPOS_VERB)
         return 1;
-    if (u == KH_UPOS_PART && (in_list(low(c, i), NEGATORS) || !strcmp(low(c, i), "to")))
+    if (u == KH_UPOS_PART && (negator(c, low(c, i)) || !strcmp(low(c, i), "to")))
         return 1;
     if (u == KH_UPOS_ADV) {
         const char *w = low(c, i);
-        return in_list(w, NEGATORS) || !strcmp(w, "also") || !strcmp(w, "already") ||
+        return negator(c, w) || !strcmp(w, "also") || !strcmp(w, "already") ||
                !strcmp(w, "still") || !strcmp(w, "just") || !strcmp(w, "reportedly") ||
                !strcmp(w, "allegedly") || !strcmp(w, "repeatedly") || !strcmp(w, "recently") ||
                !strcmp(w, "officially") || !strcmp(w, "publicly") || !strcmp(w, "formally") ||
@@ -272,7 +264,7 @@ static int vg_inner(ctx *c, size_t i)
 }
 
 /* The flag a chain verb gives the infinitive it governs. */
-static uint32_t chain_flag(const char *lemma)
+static uint32_t chain_flag(const ctx *c, const char *lemma)
 {
     if (in_list(lemma, REFUSAL))
         return KH_VG_REFUSAL;
@@ -280,7 +272,7 @@ static uint32_t chain_flag(const char *lemma)
         return KH_VG_NEGATED;
     if (in_list(lemma, ATTEMPT))
         return KH_VG_ATTEMPT;
-    if (in_list(lemma, INTENT))
+    if (kh_lex_in_class(c->lex, KH_WC_INTENT, lemma))
         return KH_VG_INTENT;
     return 0;
 }
@@ -308,16 +300,16 @@ static size_t verb_group(ctx *c, uint32_t sent, size_t i, size_t e, kh_chunk *ou
             if (!strcmp(w, "to") && u == KH_UPOS_PART) {
                 if (main != SIZE_MAX && j + 1 < e &&
                     (tag(c, j + 1) == KH_UPOS_VERB || tag(c, j + 1) == KH_UPOS_AUX)) {
-                    flags |= chain_flag(lem(c, main));
+                    flags |= chain_flag(c, lem(c, main));
                     flags &= ~(uint32_t)(KH_VG_PASSIVE | KH_VG_PERFECT);
                     saw_be = saw_have = 0;
                     continue;
                 }
                 break;
             }
-            if (in_list(w, NEGATORS))
+            if (negator(c, w))
                 flags |= KH_VG_NEGATED;
-            else if (in_list(w, MODALS))
+            else if (kh_lex_in_class(c->lex, KH_WC_MODAL, w))
                 flags |= KH_VG_MODAL;
             else if (!strcmp(w, "will") || !strcmp(w, "shall") || !strcmp(w, "'ll"))
                 flags |= KH_VG_FUTURE;
@@ -362,7 +354,7 @@ static size_t verb_group(ctx *c, uint32_t sent, size_t i, size_t e, kh_chunk *ou
     *out = new_chunk(KH_CHUNK_VG, sent, start, j, main);
     out->aux_first = (uint32_t)start;
     out->lemma = lem(c, main);
-    if (is_reporting_lemma(out->lemma))
+    if (kh_lex_in_class(c->lex, KH_WC_REPORTING, out->lemma))
         flags |= KH_VG_REPORTING;
     /* Phrasal particle right after the verb: "flew out", "break out of". */
     if (j < e && (tag(c, j) == KH_UPOS_ADP || tag(c, j) == KH_UPOS_ADV || tag(c, j) == KH_UPOS_PART) &&
@@ -947,7 +939,7 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
     return KH_OK;
 }
 
-kh_status kh_chunk_doc(kh_arena *arena, kh_doc *doc)
+kh_status kh_chunk_doc(kh_arena *arena, const kh_lexicon *lex, kh_doc *doc)
 {
     if (!doc->upos || !doc->lemma) {
         doc->chunks = NULL;
@@ -959,6 +951,7 @@ kh_status kh_chunk_doc(kh_arena *arena, kh_doc *doc)
     ctx c;
     memset(&c, 0, sizeof c);
     c.arena = arena;
+    c.lex = lex;
     c.doc = doc;
     if (lower_all(&c) != KH_OK)
         return KH_ERR_NOMEM;

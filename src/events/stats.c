@@ -76,7 +76,7 @@ kh_status kh_stats_analyze(kh_scratch *scratch, const kh_lexicon *lexicon, kh_ar
     uint64_t t2 = kh_clock_ns();
     stats->tags_ns += t2 - t1;
     if (flags & KH_ANALYZE_CHUNKS) {
-        st = kh_chunk_doc(arena, doc_buf);
+        st = kh_chunk_doc(arena, lexicon, doc_buf);
         stats->chunks_ns += kh_clock_ns() - t2;
         if (st)
             return st;

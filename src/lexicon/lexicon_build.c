@@ -740,10 +740,19 @@ static kh_status load_lists(builder *b, const char *dir)
     return st;
 }
 
+/* The word classes of DIR/classes/ (classes.c). */
+static kh_status lex_classes(builder *b, const char *dir, kh_buf *out)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/classes", dir) >= (int)sizeof path)
+        return kh_error_set(b->err, KH_ERR_INVALID, 0, 0, "path too long: %s", dir);
+    return kh_lex_classes_build(path, out, &b->source_hash, b->err);
+}
+
 /* ---- output ---- */
 
 typedef struct out_sections {
-    kh_buf meta, slots, forms, entries;
+    kh_buf meta, slots, forms, entries, classes;
 } out_sections;
 
 static kh_status emit(builder *b, out_sections *o)
@@ -858,6 +867,7 @@ static void out_free(out_sections *o)
     kh_buf_free(&o->slots);
     kh_buf_free(&o->forms);
     kh_buf_free(&o->entries);
+    kh_buf_free(&o->classes);
 }
 
 static void builder_free(builder *b)
@@ -908,16 +918,23 @@ kh_status kh_lexicon_build_ex(const kh_lex_build_options *opt, const char *out_p
         st = add_index(&b, &wf);
     if (!st)
         st = emit(&b, &o);
+    kh_buf_init(&o.classes, NULL, 0);
+    if (!st && opt->closed_dir)
+        st = lex_classes(&b, opt->closed_dir, &o.classes);
+    /* an empty section still says "no classes" (NUL-terminated, length 0) */
+    if (!st && kh_buf_reserve(&o.classes, 1))
+        st = kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory");
     if (!st) {
-        kh_image_section_in secs[5] = {
+        kh_image_section_in secs[6] = {
             {KH_LEX_SEC_META, o.meta.data, o.meta.len},
             {KH_LEX_SEC_STRS, b.pool.data, b.pool.len},
             {KH_LEX_SEC_SLOT, o.slots.data, o.slots.len},
             {KH_LEX_SEC_FORM, o.forms.data, o.forms.len},
             {KH_LEX_SEC_ENTR, o.entries.data, o.entries.len},
+            {KH_LEX_SEC_CLASS, o.classes.data, o.classes.len},
         };
         st = kh_image_write(out_path, kh_fourcc("LEX1"), KH_LEX_VERSION, b.source_hash, secs,
-                            5, NULL, err);
+                            6, NULL, err);
         if (!st && opt->train_path) {
             /* Train against the lexicon just written, then add the weights. */
             kh_lexicon *lex = NULL;
@@ -930,13 +947,13 @@ kh_status kh_lexicon_build_ex(const kh_lex_build_options *opt, const char *out_p
                                     &train_hash, err);
             kh_lexicon_free(lex);
             if (!st) {
-                kh_image_section_in all[6] = {
-                    secs[0], secs[1], secs[2], secs[3], secs[4],
+                kh_image_section_in all[7] = {
+                    secs[0], secs[1], secs[2], secs[3], secs[4], secs[5],
                     {KH_LEX_SEC_MODEL, model.data, model.len},
                 };
                 st = kh_image_write(out_path, kh_fourcc("LEX1"), KH_LEX_VERSION,
                                     kh_hash64(&train_hash, sizeof train_hash, b.source_hash),
-                                    all, 6, NULL, err);
+                                    all, 7, NULL, err);
             }
             kh_buf_free(&model);
         }
