@@ -5,8 +5,14 @@
 #   sh tools/identity.sh BASE_COMMIT [KHALDUN_BINARY]
 #
 # Builds BASE_COMMIT in a temporary git worktree, then runs it and the given
-# binary (default ./khaldun, the working tree's build) with the SAME images
-# ($KHALDUN_DATA, default build/data) on the same inputs: the bundled example
+# binary (default ./khaldun, the working tree's build) on the same inputs,
+# each with the images its own tree builds (tools/build-data.sh, with that
+# tree's `khaldun lex build` and `dict build`) from the same sources: the
+# lexicon image format changed during the restructuring (version 2 carries
+# the word classes, data/lexicon/classes/, which older trees do not read),
+# so one binary cannot read the other's lexicon. The dictionary images of
+# the two sides must come out the same for the outputs, which carry the
+# dictionary's hash, to compare equal. The inputs: the bundled example
 # and the whole Reuters-21578 corpus (when $KHALDUN_SHARED has it) as JSON
 # Lines events, GDELT Events + Mentions, a store exported as GDELT and JSON
 # Lines, `parse` and `explain` of the example, and both peers' suites; and
@@ -20,9 +26,7 @@ NEW=${2:-./khaldun}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 case $NEW in /*) ;; *) NEW=$(pwd)/$NEW ;; esac
 SHARED=${KHALDUN_SHARED:-$ROOT/../shared}
-export KHALDUN_DATA=${KHALDUN_DATA:-$ROOT/build/data}
-ls "$KHALDUN_DATA"/*.img >/dev/null 2>&1 ||
-    { echo "identity: no images in $KHALDUN_DATA (run make data)" >&2; exit 2; }
+fail=0
 TMP=$(mktemp -d)
 trap 'git -C "$ROOT" worktree remove --force "$TMP/base" >/dev/null 2>&1; rm -rf "$TMP"' EXIT INT TERM
 
@@ -32,9 +36,21 @@ make -C "$TMP/base" -s -j2 khaldun >/dev/null 2>"$TMP/build.err" ||
     { cat "$TMP/build.err" >&2; echo "identity: $BASE does not build" >&2; exit 2; }
 OLD=$TMP/base/khaldun
 
+# Each side's images, built by its own tree from its own data/.
+for side in old new; do
+    if [ $side = old ]; then dir=$TMP/base; bin=$OLD; else dir=$ROOT; bin=$NEW; fi
+    (cd "$dir" && KHALDUN_SHARED=$SHARED sh tools/build-data.sh "$bin" "$TMP/data-$side") \
+        >/dev/null 2>"$TMP/data-$side.err" ||
+        { cat "$TMP/data-$side.err" >&2; echo "identity: cannot build the $side images" >&2; exit 2; }
+done
+if cmp -s "$TMP/data-old/khaldun.dict" "$TMP/data-new/khaldun.dict"; then
+    echo "same dictionary image"
+else
+    echo "DIFF dictionary image"; fail=1
+fi
+
 SEED=$ROOT/examples/seed-2024.txt
 REUTERS=$SHARED/corpora/reuters21578/reuters21578.jsonl
-fail=0
 
 # run NAME COMMAND: runs COMMAND (a shell command in which "$KH" is the
 # binary and {out} a per-binary output folder) once per binary, and compares
@@ -47,7 +63,10 @@ run() {
         [ $side = new ] && bin=$NEW
         mkdir -p "$TMP/$side/$name"
         args=$(printf '%s\n' "$*" | sed "s#{out}#$TMP/$side/$name#g")
-        (cd "$TMP/$side/$name" && KH=$bin && eval "$args") >"$TMP/$side/$name.stdout" 2>"$TMP/$side/$name.stderr"
+        # the same path on both sides ($TMP/data), should an output name it
+        ln -sfn "data-$side" "$TMP/data"
+        (cd "$TMP/$side/$name" && KH=$bin && KHALDUN_DATA=$TMP/data &&
+            export KHALDUN_DATA && eval "$args") >"$TMP/$side/$name.stdout" 2>"$TMP/$side/$name.stderr"
         echo "rc=$?" >>"$TMP/$side/$name.stdout"
     done
     if grep -q '^rc=2$' "$TMP/new/$name.stdout"; then

@@ -20,9 +20,6 @@ static size_t pow2_at_least(size_t n)
     return p;
 }
 
-uint64_t kh_dict_word_hash(const char *s, size_t len);
-uint64_t kh_dict_edge_hash(uint32_t parent, uint32_t word);
-
 /* Sorting with a context, for codes (by string) and patterns (by verb). */
 typedef struct sort_ctx {
     const char *pool;

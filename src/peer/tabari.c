@@ -127,7 +127,7 @@ static kh_status tab_actors(kh_imp *im, const char *data, size_t len)
              * KH_SYN_ADJECTIVE, which no TABARI pattern can name. */
             const char *nm = section == 1 ? KH_SYN_NOUN : KH_SYN_ADJECTIVE;
             uint32_t syn;
-            st = kh_bld_synset(im->b, nm, strlen(nm), 1, &syn);
+            st = kh_bld_synset(im->b, nm, strlen(nm), &syn);
             if (!st) {
                 st = kh_imp_phrase(im, t, tl, KH_P_SYNSET, syn, 0, 0);
                 if (st == KH_ERR_FORMAT)

@@ -194,7 +194,7 @@ static kh_status scan_alternatives(kh_imp *im, const char *g, size_t gl, pat_t *
     char nm[32];
     snprintf(nm, sizeof nm, "&alt%016llx", (unsigned long long)kh_hash64(g, gl, 0x616c74u));
     uint32_t syn;
-    kh_status st = kh_bld_synset(im->b, nm, strlen(nm), 1, &syn);
+    kh_status st = kh_bld_synset(im->b, nm, strlen(nm), &syn);
     uint32_t longest = 0;
     const char *a = g;
     while (!st && a <= close) {

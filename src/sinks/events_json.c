@@ -7,7 +7,6 @@
  * pieces every sink shares (dates, numbers, an event's place and flags; see
  * sinks.h) live here, so the store's export writes them the same way.
  */
-#include <math.h>
 #include <stdio.h>
 
 #include "sinks/sinks.h"
@@ -36,24 +35,6 @@ static kh_status put_str(kh_buf *b, const char *key, const char *val)
     if (!st)
         st = kh_buf_json_qstr(b, val, val ? strlen(val) : 0);
     return st;
-}
-
-kh_status kh_buf_put_num(kh_buf *b, double v, int decimals)
-{
-    if (!isfinite(v))
-        return kh_buf_append(b, "null", 4);
-    char tmp[48];
-    snprintf(tmp, sizeof tmp, "%.*f", decimals, v);
-    size_t n = strlen(tmp);
-    if (memchr(tmp, '.', n)) {
-        while (n > 0 && tmp[n - 1] == '0')
-            n--;
-        if (n > 0 && tmp[n - 1] == '.')
-            n--;
-    }
-    if (n == 2 && tmp[0] == '-' && tmp[1] == '0')
-        tmp[0] = '0', n = 1;
-    return kh_buf_append(b, tmp, n);
 }
 
 kh_status kh_json_put_place(kh_buf *b, const kh_place *p)

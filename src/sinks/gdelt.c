@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "sinks/sinks.h"
+#include "core/core.h"
 
 /* A number column: empty for NaN and infinities (kh_buf_put_num writes JSON null). */
 static kh_status put_num(kh_buf *b, double v, int decimals)
