@@ -54,6 +54,27 @@ void cli_write(const char *data, size_t len)
         fatal("writing output: %s", strerror(errno));
 }
 
+FILE *cli_output_open(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fatal("%s: %s", path, strerror(errno));
+    return f;
+}
+
+void cli_output_close(FILE *f, const char *path)
+{
+    if (f && fclose(f) != 0)
+        fatal("%s: %s", path, strerror(errno));
+}
+
+kh_status cli_write_file(void *ctx, const char *data, size_t len)
+{
+    if (len && fwrite(data, 1, len, (FILE *)ctx) != len)
+        return KH_ERR_IO;
+    return KH_OK;
+}
+
 kh_status cli_write_stdout(void *ctx, const char *data, size_t len)
 {
     (void)ctx;

@@ -745,6 +745,41 @@ kh_status kh_events_write_gdelt(const kh_story *story, const kh_event *events, s
                                 uint64_t *first_id, kh_write_fn write_events, void *events_ctx,
                                 kh_write_fn write_mentions, void *mentions_ctx);
 
+/*
+ * A sink: where coded stories go, one interface for every output (JSON
+ * Lines, GDELT, the event store). Calls come in this order, from one thread
+ * at a time: kh_sink_begin once; for each story, kh_sink_story and then
+ * kh_sink_event for each of its events; kh_sink_finish once. The story must
+ * stay valid until its last event has been given; each event during its
+ * call. A sink writes what kh_events_write_json / kh_events_write_gdelt
+ * would for the same stories, byte for byte. A non-KH_OK status stops
+ * nothing by itself: the caller decides (a store's message is in
+ * kh_store_errmsg). Free with kh_sink_free (accepts NULL).
+ */
+typedef struct kh_sink kh_sink;
+
+/* JSON Lines events, each stamped with `dict_hash`, to `write`. */
+kh_status kh_sink_json_new(const char *dict_hash, kh_write_fn write, void *ctx, kh_sink **out);
+/* GDELT 2.0 Events rows to `write_events`, numbered from 1 in the order
+ * given, and Mentions rows to `write_mentions` (NULL: none). */
+kh_status kh_sink_gdelt_new(kh_write_fn write_events, void *events_ctx,
+                            kh_write_fn write_mentions, void *mentions_ctx, kh_sink **out);
+
+kh_status kh_sink_begin(kh_sink *sink);
+kh_status kh_sink_story(kh_sink *sink, const kh_story *story);
+kh_status kh_sink_event(kh_sink *sink, const kh_event *event);
+kh_status kh_sink_finish(kh_sink *sink);
+void kh_sink_free(kh_sink *sink);
+
+/* What a sink took: stories and their events; `known` counts the stories a
+ * store already held (left as they were, their events not counted). */
+typedef struct kh_sink_counts {
+    size_t stories;
+    size_t known;
+    size_t events;
+} kh_sink_counts;
+void kh_sink_counts_get(const kh_sink *sink, kh_sink_counts *out);
+
 /* ---------------------------------------------------------------------- */
 /* Stage 9: the event store                                               */
 /* ---------------------------------------------------------------------- */
@@ -828,6 +863,15 @@ kh_status kh_store_add_story(kh_store *store, const kh_story *story, const kh_ev
  */
 kh_status kh_store_recode(kh_store *store, const kh_code_options *options, size_t *stories,
                           size_t *events);
+
+/*
+ * The store as a kh_sink: kh_sink_begin opens a batch, each story is added
+ * as kh_store_add_story would (a stored story is left as it was and counted
+ * as known), the batch is committed every `batch` stories added (0: one
+ * batch) and by kh_sink_finish. On a failure the open batch is rolled back
+ * when the store is closed. The store must outlive the sink.
+ */
+kh_status kh_sink_store_new(kh_store *store, const char *dict_hash, size_t batch, kh_sink **out);
 
 /* Row counts: stories, events, mentions (any may be NULL). */
 kh_status kh_store_counts(kh_store *store, size_t *stories, size_t *events, size_t *mentions);

@@ -67,6 +67,10 @@ static kh_status lex_verify(kh_lexicon *lex, kh_error *err)
     lex->n_entries = n_entries;
     lex->n_lemmas = n_lemmas;
 
+    const unsigned char *cls = kh_image_section(&lex->img, KH_LEX_SEC_CLASS, &len);
+    if (kh_lex_classes_open(lex, cls, len))
+        return corrupt(err, "bad or missing word classes");
+
     const unsigned char *model = kh_image_section(&lex->img, KH_LEX_SEC_MODEL, &len);
     if (model && len) {
         lex->model.data = model;

@@ -79,14 +79,8 @@ static row *tr_get(trainer *tr, uint64_t key)
         return r;
     if ((tr->n_rows + 1) * 2 > tr->size && tr_grow(tr))
         return NULL;
-    if (tr->n_rows == tr->cap_rows) {
-        size_t ncap = tr->cap_rows ? tr->cap_rows * 2 : 4096;
-        row *nr = (row *)kh_realloc(NULL, tr->rows, ncap * sizeof *nr);
-        if (!nr)
-            return NULL;
-        tr->rows = nr;
-        tr->cap_rows = ncap;
-    }
+    if (kh_array_reserve(NULL, (void **)&tr->rows, &tr->cap_rows, tr->n_rows + 1, sizeof *tr->rows))
+        return NULL;
     size_t mask = tr->size - 1, i = (size_t)key & mask;
     while (tr->keys[i])
         i = (i + 1) & mask;
@@ -129,14 +123,10 @@ static int upos_from(const char *s, size_t n, uint8_t *out)
 
 static kh_status push_sent(corpus *c)
 {
-    if (c->n_sent + 2 > c->cap_sent) {
-        size_t ncap = c->cap_sent ? c->cap_sent * 2 : 1024;
-        size_t *ns = (size_t *)kh_realloc(NULL, c->sent, ncap * sizeof *ns);
-        if (!ns)
-            return KH_ERR_NOMEM;
-        c->sent = ns;
-        c->cap_sent = ncap;
-    }
+    kh_status st = kh_array_reserve(NULL, (void **)&c->sent, &c->cap_sent, c->n_sent + 2,
+                                    sizeof *c->sent);
+    if (st)
+        return st;
     c->sent[c->n_sent + 1] = c->n_toks;
     if (c->sent[c->n_sent + 1] > c->sent[c->n_sent])
         c->n_sent++;
@@ -145,34 +135,21 @@ static kh_status push_sent(corpus *c)
 
 static kh_status load_corpus(const char *path, corpus *c, uint64_t *hash, kh_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return kh_error_set(err, errno == ENOENT ? KH_ERR_NOTFOUND : KH_ERR_IO, 0, 0, "%s: %s",
-                            path, strerror(errno));
-    kh_buf b;
-    kh_buf_init(&b, NULL, TRAIN_MAX_FILE);
-    char chunk[65536];
-    size_t got;
-    kh_status st = KH_OK;
-    while (!st && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        st = kh_buf_append(&b, chunk, got);
-    fclose(f);
-    if (!st && !b.data)
-        st = kh_buf_reserve(&b, 1);
-    if (st) {
-        kh_buf_free(&b);
+    size_t size;
+    kh_status st = kh_file_read(NULL, path, TRAIN_MAX_FILE, &c->text, &size);
+    if (st == KH_ERR_NOTFOUND || st == KH_ERR_IO)
+        return kh_error_set(err, st, 0, 0, "%s: %s", path, strerror(errno));
+    if (st)
         return kh_error_set(err, st, 0, 0, "%s: %s", path, kh_strerror(st));
-    }
-    c->text = b.data;
-    *hash = kh_hash64(b.data, b.len, 0);
+    *hash = kh_hash64(c->text, size, 0);
     if ((st = push_sent(c)) != KH_OK)
         return kh_error_set(err, st, 0, 0, "out of memory");
     c->sent[0] = 0;
     size_t pos = 0, lineno = 0;
-    while (pos < b.len) {
-        char *line = b.data + pos;
-        char *nl = memchr(line, '\n', b.len - pos);
-        size_t n = nl ? (size_t)(nl - line) : b.len - pos;
+    while (pos < size) {
+        char *line = c->text + pos;
+        char *nl = memchr(line, '\n', size - pos);
+        size_t n = nl ? (size_t)(nl - line) : size - pos;
         pos += n + 1;
         lineno++;
         if (n && line[n - 1] == '\r')
@@ -204,18 +181,10 @@ static kh_status load_corpus(const char *path, corpus *c, uint64_t *hash, kh_err
                                 path, lineno, (int)fl[3], fld[3]);
         if (c->n_toks - c->sent[c->n_sent] >= TRAIN_MAX_SENT)
             continue;
-        if (c->n_toks == c->cap_toks) {
-            size_t ncap = c->cap_toks ? c->cap_toks * 2 : 65536;
-            kh_token *nt = (kh_token *)kh_realloc(NULL, c->toks, ncap * sizeof *nt);
-            if (!nt)
-                return kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory");
-            c->toks = nt;
-            uint8_t *ng = (uint8_t *)kh_realloc(NULL, c->gold, ncap);
-            if (!ng)
-                return kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory");
-            c->gold = ng;
-            c->cap_toks = ncap;
-        }
+        size_t cap_gold = c->cap_toks;
+        if (kh_array_reserve(NULL, (void **)&c->toks, &c->cap_toks, c->n_toks + 1, sizeof *c->toks) ||
+            kh_array_reserve(NULL, (void **)&c->gold, &cap_gold, c->n_toks + 1, 1))
+            return kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory");
         kh_token *t = &c->toks[c->n_toks];
         memset(t, 0, sizeof *t);
         t->norm = fld[1];

@@ -1,0 +1,543 @@
+/*
+ * actors.c: the actors stage: which CAMEO actors the noun phrases of a story
+ * name. First every dictionary phrase is found by longest match over the
+ * trie (actors, countries, agents, places, synsets; kh_actors_find_phrases);
+ * then a noun phrase resolves to a named actor in office on the story's
+ * date, else a country (name, demonym, capital, possessor) combined with an
+ * agent ("North Korea's minister" = PRKGOV), an organisation ("the IAEA
+ * chief"), coordinated members, or a pronoun or definite description that
+ * refers back to the story so far ("he", "the two countries", "the North").
+ * The story context (who was named last) is kept in kh_actors and updated
+ * sentence by sentence (kh_actors_remember_sentence).
+ */
+#include <strings.h>
+
+#include "actors/actors.h"
+
+/* ---------------------------------------------------------------------- */
+/* Phrase matching                                                        */
+
+static int node_has(const kh_dict *d, uint32_t node, uint32_t kind)
+{
+    const kh_trie_node *n = &d->nodes[node];
+    for (uint32_t k = 0; k < n->n_payloads; k++)
+        if (d->payloads[n->first_payload + k].kind == kind)
+            return 1;
+    return 0;
+}
+
+/* Names of actors, countries and places must look like names in the text:
+ * some token capitalised, and a one-word lower-case form ("us") never. */
+static int looks_like_name(kh_story_view *c, size_t first, size_t end)
+{
+    const kh_token *t = c->doc->tokens;
+    int cap = 0;
+    for (size_t i = first; i < end; i++)
+        if (t[i].flags & (KH_TOK_CAP | KH_TOK_UPPER))
+            cap = 1;
+    if (!cap)
+        return 0;
+    /* A one-word name written in capitals elsewhere than a headline must be
+     * capitalised itself ("US", not "us"). */
+    return 1;
+}
+
+static int node_acceptable(kh_story_view *c, uint32_t node, size_t first, size_t end)
+{
+    const kh_dict *d = c->dict;
+    const kh_trie_node *n = &d->nodes[node];
+    if (!n->n_payloads)
+        return 0;
+    if (node_has(d, node, KH_P_AGENT) || node_has(d, node, KH_P_SYNSET))
+        return 1;
+    return looks_like_name(c, first, end);
+}
+
+void kh_actors_find_phrases(kh_story_view *c)
+{
+    const kh_doc *doc = c->doc;
+    for (size_t si = 0; si < doc->n_sentences; si++) {
+        const kh_sentence *se = &doc->sentences[si];
+        size_t s = se->first_token, e = s + se->n_tokens;
+        for (size_t i = s; i < e; i++) {
+            uint32_t node = 0, best = 0;
+            size_t best_len = 0;
+            for (size_t j = i; j < e && j - i < 24; j++) {
+                node = kh_dict_child(c->dict, node, c->form[j]);
+                if (!node)
+                    break;
+                if (c->dict->nodes[node].n_payloads && node_acceptable(c, node, i, j + 1)) {
+                    best = node;
+                    best_len = j + 1 - i;
+                }
+            }
+            c->mnode[i] = best;
+            c->mlen[i] = (uint16_t)best_len;
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Actors                                                                 */
+
+static int is_country_code(const char *code) { return code && strlen(code) == 3; }
+
+static int code_is_international(const char *code)
+{
+    return code && (!strncmp(code, "IGO", 3) || !strncmp(code, "NGO", 3) || !strncmp(code, "IMG", 3) ||
+                    !strncmp(code, "NGM", 3) || !strncmp(code, "MNC", 3));
+}
+
+/* Joins a country (or actor) code and an agent code, without repeating a
+ * role the code already ends with ("IRNGOV" + "GOV"). */
+static const char *join_codes(kh_actors *c, const char *base, const char *agent)
+{
+    size_t bl = strlen(base), al = strlen(agent);
+    if (bl >= al && !strcmp(base + bl - al, agent))
+        return base;
+    if (bl + al > 30)
+        return base;
+    char *s = (char *)kh_arena_alloc(c->v->arena, bl + al + 1);
+    if (!s)
+        return base;
+    memcpy(s, base, bl);
+    memcpy(s + bl, agent, al + 1);
+    return s;
+}
+
+typedef struct np_parts {
+    const kh_actor_rec *named;
+    const kh_role *role;
+    uint32_t named_first, named_end;
+    const kh_country_rec *country;
+    const kh_agent_rec *agent;
+    const kh_actor_rec *org;     /* an organisation or bloc named in the phrase */
+    const kh_role *org_role;
+    uint32_t first, end;
+    uint32_t covered_end;        /* one past the last token some actor-ish phrase covers */
+    int demonym;                 /* the country came from a demonym ("Russian") */
+} np_parts;
+
+/* A person, not an organisation: some office of theirs has dates. */
+static int actor_is_person(const kh_dict *d, const kh_actor_rec *a)
+{
+    for (uint32_t k = 0; k < a->n_roles; k++) {
+        const kh_role *r = &d->roles[a->first_role + k];
+        if (r->from != KH_DAYS_MIN || r->to != KH_DAYS_MAX)
+            return 1;
+    }
+    return 0;
+}
+
+/* Scans tokens [first, end) for phrases and fills what the NP says. The
+ * first-found country and agent closest to the head win. */
+static void scan_parts(kh_actors *c, size_t first, size_t end, np_parts *p)
+{
+    const kh_dict *d = c->v->dict;
+    for (size_t i = first; i < end;) {
+        uint32_t node = c->v->mnode[i];
+        size_t len = c->v->mlen[i];
+        if (!node) {
+            i++;
+            continue;
+        }
+        /* A name may run past the chunk ("The International Court | of
+         * Justice"): it starts here, so it is this phrase's. */
+        const kh_trie_node *n = &d->nodes[node];
+        for (uint32_t k = 0; k < n->n_payloads; k++) {
+            uint32_t kind = d->payloads[n->first_payload + k].kind;
+            if (kind != KH_P_PLACE && kind != KH_P_SYNSET && i + len > p->covered_end)
+                p->covered_end = (uint32_t)(i + len);
+        }
+        for (uint32_t k = 0; k < n->n_payloads; k++) {
+            const kh_payload *pl = &d->payloads[n->first_payload + k];
+            switch (pl->kind) {
+            case KH_P_ACTOR: {
+                const kh_actor_rec *a = &d->actors[pl->ref];
+                const kh_role *r = kh_dict_actor_role(d, a, c->v->days);
+                if (!r)
+                    break;
+                /* The later name wins when it is a person or the earlier one
+                 * an organisation: "IAEA Director General Rafael Grossi". */
+                if (!p->named || actor_is_person(d, a) ||
+                    code_is_international(kh_dict_str(d, p->role->code))) {
+                    if (p->named && !p->org && code_is_international(kh_dict_str(d, p->role->code)))
+                        p->org = p->named, p->org_role = p->role;
+                    p->named = a;
+                    p->role = r;
+                    p->named_first = (uint32_t)i;
+                    p->named_end = (uint32_t)(i + len);
+                }
+                break;
+            }
+            case KH_P_COUNTRY:
+            case KH_P_DEMONYM:
+            case KH_P_CAPITAL:
+                if (!p->country) {
+                    p->country = &d->countries[pl->ref];
+                    /* A capital as a modifier ("the Paris accord") names an
+                     * event, not a party; a country name or demonym does. */
+                    p->demonym = pl->kind != KH_P_CAPITAL;
+                }
+                break;
+            case KH_P_AGENT:
+                p->agent = &d->agents[pl->ref]; /* the last (closest to the head) wins */
+                break;
+            default:
+                break;
+            }
+        }
+        i += len ? len : 1;
+    }
+}
+
+/* Titles that name an office outright ("Iranian President X"): they may
+ * override a dated role the dictionary gives X on the story's date. */
+static int strong_title(const kh_dict *d, const kh_agent_rec *agent)
+{
+    static const char *const titles[] = {
+        "president", "prime minister", "premier", "chancellor", "king", "queen", "emir",
+        "sultan", "supreme leader", "president-elect", "foreign minister", "defence minister",
+        "defense minister", "head of state", "crown prince", NULL};
+    const char *name = kh_dict_str(d, agent->name);
+    for (size_t i = 0; titles[i]; i++)
+        if (!strcasecmp(name, titles[i]))
+            return 1;
+    return 0;
+}
+
+/* Resolves one NP chunk (with its "of"/"from" phrases and apposition) to an
+ * actor. Returns 1 when it resolved. */
+/* Heads that count or group ("dozens of protesters", "a group of
+ * soldiers"): the phrase is about what follows "of". */
+static int partitive_head(kh_actors *c, const kh_chunk *np)
+{
+    static const char *const heads[] = {"dozens", "hundreds", "thousands", "millions", "scores",
+                                        "number", "group", "groups", "members", "member", "couple",
+                                        "handful", "lot", "lots", "team", "unit", "units", "some",
+                                        "many", "several", "most", "all", "rest", "majority",
+                                        "dozen", "hundred", "thousand", "contingent", "batch", NULL};
+    const kh_token *t = &c->v->doc->tokens[np->head];
+    for (size_t i = 0; heads[i]; i++)
+        if (t->norm_len == strlen(heads[i]) && kh_eq_nocase(t->norm, t->norm_len, heads[i], t->norm_len))
+            return 1;
+    return 0;
+}
+
+static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
+{
+    const kh_doc *doc = c->v->doc;
+    const kh_dict *d = c->v->dict;
+    const kh_chunk *np = &doc->chunks[ci];
+    np_parts p;
+    memset(&p, 0, sizeof p);
+    scan_parts(c, np->first, np->end, &p);
+    /* The phrase must be about an actor: its head a name, a demonym or a
+     * role word. "Taiwan's trade surplus", "the Paris accord", "West German
+     * moves" name no actor, whatever the words before the head. */
+    /* A proper-noun head nobody knows, with only a demonym or place before
+     * it, is an organisation's own name ("American Express", "American
+     * Motors"), not that country; with a role word it is a person ("Iranian
+     * diplomat Ali Bagheri"). */
+    if (doc->upos[np->head] == KH_UPOS_PROPN && p.covered_end <= np->head && !p.agent &&
+        !p.named && p.country && (np->flags & KH_NP_POSSESSOR) == 0)
+        return 0;
+    if (doc->upos[np->head] == KH_UPOS_NOUN && p.covered_end <= np->head &&
+        !partitive_head(c, np)) {
+        int covered = 0;
+        for (size_t t = np->first; t <= np->head && !covered; t++)
+            if (c->v->mnode[t] && t + c->v->mlen[t] > np->head) {
+                const kh_trie_node *n = &d->nodes[c->v->mnode[t]];
+                for (uint32_t k = 0; k < n->n_payloads; k++)
+                    if (d->payloads[n->first_payload + k].kind != KH_P_PLACE &&
+                        d->payloads[n->first_payload + k].kind != KH_P_SYNSET)
+                        covered = 1;
+            }
+        /* A target may be what an actor owns or does ("condemned the Russian
+         * invasion", "Iran's nuclear programme"): the demonym or possessor
+         * names it. A capital or country used as a plain modifier ("the
+         * Paris accord") does not. */
+        if (!covered && !(as_target && (p.demonym || (np->flags & KH_NP_POSSESSOR)) && p.country) &&
+            !(as_target && (p.org || (p.named && !actor_is_person(d, p.named)))))
+            return 0;
+    }
+    /* "minister of X", "delegation from X": the PPs attached to this NP. */
+    for (size_t k = (size_t)ci + 1; k < doc->n_chunks && k < (size_t)ci + 8; k++) {
+        const kh_chunk *ch = &doc->chunks[k];
+        if (ch->kind == KH_CHUNK_VG)
+            break;
+        if (ch->kind == KH_CHUNK_PP && ch->attach == ci) {
+            np_parts q;
+            memset(&q, 0, sizeof q);
+            scan_parts(c, ch->first + 1, ch->end, &q);
+            if (!p.country && q.country)
+                p.country = q.country;
+            if (!p.named && !p.country && q.named)
+                p.org = p.org ? p.org : q.named, p.org_role = p.org_role ? p.org_role : q.role;
+            if (!p.org && q.org)
+                p.org = q.org, p.org_role = q.org_role;
+            /* "minister of external economic relations": an agent phrase
+             * running into the PP. */
+            if (!p.agent && q.agent)
+                p.agent = q.agent;
+        }
+    }
+    /* The apposition of a name: "Yun Jung Ho, North Korea's minister ...". */
+    if (!p.named && (np->flags & KH_NP_APPOSITION)) {
+        for (size_t k = (size_t)ci + 1; k < doc->n_chunks && k < (size_t)ci + 3; k++)
+            if (doc->chunks[k].kind == KH_CHUNK_NP && doc->chunks[k].attach == ci) {
+                actor ap;
+                if (resolve_np1(c, (int32_t)k, 0, &ap)) {
+                    *out = ap;
+                    out->first = np->first;
+                    out->end = np->end;
+                    out->name = kh_view_text(c->v, np->first, np->end);
+                    out->person = 1;
+                    return 1;
+                }
+            }
+    }
+    memset(out, 0, sizeof *out);
+    out->first = np->first;
+    out->end = np->end;
+    if (p.named) {
+        const char *code = kh_dict_str(d, p.role->code);
+        /* An explicit title of the same country beats a dated role that
+         * says otherwise ("Iranian President X" while X's office starts
+         * later in the dictionary). */
+        if (p.country && p.agent && p.agent->code != KH_NONE && strong_title(d, p.agent) &&
+            !strncmp(code, kh_dict_str(d, p.country->code), 3) && strlen(code) >= 3)
+            code = join_codes(c, kh_dict_str(d, p.country->code), kh_dict_str(d, p.agent->code));
+        out->code = code;
+        out->name = kh_dict_str(d, p.named->name);
+        out->person = (uint8_t)actor_is_person(d, p.named);
+        out->country = (uint8_t)is_country_code(code);
+        return 1;
+    }
+    if (p.org) {
+        out->code = kh_dict_str(d, p.org_role->code);
+        out->name = kh_dict_str(d, p.org->name);
+        return 1;
+    }
+    if (p.country) {
+        const char *cc = kh_dict_str(d, p.country->code);
+        out->code = p.agent && p.agent->code != KH_NONE ? join_codes(c, cc, kh_dict_str(d, p.agent->code)) : cc;
+        out->name = p.country->name ? kh_dict_str(d, p.country->name) : cc;
+        if (p.agent && p.agent->code != KH_NONE)
+            out->name = kh_view_text(c->v, np->first, np->end);
+        out->country = 1;
+        return 1;
+    }
+    if (p.agent && p.agent->code != KH_NONE) {
+        out->code = kh_dict_str(d, p.agent->code);
+        out->name = kh_view_text(c->v, np->first, np->end);
+        return 1;
+    }
+    return 0;
+}
+
+/* Pronouns and definite descriptions, from the story so far. */
+static int resolve_reference(kh_actors *c, const kh_chunk *np, int32_t reporter_np, actor *outs,
+                             size_t *n)
+{
+    size_t f = np->first, e = np->end;
+    *n = 0;
+    if (np->flags & KH_NP_PRONOUN) {
+        if (kh_view_word_is(c->v, f, "he") || kh_view_word_is(c->v, f, "she") || kh_view_word_is(c->v, f, "him") ||
+            kh_view_word_is(c->v, f, "her")) {
+            /* "X announced he intends to ...": he is X when X is a person. */
+            actor rep;
+            if (reporter_np >= 0 && !(c->v->doc->chunks[reporter_np].flags & KH_NP_PRONOUN) &&
+                resolve_np1(c, reporter_np, 0, &rep) && rep.person)
+                outs[(*n)++] = rep;
+            else if (c->last_person.code)
+                outs[(*n)++] = c->last_person;
+        } else if (kh_view_word_is(c->v, f, "it")) {
+            if (c->last_org.code)
+                outs[(*n)++] = c->last_org;
+            else if (c->last_country.code)
+                outs[(*n)++] = c->last_country;
+        } else if (kh_view_word_is(c->v, f, "they") || kh_view_word_is(c->v, f, "them")) {
+            if (c->have_pair) {
+                outs[(*n)++] = c->pair[0];
+                outs[(*n)++] = c->pair[1];
+            }
+        } else if ((kh_view_word_is(c->v, f, "i") || kh_view_word_is(c->v, f, "we")) && reporter_np >= 0) {
+            actor a;
+            if (resolve_np1(c, reporter_np, 0, &a))
+                outs[(*n)++] = a;
+            else if (c->v->doc->chunks[reporter_np].flags & KH_NP_PRONOUN && c->last_person.code)
+                outs[(*n)++] = c->last_person;
+        }
+    } else if (e - f >= 2 && kh_view_word_is(c->v, f, "the")) {
+        /* "the two countries", "both countries", "the country", "the North". */
+        if ((kh_view_word_is(c->v, f + 1, "two") || kh_view_word_is(c->v, f + 1, "both")) && c->have_pair) {
+            outs[(*n)++] = c->pair[0];
+            outs[(*n)++] = c->pair[1];
+        } else if (e - f == 2 && (kh_view_word_is(c->v, f + 1, "country") || kh_view_word_is(c->v, f + 1, "government")) &&
+                   c->last_country.code) {
+            outs[(*n)++] = c->last_country;
+        } else if (e - f == 2 && (kh_view_word_is(c->v, f + 1, "north") || kh_view_word_is(c->v, f + 1, "south")) &&
+                   c->last_country.code) {
+            /* The last country whose name begins with that word. */
+            const char *want = kh_view_word_is(c->v, f + 1, "north") ? "North" : "South";
+            const actor *cands[3] = {&c->last_country, &c->pair[0], &c->pair[1]};
+            for (size_t k = 0; k < 3; k++)
+                if (cands[k]->code && cands[k]->name && !strncmp(cands[k]->name, want, 5)) {
+                    outs[(*n)++] = *cands[k];
+                    break;
+                }
+        }
+    } else if (e - f == 1 && kh_view_word_is(c->v, f, "both") && c->have_pair) {
+        outs[(*n)++] = c->pair[0];
+        outs[(*n)++] = c->pair[1];
+    }
+    for (size_t k = 0; k < *n; k++) {
+        outs[k].first = (uint32_t)f;
+        outs[k].end = (uint32_t)e;
+    }
+    return *n > 0;
+}
+
+static void remember(kh_actors *c, const actor *a)
+{
+    c->last_actor = *a;
+    if (a->person) {
+        c->last_person = *a;
+        int known = 0;
+        for (size_t i = 0; i < c->n_people; i++)
+            if (c->people[i].name == a->name)
+                known = 1;
+        if (!known && c->n_people < KH_ARRAY_LEN(c->people))
+            c->people[c->n_people++] = *a;
+    }
+    if (code_is_international(a->code))
+        c->last_org = *a;
+    else if (a->code && strlen(a->code) >= 3) {
+        actor cty = *a;
+        /* Remember the state behind a government actor too. */
+        if (a->country || is_country_code(a->code))
+            c->last_country = cty;
+    }
+}
+
+/* A proper name that is part of a person's name met earlier in the story:
+ * "Kim" after "North Korean leader Kim Jong Un". Every proper-noun token of
+ * the NP must occur in that person's dictionary name. */
+static int resolve_part_name(kh_actors *c, const kh_chunk *np, actor *out)
+{
+    const kh_doc *doc = c->v->doc;
+    size_t n_prop = 0;
+    for (size_t t = np->first; t < np->end; t++)
+        if (doc->upos[t] == KH_UPOS_PROPN)
+            n_prop++;
+    if (!n_prop || doc->upos[np->head] != KH_UPOS_PROPN)
+        return 0;
+    for (size_t i = c->n_people; i-- > 0;) {
+        const char *name = c->people[i].name;
+        size_t hits = 0;
+        for (size_t t = np->first; t < np->end; t++) {
+            if (doc->upos[t] != KH_UPOS_PROPN)
+                continue;
+            const kh_token *tk = &doc->tokens[t];
+            /* Whole-word occurrence in the name. */
+            for (const char *p = name; *p; p++) {
+                if ((p == name || p[-1] == ' ') && !strncasecmp(p, tk->norm, tk->norm_len) &&
+                    (p[tk->norm_len] == ' ' || p[tk->norm_len] == '\0')) {
+                    hits++;
+                    break;
+                }
+            }
+        }
+        if (hits == n_prop) {
+            *out = c->people[i];
+            out->first = np->first;
+            out->end = np->end;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static size_t resolve_np_as(kh_actors *c, int32_t ci, int32_t reporter_np, int as_target,
+                            actor *outs);
+
+/* All actors of an NP: itself, its coordinated members, or a reference. */
+size_t kh_actors_resolve_np(kh_actors *c, int32_t ci, int32_t reporter_np, actor *outs)
+{
+    return resolve_np_as(c, ci, reporter_np, 0, outs);
+}
+
+/* The same for a target, which may also be what an actor owns or does. */
+size_t kh_actors_resolve_target(kh_actors *c, int32_t ci, int32_t reporter_np, actor *outs)
+{
+    return resolve_np_as(c, ci, reporter_np, 1, outs);
+}
+
+static size_t resolve_np_as(kh_actors *c, int32_t ci, int32_t reporter_np, int as_target,
+                            actor *outs)
+{
+    if (ci < 0)
+        return 0;
+    size_t n = 0;
+    const kh_chunk *np = &c->v->doc->chunks[ci];
+    if (resolve_reference(c, np, reporter_np, outs, &n))
+        return n;
+    for (int32_t k = ci; k >= 0 && n < MAX_ACTORS; k = c->v->doc->chunks[k].member) {
+        actor a;
+        if (resolve_np1(c, k, as_target, &a) || resolve_part_name(c, &c->v->doc->chunks[k], &a))
+            outs[n++] = a;
+        if (!(c->v->doc->chunks[k].flags & KH_NP_COORD))
+            break;
+    }
+    return n;
+}
+
+void kh_actors_remember_sentence(kh_actors *c, size_t si)
+{
+    const kh_doc *doc = c->v->doc;
+    for (size_t k = kh_chunk_from(doc, doc->sentences[si].first_token); k < doc->n_chunks; k++) {
+        const kh_chunk *np = &doc->chunks[k];
+        if (np->sentence != si || np->kind != KH_CHUNK_NP || (np->flags & KH_NP_PRONOUN))
+            continue;
+        actor outs[MAX_ACTORS];
+        size_t n = 0;
+        if (np->flags & KH_NP_COORD) {
+            n = kh_actors_resolve_np(c, (int32_t)k, -1, outs);
+            if (n >= 2) {
+                c->pair[0] = outs[0];
+                c->pair[1] = outs[1];
+                c->have_pair = 1;
+            }
+        } else if (!(k > 0 && doc->chunks[k - 1].member == (int32_t)k)) {
+            actor a;
+            if (resolve_np1(c, (int32_t)k, 0, &a))
+                outs[n++] = a;
+        }
+        for (size_t i = 0; i < n; i++)
+            remember(c, &outs[i]);
+    }
+}
+
+void kh_actors_reset(kh_actors *a, const kh_story_view *v)
+{
+    memset(a, 0, sizeof *a);
+    a->v = v;
+}
+
+const char *kh_view_text(const kh_story_view *c, size_t first, size_t end)
+{
+    /* The source bytes of tokens [first, end), for names and traces. */
+    const kh_token *t = c->doc->tokens;
+    if (first >= end)
+        return "";
+    size_t off = t[first].off, stop = t[end - 1].off + t[end - 1].len;
+    size_t len = stop > off ? stop - off : 0;
+    char *s = kh_arena_strndup(c->arena, c->text + off, len);
+    if (!s)
+        return "";
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == '\n' || s[i] == '\r' || s[i] == '\t')
+            s[i] = ' ';
+    return s;
+}

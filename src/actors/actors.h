@@ -1,0 +1,91 @@
+/*
+ * actors.h: the actors stage (actors.c), as the events stage and the
+ * places resolver see it: which CAMEO actors a noun phrase names, with the
+ * story context that pronouns and definite descriptions refer back to.
+ * Internal to the library.
+ */
+#ifndef KH_ACTORS_H
+#define KH_ACTORS_H
+
+#include "chunks/chunks.h"
+#include "dict/dict.h"
+
+#define MAX_ACTORS 8     /* actors of one noun phrase (coordination) */
+
+typedef struct actor {
+    const char *code;   /* arena or image string */
+    const char *name;
+    uint32_t first, end; /* tokens */
+    uint8_t person;     /* a named individual (for he/she) */
+    uint8_t country;    /* a state or its government (for it/the country) */
+} actor;
+
+/* What the coding stages see of the story being coded: its analysed
+ * document, the dictionary, the story arena (reset per story) and the
+ * per-token word ids and phrase matches. Filled by the coder per story; the
+ * pointers stay valid until the next story. */
+typedef struct kh_story_view {
+    const kh_dict *dict;
+    const kh_doc *doc;
+    kh_arena *arena;
+    const char *text;        /* the story text token offsets point into */
+    int64_t days;            /* story date in days, KH_DAYS_MIN when unknown */
+    const uint32_t *form;    /* per token: word id of the form */
+    const uint32_t *lemw;    /* per token: word id of the lemma */
+    uint32_t *mnode;         /* per token: node of the longest acceptable phrase starting here, 0 none */
+    uint16_t *mlen;          /* per token: its length in tokens */
+} kh_story_view;
+
+/* The story context references resolve against: who was named last. */
+typedef struct kh_actors {
+    const kh_story_view *v;
+    actor last_person, last_actor, last_country, last_org;
+    actor pair[2];
+    int have_pair;
+    actor people[32];        /* persons named so far, for "Kim" after "Kim Jong Un" */
+    size_t n_people;
+} kh_actors;
+
+/* The first chunk whose first token is at or after `tok`: chunks are in
+ * token order, so a binary search; scans start there instead of at chunk
+ * 0, which made coding quadratic in the sentences of a story. */
+static inline size_t kh_chunk_from(const kh_doc *doc, size_t tok)
+{
+    size_t lo = 0, hi = doc->n_chunks;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (doc->chunks[mid].first < tok)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Token i is the word w (ASCII case folded). */
+static inline int kh_view_word_is(const kh_story_view *v, size_t i, const char *w)
+{
+    const kh_token *t = &v->doc->tokens[i];
+    size_t n = strlen(w);
+    return t->norm_len == n && kh_eq_nocase(t->norm, n, w, n);
+}
+
+/* The source bytes of tokens [first, end) (tabs and newlines as spaces),
+ * in the story arena; "" when empty or out of memory. */
+const char *kh_view_text(const kh_story_view *v, size_t first, size_t end);
+/* Forgets the previous story's context; `v` is kept for the story. */
+void kh_actors_reset(kh_actors *a, const kh_story_view *v);
+/* Finds every dictionary phrase by longest match over the trie, filling
+ * v->mnode and v->mlen. */
+void kh_actors_find_phrases(kh_story_view *v);
+/* Actors of an NP chunk: itself, coordinated members, or a pronoun or
+ * definite reference; returns how many (at most MAX_ACTORS). A subject
+ * pronoun of reported speech resolves against `reporter_np` (-1 none). */
+size_t kh_actors_resolve_np(kh_actors *a, int32_t ci, int32_t reporter_np, actor *outs);
+/* As kh_actors_resolve_np for a target slot (what an actor owns or does
+ * may stand for the actor). */
+size_t kh_actors_resolve_target(kh_actors *a, int32_t ci, int32_t reporter_np, actor *outs);
+/* Remembers the actors of every NP of sentence si, for later references. */
+void kh_actors_remember_sentence(kh_actors *a, size_t si);
+
+#endif

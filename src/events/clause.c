@@ -1,0 +1,434 @@
+/*
+ * clause.c: khaldun's own sentence coder (kh_clause_coder), clause by
+ * clause over the language layer:
+ *
+ *   1. take the verb group's lemma and match its verb patterns
+ *      (patterns.c; longest pattern wins), binding the target slot;
+ *   2. resolve the subject and the target noun phrases to actor codes
+ *      (the actors stage, src/actors/);
+ *   3. apply voice (passive: the "by" phrase is the source), negation (a
+ *      negated act is not coded), refusal ("refused to meet" = 125), intent
+ *      ("wants to meet" = 036), reported speech (the reported act is coded;
+ *      the bare report is not);
+ *   4. date the event (resolve/dates.c) and place it (resolve/places.c),
+ *
+ * handing each event to the coder (coder.c), which merges them per story.
+ */
+#include <strings.h>
+
+#include "events/coder.h"
+#include "events/patterns.h"
+#include "resolve/places.h"
+
+static const kh_code_rec *code_named(kh_coder *c, const char *code)
+{
+    return kh_dict_code(c->dict, code, strlen(code));
+}
+
+static const kh_code_rec *intent_code(kh_coder *c, const kh_code_rec *rec)
+{
+    const char *code = kh_dict_str(c->dict, rec->code);
+    int root = (code[0] - '0') * 10 + (code[1] - '0');
+    const char *to = NULL;
+    switch (root) {
+    case 3: case 1: case 2: case 9: case 10: case 11: case 12: case 13:
+        return rec; /* already verbal: "wants to criticise" is criticism */
+    case 4: to = "036"; break;
+    case 5: to = "032"; break;
+    case 6: to = "031"; break;
+    case 7: to = "033"; break;
+    case 8: to = !strncmp(code, "081", 3) || !strncmp(code, "083", 3) ? "034" : "035"; break;
+    case 14: to = "130"; break;
+    case 15: case 16: case 17: to = "130"; break;
+    case 18: case 19: case 20: to = "138"; break;
+    default: return rec;
+    }
+    const kh_code_rec *r = code_named(c, to);
+    return r ? r : rec;
+}
+
+static const kh_code_rec *refusal_code(kh_coder *c, const kh_code_rec *rec)
+{
+    const char *code = kh_dict_str(c->dict, rec->code);
+    int root = (code[0] - '0') * 10 + (code[1] - '0');
+    const char *to = "120";
+    if (root == 4 || !strcmp(code, "036"))
+        to = "125";
+    else if (root == 6)
+        to = "121";
+    else if (root == 7)
+        to = "122";
+    else if (root == 8)
+        to = "124";
+    else if (root >= 9)
+        return NULL; /* refusing to attack is not a rejection event */
+    const kh_code_rec *r = code_named(c, to);
+    return r ? r : rec;
+}
+
+/* A media actor: a code whose role after the country (or alone) is MED. */
+static int is_media(const char *code)
+{
+    if (!code)
+        return 0;
+    size_t n = strlen(code);
+    return (n == 3 && !strcmp(code, "MED")) || (n >= 6 && !strncmp(code + 3, "MED", 3));
+}
+
+/* A role code with no country or organisation: "GOV", "BUS", "MIL". */
+static int is_bare_role(const char *code)
+{
+    static const char *const roles[] = {"GOV", "MIL", "REB", "OPP", "COP", "JUD", "LEG", "CVL",
+                                        "BUS", "MED", "EDU", "HLH", "HRI", "LAB", "REF", "SPY",
+                                        "ELI", "REL", "AGR", "ENV", "CRM", "UAF", "INS", "SEP",
+                                        "PTY", "MOD", "RAD", "IGO", "NGO", NULL};
+    if (!code || strlen(code) % 3 != 0)
+        return 0;
+    for (size_t i = 0; roles[i]; i++)
+        if (!strncmp(code, roles[i], 3))
+            return 1;
+    return 0;
+}
+
+static int has_reported_children(kh_coder *c, size_t cli)
+{
+    for (size_t k = 0; k < c->doc->n_clauses; k++)
+        if (c->doc->clauses[k].parent == (int32_t)cli)
+            return 1;
+    return 0;
+}
+
+/* One clause being coded: what the steps below find and hand on. */
+typedef struct clause_job {
+    size_t cli, si;
+    const kh_clause *cl;
+    const kh_chunk *vg;
+    const kh_sentence *se;
+    int passive;
+    pmatch best;             /* the pattern that won */
+    size_t best_tok;         /* its verb token (a chain verb or the head) */
+    const kh_code_rec *code;
+    uint32_t flags;          /* KH_EV_* */
+    actor src[MAX_ACTORS], tgt[MAX_ACTORS];
+    size_t ns, nt;
+} clause_job;
+
+/* Clauses that are not events of their own: verbs an earlier pattern used,
+ * participial phrases, gerunds after a preposition, infinitive complements. */
+static int clause_is_own_event(kh_coder *c, const clause_job *j)
+{
+    const kh_doc *doc = c->doc;
+    const kh_chunk *vg = j->vg;
+    size_t si = j->si;
+    if (c->consumed && c->consumed[j->cli]) {
+        kh_coder_trace(c, si, "  part of the pattern of an earlier verb: not an event of its own");
+        return 0;
+    }
+    if (vg->flags & KH_VG_PARTICIPLE && !(vg->flags & KH_VG_PASSIVE) && j->cl->subject < 0) {
+        kh_coder_trace(c, si, "  participial phrase: not an event of its own");
+        return 0;
+    }
+    if (vg->aux_first > j->se->first_token && doc->upos[vg->aux_first - 1] == KH_UPOS_ADP) {
+        kh_coder_trace(c, si, "  gerund after a preposition: not an event of its own");
+        return 0;
+    }
+    if ((kh_view_word_is(&c->view, vg->aux_first, "to") && vg->aux_first != vg->head) ||
+        (vg->aux_first > j->se->first_token && kh_view_word_is(&c->view, vg->aux_first - 1, "to") &&
+         doc->upos[vg->aux_first - 1] == KH_UPOS_PART)) {
+        kh_coder_trace(c, si, "  infinitive complement (\"urged X to ...\"): not an event of its own");
+        return 0;
+    }
+    return 1;
+}
+
+/* The best pattern of the clause's verbs: the chain verbs of the group first
+ * ("refused" in "refused to meet", "threatened" in "threatened to impose"),
+ * whose own patterns name the infinitive, then the main verb. Returns 0
+ * (traced) when no pattern matched; marks later clauses whose verbs the
+ * pattern used as part of this event. */
+static int clause_pattern(kh_coder *c, clause_job *j)
+{
+    const kh_doc *doc = c->doc;
+    const kh_dict *d = c->dict;
+    const kh_chunk *vg = j->vg;
+    const char *lemma = vg->lemma ? vg->lemma : "";
+    size_t cands[8];
+    size_t nc = 0;
+    for (size_t t = vg->aux_first; t < vg->head && nc + 1 < KH_ARRAY_LEN(cands); t++)
+        if (doc->upos[t] == KH_UPOS_VERB)
+            cands[nc++] = t;
+    cands[nc++] = vg->head;
+    memset(&j->best, 0, sizeof j->best);
+    int have = 0;
+    size_t total = 0;
+    j->best_tok = vg->head;
+    for (size_t ci = 0; ci < nc; ci++) {
+        size_t t = cands[ci];
+        uint32_t w = t == vg->head ? kh_dict_word(d, lemma, strlen(lemma)) : c->lemw[t];
+        size_t first = 0, n = w == KH_NONE ? 0 : kh_dict_patterns(d, w, &first);
+        total += n;
+        for (size_t k = 0; k < n; k++) {
+            pmatch m;
+            /* A chain verb's pattern must reach past the verb itself. */
+            if (kh_try_pattern(&c->view, &d->patterns[first + k], j->cl, vg, t,
+                               j->passive && t == vg->head, &m) &&
+                (t == vg->head || m.score >= 2) && (!have || m.score > j->best.score)) {
+                j->best = m;
+                j->best_tok = t;
+                have = 1;
+            }
+        }
+    }
+    if (!total) {
+        kh_coder_trace(c, j->si, "  no pattern for '%s'", lemma);
+        return 0;
+    }
+    if (!have) {
+        kh_coder_trace(c, j->si, "  %zu pattern%s for the verbs of this group, none matched", total,
+                       total == 1 ? "" : "s");
+        return 0;
+    }
+    for (size_t k = j->cli + 1; c->consumed && k < doc->n_clauses && doc->clauses[k].sentence == j->si; k++)
+        if (doc->chunks[doc->clauses[k].verb].head <= j->best.last)
+            c->consumed[k] = 1;
+    return 1;
+}
+
+/* The event code and flags the pattern gives under the verb group's mood:
+ * special codes, bare reports and negated acts are not coded; refusals
+ * and intents change the code. Returns 0 (traced) when nothing is coded. */
+static int clause_code(kh_coder *c, clause_job *j)
+{
+    const kh_dict *d = c->dict;
+    const kh_chunk *vg = j->vg;
+    size_t si = j->si;
+    const kh_pattern *p = j->best.pat;
+    const kh_code_rec *code = &d->codes[p->code];
+    kh_coder_trace(c, si, "  pattern '%s' -> %s (%s)", kh_dict_str(d, p->text), kh_dict_str(d, code->code),
+          kh_dict_str(d, p->src));
+    /* Imported dictionaries' special codes: null (---), discard (###) and
+     * complex (+++) patterns match in order to suppress coding. */
+    const char *cs = kh_dict_str(d, code->code);
+    if (cs[0] == '-' || cs[0] == '#' || cs[0] == '+' || code->quad == 0) {
+        kh_coder_trace(c, si, "  special code '%s': nothing coded", cs);
+        return 0;
+    }
+    /* A bare report ("X said ...") is not an event when what it reports is
+     * coded in its own right. */
+    if ((vg->flags & KH_VG_REPORTING) && (p->flags & KH_PAT_NO_TARGET) && p->n_elems == 1 &&
+        has_reported_children(c, j->cli)) {
+        kh_coder_trace(c, si, "  a report of other clauses: the reported acts are coded instead");
+        return 0;
+    }
+    if (vg->flags & KH_VG_NEGATED) {
+        kh_coder_trace(c, si, "  negated: not coded");
+        return 0;
+    }
+    uint32_t flags = 0;
+    if (j->best_tok != vg->head) {
+        /* The chain verb's own pattern names the act ("threaten impose
+         * sanctions"): its code stands as written. */
+    } else if (vg->flags & KH_VG_REFUSAL) {
+        const kh_code_rec *r = refusal_code(c, code);
+        if (!r) {
+            kh_coder_trace(c, si, "  refusal of a conflictual act: not coded");
+            return 0;
+        }
+        code = r;
+        flags |= KH_EV_REFUSAL;
+    } else if (vg->flags & (KH_VG_INTENT | KH_VG_ATTEMPT | KH_VG_FUTURE | KH_VG_MODAL)) {
+        const kh_code_rec *r = intent_code(c, code);
+        if (r != code)
+            flags |= KH_EV_INTENT;
+        code = r;
+    }
+    if (j->cl->flags & KH_CL_REPORTED)
+        flags |= KH_EV_REPORTED;
+    j->code = code;
+    j->flags = flags;
+    return 1;
+}
+
+/* Source and target actors: by voice, the pattern's slots, a slotless
+ * pattern running through an actor's noun phrase, with statements to the
+ * media and by unidentified roles left out. Returns 0 (traced) when the
+ * clause gives no event. */
+static int clause_actors(kh_coder *c, clause_job *j)
+{
+    const kh_doc *doc = c->doc;
+    const kh_dict *d = c->dict;
+    const kh_clause *cl = j->cl;
+    const kh_pattern *p = j->best.pat;
+    size_t si = j->si;
+    int32_t reporter = cl->reporter;
+    if (j->passive) {
+        j->flags |= KH_EV_PASSIVE;
+        j->ns = kh_actors_resolve_np(&c->ax, cl->agent, reporter, j->src);
+        if (!(p->flags & KH_PAT_NO_TARGET))
+            j->nt = kh_actors_resolve_target(&c->ax, cl->subject, reporter, j->tgt);
+    } else {
+        j->ns = kh_actors_resolve_np(&c->ax, j->best.source_np >= 0 ? j->best.source_np : cl->subject,
+                                     reporter, j->src);
+        j->nt = kh_actors_resolve_target(&c->ax, j->best.target_np, reporter, j->tgt);
+    }
+    if (!j->ns) {
+        kh_coder_trace(c, si, "  no source actor (subject %s)",
+              cl->subject >= 0 ? kh_view_text(&c->view, doc->chunks[cl->subject].first, doc->chunks[cl->subject].end)
+                               : "none");
+        return 0;
+    }
+    if (!(p->flags & KH_PAT_NO_TARGET) && !j->nt) {
+        kh_coder_trace(c, si, "  no target actor for the pattern's slot");
+        return 0;
+    }
+    /* A pattern without a slot whose words run through a noun phrase naming
+     * an actor: "expelled two British diplomats", "summoned the Japanese
+     * ambassador": that actor is the target. */
+    if ((p->flags & KH_PAT_NO_TARGET) && !j->nt && !j->passive) {
+        for (size_t k = 0; k < doc->n_chunks && !j->nt; k++) {
+            const kh_chunk *ch = &doc->chunks[k];
+            if (ch->kind != KH_CHUNK_NP || ch->sentence != si || ch->first <= j->best_tok ||
+                ch->first > j->best.last)
+                continue;
+            j->nt = kh_actors_resolve_target(&c->ax, (int32_t)k, reporter, j->tgt);
+            if (j->nt == 1 && j->ns && !strcmp(j->tgt[0].code, j->src[0].code))
+                j->nt = 0;
+        }
+    }
+    /* Talking to the press is not an act towards the press: "told
+     * reporters", "told Reuters" make a statement without a target. */
+    int verbal = j->code->code < d->strings_len && !strncmp(kh_dict_str(d, j->code->code), "01", 2);
+    if (verbal && j->nt && is_media(j->tgt[0].code)) {
+        kh_coder_trace(c, si, "  said to the media (%s): a statement without a target", j->tgt[0].code);
+        j->nt = 0;
+    }
+    /* A bare role with no country or organisation ("officials said") says
+     * nothing about who acted: such statements are not coded. */
+    if (!j->nt && verbal && is_bare_role(j->src[0].code)) {
+        kh_coder_trace(c, si, "  statement by an unidentified %s: not coded", j->src[0].code);
+        return 0;
+    }
+    return 1;
+}
+
+/* The events of the clause: each source to each target (a cooperative act
+ * of a compound subject with no other party is done by each to each),
+ * dated and placed, with their mention. */
+static kh_status clause_events(kh_coder *c, clause_job *j, kh_date date, const kh_place *place)
+{
+    const kh_dict *d = c->dict;
+    const kh_pattern *p = j->best.pat;
+    size_t si = j->si;
+    /* "Vietnam and the Philippines signed an agreement". */
+    if (!j->nt && j->ns >= 2) {
+        const char *cc = kh_dict_str(d, j->code->code);
+        int root = (cc[0] - '0') * 10 + (cc[1] - '0');
+        if (root >= 3 && root <= 8) {
+            for (size_t k = 0; k < j->ns; k++)
+                j->tgt[k] = j->src[k];
+            j->nt = j->ns;
+            kh_coder_trace(c, si, "  compound subject, no other party: coded between its members");
+        }
+    }
+    if (!j->nt) {
+        memset(&j->tgt[0], 0, sizeof j->tgt[0]);
+        j->nt = 1;
+    }
+    for (size_t a = 0; a < j->ns; a++)
+        for (size_t b = 0; b < j->nt; b++) {
+            const actor *s = &j->src[a], *t = &j->tgt[b];
+            if (t->code && !strcmp(s->code, t->code)) {
+                kh_coder_trace(c, si, "  source and target are both %s: not coded", s->code);
+                continue;
+            }
+            raw_event ev;
+            memset(&ev, 0, sizeof ev);
+            ev.date = date;
+            ev.source = s->code;
+            ev.source_name = s->name;
+            ev.target = t->code;
+            ev.target_name = t->name;
+            ev.code = j->code;
+            ev.place = place;
+            ev.flags = j->flags;
+            ev.mention.sentence = si;
+            ev.mention.text = j->se->span;
+            ev.mention.kind = j->se->kind;
+            ev.mention.source = kh_coder_span(c, s->first, s->end);
+            if (t->code)
+                ev.mention.target = kh_coder_span(c, t->first, t->end);
+            ev.mention.verb = kh_coder_span(c, j->vg->aux_first,
+                                            j->vg->end > j->best.last + 1 ? j->vg->end : j->best.last + 1);
+            ev.mention.pattern = kh_dict_str(d, p->src);
+            kh_coder_trace(c, si, "  EVENT %s -> %s %s (%s)", ev.source, ev.target ? ev.target : "-",
+                  kh_dict_str(d, j->code->code), kh_dict_str(d, j->code->name));
+            kh_status st = kh_coder_add_event(c, &ev);
+            if (st)
+                return st;
+        }
+    return KH_OK;
+}
+
+static kh_status code_clause(kh_coder *c, size_t cli)
+{
+    const kh_doc *doc = c->doc;
+    clause_job j;
+    j.cli = cli;
+    j.cl = &doc->clauses[cli];
+    j.vg = &doc->chunks[j.cl->verb];
+    j.se = &doc->sentences[j.cl->sentence];
+    j.si = j.cl->sentence;
+    j.ns = j.nt = 0;
+    const kh_chunk *vg = j.vg;
+    j.passive = (vg->flags & KH_VG_PASSIVE) != 0;
+    kh_coder_trace(c, j.si, "clause %zu: verb '%s' (lemma %s)%s%s%s%s%s%s", cli,
+          kh_view_text(&c->view, vg->aux_first, vg->end), vg->lemma ? vg->lemma : "",
+          j.passive ? " passive" : "", vg->flags & KH_VG_NEGATED ? " negated" : "",
+          vg->flags & KH_VG_INTENT ? " intent" : "", vg->flags & KH_VG_REFUSAL ? " refusal" : "",
+          vg->flags & KH_VG_FUTURE ? " future" : "", j.cl->flags & KH_CL_REPORTED ? " reported" : "");
+    if (!clause_is_own_event(c, &j) || !clause_pattern(c, &j) || !clause_code(c, &j) ||
+        !clause_actors(c, &j))
+        return KH_OK;
+    /* The clause's own date expression first ("sent a warning last month"),
+     * else the sentence's ("Last week, officials said that ..."). */
+    int past = (vg->flags & KH_VG_PAST) != 0, future = (vg->flags & KH_VG_FUTURE) != 0;
+    kh_date_shift ds = kh_resolve_date(doc, j.cl->first, j.cl->end, c->story->date, past, future);
+    if (!ds.rule)
+        ds = kh_resolve_date(doc, j.se->first_token, j.se->first_token + j.se->n_tokens,
+                             c->story->date, past, future);
+    if (ds.rule)
+        kh_coder_trace(c, j.si, "  date: %s ('%s') -> %04d-%02d-%02d", ds.rule,
+              kh_view_text(&c->view, ds.first, ds.end), ds.date.year, ds.date.month, ds.date.day);
+    const kh_place *place = kh_place_of(&c->view, j.cl, vg);
+    if (place)
+        kh_coder_trace(c, j.si, "  place: %s (%s)", place->name, place->country);
+    return clause_events(c, &j, ds.date, place);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Per-story merge and the driver                                         */
+
+/* khaldun's own sentence coder: the sentence's clauses in order, then the
+ * sentence's actors are remembered for the next one's references. */
+static kh_status clause_sentence(kh_coder *c, void *state, size_t si)
+{
+    (void)state;
+    const kh_doc *doc = c->doc;
+    for (; c->next_clause < doc->n_clauses && doc->clauses[c->next_clause].sentence == si;
+         c->next_clause++) {
+        kh_status st = code_clause(c, c->next_clause);
+        if (st)
+            return st;
+    }
+    kh_actors_remember_sentence(&c->ax, si);
+    return KH_OK;
+}
+
+static kh_status clause_init(kh_coder *c, const char *options, void **state)
+{
+    (void)c, (void)options;
+    *state = NULL;
+    return KH_OK;
+}
+
+const kh_sentence_coder kh_clause_coder = {"clause", clause_init, NULL, NULL, clause_sentence};

@@ -1,0 +1,256 @@
+/*
+ * test_stages.c: khaldun's own coder stage by stage, on a fixture
+ * dictionary written here (two made-up countries, one person, a few agents
+ * and verb patterns) and the default lexicon image for tagging: the actors
+ * stage (phrases, names, demonyms, agents, coordination, pronouns), the
+ * pattern matcher, the places resolver and the clause coder's handling of
+ * voice, negation and intent. The stages are called through their internal
+ * headers, the way the coder calls them.
+ */
+#include <unistd.h>
+
+#include "unit.h"
+
+#include "actors/actors.h"
+#include "analyze/analyze.h"
+#include "events/patterns.h"
+#include "resolve/places.h"
+
+static const char fixture_dict[] =
+    "[codes]\n"
+    "036 | 4.0 | Express intent to meet or negotiate\n"
+    "042 | 1.9 | Make a visit\n"
+    "112 | -2.0 | Accuse\n"
+    "[countries]\n"
+    "FRD | Freedonia | Freedonian; Freedonians | Fredville\n"
+    "SYL | Sylvania | Sylvanian; Sylvanians | Sylburg\n"
+    "[actors]\n"
+    "Rufus Firefly; Firefly | FRDGOV 1933-01-01.. | leader of Freedonia\n"
+    "[agents]\n"
+    "minister; ministers | GOV |\n"
+    "troops; soldiers | MIL |\n"
+    "[places]\n"
+    "Marxton | SYL | Marx | 10.5,20.25 | 50000 | 77\n"
+    "[verbs]\n"
+    "visit $T | 042 |\n"
+    "accuse $T of | 112 |\n";
+
+typedef struct stage_fixture {
+    kh_dict *dict;
+    kh_lexicon *lex;
+    kh_scratch *scratch;
+    kh_arena arena;
+    kh_story_view view;
+    kh_actors ax;
+    uint32_t form[256], lemw[256], mnode[256];
+    uint16_t mlen[256];
+    const kh_doc *doc;
+} stage_fixture;
+
+static void ignore_diag(void *ctx, const kh_diag *d) { (void)ctx, (void)d; }
+
+static int fixture_open(stage_fixture *f)
+{
+    memset(f, 0, sizeof *f);
+    char lexpath[1024], tmp[] = "/tmp/kh-stages-XXXXXX";
+    snprintf(lexpath, sizeof lexpath, "%s/lexicon.img", unit_data());
+    kh_error err;
+    if (kh_lexicon_load(lexpath, NULL, &f->lex, &err) != KH_OK) {
+        unit_skip("no lexicon image (make data)");
+        return 0;
+    }
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return 0;
+    close(fd);
+    kh_dict_builder *b;
+    if (kh_dict_builder_new(NULL, ignore_diag, NULL, &b) != KH_OK)
+        return 0;
+    kh_status st = kh_dict_builder_add(b, KH_DICT_KHALDUN, "fixture.txt", fixture_dict,
+                                       sizeof fixture_dict - 1);
+    if (!st)
+        st = kh_dict_builder_finish(b, tmp, &err);
+    kh_dict_builder_free(b);
+    if (!st)
+        st = kh_dict_load(tmp, NULL, &f->dict, &err);
+    remove(tmp);
+    if (st || kh_scratch_new(NULL, NULL, &f->scratch) != KH_OK)
+        return 0;
+    kh_arena_init(&f->arena, NULL, 0);
+    return 1;
+}
+
+static void fixture_close(stage_fixture *f)
+{
+    kh_arena_free(&f->arena);
+    kh_scratch_free(f->scratch);
+    kh_dict_free(f->dict);
+    kh_lexicon_free(f->lex);
+}
+
+/* Analyses `text` as a one-unit story dated 2024-01-01 and finds its phrases. */
+static int fixture_story(stage_fixture *f, kh_story *story, kh_unit *unit, const char *text)
+{
+    memset(story, 0, sizeof *story);
+    memset(unit, 0, sizeof *unit);
+    unit->kind = KH_UNIT_BODY;
+    unit->span.len = strlen(text);
+    story->text = text;
+    story->text_len = strlen(text);
+    story->units = unit;
+    story->n_units = 1;
+    story->date.year = 2024, story->date.month = 1, story->date.day = 1;
+    if (kh_analyze_timed(f->scratch, f->lex, story, KH_ANALYZE_TOKENS | KH_ANALYZE_TAGS |
+                         KH_ANALYZE_CHUNKS, NULL, &f->doc) != KH_OK ||
+        f->doc->n_tokens > 256)
+        return 0;
+    kh_arena_reset(&f->arena);
+    for (size_t i = 0; i < f->doc->n_tokens; i++) {
+        f->form[i] = kh_dict_word(f->dict, f->doc->tokens[i].norm, f->doc->tokens[i].norm_len);
+        const char *l = f->doc->lemma[i];
+        f->lemw[i] = l ? kh_dict_word(f->dict, l, strlen(l)) : KH_NONE;
+    }
+    f->view = (kh_story_view){f->dict, f->doc, &f->arena, text,
+                              kh_date_to_days(story->date), f->form, f->lemw, f->mnode, f->mlen};
+    kh_actors_find_phrases(&f->view);
+    kh_actors_reset(&f->ax, &f->view);
+    return 1;
+}
+
+/* The NP chunk whose text starts at byte `off`. */
+static int32_t np_at(const kh_doc *doc, size_t off)
+{
+    for (size_t k = 0; k < doc->n_chunks; k++)
+        if (doc->chunks[k].kind == KH_CHUNK_NP && doc->tokens[doc->chunks[k].first].off == off)
+            return (int32_t)k;
+    return -1;
+}
+
+TEST(stage_actors_names_demonyms_agents)
+{
+    stage_fixture f;
+    if (!fixture_open(&f))
+        return;
+    kh_story s;
+    kh_unit u;
+    const char *text = "Freedonian troops and Sylvanian ministers met Firefly in Marxton.";
+    REQUIRE(fixture_story(&f, &s, &u, text));
+    actor a[MAX_ACTORS];
+    size_t n = kh_actors_resolve_np(&f.ax, np_at(f.doc, 0), -1, a);
+    REQUIRE(n == 2); /* coordination: each member */
+    CHECK_EQ_STR(a[0].code, "FRDMIL");
+    CHECK_EQ_STR(a[1].code, "SYLGOV");
+    n = kh_actors_resolve_np(&f.ax, np_at(f.doc, (size_t)(strstr(text, "Firefly") - text)), -1, a);
+    REQUIRE(n == 1);
+    CHECK_EQ_STR(a[0].code, "FRDGOV"); /* in office on the story's date */
+    CHECK(a[0].person);
+    fixture_close(&f);
+}
+
+TEST(stage_actors_pronoun_refers_back)
+{
+    stage_fixture f;
+    if (!fixture_open(&f))
+        return;
+    kh_story s;
+    kh_unit u;
+    const char *text = "Firefly arrived on Monday. He accused Sylvania of lying.";
+    REQUIRE(fixture_story(&f, &s, &u, text));
+    kh_actors_remember_sentence(&f.ax, 0);
+    actor a[MAX_ACTORS];
+    size_t n = kh_actors_resolve_np(&f.ax, np_at(f.doc, (size_t)(strstr(text, "He") - text)), -1, a);
+    REQUIRE(n == 1);
+    CHECK_EQ_STR(a[0].code, "FRDGOV");
+    fixture_close(&f);
+}
+
+TEST(stage_patterns_bind_target)
+{
+    stage_fixture f;
+    if (!fixture_open(&f))
+        return;
+    kh_story s;
+    kh_unit u;
+    const char *text = "Sylvania accused Freedonia of spying.";
+    REQUIRE(fixture_story(&f, &s, &u, text));
+    REQUIRE(f.doc->n_clauses >= 1);
+    const kh_clause *cl = &f.doc->clauses[0];
+    const kh_chunk *vg = &f.doc->chunks[cl->verb];
+    size_t first = 0, np = kh_dict_patterns(f.dict, f.lemw[vg->head], &first);
+    REQUIRE(np == 1);
+    pmatch m;
+    REQUIRE(kh_try_pattern(&f.view, &f.dict->patterns[first], cl, vg, vg->head, 0, &m));
+    CHECK_EQ_INT(m.target_np, np_at(f.doc, (size_t)(strstr(text, "Freedonia") - text)));
+    CHECK(m.last > vg->head); /* "of" was matched too */
+    fixture_close(&f);
+}
+
+TEST(stage_places_from_the_clause)
+{
+    stage_fixture f;
+    if (!fixture_open(&f))
+        return;
+    kh_story s;
+    kh_unit u;
+    REQUIRE(fixture_story(&f, &s, &u, "Freedonian troops visited Sylvania near Marxton."));
+    const kh_clause *cl = &f.doc->clauses[0];
+    const kh_place *p = kh_place_of(&f.view, cl, &f.doc->chunks[cl->verb]);
+    REQUIRE(p != NULL);
+    CHECK_EQ_STR(p->country, "SYL"); /* the visit's object names the country first */
+    REQUIRE(fixture_story(&f, &s, &u, "Freedonian troops arrived near Marxton."));
+    cl = &f.doc->clauses[0];
+    p = kh_place_of(&f.view, cl, &f.doc->chunks[cl->verb]);
+    REQUIRE(p != NULL);
+    CHECK_EQ_STR(p->name, "Marxton");
+    CHECK(p->has_coords && p->lat > 10.4 && p->lat < 10.6);
+    fixture_close(&f);
+}
+
+/* The clause coder through the public API: voice, negation, intent. */
+TEST(stage_clause_coder_voice_negation_intent)
+{
+    stage_fixture f;
+    if (!fixture_open(&f))
+        return;
+    static const struct {
+        const char *text;
+        const char *source, *target, *code;
+    } cases[] = {
+        {"Firefly visited Sylvania.", "FRDGOV", "SYL", "042"},
+        {"Sylvania was visited by Freedonian ministers.", "FRDGOV", "SYL", "042"},
+        {"Firefly did not visit Sylvania.", NULL, NULL, NULL},
+        {"Firefly wants to visit Sylvania.", "FRDGOV", "SYL", "036"},
+    };
+    kh_code_options o;
+    memset(&o, 0, sizeof o);
+    o.dict = f.dict;
+    o.lexicon = f.lex;
+    kh_coder *c;
+    REQUIRE(kh_coder_new(&o, &c) == KH_OK);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        kh_story s;
+        kh_unit u;
+        memset(&s, 0, sizeof s);
+        memset(&u, 0, sizeof u);
+        u.kind = KH_UNIT_BODY;
+        u.span.len = strlen(cases[i].text);
+        s.text = cases[i].text;
+        s.text_len = u.span.len;
+        s.units = &u;
+        s.n_units = 1;
+        s.date.year = 2024, s.date.month = 1, s.date.day = 1;
+        const kh_event *ev;
+        size_t n;
+        REQUIRE(kh_coder_code(c, &s, &ev, &n) == KH_OK);
+        if (!cases[i].code) {
+            CHECK_EQ_INT(n, 0);
+            continue;
+        }
+        REQUIRE(n == 1);
+        CHECK_EQ_STR(ev[0].source, cases[i].source);
+        CHECK_EQ_STR(ev[0].target, cases[i].target);
+        CHECK_EQ_STR(ev[0].code, cases[i].code);
+    }
+    kh_coder_free(c);
+    fixture_close(&f);
+}
