@@ -2,6 +2,7 @@
 #
 #   make            library, ./khaldun
 #   make data       compile the default lexicon and dictionary images (needs tools/setup.sh once)
+#   make model      retrain the tagger's shipped weights, data/model/tagger.txt (needs ../shared)
 #   make check      every test: unit, golden (CLI), suites, pathological
 #   make asan       the whole test suite under AddressSanitizer + UBSan (+ LeakSanitizer)
 #   make ubsan      the whole test suite under UndefinedBehaviorSanitizer alone
@@ -22,7 +23,8 @@ CFLAGS  ?=
 XCFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) $(WERROR) \
           -Iinclude -Isrc $(SANFLAGS) $(CFLAGS)
 LDLIBS  = -lsqlite3 -lpthread -lm
-SHARED  ?= $(abspath ../shared)
+SHARED  ?= $(or $(KHALDUN_SHARED),$(abspath ../shared))
+WORDNET ?= /usr/share/wordnet
 FUZZ_SECONDS ?= 30
 
 LIB_SRC  := $(sort $(shell find src -name '*.c'))
@@ -41,7 +43,7 @@ else
 KHALDUN_BIN = $(BUILD)/khaldun
 endif
 
-.PHONY: all data check asan ubsan fuzz fuzz-replay bench lint clean distclean
+.PHONY: all data model check asan ubsan fuzz fuzz-replay bench lint clean distclean
 
 all: $(KHALDUN_BIN)
 
@@ -63,6 +65,18 @@ $(BUILD)/test-unit: $(TEST_OBJ) $(BUILD)/libkhaldun.a
 DATA_DIR = $(BUILD)/data
 data: $(KHALDUN_BIN)
 	sh tools/build-data.sh $(KHALDUN_BIN) $(DATA_DIR)
+
+# The tagger's weights, committed as data/model/tagger.txt so that set-up
+# needs no training data. Trained on UD English-EWT dev only: EWT test and
+# GUM (non-commercial licence) are for evaluation, never for shipped weights.
+# The same data gives a byte-identical file (tests/sh/model.sh checks it).
+UD_TRAIN = $(SHARED)/reference/ud/en_ewt-ud-dev.conllu
+model: $(KHALDUN_BIN)
+	@[ -f "$(UD_TRAIN)" ] || { echo "make model: no $(UD_TRAIN) (set SHARED=DIR)" >&2; exit 2; }
+	@mkdir -p $(BUILD)/model
+	$(KHALDUN_BIN) lex build --wordnet $(WORDNET) --closed data/lexicon --train $(UD_TRAIN) \
+	    --save-model data/model/tagger.txt -o $(BUILD)/model/lexicon.img
+	@echo "make model: now run 'make data' to compile it into $(DATA_DIR)/lexicon.img" >&2
 
 check: $(KHALDUN_BIN) $(BUILD)/test-unit
 	KHALDUN_SHARED=$(SHARED) sh tests/run.sh $(KHALDUN_BIN) $(BUILD)

@@ -315,13 +315,22 @@ typedef struct kh_lexicon kh_lexicon;
 kh_status kh_lexicon_build(const char *wordnet_dir, const char *closed_dir,
                            const char *out_path, kh_error *err);
 
-/* The same, with training: the tagger's weights are learned from a gold
- * CoNLL-U file (train_conllu, NULL for the rule-based tagger). */
+/* The same, with the tagger's weights: read from a weights file (model,
+ * khaldun's shipped data/model/tagger.txt), or learned from a gold CoNLL-U
+ * file (train_conllu) and optionally saved as such a file (save_model).
+ * Neither: the rule-based tagger. A weights file trained against another
+ * lexicon is refused (KH_ERR_VERSION) unless flags has
+ * KH_LEXICON_STALE_MODEL_OK. Training and saving the same data again gives
+ * a byte-identical weights file and image. */
+enum { KH_LEXICON_STALE_MODEL_OK = 1u << 0 };
 typedef struct kh_lexicon_build_options {
     const char *wordnet_dir;  /* required */
     const char *closed_dir;   /* every *.txt in it; NULL for none */
-    const char *train_conllu; /* NULL: no trained model */
+    const char *train_conllu; /* NULL: no training */
     unsigned train_epochs;    /* 0: the default */
+    const char *save_model;   /* with train_conllu: write the weights file here; NULL: don't */
+    const char *model;        /* weights file to use instead of training; NULL: none */
+    unsigned flags;           /* KH_LEXICON_* */
 } kh_lexicon_build_options;
 kh_status kh_lexicon_build_with(const kh_lexicon_build_options *options, const char *out_path,
                                 kh_error *err);

@@ -40,7 +40,7 @@ if "$BIN" lex info "$DATA/lexicon.img" | grep -q 'averaged perceptron'; then
     if at_least "$l" "$LEMMA_FLOOR"; then echo "ok   $T/lemma ($l% >= $LEMMA_FLOOR%)"
     else echo "FAIL $T/lemma ($l% < $LEMMA_FLOOR%)"; fi
 else
-    echo "skip $T/upos (lexicon built without --train)"
+    echo "skip $T/upos (lexicon built without tagger weights)"
 fi
 "$BIN" eval --pos "$GOLD" --lexicon "$DATA/lexicon.img" --rules >"$TMP/rules" 2>&1
 r=$(field "UPOS accuracy" "$TMP/rules")
