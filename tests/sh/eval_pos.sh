@@ -17,7 +17,7 @@ UPOS_FLOOR=93.3
 LEMMA_FLOOR=97.1
 RULES_FLOOR=87.9
 
-if [ ! -f "$GOLD" ]; then echo "skip $T (no $GOLD)"; exit 0; fi
+if [ ! -f "$GOLD" ]; then echo "skip $T (no shared)"; exit 0; fi
 if [ ! -f "$DATA/lexicon.img" ]; then echo "skip $T (no $DATA/lexicon.img: make data)"; exit 0; fi
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT INT TERM

@@ -358,7 +358,7 @@ TEST(read_reuters_date)
     snprintf(path, sizeof path, "%s/corpora/reuters21578/reuters21578.jsonl", unit_shared());
     FILE *f = fopen(path, "rb");
     if (!f) {
-        unit_skip("no Reuters corpus");
+        unit_skip("no shared");
         return;
     }
     char *line = malloc(1 << 16);
@@ -472,7 +472,7 @@ TEST(read_suites)
     run r;
     read_file_run(&r, "suites/tabari-validate/Validate.text", NULL, NULL);
     if (r.st == KH_ERR_NOTFOUND) {
-        unit_skip("no ../shared suites");
+        unit_skip("no shared");
         return;
     }
     CHECK_EQ_INT(r.st, KH_OK);
@@ -507,7 +507,7 @@ TEST(read_seed)
     char *data = NULL;
     read_file_run(&r, "seeds/000_cf2e950d9dabc652.txt", NULL, &data);
     if (r.st == KH_ERR_NOTFOUND) {
-        unit_skip("no seed");
+        unit_skip("no shared");
         return;
     }
     CHECK_EQ_INT(r.st, KH_OK);

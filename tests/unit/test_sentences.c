@@ -327,7 +327,7 @@ TEST(sentences_seed_bodies)
     size_t len;
     char *text = unit_read_file(path, &len);
     if (!text) {
-        unit_skip("no ../shared seed");
+        unit_skip("no shared");
         return;
     }
     sent_fixture *f = malloc(sizeof *f);
