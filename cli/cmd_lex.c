@@ -51,7 +51,7 @@ static const char *default_image(void)
 {
     const char *p = cli_data_path("lexicon.img");
     if (!p)
-        fatal("no lexicon image found (run `make data`, or give a FILE)");
+        cli_data_missing("lexicon image", "lexicon.img", "a FILE");
     return p;
 }
 
