@@ -28,6 +28,7 @@ if [ -z "${KHALDUN_DATA:-}" ]; then
 fi
 export KHALDUN_DATA
 export KHALDUN_BIN=$BIN
+export KHALDUN_BUILD=$BUILD
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT INT TERM
 pass=0
