@@ -102,7 +102,7 @@ UD_TRAIN = $(SHARED)/reference/ud/en_ewt-ud-dev.conllu
 model: $(KHALDUN_BIN)
 	@[ -f "$(UD_TRAIN)" ] || { echo "make model: no $(UD_TRAIN) (set SHARED=DIR)" >&2; exit 2; }
 	@mkdir -p $(BUILD)/model
-	$(KHALDUN_BIN) lex build --wordnet $(WORDNET) --closed data/lexicon --train $(UD_TRAIN) \
+	./$(KHALDUN_BIN) lex build --wordnet $(WORDNET) --closed data/lexicon --train $(UD_TRAIN) \
 	    --save-model data/model/tagger.txt -o $(BUILD)/model/lexicon.img
 	@echo "make model: now run 'make data' to compile it into $(DATA_DIR)/lexicon.img" >&2
 
