@@ -9,6 +9,7 @@
 #   make fuzz       build the libFuzzer harnesses (clang) and run each for FUZZ_SECONDS
 #   make bench      speed and memory over ../shared/corpora
 #   make lint       cppcheck + the strict warning set with -Werror
+#   make lib        build/libkhaldun.so.VERSION (soname libkhaldun.so.MAJOR)
 #   make install    the binary, data images, man page, libkhaldun.so, khaldun.h, khaldun.pc
 #                   under $(DESTDIR)$(PREFIX) (default /usr/local); make uninstall removes them
 #
