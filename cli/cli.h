@@ -71,10 +71,15 @@ int cli_input_option(cli_input *in, int argc, char **argv, int i, const char *us
  * non-OK status fn returned, else KH_OK. */
 kh_status cli_input_run(cli_input *in, int nfiles, char **files, kh_story_fn fn, void *ctx);
 
-/* Locates a compiled data file: $KHALDUN_DATA/NAME, then
- * <dir of the executable>/build/data/NAME, then the install prefix. Returns
- * a static buffer, or NULL when not found. */
+/* Locates a compiled data file: $KHALDUN_DATA/NAME when KHALDUN_DATA is
+ * set, else <dir of the executable>/build/data/NAME (a source checkout),
+ * <dir>/data/NAME, then <dir>/../share/khaldun/NAME (installed). Returns a
+ * static buffer, or NULL when not found. */
 const char *cli_data_path(const char *name);
+/* Dies with "no WHAT: no NAME in DIR, DIR, ..." naming every folder that was
+ * searched, and OPTION as the way to give a file instead. */
+void cli_data_missing(const char *what, const char *name, const char *option)
+    __attribute__((noreturn));
 extern const char *cli_argv0;
 
 /* The lexicon and dictionary a coding subcommand uses: --lexicon FILE,

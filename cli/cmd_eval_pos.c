@@ -411,7 +411,7 @@ int cmd_eval_pos(int argc, char **argv, const char *conllu)
     if (!conllu)
         usage_error(eval_pos_usage, "eval --pos needs a CoNLL-U file");
     if (!o.lexpath && !(o.lexpath = cli_data_path("lexicon.img")))
-        fatal("no lexicon image found (run `make data`, or give --lexicon FILE)");
+        cli_data_missing("lexicon image", "lexicon.img", "--lexicon FILE");
     kh_lexicon *lex = NULL;
     kh_error err;
     memset(&err, 0, sizeof err);

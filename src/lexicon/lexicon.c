@@ -277,6 +277,9 @@ kh_status kh_lexicon_build_with(const kh_lexicon_build_options *options, const c
     opt.closed_dir = options->closed_dir;
     opt.train_path = options->train_conllu;
     opt.train_epochs = options->train_epochs;
+    opt.save_model = options->save_model;
+    opt.model_path = options->model;
+    opt.flags = options->flags;
     return kh_lexicon_build_ex(&opt, out_path, err);
 }
 

@@ -113,6 +113,9 @@ typedef struct kh_lex_build_options {
     const char *closed_dir;   /* khaldun's lists: every *.txt in it; NULL for none */
     const char *train_path;   /* CoNLL-U file to train the tagger on; NULL for none */
     unsigned train_epochs;    /* 0 = default */
+    const char *save_model;   /* with train_path: also write the weights file here */
+    const char *model_path;   /* the tagger's weights file to add (instead of training) */
+    unsigned flags;           /* KH_LEXICON_* of khaldun.h */
 } kh_lex_build_options;
 
 kh_status kh_lexicon_build_ex(const kh_lex_build_options *opt, const char *out_path,
