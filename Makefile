@@ -2,12 +2,16 @@
 #
 #   make            library, ./khaldun
 #   make data       compile the default lexicon and dictionary images (needs tools/setup.sh once)
+#   make model      retrain the tagger's shipped weights, data/model/tagger.txt (needs ../shared)
 #   make check      every test: unit, golden (CLI), suites, pathological
 #   make asan       the whole test suite under AddressSanitizer + UBSan (+ LeakSanitizer)
 #   make ubsan      the whole test suite under UndefinedBehaviorSanitizer alone
 #   make fuzz       build the libFuzzer harnesses (clang) and run each for FUZZ_SECONDS
 #   make bench      speed and memory over ../shared/corpora
 #   make lint       cppcheck + the strict warning set with -Werror
+#   make lib        build/libkhaldun.so.VERSION (soname libkhaldun.so.MAJOR)
+#   make install    the binary, data images, man page, libkhaldun.so, khaldun.h, khaldun.pc
+#                   under $(DESTDIR)$(PREFIX) (default /usr/local); make uninstall removes them
 #
 # Builds go to $(BUILD) (default build/); sanitizer builds to build-asan/,
 # build-ubsan/ so they never mix objects with the normal build.
@@ -22,8 +26,24 @@ CFLAGS  ?=
 XCFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) $(WERROR) \
           -Iinclude -Isrc $(SANFLAGS) $(CFLAGS)
 LDLIBS  = -lsqlite3 -lpthread -lm
-SHARED  ?= $(abspath ../shared)
+SHARED  ?= $(or $(KHALDUN_SHARED),$(abspath ../shared))
+WORDNET ?= /usr/share/wordnet
 FUZZ_SECONDS ?= 30
+
+# Installation. The binary finds its images in ../share/khaldun relative to
+# its own folder, so bin/ and share/khaldun/ stay under one PREFIX.
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+LIBDIR       ?= $(PREFIX)/lib
+INCLUDEDIR   ?= $(PREFIX)/include
+MANDIR       ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+KH_BINDIR    = $(PREFIX)/bin
+KH_DATADIR   = $(PREFIX)/share/khaldun
+VERSION  := $(shell sed -n 's/^\#define KH_VERSION_STRING "\(.*\)"/\1/p' include/khaldun.h)
+SOMAJOR  := $(shell sed -n 's/^\#define KH_VERSION_MAJOR \([0-9]*\)/\1/p' include/khaldun.h)
+SO_NAME  = libkhaldun.so.$(SOMAJOR)
+SO_FILE  = libkhaldun.so.$(VERSION)
 
 LIB_SRC  := $(sort $(shell find src -name '*.c'))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
@@ -41,13 +61,24 @@ else
 KHALDUN_BIN = $(BUILD)/khaldun
 endif
 
-.PHONY: all data check asan ubsan fuzz fuzz-replay bench lint clean distclean
+.PHONY: all lib data model check asan ubsan fuzz fuzz-replay bench lint install uninstall \
+        clean distclean
 
 all: $(KHALDUN_BIN)
 
+# The library's objects serve both libkhaldun.a (linked into ./khaldun and the
+# tests) and libkhaldun.so: position-independent, and hidden except for the
+# KH_API functions of include/khaldun.h.
+$(LIB_OBJ): LIBFLAGS = -fPIC -fvisibility=hidden
+
 $(BUILD)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(XCFLAGS) -c -o $@ $<
+	$(CC) $(XCFLAGS) $(LIBFLAGS) -c -o $@ $<
+
+lib: $(BUILD)/$(SO_FILE)
+
+$(BUILD)/$(SO_FILE): $(LIB_OBJ)
+	$(CC) $(XCFLAGS) -shared -Wl,-soname,$(SO_NAME) -o $@ $(LIB_OBJ) $(LDLIBS)
 
 $(BUILD)/libkhaldun.a: $(LIB_OBJ)
 	@rm -f $@
@@ -64,7 +95,19 @@ DATA_DIR = $(BUILD)/data
 data: $(KHALDUN_BIN)
 	sh tools/build-data.sh $(KHALDUN_BIN) $(DATA_DIR)
 
-check: $(KHALDUN_BIN) $(BUILD)/test-unit
+# The tagger's weights, committed as data/model/tagger.txt so that set-up
+# needs no training data. Trained on UD English-EWT dev only: EWT test and
+# GUM (non-commercial licence) are for evaluation, never for shipped weights.
+# The same data gives a byte-identical file (tests/sh/model.sh checks it).
+UD_TRAIN = $(SHARED)/reference/ud/en_ewt-ud-dev.conllu
+model: $(KHALDUN_BIN)
+	@[ -f "$(UD_TRAIN)" ] || { echo "make model: no $(UD_TRAIN) (set SHARED=DIR)" >&2; exit 2; }
+	@mkdir -p $(BUILD)/model
+	./$(KHALDUN_BIN) lex build --wordnet $(WORDNET) --closed data/lexicon --train $(UD_TRAIN) \
+	    --save-model data/model/tagger.txt -o $(BUILD)/model/lexicon.img
+	@echo "make model: now run 'make data' to compile it into $(DATA_DIR)/lexicon.img" >&2
+
+check: $(KHALDUN_BIN) $(BUILD)/test-unit $(BUILD)/$(SO_FILE)
 	KHALDUN_SHARED=$(SHARED) sh tests/run.sh $(KHALDUN_BIN) $(BUILD)
 
 asan:
@@ -88,6 +131,40 @@ lint:
 	$(MAKE) BUILD=build-lint WERROR=-Werror build-lint/khaldun build-lint/test-unit
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
 	    --inline-suppr -Iinclude -Isrc src cli
+
+# What `make install` puts under $(DESTDIR)$(PREFIX); `make uninstall` removes
+# exactly these (and share/khaldun/ when it is left empty).
+INSTALLED = $(KH_BINDIR)/khaldun $(KH_DATADIR)/lexicon.img $(KH_DATADIR)/khaldun.dict \
+            $(KH_DATADIR)/README.tagger.md $(MANDIR)/man1/khaldun.1 $(LIBDIR)/$(SO_FILE) \
+            $(LIBDIR)/$(SO_NAME) $(LIBDIR)/libkhaldun.so $(INCLUDEDIR)/khaldun.h \
+            $(PKGCONFIGDIR)/khaldun.pc
+
+install: $(KHALDUN_BIN) $(BUILD)/$(SO_FILE)
+	@for f in $(DATA_DIR)/lexicon.img $(DATA_DIR)/khaldun.dict; do \
+	    [ -f $$f ] || { echo "make install: no $$f (run tools/setup.sh, or make data)" >&2; exit 2; }; \
+	done
+	install -d $(DESTDIR)$(KH_BINDIR) $(DESTDIR)$(KH_DATADIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 755 $(KHALDUN_BIN) $(DESTDIR)$(KH_BINDIR)/khaldun
+	install -m 644 $(DATA_DIR)/lexicon.img $(DATA_DIR)/khaldun.dict $(DESTDIR)$(KH_DATADIR)/
+	install -m 644 data/model/README.md $(DESTDIR)$(KH_DATADIR)/README.tagger.md
+	install -m 644 docs/khaldun.1 $(DESTDIR)$(MANDIR)/man1/khaldun.1
+	install -m 755 $(BUILD)/$(SO_FILE) $(DESTDIR)$(LIBDIR)/$(SO_FILE)
+	ln -sf $(SO_FILE) $(DESTDIR)$(LIBDIR)/$(SO_NAME)
+	ln -sf $(SO_NAME) $(DESTDIR)$(LIBDIR)/libkhaldun.so
+	install -m 644 include/khaldun.h $(DESTDIR)$(INCLUDEDIR)/khaldun.h
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' \
+	    'datadir=$(KH_DATADIR)' '' 'Name: khaldun' \
+	    'Description: political event coder (CAMEO) for news text' 'Version: $(VERSION)' \
+	    'Requires.private: sqlite3' 'Libs: -L$${libdir} -lkhaldun' \
+	    'Libs.private: -lpthread -lm' 'Cflags: -I$${includedir}' \
+	    >$(DESTDIR)$(PKGCONFIGDIR)/khaldun.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/khaldun.pc
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(KH_DATADIR) 2>/dev/null
 
 clean:
 	rm -rf build build-asan build-ubsan build-lint build-fuzz khaldun

@@ -6,6 +6,7 @@
 #ifndef KH_CLI_H
 #define KH_CLI_H
 
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "khaldun.h"
@@ -30,27 +31,55 @@ typedef struct cli_diag {
 } cli_diag;
 void cli_diag_print(void *ctx, const kh_diag *diag);
 
+/* A progress line on standard error, redrawn at most 4 times a second
+ * (cli/progress.c). */
+typedef struct cli_progress {
+    int on;                /* drawing (stderr is a terminal and not --quiet) */
+    uint64_t total;        /* input bytes when every input is a regular file, else 0 */
+    uint64_t bytes;        /* bytes read so far, all inputs */
+    size_t stories;        /* stories read so far */
+    atomic_size_t events;  /* events written so far (updated by the writer) */
+    uint64_t start_ns;
+    uint64_t last_ns;
+    int drawn;
+} cli_progress;
+
+/* Enables the line when `enabled` and standard error is a terminal, and
+ * sums the sizes of `files` for the time left. */
+void cli_progress_init(cli_progress *p, int enabled, int nfiles, char **files);
+/* Redraws when a quarter second has passed since the last drawing. */
+void cli_progress_tick(cli_progress *p);
+/* Erases the line (before the summary). */
+void cli_progress_done(cli_progress *p);
+
 /* Options shared by the subcommands that read stories. */
 typedef struct cli_input {
     kh_read_options read;
     cli_diag diag;
     size_t stories;
     size_t rejected;
+    cli_progress *progress; /* NULL, or counts bytes and stories read */
 } cli_input;
 
 void cli_input_init(cli_input *in);
 /* Handles --input FORMAT, --date YYYY-MM-DD, --max-line N; returns the
  * number of argv entries consumed (0 when argv[i] is not one of them). */
 int cli_input_option(cli_input *in, int argc, char **argv, int i, const char *usage);
-/* Reads each file (or "-" / none for stdin) and calls fn per story. A file
- * that cannot be opened is reported and counted as rejected. Returns the
- * first non-OK status fn returned, else KH_OK. */
+/* The reading loop: reads each file (or "-" / none for stdin) in fixed-size
+ * chunks and calls fn per story, ticking in->progress when set. A file that
+ * cannot be opened is reported and counted as rejected. Returns the first
+ * non-OK status fn returned, else KH_OK. */
 kh_status cli_input_run(cli_input *in, int nfiles, char **files, kh_story_fn fn, void *ctx);
 
-/* Locates a compiled data file: $KHALDUN_DATA/NAME, then
- * <dir of the executable>/build/data/NAME, then the install prefix. Returns
- * a static buffer, or NULL when not found. */
+/* Locates a compiled data file: $KHALDUN_DATA/NAME when KHALDUN_DATA is
+ * set, else <dir of the executable>/build/data/NAME (a source checkout),
+ * <dir>/data/NAME, then <dir>/../share/khaldun/NAME (installed). Returns a
+ * static buffer, or NULL when not found. */
 const char *cli_data_path(const char *name);
+/* Dies with "no WHAT: no NAME in DIR, DIR, ..." naming every folder that was
+ * searched, and OPTION as the way to give a file instead. */
+void cli_data_missing(const char *what, const char *name, const char *option)
+    __attribute__((noreturn));
 extern const char *cli_argv0;
 
 /* The lexicon and dictionary a coding subcommand uses: --lexicon FILE,
@@ -81,6 +110,14 @@ int cmd_lex(int argc, char **argv);
 int cmd_query(int argc, char **argv), cmd_stats(int argc, char **argv), cmd_export(int argc, char **argv), cmd_recode(int argc, char **argv); /* event store */
 int cmd_eval_pos(int argc, char **argv, const char *conllu);
 int cmd_eval_gold(int argc, char **argv), cmd_eval_conflibert(int argc, char **argv); /* real news */
+
+/* Opens an output file (--mentions, --events) for writing, or dies with
+ * its name; cli_output_close closes it, or dies when the data did not all
+ * reach it. The one place where the CLI opens an output file. */
+FILE *cli_output_open(const char *path);
+void cli_output_close(FILE *f, const char *path);
+/* A kh_write_fn writing to the FILE `ctx`; KH_ERR_IO on a short write. */
+kh_status cli_write_file(void *ctx, const char *data, size_t len);
 
 /* Writes buf to stdout; fatal on a write error (EPIPE, full disk). */
 void cli_write(const char *data, size_t len);

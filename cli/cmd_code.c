@@ -1,20 +1,27 @@
 /*
  * cmd_code.c: `khaldun code [options] [FILE...]`: the main job. Reads
- * stories, codes events with the lexicon and dictionary image, and writes
- * them as JSON Lines (default) or GDELT 2.0 Events (and Mentions) TSV.
- * Ends with a summary on standard error: stories read, rejected, events.
+ * stories, codes events with the lexicon and dictionary image, and gives
+ * them to the sinks the options ask for: JSON Lines (default) or GDELT 2.0
+ * Events (and Mentions) TSV on standard output, and/or the event store
+ * (--db). The driver loop (cli/parallel.c) is the same for every -j and
+ * every sink. Ends with a summary on standard error.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "store_cli.h"
 #include "parallel.h"
+#include "store_cli.h"
+
+/* Stories per store transaction: large enough that commits are cheap,
+ * small enough that a killed run loses little work. */
+#define STORE_BATCH 500
 
 static const char code_usage[] =
-    "khaldun code [--format jsonl|gdelt] [--mentions FILE] [--dict FILE] [--dict-format F]\n"
-    "                    [--input FORMAT] [--date YYYY-MM-DD] [-j N] [--stats] [--quiet] [FILE...]";
+    "khaldun code [--format jsonl|gdelt] [--mentions FILE] [--db FILE] [--dict FILE]\n"
+    "                    [--dict-format F] [--input FORMAT] [--date YYYY-MM-DD] [-j N] [--stats]\n"
+    "                    [--quiet] [FILE...]";
 
 static void code_help(void)
 {
@@ -28,59 +35,68 @@ static void code_help(void)
            "  --dict FILE       a dictionary image, or sources (repeatable) with --dict-format\n"
            "  --dict-format F   khaldun (default), tabari, petrarch: import the peers' dictionaries\n"
            "  --lexicon FILE    the lexicon image (default: the installed one)\n"
-           "  --db FILE         store stories and events in an SQLite event store (docs/store.md)\n"
-           "                    instead of printing them; re-running adds only what is new\n"
+           "  --db FILE         store stories and events in an SQLite event store (docs/store.md);\n"
+           "                    re-running adds only what is new. Nothing is printed unless\n"
+           "                    --format is given too: then every story read is also printed\n"
            "  --input FORMAT    auto (default), text, jsonl, tabari, petrarch\n"
            "  --date DATE       date for stories whose record has none\n"
-           "  -j, --jobs N      coding threads (default: every core); output order and bytes\n"
-           "                    are the same for any N (--format gdelt runs on one thread)\n"
+           "  -j, --jobs N      coding threads (default: every core); output order and bytes,\n"
+           "                    and the store, are the same for any N\n"
            "  --stats           time each stage and print the shares on standard error\n"
            "  --quiet           no progress line and no summary on standard error\n\n"
            "Exit status: 0 ok, 1 some input records were rejected, 2 fatal error.\n", code_usage);
 }
 
-typedef struct code_state {
-    kh_coder *coder;
-    const kh_dict *dict;
-    int gdelt;
-    FILE *mentions;
-    uint64_t next_id;
-    size_t events;
-    int stats;               /* --stats: time the output too */
-    uint64_t output_ns;
-    cli_progress *progress;
-} code_state;
+/* What the options ask for. */
+typedef struct code_args {
+    int format;               /* 0 none given, 1 jsonl, 2 gdelt */
+    const char *mentions_path;
+    const char *db_path;
+    int quiet;
+    int threads;              /* 0: every core */
+    int stats;
+} code_args;
 
-static kh_status write_file(void *ctx, const char *data, size_t len)
+/* The run's sinks and the store behind --db. */
+typedef struct code_run {
+    const code_args *args;
+    kh_sink *sinks[2];
+    size_t n_sinks;
+    size_t store_sink;        /* index of the store's sink, when db */
+    kh_store *store;
+    FILE *mentions;
+    size_t known;             /* stories skipped because the store has them */
+} code_run;
+
+/* A store failure: the open batch is rolled back when the store closes, so
+ * the store stays consistent and a re-run resumes. */
+static void store_die(code_run *c, const char *what, kh_status st)
 {
-    if (fwrite(data, 1, len, (FILE *)ctx) != len)
-        fatal("writing mentions: %s", strerror(errno));
-    return KH_OK;
+    const char *m = kh_store_errmsg(c->store);
+    char msg[600];
+    snprintf(msg, sizeof msg, "%s", m && *m ? m : kh_strerror(st));
+    kh_store_close(c->store);
+    fatal("%s: %s (the stories of the last batch were not stored; re-run to resume)", what, msg);
 }
 
-static kh_status on_story(void *ctx, const kh_story *story)
+static void sink_failed(void *ctx, size_t sink, kh_status st)
 {
-    code_state *cs = (code_state *)ctx;
-    const kh_event *ev;
-    size_t n;
-    kh_status st = kh_coder_code(cs->coder, story, &ev, &n);
-    if (st == KH_ERR_LIMIT || st == KH_ERR_FORMAT) {
-        warn("%s:%zu: story not coded: %s", story->source, story->line, kh_strerror(st));
-        return KH_OK;
-    }
+    code_run *c = (code_run *)ctx;
+    if (c->store && sink == c->store_sink)
+        store_die(c, "event store", st);
+    fatal("writing output: %s", st == KH_ERR_IO ? strerror(errno) : kh_strerror(st));
+}
+
+/* Stories the store already holds are not coded again (--db alone). */
+static int skip_stored(void *ctx, const kh_story *story)
+{
+    code_run *c = (code_run *)ctx;
+    int known = 0;
+    kh_status st = kh_store_has_story(c->store, story, &known);
     if (st)
-        fatal("%s:%zu: %s", story->source, story->line, kh_strerror(st));
-    cs->events += n;
-    atomic_fetch_add(&cs->progress->events, n);
-    uint64_t t0 = cs->stats ? kh_clock_ns() : 0;
-    if (cs->gdelt)
-        st = kh_events_write_gdelt(story, ev, n, &cs->next_id, cli_write_stdout, NULL,
-                                   cs->mentions ? write_file : NULL, cs->mentions);
-    else
-        st = kh_events_write_json(story, ev, n, kh_dict_hash(cs->dict), cli_write_stdout, NULL);
-    if (cs->stats)
-        cs->output_ns += kh_clock_ns() - t0;
-    return st;
+        store_die(c, "event store", st);
+    c->known += (size_t)known;
+    return known;
 }
 
 /* --stats: where the time went, on standard error. Stage times are summed
@@ -110,119 +126,169 @@ static void print_stats(const kh_coder_stats *s, uint64_t output_ns, uint64_t wa
         fprintf(stderr, "khaldun: stats: share: read+clean+other %.1f%%\n", 100 * other / all);
 }
 
+/* Parses the options; returns the index of the first file. */
+static int parse_args(int argc, char **argv, code_args *a, cli_input *in, cli_models *models)
+{
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *o = argv[i];
+        int used;
+        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+            code_help();
+            exit(EXIT_OK);
+        } else if (!strcmp(o, "--format")) {
+            if (++i >= argc)
+                usage_error(code_usage, "--format needs a value");
+            if (!strcmp(argv[i], "gdelt"))
+                a->format = 2;
+            else if (!strcmp(argv[i], "jsonl"))
+                a->format = 1;
+            else
+                usage_error(code_usage, "unknown output format '%s' (jsonl, gdelt)", argv[i]);
+        } else if (!strcmp(o, "--mentions")) {
+            if (++i >= argc)
+                usage_error(code_usage, "--mentions needs a file");
+            a->mentions_path = argv[i];
+        } else if (!strcmp(o, "--db")) {
+            if (++i >= argc)
+                usage_error(code_usage, "--db needs a file");
+            a->db_path = argv[i];
+        } else if (!strcmp(o, "--quiet") || !strcmp(o, "-q")) {
+            a->quiet = 1;
+        } else if (!strcmp(o, "-j") || !strcmp(o, "--jobs")) {
+            char *end;
+            if (++i >= argc)
+                usage_error(code_usage, "%s needs a number", o);
+            long v = strtol(argv[i], &end, 10);
+            if (*end || end == argv[i] || v < 1 || v > 256)
+                usage_error(code_usage, "%s wants a number from 1 to 256, not '%s'", o, argv[i]);
+            a->threads = (int)v;
+        } else if (!strcmp(o, "--stats")) {
+            a->stats = 1;
+        } else if ((used = cli_input_option(in, argc, argv, i, code_usage)) > 0 ||
+                   (used = cli_models_option(models, argc, argv, i, code_usage)) > 0) {
+            i += used - 1;
+        } else if (!strcmp(o, "--")) {
+            return i + 1;
+        } else if (o[0] == '-' && o[1]) {
+            usage_error(code_usage, "unknown option '%s'", o);
+        } else {
+            break;
+        }
+    }
+    if (a->mentions_path && a->format != 2)
+        usage_error(code_usage, "--mentions goes with --format gdelt");
+    return i;
+}
+
+/* Makes the sinks: standard output unless --db alone, and the store. */
+static void open_sinks(code_run *c, const kh_dict *dict)
+{
+    const code_args *a = c->args;
+    kh_status st = KH_OK;
+    if (a->format == 2) {
+        if (a->mentions_path)
+            c->mentions = cli_output_open(a->mentions_path);
+        st = kh_sink_gdelt_new(cli_write_stdout, NULL, c->mentions ? cli_write_file : NULL,
+                               c->mentions, &c->sinks[c->n_sinks++]);
+    } else if (a->format == 1 || !a->db_path) {
+        st = kh_sink_json_new(kh_dict_hash(dict), cli_write_stdout, NULL, &c->sinks[c->n_sinks++]);
+    }
+    if (st)
+        fatal("%s", kh_strerror(st));
+    if (a->db_path) {
+        c->store = store_open_or_die(a->db_path, KH_STORE_CREATE);
+        c->store_sink = c->n_sinks;
+        if ((st = kh_sink_store_new(c->store, kh_dict_hash(dict), STORE_BATCH,
+                                    &c->sinks[c->n_sinks++])))
+            store_die(c, a->db_path, st);
+    }
+    for (size_t k = 0; k < c->n_sinks; k++)
+        if ((st = kh_sink_begin(c->sinks[k])))
+            sink_failed(c, k, st);
+}
+
+/* Finishes the sinks (the store's last commit) and closes the outputs. */
+static void close_sinks(code_run *c)
+{
+    for (size_t k = 0; k < c->n_sinks; k++) {
+        kh_status st = kh_sink_finish(c->sinks[k]);
+        if (st && c->store && k == c->store_sink)
+            store_die(c, c->args->db_path, st);
+        if (st)
+            sink_failed(c, k, st);
+    }
+    if (fflush(stdout) != 0)
+        fatal("writing output: %s", strerror(errno));
+    cli_output_close(c->mentions, c->args->mentions_path);
+}
+
+static void print_summary(const code_run *c, const cli_input *in, size_t events)
+{
+    if (!c->store) {
+        fprintf(stderr, "khaldun: %zu stor%s read, %zu rejected, %zu event%s written\n",
+                in->stories, in->stories == 1 ? "y" : "ies", in->rejected, events,
+                events == 1 ? "" : "s");
+        return;
+    }
+    kh_sink_counts sc;
+    kh_sink_counts_get(c->sinks[c->store_sink], &sc);
+    size_t n_stories = 0, n_events = 0;
+    kh_store_counts(c->store, &n_stories, &n_events, NULL);
+    if (c->n_sinks > 1)
+        fprintf(stderr, "khaldun: %zu event%s written\n", events, events == 1 ? "" : "s");
+    fprintf(stderr,
+            "khaldun: %zu stor%s read, %zu rejected, %zu added (%zu already stored), "
+            "%zu event%s coded; %s now holds %zu stories, %zu events\n",
+            in->stories, in->stories == 1 ? "y" : "ies", in->rejected, sc.stories,
+            sc.known + c->known, sc.events, sc.events == 1 ? "" : "s", c->args->db_path,
+            n_stories, n_events);
+}
+
 int cmd_code(int argc, char **argv)
 {
     cli_input in;
     cli_input_init(&in);
     cli_models models;
     cli_models_init(&models);
-    code_state cs;
-    memset(&cs, 0, sizeof cs);
-    cs.next_id = 1;
-    const char *mentions_path = NULL;
-    const char *db_path = NULL; /* --db: into the event store (cli/store_cli.c) */
-    int quiet = 0;
-    int threads = 0; /* 0: every core */
-    int i = 1;
-    for (; i < argc; i++) {
-        const char *a = argv[i];
-        int used;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            code_help();
-            return EXIT_OK;
-        } else if (!strcmp(a, "--format")) {
-            if (++i >= argc)
-                usage_error(code_usage, "--format needs a value");
-            if (!strcmp(argv[i], "gdelt"))
-                cs.gdelt = 1;
-            else if (strcmp(argv[i], "jsonl") != 0)
-                usage_error(code_usage, "unknown output format '%s' (jsonl, gdelt)", argv[i]);
-        } else if (!strcmp(a, "--mentions")) {
-            if (++i >= argc)
-                usage_error(code_usage, "--mentions needs a file");
-            mentions_path = argv[i];
-        } else if (!strcmp(a, "--db")) {
-            if (++i >= argc)
-                usage_error(code_usage, "--db needs a file");
-            db_path = argv[i];
-        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-            quiet = 1;
-        } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-            char *end;
-            if (++i >= argc)
-                usage_error(code_usage, "%s needs a number", a);
-            long v = strtol(argv[i], &end, 10);
-            if (*end || end == argv[i] || v < 1 || v > 256)
-                usage_error(code_usage, "%s wants a number from 1 to 256, not '%s'", a, argv[i]);
-            threads = (int)v;
-        } else if (!strcmp(a, "--stats")) {
-            cs.stats = 1;
-        } else if ((used = cli_input_option(&in, argc, argv, i, code_usage)) > 0 ||
-                   (used = cli_models_option(&models, argc, argv, i, code_usage)) > 0) {
-            i += used - 1;
-        } else if (!strcmp(a, "--")) {
-            i++;
-            break;
-        } else if (a[0] == '-' && a[1]) {
-            usage_error(code_usage, "unknown option '%s'", a);
-        } else {
-            break;
-        }
-    }
-    if (mentions_path && !cs.gdelt)
-        usage_error(code_usage, "--mentions goes with --format gdelt");
+    code_args args;
+    memset(&args, 0, sizeof args);
+    int i = parse_args(argc, argv, &args, &in, &models);
     cli_models_load(&models);
-    if (db_path)
-        return store_code_run(&in, &models, db_path, argc - i, argv + i, quiet);
-    cs.dict = models.dict;
-    if (mentions_path && !(cs.mentions = fopen(mentions_path, "w")))
-        fatal("%s: %s", mentions_path, strerror(errno));
+    code_run c;
+    memset(&c, 0, sizeof c);
+    c.args = &args;
+    open_sinks(&c, models.dict);
     kh_code_options opt;
     memset(&opt, 0, sizeof opt);
     opt.dict = models.dict;
     opt.lexicon = models.lexicon;
     opt.limits = in.read.limits;
-    if (cs.stats)
+    if (args.stats)
         opt.flags |= KH_CODE_STATS;
-    if (threads == 0)
-        threads = par_default_threads();
-    if (cs.gdelt)
-        threads = 1; /* GLOBALEVENTIDs are numbered in order */
+    int threads = args.threads ? args.threads : par_default_threads();
     cli_progress progress;
-    cli_progress_init(&progress, !quiet, argc - i, argv + i);
-    cs.progress = &progress;
-    kh_coder_stats stats;
-    memset(&stats, 0, sizeof stats);
+    cli_progress_init(&progress, !args.quiet, argc - i, argv + i);
+    par_options po = {threads, &opt, c.sinks, c.n_sinks,
+                      c.store && c.n_sinks == 1 ? skip_stored : NULL, &c,
+                      sink_failed, &c, args.stats, &progress};
+    par_result pr;
     uint64_t t_start = kh_clock_ns();
-    kh_status st;
-    if (threads > 1) {
-        par_options po = {threads, &opt, kh_dict_hash(models.dict), cs.stats, &progress};
-        par_result pr;
-        st = par_code_run(&in, argc - i, argv + i, &po, &pr);
-        cs.events = pr.events;
-        stats = pr.stats;
-        cs.output_ns = pr.output_ns;
-    } else {
-        st = kh_coder_new(&opt, &cs.coder);
-        if (st)
-            fatal("%s", kh_strerror(st));
-        st = par_input_run(&in, argc - i, argv + i, on_story, &cs, &progress);
-        kh_coder_stats_get(cs.coder, &stats);
-        kh_coder_free(cs.coder);
-    }
-    if (fflush(stdout) != 0)
-        fatal("writing output: %s", strerror(errno));
+    kh_status st = par_run(&in, argc - i, argv + i, &po, &pr);
+    if (st && c.store)
+        store_die(&c, args.db_path, st);
+    close_sinks(&c);
     uint64_t wall_ns = kh_clock_ns() - t_start;
     cli_progress_done(&progress);
-    if (cs.mentions && fclose(cs.mentions) != 0)
-        fatal("%s: %s", mentions_path, strerror(errno));
-    cli_models_free(&models);
     if (st)
         fatal("%s", kh_strerror(st));
-    if (cs.stats)
-        print_stats(&stats, cs.output_ns, wall_ns, threads);
-    if (!quiet)
-        fprintf(stderr, "khaldun: %zu stor%s read, %zu rejected, %zu event%s written\n", in.stories,
-                in.stories == 1 ? "y" : "ies", in.rejected, cs.events, cs.events == 1 ? "" : "s");
+    if (args.stats)
+        print_stats(&pr.stats, pr.output_ns, wall_ns, threads);
+    if (!args.quiet)
+        print_summary(&c, &in, pr.events);
+    for (size_t k = 0; k < c.n_sinks; k++)
+        kh_sink_free(c.sinks[k]);
+    kh_store_close(c.store);
+    cli_models_free(&models);
     return in.rejected || in.diag.errors ? EXIT_REJECTED : EXIT_OK;
 }

@@ -189,7 +189,7 @@ static int dict_info(int argc, char **argv)
     if (!path)
         path = cli_data_path("khaldun.dict");
     if (!path)
-        fatal("no dictionary image found (run `make data`, or give a path)");
+        cli_data_missing("dictionary image", "khaldun.dict", "a FILE");
     kh_dict *d;
     kh_error err;
     memset(&err, 0, sizeof err);
@@ -241,7 +241,7 @@ static int dict_lookup(int argc, char **argv)
     if (!path)
         path = cli_data_path("khaldun.dict");
     if (!path)
-        fatal("no dictionary image found (run `make data`, or give --image FILE)");
+        cli_data_missing("dictionary image", "khaldun.dict", "--image FILE");
     kh_dict *d;
     kh_error err;
     memset(&err, 0, sizeof err);
@@ -268,7 +268,7 @@ static int dict_codes(int argc, char **argv)
 {
     const char *path = argc > 1 ? argv[1] : cli_data_path("khaldun.dict");
     if (!path)
-        fatal("no dictionary image found (run `make data`, or give a path)");
+        cli_data_missing("dictionary image", "khaldun.dict", "a FILE");
     kh_dict *d;
     kh_error err;
     memset(&err, 0, sizeof err);

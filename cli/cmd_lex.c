@@ -1,7 +1,8 @@
 /*
  * cmd_lex.c: `khaldun lex build|info|lookup`: compiles the lexicon image from
- * WordNet and khaldun's closed-class lists (training the tagger when given a
- * CoNLL-U file), describes an image, and looks words up in it. The image is
+ * WordNet and khaldun's closed-class lists with the tagger's weights (read
+ * from the shipped weights file, or trained on a CoNLL-U file), describes an
+ * image, and looks words up in it. The image is
  * what the tagging stage and every later stage read.
  */
 #include <stdlib.h>
@@ -11,7 +12,8 @@
 #include "cli.h"
 
 static const char lex_usage[] =
-    "khaldun lex build [--wordnet DIR] [--closed DIR] [--train CONLLU] [--epochs N] -o FILE\n"
+    "khaldun lex build [--wordnet DIR] [--closed DIR] [--model WEIGHTS [--stale-model-ok]]\n"
+    "                         [--train CONLLU [--epochs N] [--save-model WEIGHTS]] -o FILE\n"
     "       khaldun lex info [FILE]\n"
     "       khaldun lex lookup [--lexicon FILE] WORD...";
 
@@ -20,14 +22,19 @@ static void lex_help(void)
     printf("usage: %s\n\n"
            "build   compiles the lexicon image: every inflected form of WordNet's verbs,\n"
            "        nouns and adjectives with lemmas, parts of speech and frequency hints,\n"
-           "        plus the closed-class lists of DIR (data/lexicon). With --train, trains\n"
-           "        the part-of-speech tagger on a CoNLL-U file (UD English EWT dev) and\n"
-           "        stores its weights in the image.\n"
-           "          --wordnet DIR  WordNet database (default /usr/share/wordnet)\n"
-           "          --closed DIR   closed-class lists (default data/lexicon)\n"
-           "          --train FILE   CoNLL-U file to train the tagger on\n"
-           "          --epochs N     training passes (default 12)\n"
-           "          -o FILE        the image to write\n"
+           "        plus the closed-class lists of DIR (data/lexicon), and the part-of-speech\n"
+           "        tagger's weights: read from a weights file (--model, set-up uses the\n"
+           "        shipped data/model/tagger.txt) or trained on a CoNLL-U file (--train;\n"
+           "        `make model` trains on UD English-EWT dev and saves data/model/tagger.txt).\n"
+           "        Neither: the rule-based tagger.\n"
+           "          --wordnet DIR         WordNet database (default /usr/share/wordnet)\n"
+           "          --closed DIR          closed-class lists (default data/lexicon)\n"
+           "          --model FILE          the tagger's weights file to use\n"
+           "          --stale-model-ok      use it even if it was trained against another lexicon\n"
+           "          --train FILE          CoNLL-U file to train the tagger on\n"
+           "          --epochs N            training passes (default 12)\n"
+           "          --save-model FILE     with --train: write the weights file too\n"
+           "          -o FILE               the image to write\n"
            "info    counts, hashes and load time of an image (default: the installed one)\n"
            "lookup  the entries of each WORD: lemma, parts of speech, flags, frequency\n",
            lex_usage);
@@ -44,7 +51,7 @@ static const char *default_image(void)
 {
     const char *p = cli_data_path("lexicon.img");
     if (!p)
-        fatal("no lexicon image found (run `make data`, or give a FILE)");
+        cli_data_missing("lexicon image", "lexicon.img", "a FILE");
     return p;
 }
 
@@ -76,6 +83,12 @@ static int lex_build(int argc, char **argv)
             opt.wordnet_dir = argv[++i];
         } else if (!strcmp(a, "--closed") && more) {
             opt.closed_dir = argv[++i];
+        } else if (!strcmp(a, "--model") && more) {
+            opt.model = argv[++i];
+        } else if (!strcmp(a, "--stale-model-ok")) {
+            opt.flags |= KH_LEXICON_STALE_MODEL_OK;
+        } else if (!strcmp(a, "--save-model") && more) {
+            opt.save_model = argv[++i];
         } else if (!strcmp(a, "--train") && more) {
             opt.train_conllu = argv[++i];
         } else if (!strcmp(a, "--epochs") && more) {
@@ -91,6 +104,10 @@ static int lex_build(int argc, char **argv)
     }
     if (!out)
         usage_error(lex_usage, "lex build needs -o FILE");
+    if (opt.model && opt.train_conllu)
+        usage_error(lex_usage, "--model and --train exclude each other");
+    if (opt.save_model && !opt.train_conllu)
+        usage_error(lex_usage, "--save-model needs --train");
     kh_error err;
     memset(&err, 0, sizeof err);
     double t0 = now_s();
@@ -101,8 +118,13 @@ static int lex_build(int argc, char **argv)
     kh_lexicon *lex = load_or_die(out);
     size_t forms, lemmas;
     kh_lexicon_counts(lex, &forms, &lemmas);
-    fprintf(stderr, "khaldun: wrote %s: %zu forms, %zu lemmas%s in %.2f s\n", out, forms, lemmas,
-            kh_lexicon_has_model(lex) ? ", trained tagger" : ", rule-based tagger", t1 - t0);
+    fprintf(stderr, "khaldun: wrote %s: %zu forms, %zu lemmas, %s%s in %.2f s\n", out, forms,
+            lemmas, !kh_lexicon_has_model(lex) ? "rule-based tagger"
+                    : opt.model                ? "tagger weights from "
+                                               : "trained tagger",
+            opt.model ? opt.model : "", t1 - t0);
+    if (opt.save_model)
+        fprintf(stderr, "khaldun: wrote %s: the tagger's weights\n", opt.save_model);
     kh_lexicon_free(lex);
     return EXIT_OK;
 }

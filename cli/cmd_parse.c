@@ -131,7 +131,7 @@ int cmd_parse(int argc, char **argv)
     memset(&err, 0, sizeof err);
     const char *lex = models.lexicon_path ? models.lexicon_path : cli_data_path("lexicon.img");
     if (!lex)
-        fatal("no lexicon image found (run `make data`, or give --lexicon FILE)");
+        cli_data_missing("lexicon image", "lexicon.img", "--lexicon FILE");
     kh_lexicon *lexicon;
     kh_status st = kh_lexicon_load(lex, NULL, &lexicon, &err);
     if (st)

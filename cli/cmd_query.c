@@ -12,13 +12,6 @@
 
 #include "store_cli.h"
 
-static kh_status write_file(void *ctx, const char *data, size_t len)
-{
-    if (len && fwrite(data, 1, len, (FILE *)ctx) != len)
-        return KH_ERR_IO;
-    return KH_OK;
-}
-
 static void store_die(kh_store *s, const char *what, kh_status st)
 {
     char msg[600];
@@ -296,12 +289,12 @@ typedef struct export_out {
 static kh_status export_event(void *ctx, const kh_store_event *e)
 {
     export_out *o = (export_out *)ctx;
-    kh_write_fn w = o->events ? write_file : cli_write_stdout;
+    kh_write_fn w = o->events ? cli_write_file : cli_write_stdout;
     kh_store_format f = o->format == FMT_GDELT ? KH_STORE_GDELT
                         : o->format == FMT_CSV ? KH_STORE_CSV : KH_STORE_JSONL;
     kh_status st = kh_store_write_event(e, f, w, o->events);
     if (!st && o->mentions)
-        st = kh_store_write_gdelt_mentions(e, write_file, o->mentions);
+        st = kh_store_write_gdelt_mentions(e, cli_write_file, o->mentions);
     o->rows++;
     return st;
 }
@@ -360,16 +353,12 @@ int cmd_export(int argc, char **argv)
     export_out o;
     memset(&o, 0, sizeof o);
     o.format = format;
-    if (events_path && !(o.events = fopen(events_path, "w"))) {
-        kh_store_close(s);
-        fatal("%s: %s", events_path, strerror(errno));
-    }
-    if (mentions_path && !(o.mentions = fopen(mentions_path, "w"))) {
-        kh_store_close(s);
-        fatal("%s: %s", mentions_path, strerror(errno));
-    }
+    if (events_path)
+        o.events = cli_output_open(events_path);
+    if (mentions_path)
+        o.mentions = cli_output_open(mentions_path);
     if (format == FMT_CSV)
-        kh_store_write_csv_header(o.events ? write_file : cli_write_stdout, o.events);
+        kh_store_write_csv_header(o.events ? cli_write_file : cli_write_stdout, o.events);
     unsigned flags = format == FMT_CSV ? 0u : (unsigned)KH_QUERY_MENTIONS;
     if (format == FMT_GDELT && !mentions_path)
         flags = 0;
@@ -379,9 +368,7 @@ int cmd_export(int argc, char **argv)
     if (st)
         store_die(s, db, st);
     kh_store_close(s);
-    if (o.events && fclose(o.events) != 0)
-        fatal("%s: %s", events_path, strerror(errno));
-    if (o.mentions && fclose(o.mentions) != 0)
-        fatal("%s: %s", mentions_path, strerror(errno));
+    cli_output_close(o.events, events_path);
+    cli_output_close(o.mentions, mentions_path);
     return EXIT_OK;
 }

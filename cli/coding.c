@@ -103,7 +103,7 @@ void cli_models_load(cli_models *m)
     memset(&err, 0, sizeof err);
     const char *lex = m->lexicon_path ? m->lexicon_path : cli_data_path("lexicon.img");
     if (!lex)
-        fatal("no lexicon image found (run `make data`, or give --lexicon FILE)");
+        cli_data_missing("lexicon image", "lexicon.img", "--lexicon FILE");
     kh_status s = kh_lexicon_load(lex, NULL, &m->lexicon, &err);
     if (s)
         fatal("%s", err.message[0] ? err.message : kh_strerror(s));
@@ -119,7 +119,7 @@ void cli_models_load(cli_models *m)
     }
     const char *img = cli_data_path("khaldun.dict");
     if (!img)
-        fatal("no dictionary image found (run `make data`, or give --dict FILE)");
+        cli_data_missing("dictionary image", "khaldun.dict", "--dict FILE");
     s = kh_dict_load(img, NULL, &m->dict, &err);
     if (s)
         fatal("%s", err.message[0] ? err.message : kh_strerror(s));

@@ -1,8 +1,8 @@
 /*
- * input.c: the CLI's input loop: options every reading subcommand shares
- * (--input, --date, --max-line), and feeding files or standard input to a
- * kh_reader in fixed-size chunks so memory stays bounded whatever the size
- * of the input.
+ * input.c: the CLI's one reading loop: options every reading subcommand
+ * shares (--input, --date, --max-line), and feeding files or standard input
+ * to a kh_reader in fixed-size chunks so memory stays bounded whatever the
+ * size of the input, counting bytes for the progress line when asked.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -70,19 +70,28 @@ static kh_status run_one(cli_input *in, const char *name, FILE *f, kh_story_fn f
     char *buf = malloc(CHUNK);
     if (!buf)
         fatal("out of memory");
-    size_t n;
-    while (st == KH_OK && (n = fread(buf, 1, CHUNK, f)) > 0)
+    cli_progress *p = in->progress;
+    size_t n, stories = 0, rejected = 0;
+    while (st == KH_OK && (n = fread(buf, 1, CHUNK, f)) > 0) {
         st = kh_reader_push(r, buf, n, fn, ctx);
+        if (p && p->on) {
+            p->bytes += n;
+            kh_reader_counts(r, &stories, &rejected);
+            p->stories = in->stories + stories;
+            cli_progress_tick(p);
+        }
+    }
     if (st == KH_OK && ferror(f)) {
         warn("%s: read error: %s", name, strerror(errno));
         in->rejected++;
     }
     if (st == KH_OK)
         st = kh_reader_finish(r, fn, ctx);
-    size_t stories = 0, rejected = 0;
     kh_reader_counts(r, &stories, &rejected);
     in->stories += stories;
     in->rejected += rejected;
+    if (p)
+        p->stories = in->stories;
     kh_reader_free(r);
     free(buf);
     return st;

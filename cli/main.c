@@ -54,6 +54,27 @@ void cli_write(const char *data, size_t len)
         fatal("writing output: %s", strerror(errno));
 }
 
+FILE *cli_output_open(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fatal("%s: %s", path, strerror(errno));
+    return f;
+}
+
+void cli_output_close(FILE *f, const char *path)
+{
+    if (f && fclose(f) != 0)
+        fatal("%s: %s", path, strerror(errno));
+}
+
+kh_status cli_write_file(void *ctx, const char *data, size_t len)
+{
+    if (len && fwrite(data, 1, len, (FILE *)ctx) != len)
+        return KH_ERR_IO;
+    return KH_OK;
+}
+
 kh_status cli_write_stdout(void *ctx, const char *data, size_t len)
 {
     (void)ctx;
@@ -88,35 +109,73 @@ void cli_diag_print(void *ctx, const kh_diag *d)
                 d->severity == KH_SEV_WARNING ? "warning: " : "", d->message);
 }
 
-const char *cli_data_path(const char *name)
+/*
+ * Where the compiled images are looked for, in order: $KHALDUN_DATA alone
+ * when it is set; otherwise next to the executable, as in a source checkout
+ * (<dir>/build/data, <dir>/data), then relative to its prefix as installed by
+ * `make install` (<dir>/../share/khaldun). The executable's directory comes
+ * from /proc/self/exe, so symlinks to it and moved prefixes both work.
+ */
+#define DATA_MAX_DIRS 4
+#define DATA_DIR_MAX (PATH_MAX + 32)
+static size_t data_dirs(char dirs[DATA_MAX_DIRS][DATA_DIR_MAX])
 {
-    static char path[2 * PATH_MAX];
     const char *env = getenv("KHALDUN_DATA");
     if (env && *env) {
-        snprintf(path, sizeof path, "%s/%s", env, name);
-        if (access(path, R_OK) == 0)
-            return path;
+        snprintf(dirs[0], DATA_DIR_MAX, "%s", env);
+        return 1;
     }
-    /* Next to the executable: <dir>/build/data/NAME (a source checkout). */
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            snprintf(path, sizeof path, "%s/build/data/%s", exe, name);
-            if (access(path, R_OK) == 0)
-                return path;
-            snprintf(path, sizeof path, "%s/data/%s", exe, name);
-            if (access(path, R_OK) == 0)
-                return path;
-        }
+    if (n <= 0)
+        return 0;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return 0;
+    *slash = '\0';
+    size_t k = 0;
+    snprintf(dirs[k++], DATA_DIR_MAX, "%s/build/data", exe);
+    snprintf(dirs[k++], DATA_DIR_MAX, "%s/data", exe);
+    slash = strrchr(exe, '/');
+    if (slash) {
+        *slash = '\0'; /* the prefix: <prefix>/bin/khaldun */
+        snprintf(dirs[k++], DATA_DIR_MAX, "%s/share/khaldun", exe);
     }
-    snprintf(path, sizeof path, "/usr/local/share/khaldun/%s", name);
-    if (access(path, R_OK) == 0)
-        return path;
+    return k;
+}
+
+const char *cli_data_path(const char *name)
+{
+    static char path[DATA_DIR_MAX + 256];
+    char dirs[DATA_MAX_DIRS][DATA_DIR_MAX];
+    size_t n = data_dirs(dirs);
+    for (size_t i = 0; i < n; i++) {
+        int w = snprintf(path, sizeof path, "%s/%s", dirs[i], name);
+        if (w > 0 && (size_t)w < sizeof path && access(path, R_OK) == 0)
+            return path;
+    }
     return NULL;
+}
+
+void cli_data_missing(const char *what, const char *name, const char *option)
+{
+    const char *env = getenv("KHALDUN_DATA");
+    if (env && *env)
+        fatal("no %s: KHALDUN_DATA is %s, which has no %s (fix KHALDUN_DATA, or give %s)", what,
+              env, name, option);
+    char dirs[DATA_MAX_DIRS][DATA_DIR_MAX];
+    char where[DATA_MAX_DIRS * (DATA_DIR_MAX + 2)];
+    size_t n = data_dirs(dirs), len = 0;
+    where[0] = '\0';
+    for (size_t i = 0; i < n && len < sizeof where; i++) {
+        int w = snprintf(where + len, sizeof where - len, "%s%s", i ? ", " : "", dirs[i]);
+        if (w > 0)
+            len += (size_t)w;
+    }
+    fatal("no %s: looked for %s in %s (run `make data` in the source tree or `make install`, "
+          "set KHALDUN_DATA, or give %s)",
+          what, name, n ? where : "no folder (the executable's folder is unknown)", option);
 }
 
 typedef struct command {

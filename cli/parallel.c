@@ -1,167 +1,43 @@
 /*
- * parallel.c: `khaldun code -j N`, and the progress line on standard error.
+ * parallel.c: the driver loop of `khaldun code`, the one place where stories
+ * are read, coded and handed to the sinks (JSON Lines, GDELT, the store;
+ * see kh_sink in khaldun.h), whatever -j, --format and --db say.
  *
- * Threads, for N >= 2 (-j 1 stays on cmd_code.c's plain loop):
+ * Every story goes through the same two steps: code it (kh_coder_code), then
+ * deliver it (deliver(): warn when it could not be coded, else give it and
+ * its events to each sink, in input order). The reading loop is
+ * cli_input_run's. Only the schedule depends on -j:
  *
- *   reader (the main thread)  kh_reader -> copies each story into a batch
- *   N workers                 one kh_coder each (per-thread state), sharing
- *                             the read-only kh_dict and kh_lexicon; code a
- *                             batch and format its JSON Lines into the
- *                             batch's own output buffer
- *   writer                    writes the batches in input order, with the
- *                             coder's warnings for stories not coded
+ *   -j 1   the reading thread codes each story as it is read and delivers it.
+ *   -j N   reader (the main thread)  copies each story into a batch
+ *          N workers                 one kh_coder each, sharing the read-only
+ *                                    kh_dict and kh_lexicon; code a batch and
+ *                                    copy each story's events into it
+ *          writer                    delivers the batches in input order
  *
- * Story pointers die when the reader's callback returns, so the reader copies
- * each kh_story, its strings, units and captions into batch-owned buffers
- * (offsets, turned back into pointers by the worker). A fixed pool of
- * batches bounds the memory whatever the input size: the reader waits for
- * a free batch when the workers or the writer fall behind. Output is
- * byte-identical to -j 1 because each story is coded by a fresh call of
- * kh_coder_code (no state crosses stories) and batches are written in
- * sequence. What may differ is the interleaving on standard error of the
- * reader's diagnostics (printed at once) with the coder's warnings
- * (printed by the writer, in order).
- *
- * The reading loop (par_input_run) is cli_input_run's plus a count of bytes
- * for the progress line.
+ * Story and event pointers die with the reader's callback and the next
+ * kh_coder_code, so the batch keeps copies: strings as offsets into its own
+ * buffers, turned back into pointers once the batch stops growing. A fixed
+ * pool of batches bounds the memory whatever the input size: the reader
+ * waits for a free batch when the workers or the writer fall behind. The
+ * sinks see the same calls in the same order for any N, so the output is
+ * byte-identical; only the interleaving on standard error of the reader's
+ * diagnostics with the writer's warnings may differ. The skip hook (stories
+ * already stored) runs in the reader, under the lock that also covers the
+ * writer's sink calls, since both may use one store connection.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "parallel.h"
 
-#define READ_CHUNK (256u << 10)
 #define BATCH_STORIES 32          /* stories per batch */
 #define BATCH_BYTES (256u << 10)  /* or this much story text, whichever first */
 #define BATCH_KEEP (1u << 20)     /* buffers larger than this are freed after use */
 #define NO_STR SIZE_MAX
-
-/* ---------------------------------------------------------------------- */
-/* Progress                                                               */
-
-void cli_progress_init(cli_progress *p, int enabled, int nfiles, char **files)
-{
-    memset(p, 0, sizeof *p);
-    atomic_init(&p->events, 0);
-    p->on = enabled && isatty(2);
-    if (!p->on)
-        return;
-    p->start_ns = p->last_ns = kh_clock_ns();
-    uint64_t total = 0;
-    for (int i = 0; i < nfiles; i++) {
-        struct stat st;
-        if (!strcmp(files[i], "-") || stat(files[i], &st) != 0 || !S_ISREG(st.st_mode))
-            return; /* size unknown: no time left */
-        total += (uint64_t)st.st_size;
-    }
-    p->total = nfiles > 0 ? total : 0;
-}
-
-static void progress_draw(cli_progress *p, uint64_t now)
-{
-    double secs = (double)(now - p->start_ns) / 1e9;
-    double mb = (double)p->bytes / 1e6;
-    double rate = secs > 0 ? mb / secs : 0;
-    char eta[64] = "";
-    if (p->total && rate > 0 && p->bytes <= p->total) {
-        double left = ((double)(p->total - p->bytes) / 1e6) / rate;
-        unsigned long s = (unsigned long)(left + 0.5);
-        snprintf(eta, sizeof eta, ", %3.0f%%, %lu:%02lu:%02lu left",
-                 100.0 * (double)p->bytes / (double)p->total, s / 3600, s / 60 % 60, s % 60);
-    }
-    fprintf(stderr, "\rkhaldun: %zu stories, %.1f MB, %zu events, %.1f MB/s%s\033[K", p->stories,
-            mb, (size_t)atomic_load(&p->events), rate, eta);
-    fflush(stderr);
-    p->drawn = 1;
-}
-
-void cli_progress_tick(cli_progress *p)
-{
-    if (!p || !p->on)
-        return;
-    uint64_t now = kh_clock_ns();
-    if (now - p->last_ns < 250000000u)
-        return;
-    p->last_ns = now;
-    progress_draw(p, now);
-}
-
-void cli_progress_done(cli_progress *p)
-{
-    if (!p || !p->on || !p->drawn)
-        return;
-    fputs("\r\033[K", stderr);
-    fflush(stderr);
-    p->drawn = 0;
-}
-
-/* ---------------------------------------------------------------------- */
-/* Reading with a byte count                                              */
-
-static kh_status read_one(cli_input *in, const char *name, FILE *f, kh_story_fn fn, void *ctx,
-                          cli_progress *p)
-{
-    kh_reader *r = NULL;
-    kh_status st = kh_reader_new(&in->read, name, &r);
-    if (st)
-        fatal("%s: %s", name, kh_strerror(st));
-    char *buf = malloc(READ_CHUNK);
-    if (!buf)
-        fatal("out of memory");
-    size_t n, stories = 0, rejected = 0;
-    while (st == KH_OK && (n = fread(buf, 1, READ_CHUNK, f)) > 0) {
-        st = kh_reader_push(r, buf, n, fn, ctx);
-        if (p && p->on) {
-            p->bytes += n;
-            kh_reader_counts(r, &stories, &rejected);
-            p->stories = in->stories + stories;
-            cli_progress_tick(p);
-        }
-    }
-    if (st == KH_OK && ferror(f)) {
-        warn("%s: read error: %s", name, strerror(errno));
-        in->rejected++;
-    }
-    if (st == KH_OK)
-        st = kh_reader_finish(r, fn, ctx);
-    kh_reader_counts(r, &stories, &rejected);
-    in->stories += stories;
-    in->rejected += rejected;
-    if (p)
-        p->stories = in->stories;
-    kh_reader_free(r);
-    free(buf);
-    return st;
-}
-
-kh_status par_input_run(cli_input *in, int nfiles, char **files, kh_story_fn fn, void *ctx,
-                        cli_progress *p)
-{
-    if (nfiles == 0)
-        return read_one(in, "-", stdin, fn, ctx, p);
-    for (int i = 0; i < nfiles; i++) {
-        kh_status st;
-        if (!strcmp(files[i], "-")) {
-            st = read_one(in, "-", stdin, fn, ctx, p);
-        } else {
-            FILE *f = fopen(files[i], "rb");
-            if (!f) {
-                warn("%s: %s", files[i], strerror(errno));
-                in->rejected++;
-                continue;
-            }
-            st = read_one(in, files[i], f, fn, ctx, p);
-            fclose(f);
-        }
-        if (st)
-            return st;
-    }
-    return KH_OK;
-}
 
 int par_default_threads(void)
 {
@@ -172,32 +48,136 @@ int par_default_threads(void)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Delivering a coded story                                               */
+
+typedef struct par_state par_state;
+
+struct par_state {
+    const par_options *opt;
+    size_t events;
+    uint64_t output_ns;
+    kh_coder *coder;  /* -j 1 */
+    /* -j N */
+    pthread_mutex_t mu, sink_mu;
+    pthread_cond_t cv_free, cv_work, cv_done;
+    struct par_batch *batches;
+    size_t pool;
+    struct par_batch **free_stack;
+    size_t n_free;
+    struct par_batch **work; /* ring of pool entries */
+    uint64_t work_head, work_tail;
+    struct par_batch **slot; /* coded batches, by seq % pool */
+    uint64_t next_seq, next_write;
+    int eof;
+    struct par_batch *cur;   /* the batch the reader fills */
+    struct par_worker *workers;
+    size_t n_workers;
+    pthread_t writer;
+};
+
+/* The second step of every story: a warning when it was not coded, else
+ * the story and its events to each sink. */
+static void deliver(par_state *r, const kh_story *s, kh_status st, const kh_event *ev, size_t n)
+{
+    const par_options *opt = r->opt;
+    const char *source = s->source ? s->source : "-";
+    if (st == KH_ERR_LIMIT || st == KH_ERR_FORMAT) {
+        warn("%s:%zu: story not coded: %s", source, s->line, kh_strerror(st));
+        return;
+    }
+    if (st) {
+        fflush(stdout);
+        fatal("%s:%zu: %s", source, s->line, kh_strerror(st));
+    }
+    uint64_t t0 = opt->stats ? kh_clock_ns() : 0;
+    for (size_t k = 0; k < opt->n_sinks; k++) {
+        st = kh_sink_story(opt->sinks[k], s);
+        for (size_t i = 0; !st && i < n; i++)
+            st = kh_sink_event(opt->sinks[k], &ev[i]);
+        if (st)
+            opt->sink_failed(opt->fail_ctx, k, st);
+    }
+    if (opt->stats)
+        r->output_ns += kh_clock_ns() - t0;
+    r->events += n;
+    if (opt->progress)
+        atomic_fetch_add(&opt->progress->events, n);
+}
+
+/* -j 1: code and deliver as the story is read. */
+static kh_status on_story_inline(void *ctx, const kh_story *story)
+{
+    par_state *r = (par_state *)ctx;
+    if (r->opt->skip && r->opt->skip(r->opt->skip_ctx, story))
+        return KH_OK;
+    const kh_event *ev = NULL;
+    size_t n = 0;
+    kh_status st = kh_coder_code(r->coder, story, &ev, &n);
+    deliver(r, story, st, ev, n);
+    return KH_OK;
+}
+
+static kh_status run_inline(par_state *r, cli_input *in, int nfiles, char **files,
+                            par_result *out)
+{
+    kh_status st = kh_coder_new(r->opt->code, &r->coder);
+    if (st)
+        fatal("%s", kh_strerror(st));
+    st = cli_input_run(in, nfiles, files, on_story_inline, r);
+    kh_coder_stats_get(r->coder, &out->stats);
+    kh_coder_free(r->coder);
+    return st;
+}
+
+/* ---------------------------------------------------------------------- */
 /* Batches                                                                */
 
-/* One story of a batch: the story's scalar fields, its strings as offsets
- * into the batch's data, and what coding it gave. */
+/* Growable text: strings as offsets (NO_STR for NULL). */
+typedef struct par_text {
+    char *data;
+    size_t len, cap;
+} par_text;
+
+/* One story of a batch: the story's scalar fields, its strings as offsets,
+ * and what coding it gave. */
 typedef struct par_rec {
     kh_story story; /* pointer fields unused (NULL) */
     size_t id, source, title, url, publisher, dateline, text;
     size_t unit0, cap0;
-    size_t out_off, out_len;
-    size_t events;
+    size_t ev0, n_events;
     kh_status status;
 } par_rec;
+
+/* The strings of a kept event (offsets into the batch's event text). */
+typedef struct par_evx {
+    size_t source, target, source_name, target_name, code, name;
+    size_t place;    /* index into places, or NO_STR */
+    size_t mention0; /* index into mentions */
+} par_evx;
+
+typedef struct par_placex {
+    size_t name, country, admin1;
+} par_placex;
 
 typedef struct par_batch {
     uint64_t seq;
     par_rec *recs;
     size_t n, recs_cap;
-    char *data;
-    size_t data_len, data_cap;
+    par_text text;      /* story strings */
     kh_unit *units;
     size_t n_units, units_cap;
     kh_span *caps;
     size_t n_caps, caps_cap;
-    char *out;
-    size_t out_len, out_cap;
-    uint64_t format_ns;
+    par_text evtext;    /* event strings */
+    kh_event *events;
+    par_evx *evx;
+    size_t n_events, events_cap, evx_cap;
+    kh_mention *mentions;
+    size_t *patterns;   /* each mention's pattern string */
+    size_t n_mentions, mentions_cap, patterns_cap;
+    kh_place *places;
+    par_placex *plx;
+    size_t n_places, places_cap, plx_cap;
 } par_batch;
 
 /* Grows *p (elements of `size`) to hold `need`; fatal when out of memory. */
@@ -218,22 +198,27 @@ static void grow(void **p, size_t *cap, size_t need, size_t size)
     *cap = ncap;
 }
 
-static size_t put_bytes(par_batch *b, const char *s, size_t len)
+static size_t put_bytes(par_text *t, const char *s, size_t len)
 {
-    if (len > SIZE_MAX - b->data_len - 1)
+    if (len > SIZE_MAX - t->len - 1)
         fatal("out of memory");
-    grow((void **)&b->data, &b->data_cap, b->data_len + len + 1, 1);
-    size_t off = b->data_len;
+    grow((void **)&t->data, &t->cap, t->len + len + 1, 1);
+    size_t off = t->len;
     if (len)
-        memcpy(b->data + off, s, len);
-    b->data[off + len] = '\0';
-    b->data_len += len + 1;
+        memcpy(t->data + off, s, len);
+    t->data[off + len] = '\0';
+    t->len += len + 1;
     return off;
 }
 
-static size_t put_str(par_batch *b, const char *s)
+static size_t put_str(par_text *t, const char *s)
 {
-    return s ? put_bytes(b, s, strlen(s)) : NO_STR;
+    return s ? put_bytes(t, s, strlen(s)) : NO_STR;
+}
+
+static const char *str_at(const par_text *t, size_t off)
+{
+    return off == NO_STR ? NULL : t->data + off;
 }
 
 static void batch_add(par_batch *b, const kh_story *s)
@@ -246,13 +231,13 @@ static void batch_add(par_batch *b, const kh_story *s)
     r->story.publisher = r->story.dateline = r->story.text = NULL;
     r->story.units = NULL;
     r->story.captions = NULL;
-    r->id = put_str(b, s->id);
-    r->source = put_str(b, s->source);
-    r->title = put_str(b, s->title);
-    r->url = put_str(b, s->url);
-    r->publisher = put_str(b, s->publisher);
-    r->dateline = put_str(b, s->dateline);
-    r->text = s->text ? put_bytes(b, s->text, s->text_len) : NO_STR;
+    r->id = put_str(&b->text, s->id);
+    r->source = put_str(&b->text, s->source);
+    r->title = put_str(&b->text, s->title);
+    r->url = put_str(&b->text, s->url);
+    r->publisher = put_str(&b->text, s->publisher);
+    r->dateline = put_str(&b->text, s->dateline);
+    r->text = s->text ? put_bytes(&b->text, s->text, s->text_len) : NO_STR;
     r->unit0 = b->n_units;
     if (s->n_units) {
         grow((void **)&b->units, &b->units_cap, b->n_units + s->n_units, sizeof *b->units);
@@ -267,107 +252,143 @@ static void batch_add(par_batch *b, const kh_story *s)
     }
 }
 
-static const char *str_at(const par_batch *b, size_t off)
-{
-    return off == NO_STR ? NULL : b->data + off;
-}
-
 /* The story of record i, its pointers into the batch. */
 static void batch_story(const par_batch *b, size_t i, kh_story *s)
 {
     const par_rec *r = &b->recs[i];
     *s = r->story;
-    s->id = str_at(b, r->id);
-    s->source = str_at(b, r->source);
-    s->title = str_at(b, r->title);
-    s->url = str_at(b, r->url);
-    s->publisher = str_at(b, r->publisher);
-    s->dateline = str_at(b, r->dateline);
-    s->text = str_at(b, r->text);
+    s->id = str_at(&b->text, r->id);
+    s->source = str_at(&b->text, r->source);
+    s->title = str_at(&b->text, r->title);
+    s->url = str_at(&b->text, r->url);
+    s->publisher = str_at(&b->text, r->publisher);
+    s->dateline = str_at(&b->text, r->dateline);
+    s->text = str_at(&b->text, r->text);
     s->units = s->n_units ? b->units + r->unit0 : NULL;
     s->captions = s->n_captions ? b->caps + r->cap0 : NULL;
 }
 
+static size_t keep_place(par_batch *b, const kh_place *p)
+{
+    grow((void **)&b->places, &b->places_cap, b->n_places + 1, sizeof *b->places);
+    grow((void **)&b->plx, &b->plx_cap, b->n_places + 1, sizeof *b->plx);
+    size_t i = b->n_places++;
+    b->places[i] = *p;
+    b->plx[i].name = put_str(&b->evtext, p->name);
+    b->plx[i].country = put_str(&b->evtext, p->country);
+    b->plx[i].admin1 = put_str(&b->evtext, p->admin1);
+    return i;
+}
+
+/* Copies a story's events (valid only until the coder's next story). */
+static void keep_events(par_batch *b, par_rec *r, const kh_event *ev, size_t n)
+{
+    r->ev0 = b->n_events;
+    r->n_events = n;
+    grow((void **)&b->events, &b->events_cap, b->n_events + n, sizeof *b->events);
+    grow((void **)&b->evx, &b->evx_cap, b->n_events + n, sizeof *b->evx);
+    for (size_t i = 0; i < n; i++) {
+        const kh_event *e = &ev[i];
+        par_evx *x = &b->evx[b->n_events];
+        b->events[b->n_events++] = *e;
+        x->source = put_str(&b->evtext, e->source);
+        x->target = put_str(&b->evtext, e->target);
+        x->source_name = put_str(&b->evtext, e->source_name);
+        x->target_name = put_str(&b->evtext, e->target_name);
+        x->code = put_str(&b->evtext, e->code);
+        x->name = put_str(&b->evtext, e->name);
+        x->place = e->place ? keep_place(b, e->place) : NO_STR;
+        x->mention0 = b->n_mentions;
+        size_t m = b->n_mentions + e->n_mentions;
+        grow((void **)&b->mentions, &b->mentions_cap, m, sizeof *b->mentions);
+        grow((void **)&b->patterns, &b->patterns_cap, m, sizeof *b->patterns);
+        for (size_t k = 0; k < e->n_mentions; k++) {
+            b->mentions[b->n_mentions] = e->mentions[k];
+            b->patterns[b->n_mentions++] = put_str(&b->evtext, e->mentions[k].pattern);
+        }
+    }
+}
+
+/* Turns the kept events' offsets back into pointers (the batch no longer grows). */
+static void fix_events(par_batch *b)
+{
+    const par_text *t = &b->evtext;
+    for (size_t i = 0; i < b->n_places; i++) {
+        b->places[i].name = str_at(t, b->plx[i].name);
+        b->places[i].country = str_at(t, b->plx[i].country);
+        b->places[i].admin1 = str_at(t, b->plx[i].admin1);
+    }
+    for (size_t i = 0; i < b->n_mentions; i++)
+        b->mentions[i].pattern = str_at(t, b->patterns[i]);
+    for (size_t i = 0; i < b->n_events; i++) {
+        kh_event *e = &b->events[i];
+        const par_evx *x = &b->evx[i];
+        e->source = str_at(t, x->source);
+        e->target = str_at(t, x->target);
+        e->source_name = str_at(t, x->source_name);
+        e->target_name = str_at(t, x->target_name);
+        e->code = str_at(t, x->code);
+        e->name = str_at(t, x->name);
+        e->place = x->place == NO_STR ? NULL : &b->places[x->place];
+        e->mentions = &b->mentions[x->mention0];
+    }
+}
+
+static void text_clear(par_text *t)
+{
+    t->len = 0;
+    /* One huge story must not pin its memory for the rest of the run. */
+    if (t->cap > BATCH_KEEP) {
+        free(t->data);
+        t->data = NULL;
+        t->cap = 0;
+    }
+}
+
 static void batch_clear(par_batch *b)
 {
-    b->n = b->data_len = b->n_units = b->n_caps = b->out_len = 0;
-    b->format_ns = 0;
-    /* One huge story must not pin its memory for the rest of the run. */
-    if (b->data_cap > BATCH_KEEP) {
-        free(b->data);
-        b->data = NULL;
-        b->data_cap = 0;
-    }
-    if (b->out_cap > BATCH_KEEP) {
-        free(b->out);
-        b->out = NULL;
-        b->out_cap = 0;
-    }
+    b->n = b->n_units = b->n_caps = 0;
+    b->n_events = b->n_mentions = b->n_places = 0;
+    text_clear(&b->text);
+    text_clear(&b->evtext);
 }
 
 static void batch_free(par_batch *b)
 {
     free(b->recs);
-    free(b->data);
+    free(b->text.data);
     free(b->units);
     free(b->caps);
-    free(b->out);
-}
-
-static kh_status batch_write(void *ctx, const char *data, size_t len)
-{
-    par_batch *b = (par_batch *)ctx;
-    if (len > SIZE_MAX - b->out_len)
-        return KH_ERR_NOMEM;
-    grow((void **)&b->out, &b->out_cap, b->out_len + len, 1);
-    memcpy(b->out + b->out_len, data, len);
-    b->out_len += len;
-    return KH_OK;
+    free(b->evtext.data);
+    free(b->events);
+    free(b->evx);
+    free(b->mentions);
+    free(b->patterns);
+    free(b->places);
+    free(b->plx);
 }
 
 /* ---------------------------------------------------------------------- */
-/* The pipeline                                                           */
-
-typedef struct par_run par_run;
+/* -j N: reader, workers, writer                                          */
 
 typedef struct par_worker {
-    par_run *run;
+    par_state *run;
     kh_coder *coder;
     pthread_t thread;
 } par_worker;
 
-struct par_run {
-    const par_options *opt;
-    pthread_mutex_t mu;
-    pthread_cond_t cv_free, cv_work, cv_done;
-    par_batch *batches;
-    size_t pool;
-    par_batch **free_stack;
-    size_t n_free;
-    par_batch **work; /* ring of pool entries */
-    uint64_t work_head, work_tail;
-    par_batch **slot; /* coded batches, by seq % pool */
-    uint64_t next_seq, next_write;
-    int eof;
-    par_batch *cur;   /* the batch the reader fills */
-    par_worker *workers;
-    pthread_t writer;
-    size_t events;    /* writer only */
-    uint64_t write_ns;
-};
-
-static void lock(par_run *r)
+static void lock(pthread_mutex_t *mu)
 {
-    if (pthread_mutex_lock(&r->mu) != 0)
+    if (pthread_mutex_lock(mu) != 0)
         fatal("pthread_mutex_lock failed");
 }
 
-static void unlock(par_run *r)
+static void unlock(pthread_mutex_t *mu)
 {
-    pthread_mutex_unlock(&r->mu);
+    pthread_mutex_unlock(mu);
 }
 
-static void wait_on(pthread_cond_t *cv, par_run *r)
+static void wait_on(pthread_cond_t *cv, par_state *r)
 {
     if (pthread_cond_wait(cv, &r->mu) != 0)
         fatal("pthread_cond_wait failed");
@@ -375,203 +396,201 @@ static void wait_on(pthread_cond_t *cv, par_run *r)
 
 static void code_batch(par_worker *w, par_batch *b)
 {
-    const par_options *opt = w->run->opt;
     for (size_t i = 0; i < b->n; i++) {
         par_rec *r = &b->recs[i];
         kh_story s;
         batch_story(b, i, &s);
         const kh_event *ev;
         size_t n;
-        r->out_off = b->out_len;
         r->status = kh_coder_code(w->coder, &s, &ev, &n);
-        if (r->status == KH_OK) {
-            r->events = n;
-            uint64_t t0 = opt->stats ? kh_clock_ns() : 0;
-            r->status = kh_events_write_json(&s, ev, n, opt->dict_hash, batch_write, b);
-            if (opt->stats)
-                b->format_ns += kh_clock_ns() - t0;
-        }
-        r->out_len = b->out_len - r->out_off;
+        if (r->status == KH_OK)
+            keep_events(b, r, ev, n);
     }
 }
 
 static void *worker_main(void *arg)
 {
     par_worker *w = (par_worker *)arg;
-    par_run *r = w->run;
+    par_state *r = w->run;
     for (;;) {
-        lock(r);
+        lock(&r->mu);
         while (r->work_head == r->work_tail && !r->eof)
             wait_on(&r->cv_work, r);
         if (r->work_head == r->work_tail) {
-            unlock(r);
+            unlock(&r->mu);
             break;
         }
         par_batch *b = r->work[r->work_head++ % r->pool];
-        unlock(r);
+        unlock(&r->mu);
         code_batch(w, b);
-        lock(r);
+        lock(&r->mu);
         r->slot[b->seq % r->pool] = b;
         if (b->seq == r->next_write)
             pthread_cond_signal(&r->cv_done);
-        unlock(r);
+        unlock(&r->mu);
     }
     return NULL;
 }
 
-/* Writes a coded batch: output in order, warnings for stories not coded,
- * and the end of the program (in order, as -j 1 would) on a fatal error. */
-static void emit(par_run *r, par_batch *b)
+/* Delivers a coded batch, story by story, in input order. */
+static void emit(par_state *r, par_batch *b)
 {
-    uint64_t t0 = r->opt->stats ? kh_clock_ns() : 0;
-    size_t from = 0; /* output not yet written starts here */
-    size_t events = 0;
+    fix_events(b);
+    lock(&r->sink_mu);
     for (size_t i = 0; i < b->n; i++) {
-        par_rec *rec = &b->recs[i];
-        if (rec->status == KH_OK) {
-            events += rec->events;
-            continue;
-        }
-        cli_write(b->out + from, rec->out_off - from);
-        from = rec->out_off + rec->out_len;
-        const char *source = str_at(b, rec->source);
-        if (rec->status == KH_ERR_LIMIT || rec->status == KH_ERR_FORMAT)
-            warn("%s:%zu: story not coded: %s", source ? source : "-", rec->story.line,
-                 kh_strerror(rec->status));
-        else {
-            fflush(stdout);
-            fatal("%s:%zu: %s", source ? source : "-", rec->story.line, kh_strerror(rec->status));
-        }
+        const par_rec *rec = &b->recs[i];
+        kh_story s;
+        batch_story(b, i, &s);
+        deliver(r, &s, rec->status, rec->status ? NULL : &b->events[rec->ev0], rec->n_events);
     }
-    cli_write(b->out + from, b->out_len - from);
-    r->events += events;
-    if (r->opt->progress)
-        atomic_fetch_add(&r->opt->progress->events, events);
-    if (r->opt->stats)
-        r->write_ns += kh_clock_ns() - t0 + b->format_ns;
+    unlock(&r->sink_mu);
 }
 
 static void *writer_main(void *arg)
 {
-    par_run *r = (par_run *)arg;
+    par_state *r = (par_state *)arg;
     for (;;) {
-        lock(r);
+        lock(&r->mu);
         par_batch *b;
         while (!(b = r->slot[r->next_write % r->pool]) || b->seq != r->next_write) {
             if (r->eof && r->next_write == r->next_seq) {
-                unlock(r);
+                unlock(&r->mu);
                 return NULL;
             }
             wait_on(&r->cv_done, r);
         }
         r->slot[r->next_write % r->pool] = NULL;
-        unlock(r);
+        unlock(&r->mu);
         emit(r, b);
         batch_clear(b);
-        lock(r);
+        lock(&r->mu);
         r->next_write++;
         r->free_stack[r->n_free++] = b;
         pthread_cond_signal(&r->cv_free);
-        unlock(r);
+        unlock(&r->mu);
     }
 }
 
-static void submit(par_run *r)
+static void submit(par_state *r)
 {
     par_batch *b = r->cur;
     r->cur = NULL;
     if (!b)
         return;
-    lock(r);
+    lock(&r->mu);
     b->seq = r->next_seq++;
     r->work[r->work_tail++ % r->pool] = b;
     pthread_cond_signal(&r->cv_work);
-    unlock(r);
+    unlock(&r->mu);
 }
 
-static kh_status on_story(void *ctx, const kh_story *story)
+static kh_status on_story_batched(void *ctx, const kh_story *story)
 {
-    par_run *r = (par_run *)ctx;
+    par_state *r = (par_state *)ctx;
+    if (r->opt->skip) {
+        lock(&r->sink_mu);
+        int skip = r->opt->skip(r->opt->skip_ctx, story);
+        unlock(&r->sink_mu);
+        if (skip)
+            return KH_OK;
+    }
     if (!r->cur) {
-        lock(r);
+        lock(&r->mu);
         while (r->n_free == 0)
             wait_on(&r->cv_free, r);
         r->cur = r->free_stack[--r->n_free];
-        unlock(r);
+        unlock(&r->mu);
     }
     batch_add(r->cur, story);
-    if (r->cur->n >= BATCH_STORIES || r->cur->data_len >= BATCH_BYTES)
+    if (r->cur->n >= BATCH_STORIES || r->cur->text.len >= BATCH_BYTES)
         submit(r);
     return KH_OK;
 }
 
-kh_status par_code_run(cli_input *in, int nfiles, char **files, const par_options *opt,
-                       par_result *out)
+/* Allocates the pool, makes the coders and starts the threads. */
+static void start_threads(par_state *r)
 {
-    memset(out, 0, sizeof *out);
-    par_run r;
-    memset(&r, 0, sizeof r);
-    r.opt = opt;
-    size_t nw = opt->threads > 1 ? (size_t)opt->threads : 2;
-    r.pool = 4 * nw + 2;
-    r.batches = calloc(r.pool, sizeof *r.batches);
-    r.free_stack = calloc(r.pool, sizeof *r.free_stack);
-    r.work = calloc(r.pool, sizeof *r.work);
-    r.slot = calloc(r.pool, sizeof *r.slot);
-    r.workers = calloc(nw, sizeof *r.workers);
-    if (!r.batches || !r.free_stack || !r.work || !r.slot || !r.workers)
+    size_t nw = r->n_workers = (size_t)r->opt->threads;
+    r->pool = 4 * nw + 2;
+    r->batches = calloc(r->pool, sizeof *r->batches);
+    r->free_stack = calloc(r->pool, sizeof *r->free_stack);
+    r->work = calloc(r->pool, sizeof *r->work);
+    r->slot = calloc(r->pool, sizeof *r->slot);
+    r->workers = calloc(nw, sizeof *r->workers);
+    if (!r->batches || !r->free_stack || !r->work || !r->slot || !r->workers)
         fatal("out of memory");
-    for (size_t i = 0; i < r.pool; i++)
-        r.free_stack[r.n_free++] = &r.batches[i];
-    if (pthread_mutex_init(&r.mu, NULL) || pthread_cond_init(&r.cv_free, NULL) ||
-        pthread_cond_init(&r.cv_work, NULL) || pthread_cond_init(&r.cv_done, NULL))
+    for (size_t i = 0; i < r->pool; i++)
+        r->free_stack[r->n_free++] = &r->batches[i];
+    if (pthread_mutex_init(&r->mu, NULL) || pthread_mutex_init(&r->sink_mu, NULL) ||
+        pthread_cond_init(&r->cv_free, NULL) || pthread_cond_init(&r->cv_work, NULL) ||
+        pthread_cond_init(&r->cv_done, NULL))
         fatal("cannot initialise threads");
     for (size_t i = 0; i < nw; i++) {
-        r.workers[i].run = &r;
-        kh_status st = kh_coder_new(opt->code, &r.workers[i].coder);
+        r->workers[i].run = r;
+        kh_status st = kh_coder_new(r->opt->code, &r->workers[i].coder);
         if (st)
             fatal("%s", kh_strerror(st));
     }
     for (size_t i = 0; i < nw; i++)
-        if (pthread_create(&r.workers[i].thread, NULL, worker_main, &r.workers[i]) != 0)
+        if (pthread_create(&r->workers[i].thread, NULL, worker_main, &r->workers[i]) != 0)
             fatal("cannot start a thread: %s", strerror(errno));
-    if (pthread_create(&r.writer, NULL, writer_main, &r) != 0)
+    if (pthread_create(&r->writer, NULL, writer_main, r) != 0)
         fatal("cannot start a thread: %s", strerror(errno));
+}
 
-    kh_status st = par_input_run(in, nfiles, files, on_story, &r, opt->progress);
-
-    submit(&r);
-    lock(&r);
-    r.eof = 1;
-    pthread_cond_broadcast(&r.cv_work);
-    pthread_cond_broadcast(&r.cv_done);
-    unlock(&r);
-    for (size_t i = 0; i < nw; i++)
-        pthread_join(r.workers[i].thread, NULL);
+/* Sends the last batch, waits for every thread, and frees the pool. */
+static void stop_threads(par_state *r, par_result *out)
+{
+    submit(r);
+    lock(&r->mu);
+    r->eof = 1;
+    pthread_cond_broadcast(&r->cv_work);
+    pthread_cond_broadcast(&r->cv_done);
+    unlock(&r->mu);
+    for (size_t i = 0; i < r->n_workers; i++)
+        pthread_join(r->workers[i].thread, NULL);
     /* The workers are done: wake the writer for the last batches. */
-    lock(&r);
-    pthread_cond_broadcast(&r.cv_done);
-    unlock(&r);
-    pthread_join(r.writer, NULL);
-
-    out->events = r.events;
-    out->output_ns = r.write_ns;
-    for (size_t i = 0; i < nw; i++) {
+    lock(&r->mu);
+    pthread_cond_broadcast(&r->cv_done);
+    unlock(&r->mu);
+    pthread_join(r->writer, NULL);
+    for (size_t i = 0; i < r->n_workers; i++) {
         kh_coder_stats s;
-        kh_coder_stats_get(r.workers[i].coder, &s);
+        kh_coder_stats_get(r->workers[i].coder, &s);
         kh_coder_stats_add(&out->stats, &s);
-        kh_coder_free(r.workers[i].coder);
+        kh_coder_free(r->workers[i].coder);
     }
-    for (size_t i = 0; i < r.pool; i++)
-        batch_free(&r.batches[i]);
-    pthread_mutex_destroy(&r.mu);
-    pthread_cond_destroy(&r.cv_free);
-    pthread_cond_destroy(&r.cv_work);
-    pthread_cond_destroy(&r.cv_done);
-    free(r.batches);
-    free(r.free_stack);
-    free(r.work);
-    free(r.slot);
-    free(r.workers);
+    for (size_t i = 0; i < r->pool; i++)
+        batch_free(&r->batches[i]);
+    pthread_mutex_destroy(&r->mu);
+    pthread_mutex_destroy(&r->sink_mu);
+    pthread_cond_destroy(&r->cv_free);
+    pthread_cond_destroy(&r->cv_work);
+    pthread_cond_destroy(&r->cv_done);
+    free(r->batches);
+    free(r->free_stack);
+    free(r->work);
+    free(r->slot);
+    free(r->workers);
+}
+
+kh_status par_run(cli_input *in, int nfiles, char **files, const par_options *opt,
+                  par_result *out)
+{
+    memset(out, 0, sizeof *out);
+    par_state r;
+    memset(&r, 0, sizeof r);
+    r.opt = opt;
+    in->progress = opt->progress;
+    kh_status st;
+    if (opt->threads <= 1) {
+        st = run_inline(&r, in, nfiles, files, out);
+    } else {
+        start_threads(&r);
+        st = cli_input_run(in, nfiles, files, on_story_batched, &r);
+        stop_threads(&r, out);
+    }
+    out->events = r.events;
+    out->output_ns = r.output_ns;
     return st;
 }

@@ -1,8 +1,8 @@
 /*
  * store_cli.c: the command line's side of the event store (stage 9):
- * `khaldun code --db FILE` (ingest in batches, skipping stories already
- * stored so an interrupted run resumes where it stopped), `khaldun recode`,
- * and the filter options query, stats and export share. A client of the
+ * opening a store (the one place the CLI does), `khaldun recode`, and the
+ * filter options query, stats and export share. `khaldun code --db` goes
+ * through the driver loop like every other output (cmd_code.c). A client of the
  * public API only; it prints and exits, the library does neither.
  */
 #include <errno.h>
@@ -10,10 +10,6 @@
 #include <string.h>
 
 #include "store_cli.h"
-
-/* Stories per transaction: large enough that commits are cheap, small
- * enough that a killed run loses little work. */
-#define STORE_BATCH 500
 
 const char store_filter_help[] =
     "filters (all optional; CODE* is a prefix: IRN* = IRN, IRNGOV, ...):\n"
@@ -141,97 +137,6 @@ int store_query_option(kh_store_query *q, int argc, char **argv, int i, const ch
     }
     }
     return 2;
-}
-
-/* ---- khaldun code --db ---- */
-
-typedef struct ingest {
-    kh_store *store;
-    kh_coder *coder;
-    const char *hash;
-    size_t in_batch;
-    size_t added, known, events, skipped;
-} ingest;
-
-static void ingest_die(ingest *g, const char *what, kh_status st)
-{
-    const char *m = kh_store_errmsg(g->store);
-    char msg[600];
-    snprintf(msg, sizeof msg, "%s", m && *m ? m : kh_strerror(st));
-    kh_store_close(g->store); /* rolls back the open batch: the store stays consistent */
-    fatal("%s: %s (the stories of the last batch were not stored; re-run to resume)", what, msg);
-}
-
-static kh_status ingest_story(void *ctx, const kh_story *story)
-{
-    ingest *g = (ingest *)ctx;
-    int known = 0;
-    kh_status st = kh_store_has_story(g->store, story, &known);
-    if (st)
-        ingest_die(g, "event store", st);
-    if (known) {
-        g->known++;
-        return KH_OK;
-    }
-    const kh_event *ev = NULL;
-    size_t n = 0;
-    st = kh_coder_code(g->coder, story, &ev, &n);
-    if (st == KH_ERR_LIMIT || st == KH_ERR_FORMAT) {
-        warn("%s:%zu: story not coded: %s", story->source, story->line, kh_strerror(st));
-        g->skipped++;
-        return KH_OK;
-    }
-    if (st)
-        fatal("%s:%zu: %s", story->source, story->line, kh_strerror(st));
-    int added = 0;
-    if ((st = kh_store_add_story(g->store, story, ev, n, g->hash, &added)))
-        ingest_die(g, "event store", st);
-    if (added) {
-        g->added++;
-        g->events += n;
-    }
-    if (++g->in_batch >= STORE_BATCH) {
-        if ((st = kh_store_commit(g->store)) || (st = kh_store_begin(g->store)))
-            ingest_die(g, "event store", st);
-        g->in_batch = 0;
-    }
-    return KH_OK;
-}
-
-int store_code_run(cli_input *in, cli_models *models, const char *db, int nfiles, char **files,
-                   int quiet)
-{
-    ingest g;
-    memset(&g, 0, sizeof g);
-    g.store = store_open_or_die(db, KH_STORE_CREATE);
-    g.hash = kh_dict_hash(models->dict);
-    kh_code_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.dict = models->dict;
-    opt.lexicon = models->lexicon;
-    opt.limits = in->read.limits;
-    kh_status st = kh_coder_new(&opt, &g.coder);
-    if (st)
-        fatal("%s", kh_strerror(st));
-    if ((st = kh_store_begin(g.store)))
-        ingest_die(&g, db, st);
-    st = cli_input_run(in, nfiles, files, ingest_story, &g);
-    if (st)
-        ingest_die(&g, db, st);
-    if ((st = kh_store_commit(g.store)))
-        ingest_die(&g, db, st);
-    size_t n_stories = 0, n_events = 0;
-    kh_store_counts(g.store, &n_stories, &n_events, NULL);
-    kh_coder_free(g.coder);
-    kh_store_close(g.store);
-    cli_models_free(models);
-    if (!quiet)
-        fprintf(stderr,
-                "khaldun: %zu stor%s read, %zu rejected, %zu added (%zu already stored), "
-                "%zu event%s coded; %s now holds %zu stories, %zu events\n",
-                in->stories, in->stories == 1 ? "y" : "ies", in->rejected, g.added, g.known,
-                g.events, g.events == 1 ? "" : "s", db, n_stories, n_events);
-    return in->rejected || in->diag.errors ? EXIT_REJECTED : EXIT_OK;
 }
 
 /* ---- khaldun recode ---- */

@@ -1,24 +1,19 @@
 /*
  * store_cli.h: what the event store's subcommands share (cli/store_cli.c):
- * `khaldun code --db` ingestion, and the filter options of query, stats and
- * export. The CLI reaches the store through the public API only.
+ * opening a store, and the filter options of query, stats and export. The CLI reaches the store through the public API only.
  */
 #ifndef KH_STORE_CLI_H
 #define KH_STORE_CLI_H
 
 #include "cli.h"
 
-/* `khaldun code --db FILE`: codes the files into the store (creating it),
- * committing every `batch` stories. Returns the exit status. */
-int store_code_run(cli_input *in, cli_models *models, const char *db, int nfiles, char **files,
-                   int quiet);
-
 /* Options that select events (--actor, --source, --target, --dyad, --code,
  * --root, --quad, --from, --to, --country, --place, --text, --limit).
  * Returns argv entries consumed, 0 when argv[i] is not one of them. */
 int store_query_option(kh_store_query *q, int argc, char **argv, int i, const char *usage);
 
-/* Opens a store or dies with its message. */
+/* Opens a store or dies with its message: the one place the CLI opens a
+ * store (kh_store_open checks the file before writing anything). */
 kh_store *store_open_or_die(const char *path, unsigned flags);
 
 /* Writes a JSON string (quoted, escaped) to stdout; NULL writes null. */

@@ -21,7 +21,6 @@
 #include <string.h>
 
 #include "lexicon/lexicon.h"
-#include "tags/tagger.h"
 #include "tags/tags.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -73,9 +72,9 @@ static void tag_text(const kh_lexicon *lex, const char *text, size_t size, unsig
     }
     kh_arena arena;
     kh_arena_init(&arena, NULL, 0);
-    kh_status st = kh_tag_sentence_ex(lex, &arena, text, toks, n,
-                                      (mode & 2) ? KH_UNIT_HEADLINE : KH_UNIT_BODY,
-                                      (mode & 4) ? KH_TAG_RULES : 0, upos, lemma);
+    kh_status st = kh_tag_sentence(NULL, lex, &arena, text, toks, n,
+                                   (mode & 2) ? KH_UNIT_HEADLINE : KH_UNIT_BODY,
+                                   (mode & 4) ? KH_TAG_RULES_ONLY : 0, upos, lemma);
     check(st == KH_OK);
     for (size_t i = 0; i < n; i++) {
         check(upos[i] < KH_UPOS_COUNT);

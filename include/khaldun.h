@@ -33,13 +33,21 @@
 extern "C" {
 #endif
 
+/* KH_API marks what libkhaldun.so exports: the functions of this header and
+ * nothing else (the library is compiled with -fvisibility=hidden). */
+#if defined(__GNUC__)
+#define KH_API __attribute__((visibility("default")))
+#else
+#define KH_API
+#endif
+
 #define KH_VERSION_MAJOR 0
 #define KH_VERSION_MINOR 1
 #define KH_VERSION_PATCH 0
 #define KH_VERSION_STRING "0.1.0"
 
 /* Returns KH_VERSION_STRING of the library actually linked. */
-const char *kh_version(void);
+KH_API const char *kh_version(void);
 
 /* ---------------------------------------------------------------------- */
 /* Status codes and errors                                                 */
@@ -59,7 +67,7 @@ typedef enum kh_status {
 } kh_status;
 
 /* A static, English, one-line description of a status. Never NULL. */
-const char *kh_strerror(kh_status status);
+KH_API const char *kh_strerror(kh_status status);
 
 /*
  * An optional error record filled by functions that take one. `line` and
@@ -101,7 +109,7 @@ typedef struct kh_limits {
     size_t max_tokens;    /* tokens kept per sentence (default 1,000) */
 } kh_limits;
 
-void kh_limits_default(kh_limits *limits);
+KH_API void kh_limits_default(kh_limits *limits);
 
 /* ---------------------------------------------------------------------- */
 /* Dates                                                                  */
@@ -117,7 +125,7 @@ typedef struct kh_date {
 /* Parses YYYY-MM-DD (also YYYYMMDD, YYMMDD, and ISO 8601 date-times whose
  * date part is one of these). Returns KH_ERR_FORMAT for anything else or an
  * impossible date. */
-kh_status kh_date_parse(const char *text, size_t len, kh_date *out);
+KH_API kh_status kh_date_parse(const char *text, size_t len, kh_date *out);
 
 /* ---------------------------------------------------------------------- */
 /* Diagnostics                                                            */
@@ -156,8 +164,8 @@ typedef enum kh_input_format {
 
 /* Name of a format ("auto", "text", "jsonl", "tabari", "petrarch"), and back.
  * kh_input_format_parse returns KH_ERR_NOTFOUND for an unknown name. */
-const char *kh_input_format_name(kh_input_format format);
-kh_status kh_input_format_parse(const char *name, kh_input_format *out);
+KH_API const char *kh_input_format_name(kh_input_format format);
+KH_API kh_status kh_input_format_parse(const char *name, kh_input_format *out);
 
 /* What kind of codable unit a paragraph of a story is. */
 typedef enum kh_unit_kind {
@@ -214,7 +222,7 @@ typedef kh_status (*kh_story_fn)(void *ctx, const kh_story *story);
  * for its paragraph (both must outlive the story): for coding a sentence
  * given on a command line, a dictionary phrase, or text from another
  * program. No date; id and source "-". */
-void kh_story_from_text(kh_story *story, kh_unit *unit, const char *text, size_t len);
+KH_API void kh_story_from_text(kh_story *story, kh_unit *unit, const char *text, size_t len);
 
 typedef struct kh_read_options {
     kh_input_format format;      /* KH_INPUT_AUTO to detect */
@@ -228,25 +236,25 @@ typedef struct kh_read_options {
 typedef struct kh_reader kh_reader;
 
 /* Creates a streaming reader for one input named `source` (copied). */
-kh_status kh_reader_new(const kh_read_options *options, const char *source,
-                        kh_reader **out);
+KH_API kh_status kh_reader_new(const kh_read_options *options, const char *source,
+                               kh_reader **out);
 
 /* Feeds the next `len` bytes of the input. Complete stories are delivered to
  * `fn` before this returns; a partial record is kept for the next call.
  * Memory stays bounded by the limits whatever the input. */
-kh_status kh_reader_push(kh_reader *reader, const char *data, size_t len,
-                         kh_story_fn fn, void *ctx);
+KH_API kh_status kh_reader_push(kh_reader *reader, const char *data, size_t len,
+                                kh_story_fn fn, void *ctx);
 
 /* Signals the end of input and delivers the last story. */
-kh_status kh_reader_finish(kh_reader *reader, kh_story_fn fn, void *ctx);
+KH_API kh_status kh_reader_finish(kh_reader *reader, kh_story_fn fn, void *ctx);
 
 /* The format in use (after detection; KH_INPUT_AUTO before any byte). */
-kh_input_format kh_reader_format(const kh_reader *reader);
+KH_API kh_input_format kh_reader_format(const kh_reader *reader);
 
 /* Counts so far: stories delivered and records rejected. */
-void kh_reader_counts(const kh_reader *reader, size_t *stories, size_t *rejected);
+KH_API void kh_reader_counts(const kh_reader *reader, size_t *stories, size_t *rejected);
 
-void kh_reader_free(kh_reader *reader);
+KH_API void kh_reader_free(kh_reader *reader);
 
 /* ---------------------------------------------------------------------- */
 /* Stage 3-4: sentences and tokens                                        */
@@ -303,7 +311,7 @@ typedef enum kh_upos {
 } kh_upos;
 
 /* "NOUN", "VERB", ... ; "X" for out-of-range values. */
-const char *kh_upos_name(kh_upos upos);
+KH_API const char *kh_upos_name(kh_upos upos);
 
 /* The lexicon: word forms -> lemmas and parts of speech, built from WordNet
  * plus khaldun's closed-class lists. Immutable once loaded; share freely. */
@@ -312,33 +320,42 @@ typedef struct kh_lexicon kh_lexicon;
 /* Builds the lexicon image at `out_path` from a WordNet database directory
  * (Debian's wordnet-base: /usr/share/wordnet) and khaldun's closed-class
  * word lists (data/lexicon/). Errors in the lists come back with their line. */
-kh_status kh_lexicon_build(const char *wordnet_dir, const char *closed_dir,
-                           const char *out_path, kh_error *err);
+KH_API kh_status kh_lexicon_build(const char *wordnet_dir, const char *closed_dir,
+                                  const char *out_path, kh_error *err);
 
-/* The same, with training: the tagger's weights are learned from a gold
- * CoNLL-U file (train_conllu, NULL for the rule-based tagger). */
+/* The same, with the tagger's weights: read from a weights file (model,
+ * khaldun's shipped data/model/tagger.txt), or learned from a gold CoNLL-U
+ * file (train_conllu) and optionally saved as such a file (save_model).
+ * Neither: the rule-based tagger. A weights file trained against another
+ * lexicon is refused (KH_ERR_VERSION) unless flags has
+ * KH_LEXICON_STALE_MODEL_OK. Training and saving the same data again gives
+ * a byte-identical weights file and image. */
+enum { KH_LEXICON_STALE_MODEL_OK = 1u << 0 };
 typedef struct kh_lexicon_build_options {
     const char *wordnet_dir;  /* required */
     const char *closed_dir;   /* every *.txt in it; NULL for none */
-    const char *train_conllu; /* NULL: no trained model */
+    const char *train_conllu; /* NULL: no training */
     unsigned train_epochs;    /* 0: the default */
+    const char *save_model;   /* with train_conllu: write the weights file here; NULL: don't */
+    const char *model;        /* weights file to use instead of training; NULL: none */
+    unsigned flags;           /* KH_LEXICON_* */
 } kh_lexicon_build_options;
-kh_status kh_lexicon_build_with(const kh_lexicon_build_options *options, const char *out_path,
-                                kh_error *err);
+KH_API kh_status kh_lexicon_build_with(const kh_lexicon_build_options *options,
+                                       const char *out_path, kh_error *err);
 
 /* Maps a lexicon image read-only after verifying it. */
-kh_status kh_lexicon_load(const char *path, const kh_allocator *alloc,
-                          kh_lexicon **out, kh_error *err);
+KH_API kh_status kh_lexicon_load(const char *path, const kh_allocator *alloc,
+                                 kh_lexicon **out, kh_error *err);
 
 /* Counts for `khaldun lex info`: word forms and lemmas held. */
-void kh_lexicon_counts(const kh_lexicon *lex, size_t *forms, size_t *lemmas);
+KH_API void kh_lexicon_counts(const kh_lexicon *lex, size_t *forms, size_t *lemmas);
 
-void kh_lexicon_free(kh_lexicon *lex);
+KH_API void kh_lexicon_free(kh_lexicon *lex);
 
 /* 1 when the image carries a trained tagger model. */
-int kh_lexicon_has_model(const kh_lexicon *lex);
+KH_API int kh_lexicon_has_model(const kh_lexicon *lex);
 /* The image's checksum and the hash of its sources. */
-void kh_lexicon_hashes(const kh_lexicon *lex, uint64_t *checksum, uint64_t *source_hash);
+KH_API void kh_lexicon_hashes(const kh_lexicon *lex, uint64_t *checksum, uint64_t *source_hash);
 
 /* What the lexicon knows of a word form (khaldun lex lookup). */
 enum {
@@ -362,8 +379,8 @@ typedef struct kh_lexicon_entry {
     uint32_t freq;      /* WordNet tag count (0 unknown) */
 } kh_lexicon_entry;
 /* Writes at most max entries of a form; returns how many it has (0 unknown). */
-size_t kh_lexicon_lookup(const kh_lexicon *lex, const char *word, size_t len,
-                         kh_lexicon_entry *out, size_t max);
+KH_API size_t kh_lexicon_lookup(const kh_lexicon *lex, const char *word, size_t len,
+                                kh_lexicon_entry *out, size_t max);
 
 
 /* Chunks: noun phrases, prepositional phrases and verb groups. Token
@@ -444,9 +461,9 @@ typedef struct kh_clause {
  */
 typedef struct kh_scratch kh_scratch;
 
-kh_status kh_scratch_new(const kh_allocator *alloc, const kh_limits *limits,
-                         kh_scratch **out);
-void kh_scratch_free(kh_scratch *scratch);
+KH_API kh_status kh_scratch_new(const kh_allocator *alloc, const kh_limits *limits,
+                                kh_scratch **out);
+KH_API void kh_scratch_free(kh_scratch *scratch);
 
 /* How far kh_analyze goes. */
 enum {
@@ -473,8 +490,8 @@ typedef struct kh_doc {
     size_t n_truncated;       /* sentences cut at max_tokens, stories cut at max_sentences */
 } kh_doc;
 
-kh_status kh_analyze(kh_scratch *scratch, const kh_lexicon *lexicon,
-                     const kh_story *story, unsigned flags, const kh_doc **out);
+KH_API kh_status kh_analyze(kh_scratch *scratch, const kh_lexicon *lexicon,
+                            const kh_story *story, unsigned flags, const kh_doc **out);
 
 /* Tagging flags. */
 enum { KH_TAG_RULES_ONLY = 1u << 0 /* ignore the trained model */ };
@@ -482,9 +499,9 @@ enum { KH_TAG_RULES_ONLY = 1u << 0 /* ignore the trained model */ };
 /* Tags n tokens of one sentence of `text` in context: fills upos[i] and
  * lemma[i] (valid until the scratch's next use). Uses the scratch's memory,
  * so it ends the validity of the scratch's last document. */
-kh_status kh_tag_tokens(const kh_lexicon *lex, kh_scratch *scratch, const char *text,
-                        const kh_token *toks, size_t n, kh_unit_kind kind, unsigned flags,
-                        uint8_t *upos, const char **lemma);
+KH_API kh_status kh_tag_tokens(const kh_lexicon *lex, kh_scratch *scratch, const char *text,
+                               const kh_token *toks, size_t n, kh_unit_kind kind, unsigned flags,
+                               uint8_t *upos, const char **lemma);
 
 /* ---------------------------------------------------------------------- */
 /* Stage 6: dictionaries                                                  */
@@ -502,33 +519,33 @@ typedef enum kh_dict_format {
     KH_DICT_PETRARCH     /* PETRARCH actors/agents/verbs/discards text files */
 } kh_dict_format;
 
-kh_status kh_dict_builder_new(const kh_allocator *alloc, kh_diag_fn diag, void *diag_ctx,
-                              kh_dict_builder **out);
+KH_API kh_status kh_dict_builder_new(const kh_allocator *alloc, kh_diag_fn diag, void *diag_ctx,
+                                     kh_dict_builder **out);
 /* Parses one source file (`path` is read; `data` NULL) or an in-memory
  * source (`data`, `len`; `path` names it in messages). Every problem is
  * reported through the diag callback as FILE:LINE:COL; the entry is skipped
  * and parsing goes on. Returns KH_ERR_FORMAT when any line was rejected,
  * KH_ERR_IO/KH_ERR_NOMEM on failure. */
-kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, const char *path,
-                              const char *data, size_t len);
+KH_API kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, const char *path,
+                                     const char *data, size_t len);
 /* Cross-checks (unknown codes, undefined synsets, duplicates) and writes
  * the image atomically. With out_path NULL, only checks. Returns
  * KH_ERR_FORMAT when the checks found errors (the image is then not
  * written). */
-kh_status kh_dict_builder_finish(kh_dict_builder *b, const char *out_path, kh_error *err);
+KH_API kh_status kh_dict_builder_finish(kh_dict_builder *b, const char *out_path, kh_error *err);
 /* Errors and warnings reported so far. */
-void kh_dict_builder_counts(const kh_dict_builder *b, size_t *errors, size_t *warnings);
-void kh_dict_builder_free(kh_dict_builder *b);
+KH_API void kh_dict_builder_counts(const kh_dict_builder *b, size_t *errors, size_t *warnings);
+KH_API void kh_dict_builder_free(kh_dict_builder *b);
 
-kh_status kh_dict_load(const char *path, const kh_allocator *alloc, kh_dict **out,
-                       kh_error *err);
+KH_API kh_status kh_dict_load(const char *path, const kh_allocator *alloc, kh_dict **out,
+                              kh_error *err);
 /* Verifies an image held in memory (not copied: it must outlive the dict). */
-kh_status kh_dict_from_memory(const void *data, size_t len, const kh_allocator *alloc,
-                              kh_dict **out, kh_error *err);
-void kh_dict_free(kh_dict *dict);
+KH_API kh_status kh_dict_from_memory(const void *data, size_t len, const kh_allocator *alloc,
+                                     kh_dict **out, kh_error *err);
+KH_API void kh_dict_free(kh_dict *dict);
 
 /* The image's hash: 16 hex digits, stamped into every output record. */
-const char *kh_dict_hash(const kh_dict *dict);
+KH_API const char *kh_dict_hash(const kh_dict *dict);
 
 /* What a phrase means in a dictionary (khaldun dict lookup). */
 typedef enum kh_phrase_kind {
@@ -550,8 +567,8 @@ typedef void (*kh_phrase_fn)(void *ctx, const kh_phrase_info *info);
  * actors resolved on `date` (year 0: their current role). An actor with no
  * role on that date is reported with code "". Returns the number of
  * meanings reported. `scratch` tokenises the phrase. */
-size_t kh_dict_lookup(const kh_dict *dict, kh_scratch *scratch, const char *text, size_t len,
-                      kh_date date, kh_phrase_fn fn, void *ctx);
+KH_API size_t kh_dict_lookup(const kh_dict *dict, kh_scratch *scratch, const char *text, size_t len,
+                             kh_date date, kh_phrase_fn fn, void *ctx);
 
 /* CAMEO event codes of a dictionary, with the number of verb patterns that
  * code to each (i < kh_dict_stats.codes). */
@@ -562,13 +579,13 @@ typedef struct kh_code_info {
     int quad;
     size_t patterns;
 } kh_code_info;
-kh_status kh_dict_code_info(const kh_dict *dict, size_t i, kh_code_info *out);
+KH_API kh_status kh_dict_code_info(const kh_dict *dict, size_t i, kh_code_info *out);
 
 typedef struct kh_dict_stats {
     size_t codes, countries, actors, roles, agents, places, synsets, patterns;
     size_t words, phrases, bytes;
 } kh_dict_stats;
-void kh_dict_stats_get(const kh_dict *dict, kh_dict_stats *out);
+KH_API void kh_dict_stats_get(const kh_dict *dict, kh_dict_stats *out);
 
 /* ---------------------------------------------------------------------- */
 /* Stage 7-8: coding events, dates and places                             */
@@ -657,12 +674,12 @@ typedef struct kh_code_options {
  * lexicon are shared read-only between coders. */
 typedef struct kh_coder kh_coder;
 
-kh_status kh_coder_new(const kh_code_options *options, kh_coder **out);
+KH_API kh_status kh_coder_new(const kh_code_options *options, kh_coder **out);
 /* Codes one story. *events (n of them) stay valid until the next call. */
-kh_status kh_coder_code(kh_coder *coder, const kh_story *story, const kh_event **events,
-                        size_t *n);
+KH_API kh_status kh_coder_code(kh_coder *coder, const kh_story *story, const kh_event **events,
+                               size_t *n);
 /* The document of the last story coded (sentences, tokens, tags, chunks). */
-const kh_doc *kh_coder_doc(const kh_coder *coder);
+KH_API const kh_doc *kh_coder_doc(const kh_coder *coder);
 /*
  * Applies one line of peer options (TABARI .options syntax, as in
  * kh_code_options.peer_options) from the next kh_coder_code on, the way
@@ -673,8 +690,8 @@ const kh_doc *kh_coder_doc(const kh_coder *coder);
  * accepted and ignored. KH_ERR_FORMAT for a line that is not understood
  * (the coder is then unchanged); KH_ERR_INVALID for NULL arguments.
  */
-kh_status kh_coder_set_peer_option(kh_coder *coder, const char *line);
-void kh_coder_free(kh_coder *coder);
+KH_API kh_status kh_coder_set_peer_option(kh_coder *coder, const char *line);
+KH_API void kh_coder_free(kh_coder *coder);
 
 /* ---- Per-stage statistics (khaldun code --stats, make bench) ---------- */
 /*
@@ -698,12 +715,12 @@ typedef struct kh_coder_stats {
 } kh_coder_stats;
 
 /* The totals since kh_coder_new. */
-void kh_coder_stats_get(const kh_coder *coder, kh_coder_stats *out);
+KH_API void kh_coder_stats_get(const kh_coder *coder, kh_coder_stats *out);
 /* Adds `add` into `sum` (to total the coders of several threads). */
-void kh_coder_stats_add(kh_coder_stats *sum, const kh_coder_stats *add);
+KH_API void kh_coder_stats_add(kh_coder_stats *sum, const kh_coder_stats *add);
 /* A monotonic clock in nanoseconds, for callers timing their own stages
  * (output) on the same scale. */
-uint64_t kh_clock_ns(void);
+KH_API uint64_t kh_clock_ns(void);
 /* ---- end of per-stage statistics -------------------------------------- */
 
 /* ---------------------------------------------------------------------- */
@@ -726,7 +743,7 @@ enum {
  * and what `flags` asks for). Always valid JSON whatever bytes the story
  * holds (invalid UTF-8 is written as U+FFFD). This is `khaldun read`.
  */
-kh_status kh_doc_write_json(const kh_doc *doc, unsigned flags, kh_write_fn write, void *ctx);
+KH_API kh_status kh_doc_write_json(const kh_doc *doc, unsigned flags, kh_write_fn write, void *ctx);
 
 /*
  * Writes the events of one story as JSON Lines, one object per event:
@@ -734,8 +751,8 @@ kh_status kh_doc_write_json(const kh_doc *doc, unsigned flags, kh_write_fn write
  * root, quad, goldstein, place, mentions, text, spans, dict (the image
  * hash). Deterministic: the same story and image give the same bytes.
  */
-kh_status kh_events_write_json(const kh_story *story, const kh_event *events, size_t n,
-                               const char *dict_hash, kh_write_fn write, void *ctx);
+KH_API kh_status kh_events_write_json(const kh_story *story, const kh_event *events, size_t n,
+                                      const char *dict_hash, kh_write_fn write, void *ctx);
 
 /*
  * GDELT 2.0 Events (61 tab-separated columns) and Mentions (16 columns)
@@ -743,9 +760,45 @@ kh_status kh_events_write_json(const kh_story *story, const kh_event *events, si
  * (GLOBALEVENTID); it is advanced by n. Tabs and newlines in text are
  * replaced by spaces, so every row is well-formed TSV.
  */
-kh_status kh_events_write_gdelt(const kh_story *story, const kh_event *events, size_t n,
-                                uint64_t *first_id, kh_write_fn write_events, void *events_ctx,
-                                kh_write_fn write_mentions, void *mentions_ctx);
+KH_API kh_status kh_events_write_gdelt(const kh_story *story, const kh_event *events, size_t n,
+                                       uint64_t *first_id, kh_write_fn write_events,
+                                       void *events_ctx, kh_write_fn write_mentions,
+                                       void *mentions_ctx);
+
+/*
+ * A sink: where coded stories go, one interface for every output (JSON
+ * Lines, GDELT, the event store). Calls come in this order, from one thread
+ * at a time: kh_sink_begin once; for each story, kh_sink_story and then
+ * kh_sink_event for each of its events; kh_sink_finish once. The story must
+ * stay valid until its last event has been given; each event during its
+ * call. A sink writes what kh_events_write_json / kh_events_write_gdelt
+ * would for the same stories, byte for byte. A non-KH_OK status stops
+ * nothing by itself: the caller decides (a store's message is in
+ * kh_store_errmsg). Free with kh_sink_free (accepts NULL).
+ */
+typedef struct kh_sink kh_sink;
+
+/* JSON Lines events, each stamped with `dict_hash`, to `write`. */
+kh_status kh_sink_json_new(const char *dict_hash, kh_write_fn write, void *ctx, kh_sink **out);
+/* GDELT 2.0 Events rows to `write_events`, numbered from 1 in the order
+ * given, and Mentions rows to `write_mentions` (NULL: none). */
+kh_status kh_sink_gdelt_new(kh_write_fn write_events, void *events_ctx,
+                            kh_write_fn write_mentions, void *mentions_ctx, kh_sink **out);
+
+kh_status kh_sink_begin(kh_sink *sink);
+kh_status kh_sink_story(kh_sink *sink, const kh_story *story);
+kh_status kh_sink_event(kh_sink *sink, const kh_event *event);
+kh_status kh_sink_finish(kh_sink *sink);
+void kh_sink_free(kh_sink *sink);
+
+/* What a sink took: stories and their events; `known` counts the stories a
+ * store already held (left as they were, their events not counted). */
+typedef struct kh_sink_counts {
+    size_t stories;
+    size_t known;
+    size_t events;
+} kh_sink_counts;
+void kh_sink_counts_get(const kh_sink *sink, kh_sink_counts *out);
 
 /* ---------------------------------------------------------------------- */
 /* Stage 9: the event store                                               */
@@ -786,26 +839,26 @@ enum {
  * refused with KH_ERR_IO. Messages go to *err when given. Free with
  * kh_store_close.
  */
-kh_status kh_store_open(const char *path, unsigned flags, kh_store **out, kh_error *err);
+KH_API kh_status kh_store_open(const char *path, unsigned flags, kh_store **out, kh_error *err);
 
 /* Closes the store; an open batch is rolled back (never half-applied).
  * Accepts NULL. */
-void kh_store_close(kh_store *store);
+KH_API void kh_store_close(kh_store *store);
 
 /* The message of the last failure on this store ("" when none). Valid until
  * the next call on the store. */
-const char *kh_store_errmsg(const kh_store *store);
+KH_API const char *kh_store_errmsg(const kh_store *store);
 
 /* A batch: everything added between begin and commit becomes durable at
  * once, or not at all. kh_store_rollback drops an open batch (no-op when
  * none is open). Without a batch each kh_store_add_story is its own. */
-kh_status kh_store_begin(kh_store *store);
-kh_status kh_store_commit(kh_store *store);
-void kh_store_rollback(kh_store *store);
+KH_API kh_status kh_store_begin(kh_store *store);
+KH_API kh_status kh_store_commit(kh_store *store);
+KH_API void kh_store_rollback(kh_store *store);
 
 /* Sets *known to 1 when a story with the same content hash is stored, so a
  * caller can skip coding it. */
-kh_status kh_store_has_story(kh_store *store, const kh_story *story, int *known);
+KH_API kh_status kh_store_has_story(kh_store *store, const kh_story *story, int *known);
 
 /*
  * Stores a story (metadata, text, units, captions), the sentences that carry
@@ -819,8 +872,8 @@ kh_status kh_store_has_story(kh_store *store, const kh_story *story, int *known)
  * it is and *added (when non-NULL) set to 0; else 1. A failure leaves
  * nothing of the story behind.
  */
-kh_status kh_store_add_story(kh_store *store, const kh_story *story, const kh_event *events,
-                             size_t n, const char *dict_hash, int *added);
+KH_API kh_status kh_store_add_story(kh_store *store, const kh_story *story, const kh_event *events,
+                                    size_t n, const char *dict_hash, int *added);
 
 /*
  * Re-codes every stored story with `options` (dictionary, lexicon) and
@@ -828,11 +881,21 @@ kh_status kh_store_add_story(kh_store *store, const kh_story *story, const kh_ev
  * a failure or a kill leaves the store as it was. Each event and story then
  * records the new image's hash. Counts go to *stories and *events.
  */
-kh_status kh_store_recode(kh_store *store, const kh_code_options *options, size_t *stories,
-                          size_t *events);
+KH_API kh_status kh_store_recode(kh_store *store, const kh_code_options *options, size_t *stories,
+                                 size_t *events);
+
+/*
+ * The store as a kh_sink: kh_sink_begin opens a batch, each story is added
+ * as kh_store_add_story would (a stored story is left as it was and counted
+ * as known), the batch is committed every `batch` stories added (0: one
+ * batch) and by kh_sink_finish. On a failure the open batch is rolled back
+ * when the store is closed. The store must outlive the sink.
+ */
+kh_status kh_sink_store_new(kh_store *store, const char *dict_hash, size_t batch, kh_sink **out);
 
 /* Row counts: stories, events, mentions (any may be NULL). */
-kh_status kh_store_counts(kh_store *store, size_t *stories, size_t *events, size_t *mentions);
+KH_API kh_status kh_store_counts(kh_store *store, size_t *stories, size_t *events,
+                                 size_t *mentions);
 
 /*
  * What a query selects. Zero/NULL fields do not filter. An actor code
@@ -904,8 +967,8 @@ enum {
 
 /* Calls fn for each matching event, by date then id. A non-KH_OK return
  * from fn stops the query and is returned. */
-kh_status kh_store_query_events(kh_store *store, const kh_store_query *query, unsigned flags,
-                                kh_store_event_fn fn, void *ctx);
+KH_API kh_status kh_store_query_events(kh_store *store, const kh_store_query *query, unsigned flags,
+                                       kh_store_event_fn fn, void *ctx);
 
 /* Output formats of a stored event (kh_store_write_event). */
 typedef enum kh_store_format {
@@ -914,12 +977,12 @@ typedef enum kh_store_format {
     KH_STORE_GDELT      /* GDELT 2.0 Events, 61 columns, with the real counts */
 } kh_store_format;
 
-kh_status kh_store_write_event(const kh_store_event *event, kh_store_format format,
-                               kh_write_fn write, void *ctx);
-kh_status kh_store_write_csv_header(kh_write_fn write, void *ctx);
+KH_API kh_status kh_store_write_event(const kh_store_event *event, kh_store_format format,
+                                      kh_write_fn write, void *ctx);
+KH_API kh_status kh_store_write_csv_header(kh_write_fn write, void *ctx);
 /* GDELT 2.0 Mentions rows (16 columns) for the event's loaded mentions. */
-kh_status kh_store_write_gdelt_mentions(const kh_store_event *event, kh_write_fn write,
-                                        void *ctx);
+KH_API kh_status kh_store_write_gdelt_mentions(const kh_store_event *event, kh_write_fn write,
+                                               void *ctx);
 
 /* Aggregations for kh_store_stats. */
 typedef enum kh_store_group {
@@ -947,8 +1010,8 @@ typedef struct kh_store_stat {
 typedef kh_status (*kh_store_stat_fn)(void *ctx, const kh_store_stat *stat);
 
 /* Aggregates the events matching `query` (its limit caps the rows). */
-kh_status kh_store_stats(kh_store *store, const kh_store_query *query, kh_store_group group,
-                         kh_store_period period, kh_store_stat_fn fn, void *ctx);
+KH_API kh_status kh_store_stats(kh_store *store, const kh_store_query *query, kh_store_group group,
+                                kh_store_period period, kh_store_stat_fn fn, void *ctx);
 
 #ifdef __cplusplus
 }

@@ -11,8 +11,12 @@
 #      output with NAME.out, and when present standard error with NAME.err and
 #      the exit status with NAME.rc (default 0);
 #   3. every tests/sh/*.sh script (pathological inputs, suites, kill tests),
-#      each printing "ok NAME" / "FAIL NAME" / "skip NAME" lines.
-# Ends with the line "N passed, N failed" that CI reads; exits 1 on failure.
+#      each printing "ok NAME" / "FAIL NAME" / "skip NAME (why)" lines.
+# Tests that need ../shared ($KHALDUN_SHARED) say "skip NAME (no shared)"
+# without it, so a clone on its own passes. With CI=true and ../shared
+# present, any skip fails the run.
+# Ends with the line "N passed, N failed, N skipped" that CI reads; exits 1
+# on failure.
 set -u
 BIN=${1:-./khaldun}
 BUILD=${2:-build}
@@ -24,6 +28,7 @@ if [ -z "${KHALDUN_DATA:-}" ]; then
 fi
 export KHALDUN_DATA
 export KHALDUN_BIN=$BIN
+export KHALDUN_BUILD=$BUILD
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT INT TERM
 pass=0
@@ -78,6 +83,14 @@ for t in tests/sh/*.sh; do
     if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then echo "FAIL $t (exit $rc)"; f=1; fi
     pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
 done
+
+# In CI the run with ../shared beside it must run everything: a skip there
+# means a test silently stopped testing. (The no-shared clone's run, see
+# .ci/run, reports its skips.)
+if [ "${CI:-}" = true ] && [ -d "$KHALDUN_SHARED" ] && [ "$skip" -gt 0 ]; then
+    echo "FAIL ci/no-skips ($skip skipped with $KHALDUN_SHARED present)"
+    fail=$((fail + 1))
+fi
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

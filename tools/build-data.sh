@@ -8,25 +8,22 @@
 #   gen/countries.txt  the 249 ISO 3166 countries, from Debian's iso-codes
 #   gen/places.txt     the gazetteer, from Debian's libgeonames0 (GeoNames)
 #   lexicon.img        word forms, lemmas and parts of speech: WordNet +
-#                      data/lexicon/, tagger weights trained on UD EWT dev
-#                      when ../shared is present
+#                      data/lexicon/, and the tagger's shipped weights
+#                      (data/model/tagger.txt, trained on UD English-EWT dev)
 #   khaldun.dict       the dictionary image: data/*.txt + the generated files
 set -eu
 BIN=${1:-./khaldun}
 case $BIN in */*) ;; *) BIN=./$BIN ;; esac
 OUT=${2:-build/data}
-SHARED=${KHALDUN_SHARED:-$(cd .. && pwd)/shared}
+MODEL=${KHALDUN_MODEL:-data/model/tagger.txt}
 WORDNET=${KHALDUN_WORDNET:-/usr/share/wordnet}
 mkdir -p "$OUT/gen"
 sh tools/mkcountries.sh "$OUT/gen/countries.txt"
 sh tools/mkplaces.sh "$OUT/gen/places.txt"
 
-TRAIN=""
-[ -f "$SHARED/reference/ud/en_ewt-ud-dev.conllu" ] && TRAIN="--train $SHARED/reference/ud/en_ewt-ud-dev.conllu"
-if "$BIN" --help 2>/dev/null | grep -q '^  lex '; then
-    # shellcheck disable=SC2086
-    "$BIN" lex build --wordnet "$WORDNET" --closed data/lexicon $TRAIN -o "$OUT/lexicon.img"
-fi
+# The tagger's weights ship in the tree (data/model/, rebuilt by `make model`);
+# set-up never trains and never reads ../shared.
+"$BIN" lex build --wordnet "$WORDNET" --closed data/lexicon --model "$MODEL" -o "$OUT/lexicon.img"
 
 # Hand-written sources first: the first name of a country is its display name.
 SOURCES=""

@@ -16,7 +16,6 @@
  */
 #include "chunks/chunks.h"
 #include "sentences/sentences.h"
-#include "tags/tagger.h"
 #include "analyze/analyze.h"
 #include "tags/tags.h"
 #include "tokens/tokens.h"
@@ -66,28 +65,6 @@ void kh_scratch_free(kh_scratch *scratch)
     kh_free(a, scratch);
 }
 
-/* Grows *arr (of *cap elements of size `size`) to hold at least need. */
-static kh_status grow(const kh_allocator *a, void **arr, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return KH_OK;
-    size_t ncap = *cap ? *cap : 256;
-    while (ncap < need) {
-        if (ncap > SIZE_MAX / 2)
-            return KH_ERR_NOMEM;
-        ncap *= 2;
-    }
-    size_t bytes;
-    if (!kh_mul_ok(ncap, size, &bytes))
-        return KH_ERR_NOMEM;
-    void *p = kh_realloc(a, *arr, bytes);
-    if (!p)
-        return KH_ERR_NOMEM;
-    *arr = p;
-    *cap = ncap;
-    return KH_OK;
-}
-
 /* The sentence being built. */
 typedef struct open_sent {
     int open;
@@ -103,8 +80,8 @@ static kh_status close_sentence(kh_scratch *s, open_sent *cur, size_t unit, kh_u
     if (!cur->open)
         return KH_OK;
     kh_doc *d = &s->doc;
-    kh_status st = grow(s->alloc, (void **)&s->sents, &s->sents_cap, d->n_sentences + 1,
-                        sizeof *s->sents);
+    kh_status st = kh_array_reserve(s->alloc, (void **)&s->sents, &s->sents_cap,
+                                    d->n_sentences + 1, sizeof *s->sents);
     if (st)
         return st;
     kh_sentence *se = &s->sents[d->n_sentences++];
@@ -153,8 +130,8 @@ static kh_status analyze_unit(kh_scratch *s, const kh_story *story, size_t ui, i
         cur.end = (size_t)tok.off + tok.len;
         if (cur.n < s->limits.max_tokens) {
             if (KH_UNLIKELY(d->n_tokens == s->toks_cap)) {
-                st = grow(s->alloc, (void **)&s->toks, &s->toks_cap, d->n_tokens + 1,
-                          sizeof *s->toks);
+                st = kh_array_reserve(s->alloc, (void **)&s->toks, &s->toks_cap,
+                                      d->n_tokens + 1, sizeof *s->toks);
                 if (st)
                     return st;
             }
@@ -196,9 +173,9 @@ static kh_status tag_doc(kh_scratch *s, const kh_lexicon *lexicon, const kh_stor
         return KH_ERR_NOMEM;
     for (size_t i = 0; i < d->n_sentences; i++) {
         const kh_sentence *se = &s->sents[i];
-        st = kh_tag_sentence_cached(s->tagcache, lexicon, &s->arena, story->text,
-                                    s->toks + se->first_token, se->n_tokens, se->kind, 0,
-                                    upos + se->first_token, lemma + se->first_token);
+        st = kh_tag_sentence(s->tagcache, lexicon, &s->arena, story->text,
+                             s->toks + se->first_token, se->n_tokens, se->kind, 0,
+                             upos + se->first_token, lemma + se->first_token);
         if (st)
             return st;
     }
@@ -263,7 +240,7 @@ kh_status kh_analyze_timed(kh_scratch *scratch, const kh_lexicon *lexicon, const
     d->sentences = scratch->sents;
     d->tokens = scratch->toks;
     if (!st && (flags & KH_ANALYZE_CHUNKS) && d->upos) {
-        st = kh_chunk_doc(&scratch->arena, d);
+        st = kh_chunk_doc(&scratch->arena, lexicon, d);
         lap(times, &t, times ? &times->chunks_ns : NULL);
     }
     if (st) {
@@ -285,6 +262,6 @@ kh_status kh_tag_tokens(const kh_lexicon *lex, kh_scratch *scratch, const char *
     kh_status st = tag_cache(scratch);
     if (st)
         return st;
-    return kh_tag_sentence_cached(scratch->tagcache, lex, &scratch->arena, text, toks, n, kind,
-                                  (flags & KH_TAG_RULES_ONLY) ? KH_TAG_RULES : 0, upos, lemma);
+    return kh_tag_sentence(scratch->tagcache, lex, &scratch->arena, text, toks, n, kind,
+                           flags & KH_TAG_RULES_ONLY, upos, lemma);
 }

@@ -16,9 +16,13 @@
  *     saying").
  *
  * It does not build a full tree; it finds what the event coder needs, and
- * says what it found through kh_chunk/kh_clause (khaldun.h).
+ * says what it found through kh_chunk/kh_clause (khaldun.h). Reporting
+ * verbs, modals, negators and intention verbs are the lexicon's word classes
+ * (data/lexicon/classes/); month names come from core/months.c; the small
+ * syntactic lists below (particles, relatives, subordinators ...) stay here.
  */
 #include "chunks/chunks.h"
+#include "lexicon/lexicon.h"
 
 /* ---------------------------------------------------------------------- */
 /* Word classes on lemmas (lower-case ASCII)                              */
@@ -34,17 +38,7 @@ static int in_list(const char *w, const char *const *list)
     return 0;
 }
 
-static const char *const REPORTING[] = {
-    "say", "tell", "announce", "report", "state", "add", "note", "quote", "claim",
-    "declare", "write", "insist", "stress", "explain", "mention", "comment", "affirm",
-    "assert", "acknowledge", "reiterate", "remark", "tweet", "emphasize", "emphasise",
-    "indicate", "suggest", "argue", "confirm", NULL};
 
-/* Verbs that turn a following to-infinitive into an intention. */
-static const char *const INTENT[] = {
-    "want", "intend", "plan", "hope", "aim", "wish", "expect", "prepare", "propose",
-    "offer", "promise", "pledge", "vow", "agree", "decide", "plot", "desire", "mean",
-    "look", "seek", "aspire", "undertake", "commit", NULL};
 static const char *const ATTEMPT[] = {"try", "attempt", "strive", "struggle", "endeavor",
                                       "endeavour", "scramble", "work", NULL};
 static const char *const REFUSAL[] = {"refuse", "decline", "reject", NULL};
@@ -57,9 +51,6 @@ static const char *const READY_NOUNS[] = {
 static const char *const READY_ADJS[] = {"ready", "willing", "prepared", "eager", "keen",
                                          "determined", "set", "due", "poised", "likely",
                                          "expected", "committed", "open", NULL};
-static const char *const MODALS[] = {"can", "could", "may", "might", "must", "should",
-                                     "would", "ought", NULL};
-static const char *const NEGATORS[] = {"not", "n't", "never", "no", "neither", "nor", NULL};
 static const char *const PARTICLES[] = {"out", "up", "off", "down", "back", "away", "over",
                                         "in", "on", "around", "through", NULL};
 static const char *const RELATIVES[] = {"that", "which", "who", "whom", "whose", "where", NULL};
@@ -69,9 +60,12 @@ static const char *const QUANT_PRONOUNS[] = {"both", "all", "each", "either", "n
 static const char *const TIME_WORDS[] = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
     "yesterday", "tomorrow", "tonight", "week", "weeks", "month", "months", "year", "years",
-    "day", "days", "january", "february", "march", "april", "may", "june", "july", "august",
-    "september", "october", "november", "december", "morning", "evening", "night",
-    "weekend", "hours", "hour", "time", NULL};
+    "day", "days", "morning", "evening", "night", "weekend", "hours", "hour", "time", NULL};
+/* A time word or a full month name ("may" included). */
+static int time_word(const char *w)
+{
+    return in_list(w, TIME_WORDS) || kh_month_find(w, strlen(w), KH_MONTH_FULL);
+}
 static const char *const TIME_MODIFIERS[] = {"last", "next", "this", "past", "coming",
                                              "previous", "earlier", "later", "same", NULL};
 /* Prepositions that also introduce clauses ("until North Korea sealed"). */
@@ -83,10 +77,8 @@ static const char *const COGNITION[] = {"think", "believe", "know", "hope", "fea
                                         "show", "find", "learn", "hear", "doubt", NULL};
 static const char *const POSS_DETS[] = {"my", "your", "his", "her", "its", "our", "their", NULL};
 
-int kh_is_reporting_lemma(const char *lemma) { return in_list(lemma, REPORTING); }
-
 /* Verbs whose object is the subject of the infinitive after it. */
-int kh_is_control_lemma(const char *lemma)
+static int is_control_lemma(const char *lemma)
 {
     static const char *const control[] = {
         "urge", "ask", "tell", "order", "call", "invite", "encourage", "force", "press", "push",
@@ -95,12 +87,12 @@ int kh_is_control_lemma(const char *lemma)
         "expect", "compel", "oblige", "direct", "command", "beg", "challenge", "empower", NULL};
     return in_list(lemma, control);
 }
-int kh_is_intent_lemma(const char *lemma) { return in_list(lemma, INTENT); }
 
 /* ---------------------------------------------------------------------- */
 
 typedef struct ctx {
     kh_arena *arena;
+    const kh_lexicon *lex; /* its word classes: reporting, modal, negator, intent */
     kh_doc *doc;
     kh_chunk *chunks;
     size_t n_chunks, cap_chunks;
@@ -115,6 +107,8 @@ static const char *lem(const ctx *c, size_t i) { return c->doc->lemma[i] ? c->do
 /* The token's form, lower-cased (truncated to 63 bytes); lower-cased once
  * per document by lower_all. */
 static const char *low(const ctx *c, size_t i) { return c->low[i]; }
+
+static int negator(const ctx *c, const char *w) { return kh_lex_in_class(c->lex, KH_WC_NEGATOR, w); }
 
 /* Lower-cases every token of the document into the arena, once. */
 static kh_status lower_all(ctx *c)
@@ -254,11 +248,11 @@ static int vg_inner(ctx *c, size_t i)
     kh_upos u = tag(c, i);
     if (u == KH_UPOS_AUX || u == KH_UPOS_VERB)
         return 1;
-    if (u == KH_UPOS_PART && (in_list(low(c, i), NEGATORS) || !strcmp(low(c, i), "to")))
+    if (u == KH_UPOS_PART && (negator(c, low(c, i)) || !strcmp(low(c, i), "to")))
         return 1;
     if (u == KH_UPOS_ADV) {
         const char *w = low(c, i);
-        return in_list(w, NEGATORS) || !strcmp(w, "also") || !strcmp(w, "already") ||
+        return negator(c, w) || !strcmp(w, "also") || !strcmp(w, "already") ||
                !strcmp(w, "still") || !strcmp(w, "just") || !strcmp(w, "reportedly") ||
                !strcmp(w, "allegedly") || !strcmp(w, "repeatedly") || !strcmp(w, "recently") ||
                !strcmp(w, "officially") || !strcmp(w, "publicly") || !strcmp(w, "formally") ||
@@ -270,7 +264,7 @@ static int vg_inner(ctx *c, size_t i)
 }
 
 /* The flag a chain verb gives the infinitive it governs. */
-static uint32_t chain_flag(const char *lemma)
+static uint32_t chain_flag(const ctx *c, const char *lemma)
 {
     if (in_list(lemma, REFUSAL))
         return KH_VG_REFUSAL;
@@ -278,7 +272,7 @@ static uint32_t chain_flag(const char *lemma)
         return KH_VG_NEGATED;
     if (in_list(lemma, ATTEMPT))
         return KH_VG_ATTEMPT;
-    if (in_list(lemma, INTENT))
+    if (kh_lex_in_class(c->lex, KH_WC_INTENT, lemma))
         return KH_VG_INTENT;
     return 0;
 }
@@ -306,16 +300,16 @@ static size_t verb_group(ctx *c, uint32_t sent, size_t i, size_t e, kh_chunk *ou
             if (!strcmp(w, "to") && u == KH_UPOS_PART) {
                 if (main != SIZE_MAX && j + 1 < e &&
                     (tag(c, j + 1) == KH_UPOS_VERB || tag(c, j + 1) == KH_UPOS_AUX)) {
-                    flags |= chain_flag(lem(c, main));
+                    flags |= chain_flag(c, lem(c, main));
                     flags &= ~(uint32_t)(KH_VG_PASSIVE | KH_VG_PERFECT);
                     saw_be = saw_have = 0;
                     continue;
                 }
                 break;
             }
-            if (in_list(w, NEGATORS))
+            if (negator(c, w))
                 flags |= KH_VG_NEGATED;
-            else if (in_list(w, MODALS))
+            else if (kh_lex_in_class(c->lex, KH_WC_MODAL, w))
                 flags |= KH_VG_MODAL;
             else if (!strcmp(w, "will") || !strcmp(w, "shall") || !strcmp(w, "'ll"))
                 flags |= KH_VG_FUTURE;
@@ -360,7 +354,7 @@ static size_t verb_group(ctx *c, uint32_t sent, size_t i, size_t e, kh_chunk *ou
     *out = new_chunk(KH_CHUNK_VG, sent, start, j, main);
     out->aux_first = (uint32_t)start;
     out->lemma = lem(c, main);
-    if (kh_is_reporting_lemma(out->lemma))
+    if (kh_lex_in_class(c->lex, KH_WC_REPORTING, out->lemma))
         flags |= KH_VG_REPORTING;
     /* Phrasal particle right after the verb: "flew out", "break out of". */
     if (j < e && (tag(c, j) == KH_UPOS_ADP || tag(c, j) == KH_UPOS_ADV || tag(c, j) == KH_UPOS_PART) &&
@@ -483,7 +477,7 @@ static kh_status raw_chunks(ctx *c, uint32_t sent, size_t s, size_t e)
                     head = j;
                 j++;
                 if (j < e && head == j - 1 && tag(c, j - 1) == KH_UPOS_NOUN &&
-                    in_list(low(c, j - 1), TIME_WORDS) && tag(c, j) == KH_UPOS_PROPN)
+                    time_word(low(c, j - 1)) && tag(c, j) == KH_UPOS_PROPN)
                     break;
             }
             np->end = (uint32_t)(head + 1);
@@ -536,8 +530,8 @@ static kh_status raw_chunks(ctx *c, uint32_t sent, size_t s, size_t e)
                 /* "to Tehran last month", "met Putin on Tuesday": a time
                  * expression starts a phrase of its own. */
                 if (j > i && ((in_list(low(c, j), TIME_MODIFIERS) && j + 1 < e &&
-                               in_list(low(c, j + 1), TIME_WORDS)) ||
-                              (tag(c, j - 1) == KH_UPOS_PROPN && in_list(low(c, j), TIME_WORDS))))
+                               time_word(low(c, j + 1))) ||
+                              (tag(c, j - 1) == KH_UPOS_PROPN && time_word(low(c, j)))))
                     break;
                 if (is_possessive(c, j))
                     flags |= KH_NP_POSSESSOR;
@@ -547,7 +541,7 @@ static kh_status raw_chunks(ctx *c, uint32_t sent, size_t s, size_t e)
                 /* "the last time North Korea sent": a time noun ends its phrase
                  * before a name (a clause follows without "that"). */
                 if (j < e && head == j - 1 && tag(c, j - 1) == KH_UPOS_NOUN &&
-                    in_list(low(c, j - 1), TIME_WORDS) && tag(c, j) == KH_UPOS_PROPN)
+                    time_word(low(c, j - 1)) && tag(c, j) == KH_UPOS_PROPN)
                     break;
             }
             if (head == SIZE_MAX) {
@@ -748,7 +742,7 @@ static int32_t find_subject(ctx *c, size_t v, size_t first_chunk, size_t s, int 
             continue;
         }
         if (in_pp(c, k, first_chunk) || ch->attach >= 0 ||
-            (ch->kind == KH_CHUNK_NP && in_list(low(c, ch->head), TIME_WORDS))) {
+            (ch->kind == KH_CHUNK_NP && time_word(low(c, ch->head)))) {
             pos = ch->first;
             continue;
         }
@@ -789,7 +783,6 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
     kh_status st;
     int32_t according = -1; /* "according to X": the whole sentence is reported */
     int in_quote = 0;
-    size_t quote_end = s;
     for (size_t k = first_chunk; k < last; k++)
         if (c->chunks[k].kind == KH_CHUNK_PP && !strcmp(low(c, c->chunks[k].first), "according") &&
             k + 1 < last)
@@ -837,7 +830,7 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
         }
         /* Quotes before the verb: count quote marks from the sentence start. */
         in_quote = 0;
-        for (size_t t = quote_end > s ? s : s; t < vg->first; t++)
+        for (size_t t = s; t < vg->first; t++)
             if (is_quote(c, t))
                 in_quote = !in_quote;
         if (in_quote)
@@ -857,7 +850,7 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
                 if (c->chunks[q].kind == KH_CHUNK_NP && c->chunks[q].end + 1 >= vg->aux_first &&
                     !in_pp(c, q, first_chunk))
                     obj = (int32_t)q;
-            cl.subject = obj >= 0 && pvg->lemma && kh_is_control_lemma(pvg->lemma) ? obj : prev->subject;
+            cl.subject = obj >= 0 && pvg->lemma && is_control_lemma(pvg->lemma) ? obj : prev->subject;
             for (size_t q = c->n_clauses; cl.subject < 0 && q-- > first_clause;)
                 cl.subject = c->clauses[q].subject;
         }
@@ -890,7 +883,7 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
             const kh_chunk *ch = &c->chunks[q];
             if (ch->first >= cl->end)
                 break;
-            if (ch->kind != KH_CHUNK_NP || in_list(low(c, ch->head), TIME_WORDS))
+            if (ch->kind != KH_CHUNK_NP || time_word(low(c, ch->head)))
                 continue;
             if (in_pp(c, q, first_chunk)) {
                 if (cl->agent < 0 && (vg->flags & KH_VG_PASSIVE) &&
@@ -943,11 +936,10 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
                 cls[a].flags |= KH_CL_REPORTED;
                 cls[a].reporter = according;
             }
-    (void)quote_end;
     return KH_OK;
 }
 
-kh_status kh_chunk_doc(kh_arena *arena, kh_doc *doc)
+kh_status kh_chunk_doc(kh_arena *arena, const kh_lexicon *lex, kh_doc *doc)
 {
     if (!doc->upos || !doc->lemma) {
         doc->chunks = NULL;
@@ -959,6 +951,7 @@ kh_status kh_chunk_doc(kh_arena *arena, kh_doc *doc)
     ctx c;
     memset(&c, 0, sizeof c);
     c.arena = arena;
+    c.lex = lex;
     c.doc = doc;
     if (lower_all(&c) != KH_OK)
         return KH_ERR_NOMEM;

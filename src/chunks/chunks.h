@@ -11,12 +11,9 @@
 #include "core/core.h"
 
 /* Chunks and clauses for every sentence of `doc` (tokens, upos and lemma
- * must be filled). Arrays are allocated from `arena` and stored in *doc. */
-kh_status kh_chunk_doc(kh_arena *arena, kh_doc *doc);
-
-/* Small word-class tests on lemmas, shared with the coder. */
-int kh_is_reporting_lemma(const char *lemma);
-int kh_is_intent_lemma(const char *lemma);
-int kh_is_control_lemma(const char *lemma);
+ * must be filled), with the word classes of `lex` (reporting verbs, modals,
+ * negators, intention verbs). Arrays are allocated from `arena` and stored
+ * in *doc. */
+kh_status kh_chunk_doc(kh_arena *arena, const kh_lexicon *lex, kh_doc *doc);
 
 #endif

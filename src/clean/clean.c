@@ -276,12 +276,6 @@ int kh_clean_headline_like(const char *p, size_t len)
 
 /* ---- datelines ---- */
 
-static const char *const months[] = {
-    "january", "february", "march", "april", "may", "june", "july", "august",
-    "september", "october", "november", "december", "jan", "feb", "mar", "apr",
-    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-};
-
 /* A month name (full or abbreviated, optional '.') and a day: returns the
  * bytes used, 0 when there is none. */
 static size_t month_day(const char *p, size_t len)
@@ -289,13 +283,8 @@ static size_t month_day(const char *p, size_t len)
     size_t i = 0;
     while (i < len && kh_is_alpha((unsigned char)p[i]))
         i++;
-    int ok = 0;
-    for (size_t m = 0; m < KH_ARRAY_LEN(months) && !ok; m++) {
-        size_t n = strlen(months[m]);
-        if (i == n && kh_eq_nocase(p, n, months[m], n))
-            ok = 1;
-    }
-    if (!ok || !kh_is_upper((unsigned char)p[0]))
+    if (!kh_month_find(p, i, KH_MONTH_FULL | KH_MONTH_ABBR | KH_MONTH_SEPT) ||
+        !kh_is_upper((unsigned char)p[0]))
         return 0;
     if (i < len && p[i] == '.')
         i++;

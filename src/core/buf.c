@@ -4,6 +4,7 @@
  * growth is checked against the cap before any arithmetic can overflow;
  * output formatting avoids printf in the hot paths (kh_buf_put_u64).
  */
+#include <math.h>
 #include <stdio.h>
 
 #include "core.h"
@@ -107,6 +108,24 @@ kh_status kh_buf_put_i64(kh_buf *b, int64_t v)
         return kh_buf_put_u64(b, (uint64_t)(-(v + 1)) + 1);
     }
     return kh_buf_put_u64(b, (uint64_t)v);
+}
+
+kh_status kh_buf_put_num(kh_buf *b, double v, int decimals)
+{
+    if (!isfinite(v))
+        return kh_buf_append(b, "null", 4);
+    char tmp[48];
+    snprintf(tmp, sizeof tmp, "%.*f", decimals, v);
+    size_t n = strlen(tmp);
+    if (memchr(tmp, '.', n)) {
+        while (n > 0 && tmp[n - 1] == '0')
+            n--;
+        if (n > 0 && tmp[n - 1] == '.')
+            n--;
+    }
+    if (n == 2 && tmp[0] == '-' && tmp[1] == '0')
+        tmp[0] = '0', n = 1;
+    return kh_buf_append(b, tmp, n);
 }
 
 kh_status kh_buf_json_str(kh_buf *b, const char *s, size_t len)

@@ -106,6 +106,9 @@ kh_status kh_buf_puts(kh_buf *b, const char *s);
 kh_status kh_buf_printf(kh_buf *b, const char *fmt, ...) KH_PRINTF(2, 3);
 kh_status kh_buf_put_u64(kh_buf *b, uint64_t v);
 kh_status kh_buf_put_i64(kh_buf *b, int64_t v);
+/* A double with at most `decimals` decimals, trailing zeros dropped ("1.9",
+ * "-10", "3.4"); JSON null for NaN and infinities, which JSON cannot hold. */
+kh_status kh_buf_put_num(kh_buf *b, double v, int decimals);
 /* Appends `len` bytes as the inside of a JSON string (no quotes): escapes
  * quotes, backslashes and control bytes; replaces invalid UTF-8 with U+FFFD,
  * so the output is always valid JSON whatever the input. */
@@ -114,6 +117,40 @@ kh_status kh_buf_json_str(kh_buf *b, const char *s, size_t len);
 kh_status kh_buf_json_qstr(kh_buf *b, const char *s, size_t len);
 void kh_buf_clear(kh_buf *b);
 void kh_buf_free(kh_buf *b);
+
+/* ---- growable arrays and an integer map (vec.c), on the caller's allocator ---- */
+/* Grows *arr (*cap elements of `elem` bytes) to hold at least `need`,
+ * doubling; for arrays whose count lives with their owner. The array is
+ * unchanged on failure. */
+kh_status kh_array_reserve(const kh_allocator *a, void **arr, size_t *cap, size_t need,
+                           size_t elem);
+
+/* An array that keeps its count; set `elem` (the element size) before use. */
+typedef struct kh_vec {
+    void *p;
+    size_t n, cap, elem;
+} kh_vec;
+#define KH_VEC_AT(v, T, i) (((T *)(v).p)[i])
+kh_status kh_vec_push(const kh_allocator *a, kh_vec *v, const void *item);
+void kh_vec_free(const kh_allocator *a, kh_vec *v);
+
+/* Exact 64-bit key -> u32 map. */
+typedef struct kh_map_slot {
+    uint64_t key;
+    uint32_t val;
+    uint32_t used;
+} kh_map_slot;
+typedef struct kh_map {
+    kh_map_slot *slots;
+    size_t n_slots, count;
+} kh_map;
+/* Finds key: sets *found and *out to its value; else inserts val and sets
+ * *out = val, *found = 0. */
+kh_status kh_map_get_or_put(const kh_allocator *a, kh_map *m, uint64_t key, uint32_t val,
+                            uint32_t *out, int *found);
+/* 1 and *out when key is present, else 0. */
+int kh_map_get(const kh_map *m, uint64_t key, uint32_t *out);
+void kh_map_free(const kh_allocator *a, kh_map *m);
 
 /* ---- UTF-8 ---- */
 /* Decodes one code point at s[0..len). Returns its length in bytes (1..4) and
@@ -153,6 +190,24 @@ static inline int kh_to_lower(int c) { return kh_is_upper(c) ? c + 32 : c; }
 static inline int kh_to_upper(int c) { return kh_is_lower(c) ? c - 32 : c; }
 /* Case-insensitive ASCII comparison of two slices: 1 when equal. */
 int kh_eq_nocase(const char *a, size_t alen, const char *b, size_t blen);
+
+/* ---- files ---- */
+/* Reads the whole file `path` (at most `cap` bytes) into *data, allocated
+ * through `a` and NUL-terminated (never NULL on success; the caller frees
+ * it with kh_free). KH_ERR_NOTFOUND or KH_ERR_IO (errno tells why) when it
+ * cannot be opened or read, KH_ERR_LIMIT when larger than cap. */
+kh_status kh_file_read(const kh_allocator *a, const char *path, size_t cap, char **data,
+                       size_t *len);
+
+/* ---- month names: the one table (months.c) ---- */
+enum {
+    KH_MONTH_FULL = 1u << 0, /* "january" */
+    KH_MONTH_ABBR = 1u << 1, /* "jan", three letters */
+    KH_MONTH_SEPT = 1u << 2  /* "sept" */
+};
+/* The month (1..12) that s[0..len) names, ASCII case-insensitively, in the
+ * forms `flags` allows; 0 when none. A trailing period is not accepted. */
+int kh_month_find(const char *s, size_t len, unsigned flags);
 
 /* ---- errors ---- */
 /* Fills *err (when non-NULL) and returns code. */

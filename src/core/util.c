@@ -1,7 +1,8 @@
 /*
- * util.c: status strings, version, limits, UTF-8, case-insensitive hashing
- * and dates: the small pieces every stage leans on.
+ * util.c: status strings, version, limits, UTF-8, case-insensitive hashing,
+ * dates and whole-file reading: the small pieces every stage leans on.
  */
+#include <errno.h>
 #include <stdio.h>
 
 #include "core.h"
@@ -259,4 +260,31 @@ void kh_story_from_text(kh_story *story, kh_unit *unit, const char *text, size_t
     story->text_len = text ? len : 0;
     story->units = unit;
     story->n_units = text && len ? 1 : 0;
+}
+
+kh_status kh_file_read(const kh_allocator *a, const char *path, size_t cap, char **data,
+                       size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errno == ENOENT ? KH_ERR_NOTFOUND : KH_ERR_IO;
+    kh_buf buf;
+    kh_buf_init(&buf, a, cap);
+    char chunk[65536];
+    size_t n;
+    kh_status st = KH_OK;
+    while (!st && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        st = kh_buf_append(&buf, chunk, n);
+    if (!st && ferror(f))
+        st = KH_ERR_IO;
+    fclose(f);
+    if (!st && !buf.data)
+        st = kh_buf_reserve(&buf, 1);
+    if (st) {
+        kh_buf_free(&buf);
+        return st;
+    }
+    *data = buf.data;
+    *len = buf.len;
+    return KH_OK;
 }

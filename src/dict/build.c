@@ -16,113 +16,6 @@
 #include "dict/build.h"
 
 /* ---------------------------------------------------------------------- */
-/* Growable arrays and hash maps for the builder (heap, the caller's allocator) */
-
-kh_status kh_vec_push(const kh_allocator *a, kh_vec *v, const void *item)
-{
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 64, bytes;
-        if (!kh_mul_ok(cap, v->elem, &bytes))
-            return KH_ERR_LIMIT;
-        void *p = kh_realloc(a, v->p, bytes);
-        if (!p)
-            return KH_ERR_NOMEM;
-        v->p = p;
-        v->cap = cap;
-    }
-    memcpy((char *)v->p + v->n * v->elem, item, v->elem);
-    v->n++;
-    return KH_OK;
-}
-
-static void vec_free(const kh_allocator *a, kh_vec *v)
-{
-    kh_free(a, v->p);
-    v->p = NULL;
-    v->n = v->cap = 0;
-}
-
-/* Exact 64-bit key -> u32 map (open addressing, linear probing). */
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
-
-static kh_status map_grow(const kh_allocator *a, kh_map *m)
-{
-    size_t n = m->n_slots ? m->n_slots * 2 : 1024;
-    kh_map_slot *s = (kh_map_slot *)kh_calloc(a, n, sizeof *s);
-    if (!s)
-        return KH_ERR_NOMEM;
-    for (size_t i = 0; i < m->n_slots; i++) {
-        if (!m->slots[i].used)
-            continue;
-        size_t j = mix64(m->slots[i].key) & (n - 1);
-        while (s[j].used)
-            j = (j + 1) & (n - 1);
-        s[j] = m->slots[i];
-    }
-    kh_free(a, m->slots);
-    m->slots = s;
-    m->n_slots = n;
-    return KH_OK;
-}
-
-/* Finds key; returns its slot (used == 0 when absent: the place to insert). */
-static kh_map_slot *map_find(kh_map *m, uint64_t key)
-{
-    size_t j = mix64(key) & (m->n_slots - 1);
-    while (m->slots[j].used && m->slots[j].key != key)
-        j = (j + 1) & (m->n_slots - 1);
-    return &m->slots[j];
-}
-
-kh_status kh_map_get_or_put(const kh_allocator *a, kh_map *m, uint64_t key, uint32_t val,
-                            uint32_t *out, int *found)
-{
-    if ((m->count + 1) * 2 > m->n_slots) {
-        kh_status st = map_grow(a, m);
-        if (st)
-            return st;
-    }
-    kh_map_slot *s = map_find(m, key);
-    if (s->used) {
-        *out = s->val;
-        *found = 1;
-        return KH_OK;
-    }
-    s->used = 1;
-    s->key = key;
-    s->val = val;
-    m->count++;
-    *out = val;
-    *found = 0;
-    return KH_OK;
-}
-
-int kh_map_get(const kh_map *m, uint64_t key, uint32_t *out)
-{
-    if (!m->n_slots)
-        return 0;
-    kh_map_slot *s = map_find((kh_map *)m, key);
-    if (!s->used)
-        return 0;
-    *out = s->val;
-    return 1;
-}
-
-static void map_free(const kh_allocator *a, kh_map *m)
-{
-    kh_free(a, m->slots);
-    memset(m, 0, sizeof *m);
-}
-
-/* ---------------------------------------------------------------------- */
 /* Strings and words                                                      */
 
 /* Interns a string (exact bytes) in the pool; returns its offset. Strings
@@ -373,49 +266,23 @@ void kh_dict_builder_free(kh_dict_builder *b)
     kh_scratch_free(b->scratch);
     kh_buf_free(&b->pool);
     kh_buf_free(&b->srchash);
-    map_free(a, &b->str_map);
-    map_free(a, &b->word_map);
-    map_free(a, &b->edge_map);
-    map_free(a, &b->country_map);
-    map_free(a, &b->synset_map);
-    map_free(a, &b->code_map);
-    map_free(a, &b->pattern_map);
+    kh_map_free(a, &b->str_map);
+    kh_map_free(a, &b->word_map);
+    kh_map_free(a, &b->edge_map);
+    kh_map_free(a, &b->country_map);
+    kh_map_free(a, &b->synset_map);
+    kh_map_free(a, &b->code_map);
+    kh_map_free(a, &b->pattern_map);
     kh_vec *vecs[] = {&b->words, &b->nodes, &b->bpayloads, &b->actors, &b->roles,
                       &b->countries, &b->agents, &b->places, &b->synsets, &b->codes,
                       &b->patterns, &b->elems, &b->alts};
     for (size_t i = 0; i < KH_ARRAY_LEN(vecs); i++)
-        vec_free(a, vecs[i]);
+        kh_vec_free(a, vecs[i]);
     kh_free(a, b);
 }
 
 /* ---------------------------------------------------------------------- */
 /* Reading sources                                                        */
-
-static kh_status read_file(const kh_allocator *a, const char *path, char **data, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return errno == ENOENT ? KH_ERR_NOTFOUND : KH_ERR_IO;
-    kh_buf buf;
-    kh_buf_init(&buf, a, (size_t)1 << 30);
-    char chunk[65536];
-    size_t n;
-    kh_status st = KH_OK;
-    while (!st && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        st = kh_buf_append(&buf, chunk, n);
-    if (!st && ferror(f))
-        st = KH_ERR_IO;
-    fclose(f);
-    if (st) {
-        kh_buf_free(&buf);
-        return st;
-    }
-    if (!buf.data)
-        st = kh_buf_reserve(&buf, 0);
-    *data = buf.data;
-    *len = buf.len;
-    return st;
-}
 
 kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, const char *path,
                               const char *data, size_t len)
@@ -424,7 +291,7 @@ kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, const c
         return KH_ERR_INVALID;
     char *owned = NULL;
     if (!data) {
-        kh_status st = read_file(b->alloc, path, &owned, &len);
+        kh_status st = kh_file_read(b->alloc, path, (size_t)1 << 30, &owned, &len);
         if (st) {
             kh_srcpos pos = {path, 0, 0};
             kh_bld_diag(b, &pos, KH_SEV_ERROR, "cannot read: %s", strerror(errno));

@@ -13,29 +13,6 @@
 #define KH_MAX_PHRASE 24     /* words in one name or synset member */
 #define KH_MAX_PATTERN 32    /* elements in one verb pattern */
 
-typedef struct kh_vec {
-    void *p;
-    size_t n, cap, elem;
-} kh_vec;
-
-#define KH_VEC_AT(v, T, i) (((T *)(v).p)[i])
-
-typedef struct kh_map_slot {
-    uint64_t key;
-    uint32_t val;
-    uint32_t used;
-} kh_map_slot;
-
-typedef struct kh_map {
-    kh_map_slot *slots;
-    size_t n_slots, count;
-} kh_map;
-
-kh_status kh_vec_push(const kh_allocator *a, kh_vec *v, const void *item);
-kh_status kh_map_get_or_put(const kh_allocator *a, kh_map *m, uint64_t key, uint32_t val,
-                            uint32_t *out, int *found);
-int kh_map_get(const kh_map *m, uint64_t key, uint32_t *out);
-
 typedef struct kh_bnode {
     uint32_t head;   /* first payload (linked through kh_bpayload.next) */
     uint32_t count;
@@ -99,8 +76,8 @@ kh_status kh_bld_phrase(kh_dict_builder *b, const char *s, size_t len, uint32_t 
  * kh_bld_diag, and returns KH_ERR_FORMAT for a rejected entry. */
 int kh_bld_actor_code_ok(const char *s, size_t len);
 kh_status kh_bld_country(kh_dict_builder *b, const char *code, size_t len, uint32_t *index);
-kh_status kh_bld_synset(kh_dict_builder *b, const char *name, size_t len, int define,
-                        uint32_t *index);
+/* The index of synset `name` (folded), added when new. */
+kh_status kh_bld_synset(kh_dict_builder *b, const char *name, size_t len, uint32_t *index);
 /* Adds a pattern from parsed elements; `code` is the event code string. */
 kh_status kh_bld_pattern(kh_dict_builder *b, const kh_elem *elems, size_t n, size_t verb_pos,
                          const char *code, size_t code_len, const char *text, size_t text_len,

@@ -20,9 +20,6 @@ static size_t pow2_at_least(size_t n)
     return p;
 }
 
-uint64_t kh_dict_word_hash(const char *s, size_t len);
-uint64_t kh_dict_edge_hash(uint32_t parent, uint32_t word);
-
 /* Sorting with a context, for codes (by string) and patterns (by verb). */
 typedef struct sort_ctx {
     const char *pool;
@@ -75,81 +72,127 @@ static int pattern_less(const sort_ctx *c, uint32_t a, uint32_t b)
     return c->patterns[a].p.verb < c->patterns[b].p.verb;
 }
 
-kh_status kh_dict_builder_finish(kh_dict_builder *b, const char *out_path, kh_error *err)
+/* The tables being compiled (the runtime's layout), owned by
+ * kh_dict_builder_finish until it returns. */
+typedef struct dict_tables {
+    size_t nc, np;          /* codes, patterns the sources gave */
+    uint32_t *cidx;         /* codes in sorted order (old indexes) */
+    uint32_t *crank;        /* old code index -> new */
+    uint32_t *pidx;         /* patterns in sorted order */
+    kh_code_rec *codes;
+    kh_pattern *pats;
+    size_t kept;            /* patterns with a known code */
+    uint8_t *synset_defined;
+    size_t edge_slots, word_slots;
+    kh_trie_edge *edges;
+    uint32_t *wslots;       /* word id + 1 by hash, 0 empty */
+    kh_trie_node *nodes;
+    kh_payload *payloads;
+    size_t np_out;          /* payloads written */
+} dict_tables;
+
+/* Allocates every table of t, sized from b. Returns 0 when one is
+ * missing (out of memory); tables_free then frees the others. */
+static int tables_alloc(const kh_dict_builder *b, dict_tables *t)
 {
-    if (!b)
-        return KH_ERR_INVALID;
     const kh_allocator *a = b->alloc;
-    kh_status st = KH_OK;
-    const char *pool = b->pool.data;
-    sort_ctx sc = {pool, (const kh_code_rec *)b->codes.p, (const kh_bpattern *)b->patterns.p};
-
-    /* Codes, sorted by their string; map old index -> new. */
-    size_t nc = b->codes.n, np = b->patterns.n;
-    uint32_t *cidx = (uint32_t *)kh_calloc(a, nc + 1, sizeof *cidx);
-    uint32_t *crank = (uint32_t *)kh_calloc(a, nc + 1, sizeof *crank);
-    uint32_t *pidx = (uint32_t *)kh_calloc(a, np + 1, sizeof *pidx);
-    kh_code_rec *codes = (kh_code_rec *)kh_calloc(a, nc + 1, sizeof *codes);
-    kh_pattern *pats = (kh_pattern *)kh_calloc(a, np + 1, sizeof *pats);
-    uint8_t *synset_defined = (uint8_t *)kh_calloc(a, b->synsets.n + 1, 1);
+    memset(t, 0, sizeof *t);
+    t->nc = b->codes.n;
+    t->np = b->patterns.n;
+    t->cidx = (uint32_t *)kh_calloc(a, t->nc + 1, sizeof *t->cidx);
+    t->crank = (uint32_t *)kh_calloc(a, t->nc + 1, sizeof *t->crank);
+    t->pidx = (uint32_t *)kh_calloc(a, t->np + 1, sizeof *t->pidx);
+    t->codes = (kh_code_rec *)kh_calloc(a, t->nc + 1, sizeof *t->codes);
+    t->pats = (kh_pattern *)kh_calloc(a, t->np + 1, sizeof *t->pats);
+    t->synset_defined = (uint8_t *)kh_calloc(a, b->synsets.n + 1, 1);
     size_t n_edges = b->nodes.n ? b->nodes.n - 1 : 0;
-    size_t edge_slots = pow2_at_least(n_edges * 2 + 1);
-    size_t word_slots = pow2_at_least(b->words.n * 2 + 1);
-    kh_trie_edge *edges = (kh_trie_edge *)kh_calloc(a, edge_slots, sizeof *edges);
-    uint32_t *wslots = (uint32_t *)kh_calloc(a, word_slots, sizeof *wslots);
-    kh_trie_node *nodes = (kh_trie_node *)kh_calloc(a, b->nodes.n + 1, sizeof *nodes);
-    kh_payload *payloads = (kh_payload *)kh_calloc(a, b->bpayloads.n + 1, sizeof *payloads);
-    if (!cidx || !crank || !pidx || !codes || !pats || !synset_defined || !edges || !wslots ||
-        !nodes || !payloads) {
-        st = kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory compiling the dictionary");
-        goto done;
-    }
-    for (uint32_t i = 0; i < nc; i++)
-        cidx[i] = i;
-    sort_idx(a, cidx, nc, &sc, code_less);
-    for (uint32_t i = 0; i < nc; i++) {
-        codes[i] = KH_VEC_AT(b->codes, kh_code_rec, cidx[i]);
-        crank[cidx[i]] = i;
-    }
+    t->edge_slots = pow2_at_least(n_edges * 2 + 1);
+    t->word_slots = pow2_at_least(b->words.n * 2 + 1);
+    t->edges = (kh_trie_edge *)kh_calloc(a, t->edge_slots, sizeof *t->edges);
+    t->wslots = (uint32_t *)kh_calloc(a, t->word_slots, sizeof *t->wslots);
+    t->nodes = (kh_trie_node *)kh_calloc(a, b->nodes.n + 1, sizeof *t->nodes);
+    t->payloads = (kh_payload *)kh_calloc(a, b->bpayloads.n + 1, sizeof *t->payloads);
+    return t->cidx && t->crank && t->pidx && t->codes && t->pats && t->synset_defined &&
+           t->edges && t->wslots && t->nodes && t->payloads;
+}
 
-    /* Payloads: flatten per node, in the order the sources gave them. */
+static void tables_free(const kh_allocator *a, dict_tables *t)
+{
+    kh_free(a, t->cidx);
+    kh_free(a, t->crank);
+    kh_free(a, t->pidx);
+    kh_free(a, t->codes);
+    kh_free(a, t->pats);
+    kh_free(a, t->synset_defined);
+    kh_free(a, t->edges);
+    kh_free(a, t->wslots);
+    kh_free(a, t->nodes);
+    kh_free(a, t->payloads);
+}
+
+/* Codes, sorted by their string; crank maps old index -> new. */
+static void sort_codes(const kh_dict_builder *b, dict_tables *t, const sort_ctx *sc)
+{
+    for (uint32_t i = 0; i < t->nc; i++)
+        t->cidx[i] = i;
+    sort_idx(b->alloc, t->cidx, t->nc, sc, code_less);
+    for (uint32_t i = 0; i < t->nc; i++) {
+        t->codes[i] = KH_VEC_AT(b->codes, kh_code_rec, t->cidx[i]);
+        t->crank[t->cidx[i]] = i;
+    }
+}
+
+/* Payloads: flatten per node, in the order the sources gave them; notes
+ * which synsets have members. */
+static void flatten_payloads(const kh_dict_builder *b, dict_tables *t)
+{
     size_t np_out = 0;
     for (size_t i = 0; i < b->nodes.n; i++) {
         const kh_bnode *nd = &KH_VEC_AT(b->nodes, kh_bnode, i);
-        nodes[i].first_payload = (uint32_t)np_out;
-        nodes[i].n_payloads = nd->count;
+        t->nodes[i].first_payload = (uint32_t)np_out;
+        t->nodes[i].n_payloads = nd->count;
         size_t k = np_out + nd->count;
         for (uint32_t p = nd->head; p != KH_NONE;) {
             const kh_bpayload *bp = &KH_VEC_AT(b->bpayloads, kh_bpayload, p);
-            payloads[--k] = (kh_payload){bp->kind, bp->ref};
+            t->payloads[--k] = (kh_payload){bp->kind, bp->ref};
             if (bp->kind == KH_P_SYNSET && bp->ref < b->synsets.n)
-                synset_defined[bp->ref] = 1;
+                t->synset_defined[bp->ref] = 1;
             p = bp->next;
         }
         np_out += nd->count;
     }
+    t->np_out = np_out;
+}
 
-    /* Edges, from the builder's map, into the runtime's open-addressed table. */
+/* The hash tables the coder probes: trie edges (from the builder's map)
+ * and words, both open-addressed with linear probing. */
+static void hash_tables(const kh_dict_builder *b, dict_tables *t)
+{
     for (size_t i = 0; i < b->edge_map.n_slots; i++) {
         const kh_map_slot *s = &b->edge_map.slots[i];
         if (!s->used)
             continue;
         uint32_t parent = (uint32_t)(s->key >> 32), word = (uint32_t)s->key;
-        size_t j = kh_dict_edge_hash(parent, word) & (edge_slots - 1);
-        while (edges[j].child)
-            j = (j + 1) & (edge_slots - 1);
-        edges[j] = (kh_trie_edge){parent, word, s->val, 0};
+        size_t j = kh_dict_edge_hash(parent, word) & (t->edge_slots - 1);
+        while (t->edges[j].child)
+            j = (j + 1) & (t->edge_slots - 1);
+        t->edges[j] = (kh_trie_edge){parent, word, s->val, 0};
     }
     for (uint32_t id = 0; id < b->words.n; id++) {
         const kh_word_rec *w = &KH_VEC_AT(b->words, kh_word_rec, id);
-        size_t j = kh_dict_word_hash(pool + w->str, w->len) & (word_slots - 1);
-        while (wslots[j])
-            j = (j + 1) & (word_slots - 1);
-        wslots[j] = id + 1;
+        size_t j = kh_dict_word_hash(b->pool.data + w->str, w->len) & (t->word_slots - 1);
+        while (t->wslots[j])
+            j = (j + 1) & (t->word_slots - 1);
+        t->wslots[j] = id + 1;
     }
+}
 
-    /* Patterns: resolve codes, check synsets, sort by verb (stable). */
-    for (uint32_t i = 0; i < np; i++) {
+/* Patterns: resolve codes (an unknown one is an error and drops the
+ * pattern), report synsets never defined, sort by verb (stable). */
+static void resolve_patterns(kh_dict_builder *b, dict_tables *t, const sort_ctx *sc)
+{
+    const char *pool = b->pool.data;
+    for (uint32_t i = 0; i < t->np; i++) {
         kh_bpattern *bp = &KH_VEC_AT(b->patterns, kh_bpattern, i);
         kh_srcpos pos = {pool + bp->file, bp->line, 1};
         uint32_t ci;
@@ -160,61 +203,73 @@ kh_status kh_dict_builder_finish(kh_dict_builder *b, const char *out_path, kh_er
         }
         for (uint32_t e = 0; e < bp->p.n_elems; e++) {
             const kh_elem *el = &KH_VEC_AT(b->elems, kh_elem, bp->p.first_elem + e);
-            if (el->kind == KH_E_SYNSET && !synset_defined[el->ref])
+            if (el->kind == KH_E_SYNSET && !t->synset_defined[el->ref])
                 kh_bld_diag(b, &pos, KH_SEV_ERROR,
                             "pattern '%s' can never match: synset '%s' is not defined",
                             pool + bp->p.text,
                             pool + KH_VEC_AT(b->synsets, kh_synset_rec, el->ref).name);
         }
-        bp->p.code = ci == KH_NONE ? KH_NONE : crank[ci];
-        pidx[i] = i;
+        bp->p.code = ci == KH_NONE ? KH_NONE : t->crank[ci];
+        t->pidx[i] = i;
     }
-    sort_idx(a, pidx, np, &sc, pattern_less);
-    size_t kept = 0;
-    for (uint32_t i = 0; i < np; i++) {
-        const kh_bpattern *bp = &KH_VEC_AT(b->patterns, kh_bpattern, pidx[i]);
+    sort_idx(b->alloc, t->pidx, t->np, sc, pattern_less);
+    t->kept = 0;
+    for (uint32_t i = 0; i < t->np; i++) {
+        const kh_bpattern *bp = &KH_VEC_AT(b->patterns, kh_bpattern, t->pidx[i]);
         if (bp->p.code != KH_NONE)
-            pats[kept++] = bp->p;
+            t->pats[t->kept++] = bp->p;
     }
-    if (b->errors) {
-        st = kh_error_set(err, KH_ERR_FORMAT, 0, 0, "%zu error%s in the dictionary sources",
-                          b->errors, b->errors == 1 ? "" : "s");
-        goto done;
+}
+
+/* Writes the "DIC1" image of the compiled tables to out_path. */
+static kh_status write_image(const kh_dict_builder *b, const dict_tables *t,
+                             const char *out_path, kh_error *err)
+{
+    kh_image_section_in secs[] = {
+        {SEC_STRINGS, b->pool.data, b->pool.len},
+        {SEC_WORDS, b->words.p, b->words.n * sizeof(kh_word_rec)},
+        {SEC_WORD_SLOTS, t->wslots, t->word_slots * sizeof *t->wslots},
+        {SEC_NODES, t->nodes, b->nodes.n * sizeof *t->nodes},
+        {SEC_EDGES, t->edges, t->edge_slots * sizeof *t->edges},
+        {SEC_PAYLOADS, t->payloads, t->np_out * sizeof *t->payloads},
+        {SEC_ACTORS, b->actors.p, b->actors.n * sizeof(kh_actor_rec)},
+        {SEC_ROLES, b->roles.p, b->roles.n * sizeof(kh_role)},
+        {SEC_COUNTRIES, b->countries.p, b->countries.n * sizeof(kh_country_rec)},
+        {SEC_AGENTS, b->agents.p, b->agents.n * sizeof(kh_agent_rec)},
+        {SEC_PLACES, b->places.p, b->places.n * sizeof(kh_place_rec)},
+        {SEC_SYNSETS, b->synsets.p, b->synsets.n * sizeof(kh_synset_rec)},
+        {SEC_CODES, t->codes, t->nc * sizeof *t->codes},
+        {SEC_PATTERNS, t->pats, t->kept * sizeof *t->pats},
+        {SEC_ELEMS, b->elems.p, b->elems.n * sizeof(kh_elem)},
+        {SEC_ALTS, b->alts.p, b->alts.n * sizeof(uint32_t)},
+    };
+    return kh_image_write(out_path, kh_fourcc("DIC1"), KH_DICT_VERSION, b->source_hash, secs,
+                          KH_ARRAY_LEN(secs), b->alloc, err);
+}
+
+/* Compiles what the sources added: the checks and tables above, then the
+ * image at out_path (none when NULL: a check only). */
+kh_status kh_dict_builder_finish(kh_dict_builder *b, const char *out_path, kh_error *err)
+{
+    if (!b)
+        return KH_ERR_INVALID;
+    sort_ctx sc = {b->pool.data, (const kh_code_rec *)b->codes.p,
+                   (const kh_bpattern *)b->patterns.p};
+    dict_tables t;
+    kh_status st = KH_OK;
+    if (!tables_alloc(b, &t)) {
+        st = kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory compiling the dictionary");
+    } else {
+        sort_codes(b, &t, &sc);
+        flatten_payloads(b, &t);
+        hash_tables(b, &t);
+        resolve_patterns(b, &t, &sc);
+        if (b->errors)
+            st = kh_error_set(err, KH_ERR_FORMAT, 0, 0, "%zu error%s in the dictionary sources",
+                              b->errors, b->errors == 1 ? "" : "s");
+        else if (out_path)
+            st = write_image(b, &t, out_path, err);
     }
-    if (!out_path)
-        goto done;
-    {
-        kh_image_section_in secs[] = {
-            {SEC_STRINGS, b->pool.data, b->pool.len},
-            {SEC_WORDS, b->words.p, b->words.n * sizeof(kh_word_rec)},
-            {SEC_WORD_SLOTS, wslots, word_slots * sizeof *wslots},
-            {SEC_NODES, nodes, b->nodes.n * sizeof *nodes},
-            {SEC_EDGES, edges, edge_slots * sizeof *edges},
-            {SEC_PAYLOADS, payloads, np_out * sizeof *payloads},
-            {SEC_ACTORS, b->actors.p, b->actors.n * sizeof(kh_actor_rec)},
-            {SEC_ROLES, b->roles.p, b->roles.n * sizeof(kh_role)},
-            {SEC_COUNTRIES, b->countries.p, b->countries.n * sizeof(kh_country_rec)},
-            {SEC_AGENTS, b->agents.p, b->agents.n * sizeof(kh_agent_rec)},
-            {SEC_PLACES, b->places.p, b->places.n * sizeof(kh_place_rec)},
-            {SEC_SYNSETS, b->synsets.p, b->synsets.n * sizeof(kh_synset_rec)},
-            {SEC_CODES, codes, nc * sizeof *codes},
-            {SEC_PATTERNS, pats, kept * sizeof *pats},
-            {SEC_ELEMS, b->elems.p, b->elems.n * sizeof(kh_elem)},
-            {SEC_ALTS, b->alts.p, b->alts.n * sizeof(uint32_t)},
-        };
-        st = kh_image_write(out_path, kh_fourcc("DIC1"), KH_DICT_VERSION, b->source_hash, secs,
-                            KH_ARRAY_LEN(secs), b->alloc, err);
-    }
-done:
-    kh_free(a, cidx);
-    kh_free(a, crank);
-    kh_free(a, pidx);
-    kh_free(a, codes);
-    kh_free(a, pats);
-    kh_free(a, synset_defined);
-    kh_free(a, edges);
-    kh_free(a, wslots);
-    kh_free(a, nodes);
-    kh_free(a, payloads);
+    tables_free(b->alloc, &t);
     return st;
 }

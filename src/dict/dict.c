@@ -15,9 +15,6 @@ enum {
     SEC_PATTERNS, SEC_ELEMS, SEC_ALTS
 };
 
-uint64_t kh_dict_word_hash(const char *s, size_t len);
-uint64_t kh_dict_edge_hash(uint32_t parent, uint32_t word);
-
 uint64_t kh_dict_word_hash(const char *s, size_t len) { return kh_hash64(s, len, 0x776f7264u); }
 
 uint64_t kh_dict_edge_hash(uint32_t parent, uint32_t word)

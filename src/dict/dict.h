@@ -295,4 +295,9 @@ const kh_role *kh_dict_actor_role(const kh_dict *d, const kh_actor_rec *a, int64
  * through); returns the length (<= len). */
 size_t kh_dict_fold(const char *s, size_t len, char *out);
 
+/* The image's hashes of a folded word form and of a trie edge: the builder
+ * (compile.c) lays tables out by them and the reader (dict.c) probes them. */
+uint64_t kh_dict_word_hash(const char *s, size_t len);
+uint64_t kh_dict_edge_hash(uint32_t parent, uint32_t word);
+
 #endif

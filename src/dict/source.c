@@ -158,8 +158,7 @@ kh_status kh_bld_country(kh_dict_builder *b, const char *code, size_t len, uint3
     return kh_vec_push(b->alloc, &b->countries, &c);
 }
 
-kh_status kh_bld_synset(kh_dict_builder *b, const char *name, size_t len, int define,
-                        uint32_t *index)
+kh_status kh_bld_synset(kh_dict_builder *b, const char *name, size_t len, uint32_t *index)
 {
     char folded[128];
     if (len > sizeof folded)
@@ -174,7 +173,6 @@ kh_status kh_bld_synset(kh_dict_builder *b, const char *name, size_t len, int de
                            &found);
     if (st || found)
         return st;
-    (void)define;
     kh_synset_rec s = {off};
     return kh_vec_push(b->alloc, &b->synsets, &s);
 }
@@ -533,7 +531,7 @@ static kh_status sec_synsets(parser *ps, const slice *c, size_t n)
     if (c[0].len < 2 || c[0].s[0] != '&')
         REJECT(c[0].s, "a synset name starts with & (like &WEAPON)");
     uint32_t idx;
-    st = kh_bld_synset(ps->b, c[0].s, c[0].len, 1, &idx);
+    st = kh_bld_synset(ps->b, c[0].s, c[0].len, &idx);
     if (st == KH_ERR_LIMIT)
         REJECT(c[0].s, "synset name too long");
     if (st)
@@ -572,7 +570,7 @@ static kh_status sec_verbs(parser *ps, const slice *c, size_t n)
             REJECT(w, "unknown slot '%.*s' ($T or $S)", (int)wl, w);
         } else if (w[0] == '&') {
             e.kind = KH_E_SYNSET;
-            st = kh_bld_synset(ps->b, w, wl, 0, &e.ref);
+            st = kh_bld_synset(ps->b, w, wl, &e.ref);
             if (st == KH_ERR_LIMIT)
                 REJECT(w, "synset name too long");
             if (st)

@@ -67,6 +67,10 @@ static kh_status lex_verify(kh_lexicon *lex, kh_error *err)
     lex->n_entries = n_entries;
     lex->n_lemmas = n_lemmas;
 
+    const unsigned char *cls = kh_image_section(&lex->img, KH_LEX_SEC_CLASS, &len);
+    if (kh_lex_classes_open(lex, cls, len))
+        return corrupt(err, "bad or missing word classes");
+
     const unsigned char *model = kh_image_section(&lex->img, KH_LEX_SEC_MODEL, &len);
     if (model && len) {
         lex->model.data = model;
@@ -273,6 +277,9 @@ kh_status kh_lexicon_build_with(const kh_lexicon_build_options *options, const c
     opt.closed_dir = options->closed_dir;
     opt.train_path = options->train_conllu;
     opt.train_epochs = options->train_epochs;
+    opt.save_model = options->save_model;
+    opt.model_path = options->model;
+    opt.flags = options->flags;
     return kh_lexicon_build_ex(&opt, out_path, err);
 }
 

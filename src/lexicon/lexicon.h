@@ -19,7 +19,7 @@
 #include "core/core.h"
 #include "image/image.h"
 
-#define KH_LEX_VERSION 1u
+#define KH_LEX_VERSION 2u  /* 2: word classes (section LXWC) */
 #define KH_SEC(a, b, c, d)                                                    \
     ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
 #define KH_LEX_SEC_META KH_SEC('L', 'X', 'H', 'D')  /* counts, table geometry */
@@ -28,6 +28,7 @@
 #define KH_LEX_SEC_FORM KH_SEC('L', 'X', 'F', 'M')  /* form records, 16 bytes */
 #define KH_LEX_SEC_ENTR KH_SEC('L', 'X', 'E', 'N')  /* entries, 16 bytes */
 #define KH_LEX_SEC_MODEL KH_SEC('T', 'G', 'M', 'D') /* the tagger's weights (optional) */
+#define KH_LEX_SEC_CLASS KH_SEC('L', 'X', 'W', 'C') /* word classes (classes.c) */
 
 #define KH_LEX_META_SIZE 32u
 #define KH_LEX_FORM_SIZE 16u
@@ -54,6 +55,15 @@ enum {
     KH_LEX_PROPER = 1u << 10, /* a WordNet noun written capitalised in every sense */
     KH_LEX_NEWS = 1u << 11    /* from the news-word corrections list */
 };
+
+/* The word classes the chunker reads (data/lexicon/classes/NAME.txt). */
+typedef enum kh_word_class {
+    KH_WC_REPORTING = 0, /* reporting verbs, by lemma: say, tell, announce */
+    KH_WC_MODAL,         /* modal auxiliaries, by form: can, could, may */
+    KH_WC_NEGATOR,       /* negators, by form: not, n't, never */
+    KH_WC_INTENT,        /* verbs of intention before a to-infinitive, by lemma */
+    KH_WC_COUNT
+} kh_word_class;
 
 /* One entry of a word form. */
 typedef struct kh_lex_entry {
@@ -94,6 +104,7 @@ struct kh_lexicon {
     uint32_t n_lemmas;
     kh_lex_model model;      /* len 0 when the image has no trained model */
     void *model_view;        /* tags' verified view of the model (owned) */
+    const char *classes[KH_WC_COUNT]; /* each class's first word in LXWC; NULL: empty */
 };
 
 /* Options of the internal builder (the public kh_lexicon_build uses none). */
@@ -102,6 +113,9 @@ typedef struct kh_lex_build_options {
     const char *closed_dir;   /* khaldun's lists: every *.txt in it; NULL for none */
     const char *train_path;   /* CoNLL-U file to train the tagger on; NULL for none */
     unsigned train_epochs;    /* 0 = default */
+    const char *save_model;   /* with train_path: also write the weights file here */
+    const char *model_path;   /* the tagger's weights file to add (instead of training) */
+    unsigned flags;           /* KH_LEXICON_* of khaldun.h */
 } kh_lex_build_options;
 
 kh_status kh_lexicon_build_ex(const kh_lex_build_options *opt, const char *out_path,
@@ -117,6 +131,17 @@ kh_status kh_lexicon_from_memory(const void *data, size_t size, const kh_allocat
 void kh_lexicon_hashes(const kh_lexicon *lex, uint64_t *checksum, uint64_t *source_hash);
 /* 1 when the image carries a trained tagger model. */
 int kh_lexicon_has_model(const kh_lexicon *lex);
+
+/* 1 when `word` (NUL-terminated, compared as written: the classes are
+ * lower-case) is in class `wc`; 0 otherwise, and for a NULL lexicon. */
+int kh_lex_in_class(const kh_lexicon *lex, kh_word_class wc, const char *word);
+
+/* classes.c: compiles every DIR/NAME.txt (name order; none when DIR does not
+ * exist) into the LXWC section `out`, mixing the sources into *hash; and
+ * points lex->classes into a loaded section (KH_ERR_CORRUPT when its shape
+ * is wrong or it is missing). */
+kh_status kh_lex_classes_build(const char *dir, kh_buf *out, uint64_t *hash, kh_error *err);
+kh_status kh_lex_classes_open(kh_lexicon *lex, const unsigned char *sec, size_t len);
 
 /* Finds a form case-insensitively (ASCII). Returns 1 and fills *out when
  * found, else 0. */

@@ -13,9 +13,10 @@
  *
  * The result is one hash table from lower-cased form to form records, each
  * pointing at its entries {lemma, POS set, flags, frequency}, with every
- * string in one pool. When asked (kh_lex_build_options.train_path), the
- * tagger is trained on a CoNLL-U file against the freshly built lexicon and
- * its weights are added to the same image. Nothing here runs at tagging time.
+ * string in one pool. The tagger's weights go into the same image: read from
+ * the shipped weights file (kh_lex_build_options.model_path, what set-up
+ * does), or trained on a CoNLL-U file against the freshly built lexicon
+ * (train_path, what `make model` does). Nothing here runs at tagging time.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -110,14 +111,8 @@ static long b_intern(builder *b, const char *s, size_t len, int lower)
     }
     if (b->n_strs >= BUILD_MAX_STRINGS)
         return -1;
-    if (b->n_strs == b->cap_strs) {
-        size_t ncap = b->cap_strs ? b->cap_strs * 2 : 1u << 15;
-        bstr *ns = (bstr *)kh_realloc(NULL, b->strs, ncap * sizeof *ns);
-        if (!ns)
-            return -1;
-        b->strs = ns;
-        b->cap_strs = ncap;
-    }
+    if (kh_array_reserve(NULL, (void **)&b->strs, &b->cap_strs, b->n_strs + 1, sizeof *b->strs))
+        return -1;
     bstr *e = &b->strs[b->n_strs];
     memset(e, 0, sizeof *e);
     e->off = (uint32_t)b->pool.len;
@@ -162,14 +157,8 @@ static kh_status b_add(builder *b, const char *form, size_t flen, const char *le
             return KH_OK;
         }
     }
-    if (b->n_ents == b->cap_ents) {
-        size_t ncap = b->cap_ents ? b->cap_ents * 2 : 1u << 16;
-        rawent *ne = (rawent *)kh_realloc(NULL, b->ents, ncap * sizeof *ne);
-        if (!ne)
-            return KH_ERR_NOMEM;
-        b->ents = ne;
-        b->cap_ents = ncap;
-    }
+    if (kh_array_reserve(NULL, (void **)&b->ents, &b->cap_ents, b->n_ents + 1, sizeof *b->ents))
+        return KH_ERR_NOMEM;
     rawent *r = &b->ents[b->n_ents++];
     r->lemma = (uint32_t)l;
     r->flags = flags;
@@ -197,37 +186,19 @@ static kh_status read_file(builder *b, const char *dir, const char *name, int op
     *len = 0;
     if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
         return kh_error_set(b->err, KH_ERR_INVALID, 0, 0, "path too long: %s", dir);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (optional && errno == ENOENT)
-            return KH_OK;
-        return kh_error_set(b->err, errno == ENOENT ? KH_ERR_NOTFOUND : KH_ERR_IO, 0, 0,
-                            "%s: %s", path, strerror(errno));
-    }
-    kh_buf buf;
-    kh_buf_init(&buf, NULL, BUILD_MAX_FILE);
-    char chunk[65536];
+    char *data;
     size_t n;
-    kh_status st = KH_OK;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if ((st = kh_buf_append(&buf, chunk, n)) != KH_OK)
-            break;
-    if (!st && ferror(f))
-        st = KH_ERR_IO;
-    fclose(f);
-    if (st) {
-        kh_buf_free(&buf);
-        return kh_error_set(b->err, st, 0, 0, "%s: %s", path,
-                            st == KH_ERR_IO ? "read error" : kh_strerror(st));
-    }
-    if (!buf.data && kh_buf_reserve(&buf, 1)) {
-        kh_buf_free(&buf);
-        return kh_error_set(b->err, KH_ERR_NOMEM, 0, 0, "out of memory");
-    }
-    b->source_hash = kh_hash64(buf.data, buf.len, b->source_hash);
+    kh_status st = kh_file_read(NULL, path, BUILD_MAX_FILE, &data, &n);
+    if (st == KH_ERR_NOTFOUND && optional)
+        return KH_OK;
+    if (st == KH_ERR_NOTFOUND || st == KH_ERR_IO)
+        return kh_error_set(b->err, st, 0, 0, "%s: %s", path, strerror(errno));
+    if (st)
+        return kh_error_set(b->err, st, 0, 0, "%s: %s", path, kh_strerror(st));
+    b->source_hash = kh_hash64(data, n, b->source_hash);
     b->source_hash = kh_hash64(name, strlen(name), b->source_hash);
-    *out = buf.data;
-    *len = buf.len;
+    *out = data;
+    *len = n;
     return KH_OK;
 }
 
@@ -710,12 +681,10 @@ static kh_status load_list(builder *b, const char *dir, const char *name)
         }
         if (st)
             break;
-        long lid = b_find(b, lem, lemn);
         char low[KH_LEX_MAX_WORD + 1];
         for (size_t k = 0; k < lemn; k++)
             low[k] = (char)kh_to_lower((unsigned char)lem[k]);
         long lowid = b_find(b, low, lemn);
-        (void)lid;
         uint32_t freq = 0;
         if (lowid >= 0 && (u == KH_UPOS_VERB || u == KH_UPOS_AUX))
             freq = b->strs[lowid].freq[WN_VERB];
@@ -772,10 +741,19 @@ static kh_status load_lists(builder *b, const char *dir)
     return st;
 }
 
+/* The word classes of DIR/classes/ (classes.c). */
+static kh_status lex_classes(builder *b, const char *dir, kh_buf *out)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/classes", dir) >= (int)sizeof path)
+        return kh_error_set(b->err, KH_ERR_INVALID, 0, 0, "path too long: %s", dir);
+    return kh_lex_classes_build(path, out, &b->source_hash, b->err);
+}
+
 /* ---- output ---- */
 
 typedef struct out_sections {
-    kh_buf meta, slots, forms, entries;
+    kh_buf meta, slots, forms, entries, classes;
 } out_sections;
 
 static kh_status emit(builder *b, out_sections *o)
@@ -890,6 +868,7 @@ static void out_free(out_sections *o)
     kh_buf_free(&o->slots);
     kh_buf_free(&o->forms);
     kh_buf_free(&o->entries);
+    kh_buf_free(&o->classes);
 }
 
 static void builder_free(builder *b)
@@ -900,11 +879,74 @@ static void builder_free(builder *b)
     kh_free(NULL, b->ents);
 }
 
+/*
+ * Writes the image: the lexicon's five sections, plus the tagger's weights
+ * when they are trained here (opt->train_path: train against the lexicon
+ * just written, then rewrite the image with the weights, and save them to
+ * opt->save_model when asked) or read from a weights file
+ * (opt->model_path). Both ways give the same bytes for the same weights:
+ * the image's source hash mixes in the training file's hash either way.
+ */
+static kh_status add_model(const kh_lex_build_options *opt, const builder *b,
+                           const kh_image_section_in secs[6], const char *out_path,
+                           kh_error *err)
+{
+    kh_model_weights m;
+    memset(&m, 0, sizeof m);
+    kh_status st = KH_OK;
+    if (opt->train_path) {
+        st = kh_image_write(out_path, kh_fourcc("LEX1"), KH_LEX_VERSION, b->source_hash, secs,
+                            6, NULL, err);
+        kh_lexicon *lex = NULL;
+        if (!st)
+            st = kh_lexicon_load(out_path, NULL, &lex, err);
+        if (!st)
+            st = kh_model_train(lex, opt->train_path, opt->train_epochs, &m, err);
+        kh_lexicon_free(lex);
+        if (!st && opt->save_model)
+            st = kh_model_weights_write(&m, opt->save_model, err);
+    } else if (opt->model_path) {
+        st = kh_model_weights_read(opt->model_path, &m, err);
+        if (!st && m.lexicon_hash != b->source_hash && !(opt->flags & KH_LEXICON_STALE_MODEL_OK))
+            st = kh_error_set(err, KH_ERR_VERSION, 0, 0,
+                              "%s was trained against another lexicon (lexicon %016llx, this "
+                              "one %016llx): retrain it with `make model`, which needs the UD "
+                              "English-EWT dev set",
+                              opt->model_path, (unsigned long long)m.lexicon_hash,
+                              (unsigned long long)b->source_hash);
+    } else {
+        return kh_image_write(out_path, kh_fourcc("LEX1"), KH_LEX_VERSION, b->source_hash, secs,
+                              6, NULL, err);
+    }
+    kh_buf model;
+    kh_buf_init(&model, NULL, 0);
+    if (!st && (st = kh_model_pack(&m, &model)) != KH_OK)
+        st = kh_error_set(err, st, 0, 0, "laying out the tagger's weights: %s",
+                          kh_strerror(st));
+    if (!st) {
+        kh_image_section_in all[7] = {
+            secs[0], secs[1], secs[2], secs[3], secs[4], secs[5],
+            {KH_LEX_SEC_MODEL, model.data, model.len},
+        };
+        st = kh_image_write(out_path, kh_fourcc("LEX1"), KH_LEX_VERSION,
+                            kh_hash64(&m.train_hash, sizeof m.train_hash, b->source_hash), all,
+                            7, NULL, err);
+    }
+    kh_buf_free(&model);
+    kh_model_weights_free(&m);
+    return st;
+}
+
 kh_status kh_lexicon_build_ex(const kh_lex_build_options *opt, const char *out_path,
                               kh_error *err)
 {
     if (!opt || !opt->wordnet_dir || !out_path)
         return kh_error_set(err, KH_ERR_INVALID, 0, 0, "no WordNet directory or output path");
+    if (opt->train_path && opt->model_path)
+        return kh_error_set(err, KH_ERR_INVALID, 0, 0,
+                            "train the tagger or read its weights, not both");
+    if (opt->save_model && !opt->train_path)
+        return kh_error_set(err, KH_ERR_INVALID, 0, 0, "saving the weights needs training");
     builder b;
     memset(&b, 0, sizeof b);
     b.err = err;
@@ -940,38 +982,22 @@ kh_status kh_lexicon_build_ex(const kh_lex_build_options *opt, const char *out_p
         st = add_index(&b, &wf);
     if (!st)
         st = emit(&b, &o);
+    kh_buf_init(&o.classes, NULL, 0);
+    if (!st && opt->closed_dir)
+        st = lex_classes(&b, opt->closed_dir, &o.classes);
+    /* an empty section still says "no classes" (NUL-terminated, length 0) */
+    if (!st && kh_buf_reserve(&o.classes, 1))
+        st = kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory");
     if (!st) {
-        kh_image_section_in secs[5] = {
+        kh_image_section_in secs[6] = {
             {KH_LEX_SEC_META, o.meta.data, o.meta.len},
             {KH_LEX_SEC_STRS, b.pool.data, b.pool.len},
             {KH_LEX_SEC_SLOT, o.slots.data, o.slots.len},
             {KH_LEX_SEC_FORM, o.forms.data, o.forms.len},
             {KH_LEX_SEC_ENTR, o.entries.data, o.entries.len},
+            {KH_LEX_SEC_CLASS, o.classes.data, o.classes.len},
         };
-        st = kh_image_write(out_path, kh_fourcc("LEX1"), KH_LEX_VERSION, b.source_hash, secs,
-                            5, NULL, err);
-        if (!st && opt->train_path) {
-            /* Train against the lexicon just written, then add the weights. */
-            kh_lexicon *lex = NULL;
-            kh_buf model;
-            kh_buf_init(&model, NULL, 0);
-            uint64_t train_hash = 0;
-            st = kh_lexicon_load(out_path, NULL, &lex, err);
-            if (!st)
-                st = kh_model_train(lex, opt->train_path, opt->train_epochs, &model,
-                                    &train_hash, err);
-            kh_lexicon_free(lex);
-            if (!st) {
-                kh_image_section_in all[6] = {
-                    secs[0], secs[1], secs[2], secs[3], secs[4],
-                    {KH_LEX_SEC_MODEL, model.data, model.len},
-                };
-                st = kh_image_write(out_path, kh_fourcc("LEX1"), KH_LEX_VERSION,
-                                    kh_hash64(&train_hash, sizeof train_hash, b.source_hash),
-                                    all, 6, NULL, err);
-            }
-            kh_buf_free(&model);
-        }
+        st = add_model(opt, &b, secs, out_path, err);
     }
     for (int p = 0; p < WN_NPOS; p++) {
         kh_free(NULL, wf.index[p]);

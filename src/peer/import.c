@@ -541,7 +541,7 @@ kh_status kh_imp_synset_define(kh_imp *im, const char *name, size_t len, uint32_
     kh_dict_fold(name, len, folded);
     kh_status st = kh_bld_str(im->b, folded, len, &y.name);
     if (!st)
-        st = kh_bld_synset(im->b, name, len, 1, &y.index);
+        st = kh_bld_synset(im->b, name, len, &y.index);
     if (!st)
         st = kh_vec_push(im->b->alloc, &im->syns, &y);
     *syn = (uint32_t)(im->syns.n - 1);

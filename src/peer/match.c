@@ -467,169 +467,254 @@ static const kh_pattern *longer_match(im_sent *s, const pref *pats, size_t np, s
     return pats[*k].p;
 }
 
+/* One clause's coding in progress (kh_peer_code_clause and its steps). */
+typedef struct clause_run {
+    size_t lo, hi;       /* the clause's words [lo, hi) */
+    int first_clause;
+    clause_state *cs;
+    int done;            /* an event was coded (and CODE ALL is off) */
+    size_t done_hi;      /* last word of the last coded match */
+    size_t sub_from;     /* first event of a subordinate match, or SIZE_MAX */
+} clause_run;
 
+/* The actors of one event; split: a compound source coded member against
+ * member. */
+typedef struct ev_actors {
+    int32_t src, tgt;
+    int split;
+} ev_actors;
 
-/* Codes one clause [lo, hi). Returns 1 when a discard or complex code
- * was met. */
+/* What coding a verb leaves for the rest of the clause. */
+enum { VERB_NEXT, VERB_DISCARD, VERB_STOP };
+
+/* A later clause's own subject: the actor right after its conjunction or,
+ * in TABARI, the first actor before its first verb ("and cool minister
+ * Calimehtar warned", "and pigs of Gondor warned"), not the object of a
+ * preposition ("and shelling offensive against besieged Osgiliath").
+ * Becomes cs->source when found. */
+static void clause_subject(im_sent *s, size_t lo, size_t hi, clause_state *cs)
+{
+    size_t f = lo;
+    while (f < hi && (s->w[f].elim || s->w[f].cls == C_CONJ || s->w[f].cls == C_DET))
+        f++;
+    const uint8_t *upos = s->c->doc->upos;
+    if (!s->petrarch)
+        while (f < hi && s->w[f].cls != C_VERB && s->w[f].cls != C_COMMA &&
+               (s->w[f].unit < 0 || s->u[s->w[f].unit].dead || s->w[f].elim) &&
+               !(upos && upos[s->w[f].tok] == KH_UPOS_ADP && s->w[f].cls != C_OFIN))
+            f++;
+    if (f < hi && s->w[f].unit >= 0 && !s->u[s->w[f].unit].dead)
+        cs->source = s->w[f].unit;
+}
+
+/* PETRARCH codes each verb phrase with its own subject: after a coded
+ * verb, a later verb with an actor of its own between them ("..., the
+ * official news agency said") is coded too, that actor its source. Returns
+ * that actor (the last between done_hi and verb v) when it opens a
+ * comma-delimited part of the sentence (its own clause, not a phrase of the
+ * last verb), else IM_NONE. */
+static int32_t verb_phrase_subject(const im_sent *s, size_t done_hi, size_t v)
+{
+    int32_t subj = last_unit(s, done_hi + 1, v);
+    size_t b = subj >= 0 ? s->u[subj].first : 0;
+    while (b > 0 && (s->w[b - 1].cls == C_DET || kh_peer_modifier(s, b - 1)))
+        b--;
+    if (subj >= 0 && (b == 0 || s->w[b - 1].cls != C_COMMA || s->w[b - 1].incomp))
+        subj = IM_NONE;
+    return subj;
+}
+
+/* TABARI's source when no slot gave one: the clause's carried-over source
+ * or the first actor before verb v (another one when it has the target's
+ * code); then DEFAULT SOURCE PRIOR; then, with defaults set, the first
+ * actor after the match (8.5, note 3; *after set); then the default. */
+static int32_t find_source(im_sent *s, const clause_run *r, size_t v, const mstate *m,
+                           int32_t tgt, int *after)
+{
+    const kh_peer_opts *o = &PEER(s->c)->opts;
+    size_t from = r->first_clause ? 0 : r->lo;
+    int32_t src;
+    if (r->cs->source >= 0 && !r->first_clause)
+        src = r->cs->source;
+    else
+        src = first_unit(s, from, v, tgt);
+    if (src >= 0 && tgt >= 0 && !strcmp(s->u[src].codes[0], s->u[tgt].codes[0]))
+        src = first_unit(s, from, v, tgt);
+    /* DEFAULT: SOURCE [..] PRIOR: whenever no actor precedes the verb */
+    if (src < 0 && o->def_src[0] && o->def_prior)
+        src = default_unit(s, o->def_src, v);
+    /* else TABARI looks after the verb (8.5, note 3), then the default */
+    if (src < 0 && tgt < 0 && (o->def_src[0] || o->def_tgt[0])) {
+        src = first_unit(s, m->hi + 1, r->hi, IM_NONE);
+        *after = src >= 0;
+    }
+    if (src < 0 && o->def_src[0])
+        src = default_unit(s, o->def_src, v);
+    return src;
+}
+
+/* TABARI's target for source src when no slot gave one: the first other
+ * actor after the verb (after the source when that came after the verb),
+ * DEFAULT TARGET AFTER, an actor before the verb, the source itself when a
+ * compound (*split set), then the default target. IM_NONE when none. */
+static int32_t find_target(im_sent *s, const clause_run *r, size_t v, int32_t src,
+                           int src_after, int *split)
+{
+    const kh_peer_opts *o = &PEER(s->c)->opts;
+    size_t from = src_after ? s->u[src].end : v + 1;
+    int32_t tgt = first_unit(s, from, r->hi, src);
+    if (tgt < 0 && o->def_tgt[0] && o->def_after && !src_after)
+        tgt = default_unit(s, o->def_tgt, v);
+    if (tgt < 0 && !src_after)
+        tgt = first_unit(s, r->lo, v, src);
+    if (tgt < 0 && s->u[src].compound && s->u[src].n > 1) {
+        tgt = src;
+        *split = 1;
+    }
+    if (tgt < 0 && o->def_tgt[0])
+        tgt = default_unit(s, o->def_tgt, v);
+    return tgt;
+}
+
+/* The actors of match m of verb v: its $ and + slots, a compound slot
+ * (PETRARCH: after the verb, the target of the verb's subject member by
+ * member), a verb phrase's own subject, else the actors around the verb,
+ * source and target swapped in the passive voice when no slot bound them. */
+static void event_actors(im_sent *s, const clause_run *r, size_t v, const mstate *m,
+                         int32_t subj, ev_actors *a)
+{
+    a->src = m->src;
+    a->tgt = m->tgt;
+    a->split = 0;
+    int32_t csrc = IM_NONE;
+    if (m->comp >= 0 && s->petrarch && a->src < 0 && s->u[m->comp].first > v)
+        /* PETRARCH: a compound after the verb ("agrees with A and
+         * B") is the target of the verb's subject, member by member */
+        csrc = first_unit(s, r->first_clause ? 0 : r->lo, v, m->comp);
+    if (csrc >= 0) {
+        a->src = csrc;
+        a->tgt = m->comp;
+    } else if (m->comp >= 0) {
+        a->src = a->tgt = m->comp;
+    } else if (subj >= 0) {
+        a->src = subj;
+        if (a->tgt < 0) { /* in the verb's own phrase: up to a comma or conjunction */
+            size_t e = v + 1;
+            while (e < r->hi && (s->w[e].elim || !barrier(s, e)))
+                e++;
+            a->tgt = first_unit(s, v + 1, e, a->src);
+        }
+    } else {
+        int slots = a->src >= 0 || a->tgt >= 0;
+        int src_after = 0;
+        if (a->src < 0)
+            a->src = find_source(s, r, v, m, a->tgt, &src_after);
+        if (a->tgt < 0 && a->src >= 0)
+            a->tgt = find_target(s, r, v, a->src, src_after, &a->split);
+        if (!slots && a->src >= 0 && a->tgt >= 0 && passive_at(s, m->hi)) {
+            int32_t t = a->src;
+            a->src = a->tgt;
+            a->tgt = t;
+        }
+    }
+}
+
+/* Emits the event of pattern p at verb v: a subordinate match's event
+ * stands only until a real one comes (and only the first); a real one
+ * carries its source on to later clauses, marks the clause done and, under
+ * CODE BY SENTENCE, stops the sentence (VERB_STOP). */
+static int record_event(im_sent *s, clause_run *r, const kh_pattern *p, size_t v,
+                        const mstate *m, int32_t subj, const ev_actors *a)
+{
+    const kh_peer_opts *o = &PEER(s->c)->opts;
+    if (p->flags & KH_PAT_SUBORDINATE) {
+        if (r->sub_from == SIZE_MAX) {
+            r->sub_from = s->n_ev;
+            emit(s, p, a->src, a->tgt, v, a->split);
+        }
+        if (r->first_clause || r->cs->source < 0)
+            r->cs->source = a->src;
+        return VERB_NEXT;
+    }
+    if (r->sub_from != SIZE_MAX && !r->done) {
+        s->n_ev = r->sub_from; /* a real event beats the subordinate one */
+        r->sub_from = SIZE_MAX;
+    }
+    emit(s, p, a->src, a->tgt, v, a->split);
+    if (subj < 0)
+        r->cs->source = a->src;
+    r->done = o->code_by != PEER_CODE_ALL;
+    r->done_hi = m->hi > v ? m->hi : v;
+    if (o->code_by == PEER_BY_SENTENCE) {
+        s->stop = 1;
+        return VERB_STOP;
+    }
+    return VERB_NEXT;
+}
+
+/* Codes verb v: the first of its patterns that matches (TABARI: or a
+ * heavier one that matches after it) is coded with its actors; a null
+ * pattern, a verb after a coded one (unless dominant or with its own
+ * subject) and a match without actors give nothing. Returns VERB_DISCARD
+ * on a discard or complex pattern, VERB_STOP when the sentence is done. */
+static int code_verb(im_sent *s, clause_run *r, size_t v, pref *pats)
+{
+    const kh_dict *d = s->d;
+    size_t np = kh_peer_verb_patterns(s, v, pats, IM_MAX_PATS);
+    for (size_t k = 0; k < np; k++) {
+        const kh_pattern *p = pats[k].p;
+        mstate m;
+        if (!kh_peer_match_pattern(s, p, v, &m))
+            continue;
+        if (!s->petrarch)
+            p = longer_match(s, pats, np, v, &k, &m);
+        const char *cs_code = kh_dict_str(d, d->codes[p->code].code);
+        kh_coder_trace(s->c, s->si, "  verb '%s': pattern '%s' -> %s (%s)",
+                       kh_view_text(&s->c->view, s->w[v].tok, s->w[v].tok + 1),
+                       kh_dict_str(d, p->text), cs_code, kh_dict_str(d, p->src));
+        if (p->flags & (KH_PAT_DISCARD | KH_PAT_COMPLEX)) {
+            kh_coder_trace(s->c, s->si, "  %s: sentence not coded",
+                           p->flags & KH_PAT_DISCARD ? "discard" : "complex");
+            return VERB_DISCARD;
+        }
+        if (p->flags & KH_PAT_NULL)
+            return VERB_NEXT; /* the match stands and yields nothing */
+        int32_t subj = IM_NONE;
+        if (r->done && s->petrarch && m.src < 0 && m.comp < 0)
+            subj = verb_phrase_subject(s, r->done_hi, v);
+        if (r->done && !(p->flags & KH_PAT_DOMINANT) && subj < 0)
+            return VERB_NEXT;
+        ev_actors a;
+        event_actors(s, r, v, &m, subj, &a);
+        if (a.src >= 0 && a.tgt < 0 && (PEER(s->c)->opts.cx_flags & PEER_NO_DYAD)) {
+            kh_coder_trace(s->c, s->si, "  no target actor: source-only (require_dyad off)");
+        } else if (a.src < 0 || a.tgt < 0) {
+            kh_coder_trace(s->c, s->si, "  no %s actor", a.src < 0 ? "source" : "target");
+            return VERB_NEXT;
+        }
+        return record_event(s, r, p, v, &m, subj, &a);
+    }
+    return VERB_NEXT;
+}
+
+/* Codes one clause [lo, hi): its own subject, then each verb left to
+ * right. Returns 1 when a discard or complex code was met. */
 int kh_peer_code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, clause_state *cs,
                        pref *pats)
 {
-    const kh_dict *d = s->d;
-    int done = 0;
-    size_t done_hi = 0; /* last word of the last coded match */
-    size_t sub_from = SIZE_MAX;
+    clause_run r = {.lo = lo, .hi = hi, .first_clause = first_clause, .cs = cs,
+                    .done = 0, .done_hi = 0, .sub_from = SIZE_MAX};
     size_t ev_before = s->n_ev;
-    /* An actor right after the conjunction is the clause's own subject. */
-    if (!first_clause) {
-        size_t f = lo;
-        while (f < hi && (s->w[f].elim || s->w[f].cls == C_CONJ || s->w[f].cls == C_DET))
-            f++;
-        /* TABARI: ... or the first actor before the clause's first verb
-         * ("and cool minister Calimehtar warned", "and pigs of Gondor
-         * warned"), not the object of a preposition ("and shelling
-         * offensive against besieged Osgiliath"). */
-        const uint8_t *upos = s->c->doc->upos;
-        if (!s->petrarch)
-            while (f < hi && s->w[f].cls != C_VERB && s->w[f].cls != C_COMMA &&
-                   (s->w[f].unit < 0 || s->u[s->w[f].unit].dead || s->w[f].elim) &&
-                   !(upos && upos[s->w[f].tok] == KH_UPOS_ADP && s->w[f].cls != C_OFIN))
-                f++;
-        if (f < hi && s->w[f].unit >= 0 && !s->u[s->w[f].unit].dead)
-            cs->source = s->w[f].unit;
-    }
+    if (!first_clause)
+        clause_subject(s, lo, hi, cs);
     for (size_t v = lo; v < hi; v++) {
         if (s->w[v].cls != C_VERB || s->w[v].elim)
             continue;
-        size_t np = kh_peer_verb_patterns(s, v, pats, IM_MAX_PATS);
-        for (size_t k = 0; k < np; k++) {
-            const kh_pattern *p = pats[k].p;
-            mstate m;
-            if (!kh_peer_match_pattern(s, p, v, &m))
-                continue;
-            if (!s->petrarch)
-                p = longer_match(s, pats, np, v, &k, &m);
-            const char *cs_code = kh_dict_str(d, d->codes[p->code].code);
-            kh_coder_trace(s->c, s->si, "  verb '%s': pattern '%s' -> %s (%s)",
-                           kh_view_text(&s->c->view, s->w[v].tok, s->w[v].tok + 1),
-                           kh_dict_str(d, p->text), cs_code, kh_dict_str(d, p->src));
-            if (p->flags & (KH_PAT_DISCARD | KH_PAT_COMPLEX)) {
-                kh_coder_trace(s->c, s->si, "  %s: sentence not coded",
-                               p->flags & KH_PAT_DISCARD ? "discard" : "complex");
-                return 1;
-            }
-            if (p->flags & KH_PAT_NULL)
-                break; /* the match stands and yields nothing */
-            /* PETRARCH codes each verb phrase with its own subject: after
-             * a coded verb, a later verb with an actor of its own between
-             * them ("..., the official news agency said") is coded too,
-             * that actor its source, its target only after it. */
-            int32_t subj = IM_NONE;
-            if (done && s->petrarch && m.src < 0 && m.comp < 0) {
-                subj = last_unit(s, done_hi + 1, v);
-                /* ... when that actor opens a comma-delimited part of the
-                 * sentence (its own clause, not a phrase of the last verb) */
-                size_t b = subj >= 0 ? s->u[subj].first : 0;
-                while (b > 0 && (s->w[b - 1].cls == C_DET || kh_peer_modifier(s, b - 1)))
-                    b--;
-                if (subj >= 0 && (b == 0 || s->w[b - 1].cls != C_COMMA || s->w[b - 1].incomp))
-                    subj = IM_NONE;
-            }
-            if (done && !(p->flags & KH_PAT_DOMINANT) && subj < 0)
-                break;
-            /* Actors. */
-            int32_t src = m.src, tgt = m.tgt;
-            int split = 0;
-            const kh_peer_opts *o = &PEER(s->c)->opts;
-            int32_t csrc = IM_NONE;
-            if (m.comp >= 0 && s->petrarch && src < 0 && s->u[m.comp].first > v)
-                /* PETRARCH: a compound after the verb ("agrees with A and
-                 * B") is the target of the verb's subject, member by member */
-                csrc = first_unit(s, first_clause ? 0 : lo, v, m.comp);
-            if (csrc >= 0) {
-                src = csrc;
-                tgt = m.comp;
-            } else if (m.comp >= 0) {
-                src = tgt = m.comp;
-            } else if (subj >= 0) {
-                src = subj;
-                if (tgt < 0) { /* in the verb's own phrase: up to a comma or conjunction */
-                    size_t e = v + 1;
-                    while (e < hi && (s->w[e].elim || !barrier(s, e)))
-                        e++;
-                    tgt = first_unit(s, v + 1, e, src);
-                }
-            } else {
-                int slots = src >= 0 || tgt >= 0;
-                int src_after = 0;
-                if (src < 0) {
-                    size_t from = first_clause ? 0 : lo;
-                    if (cs->source >= 0 && !first_clause)
-                        src = cs->source;
-                    else
-                        src = first_unit(s, from, v, tgt);
-                    if (src >= 0 && tgt >= 0 && !strcmp(s->u[src].codes[0], s->u[tgt].codes[0]))
-                        src = first_unit(s, from, v, tgt);
-                    /* DEFAULT: SOURCE [..] PRIOR: whenever no actor precedes the verb */
-                    if (src < 0 && o->def_src[0] && o->def_prior)
-                        src = default_unit(s, o->def_src, v);
-                    /* else TABARI looks after the verb (8.5, note 3), then the default */
-                    if (src < 0 && tgt < 0 && (o->def_src[0] || o->def_tgt[0])) {
-                        src = first_unit(s, m.hi + 1, hi, IM_NONE);
-                        src_after = src >= 0;
-                    }
-                    if (src < 0 && o->def_src[0])
-                        src = default_unit(s, o->def_src, v);
-                }
-                if (tgt < 0 && src >= 0) {
-                    size_t from = src_after ? s->u[src].end : v + 1;
-                    tgt = first_unit(s, from, hi, src);
-                    if (tgt < 0 && o->def_tgt[0] && o->def_after && !src_after)
-                        tgt = default_unit(s, o->def_tgt, v);
-                    if (tgt < 0 && !src_after)
-                        tgt = first_unit(s, lo, v, src);
-                    if (tgt < 0 && s->u[src].compound && s->u[src].n > 1) {
-                        tgt = src;
-                        split = 1;
-                    }
-                    if (tgt < 0 && o->def_tgt[0])
-                        tgt = default_unit(s, o->def_tgt, v);
-                }
-                if (!slots && src >= 0 && tgt >= 0 && passive_at(s, m.hi)) {
-                    int32_t t = src;
-                    src = tgt;
-                    tgt = t;
-                }
-            }
-            if (src >= 0 && tgt < 0 && (o->cx_flags & PEER_NO_DYAD)) {
-                kh_coder_trace(s->c, s->si, "  no target actor: source-only (require_dyad off)");
-            } else if (src < 0 || tgt < 0) {
-                kh_coder_trace(s->c, s->si, "  no %s actor", src < 0 ? "source" : "target");
-                break;
-            }
-            if (p->flags & KH_PAT_SUBORDINATE) {
-                if (sub_from == SIZE_MAX) {
-                    sub_from = s->n_ev;
-                    emit(s, p, src, tgt, v, split);
-                }
-                if (first_clause || cs->source < 0)
-                    cs->source = src;
-                break;
-            }
-            if (sub_from != SIZE_MAX && !done) {
-                s->n_ev = sub_from; /* a real event beats the subordinate one */
-                sub_from = SIZE_MAX;
-            }
-            emit(s, p, src, tgt, v, split);
-            if (subj < 0)
-                cs->source = src;
-            done = o->code_by != PEER_CODE_ALL;
-            done_hi = m.hi > v ? m.hi : v;
-            if (o->code_by == PEER_BY_SENTENCE) {
-                s->stop = 1;
-                return 0;
-            }
-            break;
-        }
+        int st = code_verb(s, &r, v, pats);
+        if (st == VERB_DISCARD)
+            return 1;
+        if (st == VERB_STOP)
+            return 0;
     }
     if (first_clause && s->n_ev == ev_before && cs->source < 0)
         cs->source = first_unit(s, lo, hi, IM_NONE);

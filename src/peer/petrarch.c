@@ -220,6 +220,172 @@ typedef struct subst {
     size_t n;
 } subst;
 
+/* "!MARK! = A, B, C": defines substitution marker subs[*n_subs] (eq is the
+ * line's '='). Errors are reported as diagnostics and the line dropped. */
+static void subst_line(kh_imp *im, const pline *l, const char *t, size_t tl, const char *eq,
+                       subst *subs, size_t *n_subs)
+{
+    const char *me = t;
+    size_t ml = (size_t)(eq - t);
+    kh_imp_trim(&me, &ml);
+    if (ml < 3 || me[ml - 1] != '!' || ml >= 64) {
+        PERR(im, l, t, "bad substitution marker (like !PERSON! = MAN, WOMAN)");
+        return;
+    }
+    if (*n_subs == MAX_SUBST) {
+        PERR(im, l, t, "too many substitution markers (at most %d)", MAX_SUBST);
+        return;
+    }
+    subst *sb = &subs[*n_subs];
+    memset(sb, 0, sizeof *sb);
+    memcpy(sb->mark, me, ml);
+    const char *p = eq + 1, *end = t + tl;
+    while (p < end) {
+        const char *c = memchr(p, ',', (size_t)(end - p));
+        const char *ie = c ? c : end;
+        const char *is = p;
+        size_t il = (size_t)(ie - p);
+        kh_imp_trim(&is, &il);
+        if (il && il < 64 && sb->n < MAX_SUBST_ITEMS) {
+            memcpy(sb->items[sb->n], is, il);
+            sb->items[sb->n][il] = '\0';
+            sb->n++;
+        } else if (il) {
+            PERR(im, l, is, "substitution item too long or too many items");
+        }
+        p = ie + 1;
+    }
+    if (!sb->n)
+        PERR(im, l, eq, "substitution marker without items");
+    else
+        (*n_subs)++;
+}
+
+#define AGENT_MAX_NAMES 40
+
+/* The names one agent line gives: its phrase (or the phrases a marker
+ * expands it to, in buf) and its plurals; plural[i]: generate a plural. */
+typedef struct agent_names {
+    char buf[AGENT_MAX_NAMES][160];
+    const char *names[AGENT_MAX_NAMES];
+    size_t lens[AGENT_MAX_NAMES];
+    int plural[AGENT_MAX_NAMES];
+    size_t n;
+} agent_names;
+
+/* Phrase head[0, hl) with the marker at bang: one name per item of the
+ * marker, none with a generated plural. Returns 0 (reported) when the
+ * marker is not defined. */
+static int marker_names(kh_imp *im, const pline *l, const char *head, size_t hl,
+                        const char *bang, const subst *subs, size_t n_subs, agent_names *an)
+{
+    const char *bang2 = memchr(bang + 1, '!', hl - (size_t)(bang + 1 - head));
+    size_t k = 0;
+    if (bang2)
+        for (; k < n_subs; k++)
+            if (strlen(subs[k].mark) == (size_t)(bang2 - bang + 1) &&
+                !memcmp(subs[k].mark, bang, (size_t)(bang2 - bang + 1)))
+                break;
+    if (!bang2 || k == n_subs) {
+        PERR(im, l, bang, "undefined substitution marker");
+        return 0;
+    }
+    for (size_t i = 0; i < subs[k].n && an->n < AGENT_MAX_NAMES; i++) {
+        size_t nn = an->n;
+        int w = snprintf(an->buf[nn], sizeof an->buf[nn], "%.*s%s%.*s", (int)(bang - head), head,
+                         subs[k].items[i], (int)(hl - (size_t)(bang2 + 1 - head)), bang2 + 1);
+        if (w < 0 || (size_t)w >= sizeof an->buf[nn])
+            continue;
+        an->names[nn] = an->buf[nn];
+        an->lens[nn] = (size_t)w;
+        an->plural[nn] = 0; /* "no additional plural formation" */
+        an->n++;
+    }
+    return 1;
+}
+
+/* The blank-separated plural forms in plur[0, pl) (from "{FORMS}"). */
+static void plural_names(const pline *l, const char *plur, size_t pl, agent_names *an)
+{
+    const char *p = plur, *end = plur + pl;
+    while (p < end && an->n < AGENT_MAX_NAMES) {
+        while (p < end && kh_imp_is_blank((unsigned char)*p))
+            p++;
+        const char *ws = p;
+        while (p < end && !kh_imp_is_blank((unsigned char)*p))
+            p++;
+        if (p > ws) {
+            an->names[an->n] = orig_at(l, ws);
+            an->lens[an->n] = (size_t)(p - ws);
+            an->plural[an->n] = 0;
+            an->n++;
+        }
+    }
+}
+
+/* "PHRASE {PLURALS} [CODE]" (a closing } for ] is tolerated: "[~LEG}"):
+ * one agent with all its names. Syntax errors are reported as diagnostics
+ * and the line dropped (KH_OK); other errors are returned. */
+static kh_status agent_line(kh_imp *im, const pline *l, const char *t, size_t tl,
+                            const subst *subs, size_t n_subs)
+{
+    const char *lb = memchr(t, '[', tl);
+    if (!lb) {
+        PERR(im, l, t, "agent without a code [~CODE]");
+        return KH_OK;
+    }
+    const char *rb = memchr(lb, ']', tl - (size_t)(lb - t));
+    if (!rb) {
+        rb = memchr(lb, '}', tl - (size_t)(lb - t));
+        if (!rb) {
+            PERR(im, l, lb, "missing ']'");
+            return KH_OK;
+        }
+    }
+    const char *head = t;
+    size_t hl = (size_t)(lb - t);
+    const char *br = memchr(head, '{', hl);
+    const char *plur = NULL;
+    size_t pl = 0;
+    if (br) {
+        const char *bc = memchr(br, '}', hl - (size_t)(br - head));
+        if (!bc) {
+            PERR(im, l, br, "'{' without its '}'");
+            return KH_OK;
+        }
+        plur = br + 1;
+        pl = (size_t)(bc - br - 1);
+        hl = (size_t)(br - head);
+    }
+    kh_imp_trim(&head, &hl);
+    if (!hl) {
+        PERR(im, l, t, "agent without a phrase");
+        return KH_OK;
+    }
+    /* Names: the phrase (expanded by a marker), and the plurals. */
+    agent_names an;
+    an.n = 0;
+    const char *bang = memchr(head, '!', hl);
+    if (bang) {
+        if (!marker_names(im, l, head, hl, bang, subs, n_subs, &an))
+            return KH_OK;
+    } else {
+        an.names[0] = orig_at(l, head);
+        an.lens[0] = hl;
+        an.plural[0] = plur == NULL; /* {} or {FORMS}: no generated plural */
+        an.n = 1;
+    }
+    if (plur)
+        plural_names(l, plur, pl, &an);
+    if (!an.n)
+        return KH_OK;
+    kh_status st = kh_imp_agent(im, an.names, an.lens, an.n, an.plural, orig_at(l, lb + 1),
+                                (size_t)(rb - lb - 1), orig_at(l, lb + 1));
+    return st == KH_ERR_FORMAT ? KH_OK : st;
+}
+
+/* A PETRARCH agents file: substitution markers, then agent lines that
+ * may use them. */
 static kh_status petr_agents(kh_imp *im, const char *data, size_t len)
 {
     pline *l = (pline *)kh_malloc(im->b->alloc, sizeof *l);
@@ -239,137 +405,10 @@ static kh_status petr_agents(kh_imp *im, const char *data, size_t len)
         if (!tl)
             continue;
         const char *eq = memchr(t, '=', tl);
-        if (t[0] == '!' && eq && !memchr(t, '[', tl)) {
-            /* !MARK! = A, B, C */
-            const char *me = t;
-            size_t ml = (size_t)(eq - t);
-            kh_imp_trim(&me, &ml);
-            if (ml < 3 || me[ml - 1] != '!' || ml >= 64) {
-                PERR(im, l, t, "bad substitution marker (like !PERSON! = MAN, WOMAN)");
-                continue;
-            }
-            if (n_subs == MAX_SUBST) {
-                PERR(im, l, t, "too many substitution markers (at most %d)", MAX_SUBST);
-                continue;
-            }
-            subst *sb = &subs[n_subs];
-            memset(sb, 0, sizeof *sb);
-            memcpy(sb->mark, me, ml);
-            const char *p = eq + 1, *end = t + tl;
-            while (p < end) {
-                const char *c = memchr(p, ',', (size_t)(end - p));
-                const char *ie = c ? c : end;
-                const char *is = p;
-                size_t il = (size_t)(ie - p);
-                kh_imp_trim(&is, &il);
-                if (il && il < 64 && sb->n < MAX_SUBST_ITEMS) {
-                    memcpy(sb->items[sb->n], is, il);
-                    sb->items[sb->n][il] = '\0';
-                    sb->n++;
-                } else if (il) {
-                    PERR(im, l, is, "substitution item too long or too many items");
-                }
-                p = ie + 1;
-            }
-            if (!sb->n)
-                PERR(im, l, eq, "substitution marker without items");
-            else
-                n_subs++;
-            continue;
-        }
-        /* PHRASE {PLURALS} [CODE] (a closing } for ] is tolerated: "[~LEG}") */
-        const char *lb = memchr(t, '[', tl);
-        if (!lb) {
-            PERR(im, l, t, "agent without a code [~CODE]");
-            continue;
-        }
-        const char *rb = memchr(lb, ']', tl - (size_t)(lb - t));
-        if (!rb) {
-            rb = memchr(lb, '}', tl - (size_t)(lb - t));
-            if (!rb) {
-                PERR(im, l, lb, "missing ']'");
-                continue;
-            }
-        }
-        const char *head = t;
-        size_t hl = (size_t)(lb - t);
-        const char *br = memchr(head, '{', hl);
-        const char *plur = NULL;
-        size_t pl = 0;
-        if (br) {
-            const char *bc = memchr(br, '}', hl - (size_t)(br - head));
-            if (!bc) {
-                PERR(im, l, br, "'{' without its '}'");
-                continue;
-            }
-            plur = br + 1;
-            pl = (size_t)(bc - br - 1);
-            hl = (size_t)(br - head);
-        }
-        kh_imp_trim(&head, &hl);
-        if (!hl) {
-            PERR(im, l, t, "agent without a phrase");
-            continue;
-        }
-        /* Names: the phrase (expanded by a marker), and the plurals. */
-        enum { MAXN = 40 };
-        char buf[MAXN][160];
-        const char *names[MAXN];
-        size_t lens[MAXN];
-        int plural[MAXN];
-        size_t nn = 0;
-        const char *bang = memchr(head, '!', hl);
-        if (bang) {
-            const char *bang2 = memchr(bang + 1, '!', hl - (size_t)(bang + 1 - head));
-            size_t k = 0;
-            if (bang2)
-                for (; k < n_subs; k++)
-                    if (strlen(subs[k].mark) == (size_t)(bang2 - bang + 1) &&
-                        !memcmp(subs[k].mark, bang, (size_t)(bang2 - bang + 1)))
-                        break;
-            if (!bang2 || k == n_subs) {
-                PERR(im, l, bang, "undefined substitution marker");
-                continue;
-            }
-            for (size_t i = 0; i < subs[k].n && nn < MAXN; i++) {
-                int w = snprintf(buf[nn], sizeof buf[nn], "%.*s%s%.*s", (int)(bang - head), head,
-                                 subs[k].items[i], (int)(hl - (size_t)(bang2 + 1 - head)),
-                                 bang2 + 1);
-                if (w < 0 || (size_t)w >= sizeof buf[nn])
-                    continue;
-                names[nn] = buf[nn];
-                lens[nn] = (size_t)w;
-                plural[nn] = 0; /* "no additional plural formation" */
-                nn++;
-            }
-        } else {
-            names[nn] = orig_at(l, head);
-            lens[nn] = hl;
-            plural[nn] = plur == NULL; /* {} or {FORMS}: no generated plural */
-            nn++;
-        }
-        if (plur) {
-            const char *p = plur, *end = plur + pl;
-            while (p < end && nn < MAXN) {
-                while (p < end && kh_imp_is_blank((unsigned char)*p))
-                    p++;
-                const char *ws = p;
-                while (p < end && !kh_imp_is_blank((unsigned char)*p))
-                    p++;
-                if (p > ws) {
-                    names[nn] = orig_at(l, ws);
-                    lens[nn] = (size_t)(p - ws);
-                    plural[nn] = 0;
-                    nn++;
-                }
-            }
-        }
-        if (!nn)
-            continue;
-        st = kh_imp_agent(im, names, lens, nn, plural, orig_at(l, lb + 1), (size_t)(rb - lb - 1),
-                          orig_at(l, lb + 1));
-        if (st == KH_ERR_FORMAT)
-            st = KH_OK;
+        if (t[0] == '!' && eq && !memchr(t, '[', tl))
+            subst_line(im, l, t, tl, eq, subs, &n_subs);
+        else
+            st = agent_line(im, l, t, tl, subs, n_subs);
     }
     kh_free(im->b->alloc, l);
     kh_free(im->b->alloc, subs);
@@ -543,6 +582,131 @@ static kh_status block_end(kh_imp *im, block *bk)
     return st;
 }
 
+/* "--- NAME [CODE] ---" (PETRARCH-1 also "### NAME ###"): opens a verb
+ * block whose verbs take CODE (or the null code) unless they have their
+ * own. Returns the status of parsing CODE. */
+static kh_status block_header(kh_imp *im, const pline *l, block *bk, const char *t, size_t tl)
+{
+    bk->open = 1;
+    kh_imp_code c;
+    memset(&c, 0, sizeof c);
+    const char *txt, *code;
+    size_t txl, cl;
+    kh_status e;
+    int has = kh_imp_split_code(t + 3, tl - 3, &txt, &txl, &code, &cl);
+    if (has > 0) {
+        e = kh_imp_code_parse(im, orig_at(l, code), cl, 0, &c);
+        const char *rest = code + cl + 1;
+        if (memchr(rest, '[', tl - (size_t)(rest - t)))
+            PWARN(im, l, rest, "a second code in a block header is ignored");
+    } else {
+        e = kh_imp_code_parse(im, KH_CODE_NULL, 3, 0, &c);
+    }
+    if (e)
+        (void)kh_imp_code_parse(im, KH_CODE_NULL, 3, 0, &c);
+    bk->code = c;
+    return e;
+}
+
+/* "- PATTERN [CODE]": a pattern of the open block, kept until the block
+ * ends (it points into the original data, which outlives the block). A
+ * "~" transformation line is skipped with a warning. Errors are reported
+ * as diagnostics; the line is then dropped and KH_OK returned. */
+static kh_status block_pattern(kh_imp *im, const pline *l, block *bk, const char *t, size_t tl)
+{
+    if (t[0] == '~') {
+        PWARN(im, l, t, "PETRARCH2 transformations (~ lines) are not imported");
+        return KH_OK;
+    }
+    if (!bk->open || !bk->n_verbs) {
+        PERR(im, l, t, "pattern without a verb before it");
+        return KH_OK;
+    }
+    const char *txt, *code;
+    size_t txl, cl;
+    int has = kh_imp_split_code(t + 1, tl - 1, &txt, &txl, &code, &cl);
+    if (has <= 0) {
+        PERR(im, l, has < 0 ? code - 1 : t, has < 0 ? "missing ']'" : "pattern without a code [...]");
+        return KH_OK;
+    }
+    if (!memchr(txt, '*', txl)) {
+        PERR(im, l, txt, "pattern without the verb marker '*'");
+        return KH_OK;
+    }
+    if (bk->n_pats == MAX_BLOCK_PATTERNS) {
+        PERR(im, l, t, "too many patterns in one block (at most %d)", MAX_BLOCK_PATTERNS);
+        return KH_OK;
+    }
+    bpat *p = &bk->pats[bk->n_pats];
+    if (kh_imp_code_parse(im, orig_at(l, code), cl, 0, &p->code))
+        return KH_OK;
+    /* Patterns are checked when the block ends; they point into the
+     * original data, which outlives the block. Comments are cut. */
+    p->text = orig_at(l, txt);
+    p->len = txl;
+    /* txl counts stripped text; the original is identical there
+     * unless a <!-- --> sat inside the pattern: then refuse it. */
+    if (memcmp(p->text, txt, txl) != 0) {
+        PERR(im, l, txt, "comment inside a pattern");
+        return KH_OK;
+    }
+    p->lineno = im->lineno;
+    p->line = im->line;
+    bk->n_pats++;
+    return KH_OK;
+}
+
+/* "VERB {FORMS} [CODE]": a verb of the open block, with its irregular
+ * forms and its own code (else the block's). Errors are reported as
+ * diagnostics and the line dropped. */
+static void block_verb(kh_imp *im, const pline *l, block *bk, const char *t, size_t tl)
+{
+    if (!bk->open) {
+        PERR(im, l, t, "verb outside a block (start one with --- NAME [CODE] ---)");
+        return;
+    }
+    if (bk->n_verbs == MAX_BLOCK_VERBS) {
+        PERR(im, l, t, "too many verbs in one block (at most %d)", MAX_BLOCK_VERBS);
+        return;
+    }
+    bverb *v = &bk->verbs[bk->n_verbs];
+    memset(v, 0, sizeof *v);
+    const char *txt, *code;
+    size_t txl, cl;
+    int has = kh_imp_split_code(t, tl, &txt, &txl, &code, &cl);
+    if (has < 0) {
+        PERR(im, l, code - 1, "missing ']'");
+        return;
+    }
+    v->code = bk->code;
+    if (has > 0 && kh_imp_code_parse(im, orig_at(l, code), cl, 0, &v->code))
+        return;
+    const char *br = memchr(txt, '{', txl);
+    if (br) {
+        const char *bc = memchr(br, '}', txl - (size_t)(br - txt));
+        if (!bc) {
+            PERR(im, l, br, "'{' without its '}'");
+            return;
+        }
+        v->forms = orig_at(l, br + 1);
+        v->forms_len = (size_t)(bc - br - 1);
+        txl = (size_t)(br - txt);
+        kh_imp_trim(&txt, &txl);
+    }
+    if (!txl) {
+        PERR(im, l, t, "verb line without a verb");
+        return;
+    }
+    v->form = orig_at(l, txt);
+    v->len = txl;
+    v->lineno = im->lineno;
+    v->line = im->line;
+    bk->n_verbs++;
+}
+
+/* A PETRARCH verbs file: synsets ("&LABEL" and its "+member" lines) and
+ * verb blocks (header, verbs, patterns), each block imported when the
+ * next one (or a synset, or the file's end) begins. */
 static kh_status petr_verbs(kh_imp *im, const char *data, size_t len)
 {
     pline *l = (pline *)kh_malloc(im->b->alloc, sizeof *l);
@@ -573,113 +737,17 @@ static kh_status petr_verbs(kh_imp *im, const char *data, size_t len)
         } else if (t[0] == '+' && in_syn) {
             e = kh_imp_synset_member(im, syn, orig_at(l, t + 1), tl - 1);
         } else if ((tl >= 3 && !memcmp(t, "---", 3)) || (tl >= 3 && !memcmp(t, "###", 3))) {
-            /* --- NAME [CODE] --- (PETRARCH-1 also ### NAME ###) */
             st = block_end(im, bk);
             if (st)
                 break;
             in_syn = 0;
-            bk->open = 1;
-            kh_imp_code c;
-            memset(&c, 0, sizeof c);
-            const char *txt, *code;
-            size_t txl, cl;
-            int has = kh_imp_split_code(t + 3, tl - 3, &txt, &txl, &code, &cl);
-            if (has > 0) {
-                e = kh_imp_code_parse(im, orig_at(l, code), cl, 0, &c);
-                const char *rest = code + cl + 1;
-                if (memchr(rest, '[', tl - (size_t)(rest - t)))
-                    PWARN(im, l, rest, "a second code in a block header is ignored");
-            } else {
-                e = kh_imp_code_parse(im, KH_CODE_NULL, 3, 0, &c);
-            }
-            if (e)
-                (void)kh_imp_code_parse(im, KH_CODE_NULL, 3, 0, &c);
-            bk->code = c;
+            e = block_header(im, l, bk, t, tl);
         } else if (t[0] == '-' || t[0] == '~') {
             in_syn = 0;
-            if (t[0] == '~') {
-                PWARN(im, l, t, "PETRARCH2 transformations (~ lines) are not imported");
-                continue;
-            }
-            if (!bk->open || !bk->n_verbs) {
-                PERR(im, l, t, "pattern without a verb before it");
-                continue;
-            }
-            const char *txt, *code;
-            size_t txl, cl;
-            int has = kh_imp_split_code(t + 1, tl - 1, &txt, &txl, &code, &cl);
-            if (has <= 0) {
-                PERR(im, l, has < 0 ? code - 1 : t, has < 0 ? "missing ']'" : "pattern without a code [...]");
-                continue;
-            }
-            if (!memchr(txt, '*', txl)) {
-                PERR(im, l, txt, "pattern without the verb marker '*'");
-                continue;
-            }
-            if (bk->n_pats == MAX_BLOCK_PATTERNS) {
-                PERR(im, l, t, "too many patterns in one block (at most %d)", MAX_BLOCK_PATTERNS);
-                continue;
-            }
-            bpat *p = &bk->pats[bk->n_pats];
-            e = kh_imp_code_parse(im, orig_at(l, code), cl, 0, &p->code);
-            if (e)
-                continue;
-            /* Patterns are checked when the block ends; they point into the
-             * original data, which outlives the block. Comments are cut. */
-            p->text = orig_at(l, txt);
-            p->len = txl;
-            /* txl counts stripped text; the original is identical there
-             * unless a <!-- --> sat inside the pattern: then refuse it. */
-            if (memcmp(p->text, txt, txl) != 0) {
-                PERR(im, l, txt, "comment inside a pattern");
-                continue;
-            }
-            p->lineno = im->lineno;
-            p->line = im->line;
-            bk->n_pats++;
+            e = block_pattern(im, l, bk, t, tl);
         } else {
             in_syn = 0;
-            if (!bk->open) {
-                PERR(im, l, t, "verb outside a block (start one with --- NAME [CODE] ---)");
-                continue;
-            }
-            if (bk->n_verbs == MAX_BLOCK_VERBS) {
-                PERR(im, l, t, "too many verbs in one block (at most %d)", MAX_BLOCK_VERBS);
-                continue;
-            }
-            bverb *v = &bk->verbs[bk->n_verbs];
-            memset(v, 0, sizeof *v);
-            const char *txt, *code;
-            size_t txl, cl;
-            int has = kh_imp_split_code(t, tl, &txt, &txl, &code, &cl);
-            if (has < 0) {
-                PERR(im, l, code - 1, "missing ']'");
-                continue;
-            }
-            v->code = bk->code;
-            if (has > 0 && kh_imp_code_parse(im, orig_at(l, code), cl, 0, &v->code))
-                continue;
-            const char *br = memchr(txt, '{', txl);
-            if (br) {
-                const char *bc = memchr(br, '}', txl - (size_t)(br - txt));
-                if (!bc) {
-                    PERR(im, l, br, "'{' without its '}'");
-                    continue;
-                }
-                v->forms = orig_at(l, br + 1);
-                v->forms_len = (size_t)(bc - br - 1);
-                txl = (size_t)(br - txt);
-                kh_imp_trim(&txt, &txl);
-            }
-            if (!txl) {
-                PERR(im, l, t, "verb line without a verb");
-                continue;
-            }
-            v->form = orig_at(l, txt);
-            v->len = txl;
-            v->lineno = im->lineno;
-            v->line = im->line;
-            bk->n_verbs++;
+            block_verb(im, l, bk, t, tl);
         }
         if (e && e != KH_ERR_FORMAT)
             st = e;

@@ -127,7 +127,7 @@ static kh_status tab_actors(kh_imp *im, const char *data, size_t len)
              * KH_SYN_ADJECTIVE, which no TABARI pattern can name. */
             const char *nm = section == 1 ? KH_SYN_NOUN : KH_SYN_ADJECTIVE;
             uint32_t syn;
-            st = kh_bld_synset(im->b, nm, strlen(nm), 1, &syn);
+            st = kh_bld_synset(im->b, nm, strlen(nm), &syn);
             if (!st) {
                 st = kh_imp_phrase(im, t, tl, KH_P_SYNSET, syn, 0, 0);
                 if (st == KH_ERR_FORMAT)
@@ -266,14 +266,156 @@ static kh_status root_pattern(kh_imp *im, tab_root *r, const char *pat, size_t p
     return st;
 }
 
-/* Irregular forms of the open roots: each is a separate spelling. */
+/* A verbs file being read: the open root and its irregular forms (each a
+ * separate spelling), and the section the line is in. */
 typedef struct tab_verbs {
     tab_root root;
     tab_root extra[16];    /* irregular forms, as roots sharing the pattern list */
     size_t n_extra;
     kh_imp_code code;      /* the root's own code */
+    int in_syn, in_time;   /* inside <SYNSETS>, inside <TIME> */
+    uint32_t syn;          /* the synset being defined ... */
+    int have_syn;          /* ... when one is */
 } tab_verbs;
 
+/* A section tag: <SYNSETS>, <TIME> and their ends (a <TIME> boundary
+ * closes the open root); other tags are ignored with a warning. */
+static void verbs_tag(kh_imp *im, tab_verbs *v, const char *t, size_t tl)
+{
+    if (tag_is(t, tl, "<SYNSETS>") || tag_is(t, tl, "<SYNSET>"))
+        v->in_syn = 1, v->have_syn = 0;
+    else if (tag_is(t, tl, "</SYNSETS>") || tag_is(t, tl, "</SYNSET>"))
+        v->in_syn = 0;
+    else if (tag_is(t, tl, "<TIME>"))
+        v->in_time = 1, v->root.open = 0;
+    else if (tag_is(t, tl, "</TIME>"))
+        v->in_time = 0, v->root.open = 0;
+    else
+        IMP_WARN(im, t, "unknown tag '%.*s' ignored", (int)tl, t);
+}
+
+/* A line inside <SYNSETS>: "&NAME" starts a synset, "+member" adds to it. */
+static kh_status verbs_synset_line(kh_imp *im, tab_verbs *v, const char *t, size_t tl)
+{
+    kh_status e = KH_OK;
+    if (t[0] == '&') {
+        e = kh_imp_synset_define(im, t, tl, &v->syn);
+        v->have_syn = e == KH_OK;
+    } else if (t[0] == '+') {
+        if (!v->have_syn)
+            IMP_ERR(im, t, "synset member without a synset (&NAME) before it");
+        else
+            e = kh_imp_synset_member(im, v->syn, t + 1, tl - 1);
+    } else {
+        IMP_ERR(im, t, "in <SYNSETS>, a line is &NAME or +member");
+    }
+    return e;
+}
+
+/* "{FORM FORM ...}": irregular forms of the root just read, each coded
+ * alone as the root alone (explicit forms: no endings added). */
+static kh_status verbs_forms(kh_imp *im, tab_verbs *v, const char *t, size_t tl)
+{
+    if (!v->root.open) {
+        IMP_ERR(im, t, "verb forms {...} without a verb before them");
+        return KH_OK;
+    }
+    const char *close = memchr(t, '}', tl);
+    if (!close) {
+        IMP_ERR(im, t, "'{' without its '}'");
+        return KH_OK;
+    }
+    const char *p = t + 1;
+    size_t first_new = v->n_extra;
+    while (p < close) {
+        while (p < close && kh_imp_is_blank((unsigned char)*p))
+            p++;
+        const char *ws = p;
+        while (p < close && !kh_imp_is_blank((unsigned char)*p))
+            p++;
+        if (p == ws)
+            break;
+        if (v->n_extra == KH_ARRAY_LEN(v->extra)) {
+            IMP_ERR(im, ws, "too many verb forms");
+            break;
+        }
+        tab_root *x = &v->extra[v->n_extra++];
+        memset(x, 0, sizeof *x);
+        x->form = ws;
+        x->len = (size_t)(p - ws);
+        x->open = 1;
+        x->time = v->in_time; /* explicit forms: no endings added */
+        /* The root's own code applies to its forms alone too. */
+    }
+    /* Each form alone codes as the root alone. */
+    kh_status e = KH_OK;
+    for (size_t k = first_new; k < v->n_extra && !e; k++)
+        e = root_pattern(im, &v->extra[k], NULL, 0, &v->code, v->extra[k].form);
+    return e;
+}
+
+/* "- PATTERN [CODE]" (or "_ ..."): a pattern of the open root and of each
+ * of its irregular forms; a bad pattern is reported once, not per form. */
+static kh_status verbs_pattern(kh_imp *im, tab_verbs *v, const char *t, size_t tl)
+{
+    if (!v->root.open) {
+        IMP_ERR(im, t, "pattern without a verb before it");
+        return KH_OK;
+    }
+    const char *txt, *code;
+    size_t txl, cl;
+    int has = kh_imp_split_code(t + 1, tl - 1, &txt, &txl, &code, &cl);
+    if (has <= 0) {
+        IMP_ERR(im, has < 0 ? code - 1 : t, has < 0 ? "missing ']'" : "pattern without a code [...]");
+        return KH_OK;
+    }
+    kh_imp_code c;
+    kh_status e = kh_imp_code_parse(im, code, cl, v->in_time, &c);
+    if (!e && !memchr(txt, '*', txl)) {
+        IMP_ERR(im, txt, "pattern without the verb marker '*'");
+        e = KH_ERR_FORMAT;
+    }
+    size_t errors = im->b->errors;
+    if (!e)
+        e = root_pattern(im, &v->root, txt, txl, &c, txt);
+    for (size_t k = 0; k < v->n_extra && !e && im->b->errors == errors; k++)
+        e = root_pattern(im, &v->extra[k], txt, txl, &c, txt);
+    return e;
+}
+
+/* "ROOT [CODE]": a new root, closing the one before and its forms; its
+ * regular forms are generated and it codes alone with CODE. A line whose
+ * code does not parse is dropped (reported, KH_OK). */
+static kh_status verbs_root(kh_imp *im, tab_verbs *v, const char *t, size_t tl)
+{
+    v->root.open = 0;
+    v->n_extra = 0;
+    const char *txt, *code;
+    size_t txl, cl;
+    int has = kh_imp_split_code(t, tl, &txt, &txl, &code, &cl);
+    if (has <= 0) {
+        IMP_ERR(im, has < 0 ? code - 1 : t, has < 0 ? "missing ']'" : "verb without a code [...]");
+        return KH_OK;
+    }
+    if (!txl) {
+        IMP_ERR(im, t, "code without a verb");
+        return KH_OK;
+    }
+    kh_imp_code c;
+    if (kh_imp_code_parse(im, code, cl, v->in_time, &c))
+        return KH_OK;
+    v->root.form = txt;
+    v->root.len = txl;
+    v->root.time = v->in_time;
+    root_forms(im, &v->root);
+    kh_status e = root_pattern(im, &v->root, NULL, 0, &c, txt);
+    v->root.open = e == KH_OK;
+    v->code = c; /* the root's code, for its irregular forms alone */
+    return e;
+}
+
+/* A TABARI verbs file: section tags, synsets, and roots each followed by
+ * their irregular forms and patterns; stops at a FINISH line. */
 static kh_status tab_verbs_file(kh_imp *im, const char *data, size_t len)
 {
     tab_verbs v;
@@ -281,9 +423,6 @@ static kh_status tab_verbs_file(kh_imp *im, const char *data, size_t len)
     size_t pos = 0, n;
     const char *s;
     kh_status st = KH_OK;
-    int in_syn = 0, in_time = 0;
-    uint32_t syn = 0;
-    int have_syn = 0;
     while (!st && kh_imp_next_line(im, data, len, &pos, &s, &n)) {
         if (!kh_imp_line_ok(im, s, n))
             continue;
@@ -296,119 +435,20 @@ static kh_status tab_verbs_file(kh_imp *im, const char *data, size_t len)
         if (!tl)
             continue;
         if (t[0] == '<') {
-            if (tag_is(t, tl, "<SYNSETS>") || tag_is(t, tl, "<SYNSET>"))
-                in_syn = 1, have_syn = 0;
-            else if (tag_is(t, tl, "</SYNSETS>") || tag_is(t, tl, "</SYNSET>"))
-                in_syn = 0;
-            else if (tag_is(t, tl, "<TIME>"))
-                in_time = 1, v.root.open = 0;
-            else if (tag_is(t, tl, "</TIME>"))
-                in_time = 0, v.root.open = 0;
-            else
-                IMP_WARN(im, t, "unknown tag '%.*s' ignored", (int)tl, t);
+            verbs_tag(im, &v, t, tl);
             continue;
         }
         kh_status e = KH_OK;
-        if (in_syn) {
-            if (t[0] == '&') {
-                e = kh_imp_synset_define(im, t, tl, &syn);
-                have_syn = e == KH_OK;
-            } else if (t[0] == '+') {
-                if (!have_syn)
-                    IMP_ERR(im, t, "synset member without a synset (&NAME) before it");
-                else
-                    e = kh_imp_synset_member(im, syn, t + 1, tl - 1);
-            } else {
-                IMP_ERR(im, t, "in <SYNSETS>, a line is &NAME or +member");
-            }
-        } else if (t[0] == '{') {
-            /* Irregular forms of the root just read. */
-            if (!v.root.open) {
-                IMP_ERR(im, t, "verb forms {...} without a verb before them");
-                continue;
-            }
-            const char *close = memchr(t, '}', tl);
-            if (!close) {
-                IMP_ERR(im, t, "'{' without its '}'");
-                continue;
-            }
-            const char *p = t + 1;
-            size_t first_new = v.n_extra;
-            while (p < close) {
-                while (p < close && kh_imp_is_blank((unsigned char)*p))
-                    p++;
-                const char *ws = p;
-                while (p < close && !kh_imp_is_blank((unsigned char)*p))
-                    p++;
-                if (p == ws)
-                    break;
-                if (v.n_extra == KH_ARRAY_LEN(v.extra)) {
-                    IMP_ERR(im, ws, "too many verb forms");
-                    break;
-                }
-                tab_root *x = &v.extra[v.n_extra++];
-                memset(x, 0, sizeof *x);
-                x->form = ws;
-                x->len = (size_t)(p - ws);
-                x->open = 1;
-                x->time = in_time; /* explicit forms: no endings added */
-                /* The root's own code applies to its forms alone too. */
-            }
-            /* Each form alone codes as the root alone. */
-            for (size_t k = first_new; k < v.n_extra && !e; k++)
-                e = root_pattern(im, &v.extra[k], NULL, 0, &v.code, v.extra[k].form);
-        } else if (t[0] == '-' || t[0] == '_') {
-            if (!v.root.open) {
-                IMP_ERR(im, t, "pattern without a verb before it");
-                continue;
-            }
-            const char *txt, *code;
-            size_t txl, cl;
-            int has = kh_imp_split_code(t + 1, tl - 1, &txt, &txl, &code, &cl);
-            if (has <= 0) {
-                IMP_ERR(im, has < 0 ? code - 1 : t, has < 0 ? "missing ']'" : "pattern without a code [...]");
-                continue;
-            }
-            kh_imp_code c;
-            e = kh_imp_code_parse(im, code, cl, in_time, &c);
-            if (!e && !memchr(txt, '*', txl)) {
-                IMP_ERR(im, txt, "pattern without the verb marker '*'");
-                e = KH_ERR_FORMAT;
-            }
-            size_t errors = im->b->errors;
-            if (!e)
-                e = root_pattern(im, &v.root, txt, txl, &c, txt);
-            for (size_t k = 0; k < v.n_extra && !e && im->b->errors == errors; k++)
-                e = root_pattern(im, &v.extra[k], txt, txl, &c, txt);
-        } else if (t[0] == '+' || t[0] == '&') {
+        if (v.in_syn)
+            e = verbs_synset_line(im, &v, t, tl);
+        else if (t[0] == '{')
+            e = verbs_forms(im, &v, t, tl);
+        else if (t[0] == '-' || t[0] == '_')
+            e = verbs_pattern(im, &v, t, tl);
+        else if (t[0] == '+' || t[0] == '&')
             IMP_ERR(im, t, "'%c' line outside <SYNSETS>", t[0]);
-        } else {
-            /* A new root: ROOT [CODE]. */
-            v.root.open = 0;
-            v.n_extra = 0;
-            const char *txt, *code;
-            size_t txl, cl;
-            int has = kh_imp_split_code(t, tl, &txt, &txl, &code, &cl);
-            if (has <= 0) {
-                IMP_ERR(im, has < 0 ? code - 1 : t, has < 0 ? "missing ']'" : "verb without a code [...]");
-                continue;
-            }
-            if (!txl) {
-                IMP_ERR(im, t, "code without a verb");
-                continue;
-            }
-            kh_imp_code c;
-            e = kh_imp_code_parse(im, code, cl, in_time, &c);
-            if (e)
-                continue;
-            v.root.form = txt;
-            v.root.len = txl;
-            v.root.time = in_time;
-            root_forms(im, &v.root);
-            e = root_pattern(im, &v.root, NULL, 0, &c, txt);
-            v.root.open = e == KH_OK;
-            v.code = c; /* the root's code, for its irregular forms alone */
-        }
+        else
+            e = verbs_root(im, &v, t, tl);
         if (e && e != KH_ERR_FORMAT)
             st = e;
     }

@@ -123,127 +123,243 @@ static uint32_t alnum_count(const char *s, size_t n)
     return k;
 }
 
+/* Pattern or verb-form text being scanned (scan() and its steps). */
+typedef struct scan_text {
+    const char *s;
+    size_t len;
+    size_t i;              /* the next byte */
+    int form;              /* form mode (see scan) */
+    int has_mark;          /* form mode: a '+' marks the verb */
+    int verb_mark;         /* the next word is '+'-marked */
+    const char *verb_word; /* form mode: the verb's spelling, or NULL */
+    size_t verb_word_len;
+    const pat_t *fp;       /* pattern mode: the verb form, spliced at '*' */
+} scan_text;
+
+static kh_status scan(kh_imp *im, const char *s, size_t len, int form, const char *verb_word,
+                      size_t verb_word_len, const pat_t *fp, pat_t *p);
+
+/* '*' (or '**', already skipped) at `at`: the verb form's elements, the
+ * first taking the marker's flags; at most one per pattern. */
+static kh_status scan_verb_marker(kh_imp *im, const scan_text *t, pat_t *p, uint16_t flags,
+                                  const char *at)
+{
+    if (p->have_verb) {
+        IMP_ERR(im, at, "more than one verb marker '*' in a pattern");
+        return KH_ERR_FORMAT;
+    }
+    kh_status st = KH_OK;
+    for (size_t k = 0; k < t->fp->n && !st; k++) {
+        kh_elem e = t->fp->e[k];
+        if (k == 0)
+            e.aux = (uint16_t)(e.aux | flags);
+        if (e.kind == KH_E_VERB)
+            p->verb_pos = p->n;
+        st = push_elem(im, p, e.kind, e.aux, e.ref, at);
+    }
+    p->have_verb = 1;
+    return st;
+}
+
+/* "&NAME": a synset defined before, with members; its name's length
+ * adds to the pattern's weight. */
+static kh_status scan_synset(kh_imp *im, scan_text *t, pat_t *p, uint16_t flags)
+{
+    const char *at = t->s + t->i;
+    size_t nl = kh_imp_syn_name_len(at + 1, t->len - t->i - 1);
+    uint32_t y;
+    if (!nl || !kh_imp_syn_find(im, at, nl + 1, &y)) {
+        IMP_ERR(im, at, "synset '%.*s' is not defined (define it before it is used)",
+                (int)(nl + 1), at);
+        return KH_ERR_FORMAT;
+    }
+    if (!KH_VEC_AT(im->syns, struct imp_syn, y).count) {
+        IMP_ERR(im, at, "synset '%.*s' has no members", (int)(nl + 1), at);
+        return KH_ERR_FORMAT;
+    }
+    p->weight += (uint32_t)nl;
+    kh_status st = push_elem(im, p, KH_E_SYNSET, flags,
+                             KH_VEC_AT(im->syns, struct imp_syn, y).index, at);
+    t->i += nl + 1;
+    return st;
+}
+
+/* Alternatives "{ A | B C | &SYN_D }" (g[0, gl) inside the braces): an
+ * anonymous synset named by their hash, each alternative expanded into
+ * it; the longest adds its letters to the pattern's weight. */
+static kh_status scan_alternatives(kh_imp *im, const char *g, size_t gl, pat_t *p,
+                                   uint16_t flags, const char *at)
+{
+    const char *close = g + gl;
+    char nm[32];
+    snprintf(nm, sizeof nm, "&alt%016llx", (unsigned long long)kh_hash64(g, gl, 0x616c74u));
+    uint32_t syn;
+    kh_status st = kh_bld_synset(im->b, nm, strlen(nm), &syn);
+    uint32_t longest = 0;
+    const char *a = g;
+    while (!st && a <= close) {
+        const char *bar = memchr(a, '|', (size_t)(close - a));
+        const char *ae = bar ? bar : close;
+        const char *as = a;
+        size_t al = (size_t)(ae - a);
+        kh_imp_trim(&as, &al);
+        if (!al) {
+            IMP_ERR(im, a, "empty alternative");
+            return KH_ERR_FORMAT;
+        }
+        uint32_t w = alnum_count(as, al);
+        longest = w > longest ? w : longest;
+        struct alt_ctx ac = {syn};
+        size_t budget = IMP_MAX_EXPAND;
+        st = kh_imp_expand(im, as, al, 0, &budget, add_alt, &ac, as);
+        a = ae + 1;
+    }
+    p->weight += longest;
+    if (!st)
+        st = push_elem(im, p, KH_E_SYNSET, flags, syn, at);
+    return st;
+}
+
+/* "{...}": alternatives, or (PETRARCH2, without '|') a noun phrase
+ * "{FINANCIAL AID}" whose words are marked as one, head last. */
+static kh_status scan_group(kh_imp *im, scan_text *t, pat_t *p, uint16_t flags)
+{
+    const char *at = t->s + t->i;
+    const char *close = memchr(at, '}', t->len - t->i);
+    if (!close) {
+        IMP_ERR(im, at, "'{' without its '}'");
+        return KH_ERR_FORMAT;
+    }
+    const char *g = at + 1;
+    size_t gl = (size_t)(close - g);
+    kh_status st;
+    if (!memchr(g, '|', gl) && im->dialect == KH_IMP_PETRARCH) {
+        /* PETRARCH2 noun phrase {FINANCIAL AID}: its words, head last. */
+        size_t before = p->n;
+        st = scan(im, g, gl, 0, NULL, 0, t->fp, p);
+        for (size_t k = before; k < p->n; k++)
+            p->e[k].aux = (uint16_t)(p->e[k].aux | KH_EF_NP | (k == before ? flags : 0) |
+                                     (k + 1 == p->n ? KH_EF_HEAD : 0));
+    } else {
+        st = scan_alternatives(im, g, gl, p, flags, at);
+    }
+    t->i = (size_t)(close - t->s) + 1;
+    return st;
+}
+
+/* A word, up to a blank, a connector or a bracket: its token ids, stemmed
+ * (TABARI) unless followed by '_' or '='. In form mode the verb's word
+ * (the '+'-marked one, else the first) becomes KH_E_VERB, spelled
+ * verb_word when given; in pattern mode its letters add to the weight. */
+static kh_status scan_word(kh_imp *im, scan_text *t, pat_t *p, uint16_t flags)
+{
+    const char *s = t->s;
+    size_t len = t->len, i = t->i, ws = t->i;
+    const char *at = s + ws;
+    int form = t->form;
+    while (i < len && !kh_imp_is_blank((unsigned char)s[i]) && s[i] != '_' && s[i] != '~' &&
+           s[i] != '=' && s[i] != '{' && s[i] != '}' && s[i] != '|' && s[i] != '(' &&
+           s[i] != ')' && s[i] != '*' && (s[i] != '&' || i == ws) && !(s[i] == '+' && form))
+        i++;
+    size_t wl = i - ws;
+    if (!wl) {
+        IMP_ERR(im, at, "unexpected '%c' in a pattern", s[ws]);
+        return KH_ERR_FORMAT;
+    }
+    int mode = W_STEM;
+    if (im->dialect == KH_IMP_PETRARCH)
+        mode = W_EXACT;
+    else if (i < len && (s[i] == '_' || s[i] == '='))
+        mode = W_EXACT;
+    while (i < len && s[i] == '=')
+        i++;
+    t->i = i;
+    int is_verb = form && !p->have_verb && (t->verb_mark || !t->has_mark);
+    const char *w = s + ws;
+    if (is_verb && t->verb_word) {
+        w = t->verb_word;
+        wl = t->verb_word_len;
+        mode = W_EXACT;
+    }
+    if (wl > IMP_MAX_WORD) {
+        IMP_ERR(im, at, "word longer than %d bytes", IMP_MAX_WORD);
+        return KH_ERR_FORMAT;
+    }
+    uint32_t ids[8];
+    size_t n;
+    kh_status st = kh_imp_word_ids(im, w, wl, mode == W_STEM, ids, KH_ARRAY_LEN(ids), &n);
+    if (st == KH_ERR_LIMIT) {
+        IMP_ERR(im, at, "word '%.*s' splits into too many tokens", (int)wl, w);
+        return KH_ERR_FORMAT;
+    }
+    if (!form)
+        p->weight += alnum_count(s + ws, i - ws);
+    for (size_t k = 0; k < n && !st; k++) {
+        uint16_t kind = KH_E_WORD;
+        if (is_verb && k == 0) {
+            kind = KH_E_VERB;
+            p->verb_pos = p->n;
+            p->have_verb = 1;
+        }
+        st = push_elem(im, p, kind, (uint16_t)(k ? KH_EF_ADJ : flags), ids[k], at);
+    }
+    t->verb_mark = 0;
+    return st;
+}
+
 /*
  * Scans pattern or verb-form text into elements. In form mode (`form`),
  * the words are the verb phrase itself: the `+`-marked word (PETRARCH) or
  * else the first word is the verb, spelled `verb_word` when given. In
  * pattern mode `*` (or `**`) splices the elements of `fp` (the verb form).
+ * Here: blanks, connectors ('_' '~': the next element is adjacent), slots,
+ * parentheses (a prepositional phrase) and the dispatch to the steps above.
  */
 static kh_status scan(kh_imp *im, const char *s, size_t len, int form, const char *verb_word,
                       size_t verb_word_len, const pat_t *fp, pat_t *p)
 {
-    size_t i = 0;
-    int adj = 0, in_pp = 0, verb_mark = 0;
-    int has_mark = 0;
+    scan_text t = {.s = s, .len = len, .i = 0, .form = form, .has_mark = 0, .verb_mark = 0,
+                   .verb_word = verb_word, .verb_word_len = verb_word_len, .fp = fp};
+    int adj = 0, in_pp = 0;
     if (form)
         for (size_t k = 0; k + 1 < len; k++)
             if (s[k] == '+' && !kh_imp_is_blank((unsigned char)s[k + 1]))
-                has_mark = 1;
-    while (i < len) {
-        char c = s[i];
-        const char *at = s + i;
+                t.has_mark = 1;
+    while (t.i < len) {
+        char c = s[t.i];
+        const char *at = s + t.i;
         if (kh_imp_is_blank((unsigned char)c)) {
-            i++;
+            t.i++;
             adj = 0;
             continue;
         }
         uint16_t flags = (uint16_t)((adj ? KH_EF_ADJ : 0) | (in_pp ? KH_EF_PP : 0));
         kh_status st = KH_OK;
         if (c == '_' || c == '~') {
-            i++;
+            t.i++;
             adj = 1;
             continue;
         }
         if (form && c == '+') {
-            verb_mark = 1;
-            i++;
+            t.verb_mark = 1;
+            t.i++;
             continue;
         }
         if (!form && c == '*') {
-            i += (i + 1 < len && s[i + 1] == '*') ? 2 : 1;
-            if (p->have_verb) {
-                IMP_ERR(im, at, "more than one verb marker '*' in a pattern");
-                return KH_ERR_FORMAT;
-            }
-            for (size_t k = 0; k < fp->n && !st; k++) {
-                kh_elem e = fp->e[k];
-                if (k == 0)
-                    e.aux = (uint16_t)(e.aux | flags);
-                if (e.kind == KH_E_VERB)
-                    p->verb_pos = p->n;
-                st = push_elem(im, p, e.kind, e.aux, e.ref, at);
-            }
-            p->have_verb = 1;
+            t.i += (t.i + 1 < len && s[t.i + 1] == '*') ? 2 : 1;
+            st = scan_verb_marker(im, &t, p, flags, at);
         } else if (!form && (c == '$' || c == '+' || c == '%' || c == '^')) {
-            i++;
+            t.i++;
             uint16_t kind = c == '$' ? KH_E_SOURCE : c == '+' ? KH_E_TARGET
                           : c == '%' ? KH_E_COMPOUND : KH_E_SKIP;
             st = push_elem(im, p, kind, flags, 0, at);
         } else if (c == '&') {
-            size_t nl = kh_imp_syn_name_len(s + i + 1, len - i - 1);
-            uint32_t y;
-            if (!nl || !kh_imp_syn_find(im, s + i, nl + 1, &y)) {
-                IMP_ERR(im, at, "synset '%.*s' is not defined (define it before it is used)",
-                        (int)(nl + 1), s + i);
-                return KH_ERR_FORMAT;
-            }
-            if (!KH_VEC_AT(im->syns, struct imp_syn, y).count) {
-                IMP_ERR(im, at, "synset '%.*s' has no members", (int)(nl + 1), s + i);
-                return KH_ERR_FORMAT;
-            }
-            p->weight += (uint32_t)nl;
-            st = push_elem(im, p, KH_E_SYNSET, flags, KH_VEC_AT(im->syns, struct imp_syn, y).index,
-                           at);
-            i += nl + 1;
+            st = scan_synset(im, &t, p, flags);
         } else if (c == '{') {
-            const char *close = memchr(s + i, '}', len - i);
-            if (!close) {
-                IMP_ERR(im, at, "'{' without its '}'");
-                return KH_ERR_FORMAT;
-            }
-            const char *g = s + i + 1;
-            size_t gl = (size_t)(close - g);
-            if (!memchr(g, '|', gl) && im->dialect == KH_IMP_PETRARCH) {
-                /* PETRARCH2 noun phrase {FINANCIAL AID}: its words, head last. */
-                size_t before = p->n;
-                st = scan(im, g, gl, 0, NULL, 0, fp, p);
-                for (size_t k = before; k < p->n; k++)
-                    p->e[k].aux = (uint16_t)(p->e[k].aux | KH_EF_NP | (k == before ? flags : 0) |
-                                             (k + 1 == p->n ? KH_EF_HEAD : 0));
-            } else {
-                /* Alternatives { A | B C | &SYN_D }: an anonymous synset. */
-                char nm[32];
-                snprintf(nm, sizeof nm, "&alt%016llx",
-                         (unsigned long long)kh_hash64(g, gl, 0x616c74u));
-                uint32_t syn;
-                st = kh_bld_synset(im->b, nm, strlen(nm), 1, &syn);
-                uint32_t longest = 0;
-                const char *a = g;
-                while (!st && a <= close) {
-                    const char *bar = memchr(a, '|', (size_t)(close - a));
-                    const char *ae = bar ? bar : close;
-                    const char *as = a;
-                    size_t al = (size_t)(ae - a);
-                    kh_imp_trim(&as, &al);
-                    if (!al) {
-                        IMP_ERR(im, a, "empty alternative");
-                        return KH_ERR_FORMAT;
-                    }
-                    uint32_t w = alnum_count(as, al);
-                    longest = w > longest ? w : longest;
-                    struct alt_ctx ac = {syn};
-                    size_t budget = IMP_MAX_EXPAND;
-                    st = kh_imp_expand(im, as, al, 0, &budget, add_alt, &ac, as);
-                    a = ae + 1;
-                }
-                p->weight += longest;
-                if (!st)
-                    st = push_elem(im, p, KH_E_SYNSET, flags, syn, at);
-            }
-            i = (size_t)(close - s) + 1;
+            st = scan_group(im, &t, p, flags);
         } else if (c == '(' || c == ')') {
             in_pp = c == '(';
-            i++;
+            t.i++;
             if (c == '(') {
                 adj = 0;
                 continue;
@@ -252,55 +368,7 @@ static kh_status scan(kh_imp *im, const char *s, size_t len, int form, const cha
             IMP_ERR(im, at, "unexpected '%c' in a pattern", c);
             return KH_ERR_FORMAT;
         } else {
-            /* A word: up to a blank, a connector or a bracket. */
-            size_t ws = i;
-            while (i < len && !kh_imp_is_blank((unsigned char)s[i]) && s[i] != '_' && s[i] != '~' &&
-                   s[i] != '=' && s[i] != '{' && s[i] != '}' && s[i] != '|' && s[i] != '(' &&
-                   s[i] != ')' && s[i] != '*' && (s[i] != '&' || i == ws) &&
-                   !(s[i] == '+' && form))
-                i++;
-            size_t wl = i - ws;
-            if (!wl) {
-                IMP_ERR(im, at, "unexpected '%c' in a pattern", c);
-                return KH_ERR_FORMAT;
-            }
-            int mode = W_STEM;
-            if (im->dialect == KH_IMP_PETRARCH)
-                mode = W_EXACT;
-            else if (i < len && (s[i] == '_' || s[i] == '='))
-                mode = W_EXACT;
-            while (i < len && s[i] == '=')
-                i++;
-            int is_verb = form && !p->have_verb && (verb_mark || !has_mark);
-            const char *w = s + ws;
-            if (is_verb && verb_word) {
-                w = verb_word;
-                wl = verb_word_len;
-                mode = W_EXACT;
-            }
-            if (wl > IMP_MAX_WORD) {
-                IMP_ERR(im, at, "word longer than %d bytes", IMP_MAX_WORD);
-                return KH_ERR_FORMAT;
-            }
-            uint32_t ids[8];
-            size_t n;
-            st = kh_imp_word_ids(im, w, wl, mode == W_STEM, ids, KH_ARRAY_LEN(ids), &n);
-            if (st == KH_ERR_LIMIT) {
-                IMP_ERR(im, at, "word '%.*s' splits into too many tokens", (int)wl, w);
-                return KH_ERR_FORMAT;
-            }
-            if (!form)
-                p->weight += alnum_count(s + ws, i - ws);
-            for (size_t k = 0; k < n && !st; k++) {
-                uint16_t kind = KH_E_WORD;
-                if (is_verb && k == 0) {
-                    kind = KH_E_VERB;
-                    p->verb_pos = p->n;
-                    p->have_verb = 1;
-                }
-                st = push_elem(im, p, kind, (uint16_t)(k ? KH_EF_ADJ : flags), ids[k], at);
-            }
-            verb_mark = 0;
+            st = scan_word(im, &t, p, flags);
         }
         if (st)
             return st;

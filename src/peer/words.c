@@ -449,152 +449,217 @@ static int premod(uint8_t upos)
     return upos == KH_UPOS_ADJ || upos == KH_UPOS_NOUN || upos == KH_UPOS_PROPN;
 }
 
-/* Agents join the actor next to them, or after OF/IN. */
-void kh_peer_attach_agents(im_sent *s)
-{
-    const kh_dict *d = s->d;
+/* What kh_peer_attach_agents carries from one agent to the next. */
+typedef struct agent_walk {
     int32_t chain[IM_MAX_LEAD]; /* PETRARCH: "lawmakers and" waiting for their actor */
-    size_t n_chain = 0;
+    size_t n_chain;
     /* PETRARCH: the actor codes before the last agent joined ("Danish" in
      * "Danish media and government"), and where that agent ended */
     const char *prev[IM_MAX_CODES];
-    uint32_t n_prev = 0;
-    size_t prev_end = 0;
+    uint32_t n_prev;
+    size_t prev_end;
+} agent_walk;
+
+/* PETRARCH: the possessor before an adjective phrase ("Ithilen's awful
+ * and evil minister Calimehtar" is ITHGOV): adjectives and the
+ * conjunctions between them stay in the agent's noun phrase, and the
+ * possessor comes before a name after it. Returns the possessor's unit
+ * (*from: where the agent's phrase begins) or IM_NONE. */
+static int32_t possessor_unit(const im_sent *s, size_t i, size_t *from)
+{
+    const uint8_t *upos = s->c->doc->upos;
+    size_t k = i, seen = 0;
+    while (k > 0 && seen < 6 && s->w[k - 1].unit < 0 && !s->w[k].poss &&
+           ((s->w[k - 1].cls == C_NONE && premod(upos[s->w[k - 1].tok])) ||
+            (s->w[k - 1].cls == C_CONJ && k < i && k > 1 &&
+             upos[s->w[k - 2].tok] == KH_UPOS_ADJ))) {
+        k--;
+        seen++;
+    }
+    if (seen && k > 0 && s->w[k - 1].unit >= 0 && s->w[k - 1].cls == C_ACTOR &&
+        premod(upos[s->w[k].tok]) && s->w[k].poss) {
+        *from = k;
+        return s->w[k - 1].unit;
+    }
+    return IM_NONE;
+}
+
+/* The actor the agent at [i, end) joins: a possessor (PETRARCH), the
+ * actor right before it (or before FORMER), the actor starting right
+ * after it, or the one after OF/IN (PETRARCH: after any preposition).
+ * *from: where the joined span begins; *before: the actor came before the
+ * agent. IM_NONE when none. */
+static int32_t agent_actor(const im_sent *s, size_t i, size_t end, int former, size_t *from,
+                           int *before)
+{
+    int32_t ui = IM_NONE;
+    *before = 1;
+    if (s->petrarch && i > 0 && s->c->doc->upos)
+        ui = possessor_unit(s, i, from);
+    if (ui != IM_NONE)
+        return ui;
+    if (i > 0 && s->w[i - 1].unit >= 0)
+        return s->w[i - 1].unit; /* ISRAELI PRESIDENT */
+    if (former && i > 1 && s->w[i - 2].unit >= 0) {
+        *from = i - 1;
+        return s->w[i - 2].unit; /* ISRAELI FORMER PRESIDENT */
+    }
+    *before = 0;
+    if (end < s->n && s->w[end].unit >= 0 && s->u[s->w[end].unit].first == end)
+        return s->w[end].unit; /* PRESIDENT PERES */
+    if (end + 1 < s->n &&
+        (s->w[end].cls == C_OFIN ||
+         (s->petrarch && s->c->doc->upos && s->w[end].cls == C_NONE &&
+          s->c->doc->upos[s->w[end].tok] == KH_UPOS_ADP))) {
+        /* PETRARCH: a noun phrase without an actor of its own takes the
+         * one in its prepositional phrase ("Troops in Iraq" IRQMIL,
+         * "Soldiers from Gondor" GONMIL). */
+        size_t k = end + 1;
+        while (k < s->n && s->w[k].cls == C_DET)
+            k++;
+        if (k < s->n && s->w[k].unit >= 0 && s->u[s->w[k].unit].first == k)
+            return s->w[k].unit; /* PRESIDENT OF ISRAEL */
+    }
+    return IM_NONE;
+}
+
+/* What became of an agent without an actor next to it. */
+enum { LONE_NONE, LONE_UNIT, LONE_SKIP, LONE_CONVERTED };
+
+/* An agent at [i, end) without an actor: a unit of its own (*ui) when
+ * PETRARCH codes it (the second agent of "Danish media and government"
+ * takes the first one's actor; else ---GOV) (LONE_UNIT), or under SET:
+ * CONVERT AGENTS an actor coded as the agent is written, its words
+ * actors now (LONE_CONVERTED). LONE_SKIP when no unit could be made,
+ * LONE_NONE when the agent stays alone. */
+static int lone_agent(im_sent *s, const agent_walk *wk, size_t i, size_t end,
+                      const kh_agent_rec *ag, int32_t *ui)
+{
+    if (s->petrarch && wk->n_prev && i >= 2 && wk->prev_end == i - 1 &&
+        s->w[i - 1].cls == C_CONJ && ag->code != KH_NONE &&
+        !(end < s->n && s->w[end].cls == C_OFIN)) {
+        /* PETRARCH: "Danish media and government": the second agent
+         * of a compound noun takes the same actor (DNKMED, DNKGOV). */
+        *ui = new_unit(s, i, end);
+        if (*ui == IM_NONE)
+            return LONE_SKIP;
+        for (uint32_t k = 0; k < wk->n_prev; k++)
+            kh_peer_unit_add_code(&s->u[*ui], wk->prev[k]);
+        return LONE_UNIT;
+    }
+    if (s->petrarch && ag->code != KH_NONE) {
+        /* PETRARCH codes an agent alone with an unknown actor: ---GOV. */
+        *ui = new_unit(s, i, end);
+        if (*ui == IM_NONE)
+            return LONE_SKIP;
+        kh_peer_unit_add_code(&s->u[*ui], KH_CODE_NULL);
+        return LONE_UNIT;
+    }
+    if (PEER(s->c)->opts.convert_agents && ag->code != KH_NONE) {
+        /* SET: CONVERT AGENTS (TABARI 8.2.6): a lone agent is an actor
+         * coded as the agent is written, "~GOV" (or "NGO~"). */
+        const char *gc = kh_dict_str(s->d, ag->code);
+        size_t gl = strlen(gc);
+        char *code = (char *)kh_arena_alloc(&s->c->arena, gl + 2);
+        *ui = new_unit(s, i, end);
+        if (!code || *ui == IM_NONE)
+            return LONE_SKIP;
+        int pre = (ag->flags & KH_AGENT_PREFIX) != 0;
+        memcpy(code + (pre ? 0 : 1), gc, gl);
+        code[pre ? gl : 0] = '~';
+        code[gl + 1] = '\0';
+        kh_peer_unit_add_code(&s->u[*ui], code);
+        for (size_t k = i; k < end; k++)
+            s->w[k].cls = C_ACTOR;
+        return LONE_CONVERTED;
+    }
+    return LONE_NONE;
+}
+
+/* Applies the agent at [i, end) (and the agents waiting in the chain) to
+ * unit ui, which then covers [from, end); remembers the unit's codes for
+ * a second agent (PETRARCH) and, when the actor comes after (lead), the
+ * agents for a compound's other members. */
+static void attach_to_unit(im_sent *s, agent_walk *wk, int32_t ui, size_t i, size_t end,
+                           size_t from, int lead, int former)
+{
+    int32_t agent = s->w[i].agent;
+    if (i > 0 && s->u[ui].first > 0 && s->w[s->u[ui].first - 1].cls == C_FORMER)
+        former = 1;
+    wk->n_prev = 0;
+    if (s->petrarch && !s->u[ui].compound &&
+        !(s->u[ui].first > 0 && s->w[s->u[ui].first - 1].cls == C_DET)) {
+        /* a flat noun phrase only: "the Danish media and government"
+         * is two (DNKMED, ---GOV) */
+        wk->n_prev = s->u[ui].n;
+        memcpy(wk->prev, s->u[ui].codes, wk->n_prev * sizeof *wk->prev);
+        wk->prev_end = end;
+    }
+    if (wk->n_chain) {
+        /* the waiting agents and this one, each with the actor */
+        wk->chain[wk->n_chain++] = agent;
+        size_t c0 = i;
+        for (size_t k = wk->n_chain - 1; k-- > 0;) /* back over "AGENT and" */
+            while (c0 > 0 && (s->w[c0 - 1].cls == C_CONJ || s->w[c0 - 1].cls == C_AGENT))
+                c0--;
+        from = c0;
+        apply_agents(s, ui, wk->chain, wk->n_chain, former);
+    } else {
+        wk->chain[0] = agent;
+        wk->n_chain = 1;
+        apply_agent(s, ui, &s->d->agents[agent], former);
+    }
+    if (s->petrarch && lead && !s->u[ui].n_lead) {
+        im_unit *u = &s->u[ui];
+        for (size_t k = 0; k < wk->n_chain; k++)
+            u->lead[u->n_lead++] = wk->chain[k];
+        u->nbase = (uint8_t)u->n;
+    }
+    wk->n_chain = 0;
+    unit_cover(s, ui, from, end);
+}
+
+/* Agents join the actor next to them, or after OF/IN. */
+void kh_peer_attach_agents(im_sent *s)
+{
+    agent_walk wk;
+    wk.n_chain = 0;
+    wk.n_prev = 0;
+    wk.prev_end = 0;
     for (size_t i = 0; i < s->n; i++) {
         im_word *w = &s->w[i];
         if (w->cls != C_AGENT || w->agent < 0 || !w->span_end)
             continue;
-        const kh_agent_rec *ag = &d->agents[w->agent];
+        const kh_agent_rec *ag = &s->d->agents[w->agent];
         size_t end = w->span_end;
         int former = i > 0 && s->w[i - 1].cls == C_FORMER;
-        int32_t ui = IM_NONE;
-        size_t from = i, to = end;
-        int lead = 0;
         if (s->petrarch && end + 1 < s->n && s->w[end].cls == C_CONJ &&
             s->w[end + 1].cls == C_AGENT && s->w[end + 1].agent >= 0 &&
-            n_chain + 1 < IM_MAX_LEAD && !(i > 0 && s->w[i - 1].unit >= 0)) {
-            chain[n_chain++] = w->agent; /* its actor comes after the next agent */
+            wk.n_chain + 1 < IM_MAX_LEAD && !(i > 0 && s->w[i - 1].unit >= 0)) {
+            wk.chain[wk.n_chain++] = w->agent; /* its actor comes after the next agent */
             i = end;
             continue;
         }
-        if (ui == IM_NONE && s->petrarch && i > 0 && s->c->doc->upos) {
-            /* PETRARCH: the possessor before an adjective phrase ("Ithilen's
-             * awful and evil minister Calimehtar" is ITHGOV): adjectives and
-             * the conjunctions between them stay in the agent's noun
-             * phrase, and the possessor comes before a name after it. */
-            const uint8_t *upos = s->c->doc->upos;
-            size_t k = i, seen = 0;
-            while (k > 0 && seen < 6 && s->w[k - 1].unit < 0 && !s->w[k].poss &&
-                   ((s->w[k - 1].cls == C_NONE && premod(upos[s->w[k - 1].tok])) ||
-                    (s->w[k - 1].cls == C_CONJ && k < i && k > 1 &&
-                     upos[s->w[k - 2].tok] == KH_UPOS_ADJ))) {
-                k--;
-                seen++;
-            }
-            if (seen && k > 0 && s->w[k - 1].unit >= 0 && s->w[k - 1].cls == C_ACTOR &&
-                premod(upos[s->w[k].tok]) && s->w[k].poss) {
-                ui = s->w[k - 1].unit;
-                from = k;
-                n_chain = 0;
-            }
-        }
-        if (ui != IM_NONE) {
-            /* found above */
-        } else if (i > 0 && s->w[i - 1].unit >= 0) {
-            ui = s->w[i - 1].unit; /* ISRAELI PRESIDENT */
-            n_chain = 0;
-        } else if (former && i > 1 && s->w[i - 2].unit >= 0) {
-            ui = s->w[i - 2].unit; /* ISRAELI FORMER PRESIDENT */
-            from = i - 1;
-            n_chain = 0;
-        } else if (end < s->n && s->w[end].unit >= 0 && s->u[s->w[end].unit].first == end) {
-            ui = s->w[end].unit; /* PRESIDENT PERES */
-        } else if (end + 1 < s->n &&
-                   (s->w[end].cls == C_OFIN ||
-                    (s->petrarch && s->c->doc->upos && s->w[end].cls == C_NONE &&
-                     s->c->doc->upos[s->w[end].tok] == KH_UPOS_ADP))) {
-            /* PETRARCH: a noun phrase without an actor of its own takes the
-             * one in its prepositional phrase ("Troops in Iraq" IRQMIL,
-             * "Soldiers from Gondor" GONMIL). */
-            size_t k = end + 1;
-            while (k < s->n && s->w[k].cls == C_DET)
-                k++;
-            if (k < s->n && s->w[k].unit >= 0 && s->u[s->w[k].unit].first == k)
-                ui = s->w[k].unit; /* PRESIDENT OF ISRAEL */
-        }
-        lead = ui != IM_NONE && s->u[ui].first >= end;
-        if (ui == IM_NONE && s->petrarch && n_prev && i >= 2 && prev_end == i - 1 &&
-            s->w[i - 1].cls == C_CONJ && ag->code != KH_NONE &&
-            !(end < s->n && s->w[end].cls == C_OFIN)) {
-            /* PETRARCH: "Danish media and government": the second agent
-             * of a compound noun takes the same actor (DNKMED, DNKGOV). */
-            ui = new_unit(s, i, end);
-            if (ui == IM_NONE)
-                continue;
-            for (uint32_t k = 0; k < n_prev; k++)
-                kh_peer_unit_add_code(&s->u[ui], prev[k]);
-        } else if (ui == IM_NONE && s->petrarch && ag->code != KH_NONE) {
-            /* PETRARCH codes an agent alone with an unknown actor: ---GOV. */
-            ui = new_unit(s, i, end);
-            if (ui == IM_NONE)
-                continue;
-            kh_peer_unit_add_code(&s->u[ui], KH_CODE_NULL);
-        } else if (ui == IM_NONE && PEER(s->c)->opts.convert_agents && ag->code != KH_NONE) {
-            /* SET: CONVERT AGENTS (TABARI 8.2.6): a lone agent is an actor
-             * coded as the agent is written, "~GOV" (or "NGO~"). */
-            const char *gc = kh_dict_str(d, ag->code);
-            size_t gl = strlen(gc);
-            char *code = (char *)kh_arena_alloc(&s->c->arena, gl + 2);
-            ui = new_unit(s, i, end);
-            if (!code || ui == IM_NONE)
-                continue;
-            int pre = (ag->flags & KH_AGENT_PREFIX) != 0;
-            memcpy(code + (pre ? 0 : 1), gc, gl);
-            code[pre ? gl : 0] = '~';
-            code[gl + 1] = '\0';
-            kh_peer_unit_add_code(&s->u[ui], code);
-            for (size_t k = i; k < end; k++)
-                s->w[k].cls = C_ACTOR;
-            i = end - 1;
-            continue;
-        }
+        size_t from = i;
+        int before;
+        int32_t ui = agent_actor(s, i, end, former, &from, &before);
+        if (ui != IM_NONE && before)
+            wk.n_chain = 0;
+        int lead = ui != IM_NONE && s->u[ui].first >= end;
         if (ui == IM_NONE) {
-            n_chain = 0;
-            continue;
+            int lone = lone_agent(s, &wk, i, end, ag, &ui);
+            if (lone == LONE_SKIP)
+                continue;
+            if (lone == LONE_CONVERTED) {
+                i = end - 1;
+                continue;
+            }
+            if (lone == LONE_NONE) {
+                wk.n_chain = 0;
+                continue;
+            }
         }
-        if (i > 0 && s->u[ui].first > 0 && s->w[s->u[ui].first - 1].cls == C_FORMER)
-            former = 1;
-        n_prev = 0;
-        if (s->petrarch && !s->u[ui].compound &&
-            !(s->u[ui].first > 0 && s->w[s->u[ui].first - 1].cls == C_DET)) {
-            /* a flat noun phrase only: "the Danish media and government"
-             * is two (DNKMED, ---GOV) */
-            n_prev = s->u[ui].n;
-            memcpy(prev, s->u[ui].codes, n_prev * sizeof *prev);
-            prev_end = end;
-        }
-        if (n_chain) {
-            /* the waiting agents and this one, each with the actor */
-            chain[n_chain++] = w->agent;
-            size_t c0 = i;
-            for (size_t k = n_chain - 1; k-- > 0;) /* back over "AGENT and" */
-                while (c0 > 0 && (s->w[c0 - 1].cls == C_CONJ || s->w[c0 - 1].cls == C_AGENT))
-                    c0--;
-            from = c0;
-            apply_agents(s, ui, chain, n_chain, former);
-        } else {
-            chain[0] = w->agent;
-            n_chain = 1;
-            apply_agent(s, ui, ag, former);
-        }
-        if (s->petrarch && lead && !s->u[ui].n_lead) {
-            im_unit *u = &s->u[ui];
-            for (size_t k = 0; k < n_chain; k++)
-                u->lead[u->n_lead++] = chain[k];
-            u->nbase = (uint8_t)u->n;
-        }
-        n_chain = 0;
-        unit_cover(s, ui, from, to);
+        attach_to_unit(s, &wk, ui, i, end, from, lead, former);
         i = end - 1;
     }
 }

@@ -342,9 +342,6 @@ static int parse_record(jp *j, kh_buf *scratch, jfield *fields)
     return 1;
 }
 
-static const char *const month_abbr[12] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
-                                           "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
-
 kh_status kh_read_reuters_date(const char *s, size_t len, kh_date *out)
 {
     size_t i = 0;
@@ -356,10 +353,7 @@ kh_status kh_read_reuters_date(const char *s, size_t len, kh_date *out)
         d = d * 10 + (s[i++] - '0');
     if (i == d0 || i + 9 > len || s[i] != '-' || s[i + 4] != '-')
         return KH_ERR_FORMAT;
-    int m = 0;
-    for (int k = 0; k < 12; k++)
-        if (kh_eq_nocase(s + i + 1, 3, month_abbr[k], 3))
-            m = k + 1;
+    int m = kh_month_find(s + i + 1, 3, KH_MONTH_ABBR);
     int y = 0;
     for (size_t k = i + 5; k < i + 9; k++) {
         if (!kh_is_digit((unsigned char)s[k]))
@@ -392,7 +386,12 @@ static const jfield *first_string(const jfield *f, const int *which, size_t n)
     return NULL;
 }
 
-kh_status kh_jsonl_line(kh_reader *r, const kh_line *ln)
+/* The decoded field values of the current line (capped at max_line). */
+typedef struct jsonl_state {
+    kh_buf scratch;
+} jsonl_state;
+
+static kh_status jsonl_line(kh_reader *r, const kh_line *ln)
 {
     const char *p = ln->p;
     size_t len = ln->len;
@@ -402,7 +401,7 @@ kh_status kh_jsonl_line(kh_reader *r, const kh_line *ln)
     }
     if (!has_text(p, len))
         return KH_OK;
-    kh_buf *sc = &r->scratch;
+    kh_buf *sc = &((jsonl_state *)r->state)->scratch;
     kh_buf_clear(sc);
     if (kh_read_append(sc, "", 0))
         return r->status = KH_ERR_NOMEM;
@@ -526,3 +525,25 @@ kh_status kh_jsonl_line(kh_reader *r, const kh_line *ln)
     }
     return kh_read_emit(r, &s, &in);
 }
+
+static kh_status jsonl_open(kh_reader *r)
+{
+    kh_buf_init(&((jsonl_state *)r->state)->scratch, r->alloc, r->opt.limits.max_line);
+    return KH_OK;
+}
+
+static void jsonl_close(kh_reader *r) { kh_buf_free(&((jsonl_state *)r->state)->scratch); }
+
+/* Detected by a '{' opening the first line. */
+static int jsonl_detect(const char *p, size_t n, int final)
+{
+    KH_UNUSED(final);
+    return n && p[0] == '{' ? KH_DETECT_YES : KH_DETECT_NO;
+}
+
+static const char *const jsonl_aliases[] = {"json", "ndjson", NULL};
+
+const kh_read_format kh_read_jsonl = {
+    KH_INPUT_JSONL, "jsonl", jsonl_aliases, jsonl_detect, sizeof(jsonl_state),
+    jsonl_open, jsonl_line, NULL, NULL, jsonl_close,
+};

@@ -17,6 +17,33 @@
  */
 #include "read/read.h"
 
+/* The scanner's state. */
+typedef enum xml_mode {
+    XML_CONTENT = 0, /* between tags */
+    XML_TAG,         /* inside <...>, collecting the tag */
+    XML_COMMENT,     /* inside <!-- ... --> */
+    XML_CDATA,       /* inside <![CDATA[ ... ]]> */
+    XML_PI           /* inside <? ... ?> or <!DOCTYPE ...> */
+} xml_mode;
+
+typedef struct xml_state {
+    xml_mode mode;
+    char quote;          /* inside a quoted attribute value in a tag, else 0 */
+    int tag_overflow;    /* the tag outgrew its buffer: ignore it */
+    int end_match;       /* bytes of the closing "-->" / "]]>" / "?>" seen */
+    int in_sentence;     /* between <Sentence> and </Sentence> */
+    int in_text;         /* between <Text> and </Text> */
+    int had_text;        /* the current sentence had a <Text> */
+    int bad;             /* the current sentence is being rejected */
+    size_t sent_line;    /* line of the current <Sentence> */
+    size_t ent_len;      /* bytes of a pending &entity; */
+    char ent[16];
+    kh_buf tag;          /* the tag being collected (capped) */
+    char *id;            /* attributes of the current <Sentence> (owned) */
+    kh_date date;
+    int has_date;
+} xml_state;
+
 #define ATTR_MAX 256
 
 static int name_is(const char *p, size_t len, const char *name)
@@ -137,7 +164,7 @@ static int get_attr(const char *t, size_t n, const char *name, char *out, size_t
 
 static kh_status text_bytes(kh_reader *r, const char *p, size_t n)
 {
-    kh_xml_state *x = &r->xml;
+    xml_state *x = (xml_state *)r->state;
     if (!x->in_text || x->bad || !n)
         return KH_OK;
     kh_status st = kh_read_append(&r->story, p, n);
@@ -152,7 +179,7 @@ static kh_status text_bytes(kh_reader *r, const char *p, size_t n)
 
 static kh_status flush_entity(kh_reader *r)
 {
-    kh_xml_state *x = &r->xml;
+    xml_state *x = (xml_state *)r->state;
     size_t n = x->ent_len;
     x->ent_len = 0;
     return text_bytes(r, x->ent, n);
@@ -160,7 +187,7 @@ static kh_status flush_entity(kh_reader *r)
 
 static kh_status end_sentence(kh_reader *r)
 {
-    kh_xml_state *x = &r->xml;
+    xml_state *x = (xml_state *)r->state;
     x->in_sentence = 0;
     x->in_text = 0;
     kh_status st = KH_OK;
@@ -197,7 +224,7 @@ static kh_status end_sentence(kh_reader *r)
 
 static kh_status start_sentence(kh_reader *r, const char *t, size_t n, size_t no)
 {
-    kh_xml_state *x = &r->xml;
+    xml_state *x = (xml_state *)r->state;
     kh_status st = KH_OK;
     if (x->in_sentence) {
         if (!x->bad)
@@ -236,7 +263,7 @@ static kh_status start_sentence(kh_reader *r, const char *t, size_t n, size_t no
 /* A complete tag (between < and >). */
 static kh_status on_tag(kh_reader *r, size_t no)
 {
-    kh_xml_state *x = &r->xml;
+    xml_state *x = (xml_state *)r->state;
     const char *t = x->tag.data ? x->tag.data : "";
     size_t n = x->tag.len;
     if (x->tag_overflow) {
@@ -278,13 +305,13 @@ static kh_status on_tag(kh_reader *r, size_t no)
 /* Runs the scanner over p[0..n). */
 static kh_status scan(kh_reader *r, const char *p, size_t n, size_t no)
 {
-    kh_xml_state *x = &r->xml;
+    xml_state *x = (xml_state *)r->state;
     kh_status st = KH_OK;
     size_t i = 0;
     while (i < n && !st) {
         char c = p[i];
         switch (x->mode) {
-        case KH_XML_CONTENT: {
+        case XML_CONTENT: {
             if (x->ent_len) {
                 if (c == ';') {
                     char tmp[4];
@@ -309,7 +336,7 @@ static kh_status scan(kh_reader *r, const char *p, size_t n, size_t no)
                 continue;
             }
             if (c == '<') {
-                x->mode = KH_XML_TAG;
+                x->mode = XML_TAG;
                 x->quote = 0;
                 x->tag_overflow = 0;
                 kh_buf_clear(&x->tag);
@@ -330,12 +357,12 @@ static kh_status scan(kh_reader *r, const char *p, size_t n, size_t no)
             i = k;
             continue;
         }
-        case KH_XML_TAG:
+        case XML_TAG:
             if (x->quote) {
                 if (c == x->quote)
                     x->quote = 0;
             } else if (c == '>') {
-                x->mode = KH_XML_CONTENT;
+                x->mode = XML_CONTENT;
                 st = on_tag(r, no);
                 i++;
                 continue;
@@ -349,35 +376,35 @@ static kh_status scan(kh_reader *r, const char *p, size_t n, size_t no)
                 const char *t = x->tag.data;
                 size_t tl = x->tag.len;
                 if (tl == 3 && !memcmp(t, "!--", 3)) {
-                    x->mode = KH_XML_COMMENT;
+                    x->mode = XML_COMMENT;
                     x->end_match = 0;
                 } else if (tl == 8 && !memcmp(t, "![CDATA[", 8)) {
-                    x->mode = KH_XML_CDATA;
+                    x->mode = XML_CDATA;
                     x->end_match = 0;
                 } else if (tl == 1 && t[0] == '?') {
-                    x->mode = KH_XML_PI;
+                    x->mode = XML_PI;
                     x->end_match = 0;
                 }
             }
             i++;
             continue;
-        case KH_XML_COMMENT:
+        case XML_COMMENT:
             if (c == '-')
                 x->end_match = x->end_match < 2 ? x->end_match + 1 : 2;
             else if (c == '>' && x->end_match == 2)
-                x->mode = KH_XML_CONTENT;
+                x->mode = XML_CONTENT;
             else
                 x->end_match = 0;
             i++;
             continue;
-        case KH_XML_CDATA:
+        case XML_CDATA:
             if (c == ']') {
                 if (x->end_match == 2)
                     st = text_bytes(r, "]", 1); /* "]]]": the first is text */
                 else
                     x->end_match++;
             } else if (c == '>' && x->end_match == 2) {
-                x->mode = KH_XML_CONTENT;
+                x->mode = XML_CONTENT;
                 x->end_match = 0;
             } else {
                 if (x->end_match)
@@ -388,9 +415,9 @@ static kh_status scan(kh_reader *r, const char *p, size_t n, size_t no)
             }
             i++;
             continue;
-        case KH_XML_PI:
+        case XML_PI:
             if (c == '>' && x->end_match)
-                x->mode = KH_XML_CONTENT;
+                x->mode = XML_CONTENT;
             x->end_match = c == '?';
             i++;
             continue;
@@ -399,7 +426,7 @@ static kh_status scan(kh_reader *r, const char *p, size_t n, size_t no)
     return st;
 }
 
-kh_status kh_xml_line(kh_reader *r, const kh_line *ln)
+static kh_status xml_line(kh_reader *r, const kh_line *ln)
 {
     kh_status st = scan(r, ln->p, ln->len, ln->no);
     if (!st && ln->full > ln->len)
@@ -407,20 +434,20 @@ kh_status kh_xml_line(kh_reader *r, const kh_line *ln)
     return st;
 }
 
-kh_status kh_xml_drop(kh_reader *r, size_t no)
+static kh_status xml_drop(kh_reader *r, size_t no)
 {
-    kh_xml_state *x = &r->xml;
+    xml_state *x = (xml_state *)r->state;
     KH_UNUSED(no);
     if (x->in_sentence)
         x->bad = 1; /* already counted as rejected */
-    x->mode = KH_XML_CONTENT;
+    x->mode = XML_CONTENT;
     x->ent_len = 0;
     return KH_OK;
 }
 
-kh_status kh_xml_finish(kh_reader *r)
+static kh_status xml_finish(kh_reader *r)
 {
-    kh_xml_state *x = &r->xml;
+    xml_state *x = (xml_state *)r->state;
     kh_status st = KH_OK;
     if (x->ent_len)
         st = flush_entity(r);
@@ -433,9 +460,35 @@ kh_status kh_xml_finish(kh_reader *r)
     return st;
 }
 
-void kh_xml_free(kh_reader *r)
+static kh_status xml_open(kh_reader *r)
 {
-    kh_buf_free(&r->xml.tag);
-    kh_free(r->alloc, r->xml.id);
-    r->xml.id = NULL;
+    kh_buf_init(&((xml_state *)r->state)->tag, r->alloc, 64u << 10);
+    return KH_OK;
 }
+
+static void xml_close(kh_reader *r)
+{
+    xml_state *x = (xml_state *)r->state;
+    kh_buf_free(&x->tag);
+    kh_free(r->alloc, x->id);
+    x->id = NULL;
+}
+
+/* Detected by a <Sentence> element in the held bytes, when they start with
+ * a tag. */
+static int xml_detect(const char *p, size_t n, int final)
+{
+    if (!n || p[0] != '<')
+        return KH_DETECT_NO;
+    for (size_t i = 0; i + 9 <= n; i++)
+        if (!memcmp(p + i, "<Sentence", 9))
+            return KH_DETECT_YES;
+    return final ? KH_DETECT_NO : KH_DETECT_MORE;
+}
+
+static const char *const xml_aliases[] = {"xml", NULL};
+
+const kh_read_format kh_read_petrarch = {
+    KH_INPUT_PETRARCH, "petrarch", xml_aliases, xml_detect, sizeof(xml_state),
+    xml_open, xml_line, xml_drop, xml_finish, xml_close,
+};

@@ -20,32 +20,44 @@
 #define DETECT_CAP ((size_t)64 << 10)
 #define BINARY_WINDOW ((size_t)4096)
 
-static const char *const format_names[] = {"auto", "text", "jsonl", "tabari", "petrarch"};
+/* The format table: detection asks the rows in this order; text is the
+ * fallback, never detected by itself. */
+static const kh_read_format *const FORMATS[] = {&kh_read_jsonl, &kh_read_petrarch,
+                                                &kh_read_tabari, &kh_read_text};
+
+static const kh_read_format *format_of(kh_input_format id)
+{
+    for (size_t i = 0; i < KH_ARRAY_LEN(FORMATS); i++)
+        if (FORMATS[i]->id == id)
+            return FORMATS[i];
+    return NULL;
+}
 
 const char *kh_input_format_name(kh_input_format format)
 {
-    if ((unsigned)format < KH_ARRAY_LEN(format_names))
-        return format_names[format];
-    return "unknown";
+    if (format == KH_INPUT_AUTO)
+        return "auto";
+    const kh_read_format *f = format_of(format);
+    return f ? f->name : "unknown";
 }
 
 kh_status kh_input_format_parse(const char *name, kh_input_format *out)
 {
     if (!name || !out)
         return KH_ERR_INVALID;
-    for (size_t i = 0; i < KH_ARRAY_LEN(format_names); i++) {
-        if (!strcmp(name, format_names[i])) {
-            *out = (kh_input_format)i;
+    if (!strcmp(name, "auto")) {
+        *out = KH_INPUT_AUTO;
+        return KH_OK;
+    }
+    for (size_t i = 0; i < KH_ARRAY_LEN(FORMATS); i++) {
+        const kh_read_format *f = FORMATS[i];
+        int hit = !strcmp(name, f->name);
+        for (const char *const *al = f->aliases; al && *al && !hit; al++)
+            hit = !strcmp(name, *al);
+        if (hit) {
+            *out = f->id;
             return KH_OK;
         }
-    }
-    if (!strcmp(name, "json") || !strcmp(name, "ndjson")) {
-        *out = KH_INPUT_JSONL;
-        return KH_OK;
-    }
-    if (!strcmp(name, "xml")) {
-        *out = KH_INPUT_PETRARCH;
-        return KH_OK;
     }
     return KH_ERR_NOTFOUND;
 }
@@ -166,16 +178,6 @@ kh_status kh_read_emit(kh_reader *r, kh_story *s, const kh_clean_in *in)
 /* Lines                                                                   */
 /* ---------------------------------------------------------------------- */
 
-static kh_status dispatch(kh_reader *r, const kh_line *ln)
-{
-    switch (r->format) {
-    case KH_INPUT_JSONL: return kh_jsonl_line(r, ln);
-    case KH_INPUT_TABARI: return kh_tabari_line(r, ln);
-    case KH_INPUT_PETRARCH: return kh_xml_line(r, ln);
-    default: return kh_text_line(r, ln);
-    }
-}
-
 /* Hands over one line: p[0..len) without its '\n'; `nl` is 1 when a '\n'
  * ended it. */
 static kh_status deliver_line(kh_reader *r, const char *p, size_t len, int nl, uint64_t off)
@@ -186,7 +188,7 @@ static kh_status deliver_line(kh_reader *r, const char *p, size_t len, int nl, u
     ln.len = len && p[len - 1] == '\r' ? len - 1 : len;
     ln.off = off;
     ln.no = r->line_no;
-    kh_status st = dispatch(r, &ln);
+    kh_status st = r->format->line(r, &ln);
     r->line_no++;
     return st;
 }
@@ -198,13 +200,7 @@ static kh_status end_skip(kh_reader *r, int nl)
     r->skipping = 0;
     kh_read_reject(r, r->skip_no, "line too long (%llu bytes > max %zu), record skipped",
                    (unsigned long long)r->skip_len, r->opt.limits.max_line);
-    kh_status st = KH_OK;
-    switch (r->format) {
-    case KH_INPUT_TABARI: st = kh_tabari_drop(r, r->skip_no); break;
-    case KH_INPUT_PETRARCH: st = kh_xml_drop(r, r->skip_no); break;
-    case KH_INPUT_JSONL: break;
-    default: st = kh_text_drop(r, r->skip_no); break;
-    }
+    kh_status st = r->format->drop ? r->format->drop(r, r->skip_no) : KH_OK;
     if (nl)
         r->line_no++;
     return st;
@@ -314,41 +310,26 @@ static void binary_check(kh_reader *r, const char *p, size_t n)
     r->binary_seen = binary;
 }
 
-static const char *find_bytes(const char *h, size_t hn, const char *needle)
-{
-    size_t nn = strlen(needle);
-    for (size_t i = 0; i + nn <= hn; i++) {
-        const char *q = (const char *)memchr(h + i, needle[0], hn - i);
-        if (!q || (size_t)(q - h) + nn > hn)
-            return NULL;
-        i = (size_t)(q - h);
-        if (!memcmp(q, needle, nn))
-            return q;
-    }
-    return NULL;
-}
-
 /* Decides the format from the held bytes. Returns 1 when decided; 0 when
  * more bytes are needed (never at the end of input or with a full window). */
 static int decide(kh_reader *r, int at_end)
 {
     const char *p = r->detect.data ? r->detect.data : "";
     size_t n = r->detect.len;
-    int full = n >= DETECT_CAP;
-    if (n < BINARY_WINDOW && !at_end && !full)
+    int final = at_end || n >= DETECT_CAP;
+    if (n < BINARY_WINDOW && !final)
         return 0;
     if (!r->binary_checked) {
         binary_check(r, p, n);
         r->binary_checked = 1;
     }
+    r->format = &kh_read_text;
     if (r->opt.format != KH_INPUT_AUTO) {
-        r->format = r->opt.format;
+        r->format = format_of(r->opt.format);
         return 1;
     }
-    if (r->binary_seen) {
-        r->format = KH_INPUT_TEXT;
+    if (r->binary_seen)
         return 1;
-    }
     size_t i = 0;
     if (n >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
         i = 3;
@@ -356,42 +337,26 @@ static int decide(kh_reader *r, int at_end)
     for (;;) {
         while (i < n && kh_is_space((unsigned char)p[i]))
             i++;
-        if (i == n) {
-            if (!at_end && !full)
-                return 0;
-            r->format = KH_INPUT_TEXT;
-            return 1;
-        }
+        if (i == n)
+            return final;
         if (p[i] != '#')
             break;
         const char *nl = (const char *)memchr(p + i, '\n', n - i);
-        if (!nl) {
-            if (!at_end && !full)
-                return 0;
-            r->format = KH_INPUT_TEXT;
-            return 1;
-        }
+        if (!nl)
+            return final;
         i = (size_t)(nl - p) + 1;
     }
-    if (p[i] == '{') {
-        r->format = KH_INPUT_JSONL;
-        return 1;
-    }
-    if (p[i] == '<') {
-        if (find_bytes(p + i, n - i, "<Sentence")) {
-            r->format = KH_INPUT_PETRARCH;
+    for (size_t k = 0; k < KH_ARRAY_LEN(FORMATS); k++) {
+        if (!FORMATS[k]->detect)
+            continue;
+        int d = FORMATS[k]->detect(p + i, n - i, final);
+        if (d == KH_DETECT_MORE)
+            return 0;
+        if (d == KH_DETECT_YES) {
+            r->format = FORMATS[k];
             return 1;
         }
-        if (!at_end && !full)
-            return 0;
-        r->format = KH_INPUT_TEXT;
-        return 1;
     }
-    const char *nl = (const char *)memchr(p + i, '\n', n - i);
-    if (!nl && !at_end && !full)
-        return 0;
-    size_t len = nl ? (size_t)(nl - p) - i : n - i;
-    r->format = kh_tabari_header(p + i, len) ? KH_INPUT_TABARI : KH_INPUT_TEXT;
     return 1;
 }
 
@@ -399,8 +364,11 @@ static int decide(kh_reader *r, int at_end)
 static kh_status replay_detect(kh_reader *r)
 {
     r->detected = 1;
-    kh_status st = KH_OK;
-    if (r->detect.len)
+    r->state = kh_calloc(r->alloc, 1, r->format->state_size);
+    if (!r->state)
+        return r->status = KH_ERR_NOMEM;
+    kh_status st = r->format->open ? r->format->open(r) : KH_OK;
+    if (!st && r->detect.len)
         st = feed(r, r->detect.data, r->detect.len);
     kh_buf_free(&r->detect);
     return st;
@@ -420,7 +388,7 @@ kh_status kh_reader_new(const kh_read_options *options, const char *source, kh_r
         opt = *options;
     else
         memset(&opt, 0, sizeof opt);
-    if ((unsigned)opt.format > KH_INPUT_PETRARCH)
+    if (opt.format != KH_INPUT_AUTO && !format_of(opt.format))
         return KH_ERR_INVALID;
     kh_limits_fill(&opt.limits);
     const kh_allocator *a = opt.alloc;
@@ -436,13 +404,10 @@ kh_status kh_reader_new(const kh_read_options *options, const char *source, kh_r
     }
     r->alloc = a;
     r->opt = opt;
-    r->format = KH_INPUT_AUTO;
     r->line_no = 1;
     kh_buf_init(&r->detect, a, DETECT_CAP);
     kh_buf_init(&r->carry, a, opt.limits.max_line + 1);
     kh_buf_init(&r->story, a, opt.limits.max_story);
-    kh_buf_init(&r->scratch, a, opt.limits.max_line);
-    kh_buf_init(&r->xml.tag, a, 64u << 10);
     kh_arena_init(&r->arena, a, 0);
     *out = r;
     return KH_OK;
@@ -501,14 +466,8 @@ kh_status kh_reader_finish(kh_reader *r, kh_story_fn fn, void *ctx)
         st = deliver_line(r, r->carry.data, r->carry.len, 0, r->carry_off);
         kh_buf_clear(&r->carry);
     }
-    if (!st && !r->status) {
-        switch (r->format) {
-        case KH_INPUT_TABARI: st = kh_tabari_finish(r); break;
-        case KH_INPUT_PETRARCH: st = kh_xml_finish(r); break;
-        case KH_INPUT_JSONL: break;
-        default: st = kh_text_finish(r); break;
-        }
-    }
+    if (!st && !r->status && r->format->finish)
+        st = r->format->finish(r);
     r->finished = 1;
     if (st && !r->status)
         r->status = st;
@@ -517,7 +476,7 @@ kh_status kh_reader_finish(kh_reader *r, kh_story_fn fn, void *ctx)
 
 kh_input_format kh_reader_format(const kh_reader *r)
 {
-    return r ? r->format : KH_INPUT_AUTO;
+    return r && r->detected ? r->format->id : KH_INPUT_AUTO;
 }
 
 void kh_reader_counts(const kh_reader *r, size_t *stories, size_t *rejected)
@@ -536,9 +495,9 @@ void kh_reader_free(kh_reader *r)
     kh_buf_free(&r->detect);
     kh_buf_free(&r->carry);
     kh_buf_free(&r->story);
-    kh_buf_free(&r->scratch);
-    kh_tabari_free(r);
-    kh_xml_free(r);
+    if (r->format && r->state && r->format->close)
+        r->format->close(r);
+    kh_free(a, r->state);
     kh_arena_free(&r->arena);
     kh_free(a, r->source);
     kh_free(a, r);

@@ -14,7 +14,25 @@
  */
 #include "read/read.h"
 
-int kh_tabari_header(const char *p, size_t len)
+/* The record state. */
+typedef struct tabari_state {
+    int in_record;
+    int bad;             /* the record is being rejected */
+    int in_comment;      /* inside a comment block of the current record */
+    size_t rec_line;     /* line of the "YYMMDD id" header */
+    size_t text_line;    /* line of the first text line */
+    uint64_t text_off;   /* input offset of the first text byte */
+    int has_text;
+    char id[128];
+    kh_date date;
+    int has_date;
+    int stray;           /* a stray line outside records was reported */
+    /* comment spans in the story buffer, kept out of the units; capped */
+    kh_span *comments;
+    size_t n_comments, cap_comments;
+} tabari_state;
+
+static int tabari_header(const char *p, size_t len)
 {
     size_t i = 0;
     while (i < len && kh_is_digit((unsigned char)p[i]))
@@ -31,7 +49,7 @@ int kh_tabari_header(const char *p, size_t len)
 
 static void start_record(kh_reader *r, const kh_line *ln)
 {
-    kh_tabari_state *ts = &r->tab;
+    tabari_state *ts = (tabari_state *)r->state;
     const char *p = ln->p;
     size_t len = ln->len, i = 0;
     while (i < len && kh_is_digit((unsigned char)p[i]))
@@ -69,18 +87,11 @@ static void start_record(kh_reader *r, const kh_line *ln)
 
 static kh_status add_comment(kh_reader *r, size_t off)
 {
-    kh_tabari_state *ts = &r->tab;
-    if (ts->n_comments == ts->cap_comments) {
-        size_t cap = ts->cap_comments ? ts->cap_comments * 2 : 8;
-        size_t bytes;
-        if (!kh_mul_ok(cap, sizeof(kh_span), &bytes))
-            return KH_ERR_NOMEM;
-        kh_span *p = (kh_span *)kh_realloc(r->alloc, ts->comments, bytes);
-        if (!p)
-            return KH_ERR_NOMEM;
-        ts->comments = p;
-        ts->cap_comments = cap;
-    }
+    tabari_state *ts = (tabari_state *)r->state;
+    kh_status st = kh_array_reserve(r->alloc, (void **)&ts->comments, &ts->cap_comments,
+                                    ts->n_comments + 1, sizeof *ts->comments);
+    if (st)
+        return st;
     ts->comments[ts->n_comments].off = off;
     ts->comments[ts->n_comments].len = 0;
     ts->n_comments++;
@@ -90,7 +101,7 @@ static kh_status add_comment(kh_reader *r, size_t off)
 /* Appends a text line and tracks the comment blocks in it. */
 static kh_status add_line(kh_reader *r, const kh_line *ln)
 {
-    kh_tabari_state *ts = &r->tab;
+    tabari_state *ts = (tabari_state *)r->state;
     size_t base = r->story.len;
     if (!ts->has_text) {
         ts->has_text = 1;
@@ -165,7 +176,7 @@ static void push_unit(kh_unit *u, size_t *n, const char *t, size_t a, size_t b)
 
 static kh_status end_record(kh_reader *r)
 {
-    kh_tabari_state *ts = &r->tab;
+    tabari_state *ts = (tabari_state *)r->state;
     ts->in_record = 0;
     if (ts->bad)
         return KH_OK;
@@ -206,16 +217,16 @@ static kh_status end_record(kh_reader *r)
     return st;
 }
 
-kh_status kh_tabari_line(kh_reader *r, const kh_line *ln)
+static kh_status tabari_line(kh_reader *r, const kh_line *ln)
 {
-    kh_tabari_state *ts = &r->tab;
+    tabari_state *ts = (tabari_state *)r->state;
     int blank = 1;
     for (size_t i = 0; i < ln->len && blank; i++)
         blank = kh_is_space((unsigned char)ln->p[i]);
     if (!ts->in_record) {
         if (blank || ln->p[0] == '#')
             return KH_OK;
-        if (kh_tabari_header(ln->p, ln->len)) {
+        if (tabari_header(ln->p, ln->len)) {
             start_record(r, ln);
             return KH_OK;
         }
@@ -233,23 +244,39 @@ kh_status kh_tabari_line(kh_reader *r, const kh_line *ln)
     return add_line(r, ln);
 }
 
-kh_status kh_tabari_drop(kh_reader *r, size_t no)
+static kh_status tabari_drop(kh_reader *r, size_t no)
 {
+    tabari_state *ts = (tabari_state *)r->state;
     KH_UNUSED(no);
-    if (r->tab.in_record)
-        r->tab.bad = 1; /* already counted as rejected */
+    if (ts->in_record)
+        ts->bad = 1; /* already counted as rejected */
     return KH_OK;
 }
 
-kh_status kh_tabari_finish(kh_reader *r)
+static kh_status tabari_finish(kh_reader *r)
 {
-    if (r->tab.in_record)
+    if (((tabari_state *)r->state)->in_record)
         return end_record(r);
     return KH_OK;
 }
 
-void kh_tabari_free(kh_reader *r)
+static void tabari_close(kh_reader *r)
 {
-    kh_free(r->alloc, r->tab.comments);
-    r->tab.comments = NULL;
+    tabari_state *ts = (tabari_state *)r->state;
+    kh_free(r->alloc, ts->comments);
+    ts->comments = NULL;
 }
+
+/* Detected by a record header on the first line (which must be whole). */
+static int tabari_detect(const char *p, size_t n, int final)
+{
+    const char *nl = (const char *)memchr(p, '\n', n);
+    if (!nl && !final)
+        return KH_DETECT_MORE;
+    return tabari_header(p, nl ? (size_t)(nl - p) : n) ? KH_DETECT_YES : KH_DETECT_NO;
+}
+
+const kh_read_format kh_read_tabari = {
+    KH_INPUT_TABARI, "tabari", NULL, tabari_detect, sizeof(tabari_state),
+    NULL, tabari_line, tabari_drop, tabari_finish, tabari_close,
+};

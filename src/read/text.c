@@ -23,6 +23,23 @@
  */
 #include "read/read.h"
 
+/* The story state. */
+#define TEXT_RING 8
+typedef struct text_state {
+    int in_story;        /* a story has its first non-blank line */
+    size_t start_line;   /* line of the story's first line */
+    uint64_t start_off;  /* input offset of the story's first byte */
+    size_t blank_run;    /* blank lines just before the current line */
+    int bad;             /* the story is being rejected (too large) */
+    /* the last few paragraph-first lines (trimmed offset and length in the
+     * story buffer, line number, offset of the line's first byte), for the
+     * repeated-headline boundary rule */
+    struct {
+        size_t off, len, no, line_off;
+    } ring[TEXT_RING];
+    size_t n_ring;
+} text_state;
+
 static void trim_span(const char *p, size_t *off, size_t *len)
 {
     while (*len && kh_is_space((unsigned char)p[*off])) {
@@ -44,7 +61,7 @@ static int is_blank(const char *p, size_t len)
 /* Delivers story[0..end) (raw bytes; trailing blank lines trimmed). */
 static kh_status emit(kh_reader *r, size_t end)
 {
-    kh_text_state *ts = &r->text;
+    text_state *ts = (text_state *)r->state;
     char *d = r->story.data;
     while (end && kh_is_space((unsigned char)d[end - 1]))
         end--;
@@ -69,7 +86,7 @@ static kh_status emit(kh_reader *r, size_t end)
 
 static void start_story(kh_reader *r, const kh_line *ln)
 {
-    kh_text_state *ts = &r->text;
+    text_state *ts = (text_state *)r->state;
     kh_buf_clear(&r->story);
     ts->in_story = 1;
     ts->bad = 0;
@@ -81,7 +98,7 @@ static void start_story(kh_reader *r, const kh_line *ln)
 
 static kh_status add_line(kh_reader *r, const kh_line *ln)
 {
-    kh_text_state *ts = &r->text;
+    text_state *ts = (text_state *)r->state;
     kh_status st = kh_read_append(&r->story, ln->p, ln->full);
     if (st == KH_ERR_LIMIT) {
         kh_read_reject(r, ts->start_line, "story too large (more than %zu bytes), record skipped",
@@ -106,19 +123,19 @@ static int same_as(kh_reader *r, size_t off, size_t len, const char *p, size_t p
  * earlier occurrence, or -1. */
 static long find_repeat(kh_reader *r, const kh_line *ln)
 {
-    kh_text_state *ts = &r->text;
-    size_t n = ts->n_ring < KH_TEXT_RING ? ts->n_ring : KH_TEXT_RING;
+    text_state *ts = (text_state *)r->state;
+    size_t n = ts->n_ring < TEXT_RING ? ts->n_ring : TEXT_RING;
     for (size_t k = 0; k < n; k++) {
-        size_t slot = (ts->n_ring - 1 - k) % KH_TEXT_RING;
+        size_t slot = (ts->n_ring - 1 - k) % TEXT_RING;
         if (same_as(r, ts->ring[slot].off, ts->ring[slot].len, ln->p, ln->len))
             return (long)slot;
     }
     return -1;
 }
 
-kh_status kh_text_line(kh_reader *r, const kh_line *ln)
+static kh_status text_line(kh_reader *r, const kh_line *ln)
 {
-    kh_text_state *ts = &r->text;
+    text_state *ts = (text_state *)r->state;
     int blank = is_blank(ln->p, ln->len);
     if (ts->bad) {
         /* skipping a story that was too large, up to the next rule (a) */
@@ -177,11 +194,11 @@ kh_status kh_text_line(kh_reader *r, const kh_line *ln)
             ts->start_line = cut_no;
             ts->start_off += cut;
             /* keep the ring entries after the cut, rebased */
-            size_t n = ts->n_ring < KH_TEXT_RING ? ts->n_ring : KH_TEXT_RING;
-            struct { size_t off, len, no, line_off; } keep[KH_TEXT_RING];
+            size_t n = ts->n_ring < TEXT_RING ? ts->n_ring : TEXT_RING;
+            struct { size_t off, len, no, line_off; } keep[TEXT_RING];
             size_t nk = 0;
             for (size_t k = n; k > 0; k--) {
-                size_t s2 = (ts->n_ring - k) % KH_TEXT_RING;
+                size_t s2 = (ts->n_ring - k) % TEXT_RING;
                 if (ts->ring[s2].line_off > cut) {
                     keep[nk].off = ts->ring[s2].off - cut;
                     keep[nk].len = ts->ring[s2].len;
@@ -201,7 +218,7 @@ kh_status kh_text_line(kh_reader *r, const kh_line *ln)
     }
     if (ts->blank_run >= 1) {
         /* a paragraph's first line: remember it for rule (b) */
-        size_t slot = ts->n_ring % KH_TEXT_RING;
+        size_t slot = ts->n_ring % TEXT_RING;
         size_t o = 0, l = ln->len;
         trim_span(ln->p, &o, &l);
         ts->ring[slot].line_off = r->story.len;
@@ -214,11 +231,11 @@ kh_status kh_text_line(kh_reader *r, const kh_line *ln)
     return add_line(r, ln);
 }
 
-kh_status kh_text_drop(kh_reader *r, size_t no)
+static kh_status text_drop(kh_reader *r, size_t no)
 {
     /* an over-long line cuts the story: what came before is delivered, what
      * follows starts a new one (raw text must stay contiguous input) */
-    kh_text_state *ts = &r->text;
+    text_state *ts = (text_state *)r->state;
     KH_UNUSED(no);
     kh_status st = KH_OK;
     if (ts->in_story && !ts->bad)
@@ -230,9 +247,9 @@ kh_status kh_text_drop(kh_reader *r, size_t no)
     return st;
 }
 
-kh_status kh_text_finish(kh_reader *r)
+static kh_status text_finish(kh_reader *r)
 {
-    kh_text_state *ts = &r->text;
+    text_state *ts = (text_state *)r->state;
     kh_status st = KH_OK;
     if (ts->in_story && !ts->bad)
         st = emit(r, r->story.len);
@@ -240,3 +257,8 @@ kh_status kh_text_finish(kh_reader *r)
     kh_buf_clear(&r->story);
     return st;
 }
+
+const kh_read_format kh_read_text = {
+    KH_INPUT_TEXT, "text", NULL, NULL, sizeof(text_state),
+    NULL, text_line, text_drop, text_finish, NULL,
+};

@@ -16,11 +16,6 @@
  */
 #include "resolve/resolve.h"
 
-static const char *const MONTHS[12][2] = {
-    {"january", "jan"}, {"february", "feb"}, {"march", "mar"},    {"april", "apr"},
-    {"may", "may"},     {"june", "jun"},     {"july", "jul"},     {"august", "aug"},
-    {"september", "sep"}, {"october", "oct"}, {"november", "nov"}, {"december", "dec"},
-};
 static const char *const DAYS[7] = {"monday", "tuesday", "wednesday", "thursday",
                                     "friday", "saturday", "sunday"};
 
@@ -41,16 +36,16 @@ static void lower_tok(const kh_doc *doc, size_t i, tok *t)
 
 static int month_of(const tok *t, int capitalised)
 {
-    for (int m = 0; m < 12; m++) {
-        if (!strcmp(t->w, MONTHS[m][0]))
-            return m + 1;
-        /* Abbreviations only with their period or capital ("Aug." is one token). */
-        size_t l = strlen(MONTHS[m][1]);
-        if (capitalised && !strncmp(t->w, MONTHS[m][1], l) && (t->w[l] == '\0' || (t->w[l] == '.' && !t->w[l + 1])) &&
-            m != 4 && m != 2)
-            return m + 1;
-    }
-    return 0;
+    size_t l = strlen(t->w);
+    int m = kh_month_find(t->w, l, KH_MONTH_FULL);
+    if (m || !capitalised)
+        return m;
+    /* Abbreviations only with their period or capital ("Aug." is one token);
+     * never "mar" and "may", which are words. */
+    if (l && t->w[l - 1] == '.')
+        l--;
+    m = kh_month_find(t->w, l, KH_MONTH_ABBR);
+    return m == 3 || m == 5 ? 0 : m;
 }
 
 static int day_of(const tok *t)

@@ -5,31 +5,11 @@
  * caller's write callback once per document; output is valid JSON whatever
  * bytes the input held.
  */
-#include "core/core.h"
+#include "sinks/sinks.h"
 
 static const char *unit_kind_name(kh_unit_kind k)
 {
     return k == KH_UNIT_HEADLINE ? "headline" : "body";
-}
-
-static kh_status put_date(kh_buf *b, kh_date d)
-{
-    if (!d.year)
-        return kh_buf_append(b, "null", 4);
-    char tmp[16];
-    tmp[0] = '"';
-    tmp[1] = (char)('0' + d.year / 1000 % 10);
-    tmp[2] = (char)('0' + d.year / 100 % 10);
-    tmp[3] = (char)('0' + d.year / 10 % 10);
-    tmp[4] = (char)('0' + d.year % 10);
-    tmp[5] = '-';
-    tmp[6] = (char)('0' + d.month / 10);
-    tmp[7] = (char)('0' + d.month % 10);
-    tmp[8] = '-';
-    tmp[9] = (char)('0' + d.day / 10);
-    tmp[10] = (char)('0' + d.day % 10);
-    tmp[11] = '"';
-    return kh_buf_append(b, tmp, 12);
 }
 
 static kh_status put_key_str(kh_buf *b, const char *key, const char *val)
@@ -41,21 +21,14 @@ static kh_status put_key_str(kh_buf *b, const char *key, const char *val)
     return st;
 }
 
-#define TRY(x) do { st = (x); if (st) goto done; } while (0)
-
-static kh_status put_flags(kh_buf *b, uint32_t flags, const char *const *names, size_t n)
+/* Opens the object of item k of a list: a comma after the first, then {"i":k. */
+static kh_status open_item(kh_buf *b, int *first, size_t k)
 {
-    kh_status st = kh_buf_putc(b, '[');
-    int first = 1;
-    for (size_t i = 0; !st && i < n; i++)
-        if (flags & (1u << i)) {
-            if (!first)
-                st = kh_buf_putc(b, ',');
-            if (!st)
-                st = kh_buf_json_qstr(b, names[i], strlen(names[i]));
-            first = 0;
-        }
-    return st ? st : kh_buf_putc(b, ']');
+    kh_status st = *first ? KH_OK : kh_buf_putc(b, ',');
+    *first = 0;
+    if (!st)
+        st = kh_buf_puts(b, "{\"i\":");
+    return st ? st : kh_buf_put_u64(b, k);
 }
 
 static kh_status put_range(kh_buf *b, const char *key, uint32_t first, uint32_t end)
@@ -95,10 +68,7 @@ static kh_status put_chunks(kh_buf *b, const kh_doc *doc, size_t si)
         const kh_chunk *c = &doc->chunks[k];
         if (c->sentence != si)
             continue;
-        if (!first && (st = kh_buf_putc(b, ',')))
-            break;
-        first = 0;
-        if ((st = kh_buf_puts(b, "{\"i\":")) || (st = kh_buf_put_u64(b, k)) ||
+        if ((st = open_item(b, &first, k)) ||
             (st = kh_buf_puts(b, ",\"kind\":\"")) || (st = kh_buf_puts(b, kinds[c->kind <= 3 ? c->kind : 0])) ||
             (st = kh_buf_putc(b, '"')) || (st = put_range(b, ",\"tokens\":", c->first, c->end)) ||
             (st = kh_buf_puts(b, ",\"head\":")) || (st = kh_buf_put_u64(b, c->head)))
@@ -108,14 +78,14 @@ static kh_status put_chunks(kh_buf *b, const kh_doc *doc, size_t si)
                 (st = kh_buf_json_qstr(b, c->lemma, c->lemma ? strlen(c->lemma) : 0)) ||
                 (st = put_range(b, ",\"chain\":", c->aux_first, c->end)) ||
                 (st = kh_buf_puts(b, ",\"flags\":")) ||
-                (st = put_flags(b, c->flags, vg_flags, KH_ARRAY_LEN(vg_flags))))
+                (st = kh_json_put_names(b, c->flags, vg_flags, KH_ARRAY_LEN(vg_flags))))
                 break;
             if (c->particle != UINT32_MAX &&
                 ((st = kh_buf_puts(b, ",\"particle\":")) || (st = kh_buf_put_u64(b, c->particle))))
                 break;
         } else if (c->kind == KH_CHUNK_NP) {
             if ((st = kh_buf_puts(b, ",\"flags\":")) ||
-                (st = put_flags(b, c->flags, np_flags, KH_ARRAY_LEN(np_flags))) ||
+                (st = kh_json_put_names(b, c->flags, np_flags, KH_ARRAY_LEN(np_flags))) ||
                 (c->member >= 0 && (st = put_int(b, ",\"and\":", c->member))))
                 break;
         }
@@ -130,16 +100,13 @@ static kh_status put_chunks(kh_buf *b, const kh_doc *doc, size_t si)
         const kh_clause *c = &doc->clauses[k];
         if (c->sentence != si)
             continue;
-        if (!first && (st = kh_buf_putc(b, ',')))
-            break;
-        first = 0;
-        if ((st = kh_buf_puts(b, "{\"i\":")) || (st = kh_buf_put_u64(b, k)) ||
+        if ((st = open_item(b, &first, k)) ||
             (st = put_range(b, ",\"tokens\":", c->first, c->end)) ||
             (st = put_int(b, ",\"verb\":", c->verb)) || (st = put_int(b, ",\"subject\":", c->subject)) ||
             (st = put_int(b, ",\"object\":", c->object)) || (st = put_int(b, ",\"by\":", c->agent)) ||
             (st = put_int(b, ",\"reporter\":", c->reporter)) || (st = put_int(b, ",\"parent\":", c->parent)) ||
             (st = kh_buf_puts(b, ",\"flags\":")) ||
-            (st = put_flags(b, c->flags, cl_flags, KH_ARRAY_LEN(cl_flags))))
+            (st = kh_json_put_names(b, c->flags, cl_flags, KH_ARRAY_LEN(cl_flags))))
             break;
         st = kh_buf_putc(b, '}');
     }
@@ -162,7 +129,7 @@ kh_status kh_doc_write_json(const kh_doc *doc, unsigned flags, kh_write_fn write
     TRY(kh_buf_puts(&b, ",\"line\":"));
     TRY(kh_buf_put_u64(&b, s->line));
     TRY(kh_buf_puts(&b, ",\"date\":"));
-    TRY(put_date(&b, s->date));
+    TRY(kh_json_put_date(&b, s->date));
     TRY(put_key_str(&b, "title", s->title));
     TRY(put_key_str(&b, "dateline", s->dateline));
     TRY(put_key_str(&b, "url", s->url));

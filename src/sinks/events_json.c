@@ -1,18 +1,26 @@
 /*
- * events_json.c: the JSON Lines sink, one object per event of a story
- * (khaldun code's default output). Field order is fixed and numbers are
- * formatted without locale, so output is byte-identical for the same input
- * and dictionary image. Strings are escaped so the output is valid JSON
- * whatever the input held.
+ * events_json.c: the JSON Lines writer, one object per event of a story
+ * (khaldun code's default output, through the JSON sink of sink.c). Field
+ * order is fixed and numbers are formatted without locale, so output is
+ * byte-identical for the same input and dictionary image. Strings are
+ * escaped so the output is valid JSON whatever the input held. The JSON
+ * pieces every sink shares (dates, numbers, an event's place and flags; see
+ * sinks.h) live here, so the store's export writes them the same way.
  */
-#include <math.h>
 #include <stdio.h>
 
-#include "core/core.h"
+#include "sinks/sinks.h"
 
-#define TRY(x) do { st = (x); if (st) goto done; } while (0)
+void kh_sink_date_text(kh_date d, char out[16])
+{
+    if (!d.year) {
+        out[0] = '\0';
+        return;
+    }
+    snprintf(out, 16, "%04d-%02d-%02d", d.year, d.month, d.day);
+}
 
-static kh_status put_date(kh_buf *b, kh_date d)
+kh_status kh_json_put_date(kh_buf *b, kh_date d)
 {
     if (!d.year)
         return kh_buf_append(b, "null", 4);
@@ -29,25 +37,53 @@ static kh_status put_str(kh_buf *b, const char *key, const char *val)
     return st;
 }
 
-/* A double with up to 4 decimals, trailing zeros dropped ("1.9", "-10", "3.4");
- * JSON null for NaN and infinities, which JSON cannot hold. */
-kh_status kh_buf_put_num(kh_buf *b, double v, int decimals);
-kh_status kh_buf_put_num(kh_buf *b, double v, int decimals)
+kh_status kh_json_put_place(kh_buf *b, const kh_place *p)
 {
-    if (!isfinite(v))
-        return kh_buf_append(b, "null", 4);
-    char tmp[48];
-    snprintf(tmp, sizeof tmp, "%.*f", decimals, v);
-    size_t n = strlen(tmp);
-    if (memchr(tmp, '.', n)) {
-        while (n > 0 && tmp[n - 1] == '0')
-            n--;
-        if (n > 0 && tmp[n - 1] == '.')
-            n--;
+    kh_status st;
+    if (!p)
+        return kh_buf_puts(b, "null");
+    TRY(put_str(b, "{\"name\":", p->name));
+    TRY(put_str(b, ",\"country\":", p->country));
+    TRY(put_str(b, ",\"admin1\":", p->admin1 && *p->admin1 ? p->admin1 : NULL));
+    TRY(kh_buf_puts(b, ",\"type\":"));
+    TRY(kh_buf_put_u64(b, (uint64_t)p->type));
+    if (p->has_coords) {
+        TRY(kh_buf_puts(b, ",\"lat\":"));
+        TRY(kh_buf_put_num(b, p->lat, 4));
+        TRY(kh_buf_puts(b, ",\"lon\":"));
+        TRY(kh_buf_put_num(b, p->lon, 4));
+    } else {
+        TRY(kh_buf_puts(b, ",\"lat\":null,\"lon\":null"));
     }
-    if (n == 2 && tmp[0] == '-' && tmp[1] == '0')
-        tmp[0] = '0', n = 1;
-    return kh_buf_append(b, tmp, n);
+    TRY(kh_buf_puts(b, ",\"feature_id\":"));
+    if (p->feature_id)
+        TRY(kh_buf_put_u64(b, p->feature_id));
+    else
+        TRY(kh_buf_puts(b, "null"));
+    TRY(kh_buf_putc(b, '}'));
+done:
+    return st;
+}
+
+kh_status kh_json_put_names(kh_buf *b, uint32_t flags, const char *const *names, size_t n)
+{
+    kh_status st = kh_buf_putc(b, '[');
+    int first = 1;
+    for (size_t i = 0; !st && i < n; i++)
+        if (flags & (1u << i)) {
+            if (!first)
+                st = kh_buf_putc(b, ',');
+            if (!st)
+                st = kh_buf_json_qstr(b, names[i], strlen(names[i]));
+            first = 0;
+        }
+    return st ? st : kh_buf_putc(b, ']');
+}
+
+kh_status kh_json_put_flags(kh_buf *b, uint32_t flags)
+{
+    static const char *const names[] = {"intent", "refusal", "reported", "passive"};
+    return kh_json_put_names(b, flags, names, KH_ARRAY_LEN(names));
 }
 
 static kh_status put_span(kh_buf *b, const char *key, kh_span s, uint64_t base)
@@ -84,7 +120,7 @@ kh_status kh_events_write_json(const kh_story *story, const kh_event *events, si
         TRY(kh_buf_puts(&b, ",\"sentence\":"));
         TRY(kh_buf_put_u64(&b, m->sentence));
         TRY(kh_buf_puts(&b, ",\"date\":"));
-        TRY(put_date(&b, e->date));
+        TRY(kh_json_put_date(&b, e->date));
         TRY(put_str(&b, ",\"source\":", e->source));
         TRY(put_str(&b, ",\"target\":", e->target));
         TRY(put_str(&b, ",\"source_name\":", e->source_name));
@@ -97,43 +133,10 @@ kh_status kh_events_write_json(const kh_story *story, const kh_event *events, si
         TRY(kh_buf_puts(&b, ",\"goldstein\":"));
         TRY(kh_buf_put_num(&b, e->goldstein, 1));
         TRY(kh_buf_puts(&b, ",\"place\":"));
-        if (e->place) {
-            const kh_place *p = e->place;
-            TRY(put_str(&b, "{\"name\":", p->name));
-            TRY(put_str(&b, ",\"country\":", p->country));
-            TRY(put_str(&b, ",\"admin1\":", p->admin1 && *p->admin1 ? p->admin1 : NULL));
-            TRY(kh_buf_puts(&b, ",\"type\":"));
-            TRY(kh_buf_put_u64(&b, (uint64_t)p->type));
-            if (p->has_coords) {
-                TRY(kh_buf_puts(&b, ",\"lat\":"));
-                TRY(kh_buf_put_num(&b, p->lat, 4));
-                TRY(kh_buf_puts(&b, ",\"lon\":"));
-                TRY(kh_buf_put_num(&b, p->lon, 4));
-            } else {
-                TRY(kh_buf_puts(&b, ",\"lat\":null,\"lon\":null"));
-            }
-            TRY(kh_buf_puts(&b, ",\"feature_id\":"));
-            if (p->feature_id)
-                TRY(kh_buf_put_u64(&b, p->feature_id));
-            else
-                TRY(kh_buf_puts(&b, "null"));
-            TRY(kh_buf_putc(&b, '}'));
-        } else {
-            TRY(kh_buf_puts(&b, "null"));
-        }
-        TRY(kh_buf_puts(&b, ",\"flags\":["));
-        {
-            const char *names[] = {"intent", "refusal", "reported", "passive"};
-            int first = 1;
-            for (size_t f = 0; f < 4; f++)
-                if (e->flags & (1u << f)) {
-                    if (!first)
-                        TRY(kh_buf_putc(&b, ','));
-                    TRY(kh_buf_json_qstr(&b, names[f], strlen(names[f])));
-                    first = 0;
-                }
-        }
-        TRY(kh_buf_puts(&b, "],\"mentions\":"));
+        TRY(kh_json_put_place(&b, e->place));
+        TRY(kh_buf_puts(&b, ",\"flags\":"));
+        TRY(kh_json_put_flags(&b, e->flags));
+        TRY(kh_buf_puts(&b, ",\"mentions\":"));
         TRY(kh_buf_put_u64(&b, e->n_mentions));
         TRY(kh_buf_puts(&b, ",\"text\":"));
         TRY(kh_buf_json_qstr(&b, story->text + m->text.off, m->text.len));

@@ -4,22 +4,21 @@
  * (16 columns). Actor codes are split into country, known-group and role
  * columns the way GDELT does; text fields have tabs and newlines replaced so
  * every row is well-formed TSV. Geo country codes are khaldun's (ISO 3166
- * alpha-3 / CAMEO), not FIPS 10-4 as in GDELT's own files.
+ * alpha-3 / CAMEO), not FIPS 10-4 as in GDELT's own files. The rows are
+ * built from kh_gdelt_event / kh_gdelt_mention (sinks.h), which the live
+ * writer fills from one story and the store's export from merged events.
  */
 #include <math.h>
 #include <stdio.h>
 
+#include "sinks/sinks.h"
 #include "core/core.h"
-
-kh_status kh_buf_put_num(kh_buf *b, double v, int decimals);
 
 /* A number column: empty for NaN and infinities (kh_buf_put_num writes JSON null). */
 static kh_status put_num(kh_buf *b, double v, int decimals)
 {
     return isfinite(v) ? kh_buf_put_num(b, v, decimals) : KH_OK;
 }
-
-#define TRY(x) do { st = (x); if (st) goto done; } while (0)
 
 /* Text with tabs and newlines replaced by spaces, so it stays one TSV field. */
 static kh_status text(kh_buf *b, const char *s)
@@ -128,6 +127,81 @@ static kh_status geo_fields(kh_buf *b, const kh_place *p)
     return text(b, p->country);
 }
 
+/* "YYYYMMDD000000", or "" for an unknown date. */
+static void stamp(kh_date d, char out[32])
+{
+    out[0] = '\0';
+    if (d.year)
+        snprintf(out, 32, "%04d%02d%02d000000", d.year % 10000, d.month % 100, d.day % 100);
+}
+
+kh_status kh_gdelt_event_row(kh_buf *b, const kh_gdelt_event *e)
+{
+    kh_status st;
+    char added[32];
+    stamp(e->added, added);
+    TRY(kh_buf_put_u64(b, e->id));
+    if (e->date.year) {
+        TRY(field_u(b, (uint64_t)e->date.year * 10000u + e->date.month * 100u + e->date.day));
+        TRY(field_u(b, (uint64_t)e->date.year * 100u + e->date.month));
+        TRY(field_u(b, (uint64_t)e->date.year));
+        TRY(kh_buf_putc(b, '\t'));
+        TRY(put_num(b, e->date.year + (e->date.month * 30 + e->date.day) / 365.0, 4));
+    } else {
+        TRY(kh_buf_puts(b, "\t\t\t\t"));
+    }
+    TRY(actor_fields(b, e->source, e->source_name));
+    TRY(actor_fields(b, e->target, e->target_name));
+    TRY(field_u(b, (uint64_t)(e->first_sentence <= 1)));
+    char base[4];
+    snprintf(base, sizeof base, "%.3s", e->code);
+    TRY(field(b, e->code));
+    TRY(field(b, base));
+    TRY(field(b, e->root));
+    TRY(field_u(b, (uint64_t)e->quad));
+    TRY(kh_buf_putc(b, '\t'));
+    TRY(put_num(b, e->goldstein, 1));
+    TRY(field_u(b, e->num_mentions));
+    TRY(field_u(b, e->num_sources));
+    TRY(field_u(b, e->num_articles));
+    TRY(field(b, "0"));         /* AvgTone: not measured */
+    TRY(geo_fields(b, NULL));   /* Actor1Geo: where the actor is from: not guessed */
+    TRY(geo_fields(b, NULL));
+    TRY(geo_fields(b, e->place));
+    TRY(field(b, added));
+    TRY(field(b, e->url));
+    TRY(kh_buf_putc(b, '\n'));
+done:
+    return st;
+}
+
+kh_status kh_gdelt_mention_row(kh_buf *b, const kh_gdelt_mention *m)
+{
+    kh_status st;
+    char event_added[32], added[32];
+    stamp(m->event_added, event_added);
+    stamp(m->added, added);
+    TRY(kh_buf_put_u64(b, m->event_id));
+    TRY(field(b, event_added));
+    TRY(field(b, added));
+    TRY(field_u(b, m->has_url ? 1 : 2));
+    TRY(field(b, m->publisher));
+    TRY(field(b, m->url));
+    TRY(field_u(b, m->sentence + 1));
+    TRY(field_u(b, m->source.len ? m->source.off : 0));
+    TRY(m->target.len ? field_u(b, m->target.off) : field(b, "-1"));
+    TRY(field_u(b, m->verb.off));
+    TRY(field_u(b, 1));
+    TRY(field_u(b, 100));
+    TRY(field_u(b, m->doc_len));
+    TRY(field(b, "0"));
+    TRY(field(b, ""));
+    TRY(field(b, ""));
+    TRY(kh_buf_putc(b, '\n'));
+done:
+    return st;
+}
+
 kh_status kh_events_write_gdelt(const kh_story *story, const kh_event *events, size_t n,
                                 uint64_t *first_id, kh_write_fn write_events, void *events_ctx,
                                 kh_write_fn write_mentions, void *mentions_ctx)
@@ -137,70 +211,30 @@ kh_status kh_events_write_gdelt(const kh_story *story, const kh_event *events, s
     kh_buf b;
     kh_buf_init(&b, NULL, 0);
     kh_status st = KH_OK;
-    char added[32] = "";
-    if (story->date.year)
-        snprintf(added, sizeof added, "%04d%02d%02d000000", story->date.year, story->date.month,
-                 story->date.day);
     const char *url = story->url ? story->url : story->id;
     for (size_t i = 0; i < n; i++) {
         const kh_event *e = &events[i];
-        uint64_t id = (*first_id)++;
+        kh_gdelt_event row = {
+            .id = (*first_id)++, .date = e->date,
+            .source = e->source, .source_name = e->source_name,
+            .target = e->target, .target_name = e->target_name,
+            .code = e->code, .root = e->root, .quad = e->quad, .goldstein = e->goldstein,
+            .place = e->place, .first_sentence = e->mentions[0].sentence,
+            .num_mentions = e->n_mentions, .num_sources = 1, .num_articles = 1, /* one story */
+            .added = story->date, .url = url};
         kh_buf_clear(&b);
-        TRY(kh_buf_put_u64(&b, id));
-        if (e->date.year) {
-            TRY(field_u(&b, (uint64_t)e->date.year * 10000u + e->date.month * 100u + e->date.day));
-            TRY(field_u(&b, (uint64_t)e->date.year * 100u + e->date.month));
-            TRY(field_u(&b, (uint64_t)e->date.year));
-            TRY(kh_buf_putc(&b, '\t'));
-            TRY(put_num(&b, e->date.year + (e->date.month * 30 + e->date.day) / 365.0, 4));
-        } else {
-            TRY(kh_buf_puts(&b, "\t\t\t\t"));
-        }
-        TRY(actor_fields(&b, e->source, e->source_name));
-        TRY(actor_fields(&b, e->target, e->target_name));
-        int root_event = e->mentions[0].sentence <= 1;
-        TRY(field_u(&b, (uint64_t)root_event));
-        char base[4];
-        snprintf(base, sizeof base, "%.3s", e->code);
-        TRY(field(&b, e->code));
-        TRY(field(&b, base));
-        TRY(field(&b, e->root));
-        TRY(field_u(&b, (uint64_t)e->quad));
-        TRY(kh_buf_putc(&b, '\t'));
-        TRY(put_num(&b, e->goldstein, 1));
-        TRY(field_u(&b, e->n_mentions)); /* NumMentions */
-        TRY(field_u(&b, 1));             /* NumSources: one story */
-        TRY(field_u(&b, 1));             /* NumArticles */
-        TRY(field(&b, "0"));             /* AvgTone: not measured */
-        TRY(geo_fields(&b, NULL));       /* Actor1Geo: where the actor is from: not guessed */
-        TRY(geo_fields(&b, NULL));
-        TRY(geo_fields(&b, e->place));
-        TRY(field(&b, added));
-        TRY(field(&b, url));
-        TRY(kh_buf_putc(&b, '\n'));
+        TRY(kh_gdelt_event_row(&b, &row));
         TRY(write_events(events_ctx, b.data, b.len));
-        if (!write_mentions)
-            continue;
-        for (size_t k = 0; k < e->n_mentions; k++) {
+        for (size_t k = 0; write_mentions && k < e->n_mentions; k++) {
             const kh_mention *m = &e->mentions[k];
+            kh_gdelt_mention mr = {
+                .event_id = row.id, .event_added = story->date, .added = story->date,
+                .has_url = story->url != NULL,
+                .publisher = story->publisher ? story->publisher : "", .url = url,
+                .sentence = m->sentence, .source = m->source, .target = m->target,
+                .verb = m->verb, .doc_len = story->text_len};
             kh_buf_clear(&b);
-            TRY(kh_buf_put_u64(&b, id));
-            TRY(field(&b, added));
-            TRY(field(&b, added));
-            TRY(field_u(&b, story->url ? 1 : 2));
-            TRY(field(&b, story->publisher ? story->publisher : ""));
-            TRY(field(&b, url));
-            TRY(field_u(&b, m->sentence + 1));
-            TRY(field_u(&b, m->source.len ? m->source.off : 0));
-            TRY(m->target.len ? field_u(&b, m->target.off) : field(&b, "-1"));
-            TRY(field_u(&b, m->verb.off));
-            TRY(field_u(&b, 1));
-            TRY(field_u(&b, 100));
-            TRY(field_u(&b, story->text_len));
-            TRY(field(&b, "0"));
-            TRY(field(&b, ""));
-            TRY(field(&b, ""));
-            TRY(kh_buf_putc(&b, '\n'));
+            TRY(kh_gdelt_mention_row(&b, &mr));
             TRY(write_mentions(mentions_ctx, b.data, b.len));
         }
     }

@@ -91,11 +91,48 @@ void kh_model_close(void *view, const kh_allocator *alloc);
 /* Adds the weights of `keys` to scores[KH_UPOS_COUNT]. */
 void kh_model_score(const kh_model_view *m, const uint64_t *keys, size_t nk, int32_t *scores);
 
+/*
+ * The trained weights in their canonical order, independent of the TGMD
+ * hash table: what training produces, what the shipped weights file
+ * (data/model/tagger.txt, written and read by weights.c) holds, and what
+ * kh_model_pack lays out into the section. Feature i has counts[i] weights,
+ * the next ones in w[]; each weight is packed as in the section
+ * (class << 27 | 27-bit two's complement value), classes ascending within a
+ * feature, none zero. The arrays are malloc'ed and freed by
+ * kh_model_weights_free.
+ */
+#define KH_MODEL_FILE_VERSION 1u
+#define KH_MODEL_MAX_FEATURES ((size_t)1 << 24)
+#define KH_MODEL_MAX_FILE ((size_t)256 << 20)
+typedef struct kh_model_weights {
+    uint64_t *keys;
+    uint8_t *counts;
+    uint32_t *w;
+    size_t n_feats, n_w;
+    uint64_t train_hash;   /* kh_hash64 of the training file's bytes */
+    uint64_t lexicon_hash; /* source hash of the lexicon it was trained against */
+    unsigned epochs;
+    char train_name[128];  /* the training file's base name (no directories) */
+} kh_model_weights;
+
+void kh_model_weights_free(kh_model_weights *m);
+
+/* Appends the TGMD section for `m` to `out`. The layout depends only on
+ * the canonical order, so the same weights always give the same bytes. */
+kh_status kh_model_pack(const kh_model_weights *m, kh_buf *out);
+
+/* The weights file (text, one feature a line; format in weights.c).
+ * kh_model_weights_write replaces `path` atomically (temporary file and
+ * rename); kh_model_weights_read fills *m, which the caller frees with
+ * kh_model_weights_free (also on error). Errors carry FILE:LINE:COL. */
+kh_status kh_model_weights_write(const kh_model_weights *m, const char *path, kh_error *err);
+kh_status kh_model_weights_read(const char *path, kh_model_weights *m, kh_error *err);
+
 /* Trains the tagger on a CoNLL-U file (FORM and UPOS columns) with `lex` as
- * its lexicon, and appends the TGMD section bytes to `out`. *data_hash gets a
- * hash of the training file. epochs 0 = the default. */
+ * its lexicon and fills *out (freed by the caller with
+ * kh_model_weights_free). epochs 0 = the default. */
 kh_status kh_model_train(const kh_lexicon *lex, const char *conllu_path, unsigned epochs,
-                         kh_buf *out, uint64_t *data_hash, kh_error *err);
+                         kh_model_weights *out, kh_error *err);
 
 /* The rule-based tagger (no model, or a lexicon built without training):
  * fills upos[0..n) from lexicon candidates and context rules. */

@@ -24,7 +24,6 @@
  * nothing is malloc'ed per token.
  */
 #include "tags/model.h"
-#include "tags/tagger.h"
 #include "tags/tags.h"
 
 /* Shape bits of kh_tagtok.shape. */
@@ -851,10 +850,9 @@ static void set_lemmas(const kh_lexicon *lex, const kh_tagtok *t, size_t n, cons
     }
 }
 
-kh_status kh_tag_sentence_cached(kh_tag_cache *cache, const kh_lexicon *lex, kh_arena *arena,
-                                 const char *text, const kh_token *toks, size_t n,
-                                 kh_unit_kind kind, unsigned flags, uint8_t *upos,
-                                 const char **lemma)
+kh_status kh_tag_sentence(kh_tag_cache *cache, const kh_lexicon *lex, kh_arena *arena,
+                          const char *text, const kh_token *toks, size_t n, kh_unit_kind kind,
+                          unsigned flags, uint8_t *upos, const char **lemma)
 {
     KH_UNUSED(text);
     if (n == 0)
@@ -868,7 +866,7 @@ kh_status kh_tag_sentence_cached(kh_tag_cache *cache, const kh_lexicon *lex, kh_
     if (!kh_mul_ok(n, sizeof *t, &bytes) || !(t = (kh_tagtok *)kh_arena_alloc(arena, bytes)) ||
         !(buf = (char *)kh_arena_alloc(arena, chars)))
         return KH_ERR_NOMEM;
-    const kh_model_view *m = lex && !(flags & KH_TAG_RULES) ? (const kh_model_view *)lex->model_view
+    const kh_model_view *m = lex && !(flags & KH_TAG_RULES_ONLY) ? (const kh_model_view *)lex->model_view
                                                            : NULL;
     if (m && cache) {
         tc_own(cache, lex, m);
@@ -886,18 +884,4 @@ kh_status kh_tag_sentence_cached(kh_tag_cache *cache, const kh_lexicon *lex, kh_
     news_rules(t, n, upos);
     set_lemmas(lex, t, n, upos, lemma, buf);
     return KH_OK;
-}
-
-kh_status kh_tag_sentence_ex(const kh_lexicon *lex, kh_arena *arena, const char *text,
-                             const kh_token *toks, size_t n, kh_unit_kind kind,
-                             unsigned flags, uint8_t *upos, const char **lemma)
-{
-    return kh_tag_sentence_cached(NULL, lex, arena, text, toks, n, kind, flags, upos, lemma);
-}
-
-kh_status kh_tag_sentence(const kh_lexicon *lex, kh_arena *arena, const char *text,
-                          const kh_token *toks, size_t n, kh_unit_kind kind, uint8_t *upos,
-                          const char **lemma)
-{
-    return kh_tag_sentence_ex(lex, arena, text, toks, n, kind, 0, upos, lemma);
 }

@@ -9,17 +9,6 @@
 #include "core/core.h"
 
 /*
- * Tags the n tokens of one sentence of `text` (the story text the tokens
- * slice). Fills upos[i] (a kh_upos) and lemma[i] (NUL-terminated; pointing
- * into the lexicon image or allocated from `arena`) for every i < n.
- * `kind` tells headlines (title case) from body text. Never fails except for
- * KH_ERR_NOMEM from the arena.
- */
-kh_status kh_tag_sentence(const kh_lexicon *lex, kh_arena *arena, const char *text,
-                          const kh_token *toks, size_t n, kh_unit_kind kind,
-                          uint8_t *upos, const char **lemma);
-
-/*
  * A per-thread cache of what the tagger learns about each distinct word
  * (lexicon record, affix hashes, the model's score vectors), so that a word
  * seen before costs one lookup instead of some thirty. Bounded (a fixed
@@ -36,10 +25,17 @@ void kh_tag_cache_free(kh_tag_cache *cache);
  * timed path, events/stats.c). */
 kh_status kh_scratch_tag_cache(kh_scratch *scratch, kh_tag_cache **out);
 
-/* kh_tag_sentence_ex (tagger.h) through a cache (NULL: none). */
-kh_status kh_tag_sentence_cached(kh_tag_cache *cache, const kh_lexicon *lex, kh_arena *arena,
-                                 const char *text, const kh_token *toks, size_t n,
-                                 kh_unit_kind kind, unsigned flags, uint8_t *upos,
-                                 const char **lemma);
+/*
+ * Tags the n tokens of one sentence of `text` (the story text the tokens
+ * slice). Fills upos[i] (a kh_upos) and lemma[i] (NUL-terminated; pointing
+ * into the lexicon image or allocated from `arena`) for every i < n.
+ * `kind` tells headlines (title case) from body text; `flags` takes
+ * KH_TAG_RULES_ONLY (khaldun.h: ignore the trained model, lexicon and
+ * context rules only); `cache` may be NULL. Never fails except for
+ * KH_ERR_NOMEM from the arena.
+ */
+kh_status kh_tag_sentence(kh_tag_cache *cache, const kh_lexicon *lex, kh_arena *arena,
+                          const char *text, const kh_token *toks, size_t n, kh_unit_kind kind,
+                          unsigned flags, uint8_t *upos, const char **lemma);
 
 #endif

@@ -1,10 +1,11 @@
 /*
  * train.c: trains the tagger's averaged perceptron at set-up time, from a
  * CoNLL-U file (the FORM and UPOS columns), against the lexicon just built,
- * and serialises the averaged weights into the TGMD section of the lexicon
- * image (layout in model.h). Runs inside `khaldun lex build --train FILE`;
- * the training file is read where it lies and never copied into the image or
- * the tree, only the learned weights are.
+ * and hands back the averaged weights in their canonical order
+ * (kh_model_weights), which weights.c writes to the shipped weights file and
+ * packs into the lexicon image. Runs inside `khaldun lex build --train FILE`
+ * (what `make model` runs); the training file is read where it lies and
+ * never copied, only the learned weights are.
  *
  * Decoding during training is the same greedy left-to-right pass as at
  * tagging time, with the tagger's own previous predictions as history.
@@ -79,14 +80,8 @@ static row *tr_get(trainer *tr, uint64_t key)
         return r;
     if ((tr->n_rows + 1) * 2 > tr->size && tr_grow(tr))
         return NULL;
-    if (tr->n_rows == tr->cap_rows) {
-        size_t ncap = tr->cap_rows ? tr->cap_rows * 2 : 4096;
-        row *nr = (row *)kh_realloc(NULL, tr->rows, ncap * sizeof *nr);
-        if (!nr)
-            return NULL;
-        tr->rows = nr;
-        tr->cap_rows = ncap;
-    }
+    if (kh_array_reserve(NULL, (void **)&tr->rows, &tr->cap_rows, tr->n_rows + 1, sizeof *tr->rows))
+        return NULL;
     size_t mask = tr->size - 1, i = (size_t)key & mask;
     while (tr->keys[i])
         i = (i + 1) & mask;
@@ -129,14 +124,10 @@ static int upos_from(const char *s, size_t n, uint8_t *out)
 
 static kh_status push_sent(corpus *c)
 {
-    if (c->n_sent + 2 > c->cap_sent) {
-        size_t ncap = c->cap_sent ? c->cap_sent * 2 : 1024;
-        size_t *ns = (size_t *)kh_realloc(NULL, c->sent, ncap * sizeof *ns);
-        if (!ns)
-            return KH_ERR_NOMEM;
-        c->sent = ns;
-        c->cap_sent = ncap;
-    }
+    kh_status st = kh_array_reserve(NULL, (void **)&c->sent, &c->cap_sent, c->n_sent + 2,
+                                    sizeof *c->sent);
+    if (st)
+        return st;
     c->sent[c->n_sent + 1] = c->n_toks;
     if (c->sent[c->n_sent + 1] > c->sent[c->n_sent])
         c->n_sent++;
@@ -145,34 +136,21 @@ static kh_status push_sent(corpus *c)
 
 static kh_status load_corpus(const char *path, corpus *c, uint64_t *hash, kh_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return kh_error_set(err, errno == ENOENT ? KH_ERR_NOTFOUND : KH_ERR_IO, 0, 0, "%s: %s",
-                            path, strerror(errno));
-    kh_buf b;
-    kh_buf_init(&b, NULL, TRAIN_MAX_FILE);
-    char chunk[65536];
-    size_t got;
-    kh_status st = KH_OK;
-    while (!st && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        st = kh_buf_append(&b, chunk, got);
-    fclose(f);
-    if (!st && !b.data)
-        st = kh_buf_reserve(&b, 1);
-    if (st) {
-        kh_buf_free(&b);
+    size_t size;
+    kh_status st = kh_file_read(NULL, path, TRAIN_MAX_FILE, &c->text, &size);
+    if (st == KH_ERR_NOTFOUND || st == KH_ERR_IO)
+        return kh_error_set(err, st, 0, 0, "%s: %s", path, strerror(errno));
+    if (st)
         return kh_error_set(err, st, 0, 0, "%s: %s", path, kh_strerror(st));
-    }
-    c->text = b.data;
-    *hash = kh_hash64(b.data, b.len, 0);
+    *hash = kh_hash64(c->text, size, 0);
     if ((st = push_sent(c)) != KH_OK)
         return kh_error_set(err, st, 0, 0, "out of memory");
     c->sent[0] = 0;
     size_t pos = 0, lineno = 0;
-    while (pos < b.len) {
-        char *line = b.data + pos;
-        char *nl = memchr(line, '\n', b.len - pos);
-        size_t n = nl ? (size_t)(nl - line) : b.len - pos;
+    while (pos < size) {
+        char *line = c->text + pos;
+        char *nl = memchr(line, '\n', size - pos);
+        size_t n = nl ? (size_t)(nl - line) : size - pos;
         pos += n + 1;
         lineno++;
         if (n && line[n - 1] == '\r')
@@ -204,18 +182,10 @@ static kh_status load_corpus(const char *path, corpus *c, uint64_t *hash, kh_err
                                 path, lineno, (int)fl[3], fld[3]);
         if (c->n_toks - c->sent[c->n_sent] >= TRAIN_MAX_SENT)
             continue;
-        if (c->n_toks == c->cap_toks) {
-            size_t ncap = c->cap_toks ? c->cap_toks * 2 : 65536;
-            kh_token *nt = (kh_token *)kh_realloc(NULL, c->toks, ncap * sizeof *nt);
-            if (!nt)
-                return kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory");
-            c->toks = nt;
-            uint8_t *ng = (uint8_t *)kh_realloc(NULL, c->gold, ncap);
-            if (!ng)
-                return kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory");
-            c->gold = ng;
-            c->cap_toks = ncap;
-        }
+        size_t cap_gold = c->cap_toks;
+        if (kh_array_reserve(NULL, (void **)&c->toks, &c->cap_toks, c->n_toks + 1, sizeof *c->toks) ||
+            kh_array_reserve(NULL, (void **)&c->gold, &cap_gold, c->n_toks + 1, 1))
+            return kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory");
         kh_token *t = &c->toks[c->n_toks];
         memset(t, 0, sizeof *t);
         t->norm = fld[1];
@@ -230,11 +200,13 @@ static kh_status load_corpus(const char *path, corpus *c, uint64_t *hash, kh_err
     return KH_OK;
 }
 
-/* ---- serialising ---- */
+/* ---- the averaged weights ---- */
 
-static kh_status write_model(const trainer *tr, kh_buf *out)
+/* Averages and quantises the weights into *m, features in the trainer's
+ * table order (the canonical order of the weights file); features left
+ * with no non-zero weight are dropped. */
+static kh_status average(const trainer *tr, kh_model_weights *m)
 {
-    /* Averaged, quantised weights; features left with none are dropped. */
     size_t n_feat = 0, n_w = 0;
     int32_t *q = (int32_t *)kh_calloc(NULL, tr->n_rows ? tr->n_rows : 1,
                                       sizeof(int32_t) * KH_UPOS_COUNT);
@@ -260,60 +232,37 @@ static kh_status write_model(const trainer *tr, kh_buf *out)
             n_w += nz;
         }
     }
-    uint32_t n_slots = 1024;
-    while (n_slots < n_feat * 2 + 1)
-        n_slots *= 2;
-    size_t total = KH_MODEL_HEADER + (size_t)n_slots * 16 + n_w * 4;
-    kh_status st = kh_buf_reserve(out, total);
-    if (st) {
+    m->keys = (uint64_t *)kh_calloc(NULL, n_feat ? n_feat : 1, sizeof *m->keys);
+    m->counts = (uint8_t *)kh_calloc(NULL, n_feat ? n_feat : 1, 1);
+    m->w = (uint32_t *)kh_calloc(NULL, n_w ? n_w : 1, sizeof *m->w);
+    if (!m->keys || !m->counts || !m->w) {
         kh_free(NULL, q);
-        return st;
+        return KH_ERR_NOMEM;
     }
-    unsigned char *base = (unsigned char *)out->data + out->len;
-    memset(base, 0, total);
-    unsigned char *slots = base + KH_MODEL_HEADER;
-    unsigned char *wts = slots + (size_t)n_slots * 16;
-    uint32_t max_probe = 1, wi = 0;
+    size_t f = 0, wi = 0;
     for (size_t i = 0; i < tr->size; i++) {
         if (!tr->keys[i])
             continue;
-        size_t r = tr->idx[i] - 1;
-        const int32_t *qr = q + r * KH_UPOS_COUNT;
-        uint32_t first = wi, cnt = 0;
+        const int32_t *qr = q + (size_t)(tr->idx[i] - 1) * KH_UPOS_COUNT;
+        uint8_t cnt = 0;
         for (int c = 0; c < KH_UPOS_COUNT; c++)
             if (qr[c]) {
-                kh_wr32(wts + (size_t)wi * 4,
-                        (uint32_t)c << 27 | ((uint32_t)qr[c] & 0x7ffffffu));
-                wi++;
+                m->w[wi++] = (uint32_t)c << 27 | ((uint32_t)qr[c] & 0x7ffffffu);
                 cnt++;
             }
         if (!cnt)
             continue;
-        uint64_t key = tr->keys[i];
-        uint32_t s = (uint32_t)key & (n_slots - 1), probe = 1;
-        while (kh_rd64(slots + (size_t)s * 16)) {
-            s = (s + 1) & (n_slots - 1);
-            probe++;
-        }
-        kh_wr64(slots + (size_t)s * 16, key);
-        kh_wr32(slots + (size_t)s * 16 + 8, first);
-        kh_wr32(slots + (size_t)s * 16 + 12, cnt);
-        if (probe > max_probe)
-            max_probe = probe;
+        m->keys[f] = tr->keys[i];
+        m->counts[f++] = cnt;
     }
-    kh_wr32(base, KH_MODEL_MAGIC);
-    kh_wr32(base + 4, KH_UPOS_COUNT);
-    kh_wr32(base + 8, n_slots);
-    kh_wr32(base + 12, max_probe);
-    kh_wr32(base + 16, (uint32_t)n_w);
-    kh_wr32(base + 20, KH_MODEL_FEATURE_VERSION);
-    out->len += total;
+    m->n_feats = f;
+    m->n_w = wi;
     kh_free(NULL, q);
     return KH_OK;
 }
 
 kh_status kh_model_train(const kh_lexicon *lex, const char *conllu_path, unsigned epochs,
-                         kh_buf *out, uint64_t *data_hash, kh_error *err)
+                         kh_model_weights *out, kh_error *err)
 {
     corpus c;
     memset(&c, 0, sizeof c);
@@ -322,9 +271,20 @@ kh_status kh_model_train(const kh_lexicon *lex, const char *conllu_path, unsigne
     kh_tagtok *tt = NULL;
     uint8_t *pred = NULL;
     size_t *order = NULL;
-    kh_status st = load_corpus(conllu_path, &c, data_hash, err);
+    memset(out, 0, sizeof *out);
+    kh_status st = load_corpus(conllu_path, &c, &out->train_hash, err);
     if (st)
         goto done;
+    const char *base = strrchr(conllu_path, '/');
+    base = base ? base + 1 : conllu_path;
+    if (strlen(base) >= sizeof out->train_name || strpbrk(base, " \t\r\n")) {
+        st = kh_error_set(err, KH_ERR_INVALID, 0, 0,
+                          "%s: the training file's name must be under %zu bytes, without spaces",
+                          conllu_path, sizeof out->train_name);
+        goto done;
+    }
+    memcpy(out->train_name, base, strlen(base) + 1);
+    out->lexicon_hash = lex->img.source_hash;
     tr.size = 1u << 16;
     tr.keys = (uint64_t *)kh_calloc(NULL, tr.size, sizeof *tr.keys);
     tr.idx = (uint32_t *)kh_calloc(NULL, tr.size, sizeof *tr.idx);
@@ -340,6 +300,7 @@ kh_status kh_model_train(const kh_lexicon *lex, const char *conllu_path, unsigne
     uint64_t rng = 0x2545F4914F6CDD1DULL;
     if (!epochs)
         epochs = TRAIN_DEFAULT_EPOCHS;
+    out->epochs = epochs;
     uint64_t keys[KH_TAG_MAX_FEATURES];
     for (unsigned ep = 0; ep < epochs; ep++) {
         for (size_t s = c.n_sent; s > 1; s--) { /* Fisher-Yates, fixed seed */
@@ -383,8 +344,8 @@ kh_status kh_model_train(const kh_lexicon *lex, const char *conllu_path, unsigne
             }
         }
     }
-    if ((st = write_model(&tr, out)) != KH_OK)
-        st = kh_error_set(err, st, 0, 0, "writing the model: %s", kh_strerror(st));
+    if ((st = average(&tr, out)) != KH_OK)
+        st = kh_error_set(err, st, 0, 0, "averaging the weights: %s", kh_strerror(st));
 done:
     kh_free(NULL, c.text);
     kh_free(NULL, c.toks);

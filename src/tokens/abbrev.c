@@ -26,13 +26,11 @@ static const abbrev abbrevs[] = {
     {"Adm", 3, KH_ABBR_TITLE},
     {"Ala", 3, KH_ABBR_END},
     {"Amb", 3, KH_ABBR_TITLE},
-    {"Apr", 3, KH_ABBR_END},
     {"Ariz", 4, KH_ABBR_END},
     {"Ark", 3, KH_ABBR_END},
     {"Art", 3, KH_ABBR_NUM},
     {"Assn", 4, KH_ABBR_END},
     {"Atty", 4, KH_ABBR_TITLE},
-    {"Aug", 3, KH_ABBR_END},
     {"Ave", 3, KH_ABBR_END},
     {"Blvd", 4, KH_ABBR_END},
     {"Brig", 4, KH_ABBR_TITLE},
@@ -47,11 +45,9 @@ static const abbrev abbrevs[] = {
     {"Corp", 4, KH_ABBR_END},
     {"Cos", 3, KH_ABBR_END},
     {"Cpl", 3, KH_ABBR_TITLE},
-    {"Dec", 3, KH_ABBR_END},
     {"Del", 3, KH_ABBR_END},
     {"Dept", 4, KH_ABBR_END},
     {"Dr", 2, KH_ABBR_TITLE},
-    {"Feb", 3, KH_ABBR_END},
     {"Fig", 3, KH_ABBR_NUM},
     {"Fla", 3, KH_ABBR_END},
     {"Fr", 2, KH_ABBR_TITLE},
@@ -66,10 +62,7 @@ static const abbrev abbrevs[] = {
     {"Inc", 3, KH_ABBR_END},
     {"Ind", 3, KH_ABBR_END},
     {"Insp", 4, KH_ABBR_TITLE},
-    {"Jan", 3, KH_ABBR_END},
     {"Jr", 2, KH_ABBR_END},
-    {"Jul", 3, KH_ABBR_END},
-    {"Jun", 3, KH_ABBR_END},
     {"Kan", 3, KH_ABBR_END},
     {"Kans", 4, KH_ABBR_END},
     {"Ky", 2, KH_ABBR_END},
@@ -77,7 +70,6 @@ static const abbrev abbrevs[] = {
     {"Lt", 2, KH_ABBR_TITLE},
     {"Ltd", 3, KH_ABBR_END},
     {"Maj", 3, KH_ABBR_TITLE},
-    {"Mar", 3, KH_ABBR_END},
     {"Mass", 4, KH_ABBR_END},
     {"Md", 2, KH_ABBR_END},
     {"Messrs", 6, KH_ABBR_TITLE},
@@ -96,9 +88,7 @@ static const abbrev abbrevs[] = {
     {"Nev", 3, KH_ABBR_END},
     {"No", 2, KH_ABBR_NUM},
     {"Nos", 3, KH_ABBR_NUM},
-    {"Nov", 3, KH_ABBR_END},
     {"Nr", 2, KH_ABBR_NUM},
-    {"Oct", 3, KH_ABBR_END},
     {"Okla", 4, KH_ABBR_END},
     {"Ore", 3, KH_ABBR_END},
     {"Pa", 2, KH_ABBR_END},
@@ -112,8 +102,6 @@ static const abbrev abbrevs[] = {
     {"Sec", 3, KH_ABBR_NUM},
     {"Sen", 3, KH_ABBR_TITLE},
     {"Sens", 4, KH_ABBR_TITLE},
-    {"Sep", 3, KH_ABBR_END},
-    {"Sept", 4, KH_ABBR_END},
     {"Sgt", 3, KH_ABBR_TITLE},
     {"Sr", 2, KH_ABBR_END},
     {"St", 2, KH_ABBR_TITLE},
@@ -138,6 +126,19 @@ static const abbrev abbrevs[] = {
     {"vs", 2, KH_ABBR_TITLE},
 };
 
+/* A month abbreviation written "Jan" .. "Dec" or "Sept" (not "May", a word;
+ * not "JAN" or "jan": the table is case-sensitive): an END word. */
+static int month_abbrev(const char *s, size_t len)
+{
+    if (!kh_is_upper((unsigned char)s[0]))
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if (!kh_is_lower((unsigned char)s[i]))
+            return 0;
+    int m = kh_month_find(s, len, KH_MONTH_ABBR | KH_MONTH_SEPT);
+    return m != 0 && m != 5;
+}
+
 int kh_abbrev_class(const char *s, size_t len)
 {
     size_t lo = 0, hi = KH_ARRAY_LEN(abbrevs);
@@ -157,5 +158,5 @@ int kh_abbrev_class(const char *s, size_t len)
         else
             hi = mid;
     }
-    return KH_ABBR_NONE;
+    return month_abbrev(s, len) ? KH_ABBR_END : KH_ABBR_NONE;
 }

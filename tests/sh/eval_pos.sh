@@ -17,7 +17,7 @@ UPOS_FLOOR=93.3
 LEMMA_FLOOR=97.1
 RULES_FLOOR=87.9
 
-if [ ! -f "$GOLD" ]; then echo "skip $T (no $GOLD)"; exit 0; fi
+if [ ! -f "$GOLD" ]; then echo "skip $T (no shared)"; exit 0; fi
 if [ ! -f "$DATA/lexicon.img" ]; then echo "skip $T (no $DATA/lexicon.img: make data)"; exit 0; fi
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT INT TERM
@@ -40,7 +40,7 @@ if "$BIN" lex info "$DATA/lexicon.img" | grep -q 'averaged perceptron'; then
     if at_least "$l" "$LEMMA_FLOOR"; then echo "ok   $T/lemma ($l% >= $LEMMA_FLOOR%)"
     else echo "FAIL $T/lemma ($l% < $LEMMA_FLOOR%)"; fi
 else
-    echo "skip $T/upos (lexicon built without --train)"
+    echo "skip $T/upos (lexicon built without tagger weights)"
 fi
 "$BIN" eval --pos "$GOLD" --lexicon "$DATA/lexicon.img" --rules >"$TMP/rules" 2>&1
 r=$(field "UPOS accuracy" "$TMP/rules")

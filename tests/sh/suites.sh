@@ -17,7 +17,7 @@ trap 'rm -rf "$TMP"' EXIT INT TERM
 
 suite() { # NAME DIR FLOOR
     T=suites/$1
-    if [ ! -d "$2" ]; then echo "skip $T (no $2)"; return; fi
+    if [ ! -d "$2" ]; then echo "skip $T (no shared)"; return; fi
     if "$BIN" eval --min-strict "$3" "$2" >"$TMP/out" 2>"$TMP/err"; then
         echo "ok   $T ($(tail -n 1 "$TMP/out" | sed 's/.*strict/strict/'); floor $3%)"
     else

@@ -1,6 +1,8 @@
 /*
  * main.c: the unit-test runner. Runs every registered test (or those whose
- * name contains the first argument) and prints "N passed, N failed".
+ * name contains the first argument), one "ok|FAIL|skip unit/NAME" line each
+ * (a skip with its reason: "(no shared)" when ../shared is missing), and
+ * ends with "N passed, N failed, N skipped".
  */
 #include "unit.h"
 
@@ -13,6 +15,7 @@ static struct {
 static size_t n_tests;
 static int current_failed;
 static int current_skipped;
+static char current_why[128];
 
 void unit_register(const char *name, unit_fn fn)
 {
@@ -33,7 +36,7 @@ int unit_failed_now(void) { return current_failed; }
 
 void unit_skip(const char *why)
 {
-    fprintf(stderr, "  skipped: %s\n", why);
+    snprintf(current_why, sizeof current_why, "%s", why);
     current_skipped = 1;
 }
 
@@ -100,7 +103,7 @@ int main(int argc, char **argv)
             printf("FAIL unit/%s\n", tests[i].name);
             failed++;
         } else if (current_skipped) {
-            printf("skip unit/%s\n", tests[i].name);
+            printf("skip unit/%s (%s)\n", tests[i].name, current_why);
             skipped++;
         } else {
             printf("ok   unit/%s\n", tests[i].name);

@@ -111,6 +111,16 @@ TEST(lexicon_forms)
     CHECK(f.flags & KH_LEX_REPORT);
     CHECK(kh_lex_find(lex, "not", 3, &f) && (f.flags & KH_LEX_NEG));
     CHECK(kh_lex_find(lex, "will", 4, &f) && (f.flags & KH_LEX_MODAL) && f.best == KH_UPOS_AUX);
+    /* word classes (classes/): listed words only, as written; absent classes are empty */
+    CHECK(kh_lex_in_class(lex, KH_WC_REPORTING, "say"));
+    CHECK(kh_lex_in_class(lex, KH_WC_REPORTING, "tell"));
+    CHECK(!kh_lex_in_class(lex, KH_WC_REPORTING, "said"));
+    CHECK(!kh_lex_in_class(lex, KH_WC_REPORTING, "Say"));
+    CHECK(kh_lex_in_class(lex, KH_WC_NEGATOR, "never"));
+    CHECK(!kh_lex_in_class(lex, KH_WC_NEGATOR, "say"));
+    CHECK(!kh_lex_in_class(lex, KH_WC_MODAL, "can"));
+    CHECK(!kh_lex_in_class(lex, KH_WC_COUNT, "say"));
+    CHECK(!kh_lex_in_class(NULL, KH_WC_REPORTING, "say"));
     CHECK(has_entry(lex, "us", "US", KH_UPOS_PROPN));
     CHECK(has_entry(lex, "us", "we", KH_UPOS_PRON));
     CHECK_EQ_INT(pos_of(lex, "the"), KH_POS_BIT(KH_UPOS_DET));

@@ -9,7 +9,6 @@
 
 #include "unit.h"
 #include "lexicon/lexicon.h"
-#include "tags/tagger.h"
 #include "tags/tags.h"
 
 #define MAXT 64
@@ -54,8 +53,8 @@ static void tag(const kh_lexicon *lex, kh_arena *arena, const char *text, kh_uni
         t->norm = text + s;
         t->norm_len = t->len;
     }
-    kh_status st = kh_tag_sentence_ex(lex, arena, text, out->toks, out->n, kind, flags,
-                                      out->upos, out->lemma);
+    kh_status st = kh_tag_sentence(NULL, lex, arena, text, out->toks, out->n, kind, flags,
+                                   out->upos, out->lemma);
     CHECK(st == KH_OK);
 }
 
@@ -151,7 +150,7 @@ TEST(tagger_news_ambiguities)
     expect(&t, 11, KH_UPOS_NOUN, "isolation");
 
     /* the rule-based tagger on the easy cases */
-    tag(lex, &arena, "The US sent a warning to the rebels .", KH_UNIT_BODY, KH_TAG_RULES, &t);
+    tag(lex, &arena, "The US sent a warning to the rebels .", KH_UNIT_BODY, KH_TAG_RULES_ONLY, &t);
     expect(&t, 1, KH_UPOS_PROPN, "US");
     expect(&t, 2, KH_UPOS_VERB, "send");
     expect(&t, 4, KH_UPOS_NOUN, "warning");
@@ -171,6 +170,6 @@ TEST(tagger_edge_cases)
     expect(&t, 0, KH_UPOS_PROPN, "Tehran");
     expect(&t, 1, KH_UPOS_NUM, "12");
     expect(&t, 2, KH_UPOS_PUNCT, ",");
-    CHECK(kh_tag_sentence(NULL, &arena, "", NULL, 0, KH_UNIT_BODY, NULL, NULL) == KH_OK);
+    CHECK(kh_tag_sentence(NULL, NULL, &arena, "", NULL, 0, KH_UNIT_BODY, 0, NULL, NULL) == KH_OK);
     kh_arena_free(&arena);
 }

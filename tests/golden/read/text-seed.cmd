@@ -1,1 +1,1 @@
-read --no-tokens - < {shared}/seeds/000_cf2e950d9dabc652.txt
+read --no-tokens - < examples/seed-2024.txt
