@@ -324,6 +324,10 @@ static int clause_code(kh_coder *c, clause_job *j)
         }
         const char *kind;
         const kh_code_rec *r = statement_code(c, j->cli, &kind);
+        if (r && !strcmp(kind, "no other kind")) {
+            kh_coder_trace(c, si, "  the report's content gives no event and says nothing a statement is coded by");
+            return 0;
+        }
         if (r) {
             code = r;
             statement = 1;

@@ -82,7 +82,8 @@ kh_status kh_json_put_names(kh_buf *b, uint32_t flags, const char *const *names,
 
 kh_status kh_json_put_flags(kh_buf *b, uint32_t flags)
 {
-    static const char *const names[] = {"intent", "refusal", "reported", "passive"};
+    static const char *const names[] = {"intent",   "refusal", "reported", "passive",
+                                        "source_country_inferred", "target_country_inferred"};
     return kh_json_put_names(b, flags, names, KH_ARRAY_LEN(names));
 }
 
