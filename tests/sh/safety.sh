@@ -1,0 +1,78 @@
+#!/bin/sh
+# tests/sh/safety.sh: khaldun never loses a user's data and never claims a success that did not
+# happen (issue 17). Each case is an everyday mistake that used to destroy data or report a false
+# success; each check is run as a user would run it, and the files involved are compared
+# (sha256sum, row counts) before and after.
+#   1. export's outputs over the store it reads (--events / --mentions = the store).
+# Prints "ok NAME" / "FAIL NAME" / "skip NAME" lines for tests/run.sh.
+# Never points a khaldun under test at a real device (/dev/null, /dev/stdout): a build with the
+# old behaviour would replace it. Devices are made privately (mkfifo, mknod as root) in $TMP.
+cd "$(dirname "$0")/../.." || exit 1
+T=safety
+BIN=${KHALDUN_BIN:-$(pwd)/khaldun}
+DATA=${KHALDUN_DATA:-build/data}
+FIX=tests/fixtures/store
+if [ ! -f "$DATA/lexicon.img" ]; then echo "skip $T (no $DATA/lexicon.img: make data)"; exit 0; fi
+for tool in sqlite3 sha256sum; do
+    command -v $tool >/dev/null 2>&1 || { echo "FAIL $T/tools ($tool missing: tools/setup.sh installs it)"; exit 0; }
+done
+export KHALDUN_DATA=$DATA
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT INT TERM
+ok() { echo "ok   $T/$1"; }
+fail() { echo "FAIL $T/$1${2:+ ($2)}"; }
+check() { if [ "$2" -eq 0 ]; then ok "$1"; else fail "$1" "${3:-}"; fi; }
+sum() { sha256sum "$1" 2>/dev/null | cut -c1-64; }
+events() { sqlite3 "$1" "SELECT count(*) FROM events" 2>/dev/null; }
+
+DICT=$TMP/fix.dict
+if ! "$BIN" dict build -o "$DICT" data/cameo.txt $FIX/dict.txt >"$TMP/dict.out" 2>&1; then
+    fail dict-build "$(head -n 3 "$TMP/dict.out")"; exit 0
+fi
+DB=$TMP/events.db
+"$BIN" code --quiet --dict "$DICT" --db "$DB" $FIX/stories.jsonl 2>"$TMP/code.err"
+N=$(events "$DB")
+[ "${N:-0}" -gt 0 ]
+check setup-store $? "$(head -n 3 "$TMP/code.err")"
+sqlite3 "$DB" ".backup '$TMP/pristine.db'"
+# A fresh copy of the store, so that each check starts from the same data.
+fresh() { rm -f "$DB" "$DB-wal" "$DB-shm"; cp "$TMP/pristine.db" "$DB"; }
+
+# --- 1. export over its own store ----------------------------------------------------------
+# The output named the store: it was opened (and truncated) for writing before the store was
+# read, which emptied the store. Now refused before anything is opened; the store is intact.
+for opt in --events --mentions; do
+    name=export${opt#-}-over-store
+    fresh
+    before=$(sum "$DB")
+    "$BIN" export --db "$DB" --format gdelt $opt "$DB" >"$TMP/x.out" 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 2 ] && [ "$(sum "$DB")" = "$before" ] && [ "$(events "$DB")" = "$N" ] &&
+        [ "$(sqlite3 "$DB" 'PRAGMA integrity_check')" = ok ] && grep -q 'store' "$TMP/x.err"
+    check "$name" $? "rc $rc, $(events "$DB") events of $N, $(head -n 1 "$TMP/x.err")"
+done
+# The same file named twice: both outputs would be written into one file.
+fresh
+"$BIN" export --db "$DB" --format gdelt --events "$TMP/same.tsv" --mentions "$TMP/same.tsv" \
+    >/dev/null 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -e "$TMP/same.tsv" ]
+check export-same-file-twice $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+# A folder is refused with a message, not half-written.
+mkdir "$TMP/dir"
+"$BIN" export --db "$DB" --format jsonl --events "$TMP/dir" >/dev/null 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && grep -q 'folder' "$TMP/x.err"
+check export-to-folder $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+# A regular file that exists is replaced only once the export is complete: same bytes as
+# standard output, and a file still open by a reader keeps its old bytes.
+echo old >"$TMP/out.tsv"
+exec 3<"$TMP/out.tsv"
+"$BIN" export --db "$DB" --format gdelt --events "$TMP/out.tsv" 2>"$TMP/x.err"
+rc=$?
+"$BIN" export --db "$DB" --format gdelt >"$TMP/stdout.tsv" 2>/dev/null
+[ $rc -eq 0 ] && cmp -s "$TMP/out.tsv" "$TMP/stdout.tsv" && [ "$(cat <&3)" = old ]
+check export-replaces-when-done $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+exec 3<&-
+ls -a "$TMP" | grep -q 'out\.tsv\..' && fail export-no-temporary-left "$(ls -a "$TMP")" ||
+    ok export-no-temporary-left
