@@ -81,6 +81,18 @@ int cmd_lex(int argc, char **argv);
 int cmd_query(int argc, char **argv), cmd_stats(int argc, char **argv), cmd_export(int argc, char **argv), cmd_recode(int argc, char **argv); /* event store */
 int cmd_eval_pos(int argc, char **argv, const char *conllu);
 
+/* Named output files (cli/output.c), through kh_output_open: `inputs` are
+ * the files the run reads (described as `inputs_role` in messages), and the
+ * outputs already open are passed along, so two outputs cannot be one file.
+ * Fatal when refused. An output not closed when the process exits is
+ * discarded (its temporary removed, the name left as it was). */
+kh_output *cli_output_open(const char *path, const char *const *inputs, size_t n_inputs,
+                           const char *inputs_role);
+/* Commits the output (renames the finished file into place); fatal on failure. */
+void cli_output_close(kh_output *o);
+/* Fatal with the reason when a write to the output has failed. */
+void cli_output_check(const kh_output *o);
+
 /* Writes buf to stdout; fatal on a write error (EPIPE, full disk). */
 void cli_write(const char *data, size_t len);
 /* The same as a kh_write_fn for the library's sinks (ctx unused). */

@@ -7,17 +7,9 @@
  * Mentions TSV or JSON Lines with the evidence). Opens the store read-only;
  * a client of the public API only.
  */
-#include <errno.h>
 #include <string.h>
 
 #include "store_cli.h"
-
-static kh_status write_file(void *ctx, const char *data, size_t len)
-{
-    if (len && fwrite(data, 1, len, (FILE *)ctx) != len)
-        return KH_ERR_IO;
-    return KH_OK;
-}
 
 static void store_die(kh_store *s, const char *what, kh_status st)
 {
@@ -288,20 +280,20 @@ static const char export_usage[] =
 
 typedef struct export_out {
     int format;
-    FILE *events;
-    FILE *mentions;
+    kh_output *events;   /* NULL: standard output */
+    kh_output *mentions;
     size_t rows;
 } export_out;
 
 static kh_status export_event(void *ctx, const kh_store_event *e)
 {
     export_out *o = (export_out *)ctx;
-    kh_write_fn w = o->events ? write_file : cli_write_stdout;
+    kh_write_fn w = o->events ? kh_output_write : cli_write_stdout;
     kh_store_format f = o->format == FMT_GDELT ? KH_STORE_GDELT
                         : o->format == FMT_CSV ? KH_STORE_CSV : KH_STORE_JSONL;
     kh_status st = kh_store_write_event(e, f, w, o->events);
     if (!st && o->mentions)
-        st = kh_store_write_gdelt_mentions(e, write_file, o->mentions);
+        st = kh_store_write_gdelt_mentions(e, kh_output_write, o->mentions);
     o->rows++;
     return st;
 }
@@ -360,28 +352,27 @@ int cmd_export(int argc, char **argv)
     export_out o;
     memset(&o, 0, sizeof o);
     o.format = format;
-    if (events_path && !(o.events = fopen(events_path, "w"))) {
-        kh_store_close(s);
-        fatal("%s: %s", events_path, strerror(errno));
-    }
-    if (mentions_path && !(o.mentions = fopen(mentions_path, "w"))) {
-        kh_store_close(s);
-        fatal("%s: %s", mentions_path, strerror(errno));
-    }
+    /* Nothing is written over the store: the outputs are refused when they
+     * name it, and a file is replaced only once the export is complete. */
+    store_files sf;
+    store_files_of(db, &sf);
+    if (events_path)
+        o.events = cli_output_open(events_path, sf.list, 4, STORE_ROLE);
+    if (mentions_path)
+        o.mentions = cli_output_open(mentions_path, sf.list, 4, STORE_ROLE);
     if (format == FMT_CSV)
-        kh_store_write_csv_header(o.events ? write_file : cli_write_stdout, o.events);
+        kh_store_write_csv_header(o.events ? kh_output_write : cli_write_stdout, o.events);
     unsigned flags = format == FMT_CSV ? 0u : (unsigned)KH_QUERY_MENTIONS;
     if (format == FMT_GDELT && !mentions_path)
         flags = 0;
     kh_status st = kh_store_query_events(s, &q, flags, export_event, &o);
-    if (st == KH_ERR_IO)
-        fatal("writing the export: %s", strerror(errno));
-    if (st)
+    if (st) {
+        cli_output_check(o.events);
+        cli_output_check(o.mentions);
         store_die(s, db, st);
+    }
     kh_store_close(s);
-    if (o.events && fclose(o.events) != 0)
-        fatal("%s: %s", events_path, strerror(errno));
-    if (o.mentions && fclose(o.mentions) != 0)
-        fatal("%s: %s", mentions_path, strerror(errno));
+    cli_output_close(o.events);
+    cli_output_close(o.mentions);
     return EXIT_OK;
 }

@@ -745,6 +745,67 @@ kh_status kh_events_write_gdelt(const kh_story *story, const kh_event *events, s
                                 uint64_t *first_id, kh_write_fn write_events, void *events_ctx,
                                 kh_write_fn write_mentions, void *mentions_ctx);
 
+/* ---- Output files ------------------------------------------------------ */
+/*
+ * The one way khaldun writes a named file: dictionary and lexicon images,
+ * exported Events and Mentions tables. By what the name is:
+ *   - a regular file, or a name that does not exist yet: written to a
+ *     temporary file in the same folder (".NAME.XXXXXX"), which
+ *     kh_output_commit renames over NAME once everything is written and
+ *     synced. Until then NAME is untouched, so a failed, refused or killed
+ *     run leaves it as it was. A symbolic link keeps the link; the file it
+ *     points to is replaced (with its permission bits).
+ *   - a character device or a named pipe (/dev/null, a terminal, a FIFO):
+ *     written directly, never replaced.
+ *   - /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N: the open
+ *     descriptor is duplicated and written directly (its offset and append
+ *     mode are kept); one not open for writing is refused.
+ *   - refused with KH_ERR_INVALID, before anything is created: the empty
+ *     name, a folder, a block device or socket, a file that is one of
+ *     `options->inputs` (compared by device and inode, so another spelling
+ *     or a hard link is caught too), and the target of one of
+ *     `options->outputs`. Names that cannot be examined (a missing folder,
+ *     no permission) give KH_ERR_IO. Messages name the path.
+ * Character devices are never compared (two outputs may both be /dev/null).
+ */
+typedef struct kh_output kh_output;
+
+typedef struct kh_output_options {
+    const char *const *inputs;       /* files the run reads or holds open (its input files,
+                                      * an event store and its -wal/-shm): never written.
+                                      * Names that do not exist are skipped. */
+    size_t n_inputs;
+    const char *inputs_role;         /* what they are, for messages ("the event store this
+                                      * run reads"); NULL: "an input of this run" */
+    const kh_output *const *outputs; /* outputs of the same run opened before this one */
+    size_t n_outputs;
+} kh_output_options;
+
+/* Opens `path` for writing by the rules above (`options` may be NULL). Free
+ * with kh_output_commit or kh_output_discard. */
+kh_status kh_output_open(const char *path, const kh_output_options *options, kh_output **out,
+                         kh_error *err);
+/* A kh_write_fn (`output` is the kh_output): buffered writing. The first
+ * failure is kept: this and every later write return KH_ERR_IO, and
+ * kh_output_commit reports it with its reason. */
+kh_status kh_output_write(void *output, const char *data, size_t len);
+/* Flushes and closes the output and, for a temporary file, syncs it and
+ * renames it over the name. Always frees the output. On any failure
+ * (including an earlier write) the temporary is removed and the name is
+ * left as it was. */
+kh_status kh_output_commit(kh_output *output, kh_error *err);
+/* KH_OK, or KH_ERR_IO with the reason in *err when a write has failed
+ * (what kh_output_write keeps). Does not change the output. */
+kh_status kh_output_status(const kh_output *output, kh_error *err);
+/* Gives up: removes the temporary file (the name is left as it was), or
+ * closes a direct output. Accepts NULL. */
+void kh_output_discard(kh_output *output);
+/* The name given to kh_output_open. */
+const char *kh_output_path(const kh_output *output);
+/* 1 when the output is written in place (a device, pipe or descriptor), 0
+ * when a temporary file replaces the name on commit. */
+int kh_output_is_direct(const kh_output *output);
+
 /* ---------------------------------------------------------------------- */
 /* Stage 9: the event store                                               */
 /* ---------------------------------------------------------------------- */

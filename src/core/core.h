@@ -159,6 +159,20 @@ int kh_eq_nocase(const char *a, size_t alen, const char *b, size_t blen);
 kh_status kh_error_set(kh_error *err, kh_status code, size_t line, size_t col,
                        const char *fmt, ...) KH_PRINTF(5, 6);
 
+/* ---- output files (core/output.c; the rules are kh_output_open's) ---- */
+/* A file's identity: device and inode. */
+typedef struct kh_file_id {
+    uint64_t dev;
+    uint64_t ino;
+} kh_file_id;
+/* The identity of an open descriptor (what a builder read); 0 on failure. */
+int kh_file_id_of_fd(int fd, kh_file_id *id);
+/* kh_output_open, with files known by identity too (`ids`, described as
+ * `ids_role` in messages: the sources a builder read) and an allocator. */
+kh_status kh_output_open_ex(const char *path, const kh_output_options *options,
+                            const kh_file_id *ids, size_t n_ids, const char *ids_role,
+                            const kh_allocator *alloc, kh_output **out, kh_error *err);
+
 /* ---- dates ---- */
 int kh_date_valid(int year, int month, int day);
 /* Days since 1970-01-01 (proleptic Gregorian), and back. */
