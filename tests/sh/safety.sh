@@ -4,6 +4,7 @@
 # success; each check is run as a user would run it, and the files involved are compared
 # (sha256sum, row counts) before and after.
 #   1. export's outputs over the store it reads (--events / --mentions = the store).
+#   2. dict build -o / lex build -o over a source, a device or a pipe (the image writer).
 # Prints "ok NAME" / "FAIL NAME" / "skip NAME" lines for tests/run.sh.
 # Never points a khaldun under test at a real device (/dev/null, /dev/stdout): a build with the
 # old behaviour would replace it. Devices are made privately (mkfifo, mknod as root) in $TMP.
@@ -76,3 +77,65 @@ check export-replaces-when-done $? "rc $rc, $(head -n 1 "$TMP/x.err")"
 exec 3<&-
 ls -a "$TMP" | grep -q 'out\.tsv\..' && fail export-no-temporary-left "$(ls -a "$TMP")" ||
     ok export-no-temporary-left
+
+# --- 2. the image writer: dict build -o, lex build -o --------------------------------------
+# It renamed a temporary over whatever was at PATH: a hand-written source became a binary image,
+# a device or pipe became a regular file.
+cp $FIX/dict.txt "$TMP/src.txt"
+before=$(sum "$TMP/src.txt")
+for spelling in src.txt ./src.txt; do
+    cp $FIX/dict.txt "$TMP/src.txt"
+    "$BIN" dict build -o "$TMP/$spelling" data/cameo.txt "$TMP/src.txt" >"$TMP/x.out" 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 2 ] && [ "$(sum "$TMP/src.txt")" = "$before" ] && grep -q 'source' "$TMP/x.err"
+    check "dict-build-over-its-source ($spelling)" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+done
+cp $FIX/dict.txt "$TMP/src.txt"
+ln "$TMP/src.txt" "$TMP/hard.txt"
+"$BIN" dict build -o "$TMP/hard.txt" data/cameo.txt "$TMP/src.txt" >/dev/null 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(sum "$TMP/src.txt")" = "$before" ]
+check dict-build-over-a-hard-link-of-its-source $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+cp $FIX/dict.txt "$TMP/src.txt"
+"$BIN" dict build -o "$TMP/dir" data/cameo.txt "$TMP/src.txt" >/dev/null 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && [ -d "$TMP/dir" ] && grep -q folder "$TMP/x.err"
+check dict-build-to-folder $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+# A named pipe is written, not replaced: the reader gets the image.
+mkfifo "$TMP/pipe"
+cat "$TMP/pipe" >"$TMP/from-pipe" &
+reader=$!
+"$BIN" dict build -o "$TMP/pipe" data/cameo.txt $FIX/dict.txt >/dev/null 2>"$TMP/x.err"
+rc=$?
+# The reader waits for a writer: stop it when none came (refused, or the pipe was replaced).
+{ [ $rc -ne 0 ] || [ ! -p "$TMP/pipe" ]; } && kill $reader 2>/dev/null
+wait $reader 2>/dev/null
+pipe_ok=1
+[ $rc -eq 0 ] && [ -p "$TMP/pipe" ] && cmp -s "$TMP/from-pipe" "$DICT" || pipe_ok=0
+check dict-build-to-a-pipe $((1 - pipe_ok)) "rc $rc, $(head -n 1 "$TMP/x.err")"
+# A character device (a private null device made as root) stays a device.
+if [ "$(id -u)" = 0 ] && mknod "$TMP/null" c 1 3 2>/dev/null; then
+    "$BIN" dict build -o "$TMP/null" data/cameo.txt $FIX/dict.txt >/dev/null 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 0 ] && [ -c "$TMP/null" ]
+    check dict-build-to-a-device $? "rc $rc, $(ls -l "$TMP/null")"
+    rm -f "$TMP/null"
+else
+    echo "skip $T/dict-build-to-a-device (needs root and mknod)"
+fi
+# Standard output by name, only with a build that passed the pipe check (an old build would
+# replace the /dev/stdout link of the machine).
+if [ $pipe_ok = 1 ]; then
+    "$BIN" dict build -o /dev/stdout data/cameo.txt $FIX/dict.txt >"$TMP/stdout.dict" 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 0 ] && cmp -s "$TMP/stdout.dict" "$DICT" && [ -L /dev/stdout ]
+    check dict-build-to-stdout $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+fi
+# lex build shares the writer: its output cannot be one of the WordNet files it reads.
+cp -r tests/fixtures/wordnet "$TMP/wn"
+before=$(sum "$TMP/wn/index.noun")
+"$BIN" lex build --wordnet "$TMP/wn" --closed tests/fixtures/lexicon -o "$TMP/wn/index.noun" \
+    >/dev/null 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(sum "$TMP/wn/index.noun")" = "$before" ]
+check lex-build-over-its-input $? "rc $rc, $(head -n 1 "$TMP/x.err")"
