@@ -311,7 +311,10 @@ typedef struct kh_lexicon kh_lexicon;
 
 /* Builds the lexicon image at `out_path` from a WordNet database directory
  * (Debian's wordnet-base: /usr/share/wordnet) and khaldun's closed-class
- * word lists (data/lexicon/). Errors in the lists come back with their line. */
+ * word lists (data/lexicon/). Errors in the lists come back with their line.
+ * The image is written by kh_output_open's rules (a regular file replaced
+ * only when complete, a device written in place); an `out_path` that is one
+ * of the files the build reads is refused with KH_ERR_INVALID. */
 kh_status kh_lexicon_build(const char *wordnet_dir, const char *closed_dir,
                            const char *out_path, kh_error *err);
 
@@ -512,9 +515,11 @@ kh_status kh_dict_builder_new(const kh_allocator *alloc, kh_diag_fn diag, void *
 kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, const char *path,
                               const char *data, size_t len);
 /* Cross-checks (unknown codes, undefined synsets, duplicates) and writes
- * the image atomically. With out_path NULL, only checks. Returns
- * KH_ERR_FORMAT when the checks found errors (the image is then not
- * written). */
+ * the image by kh_output_open's rules (a regular file is replaced only when
+ * complete, a device written in place, a folder refused). With out_path
+ * NULL, only checks. Returns KH_ERR_FORMAT when the checks found errors (the
+ * image is then not written), KH_ERR_INVALID when out_path is one of the
+ * source files the builder read. */
 kh_status kh_dict_builder_finish(kh_dict_builder *b, const char *out_path, kh_error *err);
 /* Errors and warnings reported so far. */
 void kh_dict_builder_counts(const kh_dict_builder *b, size_t *errors, size_t *warnings);

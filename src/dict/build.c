@@ -338,6 +338,7 @@ kh_status kh_dict_builder_new(const kh_allocator *alloc, kh_diag_fn diag, void *
     b->patterns.elem = sizeof(kh_bpattern);
     b->elems.elem = sizeof(kh_elem);
     b->alts.elem = sizeof(uint32_t);
+    b->inputs.elem = sizeof(kh_file_id);
     b->source_hash = 0x6b68616c64756eULL;
     kh_limits lim;
     kh_limits_default(&lim);
@@ -382,7 +383,7 @@ void kh_dict_builder_free(kh_dict_builder *b)
     map_free(a, &b->pattern_map);
     kh_vec *vecs[] = {&b->words, &b->nodes, &b->bpayloads, &b->actors, &b->roles,
                       &b->countries, &b->agents, &b->places, &b->synsets, &b->codes,
-                      &b->patterns, &b->elems, &b->alts};
+                      &b->patterns, &b->elems, &b->alts, &b->inputs};
     for (size_t i = 0; i < KH_ARRAY_LEN(vecs); i++)
         vec_free(a, vecs[i]);
     kh_free(a, b);
@@ -391,30 +392,33 @@ void kh_dict_builder_free(kh_dict_builder *b)
 /* ---------------------------------------------------------------------- */
 /* Reading sources                                                        */
 
-static kh_status read_file(const kh_allocator *a, const char *path, char **data, size_t *len)
+kh_status kh_bld_read_file(kh_dict_builder *b, const char *path, char **data, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return errno == ENOENT ? KH_ERR_NOTFOUND : KH_ERR_IO;
+    kh_file_id id;
+    kh_status st = KH_OK;
+    if (kh_file_id_of_fd(fileno(f), &id))
+        st = kh_vec_push(b->alloc, &b->inputs, &id);
     kh_buf buf;
-    kh_buf_init(&buf, a, (size_t)1 << 30);
+    kh_buf_init(&buf, b->alloc, (size_t)1 << 30);
     char chunk[65536];
     size_t n;
-    kh_status st = KH_OK;
     while (!st && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
         st = kh_buf_append(&buf, chunk, n);
     if (!st && ferror(f))
         st = KH_ERR_IO;
     fclose(f);
+    if (!st && !buf.data)
+        st = kh_buf_reserve(&buf, 1);
     if (st) {
         kh_buf_free(&buf);
         return st;
     }
-    if (!buf.data)
-        st = kh_buf_reserve(&buf, 0);
     *data = buf.data;
     *len = buf.len;
-    return st;
+    return KH_OK;
 }
 
 kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, const char *path,
@@ -424,7 +428,7 @@ kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, const c
         return KH_ERR_INVALID;
     char *owned = NULL;
     if (!data) {
-        kh_status st = read_file(b->alloc, path, &owned, &len);
+        kh_status st = kh_bld_read_file(b, path, &owned, &len);
         if (st) {
             kh_srcpos pos = {path, 0, 0};
             kh_bld_diag(b, &pos, KH_SEV_ERROR, "cannot read: %s", strerror(errno));

@@ -78,6 +78,7 @@ struct kh_dict_builder {
     kh_map pattern_map;      /* hash of pattern text + code -> pattern index */
     kh_vec words, nodes, bpayloads, actors, roles, countries, agents, places, synsets, codes,
         patterns, elems, alts;
+    kh_vec inputs;           /* kh_file_id of every source file read: never written over */
 };
 
 void kh_bld_diag(kh_dict_builder *b, const kh_srcpos *pos, kh_severity sev, const char *fmt,
@@ -213,6 +214,8 @@ size_t kh_imp_verb_forms(kh_imp_dialect dialect, const char *word, size_t len,
 /* Finds the verb word of a verb line (PETRARCH `+`, else the first). */
 int kh_imp_verb_word(const char *form, size_t len, const char **w, size_t *wl);
 /* Reads a file named by a TABARI .project (relative to it) into memory. */
-kh_status kh_imp_read_file(kh_dict_builder *b, const char *path, char **data, size_t *len);
+/* Reads a whole source file (from b's allocator) and notes its identity in
+ * b->inputs. KH_ERR_NOTFOUND / KH_ERR_IO with errno set on failure. */
+kh_status kh_bld_read_file(kh_dict_builder *b, const char *path, char **data, size_t *len);
 
 #endif

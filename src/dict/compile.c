@@ -203,7 +203,8 @@ kh_status kh_dict_builder_finish(kh_dict_builder *b, const char *out_path, kh_er
             {SEC_ALTS, b->alts.p, b->alts.n * sizeof(uint32_t)},
         };
         st = kh_image_write(out_path, kh_fourcc("DIC1"), KH_DICT_VERSION, b->source_hash, secs,
-                            KH_ARRAY_LEN(secs), b->alloc, err);
+                            KH_ARRAY_LEN(secs), (const kh_file_id *)b->inputs.p, b->inputs.n,
+                            "a source this build reads", b->alloc, err);
     }
 done:
     kh_free(a, cidx);

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "lexicon/lexicon.h"
 #include "tags/model.h"
@@ -64,6 +65,7 @@ typedef struct builder {
     size_t n_ents, cap_ents;
     uint64_t source_hash;
     kh_error *err;
+    kh_buf inputs;         /* kh_file_id of every file read: the image never replaces one */
 } builder;
 
 /* ---- interning ---- */
@@ -203,6 +205,12 @@ static kh_status read_file(builder *b, const char *dir, const char *name, int op
             return KH_OK;
         return kh_error_set(b->err, errno == ENOENT ? KH_ERR_NOTFOUND : KH_ERR_IO, 0, 0,
                             "%s: %s", path, strerror(errno));
+    }
+    kh_file_id id;
+    if (kh_file_id_of_fd(fileno(f), &id) &&
+        kh_buf_append(&b->inputs, (const char *)&id, sizeof id) != KH_OK) {
+        fclose(f);
+        return kh_error_set(b->err, KH_ERR_NOMEM, 0, 0, "out of memory");
     }
     kh_buf buf;
     kh_buf_init(&buf, NULL, BUILD_MAX_FILE);
@@ -895,6 +903,7 @@ static void out_free(out_sections *o)
 static void builder_free(builder *b)
 {
     kh_buf_free(&b->pool);
+    kh_buf_free(&b->inputs);
     kh_free(NULL, b->strs);
     kh_free(NULL, b->table);
     kh_free(NULL, b->ents);
@@ -909,6 +918,13 @@ kh_status kh_lexicon_build_ex(const kh_lex_build_options *opt, const char *out_p
     memset(&b, 0, sizeof b);
     b.err = err;
     kh_buf_init(&b.pool, NULL, (size_t)UINT32_MAX);
+    kh_buf_init(&b.inputs, NULL, 0);
+    struct stat ts;
+    if (opt->train_path && stat(opt->train_path, &ts) == 0) { /* read later, by the trainer */
+        kh_file_id id = {(uint64_t)ts.st_dev, (uint64_t)ts.st_ino};
+        if (kh_buf_append(&b.inputs, (const char *)&id, sizeof id) != KH_OK)
+            return kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory");
+    }
     wn_files wf;
     memset(&wf, 0, sizeof wf);
     out_sections o;
@@ -948,19 +964,29 @@ kh_status kh_lexicon_build_ex(const kh_lex_build_options *opt, const char *out_p
             {KH_LEX_SEC_FORM, o.forms.data, o.forms.len},
             {KH_LEX_SEC_ENTR, o.entries.data, o.entries.len},
         };
-        st = kh_image_write(out_path, kh_fourcc("LEX1"), KH_LEX_VERSION, b.source_hash, secs,
-                            5, NULL, err);
-        if (!st && opt->train_path) {
-            /* Train against the lexicon just written, then add the weights. */
+        const kh_file_id *ids = (const kh_file_id *)(const void *)b.inputs.data;
+        size_t n_ids = b.inputs.len / sizeof(kh_file_id);
+        if (!opt->train_path) {
+            st = kh_image_write(out_path, kh_fourcc("LEX1"), KH_LEX_VERSION, b.source_hash,
+                                secs, 5, ids, n_ids, "a file this build reads", NULL, err);
+        } else {
+            /* Train against the lexicon laid out in memory, then write the
+             * image once, with the weights. */
             kh_lexicon *lex = NULL;
             kh_buf model;
             kh_buf_init(&model, NULL, 0);
             uint64_t train_hash = 0;
-            st = kh_lexicon_load(out_path, NULL, &lex, err);
+            unsigned char *img = NULL;
+            size_t img_size = 0;
+            st = kh_image_build(kh_fourcc("LEX1"), KH_LEX_VERSION, b.source_hash, secs, 5, NULL,
+                                &img, &img_size, err);
+            if (!st)
+                st = kh_lexicon_from_memory(img, img_size, NULL, &lex, err);
             if (!st)
                 st = kh_model_train(lex, opt->train_path, opt->train_epochs, &model,
                                     &train_hash, err);
             kh_lexicon_free(lex);
+            kh_free(NULL, img);
             if (!st) {
                 kh_image_section_in all[6] = {
                     secs[0], secs[1], secs[2], secs[3], secs[4],
@@ -968,7 +994,7 @@ kh_status kh_lexicon_build_ex(const kh_lex_build_options *opt, const char *out_p
                 };
                 st = kh_image_write(out_path, kh_fourcc("LEX1"), KH_LEX_VERSION,
                                     kh_hash64(&train_hash, sizeof train_hash, b.source_hash),
-                                    all, 6, NULL, err);
+                                    all, 6, ids, n_ids, "a file this build reads", NULL, err);
             }
             kh_buf_free(&model);
         }
