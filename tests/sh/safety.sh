@@ -5,6 +5,7 @@
 # (sha256sum, row counts) before and after.
 #   1. export's outputs over the store it reads (--events / --mentions = the store).
 #   2. dict build -o / lex build -o over a source, a device or a pipe (the image writer).
+#   3. --db '' (an unset variable) and --db :memory: reported stories as stored and kept none.
 # Prints "ok NAME" / "FAIL NAME" / "skip NAME" lines for tests/run.sh.
 # Never points a khaldun under test at a real device (/dev/null, /dev/stdout): a build with the
 # old behaviour would replace it. Devices are made privately (mkfifo, mknod as root) in $TMP.
@@ -139,3 +140,20 @@ before=$(sum "$TMP/wn/index.noun")
 rc=$?
 [ $rc -eq 2 ] && [ "$(sum "$TMP/wn/index.noun")" = "$before" ]
 check lex-build-over-its-input $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+
+# --- 3. a store that is not a file ---------------------------------------------------------
+# SQLite opens "" as a private temporary database and ":memory:" in memory: the run reported
+# "2 added ... now holds 2 stories" and exit 0, and nothing was kept.
+printf 'Iran accused the United States of sabotage.\n\nJapan visited the United States.\n' >"$TMP/two.txt"
+mkdir "$TMP/cwd"
+for name in "" ":memory:"; do
+    label=${name:-empty}; [ "$name" = ":memory:" ] && label=memory
+    (cd "$TMP/cwd" && "$BIN" code --dict "$DICT" --db "$name" "$TMP/two.txt") >/dev/null 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 2 ] && ! grep -q 'now holds' "$TMP/x.err" && [ -z "$(ls -A "$TMP/cwd")" ]
+    check "code-db-$label-refused" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+    (cd "$TMP/cwd" && "$BIN" query --db "$name") >/dev/null 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 2 ]
+    check "query-db-$label-refused" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+done
