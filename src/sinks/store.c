@@ -471,12 +471,32 @@ fail:
     return st;
 }
 
+/* A store is a file named by its path. SQLite gives some names other
+ * meanings: "" is a private temporary database and ":memory:" one in
+ * memory, both gone at close, so a run would report stories as stored and
+ * keep none. */
+static kh_status check_name(const char *path, kh_error *err)
+{
+    if (!*path)
+        return kh_error_set(err, KH_ERR_INVALID, 0, 0,
+                            "empty event store name (an unset variable?); give the path of a "
+                            "file");
+    if (!strcmp(path, ":memory:"))
+        return kh_error_set(err, KH_ERR_INVALID, 0, 0,
+                            ":memory:: an in-memory database keeps nothing; give the path of a "
+                            "file (./:memory: for a file of that name)");
+    return KH_OK;
+}
+
 kh_status kh_store_open(const char *path, unsigned flags, kh_store **out, kh_error *err)
 {
     if (!path || !out || (flags & ~(unsigned)(KH_STORE_READONLY | KH_STORE_CREATE)) ||
         ((flags & KH_STORE_READONLY) && (flags & KH_STORE_CREATE)))
         return kh_error_set(err, KH_ERR_INVALID, 0, 0, "kh_store_open: bad arguments");
     *out = NULL;
+    kh_status name_st = check_name(path, err);
+    if (name_st)
+        return name_st;
     int readonly = (flags & KH_STORE_READONLY) != 0;
     int exists, empty = 1;
     if (file_nonempty(path, &exists)) {
