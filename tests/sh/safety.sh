@@ -6,6 +6,8 @@
 #   1. export's outputs over the store it reads (--events / --mentions = the store).
 #   2. dict build -o / lex build -o over a source, a device or a pipe (the image writer).
 #   3. --db '' (an unset variable) and --db :memory: reported stories as stored and kept none.
+#   4. --db file:other.db (an SQLite URI) skipped the "not a khaldun store" check; a store that
+#      fails PRAGMA quick_check was written into.
 # Prints "ok NAME" / "FAIL NAME" / "skip NAME" lines for tests/run.sh.
 # Never points a khaldun under test at a real device (/dev/null, /dev/stdout): a build with the
 # old behaviour would replace it. Devices are made privately (mkfifo, mknod as root) in $TMP.
@@ -157,3 +159,45 @@ for name in "" ":memory:"; do
     [ $rc -eq 2 ]
     check "query-db-$label-refused" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
 done
+
+# --- 4. URIs and damaged stores: checked before any write -----------------------------------
+# "file:NAME" is an SQLite URI: the check looked for a file called "file:other.db", found none,
+# and SQLite then opened other.db, switched it to WAL, overwrote its application_id and added
+# khaldun's tables. Another program's database must be left byte for byte as it was.
+mkdir "$TMP/uri"
+for name in file:other.db "file:other.db?mode=rwc"; do
+    rm -f "$TMP/uri/"*
+    sqlite3 "$TMP/uri/other.db" "CREATE TABLE t(a); INSERT INTO t VALUES (1)"
+    before=$(sum "$TMP/uri/other.db")
+    (cd "$TMP/uri" && "$BIN" code --dict "$DICT" --db "$name" "$TMP/two.txt") >/dev/null 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 2 ] && [ "$(sum "$TMP/uri/other.db")" = "$before" ] &&
+        [ "$(sqlite3 "$TMP/uri/other.db" 'PRAGMA journal_mode')" = delete ] &&
+        [ "$(ls "$TMP/uri")" = other.db ]
+    check "code-db-uri-refused ($name)" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+done
+# A file whose name begins with "file:" is reached by its path.
+(cd "$TMP/uri" && "$BIN" code --quiet --dict "$DICT" --db ./file:new.db "$TMP/two.txt") 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 0 ] && [ "$(events "$TMP/uri/file:new.db")" -gt 0 ]
+check code-db-file-colon-path $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+# A store that fails quick_check (here: its meta table's page, which ingestion never reads) is
+# refused before anything is written, by code --db and recode alike.
+fresh
+root=$(sqlite3 "$DB" "SELECT rootpage FROM sqlite_master WHERE name = 'meta'")
+psize=$(sqlite3 "$DB" "PRAGMA page_size")
+printf '\377\377\377\377' | dd of="$DB" bs=1 seek=$(( (root - 1) * psize + 8 )) conv=notrunc 2>/dev/null
+if [ "$(sqlite3 "$DB" 'PRAGMA quick_check' 2>&1 | head -n 1)" = ok ]; then
+    fail damaged-store-setup "quick_check passes on the damaged copy"
+else
+    before=$(sum "$DB")
+    printf 'Russia threatened Japan.\n' >"$TMP/r.txt"
+    "$BIN" code --dict "$DICT" --db "$DB" "$TMP/r.txt" >/dev/null 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 2 ] && [ "$(sum "$DB")" = "$before" ] && grep -q quick_check "$TMP/x.err"
+    check code-db-damaged-store-refused $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+    "$BIN" recode --db "$DB" --dict "$DICT" >/dev/null 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 2 ] && [ "$(sum "$DB")" = "$before" ]
+    check recode-damaged-store-refused $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+fi
