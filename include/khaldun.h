@@ -847,9 +847,12 @@ enum {
  * application id, or no khaldun schema, is refused with KH_ERR_FORMAT; one
  * from a newer schema version with KH_ERR_VERSION; the file is then never
  * modified. A store opened for writing on a read-only file or folder is
- * refused with KH_ERR_IO. `path` names a file: "" and ":memory:" (which
- * SQLite would turn into databases that vanish at close) are refused with
- * KH_ERR_INVALID. Messages go to *err when given. Free with kh_store_close.
+ * refused with KH_ERR_IO. A store opened for writing must also pass
+ * PRAGMA quick_check (else KH_ERR_CORRUPT, the file untouched). `path` is a
+ * path only: "" and ":memory:" (databases that vanish at close), names
+ * beginning "file:" (SQLite URIs, which would dodge the checks) and anything
+ * but a regular file (a folder, a device) are refused with KH_ERR_INVALID.
+ * Messages go to *err when given. Free with kh_store_close.
  */
 kh_status kh_store_open(const char *path, unsigned flags, kh_store **out, kh_error *err);
 
