@@ -8,6 +8,8 @@
 #   3. --db '' (an unset variable) and --db :memory: reported stories as stored and kept none.
 #   4. --db file:other.db (an SQLite URI) skipped the "not a khaldun store" check; a store that
 #      fails PRAGMA quick_check was written into.
+#   5. code --mentions FILE truncated FILE when it was an input; with standard output closed the
+#      Mentions file took descriptor 1 and got the Events rows too, with a success summary.
 # Prints "ok NAME" / "FAIL NAME" / "skip NAME" lines for tests/run.sh.
 # Never points a khaldun under test at a real device (/dev/null, /dev/stdout): a build with the
 # old behaviour would replace it. Devices are made privately (mkfifo, mknod as root) in $TMP.
@@ -201,3 +203,45 @@ else
     [ $rc -eq 2 ] && [ "$(sum "$DB")" = "$before" ]
     check recode-damaged-store-refused $? "rc $rc, $(head -n 1 "$TMP/x.err")"
 fi
+
+# --- 5. code --mentions: inputs, and a closed standard output --------------------------------
+printf 'Iran accused the United States of sabotage.\n' >"$TMP/in1.txt"
+printf 'Russia threatened Japan.\n' >"$TMP/in2.txt"
+before=$(sum "$TMP/in2.txt")
+for spelling in in2.txt ./in2.txt; do
+    "$BIN" code --format gdelt --dict "$DICT" --mentions "$TMP/$spelling" "$TMP/in1.txt" \
+        "$TMP/in2.txt" >/dev/null 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 2 ] && [ "$(sum "$TMP/in2.txt")" = "$before" ] && grep -q input "$TMP/x.err"
+    check "code-mentions-over-an-input ($spelling)" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+done
+# Mentions into the file that is also standard output: the two tables would mix.
+"$BIN" code --format gdelt --dict "$DICT" --mentions "$TMP/both.tsv" "$TMP/in1.txt" \
+    >"$TMP/both.tsv" 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ]
+check code-mentions-is-stdout $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+# Standard output closed: an error, and no Mentions file with Events rows in it.
+rm -f "$TMP/m.tsv"
+"$BIN" code --format gdelt --dict "$DICT" --mentions "$TMP/m.tsv" "$TMP/in1.txt" >&- 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -e "$TMP/m.tsv" ] && ! grep -q 'written' "$TMP/x.err"
+check code-stdout-closed $? "rc $rc, $(head -n 1 "$TMP/x.err"), $(wc -l <"$TMP/m.tsv" 2>/dev/null) rows in m.tsv"
+fresh
+rm -f "$TMP/m.tsv"
+"$BIN" export --db "$DB" --format gdelt --mentions "$TMP/m.tsv" >&- 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -e "$TMP/m.tsv" ]
+check export-stdout-closed $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+# Every descriptor closed but stderr: still no file takes descriptor 0 or 1.
+"$BIN" code --format gdelt --dict "$DICT" --mentions "$TMP/m.tsv" "$TMP/in1.txt" <&- >&- 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -e "$TMP/m.tsv" ]
+check code-stdin-stdout-closed $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+# And with everything open, --mentions still writes its table (and only it).
+"$BIN" code --format gdelt --dict "$DICT" --mentions "$TMP/m.tsv" "$TMP/in1.txt" \
+    >"$TMP/e.tsv" 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 0 ] && [ "$(awk -F'\t' '{print NF}' "$TMP/m.tsv" | sort -u)" = 16 ] &&
+    [ "$(awk -F'\t' '{print NF}' "$TMP/e.tsv" | sort -u)" = 61 ]
+check code-mentions-written $? "rc $rc, $(head -n 1 "$TMP/x.err")"
