@@ -92,6 +92,12 @@ kh_output *cli_output_open(const char *path, const char *const *inputs, size_t n
 void cli_output_close(kh_output *o);
 /* Fatal with the reason when a write to the output has failed. */
 void cli_output_check(const kh_output *o);
+/* For a command whose data goes to standard output: fatal when it is
+ * closed, and from then on no named output may be the same file. */
+void cli_stdout_claim(void);
+/* At start: a closed descriptor 0, 1 or 2 gets /dev/null (standard output
+ * read-only, so writing to it fails), so that no file of the run takes it. */
+void cli_std_fds(void);
 
 /* Writes buf to stdout; fatal on a write error (EPIPE, full disk). */
 void cli_write(const char *data, size_t len);

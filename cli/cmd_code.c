@@ -43,20 +43,13 @@ typedef struct code_state {
     kh_coder *coder;
     const kh_dict *dict;
     int gdelt;
-    FILE *mentions;
+    kh_output *mentions;     /* --mentions FILE, or NULL */
     uint64_t next_id;
     size_t events;
     int stats;               /* --stats: time the output too */
     uint64_t output_ns;
     cli_progress *progress;
 } code_state;
-
-static kh_status write_file(void *ctx, const char *data, size_t len)
-{
-    if (fwrite(data, 1, len, (FILE *)ctx) != len)
-        fatal("writing mentions: %s", strerror(errno));
-    return KH_OK;
-}
 
 static kh_status on_story(void *ctx, const kh_story *story)
 {
@@ -75,7 +68,7 @@ static kh_status on_story(void *ctx, const kh_story *story)
     uint64_t t0 = cs->stats ? kh_clock_ns() : 0;
     if (cs->gdelt)
         st = kh_events_write_gdelt(story, ev, n, &cs->next_id, cli_write_stdout, NULL,
-                                   cs->mentions ? write_file : NULL, cs->mentions);
+                                   cs->mentions ? kh_output_write : NULL, cs->mentions);
     else
         st = kh_events_write_json(story, ev, n, kh_dict_hash(cs->dict), cli_write_stdout, NULL);
     if (cs->stats)
@@ -175,8 +168,20 @@ int cmd_code(int argc, char **argv)
     if (db_path)
         return store_code_run(&in, &models, db_path, argc - i, argv + i, quiet);
     cs.dict = models.dict;
-    if (mentions_path && !(cs.mentions = fopen(mentions_path, "w")))
-        fatal("%s: %s", mentions_path, strerror(errno));
+    /* The events go to standard output; the Mentions table may be neither
+     * that file nor one of the inputs ("-" is standard input). */
+    cli_stdout_claim();
+    if (mentions_path) {
+        int nf = argc - i;
+        const char **inputs = malloc(((size_t)nf + 1) * sizeof *inputs);
+        if (!inputs)
+            fatal("out of memory");
+        for (int k = 0; k < nf; k++)
+            inputs[k] = strcmp(argv[i + k], "-") ? argv[i + k] : "/dev/stdin";
+        inputs[nf] = "/dev/stdin";
+        cs.mentions = cli_output_open(mentions_path, inputs, (size_t)nf + (nf == 0), NULL);
+        free(inputs);
+    }
     kh_code_options opt;
     memset(&opt, 0, sizeof opt);
     opt.dict = models.dict;
@@ -211,14 +216,15 @@ int cmd_code(int argc, char **argv)
         kh_coder_free(cs.coder);
     }
     if (fflush(stdout) != 0)
-        fatal("writing output: %s", strerror(errno));
+        fatal("writing output: %s", errno == EBADF ? "standard output is closed" : strerror(errno));
     uint64_t wall_ns = kh_clock_ns() - t_start;
     cli_progress_done(&progress);
-    if (cs.mentions && fclose(cs.mentions) != 0)
-        fatal("%s: %s", mentions_path, strerror(errno));
-    cli_models_free(&models);
-    if (st)
+    if (st) {
+        cli_output_check(cs.mentions);
         fatal("%s", kh_strerror(st));
+    }
+    cli_output_close(cs.mentions);
+    cli_models_free(&models);
     if (cs.stats)
         print_stats(&stats, cs.output_ns, wall_ns, threads);
     if (!quiet)

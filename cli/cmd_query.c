@@ -358,6 +358,8 @@ int cmd_export(int argc, char **argv)
     store_files_of(db, &sf);
     if (events_path)
         o.events = cli_output_open(events_path, sf.list, 4, STORE_ROLE);
+    else
+        cli_stdout_claim();
     if (mentions_path)
         o.mentions = cli_output_open(mentions_path, sf.list, 4, STORE_ROLE);
     if (format == FMT_CSV)

@@ -51,7 +51,7 @@ void usage_error(const char *usage, const char *fmt, ...)
 void cli_write(const char *data, size_t len)
 {
     if (len && fwrite(data, 1, len, stdout) != len)
-        fatal("writing output: %s", strerror(errno));
+        fatal("writing output: %s", errno == EBADF ? "standard output is closed" : strerror(errno));
 }
 
 kh_status cli_write_stdout(void *ctx, const char *data, size_t len)
@@ -149,6 +149,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    cli_std_fds();
     if (argc > 0 && argv[0])
         cli_argv0 = argv[0];
     if (argc < 2) {
@@ -167,7 +168,8 @@ int main(int argc, char **argv)
         if (!strcmp(argv[1], commands[i].name)) {
             int rc = commands[i].run(argc - 1, argv + 1);
             if (fflush(stdout) != 0)
-                fatal("writing output: %s", strerror(errno));
+                fatal("writing output: %s",
+                      errno == EBADF ? "standard output is closed" : strerror(errno));
             return rc;
         }
     fprintf(stderr, "khaldun: unknown subcommand '%s'\n", argv[1]);

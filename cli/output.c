@@ -6,10 +6,15 @@
  * when complete, a device or pipe is written in place, and an input, the
  * store, a folder or another output of the run is refused. An output still
  * open when the process exits (through fatal()) is discarded: a failed run
- * leaves neither a half-written file nor a temporary behind.
+ * leaves neither a half-written file nor a temporary behind. Also the
+ * guard that keeps descriptors 0, 1 and 2 taken, so that no file opened by
+ * the run becomes standard output.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -17,6 +22,7 @@
 
 static kh_output *open_outputs[CLI_MAX_OUTPUTS];
 static size_t n_open;
+static int stdout_closed; /* descriptor 1 was closed at start (see cli_std_fds) */
 
 static void discard_all(void)
 {
@@ -70,6 +76,10 @@ void cli_output_close(kh_output *o)
 {
     if (!o)
         return;
+    /* What went to standard output is delivered first: a run that fails
+     * there must not have replaced any file. */
+    if (fflush(stdout) != 0)
+        fatal("writing output: %s", errno == EBADF ? "standard output is closed" : strerror(errno));
     forget(o);
     kh_error err;
     memset(&err, 0, sizeof err);
@@ -85,3 +95,36 @@ void cli_output_check(const kh_output *o)
     if (o && kh_output_status(o, &err) != KH_OK)
         fatal("%s", err.message);
 }
+
+void cli_stdout_claim(void)
+{
+    if (stdout_closed)
+        fatal("standard output is closed: the output has nowhere to go");
+    /* Opened, never written: later outputs of the run are compared with it,
+     * so a file that is also standard output is refused. */
+    kh_output *o = cli_output_open("/dev/stdout", NULL, 0, NULL);
+    (void)o;
+}
+
+void cli_std_fds(void)
+{
+    /* A descriptor 0, 1 or 2 left closed by the caller (`>&-`) would be
+     * taken by the next file opened, and standard output would go into it.
+     * Each gets /dev/null; standard output read-only, so that writing to it
+     * fails instead of vanishing. */
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+            continue;
+        int n = open("/dev/null", fd == 2 ? O_WRONLY : O_RDONLY);
+        if (n < 0)
+            exit(EXIT_FATAL);
+        if (n != fd) { /* a lower descriptor was closed too and took it */
+            if (dup2(n, fd) < 0)
+                exit(EXIT_FATAL);
+            close(n);
+        }
+        if (fd == 1)
+            stdout_closed = 1;
+    }
+}
+

@@ -226,7 +226,7 @@ rm -f "$TMP/m.tsv"
 "$BIN" code --format gdelt --dict "$DICT" --mentions "$TMP/m.tsv" "$TMP/in1.txt" >&- 2>"$TMP/x.err"
 rc=$?
 [ $rc -eq 2 ] && [ ! -e "$TMP/m.tsv" ] && ! grep -q 'written' "$TMP/x.err"
-check code-stdout-closed $? "rc $rc, $(head -n 1 "$TMP/x.err"), $(wc -l <"$TMP/m.tsv" 2>/dev/null) rows in m.tsv"
+check code-stdout-closed $? "rc $rc, $(head -n 1 "$TMP/x.err"), $(wc -l 2>/dev/null <"$TMP/m.tsv") rows in m.tsv"
 fresh
 rm -f "$TMP/m.tsv"
 "$BIN" export --db "$DB" --format gdelt --mentions "$TMP/m.tsv" >&- 2>"$TMP/x.err"
