@@ -10,6 +10,8 @@
 #      fails PRAGMA quick_check was written into.
 #   5. code --mentions FILE truncated FILE when it was an input; with standard output closed the
 #      Mentions file took descriptor 1 and got the Events rows too, with a success summary.
+#   6. an empty or comment-only dictionary was accepted: 0 events and exit 0; with --db the
+#      stories were marked as stored, and recode deleted every event.
 # Prints "ok NAME" / "FAIL NAME" / "skip NAME" lines for tests/run.sh.
 # Never points a khaldun under test at a real device (/dev/null, /dev/stdout): a build with the
 # old behaviour would replace it. Devices are made privately (mkfifo, mknod as root) in $TMP.
@@ -245,3 +247,46 @@ rc=$?
 [ $rc -eq 0 ] && [ "$(awk -F'\t' '{print NF}' "$TMP/m.tsv" | sort -u)" = 16 ] &&
     [ "$(awk -F'\t' '{print NF}' "$TMP/e.tsv" | sort -u)" = 61 ]
 check code-mentions-written $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+
+# --- 6. empty dictionaries --------------------------------------------------------------------
+: >"$TMP/empty.txt"
+printf '# only comments\n\n   # and blank lines\n[actors]\n' >"$TMP/comments.txt"
+for src in empty comments; do
+    "$BIN" dict build -o "$TMP/$src.dict" "$TMP/$src.txt" >/dev/null 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 1 ] && [ ! -e "$TMP/$src.dict" ] && grep -q "$src.txt" "$TMP/x.err"
+    check "dict-build-$src-source" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+    "$BIN" dict check "$TMP/$src.txt" >/dev/null 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 1 ] && grep -q "$src.txt" "$TMP/x.err" && ! grep -q 'no errors' "$TMP/x.err"
+    check "dict-check-$src-source" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+    # As sources given to code: built on the fly, refused the same way.
+    "$BIN" code --dict "$TMP/$src.txt" "$TMP/in1.txt" >"$TMP/x.out" 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 2 ] && [ ! -s "$TMP/x.out" ]
+    check "code-dict-$src-source" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+done
+# An image that can code nothing (the CAMEO code table alone: no verb patterns, no actors).
+"$BIN" dict build -o "$TMP/codes.dict" data/cameo.txt >/dev/null 2>&1
+"$BIN" code --dict "$TMP/codes.dict" "$TMP/in1.txt" >"$TMP/x.out" 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -s "$TMP/x.out" ] && grep -q codes.dict "$TMP/x.err"
+check code-empty-image $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+"$BIN" explain --dict "$TMP/codes.dict" -e "Iran accused the United States." >/dev/null 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ]
+check explain-empty-image $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+# With --db nothing is marked as stored: the re-run with the right dictionary codes the stories.
+rm -f "$TMP/e.db"
+"$BIN" code --quiet --dict "$TMP/codes.dict" --db "$TMP/e.db" "$TMP/in1.txt" 2>"$TMP/x.err"
+rc=$?
+"$BIN" code --quiet --dict "$DICT" --db "$TMP/e.db" "$TMP/in1.txt" 2>/dev/null
+[ $rc -eq 2 ] && [ "$(events "$TMP/e.db")" -gt 0 ]
+check code-db-empty-image $? "rc $rc, $(events "$TMP/e.db") events after the re-run, $(head -n 1 "$TMP/x.err")"
+# recode with it deleted every event; now refused, the store unchanged.
+fresh
+before=$(sum "$DB")
+"$BIN" recode --db "$DB" --dict "$TMP/codes.dict" >/dev/null 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(events "$DB")" = "$N" ] && [ "$(sum "$DB")" = "$before" ]
+check recode-empty-image $? "rc $rc, $(events "$DB") events of $N, $(head -n 1 "$TMP/x.err")"
