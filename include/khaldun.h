@@ -894,7 +894,9 @@ kh_status kh_store_add_story(kh_store *store, const kh_story *story, const kh_ev
  * Re-codes every stored story with `options` (dictionary, lexicon) and
  * replaces all events and mentions with the new ones, in one transaction:
  * a failure or a kill leaves the store as it was. Each event and story then
- * records the new image's hash. Counts go to *stories and *events.
+ * records the new image's hash. Counts go to *stories and *events. A
+ * dictionary without verb patterns (which would delete every event) is
+ * refused with KH_ERR_INVALID before anything changes.
  */
 kh_status kh_store_recode(kh_store *store, const kh_code_options *options, size_t *stories,
                           size_t *events);

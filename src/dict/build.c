@@ -421,6 +421,13 @@ kh_status kh_bld_read_file(kh_dict_builder *b, const char *path, char **data, si
     return KH_OK;
 }
 
+/* Everything a source can add, counted: what a source added is the change. */
+static size_t entries(const kh_dict_builder *b)
+{
+    return b->codes.n + b->countries.n + b->actors.n + b->roles.n + b->agents.n + b->places.n +
+           b->synsets.n + b->patterns.n + b->bpayloads.n;
+}
+
 kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, const char *path,
                               const char *data, size_t len)
 {
@@ -438,13 +445,23 @@ kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, const c
     }
     const char *name = path ? path : "-";
     b->source_hash = kh_hash64(data, len, b->source_hash);
-    size_t errors_before = b->errors;
+    size_t errors_before = b->errors, warnings_before = b->warnings;
+    size_t entries_before = entries(b);
     kh_status st;
     switch (format) {
     case KH_DICT_KHALDUN: st = kh_src_khaldun(b, name, data, len); break;
     case KH_DICT_TABARI: st = kh_src_tabari(b, name, data, len); break;
     case KH_DICT_PETRARCH: st = kh_src_petrarch(b, name, data, len); break;
     default: st = KH_ERR_INVALID;
+    }
+    /* A source that added nothing and said nothing is empty or only
+     * comments: most likely the wrong file, and an image built from it
+     * alone would code nothing while every run reported success. */
+    if (!st && b->errors == errors_before && b->warnings == warnings_before &&
+        entries(b) == entries_before) {
+        kh_srcpos pos = {name, 0, 0};
+        kh_bld_diag(b, &pos, KH_SEV_ERROR, "no dictionary entries (the file is empty or "
+                                           "holds only comments and section headers)");
     }
     kh_free(b->alloc, owned);
     if (!st && b->errors > errors_before)
