@@ -12,6 +12,7 @@
 #      Mentions file took descriptor 1 and got the Events rows too, with a success summary.
 #   6. an empty or comment-only dictionary was accepted: 0 events and exit 0; with --db the
 #      stories were marked as stored, and recode deleted every event.
+#   7. a dictionary line with more than 256 names or synset members lost the rest silently.
 # Prints "ok NAME" / "FAIL NAME" / "skip NAME" lines for tests/run.sh.
 # Never points a khaldun under test at a real device (/dev/null, /dev/stdout): a build with the
 # old behaviour would replace it. Devices are made privately (mkfifo, mknod as root) in $TMP.
@@ -290,3 +291,38 @@ before=$(sum "$DB")
 rc=$?
 [ $rc -eq 2 ] && [ "$(events "$DB")" = "$N" ] && [ "$(sum "$DB")" = "$before" ]
 check recode-empty-image $? "rc $rc, $(events "$DB") events of $N, $(head -n 1 "$TMP/x.err")"
+
+# --- 7. long lists in one dictionary line -----------------------------------------------------
+# Every name of a 300-name actor line, every member of a 300-member synset and every demonym of
+# a 300-demonym country resolves; a line past the hard limit is an error at FILE:LINE:COL.
+{
+    echo '[countries]'
+    printf 'ZZZ | Zedland | '; for i in $(seq 1 299); do printf 'Zedder%d; ' "$i"; done; echo 'Zedlander'
+    echo '[actors]'
+    for i in $(seq 1 299); do printf 'Name%d; ' "$i"; done; echo 'Last Person | ZZZGOV'
+    echo '[synsets]'
+    printf '&BIG | '; for i in $(seq 1 299); do printf 'gadget%d; ' "$i"; done; echo 'widget'
+    echo '[verbs]'
+    echo 'provide $T with &BIG | 070 |'
+} >"$TMP/long.txt"
+"$BIN" dict build -o "$TMP/long.dict" data/cameo.txt "$TMP/long.txt" >/dev/null 2>"$TMP/x.err"
+rc=$?
+"$BIN" dict lookup --image "$TMP/long.dict" Name1 Name256 Name257 Name299 "Last Person" Zedder257 \
+    Zedlander gadget257 widget >"$TMP/x.out" 2>&1
+lrc=$?
+[ $rc -eq 0 ] && [ $lrc -eq 0 ] && ! grep -q '	-	-	-' "$TMP/x.out" &&
+    [ "$(grep -c '	actor	ZZZGOV	' "$TMP/x.out")" = 5 ] &&
+    [ "$(grep -c '	demonym	ZZZ	' "$TMP/x.out")" = 2 ] &&
+    [ "$(grep -c '	synset	' "$TMP/x.out")" = 2 ]
+check dict-long-lists-kept $? "rc $rc/$lrc, $(grep '	-	-	-' "$TMP/x.out" | cut -f1 | tr '\n' ' ')"
+"$BIN" dict check data/cameo.txt "$TMP/long.txt" >/dev/null 2>"$TMP/x.err"
+check dict-check-long-lists $? "$(head -n 1 "$TMP/x.err")"
+# Past the hard limit: an error that names the line and column, and no image.
+{
+    echo '[actors]'
+    awk 'BEGIN { for (i = 1; i <= 70000; i++) printf "N%d; ", i; print "Zed | ZZZ" }'
+} >"$TMP/huge.txt"
+"$BIN" dict check data/cameo.txt "$TMP/huge.txt" >/dev/null 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "huge.txt:2:[0-9][0-9]*: " "$TMP/x.err" && ! grep -q 'no errors' "$TMP/x.err"
+check dict-list-over-the-limit $? "rc $rc, $(head -n 1 "$TMP/x.err" | cut -c1-160)"
