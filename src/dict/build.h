@@ -12,6 +12,7 @@
 
 #define KH_MAX_PHRASE 24     /* words in one name or synset member */
 #define KH_MAX_PATTERN 32    /* elements in one verb pattern */
+#define KH_MAX_LIST 65536    /* names or synset members in one column of one line */
 
 typedef struct kh_vec {
     void *p;
