@@ -241,6 +241,11 @@ check export-stdout-closed $? "rc $rc, $(head -n 1 "$TMP/x.err")"
 rc=$?
 [ $rc -eq 2 ] && [ ! -e "$TMP/m.tsv" ]
 check code-stdin-stdout-closed $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+# Standard input closed: reading it is an error, not an empty input coded with success.
+"$BIN" code --dict "$DICT" <&- >"$TMP/x.out" 2>"$TMP/x.err"
+rc=$?
+[ $rc -ne 0 ] && grep -q 'standard input\|-: ' "$TMP/x.err"
+check code-stdin-closed $? "rc $rc, $(head -n 1 "$TMP/x.err")"
 # And with everything open, --mentions still writes its table (and only it).
 "$BIN" code --format gdelt --dict "$DICT" --mentions "$TMP/m.tsv" "$TMP/in1.txt" \
     >"$TMP/e.tsv" 2>"$TMP/x.err"
