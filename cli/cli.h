@@ -95,8 +95,9 @@ void cli_output_check(const kh_output *o);
 /* For a command whose data goes to standard output: fatal when it is
  * closed, and from then on no named output may be the same file. */
 void cli_stdout_claim(void);
-/* At start: a closed descriptor 0, 1 or 2 gets /dev/null (standard output
- * read-only, so writing to it fails), so that no file of the run takes it. */
+/* At start: a closed descriptor 0, 1 or 2 gets /dev/null, so that no file
+ * of the run takes it (standard input write-only and standard output
+ * read-only, so that using them fails as a closed descriptor would). */
 void cli_std_fds(void);
 
 /* Writes buf to stdout; fatal on a write error (EPIPE, full disk). */

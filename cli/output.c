@@ -110,12 +110,13 @@ void cli_std_fds(void)
 {
     /* A descriptor 0, 1 or 2 left closed by the caller (`>&-`) would be
      * taken by the next file opened, and standard output would go into it.
-     * Each gets /dev/null; standard output read-only, so that writing to it
-     * fails instead of vanishing. */
+     * Each gets /dev/null, opened the wrong way round for standard input and
+     * output so that using them still fails (EBADF) as on a closed
+     * descriptor, rather than reading nothing or writing into the void. */
     for (int fd = 0; fd <= 2; fd++) {
         if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
             continue;
-        int n = open("/dev/null", fd == 2 ? O_WRONLY : O_RDONLY);
+        int n = open("/dev/null", fd == 1 ? O_RDONLY : O_WRONLY);
         if (n < 0)
             exit(EXIT_FATAL);
         if (n != fd) { /* a lower descriptor was closed too and took it */
