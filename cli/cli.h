@@ -111,13 +111,24 @@ int cmd_query(int argc, char **argv), cmd_stats(int argc, char **argv), cmd_expo
 int cmd_eval_pos(int argc, char **argv, const char *conllu);
 int cmd_eval_gold(int argc, char **argv), cmd_eval_conflibert(int argc, char **argv); /* real news */
 
-/* Opens an output file (--mentions, --events) for writing, or dies with
- * its name; cli_output_close closes it, or dies when the data did not all
- * reach it. The one place where the CLI opens an output file. */
-FILE *cli_output_open(const char *path);
-void cli_output_close(FILE *f, const char *path);
-/* A kh_write_fn writing to the FILE `ctx`; KH_ERR_IO on a short write. */
-kh_status cli_write_file(void *ctx, const char *data, size_t len);
+/* Named output files (cli/output.c), through kh_output_open: `inputs` are
+ * the files the run reads (described as `inputs_role` in messages), and the
+ * outputs already open are passed along, so two outputs cannot be one file.
+ * Fatal when refused. An output not closed when the process exits is
+ * discarded (its temporary removed, the name left as it was). */
+kh_output *cli_output_open(const char *path, const char *const *inputs, size_t n_inputs,
+                           const char *inputs_role);
+/* Commits the output (renames the finished file into place); fatal on failure. */
+void cli_output_close(kh_output *o);
+/* Fatal with the reason when a write to the output has failed. */
+void cli_output_check(const kh_output *o);
+/* For a command whose data goes to standard output: fatal when it is
+ * closed, and from then on no named output may be the same file. */
+void cli_stdout_claim(void);
+/* At start: a closed descriptor 0, 1 or 2 gets /dev/null, so that no file
+ * of the run takes it (standard input write-only and standard output
+ * read-only, so that using them fails as a closed descriptor would). */
+void cli_std_fds(void);
 
 /* Writes buf to stdout; fatal on a write error (EPIPE, full disk). */
 void cli_write(const char *data, size_t len);

@@ -64,7 +64,7 @@ typedef struct code_run {
     size_t n_sinks;
     size_t store_sink;        /* index of the store's sink, when db */
     kh_store *store;
-    FILE *mentions;
+    kh_output *mentions;      /* --mentions FILE, or NULL */
     size_t known;             /* stories skipped because the store has them */
 } code_run;
 
@@ -84,6 +84,7 @@ static void sink_failed(void *ctx, size_t sink, kh_status st)
     code_run *c = (code_run *)ctx;
     if (c->store && sink == c->store_sink)
         store_die(c, "event store", st);
+    cli_output_check(c->mentions); /* the Mentions file, with its reason */
     fatal("writing output: %s", st == KH_ERR_IO ? strerror(errno) : kh_strerror(st));
 }
 
@@ -181,15 +182,43 @@ static int parse_args(int argc, char **argv, code_args *a, cli_input *in, cli_mo
     return i;
 }
 
+/* Opens --mentions FILE through the one output opener: it may be neither
+ * standard output (claimed before), nor an input ("-" and no file at all
+ * are standard input), nor the store of --db. */
+static kh_output *open_mentions(const char *path, const char *db_path, int n_files,
+                                char **files)
+{
+    size_t n = (size_t)n_files;
+    const char **inputs = malloc((n + 5) * sizeof *inputs);
+    if (!inputs)
+        fatal("out of memory");
+    for (size_t k = 0; k < n; k++)
+        inputs[k] = strcmp(files[k], "-") ? files[k] : "/dev/stdin";
+    if (!n)
+        inputs[n++] = "/dev/stdin";
+    store_files sf;
+    if (db_path) {
+        store_files_of(db_path, &sf);
+        for (size_t k = 0; k < 4; k++)
+            inputs[n++] = sf.list[k];
+    }
+    kh_output *o = cli_output_open(path, inputs, n, db_path ? "an input or the event store of "
+                                                              "this run" : NULL);
+    free(inputs);
+    return o;
+}
+
 /* Makes the sinks: standard output unless --db alone, and the store. */
-static void open_sinks(code_run *c, const kh_dict *dict)
+static void open_sinks(code_run *c, const kh_dict *dict, int n_files, char **files)
 {
     const code_args *a = c->args;
     kh_status st = KH_OK;
+    if (a->format || !a->db_path)
+        cli_stdout_claim(); /* fatal when closed; no named output may be it */
     if (a->format == 2) {
         if (a->mentions_path)
-            c->mentions = cli_output_open(a->mentions_path);
-        st = kh_sink_gdelt_new(cli_write_stdout, NULL, c->mentions ? cli_write_file : NULL,
+            c->mentions = open_mentions(a->mentions_path, a->db_path, n_files, files);
+        st = kh_sink_gdelt_new(cli_write_stdout, NULL, c->mentions ? kh_output_write : NULL,
                                c->mentions, &c->sinks[c->n_sinks++]);
     } else if (a->format == 1 || !a->db_path) {
         st = kh_sink_json_new(kh_dict_hash(dict), cli_write_stdout, NULL, &c->sinks[c->n_sinks++]);
@@ -219,8 +248,8 @@ static void close_sinks(code_run *c)
             sink_failed(c, k, st);
     }
     if (fflush(stdout) != 0)
-        fatal("writing output: %s", strerror(errno));
-    cli_output_close(c->mentions, c->args->mentions_path);
+        fatal("writing output: %s", errno == EBADF ? "standard output is closed" : strerror(errno));
+    cli_output_close(c->mentions); /* only now that standard output is delivered */
 }
 
 static void print_summary(const code_run *c, const cli_input *in, size_t events)
@@ -258,7 +287,7 @@ int cmd_code(int argc, char **argv)
     code_run c;
     memset(&c, 0, sizeof c);
     c.args = &args;
-    open_sinks(&c, models.dict);
+    open_sinks(&c, models.dict, argc - i, argv + i);
     kh_code_options opt;
     memset(&opt, 0, sizeof opt);
     opt.dict = models.dict;
@@ -277,11 +306,14 @@ int cmd_code(int argc, char **argv)
     kh_status st = par_run(&in, argc - i, argv + i, &po, &pr);
     if (st && c.store)
         store_die(&c, args.db_path, st);
+    if (st) { /* a failed run replaces no file: the Mentions output is discarded at exit */
+        cli_progress_done(&progress);
+        cli_output_check(c.mentions);
+        fatal("%s", kh_strerror(st));
+    }
     close_sinks(&c);
     uint64_t wall_ns = kh_clock_ns() - t_start;
     cli_progress_done(&progress);
-    if (st)
-        fatal("%s", kh_strerror(st));
     if (args.stats)
         print_stats(&pr.stats, pr.output_ns, wall_ns, threads);
     if (!args.quiet)

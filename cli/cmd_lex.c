@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli.h"
@@ -115,6 +116,11 @@ static int lex_build(int argc, char **argv)
     if (st)
         fatal("%s", err.message[0] ? err.message : kh_strerror(st));
     double t1 = now_s();
+    struct stat sb;
+    if (stat(out, &sb) != 0 || !S_ISREG(sb.st_mode)) { /* a device or pipe: written in place */
+        fprintf(stderr, "khaldun: wrote %s in %.2f s\n", out, t1 - t0);
+        return EXIT_OK;
+    }
     kh_lexicon *lex = load_or_die(out);
     size_t forms, lemmas;
     kh_lexicon_counts(lex, &forms, &lemmas);

@@ -7,7 +7,6 @@
  * Mentions TSV or JSON Lines with the evidence). Opens the store read-only;
  * a client of the public API only.
  */
-#include <errno.h>
 #include <string.h>
 
 #include "store_cli.h"
@@ -281,20 +280,20 @@ static const char export_usage[] =
 
 typedef struct export_out {
     int format;
-    FILE *events;
-    FILE *mentions;
+    kh_output *events;   /* NULL: standard output */
+    kh_output *mentions;
     size_t rows;
 } export_out;
 
 static kh_status export_event(void *ctx, const kh_store_event *e)
 {
     export_out *o = (export_out *)ctx;
-    kh_write_fn w = o->events ? cli_write_file : cli_write_stdout;
+    kh_write_fn w = o->events ? kh_output_write : cli_write_stdout;
     kh_store_format f = o->format == FMT_GDELT ? KH_STORE_GDELT
                         : o->format == FMT_CSV ? KH_STORE_CSV : KH_STORE_JSONL;
     kh_status st = kh_store_write_event(e, f, w, o->events);
     if (!st && o->mentions)
-        st = kh_store_write_gdelt_mentions(e, cli_write_file, o->mentions);
+        st = kh_store_write_gdelt_mentions(e, kh_output_write, o->mentions);
     o->rows++;
     return st;
 }
@@ -353,22 +352,29 @@ int cmd_export(int argc, char **argv)
     export_out o;
     memset(&o, 0, sizeof o);
     o.format = format;
+    /* Nothing is written over the store: the outputs are refused when they
+     * name it, and a file is replaced only once the export is complete. */
+    store_files sf;
+    store_files_of(db, &sf);
     if (events_path)
-        o.events = cli_output_open(events_path);
+        o.events = cli_output_open(events_path, sf.list, 4, STORE_ROLE);
+    else
+        cli_stdout_claim();
     if (mentions_path)
-        o.mentions = cli_output_open(mentions_path);
+        o.mentions = cli_output_open(mentions_path, sf.list, 4, STORE_ROLE);
     if (format == FMT_CSV)
-        kh_store_write_csv_header(o.events ? cli_write_file : cli_write_stdout, o.events);
+        kh_store_write_csv_header(o.events ? kh_output_write : cli_write_stdout, o.events);
     unsigned flags = format == FMT_CSV ? 0u : (unsigned)KH_QUERY_MENTIONS;
     if (format == FMT_GDELT && !mentions_path)
         flags = 0;
     kh_status st = kh_store_query_events(s, &q, flags, export_event, &o);
-    if (st == KH_ERR_IO)
-        fatal("writing the export: %s", strerror(errno));
-    if (st)
+    if (st) {
+        cli_output_check(o.events);
+        cli_output_check(o.mentions);
         store_die(s, db, st);
+    }
     kh_store_close(s);
-    cli_output_close(o.events, events_path);
-    cli_output_close(o.mentions, mentions_path);
+    cli_output_close(o.events);
+    cli_output_close(o.mentions);
     return EXIT_OK;
 }

@@ -97,6 +97,20 @@ static void build_dict(cli_models *m)
         fatal("%s", err.message[0] ? err.message : kh_strerror(s));
 }
 
+/* An image without verb patterns codes no event, whatever the input: every
+ * run would report success with 0 events, code --db would mark the stories
+ * as stored, recode would delete every event. It is refused by name. */
+static void need_patterns(const kh_dict *d, const char *name)
+{
+    kh_dict_stats st;
+    kh_dict_stats_get(d, &st);
+    if (!st.patterns)
+        fatal("%s: the dictionary has no verb patterns, so it can code no event (it holds %s); "
+              "nothing was done", name,
+              st.actors || st.countries || st.agents || st.places ? "names but no verbs"
+              : st.codes ? "event codes only" : "nothing");
+}
+
 void cli_models_load(cli_models *m)
 {
     kh_error err;
@@ -111,10 +125,12 @@ void cli_models_load(cli_models *m)
         s = kh_dict_load(m->dict_paths[0], NULL, &m->dict, &err);
         if (s)
             fatal("%s", err.message[0] ? err.message : kh_strerror(s));
+        need_patterns(m->dict, m->dict_paths[0]);
         return;
     }
     if (m->n_dict_paths) {
         build_dict(m);
+        need_patterns(m->dict, m->dict_paths[0]);
         return;
     }
     const char *img = cli_data_path("khaldun.dict");
@@ -123,6 +139,7 @@ void cli_models_load(cli_models *m)
     s = kh_dict_load(img, NULL, &m->dict, &err);
     if (s)
         fatal("%s", err.message[0] ? err.message : kh_strerror(s));
+    need_patterns(m->dict, img);
 }
 
 void cli_models_free(cli_models *m)

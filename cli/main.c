@@ -1,8 +1,8 @@
 /*
  * main.c: `khaldun SUBCOMMAND [options] [FILE...]`. Dispatches to the
  * subcommands and holds the helpers every subcommand shares: fatal errors,
- * diagnostics, input files, data lookup. The CLI is a client of the public
- * API only.
+ * diagnostics, input files, data lookup (named output files have their own
+ * helpers, in output.c). The CLI is a client of the public API only.
  */
 #include <errno.h>
 #include <limits.h>
@@ -51,28 +51,7 @@ void usage_error(const char *usage, const char *fmt, ...)
 void cli_write(const char *data, size_t len)
 {
     if (len && fwrite(data, 1, len, stdout) != len)
-        fatal("writing output: %s", strerror(errno));
-}
-
-FILE *cli_output_open(const char *path)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        fatal("%s: %s", path, strerror(errno));
-    return f;
-}
-
-void cli_output_close(FILE *f, const char *path)
-{
-    if (f && fclose(f) != 0)
-        fatal("%s: %s", path, strerror(errno));
-}
-
-kh_status cli_write_file(void *ctx, const char *data, size_t len)
-{
-    if (len && fwrite(data, 1, len, (FILE *)ctx) != len)
-        return KH_ERR_IO;
-    return KH_OK;
+        fatal("writing output: %s", errno == EBADF ? "standard output is closed" : strerror(errno));
 }
 
 kh_status cli_write_stdout(void *ctx, const char *data, size_t len)
@@ -208,6 +187,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    cli_std_fds();
     if (argc > 0 && argv[0])
         cli_argv0 = argv[0];
     if (argc < 2) {
@@ -226,7 +206,8 @@ int main(int argc, char **argv)
         if (!strcmp(argv[1], commands[i].name)) {
             int rc = commands[i].run(argc - 1, argv + 1);
             if (fflush(stdout) != 0)
-                fatal("writing output: %s", strerror(errno));
+                fatal("writing output: %s",
+                      errno == EBADF ? "standard output is closed" : strerror(errno));
             return rc;
         }
     fprintf(stderr, "khaldun: unknown subcommand '%s'\n", argv[1]);

@@ -38,6 +38,16 @@ kh_store *store_open_or_die(const char *path, unsigned flags)
     return s;
 }
 
+void store_files_of(const char *db, store_files *f)
+{
+    static const char *const ext[3] = {"-wal", "-shm", "-journal"};
+    f->list[0] = db;
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(f->names[i], sizeof f->names[i], "%s%s", db, ext[i]);
+        f->list[i + 1] = f->names[i];
+    }
+}
+
 void store_json_str(const char *s)
 {
     if (!s) {

@@ -16,6 +16,15 @@ int store_query_option(kh_store_query *q, int argc, char **argv, int i, const ch
  * store (kh_store_open checks the file before writing anything). */
 kh_store *store_open_or_die(const char *path, unsigned flags);
 
+/* The files of a store a run must never write over: FILE, FILE-wal,
+ * FILE-shm, FILE-journal (list[0..3]). */
+typedef struct store_files {
+    char names[3][4200];
+    const char *list[4];
+} store_files;
+void store_files_of(const char *db, store_files *f);
+#define STORE_ROLE "the event store this run reads"
+
 /* Writes a JSON string (quoted, escaped) to stdout; NULL writes null. */
 void store_json_str(const char *s);
 

@@ -319,7 +319,10 @@ typedef struct kh_lexicon kh_lexicon;
 
 /* Builds the lexicon image at `out_path` from a WordNet database directory
  * (Debian's wordnet-base: /usr/share/wordnet) and khaldun's closed-class
- * word lists (data/lexicon/). Errors in the lists come back with their line. */
+ * word lists (data/lexicon/). Errors in the lists come back with their line.
+ * The image is written by kh_output_open's rules (a regular file replaced
+ * only when complete, a device written in place); an `out_path` that is one
+ * of the files the build reads is refused with KH_ERR_INVALID. */
 KH_API kh_status kh_lexicon_build(const char *wordnet_dir, const char *closed_dir,
                                   const char *out_path, kh_error *err);
 
@@ -529,9 +532,11 @@ KH_API kh_status kh_dict_builder_new(const kh_allocator *alloc, kh_diag_fn diag,
 KH_API kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, const char *path,
                                      const char *data, size_t len);
 /* Cross-checks (unknown codes, undefined synsets, duplicates) and writes
- * the image atomically. With out_path NULL, only checks. Returns
- * KH_ERR_FORMAT when the checks found errors (the image is then not
- * written). */
+ * the image by kh_output_open's rules (a regular file is replaced only when
+ * complete, a device written in place, a folder refused). With out_path
+ * NULL, only checks. Returns KH_ERR_FORMAT when the checks found errors (the
+ * image is then not written), KH_ERR_INVALID when out_path is one of the
+ * source files the builder read. */
 KH_API kh_status kh_dict_builder_finish(kh_dict_builder *b, const char *out_path, kh_error *err);
 /* Errors and warnings reported so far. */
 KH_API void kh_dict_builder_counts(const kh_dict_builder *b, size_t *errors, size_t *warnings);
@@ -800,6 +805,67 @@ typedef struct kh_sink_counts {
 } kh_sink_counts;
 void kh_sink_counts_get(const kh_sink *sink, kh_sink_counts *out);
 
+/* ---- Output files ------------------------------------------------------ */
+/*
+ * The one way khaldun writes a named file: dictionary and lexicon images,
+ * exported Events and Mentions tables. By what the name is:
+ *   - a regular file, or a name that does not exist yet: written to a
+ *     temporary file in the same folder (".NAME.XXXXXX"), which
+ *     kh_output_commit renames over NAME once everything is written and
+ *     synced. Until then NAME is untouched, so a failed, refused or killed
+ *     run leaves it as it was. A symbolic link keeps the link; the file it
+ *     points to is replaced (with its permission bits).
+ *   - a character device or a named pipe (/dev/null, a terminal, a FIFO):
+ *     written directly, never replaced.
+ *   - /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N: the open
+ *     descriptor is duplicated and written directly (its offset and append
+ *     mode are kept); one not open for writing is refused.
+ *   - refused with KH_ERR_INVALID, before anything is created: the empty
+ *     name, a folder, a block device or socket, a file that is one of
+ *     `options->inputs` (compared by device and inode, so another spelling
+ *     or a hard link is caught too), and the target of one of
+ *     `options->outputs`. Names that cannot be examined (a missing folder,
+ *     no permission) give KH_ERR_IO. Messages name the path.
+ * Character devices are never compared (two outputs may both be /dev/null).
+ */
+typedef struct kh_output kh_output;
+
+typedef struct kh_output_options {
+    const char *const *inputs;       /* files the run reads or holds open (its input files,
+                                      * an event store and its -wal/-shm): never written.
+                                      * Names that do not exist are skipped. */
+    size_t n_inputs;
+    const char *inputs_role;         /* what they are, for messages ("the event store this
+                                      * run reads"); NULL: "an input of this run" */
+    const kh_output *const *outputs; /* outputs of the same run opened before this one */
+    size_t n_outputs;
+} kh_output_options;
+
+/* Opens `path` for writing by the rules above (`options` may be NULL). Free
+ * with kh_output_commit or kh_output_discard. */
+KH_API kh_status kh_output_open(const char *path, const kh_output_options *options,
+                                kh_output **out, kh_error *err);
+/* A kh_write_fn (`output` is the kh_output): buffered writing. The first
+ * failure is kept: this and every later write return KH_ERR_IO, and
+ * kh_output_commit reports it with its reason. */
+KH_API kh_status kh_output_write(void *output, const char *data, size_t len);
+/* Flushes and closes the output and, for a temporary file, syncs it and
+ * renames it over the name. Always frees the output. On any failure
+ * (including an earlier write) the temporary is removed and the name is
+ * left as it was. */
+KH_API kh_status kh_output_commit(kh_output *output, kh_error *err);
+/* KH_OK, or KH_ERR_IO with the reason in *err when a write has failed
+ * (what kh_output_write keeps). Does not change the output. */
+KH_API kh_status kh_output_status(const kh_output *output, kh_error *err);
+/* Gives up: removes the temporary file (the name is left as it was), or
+ * closes a direct output. Accepts NULL. */
+KH_API void kh_output_discard(kh_output *output);
+/* The name given to kh_output_open. */
+KH_API const char *kh_output_path(const kh_output *output);
+/* 1 when the output is written in place (a device, pipe or descriptor), 0
+ * when a temporary file replaces the name on commit. */
+KH_API int kh_output_is_direct(const kh_output *output);
+
 /* ---------------------------------------------------------------------- */
 /* Stage 9: the event store                                               */
 /* ---------------------------------------------------------------------- */
@@ -836,8 +902,12 @@ enum {
  * application id, or no khaldun schema, is refused with KH_ERR_FORMAT; one
  * from a newer schema version with KH_ERR_VERSION; the file is then never
  * modified. A store opened for writing on a read-only file or folder is
- * refused with KH_ERR_IO. Messages go to *err when given. Free with
- * kh_store_close.
+ * refused with KH_ERR_IO. A store opened for writing must also pass
+ * PRAGMA quick_check (else KH_ERR_CORRUPT, the file untouched). `path` is a
+ * path only: "" and ":memory:" (databases that vanish at close), names
+ * beginning "file:" (SQLite URIs, which would dodge the checks) and anything
+ * but a regular file (a folder, a device) are refused with KH_ERR_INVALID.
+ * Messages go to *err when given. Free with kh_store_close.
  */
 KH_API kh_status kh_store_open(const char *path, unsigned flags, kh_store **out, kh_error *err);
 
@@ -879,7 +949,9 @@ KH_API kh_status kh_store_add_story(kh_store *store, const kh_story *story, cons
  * Re-codes every stored story with `options` (dictionary, lexicon) and
  * replaces all events and mentions with the new ones, in one transaction:
  * a failure or a kill leaves the store as it was. Each event and story then
- * records the new image's hash. Counts go to *stories and *events.
+ * records the new image's hash. Counts go to *stories and *events. A
+ * dictionary without verb patterns (which would delete every event) is
+ * refused with KH_ERR_INVALID before anything changes.
  */
 KH_API kh_status kh_store_recode(kh_store *store, const kh_code_options *options, size_t *stories,
                                  size_t *events);

@@ -192,12 +192,22 @@ static inline int kh_to_upper(int c) { return kh_is_lower(c) ? c - 32 : c; }
 int kh_eq_nocase(const char *a, size_t alen, const char *b, size_t blen);
 
 /* ---- files ---- */
+/* A file's identity: device and inode. */
+typedef struct kh_file_id {
+    uint64_t dev;
+    uint64_t ino;
+} kh_file_id;
 /* Reads the whole file `path` (at most `cap` bytes) into *data, allocated
  * through `a` and NUL-terminated (never NULL on success; the caller frees
  * it with kh_free). KH_ERR_NOTFOUND or KH_ERR_IO (errno tells why) when it
  * cannot be opened or read, KH_ERR_LIMIT when larger than cap. */
 kh_status kh_file_read(const kh_allocator *a, const char *path, size_t cap, char **data,
                        size_t *len);
+/* The same, and the identity of the file read in *id (taken from the open
+ * descriptor, so it is the file whose bytes came back), so that a builder
+ * never writes its output over one of its sources. */
+kh_status kh_file_read_id(const kh_allocator *a, const char *path, size_t cap, char **data,
+                          size_t *len, kh_file_id *id);
 
 /* ---- month names: the one table (months.c) ---- */
 enum {
@@ -213,6 +223,15 @@ int kh_month_find(const char *s, size_t len, unsigned flags);
 /* Fills *err (when non-NULL) and returns code. */
 kh_status kh_error_set(kh_error *err, kh_status code, size_t line, size_t col,
                        const char *fmt, ...) KH_PRINTF(5, 6);
+
+/* ---- output files (core/output.c; the rules are kh_output_open's) ---- */
+/* The identity of an open descriptor (what a builder read); 0 on failure. */
+int kh_file_id_of_fd(int fd, kh_file_id *id);
+/* kh_output_open, with files known by identity too (`ids`, described as
+ * `ids_role` in messages: the sources a builder read) and an allocator. */
+kh_status kh_output_open_ex(const char *path, const kh_output_options *options,
+                            const kh_file_id *ids, size_t n_ids, const char *ids_role,
+                            const kh_allocator *alloc, kh_output **out, kh_error *err);
 
 /* ---- dates ---- */
 int kh_date_valid(int year, int month, int day);

@@ -265,9 +265,21 @@ void kh_story_from_text(kh_story *story, kh_unit *unit, const char *text, size_t
 kh_status kh_file_read(const kh_allocator *a, const char *path, size_t cap, char **data,
                        size_t *len)
 {
+    return kh_file_read_id(a, path, cap, data, len, NULL);
+}
+
+kh_status kh_file_read_id(const kh_allocator *a, const char *path, size_t cap, char **data,
+                          size_t *len, kh_file_id *id)
+{
     FILE *f = fopen(path, "rb");
     if (!f)
         return errno == ENOENT ? KH_ERR_NOTFOUND : KH_ERR_IO;
+    if (id && !kh_file_id_of_fd(fileno(f), id)) {
+        int e = errno;
+        fclose(f);
+        errno = e;
+        return KH_ERR_IO;
+    }
     kh_buf buf;
     kh_buf_init(&buf, a, cap);
     char chunk[65536];

@@ -231,6 +231,7 @@ kh_status kh_dict_builder_new(const kh_allocator *alloc, kh_diag_fn diag, void *
     b->patterns.elem = sizeof(kh_bpattern);
     b->elems.elem = sizeof(kh_elem);
     b->alts.elem = sizeof(uint32_t);
+    b->inputs.elem = sizeof(kh_file_id);
     b->source_hash = 0x6b68616c64756eULL;
     kh_limits lim;
     kh_limits_default(&lim);
@@ -275,7 +276,7 @@ void kh_dict_builder_free(kh_dict_builder *b)
     kh_map_free(a, &b->pattern_map);
     kh_vec *vecs[] = {&b->words, &b->nodes, &b->bpayloads, &b->actors, &b->roles,
                       &b->countries, &b->agents, &b->places, &b->synsets, &b->codes,
-                      &b->patterns, &b->elems, &b->alts};
+                      &b->patterns, &b->elems, &b->alts, &b->inputs};
     for (size_t i = 0; i < KH_ARRAY_LEN(vecs); i++)
         kh_vec_free(a, vecs[i]);
     kh_free(a, b);
@@ -284,6 +285,27 @@ void kh_dict_builder_free(kh_dict_builder *b)
 /* ---------------------------------------------------------------------- */
 /* Reading sources                                                        */
 
+kh_status kh_bld_read_file(kh_dict_builder *b, const char *path, char **data, size_t *len)
+{
+    kh_file_id id;
+    kh_status st = kh_file_read_id(b->alloc, path, (size_t)1 << 30, data, len, &id);
+    if (st)
+        return st;
+    if ((st = kh_vec_push(b->alloc, &b->inputs, &id)) != KH_OK) {
+        kh_free(b->alloc, *data);
+        *data = NULL;
+        *len = 0;
+    }
+    return st;
+}
+
+/* Everything a source can add, counted: what a source added is the change. */
+static size_t entries(const kh_dict_builder *b)
+{
+    return b->codes.n + b->countries.n + b->actors.n + b->roles.n + b->agents.n + b->places.n +
+           b->synsets.n + b->patterns.n + b->bpayloads.n;
+}
+
 kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, const char *path,
                               const char *data, size_t len)
 {
@@ -291,7 +313,7 @@ kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, const c
         return KH_ERR_INVALID;
     char *owned = NULL;
     if (!data) {
-        kh_status st = kh_file_read(b->alloc, path, (size_t)1 << 30, &owned, &len);
+        kh_status st = kh_bld_read_file(b, path, &owned, &len);
         if (st) {
             kh_srcpos pos = {path, 0, 0};
             kh_bld_diag(b, &pos, KH_SEV_ERROR, "cannot read: %s", strerror(errno));
@@ -301,13 +323,23 @@ kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, const c
     }
     const char *name = path ? path : "-";
     b->source_hash = kh_hash64(data, len, b->source_hash);
-    size_t errors_before = b->errors;
+    size_t errors_before = b->errors, warnings_before = b->warnings;
+    size_t entries_before = entries(b);
     kh_status st = KH_ERR_INVALID;
     for (size_t i = 0; i < kh_src_n_formats; i++)
         if (kh_src_formats[i].format == format) {
             st = kh_src_formats[i].parse(b, name, data, len);
             break;
         }
+    /* A source that added nothing and said nothing is empty or only
+     * comments: most likely the wrong file, and an image built from it
+     * alone would code nothing while every run reported success. */
+    if (!st && b->errors == errors_before && b->warnings == warnings_before &&
+        entries(b) == entries_before) {
+        kh_srcpos pos = {name, 0, 0};
+        kh_bld_diag(b, &pos, KH_SEV_ERROR, "no dictionary entries (the file is empty or "
+                                           "holds only comments and section headers)");
+    }
     kh_free(b->alloc, owned);
     if (!st && b->errors > errors_before)
         st = KH_ERR_FORMAT;

@@ -12,6 +12,7 @@
 
 #define KH_MAX_PHRASE 24     /* words in one name or synset member */
 #define KH_MAX_PATTERN 32    /* elements in one verb pattern */
+#define KH_MAX_LIST 65536    /* names or synset members in one column of one line */
 
 typedef struct kh_bnode {
     uint32_t head;   /* first payload (linked through kh_bpayload.next) */
@@ -55,10 +56,15 @@ struct kh_dict_builder {
     kh_map pattern_map;      /* hash of pattern text + code -> pattern index */
     kh_vec words, nodes, bpayloads, actors, roles, countries, agents, places, synsets, codes,
         patterns, elems, alts;
+    kh_vec inputs;           /* kh_file_id of every source file read: never written over */
 };
 
 void kh_bld_diag(kh_dict_builder *b, const kh_srcpos *pos, kh_severity sev, const char *fmt,
                  ...) KH_PRINTF(4, 5);
+/* Reads a whole source file (from b's allocator) and notes its identity in
+ * b->inputs, so the image is never written over it. KH_ERR_NOTFOUND /
+ * KH_ERR_IO with errno set on failure. */
+kh_status kh_bld_read_file(kh_dict_builder *b, const char *path, char **data, size_t *len);
 kh_status kh_bld_str(kh_dict_builder *b, const char *s, size_t len, uint32_t *out);
 /* Word id of a form (folded to lower case). */
 kh_status kh_bld_word(kh_dict_builder *b, const char *s, size_t len, uint32_t *out);

@@ -221,7 +221,8 @@ static void resolve_patterns(kh_dict_builder *b, dict_tables *t, const sort_ctx 
     }
 }
 
-/* Writes the "DIC1" image of the compiled tables to out_path. */
+/* Writes the "DIC1" image of the compiled tables to out_path, never over
+ * one of the sources the builder read (b->inputs). */
 static kh_status write_image(const kh_dict_builder *b, const dict_tables *t,
                              const char *out_path, kh_error *err)
 {
@@ -244,7 +245,8 @@ static kh_status write_image(const kh_dict_builder *b, const dict_tables *t,
         {SEC_ALTS, b->alts.p, b->alts.n * sizeof(uint32_t)},
     };
     return kh_image_write(out_path, kh_fourcc("DIC1"), KH_DICT_VERSION, b->source_hash, secs,
-                          KH_ARRAY_LEN(secs), b->alloc, err);
+                          KH_ARRAY_LEN(secs), (const kh_file_id *)b->inputs.p, b->inputs.n,
+                          "a source this build reads", b->alloc, err);
 }
 
 /* Compiles what the sources added: the checks and tables above, then the

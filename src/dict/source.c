@@ -277,21 +277,36 @@ static kh_status want_cols(const parser *ps, const slice *cols, size_t got, size
     return KH_OK;
 }
 
-/* Adds every `;`-separated phrase of a column with one meaning. */
+/* Adds every `;`-separated phrase of a column with one meaning. The
+ * pieces are walked in place, so a column may hold any number of them up to
+ * KH_MAX_LIST; past it the whole column is refused (before anything of it is
+ * added) at the first piece over the limit, never cut short silently. */
 static kh_status add_phrases(parser *ps, slice col, uint32_t kind, uint32_t ref)
 {
-    slice alts[256];
-    size_t n = split(col.s, col.len, ';', alts, KH_ARRAY_LEN(alts));
+    size_t n = 0;
+    for (size_t i = 0; i <= col.len; i++)
+        if (i == col.len || col.s[i] == ';') {
+            if (++n > KH_MAX_LIST)
+                REJECT(col.s + (i == col.len ? i : i + 1),
+                       "more than %d names or members in one column (split the entry)",
+                       KH_MAX_LIST);
+        }
     kh_status worst = KH_OK;
-    for (size_t i = 0; i < n && i < KH_ARRAY_LEN(alts); i++) {
-        if (!alts[i].len)
-            continue;
-        kh_srcpos pos = at(ps, alts[i].s);
-        kh_status st = kh_bld_phrase(ps->b, alts[i].s, alts[i].len, kind, ref, &pos);
-        if (st == KH_ERR_FORMAT)
-            worst = st;
-        else if (st)
-            return st;
+    const char *p = col.s, *end = col.s + col.len;
+    for (;;) {
+        const char *semi = memchr(p, ';', (size_t)(end - p));
+        slice alt = trim(p, (size_t)((semi ? semi : end) - p));
+        if (alt.len) {
+            kh_srcpos pos = at(ps, alt.s);
+            kh_status st = kh_bld_phrase(ps->b, alt.s, alt.len, kind, ref, &pos);
+            if (st == KH_ERR_FORMAT)
+                worst = st;
+            else if (st)
+                return st;
+        }
+        if (!semi)
+            break;
+        p = semi + 1;
     }
     return worst;
 }

@@ -14,6 +14,7 @@
  *
  * handing each event to the coder (coder.c), which merges them per story.
  */
+#include <string.h>
 #include <strings.h>
 
 #include "events/coder.h"
@@ -542,6 +543,7 @@ static kh_status code_clause(kh_coder *c, size_t cli)
 {
     const kh_doc *doc = c->doc;
     clause_job j;
+    memset(&j, 0, sizeof j); /* the steps fill the rest; none reads what it did not set */
     j.cli = cli;
     j.cl = &doc->clauses[cli];
     j.vg = &doc->chunks[j.cl->verb];

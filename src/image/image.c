@@ -1,7 +1,9 @@
 /*
  * image.c: verify, map and write compiled images (see image.h for the
  * layout). A truncated, corrupted or foreign file is refused with
- * KH_ERR_CORRUPT or KH_ERR_VERSION before any offset in it is used.
+ * KH_ERR_CORRUPT or KH_ERR_VERSION before any offset in it is used. Images
+ * are written through the one output opener (core/output.c), never over a
+ * file the build read, a device or a folder.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -132,10 +134,13 @@ const void *kh_image_section(const kh_image *img, uint32_t id, size_t *len)
     return NULL;
 }
 
-kh_status kh_image_write(const char *path, uint32_t kind, uint32_t version,
-                         uint64_t source_hash, const kh_image_section_in *sections,
-                         size_t n, const kh_allocator *alloc, kh_error *err)
+kh_status kh_image_build(uint32_t kind, uint32_t version, uint64_t source_hash,
+                         const kh_image_section_in *sections, size_t n,
+                         const kh_allocator *alloc, unsigned char **out, size_t *size,
+                         kh_error *err)
 {
+    *out = NULL;
+    *size = 0;
     if (n > KH_IMAGE_MAX_SECTIONS)
         return kh_error_set(err, KH_ERR_INVALID, 0, 0, "too many sections");
     size_t off = KH_IMAGE_HEADER + n * 24;
@@ -148,7 +153,7 @@ kh_status kh_image_write(const char *path, uint32_t kind, uint32_t version,
     total = (total + 7) & ~(size_t)7;
     unsigned char *img = (unsigned char *)kh_calloc(alloc, 1, total);
     if (!img)
-        return kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory writing %s", path);
+        return kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory laying out an image");
     memcpy(img, KH_IMAGE_MAGIC, 8);
     kh_wr32(img + 8, kind);
     kh_wr32(img + 12, version);
@@ -166,26 +171,31 @@ kh_status kh_image_write(const char *path, uint32_t kind, uint32_t version,
         off += sections[i].len;
     }
     kh_wr64(img + 24, kh_image_checksum(img + 48, total - 48));
+    *out = img;
+    *size = total;
+    return KH_OK;
+}
 
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp) {
-        kh_free(alloc, img);
-        return kh_error_set(err, KH_ERR_INVALID, 0, 0, "path too long");
-    }
-    FILE *f = fopen(tmp, "wb");
-    kh_status st = KH_OK;
-    if (!f) {
-        st = kh_error_set(err, KH_ERR_IO, 0, 0, "%s: %s", tmp, strerror(errno));
-    } else {
-        if (fwrite(img, 1, total, f) != total)
-            st = kh_error_set(err, KH_ERR_IO, 0, 0, "%s: write failed: %s", tmp, strerror(errno));
-        if (fclose(f) != 0 && !st)
-            st = kh_error_set(err, KH_ERR_IO, 0, 0, "%s: %s", tmp, strerror(errno));
-        if (!st && rename(tmp, path) != 0)
-            st = kh_error_set(err, KH_ERR_IO, 0, 0, "%s: %s", path, strerror(errno));
-        if (st)
-            remove(tmp);
-    }
+kh_status kh_image_write(const char *path, uint32_t kind, uint32_t version,
+                         uint64_t source_hash, const kh_image_section_in *sections, size_t n,
+                         const kh_file_id *inputs, size_t n_inputs, const char *inputs_role,
+                         const kh_allocator *alloc, kh_error *err)
+{
+    /* The output is checked (and its temporary made) before the image is
+     * laid out, so a refused name costs nothing and leaves no trace. */
+    kh_output *out = NULL;
+    kh_status st = kh_output_open_ex(path, NULL, inputs, n_inputs, inputs_role, alloc, &out, err);
+    if (st)
+        return st;
+    unsigned char *img = NULL;
+    size_t total = 0;
+    st = kh_image_build(kind, version, source_hash, sections, n, alloc, &img, &total, err);
+    if (!st && kh_output_write(out, (const char *)img, total) != KH_OK)
+        st = kh_output_status(out, err);
     kh_free(alloc, img);
-    return st;
+    if (st) {
+        kh_output_discard(out);
+        return st;
+    }
+    return kh_output_commit(out, err);
 }

@@ -58,18 +58,28 @@ void kh_image_close(kh_image *img);
 /* The section with `id`, or NULL (and *len 0) when absent. */
 const void *kh_image_section(const kh_image *img, uint32_t id, size_t *len);
 
-/* Writing: the caller fills sections as kh_bufs, then writes the file
- * atomically (temporary file + rename). The image is laid out in one buffer
- * from `alloc` (NULL: malloc). */
+/* Writing: the caller fills sections as kh_bufs; the image is laid out in
+ * one buffer from `alloc` (NULL: malloc). */
 typedef struct kh_image_section_in {
     uint32_t id;
     const void *data;
     size_t len;
 } kh_image_section_in;
 
+/* Lays the image out in memory: *out (free with kh_free(alloc)) of *size
+ * bytes, ready for kh_image_from_memory. */
+kh_status kh_image_build(uint32_t kind, uint32_t version, uint64_t source_hash,
+                         const kh_image_section_in *sections, size_t n,
+                         const kh_allocator *alloc, unsigned char **out, size_t *size,
+                         kh_error *err);
+/* Writes the image to `path` through the one output opener (kh_output_open's
+ * rules: a regular file is replaced atomically once complete, a device or
+ * pipe written in place, a folder refused) and never over one of `inputs`,
+ * the files the build read (`inputs_role` names them in the message). */
 kh_status kh_image_write(const char *path, uint32_t kind, uint32_t version,
-                         uint64_t source_hash, const kh_image_section_in *sections,
-                         size_t n, const kh_allocator *alloc, kh_error *err);
+                         uint64_t source_hash, const kh_image_section_in *sections, size_t n,
+                         const kh_file_id *inputs, size_t n_inputs, const char *inputs_role,
+                         const kh_allocator *alloc, kh_error *err);
 
 /* Little-endian readers for section parsing; the caller checks bounds. */
 static inline uint32_t kh_rd32(const unsigned char *p)

@@ -62,17 +62,22 @@ static kh_status add_class_words(const char *path, const char *text, size_t len,
 
 /* Compiles one class file into out: "name\0words...\0". */
 static kh_status add_class(const char *dir, const char *file, kh_buf *out, uint64_t *hash,
-                           kh_error *err)
+                           kh_buf *inputs, kh_error *err)
 {
     char path[4096];
     if (snprintf(path, sizeof path, "%s/%s", dir, file) >= (int)sizeof path)
         return kh_error_set(err, KH_ERR_INVALID, 0, 0, "path too long: %s", dir);
     char *text;
     size_t len;
-    kh_status st = kh_file_read(NULL, path, CLASSES_MAX_FILE, &text, &len);
+    kh_file_id id;
+    kh_status st = kh_file_read_id(NULL, path, CLASSES_MAX_FILE, &text, &len, &id);
     if (st)
         return kh_error_set(err, st, 0, 0, "%s: %s", path,
                             st == KH_ERR_LIMIT ? kh_strerror(st) : strerror(errno));
+    if (kh_buf_append(inputs, (const char *)&id, sizeof id)) {
+        kh_free(NULL, text);
+        return kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory");
+    }
     *hash = kh_hash64(text, len, kh_hash64(file, strlen(file), *hash));
     size_t name_len = strlen(file) - 4; /* without ".txt" */
     if (kh_buf_append(out, file, name_len) || kh_buf_putc(out, '\0'))
@@ -85,7 +90,8 @@ static kh_status add_class(const char *dir, const char *file, kh_buf *out, uint6
     return st;
 }
 
-kh_status kh_lex_classes_build(const char *dir, kh_buf *out, uint64_t *hash, kh_error *err)
+kh_status kh_lex_classes_build(const char *dir, kh_buf *out, uint64_t *hash, kh_buf *inputs,
+                               kh_error *err)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -109,7 +115,7 @@ kh_status kh_lex_classes_build(const char *dir, kh_buf *out, uint64_t *hash, kh_
         qsort(names, nn, sizeof names[0], cmp_names);
     for (size_t i = 0; i < nn; i++) {
         if (!st)
-            st = add_class(dir, names[i], out, hash, err);
+            st = add_class(dir, names[i], out, hash, inputs, err);
         kh_free(NULL, names[i]);
     }
     return st;

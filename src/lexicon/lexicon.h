@@ -120,6 +120,14 @@ typedef struct kh_lex_build_options {
 
 kh_status kh_lexicon_build_ex(const kh_lex_build_options *opt, const char *out_path,
                               kh_error *err);
+/* lexicon_write.c: the build's last step. Writes the image of `secs` (the
+ * six lexicon sections) to out_path with the tagger's weights that `opt`
+ * asks for (read, or trained and saved to opt->save_model), never over one
+ * of `inputs` (the files the build read). */
+kh_status kh_lex_write_image(const kh_lex_build_options *opt, uint64_t source_hash,
+                             const kh_file_id *inputs, size_t n_inputs,
+                             const kh_image_section_in secs[6], const char *out_path,
+                             kh_error *err);
 
 /* Verifies an image held in memory (not copied; `data` must outlive the
  * lexicon). For the fuzzer and tests. */
@@ -139,8 +147,10 @@ int kh_lex_in_class(const kh_lexicon *lex, kh_word_class wc, const char *word);
 /* classes.c: compiles every DIR/NAME.txt (name order; none when DIR does not
  * exist) into the LXWC section `out`, mixing the sources into *hash; and
  * points lex->classes into a loaded section (KH_ERR_CORRUPT when its shape
- * is wrong or it is missing). */
-kh_status kh_lex_classes_build(const char *dir, kh_buf *out, uint64_t *hash, kh_error *err);
+ * is wrong or it is missing). The kh_file_id of every file read is appended
+ * to `inputs`. */
+kh_status kh_lex_classes_build(const char *dir, kh_buf *out, uint64_t *hash, kh_buf *inputs,
+                               kh_error *err);
 kh_status kh_lex_classes_open(kh_lexicon *lex, const unsigned char *sec, size_t len);
 
 /* Finds a form case-insensitively (ASCII). Returns 1 and fills *out when

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "lexicon/lexicon.h"
 #include "tags/model.h"
@@ -65,6 +66,7 @@ typedef struct builder {
     size_t n_ents, cap_ents;
     uint64_t source_hash;
     kh_error *err;
+    kh_buf inputs;         /* kh_file_id of every file read: the image never replaces one */
 } builder;
 
 /* ---- interning ---- */
@@ -188,13 +190,18 @@ static kh_status read_file(builder *b, const char *dir, const char *name, int op
         return kh_error_set(b->err, KH_ERR_INVALID, 0, 0, "path too long: %s", dir);
     char *data;
     size_t n;
-    kh_status st = kh_file_read(NULL, path, BUILD_MAX_FILE, &data, &n);
+    kh_file_id id;
+    kh_status st = kh_file_read_id(NULL, path, BUILD_MAX_FILE, &data, &n, &id);
     if (st == KH_ERR_NOTFOUND && optional)
         return KH_OK;
     if (st == KH_ERR_NOTFOUND || st == KH_ERR_IO)
         return kh_error_set(b->err, st, 0, 0, "%s: %s", path, strerror(errno));
     if (st)
         return kh_error_set(b->err, st, 0, 0, "%s: %s", path, kh_strerror(st));
+    if (kh_buf_append(&b->inputs, (const char *)&id, sizeof id) != KH_OK) {
+        kh_free(NULL, data);
+        return kh_error_set(b->err, KH_ERR_NOMEM, 0, 0, "out of memory");
+    }
     b->source_hash = kh_hash64(data, n, b->source_hash);
     b->source_hash = kh_hash64(name, strlen(name), b->source_hash);
     *out = data;
@@ -747,7 +754,7 @@ static kh_status lex_classes(builder *b, const char *dir, kh_buf *out)
     char path[4096];
     if (snprintf(path, sizeof path, "%s/classes", dir) >= (int)sizeof path)
         return kh_error_set(b->err, KH_ERR_INVALID, 0, 0, "path too long: %s", dir);
-    return kh_lex_classes_build(path, out, &b->source_hash, b->err);
+    return kh_lex_classes_build(path, out, &b->source_hash, &b->inputs, b->err);
 }
 
 /* ---- output ---- */
@@ -874,67 +881,10 @@ static void out_free(out_sections *o)
 static void builder_free(builder *b)
 {
     kh_buf_free(&b->pool);
+    kh_buf_free(&b->inputs);
     kh_free(NULL, b->strs);
     kh_free(NULL, b->table);
     kh_free(NULL, b->ents);
-}
-
-/*
- * Writes the image: the lexicon's five sections, plus the tagger's weights
- * when they are trained here (opt->train_path: train against the lexicon
- * just written, then rewrite the image with the weights, and save them to
- * opt->save_model when asked) or read from a weights file
- * (opt->model_path). Both ways give the same bytes for the same weights:
- * the image's source hash mixes in the training file's hash either way.
- */
-static kh_status add_model(const kh_lex_build_options *opt, const builder *b,
-                           const kh_image_section_in secs[6], const char *out_path,
-                           kh_error *err)
-{
-    kh_model_weights m;
-    memset(&m, 0, sizeof m);
-    kh_status st = KH_OK;
-    if (opt->train_path) {
-        st = kh_image_write(out_path, kh_fourcc("LEX1"), KH_LEX_VERSION, b->source_hash, secs,
-                            6, NULL, err);
-        kh_lexicon *lex = NULL;
-        if (!st)
-            st = kh_lexicon_load(out_path, NULL, &lex, err);
-        if (!st)
-            st = kh_model_train(lex, opt->train_path, opt->train_epochs, &m, err);
-        kh_lexicon_free(lex);
-        if (!st && opt->save_model)
-            st = kh_model_weights_write(&m, opt->save_model, err);
-    } else if (opt->model_path) {
-        st = kh_model_weights_read(opt->model_path, &m, err);
-        if (!st && m.lexicon_hash != b->source_hash && !(opt->flags & KH_LEXICON_STALE_MODEL_OK))
-            st = kh_error_set(err, KH_ERR_VERSION, 0, 0,
-                              "%s was trained against another lexicon (lexicon %016llx, this "
-                              "one %016llx): retrain it with `make model`, which needs the UD "
-                              "English-EWT dev set",
-                              opt->model_path, (unsigned long long)m.lexicon_hash,
-                              (unsigned long long)b->source_hash);
-    } else {
-        return kh_image_write(out_path, kh_fourcc("LEX1"), KH_LEX_VERSION, b->source_hash, secs,
-                              6, NULL, err);
-    }
-    kh_buf model;
-    kh_buf_init(&model, NULL, 0);
-    if (!st && (st = kh_model_pack(&m, &model)) != KH_OK)
-        st = kh_error_set(err, st, 0, 0, "laying out the tagger's weights: %s",
-                          kh_strerror(st));
-    if (!st) {
-        kh_image_section_in all[7] = {
-            secs[0], secs[1], secs[2], secs[3], secs[4], secs[5],
-            {KH_LEX_SEC_MODEL, model.data, model.len},
-        };
-        st = kh_image_write(out_path, kh_fourcc("LEX1"), KH_LEX_VERSION,
-                            kh_hash64(&m.train_hash, sizeof m.train_hash, b->source_hash), all,
-                            7, NULL, err);
-    }
-    kh_buf_free(&model);
-    kh_model_weights_free(&m);
-    return st;
 }
 
 kh_status kh_lexicon_build_ex(const kh_lex_build_options *opt, const char *out_path,
@@ -951,6 +901,18 @@ kh_status kh_lexicon_build_ex(const kh_lex_build_options *opt, const char *out_p
     memset(&b, 0, sizeof b);
     b.err = err;
     kh_buf_init(&b.pool, NULL, (size_t)UINT32_MAX);
+    kh_buf_init(&b.inputs, NULL, 0);
+    /* The training or weights file is read later (by the trainer or the
+     * weights reader); the image must not replace it either. */
+    const char *later = opt->train_path ? opt->train_path : opt->model_path;
+    struct stat ls;
+    if (later && stat(later, &ls) == 0) {
+        kh_file_id id = {(uint64_t)ls.st_dev, (uint64_t)ls.st_ino};
+        if (kh_buf_append(&b.inputs, (const char *)&id, sizeof id) != KH_OK) {
+            builder_free(&b);
+            return kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory");
+        }
+    }
     wn_files wf;
     memset(&wf, 0, sizeof wf);
     out_sections o;
@@ -997,7 +959,8 @@ kh_status kh_lexicon_build_ex(const kh_lex_build_options *opt, const char *out_p
             {KH_LEX_SEC_ENTR, o.entries.data, o.entries.len},
             {KH_LEX_SEC_CLASS, o.classes.data, o.classes.len},
         };
-        st = add_model(opt, &b, secs, out_path, err);
+        st = kh_lex_write_image(opt, b.source_hash, (const kh_file_id *)(const void *)b.inputs.data,
+                                b.inputs.len / sizeof(kh_file_id), secs, out_path, err);
     }
     for (int p = 0; p < WN_NPOS; p++) {
         kh_free(NULL, wf.index[p]);

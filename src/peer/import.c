@@ -129,32 +129,6 @@ int kh_imp_line_ok(kh_imp *im, const char *s, size_t n)
     return 1;
 }
 
-kh_status kh_imp_read_file(kh_dict_builder *b, const char *path, char **data, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return errno == ENOENT ? KH_ERR_NOTFOUND : KH_ERR_IO;
-    kh_buf buf;
-    kh_buf_init(&buf, b->alloc, (size_t)1 << 30);
-    char chunk[16384];
-    size_t got;
-    kh_status st = KH_OK;
-    while (!st && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        st = kh_buf_append(&buf, chunk, got);
-    if (!st && ferror(f))
-        st = KH_ERR_IO;
-    fclose(f);
-    if (!st && !buf.data)
-        st = kh_buf_reserve(&buf, 1);
-    if (st) {
-        kh_buf_free(&buf);
-        return st;
-    }
-    *data = buf.data;
-    *len = buf.len;
-    return KH_OK;
-}
-
 /* ---------------------------------------------------------------------- */
 /* Codes                                                                  */
 

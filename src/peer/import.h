@@ -134,8 +134,6 @@ size_t kh_imp_verb_forms(kh_imp_dialect dialect, const char *word, size_t len,
                          char forms[][64], size_t max);
 /* Finds the verb word of a verb line (PETRARCH `+`, else the first). */
 int kh_imp_verb_word(const char *form, size_t len, const char **w, size_t *wl);
-/* Reads a file named by a TABARI .project (relative to it) into memory. */
-kh_status kh_imp_read_file(kh_dict_builder *b, const char *path, char **data, size_t *len);
 
 
 /* The two source formats (tabari.c, petrarch.c), listed in dict/formats.c. */

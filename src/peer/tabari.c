@@ -596,7 +596,7 @@ static kh_status tab_project(kh_imp *im, const char *data, size_t len, int depth
         }
         char *fd = NULL;
         size_t flen = 0;
-        kh_status rs = kh_imp_read_file(im->b, path, &fd, &flen);
+        kh_status rs = kh_bld_read_file(im->b, path, &fd, &flen);
         if (rs) {
             IMP_ERR(im, f, "cannot read '%s': %s", path, kh_strerror(rs));
             if (rs != KH_ERR_NOTFOUND && rs != KH_ERR_IO)

@@ -239,9 +239,43 @@ static int open_readonly(const char *path, sqlite3 **db)
                            NULL);
 }
 
+/* PRAGMA quick_check through the read-only connection: KH_OK when it
+ * answers "ok", else KH_ERR_CORRUPT with its first complaint. */
+static kh_status quick_check(sqlite3 *db, const char *path, kh_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &q, NULL);
+    kh_status st = KH_OK;
+    if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *r = (const char *)sqlite3_column_text(q, 0);
+        if (!r || strcmp(r, "ok") != 0) {
+            /* Its first complaint on one line, without the "*** in database
+             * main ***" heading. */
+            char why[128];
+            size_t n = 0;
+            if (r && !strncmp(r, "*** ", 4) && strchr(r, '\n'))
+                r = strchr(r, '\n') + 1;
+            for (; r && *r && n + 1 < sizeof why; r++)
+                why[n++] = *r == '\n' || *r == '\r' ? ' ' : *r;
+            why[n] = '\0';
+            st = kh_error_set(err, KH_ERR_CORRUPT, 0, 0,
+                              "%s: the event store is damaged (PRAGMA quick_check: %s); "
+                              "refusing to write into it. The file was not modified",
+                              path, n ? why : "no answer");
+        }
+    } else {
+        st = kh_error_set(err, KH_ERR_CORRUPT, 0, 0,
+                          "%s: the event store is damaged (PRAGMA quick_check: %s); refusing "
+                          "to write into it. The file was not modified", path, sqlite3_errmsg(db));
+    }
+    sqlite3_finalize(q);
+    return st;
+}
+
 /* Checks an existing file through a read-only connection. Sets *empty when
- * the file holds no schema at all (a run killed while creating it). */
-static kh_status check_file(const char *path, int *empty, kh_error *err)
+ * the file holds no schema at all (a run killed while creating it). With
+ * `for_writing`, a store must also pass PRAGMA quick_check. */
+static kh_status check_file(const char *path, int for_writing, int *empty, kh_error *err)
 {
     sqlite3 *db = NULL;
     *empty = 0;
@@ -293,6 +327,8 @@ static kh_status check_file(const char *path, int *empty, kh_error *err)
                           "%s: khaldun event store without a schema version; refusing it", path);
     }
     sqlite3_finalize(q);
+    if (!st && !*empty && for_writing)
+        st = quick_check(db, path, err);
     sqlite3_close(db);
     return st;
 }
@@ -323,16 +359,47 @@ fail:
     return st;
 }
 
+/* A store is a regular file named by its path. SQLite gives some names
+ * other meanings: "" is a private temporary database and ":memory:" one in
+ * memory, both gone at close, so a run would report stories as stored and
+ * keep none; "file:..." is a URI. */
+static kh_status check_name(const char *path, kh_error *err)
+{
+    if (!*path)
+        return kh_error_set(err, KH_ERR_INVALID, 0, 0,
+                            "empty event store name (an unset variable?); give the path of a "
+                            "file");
+    if (!strcmp(path, ":memory:"))
+        return kh_error_set(err, KH_ERR_INVALID, 0, 0,
+                            ":memory:: an in-memory database keeps nothing; give the path of a "
+                            "file (./:memory: for a file of that name)");
+    /* SQLite reads a name beginning "file:" as a URI (Debian enables them
+     * for every connection), which would bypass the checks below: the file
+     * checked would not be the file opened. */
+    if (!strncmp(path, "file:", 5))
+        return kh_error_set(err, KH_ERR_INVALID, 0, 0,
+                            "%s: looks like an SQLite URI; khaldun takes a path only "
+                            "(./%s for a file of that name)", path, path);
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+        return kh_error_set(err, KH_ERR_INVALID, 0, 0, "%s: %s, not an event store", path,
+                            S_ISDIR(sb.st_mode) ? "a folder" : "not a regular file");
+    return KH_OK;
+}
+
 kh_status kh_store_open(const char *path, unsigned flags, kh_store **out, kh_error *err)
 {
     if (!path || !out || (flags & ~(unsigned)(KH_STORE_READONLY | KH_STORE_CREATE)) ||
         ((flags & KH_STORE_READONLY) && (flags & KH_STORE_CREATE)))
         return kh_error_set(err, KH_ERR_INVALID, 0, 0, "kh_store_open: bad arguments");
     *out = NULL;
+    kh_status name_st = check_name(path, err);
+    if (name_st)
+        return name_st;
     int readonly = (flags & KH_STORE_READONLY) != 0;
     int exists, empty = 1;
     if (file_nonempty(path, &exists)) {
-        kh_status st = check_file(path, &empty, err);
+        kh_status st = check_file(path, !readonly, &empty, err);
         if (st)
             return st;
     }
@@ -387,7 +454,7 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_store **out, kh_err
         }
         if (empty) { /* re-check what we wrote, as any other opener would */
             int e2;
-            if ((st = check_file(path, &e2, err)))
+            if ((st = check_file(path, 0, &e2, err)))
                 goto fail;
         }
     }

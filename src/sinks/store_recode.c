@@ -169,6 +169,11 @@ kh_status kh_store_recode(kh_store *s, const kh_code_options *options, size_t *n
         return KH_ERR_INVALID;
     if (!s->writable)
         return kh_store_fail(s, KH_ERR_IO, "the store was opened read-only");
+    kh_dict_stats ds;
+    kh_dict_stats_get(options->dict, &ds);
+    if (!ds.patterns) /* it would replace every event with none */
+        return kh_store_fail(s, KH_ERR_INVALID, "the dictionary has no verb patterns: re-coding "
+                                                "with it would delete every event");
     kh_coder *coder = NULL;
     kh_status st = kh_coder_new(options, &coder);
     if (st)

@@ -122,10 +122,14 @@ void kh_model_weights_free(kh_model_weights *m);
 kh_status kh_model_pack(const kh_model_weights *m, kh_buf *out);
 
 /* The weights file (text, one feature a line; format in weights.c).
- * kh_model_weights_write replaces `path` atomically (temporary file and
- * rename); kh_model_weights_read fills *m, which the caller frees with
+ * kh_model_weights_write writes `path` through the one output opener
+ * (kh_output_open's rules: a regular file replaced only when complete),
+ * never over one of `inputs` (described as `inputs_role`);
+ * kh_model_weights_read fills *m, which the caller frees with
  * kh_model_weights_free (also on error). Errors carry FILE:LINE:COL. */
-kh_status kh_model_weights_write(const kh_model_weights *m, const char *path, kh_error *err);
+kh_status kh_model_weights_write(const kh_model_weights *m, const char *path,
+                                 const kh_file_id *inputs, size_t n_inputs,
+                                 const char *inputs_role, kh_error *err);
 kh_status kh_model_weights_read(const char *path, kh_model_weights *m, kh_error *err);
 
 /* Trains the tagger on a CoNLL-U file (FORM and UPOS columns) with `lex` as

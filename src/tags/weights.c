@@ -28,7 +28,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "tags/model.h"
 
@@ -117,7 +116,9 @@ static kh_status write_text(const kh_model_weights *m, kh_buf *b)
     return st;
 }
 
-kh_status kh_model_weights_write(const kh_model_weights *m, const char *path, kh_error *err)
+kh_status kh_model_weights_write(const kh_model_weights *m, const char *path,
+                                 const kh_file_id *inputs, size_t n_inputs,
+                                 const char *inputs_role, kh_error *err)
 {
     kh_buf b;
     kh_buf_init(&b, NULL, KH_MODEL_MAX_FILE);
@@ -126,23 +127,13 @@ kh_status kh_model_weights_write(const kh_model_weights *m, const char *path, kh
         kh_buf_free(&b);
         return kh_error_set(err, st, 0, 0, "%s: %s", path, kh_strerror(st));
     }
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp) {
-        kh_buf_free(&b);
-        return kh_error_set(err, KH_ERR_INVALID, 0, 0, "path too long");
-    }
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        st = kh_error_set(err, KH_ERR_IO, 0, 0, "%s: %s", tmp, strerror(errno));
-    } else {
-        if (fwrite(b.data, 1, b.len, f) != b.len)
-            st = kh_error_set(err, KH_ERR_IO, 0, 0, "%s: write failed: %s", tmp, strerror(errno));
-        if (fclose(f) != 0 && !st)
-            st = kh_error_set(err, KH_ERR_IO, 0, 0, "%s: %s", tmp, strerror(errno));
-        if (!st && rename(tmp, path) != 0)
-            st = kh_error_set(err, KH_ERR_IO, 0, 0, "%s: %s", path, strerror(errno));
-        if (st)
-            remove(tmp);
+    kh_output *out = NULL;
+    st = kh_output_open_ex(path, NULL, inputs, n_inputs, inputs_role, NULL, &out, err);
+    if (!st && kh_output_write(out, b.data, b.len) != KH_OK) {
+        st = kh_output_status(out, err);
+        kh_output_discard(out);
+    } else if (!st) {
+        st = kh_output_commit(out, err);
     }
     kh_buf_free(&b);
     return st;

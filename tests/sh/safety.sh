@@ -1,0 +1,333 @@
+#!/bin/sh
+# tests/sh/safety.sh: khaldun never loses a user's data and never claims a success that did not
+# happen (issue 17). Each case is an everyday mistake that used to destroy data or report a false
+# success; each check is run as a user would run it, and the files involved are compared
+# (sha256sum, row counts) before and after.
+#   1. export's outputs over the store it reads (--events / --mentions = the store).
+#   2. dict build -o / lex build -o over a source, a device or a pipe (the image writer).
+#   3. --db '' (an unset variable) and --db :memory: reported stories as stored and kept none.
+#   4. --db file:other.db (an SQLite URI) skipped the "not a khaldun store" check; a store that
+#      fails PRAGMA quick_check was written into.
+#   5. code --mentions FILE truncated FILE when it was an input; with standard output closed the
+#      Mentions file took descriptor 1 and got the Events rows too, with a success summary.
+#   6. an empty or comment-only dictionary was accepted: 0 events and exit 0; with --db the
+#      stories were marked as stored, and recode deleted every event.
+#   7. a dictionary line with more than 256 names or synset members lost the rest silently.
+# Prints "ok NAME" / "FAIL NAME" / "skip NAME" lines for tests/run.sh.
+# Never points a khaldun under test at a real device (/dev/null, /dev/stdout): a build with the
+# old behaviour would replace it. Devices are made privately (mkfifo, mknod as root) in $TMP.
+cd "$(dirname "$0")/../.." || exit 1
+T=safety
+BIN=${KHALDUN_BIN:-$(pwd)/khaldun}
+DATA=${KHALDUN_DATA:-build/data}
+FIX=tests/fixtures/store
+if [ ! -f "$DATA/lexicon.img" ]; then echo "skip $T (no $DATA/lexicon.img: make data)"; exit 0; fi
+for tool in sqlite3 sha256sum; do
+    command -v $tool >/dev/null 2>&1 || { echo "FAIL $T/tools ($tool missing: tools/setup.sh installs it)"; exit 0; }
+done
+export KHALDUN_DATA=$DATA
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT INT TERM
+ok() { echo "ok   $T/$1"; }
+fail() { echo "FAIL $T/$1${2:+ ($2)}"; }
+check() { if [ "$2" -eq 0 ]; then ok "$1"; else fail "$1" "${3:-}"; fi; }
+sum() { sha256sum "$1" 2>/dev/null | cut -c1-64; }
+events() { sqlite3 "$1" "SELECT count(*) FROM events" 2>/dev/null; }
+
+DICT=$TMP/fix.dict
+if ! "$BIN" dict build -o "$DICT" data/cameo.txt $FIX/dict.txt >"$TMP/dict.out" 2>&1; then
+    fail dict-build "$(head -n 3 "$TMP/dict.out")"; exit 0
+fi
+DB=$TMP/events.db
+"$BIN" code --quiet --dict "$DICT" --db "$DB" $FIX/stories.jsonl 2>"$TMP/code.err"
+N=$(events "$DB")
+[ "${N:-0}" -gt 0 ]
+check setup-store $? "$(head -n 3 "$TMP/code.err")"
+sqlite3 "$DB" ".backup '$TMP/pristine.db'"
+# A fresh copy of the store, so that each check starts from the same data.
+fresh() { rm -f "$DB" "$DB-wal" "$DB-shm"; cp "$TMP/pristine.db" "$DB"; }
+
+# --- 1. export over its own store ----------------------------------------------------------
+# The output named the store: it was opened (and truncated) for writing before the store was
+# read, which emptied the store. Now refused before anything is opened; the store is intact.
+for opt in --events --mentions; do
+    name=export${opt#-}-over-store
+    fresh
+    before=$(sum "$DB")
+    "$BIN" export --db "$DB" --format gdelt $opt "$DB" >"$TMP/x.out" 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 2 ] && [ "$(sum "$DB")" = "$before" ] && [ "$(events "$DB")" = "$N" ] &&
+        [ "$(sqlite3 "$DB" 'PRAGMA integrity_check')" = ok ] && grep -q 'store' "$TMP/x.err"
+    check "$name" $? "rc $rc, $(events "$DB") events of $N, $(head -n 1 "$TMP/x.err")"
+done
+# The same file named twice: both outputs would be written into one file.
+fresh
+"$BIN" export --db "$DB" --format gdelt --events "$TMP/same.tsv" --mentions "$TMP/same.tsv" \
+    >/dev/null 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -e "$TMP/same.tsv" ]
+check export-same-file-twice $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+# A folder is refused with a message, not half-written.
+mkdir "$TMP/dir"
+"$BIN" export --db "$DB" --format jsonl --events "$TMP/dir" >/dev/null 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && grep -q 'folder' "$TMP/x.err"
+check export-to-folder $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+# A regular file that exists is replaced only once the export is complete: same bytes as
+# standard output, and a file still open by a reader keeps its old bytes.
+echo old >"$TMP/out.tsv"
+exec 3<"$TMP/out.tsv"
+"$BIN" export --db "$DB" --format gdelt --events "$TMP/out.tsv" 2>"$TMP/x.err"
+rc=$?
+"$BIN" export --db "$DB" --format gdelt >"$TMP/stdout.tsv" 2>/dev/null
+[ $rc -eq 0 ] && cmp -s "$TMP/out.tsv" "$TMP/stdout.tsv" && [ "$(cat <&3)" = old ]
+check export-replaces-when-done $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+exec 3<&-
+ls -a "$TMP" | grep -q 'out\.tsv\..' && fail export-no-temporary-left "$(ls -a "$TMP")" ||
+    ok export-no-temporary-left
+
+# --- 2. the image writer: dict build -o, lex build -o --------------------------------------
+# It renamed a temporary over whatever was at PATH: a hand-written source became a binary image,
+# a device or pipe became a regular file.
+cp $FIX/dict.txt "$TMP/src.txt"
+before=$(sum "$TMP/src.txt")
+for spelling in src.txt ./src.txt; do
+    cp $FIX/dict.txt "$TMP/src.txt"
+    "$BIN" dict build -o "$TMP/$spelling" data/cameo.txt "$TMP/src.txt" >"$TMP/x.out" 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 2 ] && [ "$(sum "$TMP/src.txt")" = "$before" ] && grep -q 'source' "$TMP/x.err"
+    check "dict-build-over-its-source ($spelling)" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+done
+cp $FIX/dict.txt "$TMP/src.txt"
+ln "$TMP/src.txt" "$TMP/hard.txt"
+"$BIN" dict build -o "$TMP/hard.txt" data/cameo.txt "$TMP/src.txt" >/dev/null 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(sum "$TMP/src.txt")" = "$before" ]
+check dict-build-over-a-hard-link-of-its-source $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+cp $FIX/dict.txt "$TMP/src.txt"
+"$BIN" dict build -o "$TMP/dir" data/cameo.txt "$TMP/src.txt" >/dev/null 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && [ -d "$TMP/dir" ] && grep -q folder "$TMP/x.err"
+check dict-build-to-folder $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+# A named pipe is written, not replaced: the reader gets the image.
+mkfifo "$TMP/pipe"
+cat "$TMP/pipe" >"$TMP/from-pipe" &
+reader=$!
+"$BIN" dict build -o "$TMP/pipe" data/cameo.txt $FIX/dict.txt >/dev/null 2>"$TMP/x.err"
+rc=$?
+# The reader waits for a writer: stop it when none came (refused, or the pipe was replaced).
+{ [ $rc -ne 0 ] || [ ! -p "$TMP/pipe" ]; } && kill $reader 2>/dev/null
+wait $reader 2>/dev/null
+pipe_ok=1
+[ $rc -eq 0 ] && [ -p "$TMP/pipe" ] && cmp -s "$TMP/from-pipe" "$DICT" || pipe_ok=0
+check dict-build-to-a-pipe $((1 - pipe_ok)) "rc $rc, $(head -n 1 "$TMP/x.err")"
+# A character device (a private null device made as root) stays a device.
+if [ "$(id -u)" = 0 ] && mknod "$TMP/null" c 1 3 2>/dev/null; then
+    "$BIN" dict build -o "$TMP/null" data/cameo.txt $FIX/dict.txt >/dev/null 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 0 ] && [ -c "$TMP/null" ]
+    check dict-build-to-a-device $? "rc $rc, $(ls -l "$TMP/null")"
+    rm -f "$TMP/null"
+else
+    echo "skip $T/dict-build-to-a-device (needs root and mknod)"
+fi
+# Standard output by name, only with a build that passed the pipe check (an old build would
+# replace the /dev/stdout link of the machine).
+if [ $pipe_ok = 1 ]; then
+    "$BIN" dict build -o /dev/stdout data/cameo.txt $FIX/dict.txt >"$TMP/stdout.dict" 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 0 ] && cmp -s "$TMP/stdout.dict" "$DICT" && [ -L /dev/stdout ]
+    check dict-build-to-stdout $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+fi
+# lex build shares the writer: its output cannot be one of the WordNet files it reads.
+cp -r tests/fixtures/wordnet "$TMP/wn"
+before=$(sum "$TMP/wn/index.noun")
+"$BIN" lex build --wordnet "$TMP/wn" --closed tests/fixtures/lexicon -o "$TMP/wn/index.noun" \
+    >/dev/null 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(sum "$TMP/wn/index.noun")" = "$before" ]
+check lex-build-over-its-input $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+
+# --- 3. a store that is not a file ---------------------------------------------------------
+# SQLite opens "" as a private temporary database and ":memory:" in memory: the run reported
+# "2 added ... now holds 2 stories" and exit 0, and nothing was kept.
+printf 'Iran accused the United States of sabotage.\n\nJapan visited the United States.\n' >"$TMP/two.txt"
+mkdir "$TMP/cwd"
+for name in "" ":memory:"; do
+    label=${name:-empty}; [ "$name" = ":memory:" ] && label=memory
+    (cd "$TMP/cwd" && "$BIN" code --dict "$DICT" --db "$name" "$TMP/two.txt") >/dev/null 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 2 ] && ! grep -q 'now holds' "$TMP/x.err" && [ -z "$(ls -A "$TMP/cwd")" ]
+    check "code-db-$label-refused" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+    (cd "$TMP/cwd" && "$BIN" query --db "$name") >/dev/null 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 2 ]
+    check "query-db-$label-refused" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+done
+
+# --- 4. URIs and damaged stores: checked before any write -----------------------------------
+# "file:NAME" is an SQLite URI: the check looked for a file called "file:other.db", found none,
+# and SQLite then opened other.db, switched it to WAL, overwrote its application_id and added
+# khaldun's tables. Another program's database must be left byte for byte as it was.
+mkdir "$TMP/uri"
+for name in file:other.db "file:other.db?mode=rwc"; do
+    rm -f "$TMP/uri/"*
+    sqlite3 "$TMP/uri/other.db" "CREATE TABLE t(a); INSERT INTO t VALUES (1)"
+    before=$(sum "$TMP/uri/other.db")
+    (cd "$TMP/uri" && "$BIN" code --dict "$DICT" --db "$name" "$TMP/two.txt") >/dev/null 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 2 ] && [ "$(sum "$TMP/uri/other.db")" = "$before" ] &&
+        [ "$(sqlite3 "$TMP/uri/other.db" 'PRAGMA journal_mode')" = delete ] &&
+        [ "$(ls "$TMP/uri")" = other.db ]
+    check "code-db-uri-refused ($name)" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+done
+# A file whose name begins with "file:" is reached by its path.
+(cd "$TMP/uri" && "$BIN" code --quiet --dict "$DICT" --db ./file:new.db "$TMP/two.txt") 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 0 ] && [ "$(events "$TMP/uri/file:new.db")" -gt 0 ]
+check code-db-file-colon-path $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+# A store that fails quick_check (here: its meta table's page, which ingestion never reads) is
+# refused before anything is written, by code --db and recode alike.
+fresh
+root=$(sqlite3 "$DB" "SELECT rootpage FROM sqlite_master WHERE name = 'meta'")
+psize=$(sqlite3 "$DB" "PRAGMA page_size")
+printf '\377\377\377\377' | dd of="$DB" bs=1 seek=$(( (root - 1) * psize + 8 )) conv=notrunc 2>/dev/null
+if [ "$(sqlite3 "$DB" 'PRAGMA quick_check' 2>&1 | head -n 1)" = ok ]; then
+    fail damaged-store-setup "quick_check passes on the damaged copy"
+else
+    before=$(sum "$DB")
+    printf 'Russia threatened Japan.\n' >"$TMP/r.txt"
+    "$BIN" code --dict "$DICT" --db "$DB" "$TMP/r.txt" >/dev/null 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 2 ] && [ "$(sum "$DB")" = "$before" ] && grep -q quick_check "$TMP/x.err"
+    check code-db-damaged-store-refused $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+    "$BIN" recode --db "$DB" --dict "$DICT" >/dev/null 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 2 ] && [ "$(sum "$DB")" = "$before" ]
+    check recode-damaged-store-refused $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+fi
+
+# --- 5. code --mentions: inputs, and a closed standard output --------------------------------
+printf 'Iran accused the United States of sabotage.\n' >"$TMP/in1.txt"
+printf 'Russia threatened Japan.\n' >"$TMP/in2.txt"
+before=$(sum "$TMP/in2.txt")
+for spelling in in2.txt ./in2.txt; do
+    "$BIN" code --format gdelt --dict "$DICT" --mentions "$TMP/$spelling" "$TMP/in1.txt" \
+        "$TMP/in2.txt" >/dev/null 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 2 ] && [ "$(sum "$TMP/in2.txt")" = "$before" ] && grep -q input "$TMP/x.err"
+    check "code-mentions-over-an-input ($spelling)" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+done
+# Mentions into the file that is also standard output: the two tables would mix.
+"$BIN" code --format gdelt --dict "$DICT" --mentions "$TMP/both.tsv" "$TMP/in1.txt" \
+    >"$TMP/both.tsv" 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ]
+check code-mentions-is-stdout $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+# Standard output closed: an error, and no Mentions file with Events rows in it.
+rm -f "$TMP/m.tsv"
+"$BIN" code --format gdelt --dict "$DICT" --mentions "$TMP/m.tsv" "$TMP/in1.txt" >&- 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -e "$TMP/m.tsv" ] && ! grep -q 'written' "$TMP/x.err"
+check code-stdout-closed $? "rc $rc, $(head -n 1 "$TMP/x.err"), $(wc -l 2>/dev/null <"$TMP/m.tsv") rows in m.tsv"
+fresh
+rm -f "$TMP/m.tsv"
+"$BIN" export --db "$DB" --format gdelt --mentions "$TMP/m.tsv" >&- 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -e "$TMP/m.tsv" ]
+check export-stdout-closed $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+# Every descriptor closed but stderr: still no file takes descriptor 0 or 1.
+"$BIN" code --format gdelt --dict "$DICT" --mentions "$TMP/m.tsv" "$TMP/in1.txt" <&- >&- 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -e "$TMP/m.tsv" ]
+check code-stdin-stdout-closed $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+# Standard input closed: reading it is an error, not an empty input coded with success.
+"$BIN" code --dict "$DICT" <&- >"$TMP/x.out" 2>"$TMP/x.err"
+rc=$?
+[ $rc -ne 0 ] && grep -q 'standard input\|-: ' "$TMP/x.err"
+check code-stdin-closed $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+# And with everything open, --mentions still writes its table (and only it).
+"$BIN" code --format gdelt --dict "$DICT" --mentions "$TMP/m.tsv" "$TMP/in1.txt" \
+    >"$TMP/e.tsv" 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 0 ] && [ "$(awk -F'\t' '{print NF}' "$TMP/m.tsv" | sort -u)" = 16 ] &&
+    [ "$(awk -F'\t' '{print NF}' "$TMP/e.tsv" | sort -u)" = 61 ]
+check code-mentions-written $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+
+# --- 6. empty dictionaries --------------------------------------------------------------------
+: >"$TMP/empty.txt"
+printf '# only comments\n\n   # and blank lines\n[actors]\n' >"$TMP/comments.txt"
+for src in empty comments; do
+    "$BIN" dict build -o "$TMP/$src.dict" "$TMP/$src.txt" >/dev/null 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 1 ] && [ ! -e "$TMP/$src.dict" ] && grep -q "$src.txt" "$TMP/x.err"
+    check "dict-build-$src-source" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+    "$BIN" dict check "$TMP/$src.txt" >/dev/null 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 1 ] && grep -q "$src.txt" "$TMP/x.err" && ! grep -q 'no errors' "$TMP/x.err"
+    check "dict-check-$src-source" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+    # As sources given to code: built on the fly, refused the same way.
+    "$BIN" code --dict "$TMP/$src.txt" "$TMP/in1.txt" >"$TMP/x.out" 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 2 ] && [ ! -s "$TMP/x.out" ]
+    check "code-dict-$src-source" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+done
+# An image that can code nothing (the CAMEO code table alone: no verb patterns, no actors).
+"$BIN" dict build -o "$TMP/codes.dict" data/cameo.txt >/dev/null 2>&1
+"$BIN" code --dict "$TMP/codes.dict" "$TMP/in1.txt" >"$TMP/x.out" 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -s "$TMP/x.out" ] && grep -q codes.dict "$TMP/x.err"
+check code-empty-image $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+"$BIN" explain --dict "$TMP/codes.dict" -e "Iran accused the United States." >/dev/null 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ]
+check explain-empty-image $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+# With --db nothing is marked as stored: the re-run with the right dictionary codes the stories.
+rm -f "$TMP/e.db"
+"$BIN" code --quiet --dict "$TMP/codes.dict" --db "$TMP/e.db" "$TMP/in1.txt" 2>"$TMP/x.err"
+rc=$?
+"$BIN" code --quiet --dict "$DICT" --db "$TMP/e.db" "$TMP/in1.txt" 2>/dev/null
+[ $rc -eq 2 ] && [ "$(events "$TMP/e.db")" -gt 0 ]
+check code-db-empty-image $? "rc $rc, $(events "$TMP/e.db") events after the re-run, $(head -n 1 "$TMP/x.err")"
+# recode with it deleted every event; now refused, the store unchanged.
+fresh
+before=$(sum "$DB")
+"$BIN" recode --db "$DB" --dict "$TMP/codes.dict" >/dev/null 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(events "$DB")" = "$N" ] && [ "$(sum "$DB")" = "$before" ]
+check recode-empty-image $? "rc $rc, $(events "$DB") events of $N, $(head -n 1 "$TMP/x.err")"
+
+# --- 7. long lists in one dictionary line -----------------------------------------------------
+# Every name of a 300-name actor line, every member of a 300-member synset and every demonym of
+# a 300-demonym country resolves; a line past the hard limit is an error at FILE:LINE:COL.
+{
+    echo '[countries]'
+    printf 'ZZZ | Zedland | '; for i in $(seq 1 299); do printf 'Zedder%d; ' "$i"; done; echo 'Zedlander'
+    echo '[actors]'
+    for i in $(seq 1 299); do printf 'Name%d; ' "$i"; done; echo 'Last Person | ZZZGOV'
+    echo '[synsets]'
+    printf '&BIG | '; for i in $(seq 1 299); do printf 'gadget%d; ' "$i"; done; echo 'widget'
+    echo '[verbs]'
+    echo 'provide $T with &BIG | 070 |'
+} >"$TMP/long.txt"
+"$BIN" dict build -o "$TMP/long.dict" data/cameo.txt "$TMP/long.txt" >/dev/null 2>"$TMP/x.err"
+rc=$?
+"$BIN" dict lookup --image "$TMP/long.dict" Name1 Name256 Name257 Name299 "Last Person" Zedder257 \
+    Zedlander gadget257 widget >"$TMP/x.out" 2>&1
+lrc=$?
+[ $rc -eq 0 ] && [ $lrc -eq 0 ] && ! grep -q '	-	-	-' "$TMP/x.out" &&
+    [ "$(grep -c '	actor	ZZZGOV	' "$TMP/x.out")" = 5 ] &&
+    [ "$(grep -c '	demonym	ZZZ	' "$TMP/x.out")" = 2 ] &&
+    [ "$(grep -c '	synset	' "$TMP/x.out")" = 2 ]
+check dict-long-lists-kept $? "rc $rc/$lrc, $(grep '	-	-	-' "$TMP/x.out" | cut -f1 | tr '\n' ' ')"
+"$BIN" dict check data/cameo.txt "$TMP/long.txt" >/dev/null 2>"$TMP/x.err"
+check dict-check-long-lists $? "$(head -n 1 "$TMP/x.err")"
+# Past the hard limit: an error that names the line and column, and no image.
+{
+    echo '[actors]'
+    awk 'BEGIN { for (i = 1; i <= 70000; i++) printf "N%d; ", i; print "Zed | ZZZ" }'
+} >"$TMP/huge.txt"
+"$BIN" dict check data/cameo.txt "$TMP/huge.txt" >/dev/null 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "huge.txt:2:[0-9][0-9]*: " "$TMP/x.err" && ! grep -q 'no errors' "$TMP/x.err"
+check dict-list-over-the-limit $? "rc $rc, $(head -n 1 "$TMP/x.err" | cut -c1-160)"
