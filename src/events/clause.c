@@ -94,14 +94,54 @@ static const struct {
     {"&STMT_OPTIMISM", "013"},
 };
 
+/* What did it, when a violent verb's subject is a weapon or an attack and
+ * no one is named: the kind of attack decides the code (synsets of
+ * data/verbs.txt). */
+static const struct {
+    const char *synset, *code;
+} instrument_kinds[] = {
+    {"&INSTR_BOMBING", "183"}, {"&INSTR_AIRSTRIKE", "195"}, {"&INSTR_SHELLING", "194"},
+    {"&INSTR_ATTACK", "190"},
+};
+
 void kh_clause_coder_setup(kh_coder *c)
 {
     for (size_t k = 0; k < KH_ARRAY_LEN(c->stmt_syn); k++)
         c->stmt_syn[k] = KH_NONE;
-    for (size_t k = 0; k < KH_ARRAY_LEN(statement_kinds); k++)
-        for (size_t i = 0; i < c->dict->n_synsets; i++)
-            if (!strcasecmp(kh_dict_str(c->dict, c->dict->synsets[i].name), statement_kinds[k].synset))
+    for (size_t k = 0; k < KH_ARRAY_LEN(c->instr_syn); k++)
+        c->instr_syn[k] = KH_NONE;
+    for (size_t i = 0; i < c->dict->n_synsets; i++) {
+        const char *name = kh_dict_str(c->dict, c->dict->synsets[i].name);
+        for (size_t k = 0; k < KH_ARRAY_LEN(statement_kinds); k++)
+            if (!strcasecmp(name, statement_kinds[k].synset))
                 c->stmt_syn[k] = (uint32_t)i;
+        for (size_t k = 0; k < KH_ARRAY_LEN(instrument_kinds); k++)
+            if (!strcasecmp(name, instrument_kinds[k].synset))
+                c->instr_syn[k] = (uint32_t)i;
+    }
+}
+
+/* The attack code of a subject phrase naming a weapon or an attack (its
+ * head covered by an &INSTR_ synset), NULL when it names none. */
+static const kh_code_rec *instrument_code(kh_coder *c, int32_t np)
+{
+    if (np < 0)
+        return NULL;
+    const kh_dict *d = c->dict;
+    const kh_chunk *ch = &c->doc->chunks[np];
+    for (size_t t = ch->first; t <= ch->head; t++) {
+        uint32_t node = c->view.mnode[t];
+        if (!node || t + c->view.mlen[t] <= ch->head)
+            continue;
+        const kh_trie_node *n = &d->nodes[node];
+        for (uint32_t q = 0; q < n->n_payloads; q++) {
+            const kh_payload *pl = &d->payloads[n->first_payload + q];
+            for (size_t k = 0; k < KH_ARRAY_LEN(instrument_kinds) && pl->kind == KH_P_SYNSET; k++)
+                if (c->instr_syn[k] == pl->ref)
+                    return code_named(c, instrument_kinds[k].code);
+        }
+    }
+    return NULL;
 }
 
 /* Clause k is cl or reported (at any depth) by it. */
@@ -405,6 +445,41 @@ static int clause_actors(kh_coder *c, clause_job *j)
         j->ns = kh_actors_resolve_np(&c->ax, j->best.source_np >= 0 ? j->best.source_np : cl->subject,
                                      reporter, j->src);
         j->nt = kh_actors_resolve_target(&c->ax, j->best.target_np, reporter, j->tgt);
+    }
+    const char *jc = kh_dict_str(d, j->code->code);
+    int violent = jc[0] == '1' && jc[1] >= '8' && jc[1] <= '9';
+    const kh_code_rec *instr = !j->ns && !j->passive && violent ? instrument_code(c, cl->subject) : NULL;
+    if (instr) {
+        /* "A car bomb killed seven": the act happened, by no one the
+         * clause names; the weapon says what kind of act. */
+        kh_coder_trace(c, si, "  the subject is a weapon or an attack: coded without a source as %s",
+                       kh_dict_str(d, instr->code));
+        memset(&j->src[0], 0, sizeof j->src[0]);
+        j->ns = 1;
+        j->code = instr;
+        /* "Israeli air strikes": the country whose weapon it is, as its forces. */
+        const kh_chunk *sub = &doc->chunks[cl->subject];
+        for (size_t t = sub->first; t < sub->head && !j->src[0].code; t++) {
+            uint32_t node = c->view.mnode[t];
+            if (!node)
+                continue;
+            const kh_trie_node *n = &d->nodes[node];
+            for (uint32_t q = 0; q < n->n_payloads && !j->src[0].code; q++) {
+                const kh_payload *pl = &d->payloads[n->first_payload + q];
+                if (pl->kind != KH_P_DEMONYM && pl->kind != KH_P_COUNTRY)
+                    continue;
+                const char *cc = kh_dict_str(d, d->countries[pl->ref].code);
+                char *code = (char *)kh_arena_alloc(&c->arena, strlen(cc) + 4);
+                if (!code)
+                    break;
+                memcpy(code, cc, strlen(cc));
+                memcpy(code + strlen(cc), "MIL", 4);
+                j->src[0].code = code;
+                j->src[0].name = kh_view_text(&c->view, sub->first, sub->end);
+                j->src[0].first = sub->first;
+                j->src[0].end = sub->end;
+            }
+        }
     }
     if (!j->ns && j->passive && cl->agent < 0 && j->nt) {
         /* "Four villagers were killed": the act happened, by no one the

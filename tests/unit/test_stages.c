@@ -25,6 +25,7 @@ static const char fixture_dict[] =
     "012 | -0.4 | Make pessimistic comment\n"
     "173 | -5.0 | Arrest\n"
     "190 | -10.0 | Use conventional military force\n"
+    "183 | -10.0 | Conduct suicide, car, or other non-military bombing\n"
     "[countries]\n"
     "FRD | Freedonia | Freedonian; Freedonians | Fredville\n"
     "SYL | Sylvania | Sylvanian; Sylvanians | Sylburg\n"
@@ -37,6 +38,7 @@ static const char fixture_dict[] =
     "people; men | CVL |\n"
     "[synsets]\n"
     "&STMT_PESSIMISM | worried; concern\n"
+    "&INSTR_BOMBING | bomb; car bomb; blast\n"
     "[places]\n"
     "Marxton | SYL | Marx | 10.5,20.25 | 50000 | 77\n"
     "[verbs]\n"
@@ -295,6 +297,8 @@ TEST(stage_clause_coder_real_news)
         {"Freedonian Minister to Visit Sylvania", 1, "FRDGOV", "SYL", "036", KH_EV_INTENT},
         /* demonyms coordinated in one phrase are two actors */
         {"Freedonian and Sylvanian troops visited Marxton.", 2, "FRDMIL", "SYL", "042", 0},
+        /* a weapon as the subject: no source, the kind of attack from the weapon */
+        {"A car bomb killed seven people in Marxton.", 1, NULL, "SYLCVL", "183", KH_EV_TARGET_INFERRED},
         /* an unknown speaker role states nothing */
         {"Police said the border was calm.", 0, NULL, NULL, NULL, 0},
     };
