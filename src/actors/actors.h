@@ -88,13 +88,15 @@ static inline int kh_node_is_role_word(const kh_dict *d, uint32_t node)
 
 /* Tokens [i, i+len) may name a place: every word a proper noun, so that
  * gazetteer towns named "Federal", "Police" or "Of" are not read into
- * common words. */
+ * common words; and not a month's name. */
 static inline int kh_view_place_words(const kh_story_view *v, size_t i, size_t len)
 {
     for (size_t k = i; k < i + len; k++)
         if (v->doc->upos[k] != KH_UPOS_PROPN)
             return 0;
-    return 1;
+    /* "in March": a month, not the town in England. */
+    const kh_token *t = &v->doc->tokens[i];
+    return !(len == 1 && kh_month_find(t->norm, t->norm_len, KH_MONTH_FULL | KH_MONTH_ABBR));
 }
 
 /* Forgets the previous story's context; `v` is kept for the story. */
