@@ -224,6 +224,23 @@ static int partitive_head(kh_actors *c, const kh_chunk *np)
     return 0;
 }
 
+/* An acronym the story defined earlier ("the SDF" after "Syrian Democratic
+ * Forces (SDF)"): the phrase's head is the acronym. */
+static int alias_of(kh_actors *c, const kh_chunk *np, actor *out)
+{
+    const kh_token *h = &c->v->doc->tokens[np->head];
+    for (size_t k = 0; k < c->n_aliases; k++) {
+        const kh_token *t = &c->v->doc->tokens[c->aliases[k].tok];
+        if (t->norm_len == h->norm_len && !memcmp(t->norm, h->norm, t->norm_len)) {
+            *out = c->aliases[k].a;
+            out->first = np->first;
+            out->end = np->end;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* A target that is a place the gazetteer knows ("bombed Falluja", "surged
  * into Jabalya") is acted on as its country, as CAMEO coders code it. The
  * place must be the phrase's head, written as a proper name. */
@@ -258,6 +275,8 @@ static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
     const kh_doc *doc = c->v->doc;
     const kh_dict *d = c->v->dict;
     const kh_chunk *np = &doc->chunks[ci];
+    if (alias_of(c, np, out))
+        return 1;
     np_parts p;
     memset(&p, 0, sizeof p);
     scan_parts(c, np->first, np->end, &p);
@@ -657,4 +676,27 @@ const char *kh_view_text(const kh_story_view *c, size_t first, size_t end)
         if (s[i] == '\n' || s[i] == '\r' || s[i] == '\t')
             s[i] = ' ';
     return s;
+}
+
+void kh_actors_story_aliases(kh_actors *a)
+{
+    const kh_doc *doc = a->v->doc;
+    a->n_aliases = 0;
+    for (size_t k = 0; k < doc->n_chunks && a->n_aliases < KH_ARRAY_LEN(a->aliases); k++) {
+        const kh_chunk *np = &doc->chunks[k];
+        size_t e = np->end;
+        if (np->kind != KH_CHUNK_NP || e + 2 >= doc->n_tokens)
+            continue;
+        const kh_token *open = &doc->tokens[e], *acr = &doc->tokens[e + 1], *close = &doc->tokens[e + 2];
+        if (open->norm_len != 1 || open->norm[0] != '(' || close->norm_len != 1 || close->norm[0] != ')' ||
+            !(acr->flags & KH_TOK_UPPER) || acr->norm_len < 2 || acr->norm_len > 8 ||
+            a->v->mnode[e + 1])
+            continue; /* an acronym the dictionary knows keeps its own meaning */
+        actor x;
+        if (!resolve_np1(a, (int32_t)k, 0, &x))
+            continue;
+        a->aliases[a->n_aliases].tok = e + 1;
+        a->aliases[a->n_aliases].a = x;
+        a->n_aliases++;
+    }
 }

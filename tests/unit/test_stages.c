@@ -31,6 +31,7 @@ static const char fixture_dict[] =
     "SYL | Sylvania | Sylvanian; Sylvanians | Sylburg\n"
     "[actors]\n"
     "Rufus Firefly; Firefly | FRDGOV 1933-01-01.. | leader of Freedonia\n"
+    "Sylvanian Liberation Front | SYLREB | armed group\n"
     "[agents]\n"
     "minister; ministers | GOV |\n"
     "troops; soldiers | MIL |\n"
@@ -299,6 +300,9 @@ TEST(stage_clause_coder_real_news)
         {"Freedonian and Sylvanian troops visited Marxton.", 2, "FRDMIL", "SYL", "042", 0},
         /* a weapon as the subject: no source, the kind of attack from the weapon */
         {"A car bomb killed seven people in Marxton.", 1, NULL, "SYLCVL", "183", KH_EV_TARGET_INFERRED},
+        /* an acronym the story defines is the same actor later */
+        {"The Sylvanian Liberation Front (SLF) visited Freedonia. The SLF accused Firefly of lying.", 2,
+         "SYLREB", "FRD", "042", 0},
         /* an unknown speaker role states nothing */
         {"Police said the border was calm.", 0, NULL, NULL, NULL, 0},
     };
