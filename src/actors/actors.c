@@ -10,6 +10,7 @@
  * The story context (who was named last) is kept in kh_actors and updated
  * sentence by sentence (kh_actors_remember_sentence).
  */
+#include <stdio.h>
 #include <strings.h>
 
 #include "actors/actors.h"
@@ -558,38 +559,60 @@ static int covered_by_np(const kh_doc *doc, size_t t)
     return 0;
 }
 
-/* "Syrian and Russian warplanes": demonyms coordinated inside one noun
- * phrase name one actor each, with the role the phrase gives (the last
- * actor resolved, outs[n-1], carries the role of the last demonym). */
+/* Adds the actor of demonym country `a` with `role` after outs[0..n). */
+static size_t add_demonym_actor(kh_actors *c, const kh_country_rec *a, const char *role,
+                                const actor *like, size_t t, actor *outs, size_t n)
+{
+    const char *cc = kh_dict_str(c->v->dict, a->code);
+    for (size_t q = 0; q < n; q++)
+        if (outs[q].code && !strncmp(outs[q].code, cc, strlen(cc)) &&
+            !strcmp(outs[q].code + strlen(cc), role))
+            return n; /* named already */
+    size_t cl = strlen(cc), rl = strlen(role);
+    char *code = (char *)kh_arena_alloc(c->v->arena, cl + rl + 1);
+    if (!code || n >= MAX_ACTORS)
+        return n;
+    memcpy(code, cc, cl);
+    memcpy(code + cl, role, rl + 1);
+    outs[n] = *like;
+    outs[n].code = code;
+    outs[n].name = kh_view_text(c->v, t, t + 1);
+    return n + 1;
+}
+
+/* "Syrian and Russian warplanes", "the French, British and West German
+ * governments": demonyms listed before a role phrase name one actor each,
+ * with the role the phrase gives (the last actor resolved, outs[n-1],
+ * carries the role of the last demonym). The chunker may leave the list's
+ * first words before the phrase. */
 static size_t coordinated_demonyms(kh_actors *c, const kh_chunk *np, actor *outs, size_t n)
 {
     const actor *last = &outs[n - 1];
-    if (!last->code || strlen(last->code) < 3)
+    if (!last->code || strlen(last->code) <= 3)
         return n;
-    const char *role = last->code + 3;
-    /* The chunker may leave "Syrian and" before the phrase. */
-    size_t from = np->first >= 2 && np->first - 2 >= c->v->doc->sentences[np->sentence].first_token
-                      ? np->first - 2 : np->first;
-    for (size_t t = from; t + 2 <= np->head && n < MAX_ACTORS; t++) {
-        if (t < np->first && covered_by_np(c->v->doc, t))
-            continue; /* a coordinated phrase of its own, resolved as such */
-        const kh_country_rec *a = demonym_at(c, t), *b = NULL;
-        if (!a || !(kh_view_word_is(c->v, t + 1, "and") || kh_view_word_is(c->v, t + 1, ",")))
-            continue;
-        b = demonym_at(c, t + 2);
-        if (!b || strncmp(kh_dict_str(c->v->dict, b->code), last->code, 3))
-            continue;
-        const char *cc = kh_dict_str(c->v->dict, a->code);
-        size_t cl = strlen(cc), rl = strlen(role);
-        char *code = (char *)kh_arena_alloc(c->v->arena, cl + rl + 1);
-        if (!code)
-            return n;
-        memcpy(code, cc, cl);
-        memcpy(code + cl, role, rl + 1);
-        outs[n] = *last;
-        outs[n].code = code;
-        outs[n].name = kh_view_text(c->v, t, t + 1);
-        n++;
+    actor like = *last;
+    char role[32];
+    snprintf(role, sizeof role, "%s", last->code + 3);
+    const kh_doc *doc = c->v->doc;
+    size_t start = doc->sentences[np->sentence].first_token;
+    /* Backwards over "A, B and" before the phrase, outside other phrases. */
+    size_t t = np->first;
+    while (t > start) {
+        size_t p = t - 1;
+        if (covered_by_np(doc, p))
+            break;
+        if (kh_view_word_is(c->v, p, "and") || kh_view_word_is(c->v, p, ","))
+            t = p;
+        else if (demonym_at(c, p))
+            n = add_demonym_actor(c, demonym_at(c, p), role, &like, p, outs, n), t = p;
+        else
+            break;
+    }
+    /* Inside the phrase: a demonym followed by "," or "and". */
+    for (size_t q = np->first; q + 1 < np->head; q++) {
+        const kh_country_rec *a = demonym_at(c, q);
+        if (a && (kh_view_word_is(c->v, q + 1, "and") || kh_view_word_is(c->v, q + 1, ",")))
+            n = add_demonym_actor(c, a, role, &like, q, outs, n);
     }
     return n;
 }
