@@ -258,9 +258,10 @@ static int bare_pattern(kh_coder *c, clause_job *j)
     for (size_t k = 0; k < n; k++) {
         const kh_pattern *p = &d->patterns[first + k];
         const kh_elem *els = d->elems + p->first_elem;
+        const char *code = kh_dict_str(d, d->codes[p->code].code);
         if (p->verb_pos != 0 || p->n_elems > 2 ||
-            (p->n_elems == 2 && els[1].kind != KH_E_TARGET))
-            continue;
+            (p->n_elems == 2 && els[1].kind != KH_E_TARGET) || !strncmp(code, "01", 2))
+            continue; /* a statement is coded by its content, never by a bare verb */
         memset(&j->best, 0, sizeof j->best);
         j->best.pat = p;
         j->best.target_np = -1;
@@ -354,8 +355,10 @@ static int clause_code(kh_coder *c, clause_job *j)
     /* A bare report ("X said ...") is not an event when what it reports is
      * coded in its own right. */
     int statement = 0;
-    if ((vg->flags & KH_VG_REPORTING) && (p->flags & KH_PAT_NO_TARGET) && p->n_elems == 1 &&
-        has_reported_children(c, j->cli)) {
+    /* "X said ...", "X told reporters ...": a report whose pattern is a
+     * plain statement. */
+    int plain_report = ((p->flags & KH_PAT_NO_TARGET) && p->n_elems == 1) || !strcmp(cs, "010");
+    if ((vg->flags & KH_VG_REPORTING) && plain_report && has_reported_children(c, j->cli)) {
         if (!c->statement_pass) {
             kh_coder_trace(c, si, "  a report of other clauses: the reported acts are coded instead"
                                   " (a statement if they give none)");
