@@ -623,13 +623,12 @@ static kh_status code_clause(kh_coder *c, size_t cli)
 {
     const kh_doc *doc = c->doc;
     clause_job j;
+    memset(&j, 0, sizeof j);
     j.cli = cli;
     j.cl = &doc->clauses[cli];
     j.vg = &doc->chunks[j.cl->verb];
     j.se = &doc->sentences[j.cl->sentence];
     j.si = j.cl->sentence;
-    j.ns = j.nt = 0;
-    j.statement = j.future = 0;
     const kh_chunk *vg = j.vg;
     j.passive = (vg->flags & KH_VG_PASSIVE) != 0;
     kh_coder_trace(c, j.si, "clause %zu: verb '%s' (lemma %s)%s%s%s%s%s%s", cli,
