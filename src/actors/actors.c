@@ -388,6 +388,12 @@ static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
 }
 
 /* Pronouns and definite descriptions, from the story so far. */
+static int is_media_code(const char *code)
+{
+    size_t n = code ? strlen(code) : 0;
+    return n >= 3 && !strcmp(code + n - 3, "MED");
+}
+
 static int resolve_reference(kh_actors *c, const kh_chunk *np, int32_t reporter_np, actor *outs,
                              size_t *n)
 {
@@ -426,10 +432,13 @@ static int resolve_reference(kh_actors *c, const kh_chunk *np, int32_t reporter_
                 outs[(*n)++] = c->pair[1];
             }
         } else if ((kh_view_word_is(c->v, f, "i") || kh_view_word_is(c->v, f, "we")) && reporter_np >= 0) {
+            /* A news agency reports others' words: its "I" is not its own. */
             actor a;
-            if (resolve_np1(c, reporter_np, 0, &a))
+            memset(&a, 0, sizeof a);
+            int known = resolve_np1(c, reporter_np, 0, &a);
+            if (known && !is_media_code(a.code))
                 outs[(*n)++] = a;
-            else if (c->v->doc->chunks[reporter_np].flags & KH_NP_PRONOUN && c->last_person.code)
+            else if (!known && c->v->doc->chunks[reporter_np].flags & KH_NP_PRONOUN && c->last_person.code)
                 outs[(*n)++] = c->last_person;
         }
     } else if (e - f >= 2 && kh_view_word_is(c->v, f, "the")) {
