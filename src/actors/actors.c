@@ -10,6 +10,7 @@
  * The story context (who was named last) is kept in kh_actors and updated
  * sentence by sentence (kh_actors_remember_sentence).
  */
+#include <stdio.h>
 #include <strings.h>
 
 #include "actors/actors.h"
@@ -224,6 +225,23 @@ static int partitive_head(kh_actors *c, const kh_chunk *np)
     return 0;
 }
 
+/* An acronym the story defined earlier ("the SDF" after "Syrian Democratic
+ * Forces (SDF)"): the phrase's head is the acronym. */
+static int alias_of(kh_actors *c, const kh_chunk *np, actor *out)
+{
+    const kh_token *h = &c->v->doc->tokens[np->head];
+    for (size_t k = 0; k < c->n_aliases; k++) {
+        const kh_token *t = &c->v->doc->tokens[c->aliases[k].tok];
+        if (t->norm_len == h->norm_len && !memcmp(t->norm, h->norm, t->norm_len)) {
+            *out = c->aliases[k].a;
+            out->first = np->first;
+            out->end = np->end;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* A target that is a place the gazetteer knows ("bombed Falluja", "surged
  * into Jabalya") is acted on as its country, as CAMEO coders code it. The
  * place must be the phrase's head, written as a proper name. */
@@ -258,6 +276,8 @@ static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
     const kh_doc *doc = c->v->doc;
     const kh_dict *d = c->v->dict;
     const kh_chunk *np = &doc->chunks[ci];
+    if (alias_of(c, np, out))
+        return 1;
     np_parts p;
     memset(&p, 0, sizeof p);
     scan_parts(c, np->first, np->end, &p);
@@ -368,6 +388,12 @@ static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
 }
 
 /* Pronouns and definite descriptions, from the story so far. */
+static int is_media_code(const char *code)
+{
+    size_t n = code ? strlen(code) : 0;
+    return n >= 3 && !strcmp(code + n - 3, "MED");
+}
+
 static int resolve_reference(kh_actors *c, const kh_chunk *np, int32_t reporter_np, actor *outs,
                              size_t *n)
 {
@@ -406,10 +432,13 @@ static int resolve_reference(kh_actors *c, const kh_chunk *np, int32_t reporter_
                 outs[(*n)++] = c->pair[1];
             }
         } else if ((kh_view_word_is(c->v, f, "i") || kh_view_word_is(c->v, f, "we")) && reporter_np >= 0) {
+            /* A news agency reports others' words: its "I" is not its own. */
             actor a;
-            if (resolve_np1(c, reporter_np, 0, &a))
+            memset(&a, 0, sizeof a);
+            int known = resolve_np1(c, reporter_np, 0, &a);
+            if (known && !is_media_code(a.code))
                 outs[(*n)++] = a;
-            else if (c->v->doc->chunks[reporter_np].flags & KH_NP_PRONOUN && c->last_person.code)
+            else if (!known && c->v->doc->chunks[reporter_np].flags & KH_NP_PRONOUN && c->last_person.code)
                 outs[(*n)++] = c->last_person;
         }
     } else if (e - f >= 2 && kh_view_word_is(c->v, f, "the")) {
@@ -539,38 +568,60 @@ static int covered_by_np(const kh_doc *doc, size_t t)
     return 0;
 }
 
-/* "Syrian and Russian warplanes": demonyms coordinated inside one noun
- * phrase name one actor each, with the role the phrase gives (the last
- * actor resolved, outs[n-1], carries the role of the last demonym). */
+/* Adds the actor of demonym country `a` with `role` after outs[0..n). */
+static size_t add_demonym_actor(kh_actors *c, const kh_country_rec *a, const char *role,
+                                const actor *like, size_t t, actor *outs, size_t n)
+{
+    const char *cc = kh_dict_str(c->v->dict, a->code);
+    for (size_t q = 0; q < n; q++)
+        if (outs[q].code && !strncmp(outs[q].code, cc, strlen(cc)) &&
+            !strcmp(outs[q].code + strlen(cc), role))
+            return n; /* named already */
+    size_t cl = strlen(cc), rl = strlen(role);
+    char *code = (char *)kh_arena_alloc(c->v->arena, cl + rl + 1);
+    if (!code || n >= MAX_ACTORS)
+        return n;
+    memcpy(code, cc, cl);
+    memcpy(code + cl, role, rl + 1);
+    outs[n] = *like;
+    outs[n].code = code;
+    outs[n].name = kh_view_text(c->v, t, t + 1);
+    return n + 1;
+}
+
+/* "Syrian and Russian warplanes", "the French, British and West German
+ * governments": demonyms listed before a role phrase name one actor each,
+ * with the role the phrase gives (the last actor resolved, outs[n-1],
+ * carries the role of the last demonym). The chunker may leave the list's
+ * first words before the phrase. */
 static size_t coordinated_demonyms(kh_actors *c, const kh_chunk *np, actor *outs, size_t n)
 {
     const actor *last = &outs[n - 1];
-    if (!last->code || strlen(last->code) < 3)
+    if (!last->code || strlen(last->code) <= 3)
         return n;
-    const char *role = last->code + 3;
-    /* The chunker may leave "Syrian and" before the phrase. */
-    size_t from = np->first >= 2 && np->first - 2 >= c->v->doc->sentences[np->sentence].first_token
-                      ? np->first - 2 : np->first;
-    for (size_t t = from; t + 2 <= np->head && n < MAX_ACTORS; t++) {
-        if (t < np->first && covered_by_np(c->v->doc, t))
-            continue; /* a coordinated phrase of its own, resolved as such */
-        const kh_country_rec *a = demonym_at(c, t), *b = NULL;
-        if (!a || !(kh_view_word_is(c->v, t + 1, "and") || kh_view_word_is(c->v, t + 1, ",")))
-            continue;
-        b = demonym_at(c, t + 2);
-        if (!b || strncmp(kh_dict_str(c->v->dict, b->code), last->code, 3))
-            continue;
-        const char *cc = kh_dict_str(c->v->dict, a->code);
-        size_t cl = strlen(cc), rl = strlen(role);
-        char *code = (char *)kh_arena_alloc(c->v->arena, cl + rl + 1);
-        if (!code)
-            return n;
-        memcpy(code, cc, cl);
-        memcpy(code + cl, role, rl + 1);
-        outs[n] = *last;
-        outs[n].code = code;
-        outs[n].name = kh_view_text(c->v, t, t + 1);
-        n++;
+    actor like = *last;
+    char role[32];
+    snprintf(role, sizeof role, "%s", last->code + 3);
+    const kh_doc *doc = c->v->doc;
+    size_t start = doc->sentences[np->sentence].first_token;
+    /* Backwards over "A, B and" before the phrase, outside other phrases. */
+    size_t t = np->first;
+    while (t > start) {
+        size_t p = t - 1;
+        if (covered_by_np(doc, p))
+            break;
+        if (kh_view_word_is(c->v, p, "and") || kh_view_word_is(c->v, p, ","))
+            t = p;
+        else if (demonym_at(c, p))
+            n = add_demonym_actor(c, demonym_at(c, p), role, &like, p, outs, n), t = p;
+        else
+            break;
+    }
+    /* Inside the phrase: a demonym followed by "," or "and". */
+    for (size_t q = np->first; q + 1 < np->head; q++) {
+        const kh_country_rec *a = demonym_at(c, q);
+        if (a && (kh_view_word_is(c->v, q + 1, "and") || kh_view_word_is(c->v, q + 1, ",")))
+            n = add_demonym_actor(c, a, role, &like, q, outs, n);
     }
     return n;
 }
@@ -657,4 +708,27 @@ const char *kh_view_text(const kh_story_view *c, size_t first, size_t end)
         if (s[i] == '\n' || s[i] == '\r' || s[i] == '\t')
             s[i] = ' ';
     return s;
+}
+
+void kh_actors_story_aliases(kh_actors *a)
+{
+    const kh_doc *doc = a->v->doc;
+    a->n_aliases = 0;
+    for (size_t k = 0; k < doc->n_chunks && a->n_aliases < KH_ARRAY_LEN(a->aliases); k++) {
+        const kh_chunk *np = &doc->chunks[k];
+        size_t e = np->end;
+        if (np->kind != KH_CHUNK_NP || e + 2 >= doc->n_tokens)
+            continue;
+        const kh_token *open = &doc->tokens[e], *acr = &doc->tokens[e + 1], *close = &doc->tokens[e + 2];
+        if (open->norm_len != 1 || open->norm[0] != '(' || close->norm_len != 1 || close->norm[0] != ')' ||
+            !(acr->flags & KH_TOK_UPPER) || acr->norm_len < 2 || acr->norm_len > 8 ||
+            a->v->mnode[e + 1])
+            continue; /* an acronym the dictionary knows keeps its own meaning */
+        actor x;
+        if (!resolve_np1(a, (int32_t)k, 0, &x))
+            continue;
+        a->aliases[a->n_aliases].tok = e + 1;
+        a->aliases[a->n_aliases].a = x;
+        a->n_aliases++;
+    }
 }

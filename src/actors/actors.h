@@ -45,6 +45,11 @@ typedef struct kh_actors {
     actor people[32];        /* persons named so far, for "Kim" after "Kim Jong Un" */
     size_t n_people;
     const char *dateline_country;  /* the dateline's country, NULL none (context.c) */
+    struct {
+        size_t tok;                  /* the token of an acronym the story defines */
+        actor a;                     /* the actor its long form names */
+    } aliases[16];
+    size_t n_aliases;
     const char *story_country;     /* the story's dominant country, NULL none */
 } kh_actors;
 
@@ -88,13 +93,15 @@ static inline int kh_node_is_role_word(const kh_dict *d, uint32_t node)
 
 /* Tokens [i, i+len) may name a place: every word a proper noun, so that
  * gazetteer towns named "Federal", "Police" or "Of" are not read into
- * common words. */
+ * common words; and not a month's name. */
 static inline int kh_view_place_words(const kh_story_view *v, size_t i, size_t len)
 {
     for (size_t k = i; k < i + len; k++)
         if (v->doc->upos[k] != KH_UPOS_PROPN)
             return 0;
-    return 1;
+    /* "in March": a month, not the town in England. */
+    const kh_token *t = &v->doc->tokens[i];
+    return !(len == 1 && kh_month_find(t->norm, t->norm_len, KH_MONTH_FULL | KH_MONTH_ABBR));
 }
 
 /* Forgets the previous story's context; `v` is kept for the story. */
@@ -109,6 +116,9 @@ size_t kh_actors_resolve_np(kh_actors *a, int32_t ci, int32_t reporter_np, actor
 /* As kh_actors_resolve_np for a target slot (what an actor owns or does
  * may stand for the actor). */
 size_t kh_actors_resolve_target(kh_actors *a, int32_t ci, int32_t reporter_np, actor *outs);
+/* Learns the acronyms the story defines ("the Syrian Democratic Forces
+ * (SDF)"), so that a later "SDF" is the same actor. */
+void kh_actors_story_aliases(kh_actors *a);
 /* context.c: a bare role code (COP, MIL, CVL ...) that stands for an actor
  * of some country. */
 int kh_actors_code_needs_country(const char *code);

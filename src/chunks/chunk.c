@@ -407,164 +407,220 @@ static int infinitive(ctx *c, const kh_chunk *vg, size_t s)
            !strcmp(low(c, vg->aux_first - 1), "to");
 }
 
-/* Pass 1: noun phrases and verb groups, left to right, into c->chunks. */
+/* The last chunk pass 1 has made in this sentence, or NULL when it has made
+ * none yet. The pointer lasts until the next push_chunk. */
+static kh_chunk *last_chunk(ctx *c, size_t first_chunk)
+{
+    return c->n_chunks > first_chunk ? &c->chunks[c->n_chunks - 1] : NULL;
+}
+
+/* The noun phrase of this sentence that reaches i (np_reaches), or NULL. */
+static kh_chunk *np_reaching(ctx *c, size_t first_chunk, size_t i)
+{
+    kh_chunk *prev = last_chunk(c, first_chunk);
+    return prev && prev->kind == KH_CHUNK_NP && np_reaches(c, prev, i) ? prev : NULL;
+}
+
+/* "state media", "state television": "state" tagged as a verb before a
+ * media noun is a noun modifier, not a verb. */
+static int state_media(ctx *c, size_t i, size_t e)
+{
+    static const char *const media[] = {"media", "television", "radio", "tv", "news",
+                                        "broadcaster", NULL};
+    return tag(c, i) == KH_UPOS_VERB && !strcmp(low(c, i), "state") && i + 1 < e &&
+           in_list(low(c, i + 1), media);
+}
+
+/* Two lexical verbs in a row ("resume talks", "sign deals"): the verb at i,
+ * right after a verb group of this sentence headed by a plain verb with no
+ * particle, is the object noun the tagger took for a verb. */
+static int verb_as_object(ctx *c, size_t first_chunk, size_t i)
+{
+    const kh_chunk *prev = last_chunk(c, first_chunk);
+    return tag(c, i) == KH_UPOS_VERB && prev && prev->kind == KH_CHUNK_VG && prev->end == i &&
+           tag(c, prev->head) == KH_UPOS_VERB && prev->particle == UINT32_MAX &&
+           !participle_form(c, i);
+}
+
+/* The object noun phrase of verb_as_object: the verb at i and the nouns
+ * after it, up to a number. Sets *next past it. */
+static kh_status object_np(ctx *c, uint32_t sent, size_t i, size_t e, size_t *next)
+{
+    size_t j = i + 1;
+    while (j < e && (nominal(tag(c, j)) && tag(c, j) != KH_UPOS_NUM))
+        j++;
+    kh_chunk np = new_chunk(KH_CHUNK_NP, sent, i, j, j - 1);
+    *next = j;
+    return push_chunk(c, &np, NULL);
+}
+
+/* "the first known talks", "its expanding military cooperation", "the
+ * North's alleged transfers": the verb at i, between a determiner,
+ * adjective, number or possessor and a noun or adjective, is a participle
+ * that modifies the noun, when a noun phrase reaches it or a run of
+ * modifiers can open one. */
+static int participle_modifier(ctx *c, size_t first_chunk, size_t s, size_t i, size_t e)
+{
+    if (tag(c, i) != KH_UPOS_VERB || i <= s || i + 1 >= e)
+        return 0;
+    kh_upos before = tag(c, i - 1);
+    if (!(before == KH_UPOS_DET || before == KH_UPOS_ADJ || before == KH_UPOS_NUM ||
+          is_possessive(c, i - 1) ||
+          (before == KH_UPOS_PRON && in_list(low(c, i - 1), POSS_DETS))))
+        return 0;
+    if (tag(c, i + 1) != KH_UPOS_NOUN && tag(c, i + 1) != KH_UPOS_ADJ)
+        return 0;
+    return np_reaching(c, first_chunk, i) || modifier_run(c, s, i) < i;
+}
+
+/* Carries a noun phrase over the participle at i (participle_modifier):
+ * re-opens the phrase that stopped before it, or opens one at its
+ * determiner ("The last known time"), then extends it to the last noun of
+ * the noun-phrase words after the participle. Sets *next past the phrase,
+ * and always past i, even when no noun followed the participle. */
+static kh_status np_over_participle(ctx *c, uint32_t sent, size_t first_chunk, size_t s,
+                                    size_t i, size_t e, size_t *next)
+{
+    kh_status st;
+    if (!np_reaching(c, first_chunk, i)) {
+        size_t b = modifier_run(c, s, i);
+        kh_chunk fresh = new_chunk(KH_CHUNK_NP, sent, b, i, i);
+        if ((st = push_chunk(c, &fresh, NULL)))
+            return st;
+    }
+    kh_chunk *np = &c->chunks[c->n_chunks - 1];
+    size_t j = i + 1;
+    size_t head = np->head;
+    while (j < e && np_inner(c, j)) {
+        if (nominal(tag(c, j)))
+            head = j;
+        j++;
+        if (j < e && head == j - 1 && tag(c, j - 1) == KH_UPOS_NOUN &&
+            time_word(low(c, j - 1)) && tag(c, j) == KH_UPOS_PROPN)
+            break;
+    }
+    np->end = (uint32_t)(head + 1);
+    np->head = (uint32_t)head;
+    *next = head + 1 > i ? head + 1 : i + 1;
+    return KH_OK;
+}
+
+/* A bare participle (a verb group of one verb, past the sentence start) is
+ * a participial phrase after a comma (", including ...") or a reduced
+ * passive relative before "by" ("a group led by"); flags vg so. j is where
+ * the group ends. */
+static void mark_bare_participle(ctx *c, kh_chunk *vg, size_t first_chunk, size_t s, size_t j,
+                                 size_t e)
+{
+    if (!(vg->aux_first == vg->head && tag(c, vg->head) == KH_UPOS_VERB && vg->head > s))
+        return;
+    const char *f = low(c, vg->head);
+    size_t fl = strlen(f);
+    int ing = fl > 3 && !strcmp(f + fl - 3, "ing");
+    const kh_chunk *prev = last_chunk(c, first_chunk);
+    int prev_np = prev && prev->kind == KH_CHUNK_NP && prev->end == vg->head;
+    int after_comma = is_punct(c, vg->head - 1, ',');
+    if (ing && after_comma)
+        vg->flags |= KH_VG_PARTICIPLE;
+    else if ((prev_np || after_comma) && participle_form(c, vg->head) && j < e &&
+             !strcmp(low(c, j), "by"))
+        vg->flags |= KH_VG_PARTICIPLE | KH_VG_PASSIVE;
+}
+
+/* The verb group from i (verb_group), flagged when it is a bare participle
+ * and pushed when there is one. Sets *next past what verb_group read, and
+ * always past i. */
+static kh_status verb_group_chunk(ctx *c, uint32_t sent, size_t first_chunk, size_t s, size_t i,
+                                  size_t e, size_t *next)
+{
+    kh_chunk vg;
+    memset(&vg, 0, sizeof vg);
+    size_t j = verb_group(c, sent, i, e, &vg);
+    *next = j > i ? j : i + 1;
+    if (vg.kind != KH_CHUNK_VG)
+        return KH_OK;
+    mark_bare_participle(c, &vg, first_chunk, s, j, e);
+    return push_chunk(c, &vg, NULL);
+}
+
+/* The noun phrase from i: noun-phrase words up to a time expression ("to
+ * Tehran last month", "met Putin on Tuesday") or a name after a time noun
+ * ("the last time North Korea sent"), each of which starts a phrase of its
+ * own; the phrase ends at its last noun. A run with no noun makes no
+ * phrase, except a lone quantifier before a verb ("Both have been
+ * accused", "all agreed"), which stands as a pronoun. Sets *next past what
+ * it read, and always past i. */
+static kh_status noun_phrase(ctx *c, uint32_t sent, size_t i, size_t e, size_t *next)
+{
+    size_t j = i, head = SIZE_MAX;
+    uint32_t flags = 0;
+    while (j < e && np_inner(c, j)) {
+        if (j > i && ((in_list(low(c, j), TIME_MODIFIERS) && j + 1 < e &&
+                       time_word(low(c, j + 1))) ||
+                      (tag(c, j - 1) == KH_UPOS_PROPN && time_word(low(c, j)))))
+            break;
+        if (is_possessive(c, j))
+            flags |= KH_NP_POSSESSOR;
+        else if (nominal(tag(c, j)) || tag(c, j) == KH_UPOS_X)
+            head = j;
+        j++;
+        if (j < e && head == j - 1 && tag(c, j - 1) == KH_UPOS_NOUN &&
+            time_word(low(c, j - 1)) && tag(c, j) == KH_UPOS_PROPN)
+            break;
+    }
+    if (head == SIZE_MAX) {
+        *next = j > i ? j : i + 1;
+        if (j == i + 1 && j < e && (tag(c, j) == KH_UPOS_AUX || tag(c, j) == KH_UPOS_VERB) &&
+            in_list(low(c, i), QUANT_PRONOUNS)) {
+            kh_chunk np = new_chunk(KH_CHUNK_NP, sent, i, j, i);
+            np.flags = KH_NP_PRONOUN;
+            return push_chunk(c, &np, NULL);
+        }
+        return KH_OK;
+    }
+    kh_chunk np = new_chunk(KH_CHUNK_NP, sent, i, head + 1, head);
+    np.flags = flags;
+    *next = head + 1;
+    return push_chunk(c, &np, NULL);
+}
+
+/* Pass 1: noun phrases and verb groups, left to right, into c->chunks.
+ * Each step reads the phrase that starts at i and says where the next one
+ * starts; the order of the tests is their precedence. */
 static kh_status raw_chunks(ctx *c, uint32_t sent, size_t s, size_t e)
 {
     size_t first_chunk = c->n_chunks;
-    kh_status st;
     size_t i = s;
     while (i < e) {
         kh_upos u = tag(c, i);
         int bare_to = u == KH_UPOS_PART && !strcmp(low(c, i), "to") &&
                       !(i + 1 < e && (tag(c, i + 1) == KH_UPOS_VERB || tag(c, i + 1) == KH_UPOS_AUX));
-        /* "state media", "state television": a noun modifier, not a verb. */
-        if (u == KH_UPOS_VERB && !strcmp(low(c, i), "state") && i + 1 < e &&
-            (!strcmp(low(c, i + 1), "media") || !strcmp(low(c, i + 1), "television") ||
-             !strcmp(low(c, i + 1), "radio") || !strcmp(low(c, i + 1), "tv") ||
-             !strcmp(low(c, i + 1), "news") || !strcmp(low(c, i + 1), "broadcaster"))) {
+        kh_status st = KH_OK;
+        size_t next = i + 1;
+        if (state_media(c, i, e)) {
             kh_chunk np = new_chunk(KH_CHUNK_NP, sent, i, i + 2, i + 1);
-            kh_status st2 = push_chunk(c, &np, NULL);
-            if (st2)
-                return st2;
-            i += 2;
-            continue;
-        }
-        /* "according to": a preposition, not a verb. */
-        if (i + 1 < e && !strcmp(low(c, i), "according") && !strcmp(low(c, i + 1), "to")) {
-            i++;
-            continue;
-        }
-        /* Two lexical verbs in a row ("resume talks", "sign deals"): the
-         * second is the object noun the tagger took for a verb. */
-        if (u == KH_UPOS_VERB && c->n_chunks > first_chunk &&
-            c->chunks[c->n_chunks - 1].kind == KH_CHUNK_VG && c->chunks[c->n_chunks - 1].end == i &&
-            tag(c, c->chunks[c->n_chunks - 1].head) == KH_UPOS_VERB &&
-            c->chunks[c->n_chunks - 1].particle == UINT32_MAX && !participle_form(c, i)) {
-            size_t j = i + 1;
-            while (j < e && (nominal(tag(c, j)) && tag(c, j) != KH_UPOS_NUM))
-                j++;
-            kh_chunk np = new_chunk(KH_CHUNK_NP, sent, i, j, j - 1);
-            kh_status st2 = push_chunk(c, &np, NULL);
-            if (st2)
-                return st2;
-            i = j;
-            continue;
-        }
-        /* "the first known talks", "its expanding military cooperation",
-         * "the North's alleged transfers": a participle between a determiner
-         * or adjective and a noun modifies the noun. */
-        if (u == KH_UPOS_VERB && i > s && i + 1 < e &&
-            (tag(c, i - 1) == KH_UPOS_DET || tag(c, i - 1) == KH_UPOS_ADJ ||
-             tag(c, i - 1) == KH_UPOS_NUM || is_possessive(c, i - 1) ||
-             (tag(c, i - 1) == KH_UPOS_PRON && in_list(low(c, i - 1), POSS_DETS))) &&
-            (tag(c, i + 1) == KH_UPOS_NOUN || tag(c, i + 1) == KH_UPOS_ADJ) &&
-            ((c->n_chunks > first_chunk && c->chunks[c->n_chunks - 1].kind == KH_CHUNK_NP &&
-              np_reaches(c, &c->chunks[c->n_chunks - 1], i)) || modifier_run(c, s, i) < i)) {
-            /* Re-open the noun phrase that stopped before the participle, or
-             * open one at its determiner ("The last known time"). */
-            if (!(c->n_chunks > first_chunk && c->chunks[c->n_chunks - 1].kind == KH_CHUNK_NP &&
-                  np_reaches(c, &c->chunks[c->n_chunks - 1], i))) {
-                size_t b = modifier_run(c, s, i);
-                kh_chunk fresh = new_chunk(KH_CHUNK_NP, sent, b, i, i);
-                if ((st = push_chunk(c, &fresh, NULL)))
-                    return st;
-            }
-            kh_chunk *np = &c->chunks[c->n_chunks - 1];
-            size_t j = i + 1;
-            size_t head = np->head;
-            while (j < e && np_inner(c, j)) {
-                if (nominal(tag(c, j)))
-                    head = j;
-                j++;
-                if (j < e && head == j - 1 && tag(c, j - 1) == KH_UPOS_NOUN &&
-                    time_word(low(c, j - 1)) && tag(c, j) == KH_UPOS_PROPN)
-                    break;
-            }
-            np->end = (uint32_t)(head + 1);
-            np->head = (uint32_t)head;
-            /* Always move on, even when no noun followed the participle. */
-            i = head + 1 > i ? head + 1 : i + 1;
-            continue;
-        }
-        if (vg_inner(c, i) && !bare_to) {
-            kh_chunk vg;
-            memset(&vg, 0, sizeof vg);
-            size_t j = verb_group(c, sent, i, e, &vg);
-            if (vg.kind == KH_CHUNK_VG) {
-                /* A bare participle: a reduced relative ("a group led by")
-                 * or a participial phrase (", including ..."). */
-                if (vg.aux_first == vg.head && tag(c, vg.head) == KH_UPOS_VERB && vg.head > s) {
-                    const char *f = low(c, vg.head);
-                    size_t fl = strlen(f);
-                    int ing = fl > 3 && !strcmp(f + fl - 3, "ing");
-                    int prev_np = c->n_chunks > first_chunk &&
-                                  c->chunks[c->n_chunks - 1].kind == KH_CHUNK_NP &&
-                                  c->chunks[c->n_chunks - 1].end == vg.head;
-                    int after_comma = is_punct(c, vg.head - 1, ',');
-                    if (ing && after_comma)
-                        vg.flags |= KH_VG_PARTICIPLE;
-                    else if ((prev_np || after_comma) && participle_form(c, vg.head) && j < e &&
-                             !strcmp(low(c, j), "by"))
-                        vg.flags |= KH_VG_PARTICIPLE | KH_VG_PASSIVE;
-                }
-                if ((st = push_chunk(c, &vg, NULL)))
-                    return st;
-            }
-            i = j > i ? j : i + 1;
-            continue;
-        }
-        if (u == KH_UPOS_PRON && !in_list(low(c, i), POSS_DETS)) {
+            st = push_chunk(c, &np, NULL);
+            next = i + 2;
+        } else if (i + 1 < e && !strcmp(low(c, i), "according") && !strcmp(low(c, i + 1), "to")) {
+            /* "according to": a preposition, not a verb. */
+        } else if (verb_as_object(c, first_chunk, i)) {
+            st = object_np(c, sent, i, e, &next);
+        } else if (participle_modifier(c, first_chunk, s, i, e)) {
+            st = np_over_participle(c, sent, first_chunk, s, i, e, &next);
+        } else if (vg_inner(c, i) && !bare_to) {
+            st = verb_group_chunk(c, sent, first_chunk, s, i, e, &next);
+        } else if (u == KH_UPOS_PRON && !in_list(low(c, i), POSS_DETS)) {
             if (!in_list(low(c, i), RELATIVES)) {
                 kh_chunk np = new_chunk(KH_CHUNK_NP, sent, i, i + 1, i);
                 np.flags = KH_NP_PRONOUN;
-                if ((st = push_chunk(c, &np, NULL)))
-                    return st;
+                st = push_chunk(c, &np, NULL);
             }
-            i++;
-            continue;
+        } else if (np_inner(c, i)) {
+            st = noun_phrase(c, sent, i, e, &next);
         }
-        if (np_inner(c, i)) {
-            size_t j = i, head = SIZE_MAX;
-            uint32_t flags = 0;
-            while (j < e && np_inner(c, j)) {
-                /* "to Tehran last month", "met Putin on Tuesday": a time
-                 * expression starts a phrase of its own. */
-                if (j > i && ((in_list(low(c, j), TIME_MODIFIERS) && j + 1 < e &&
-                               time_word(low(c, j + 1))) ||
-                              (tag(c, j - 1) == KH_UPOS_PROPN && time_word(low(c, j)))))
-                    break;
-                if (is_possessive(c, j))
-                    flags |= KH_NP_POSSESSOR;
-                else if (nominal(tag(c, j)) || tag(c, j) == KH_UPOS_X)
-                    head = j;
-                j++;
-                /* "the last time North Korea sent": a time noun ends its phrase
-                 * before a name (a clause follows without "that"). */
-                if (j < e && head == j - 1 && tag(c, j - 1) == KH_UPOS_NOUN &&
-                    time_word(low(c, j - 1)) && tag(c, j) == KH_UPOS_PROPN)
-                    break;
-            }
-            if (head == SIZE_MAX) {
-                /* "Both have been accused", "all agreed": a determiner standing
-                 * alone before a verb is a pronoun-like NP. */
-                if (j == i + 1 && j < e && (tag(c, j) == KH_UPOS_AUX || tag(c, j) == KH_UPOS_VERB) &&
-                    in_list(low(c, i), QUANT_PRONOUNS)) {
-                    kh_chunk np = new_chunk(KH_CHUNK_NP, sent, i, j, i);
-                    np.flags = KH_NP_PRONOUN;
-                    if ((st = push_chunk(c, &np, NULL)))
-                        return st;
-                }
-                i = j > i ? j : i + 1;
-                continue;
-            }
-            kh_chunk np = new_chunk(KH_CHUNK_NP, sent, i, head + 1, head);
-            np.flags = flags;
-            if ((st = push_chunk(c, &np, NULL)))
-                return st;
-            i = head + 1;
-            continue;
-        }
-        i++;
+        if (st)
+            return st;
+        i = next;
     }
     return KH_OK;
 }
@@ -775,99 +831,136 @@ static int32_t find_subject(ctx *c, size_t v, size_t first_chunk, size_t s, int 
     return -1;
 }
 
-/* Pass 3: one clause per verb group. */
-static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first_chunk)
+/* The object of "according to X" in this sentence (the chunk after the
+ * last such PP), whose speaker reports the whole sentence; -1 if none. */
+static int32_t according_source(ctx *c, size_t first_chunk, size_t last)
 {
-    size_t first_clause = c->n_clauses;
-    size_t last = c->n_chunks;
-    kh_status st;
-    int32_t according = -1; /* "according to X": the whole sentence is reported */
-    int in_quote = 0;
+    int32_t according = -1;
     for (size_t k = first_chunk; k < last; k++)
         if (c->chunks[k].kind == KH_CHUNK_PP && !strcmp(low(c, c->chunks[k].first), "according") &&
             k + 1 < last)
             according = (int32_t)(k + 1);
-    for (size_t k = first_chunk; k < last; k++) {
-        const kh_chunk *vg = &c->chunks[k];
-        if (vg->kind != KH_CHUNK_VG)
-            continue;
-        kh_clause cl;
-        memset(&cl, 0, sizeof cl);
-        cl.sentence = sent;
-        cl.first = vg->aux_first;
-        cl.end = (uint32_t)e;
-        cl.verb = (int32_t)k;
-        cl.object = cl.agent = cl.reporter = cl.parent = -1;
-        int relative;
-        cl.subject = find_subject(c, k, first_chunk, s, &relative);
-        if (relative) {
-            cl.flags |= KH_CL_RELATIVE;
-            /* "X are among the few governments that support Y", "X is one of
-             * the countries that ...": the relative clause is said of X. */
-            int32_t ant = cl.subject;
-            if (ant >= 0 && in_pp(c, (size_t)ant, first_chunk) && c->n_clauses > first_clause) {
-                const kh_chunk *pp = &c->chunks[ant - 1];
-                const char *prep = low(c, pp->head);
-                const kh_clause *prev = &c->clauses[c->n_clauses - 1];
-                const kh_chunk *pvg = &c->chunks[prev->verb];
-                if ((!strcmp(prep, "among") || !strcmp(prep, "of")) && pvg->lemma &&
-                    !strcmp(pvg->lemma, "be") && prev->subject >= 0 && pp->first >= pvg->end &&
-                    pp->first <= pvg->end + 1)
-                    cl.subject = prev->subject;
-            }
-        }
-        if (vg->flags & KH_VG_PARTICIPLE) {
-            cl.flags |= KH_CL_PARTICIPIAL;
-            /* The noun phrase it follows (", occupied by" too) is its subject. */
-            if (k > first_chunk && c->chunks[k - 1].kind == KH_CHUNK_NP &&
-                (c->chunks[k - 1].end == vg->first ||
-                 ((vg->flags & KH_VG_PASSIVE) && c->chunks[k - 1].end + 1 == vg->first &&
-                  is_punct(c, vg->first - 1, ','))))
-                cl.subject = (int32_t)(k - 1);
-            /* ", killing three civilians": the main clause's subject acts. */
-            else if (!(vg->flags & KH_VG_PASSIVE) && c->n_clauses > first_clause)
-                cl.subject = c->clauses[c->n_clauses - 1].subject;
-        }
-        /* Quotes before the verb: count quote marks from the sentence start. */
-        in_quote = 0;
-        for (size_t t = s; t < vg->first; t++)
-            if (is_quote(c, t))
-                in_quote = !in_quote;
-        if (in_quote)
-            cl.flags |= KH_CL_QUOTE;
-        /* A gerund after a preposition ("in Growing Effort") has no subject
-         * of its own; a to-infinitive ("to break", "to boost") takes the
-         * object of the verb before it ("urged Israel to release"), else
-         * that verb's subject ("North Korea has made efforts to boost"). */
-        if (vg->aux_first > s && tag(c, vg->aux_first - 1) == KH_UPOS_ADP &&
-            !(vg->flags & KH_VG_PASSIVE))
-            cl.subject = -1;
-        else if (infinitive(c, vg, s) && c->n_clauses > first_clause) {
-            const kh_clause *prev = &c->clauses[c->n_clauses - 1];
-            const kh_chunk *pvg = &c->chunks[prev->verb];
-            int32_t obj = -1;
-            for (size_t q = (size_t)prev->verb + 1; q < k; q++)
-                if (c->chunks[q].kind == KH_CHUNK_NP && c->chunks[q].end + 1 >= vg->aux_first &&
-                    !in_pp(c, q, first_chunk))
-                    obj = (int32_t)q;
-            cl.subject = obj >= 0 && pvg->lemma && is_control_lemma(pvg->lemma) ? obj : prev->subject;
-            for (size_t q = c->n_clauses; cl.subject < 0 && q-- > first_clause;)
-                cl.subject = c->clauses[q].subject;
-        }
-        /* Second conjunct: "X met Y and signed Z" shares X. */
-        if (cl.subject < 0 && vg->aux_first > s && tag(c, vg->aux_first - 1) == KH_UPOS_CCONJ &&
-            c->n_clauses > first_clause) {
-            cl.subject = c->clauses[c->n_clauses - 1].subject;
-            cl.flags |= KH_CL_COORD;
-        }
-        if ((st = push_clause(c, &cl)))
-            return st;
+    return according;
+}
+
+/* The subject of a relative clause whose antecedent is subject: "X are
+ * among the few governments that support Y", "X is one of the countries
+ * that ...": the relative clause is said of X, the subject of the "be"
+ * clause before it; otherwise subject itself. */
+static int32_t relative_subject(ctx *c, size_t first_chunk, size_t first_clause, int32_t subject)
+{
+    if (subject < 0 || !in_pp(c, (size_t)subject, first_chunk) || c->n_clauses <= first_clause)
+        return subject;
+    const kh_chunk *pp = &c->chunks[subject - 1];
+    const char *prep = low(c, pp->head);
+    const kh_clause *prev = &c->clauses[c->n_clauses - 1];
+    const kh_chunk *pvg = &c->chunks[prev->verb];
+    if ((!strcmp(prep, "among") || !strcmp(prep, "of")) && pvg->lemma &&
+        !strcmp(pvg->lemma, "be") && prev->subject >= 0 && pp->first >= pvg->end &&
+        pp->first <= pvg->end + 1)
+        return prev->subject;
+    return subject;
+}
+
+/* The subject of the participial clause of the verb group at chunk k: the
+ * noun phrase it follows (", occupied by" too, when passive); else, when
+ * active (", killing three civilians"), the previous clause's subject;
+ * else subject unchanged. */
+static int32_t participial_subject(ctx *c, size_t first_chunk, size_t first_clause, size_t k,
+                                   int32_t subject)
+{
+    const kh_chunk *vg = &c->chunks[k];
+    if (k > first_chunk && c->chunks[k - 1].kind == KH_CHUNK_NP &&
+        (c->chunks[k - 1].end == vg->first ||
+         ((vg->flags & KH_VG_PASSIVE) && c->chunks[k - 1].end + 1 == vg->first &&
+          is_punct(c, vg->first - 1, ','))))
+        return (int32_t)(k - 1);
+    if (!(vg->flags & KH_VG_PASSIVE) && c->n_clauses > first_clause)
+        return c->clauses[c->n_clauses - 1].subject;
+    return subject;
+}
+
+/* Is token t inside a quotation? Counts quote marks from the sentence
+ * start s. */
+static int inside_quote(const ctx *c, size_t s, size_t t)
+{
+    int in_quote = 0;
+    for (size_t q = s; q < t; q++)
+        if (is_quote(c, q))
+            in_quote = !in_quote;
+    return in_quote;
+}
+
+/* The subject of the to-infinitive at chunk k, given the clauses before it
+ * in this sentence (there is at least one): the object of the verb before
+ * it when that verb is a control verb ("urged Israel to release"), else
+ * that verb's subject ("North Korea has made efforts to boost"), else the
+ * nearest earlier clause's subject; -1 if none has one. */
+static int32_t infinitive_subject(ctx *c, size_t first_chunk, size_t first_clause, size_t k)
+{
+    const kh_chunk *vg = &c->chunks[k];
+    const kh_clause *prev = &c->clauses[c->n_clauses - 1];
+    const kh_chunk *pvg = &c->chunks[prev->verb];
+    int32_t obj = -1;
+    for (size_t q = (size_t)prev->verb + 1; q < k; q++)
+        if (c->chunks[q].kind == KH_CHUNK_NP && c->chunks[q].end + 1 >= vg->aux_first &&
+            !in_pp(c, q, first_chunk))
+            obj = (int32_t)q;
+    int32_t subject = obj >= 0 && pvg->lemma && is_control_lemma(pvg->lemma) ? obj : prev->subject;
+    for (size_t q = c->n_clauses; subject < 0 && q-- > first_clause;)
+        subject = c->clauses[q].subject;
+    return subject;
+}
+
+/* The clause of the verb group at chunk k, up to the sentence end e: its
+ * subject and its flags (relative, participial, quoted, coordinated); its
+ * object, agent, reporter and extent come later, from all the clauses of
+ * the sentence. */
+static kh_clause verb_clause(ctx *c, uint32_t sent, size_t s, size_t e, size_t first_chunk,
+                             size_t first_clause, size_t k)
+{
+    const kh_chunk *vg = &c->chunks[k];
+    kh_clause cl;
+    memset(&cl, 0, sizeof cl);
+    cl.sentence = sent;
+    cl.first = vg->aux_first;
+    cl.end = (uint32_t)e;
+    cl.verb = (int32_t)k;
+    cl.object = cl.agent = cl.reporter = cl.parent = -1;
+    int relative;
+    cl.subject = find_subject(c, k, first_chunk, s, &relative);
+    if (relative) {
+        cl.flags |= KH_CL_RELATIVE;
+        cl.subject = relative_subject(c, first_chunk, first_clause, cl.subject);
     }
-    /* Extents and reported speech. */
-    size_t nc = c->n_clauses - first_clause;
-    kh_clause *cls = nc ? c->clauses + first_clause : NULL; /* clauses NULL until the first */
+    if (vg->flags & KH_VG_PARTICIPLE) {
+        cl.flags |= KH_CL_PARTICIPIAL;
+        cl.subject = participial_subject(c, first_chunk, first_clause, k, cl.subject);
+    }
+    if (inside_quote(c, s, vg->first))
+        cl.flags |= KH_CL_QUOTE;
+    /* A gerund after a preposition ("in Growing Effort") has no subject
+     * of its own; a to-infinitive ("to break", "to boost") takes it from
+     * the clause before. */
+    if (vg->aux_first > s && tag(c, vg->aux_first - 1) == KH_UPOS_ADP &&
+        !(vg->flags & KH_VG_PASSIVE))
+        cl.subject = -1;
+    else if (infinitive(c, vg, s) && c->n_clauses > first_clause)
+        cl.subject = infinitive_subject(c, first_chunk, first_clause, k);
+    /* Second conjunct: "X met Y and signed Z" shares X. */
+    if (cl.subject < 0 && vg->aux_first > s && tag(c, vg->aux_first - 1) == KH_UPOS_CCONJ &&
+        c->n_clauses > first_clause) {
+        cl.subject = c->clauses[c->n_clauses - 1].subject;
+        cl.flags |= KH_CL_COORD;
+    }
+    return cl;
+}
+
+/* Extents: each clause of cls[0..nc) ends where the next one's subject (or
+ * verb) begins; the last keeps the sentence end. */
+static void clause_extents(ctx *c, kh_clause *cls, size_t nc)
+{
     for (size_t a = 0; a + 1 < nc; a++) {
-        /* A clause ends where the next one's subject (or verb) begins. */
         uint32_t next = c->chunks[cls[a + 1].verb].aux_first;
         if (cls[a + 1].subject >= 0 && !(cls[a + 1].flags & KH_CL_RELATIVE) &&
             c->chunks[cls[a + 1].subject].first < next &&
@@ -875,7 +968,14 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
             next = c->chunks[cls[a + 1].subject].first;
         cls[a].end = next;
     }
-    /* Object and passive agent: NPs after the verb, within the clause. */
+}
+
+/* Object and passive agent of each clause of cls[0..nc): the first NPs
+ * after its verb, within its extent and before the next verb group (last
+ * is the sentence's chunk end); time expressions are neither, an agent is
+ * the object of "by" after a passive verb. */
+static void objects_and_agents(ctx *c, kh_clause *cls, size_t nc, size_t first_chunk, size_t last)
+{
     for (size_t a = 0; a < nc; a++) {
         kh_clause *cl = &cls[a];
         const kh_chunk *vg = &c->chunks[cl->verb];
@@ -895,6 +995,30 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
                 cl->object = (int32_t)q;
         }
     }
+}
+
+/* Marks the clauses cls[from..to) that no reporting clause has claimed yet
+ * as reported by speaker, under the reporting clause parent (an index into
+ * c->clauses). */
+static void mark_reported(kh_clause *cls, size_t from, size_t to, int32_t speaker, size_t parent)
+{
+    for (size_t b = from; b < to; b++) {
+        if (cls[b].parent >= 0)
+            continue;
+        cls[b].flags |= KH_CL_REPORTED;
+        cls[b].reporter = speaker;
+        cls[b].parent = (int32_t)parent;
+    }
+}
+
+/* Reported speech among the clauses cls[0..nc) of the sentence from s,
+ * the first of which is c->clauses[first_clause]: each clause of a
+ * reporting verb claims the clauses after it ("X said (that) ...") and,
+ * after a comma or a quote, those before it ("\"...,\" X said"); a
+ * reporting clause with no subject before its verb takes its object as
+ * subject ("..., said Grossi"). */
+static void reported_speech(ctx *c, kh_clause *cls, size_t nc, size_t s, size_t first_clause)
+{
     for (size_t a = 0; a < nc; a++) {
         const kh_chunk *vg = &c->chunks[cls[a].verb];
         if (!(vg->flags & KH_VG_REPORTING))
@@ -903,33 +1027,41 @@ static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first
         int32_t speaker = cls[a].subject;
         if (vg->lemma && !strcmp(vg->lemma, "quote") && cls[a].object >= 0)
             speaker = cls[a].object;
-        /* "X said (that) ...": the clauses after it are reported by X (not
-         * when the reporting verb itself is inside a quotation). */
-        for (size_t b = a + 1; b < nc && !(cls[a].flags & KH_CL_QUOTE); b++) {
-            if (cls[b].parent >= 0)
-                continue;
-            cls[b].flags |= KH_CL_REPORTED;
-            cls[b].reporter = speaker;
-            cls[b].parent = (int32_t)(first_clause + a);
-        }
-        /* "\"...,\" X said" / "..., X said": the clauses before it. */
+        /* Not when the reporting verb itself is inside a quotation. */
+        if (!(cls[a].flags & KH_CL_QUOTE))
+            mark_reported(cls, a + 1, nc, speaker, first_clause + a);
         if (a > 0 && vg->aux_first > s &&
             (is_punct(c, vg->aux_first - 1, ',') || is_quote(c, vg->aux_first - 1) ||
              (cls[a].subject >= 0 && c->chunks[cls[a].subject].first > s &&
               (is_punct(c, c->chunks[cls[a].subject].first - 1, ',') ||
-               is_quote(c, c->chunks[cls[a].subject].first - 1))))) {
-            for (size_t b = 0; b < a; b++) {
-                if (cls[b].parent >= 0)
-                    continue;
-                cls[b].flags |= KH_CL_REPORTED;
-                cls[b].reporter = speaker;
-                cls[b].parent = (int32_t)(first_clause + a);
-            }
-        }
-        /* Inversion: "..., said Grossi": subject after the verb. */
+               is_quote(c, c->chunks[cls[a].subject].first - 1)))))
+            mark_reported(cls, 0, a, speaker, first_clause + a);
         if (cls[a].subject < 0 && cls[a].object >= 0)
             cls[a].subject = cls[a].object, cls[a].object = -1;
     }
+}
+
+/* Pass 3: one clause per verb group; then their extents, objects and
+ * agents, and who reports what. */
+static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first_chunk)
+{
+    size_t first_clause = c->n_clauses;
+    size_t last = c->n_chunks;
+    kh_status st;
+    int32_t according = according_source(c, first_chunk, last);
+    for (size_t k = first_chunk; k < last; k++) {
+        if (c->chunks[k].kind != KH_CHUNK_VG)
+            continue;
+        kh_clause cl = verb_clause(c, sent, s, e, first_chunk, first_clause, k);
+        if ((st = push_clause(c, &cl)))
+            return st;
+    }
+    size_t nc = c->n_clauses - first_clause;
+    kh_clause *cls = nc ? c->clauses + first_clause : NULL; /* clauses NULL until the first */
+    clause_extents(c, cls, nc);
+    objects_and_agents(c, cls, nc, first_chunk, last);
+    reported_speech(c, cls, nc, s, first_clause);
+    /* "according to X": the whole sentence is reported. */
     if (according >= 0)
         for (size_t a = 0; a < nc; a++)
             if (cls[a].reporter < 0) {

@@ -497,40 +497,55 @@ static void mark_repeats(const char *t, cl_line *lines, cl_key *keys, size_t n, 
     }
 }
 
-kh_status kh_clean(kh_arena *arena, const kh_clean_in *in, kh_clean_out *out)
+/* Hashes the lines of kind `kind` and at least min_len bytes into keys
+ * (room for all of them), sorts them and marks their repeats
+ * (mark_repeats, as captions or as dedupe). */
+static void find_repeats(const char *t, cl_line *lines, size_t nl, cl_key *keys, unsigned char kind,
+                         size_t min_len, int as_caption)
 {
-    memset(out, 0, sizeof *out);
-    const char *t = in->text;
-    size_t n = in->len;
-    if (in->units) {
-        /* the back end knows the units (TABARI: text minus comment blocks) */
-        out->units = (kh_unit *)kh_arena_alloc(arena, (in->n_units ? in->n_units : 1) * sizeof(kh_unit));
-        if (!out->units)
-            return KH_ERR_NOMEM;
-        if (in->n_units)
-            memcpy(out->units, in->units, in->n_units * sizeof(kh_unit));
-        out->n_units = in->n_units;
-        return KH_OK;
+    size_t k = 0;
+    for (size_t i = 0; i < nl; i++) {
+        if (lines[i].kind == kind && lines[i].len >= min_len) {
+            keys[k].hash = kh_hash64(t + lines[i].off, lines[i].len, 0);
+            keys[k].idx = i;
+            k++;
+        }
     }
-    size_t start = 0;
-    if (in->has_title) {
-        start = in->title.off + in->title.len;
-        if (start > n)
-            start = n;
-    }
-    /* lines */
-    size_t cap = 1;
-    for (const char *q = t + start; (q = (const char *)memchr(q, '\n', (size_t)(t + n - q))) != NULL; q++)
-        cap++;
-    cl_line *lines = (cl_line *)kh_arena_calloc(arena, cap, sizeof(cl_line));
-    kh_unit *units = (kh_unit *)kh_arena_alloc(arena, (cap + 1) * sizeof(kh_unit));
-    if (!lines || !units)
+    qsort(keys, k, sizeof *keys, key_cmp);
+    mark_repeats(t, lines, keys, k, as_caption);
+}
+
+/* The units a back end already knows (TABARI: text minus comment blocks),
+ * copied into the arena. */
+static kh_status copy_units(kh_arena *arena, const kh_clean_in *in, kh_clean_out *out)
+{
+    out->units = (kh_unit *)kh_arena_alloc(arena, (in->n_units ? in->n_units : 1) * sizeof(kh_unit));
+    if (!out->units)
         return KH_ERR_NOMEM;
-    size_t nl = 0, n_body = 0, n_indented = 0, n_caption = 0;
-    for (size_t pos = start; pos <= n && nl < cap;) {
+    if (in->n_units)
+        memcpy(out->units, in->units, in->n_units * sizeof(kh_unit));
+    out->n_units = in->n_units;
+    return KH_OK;
+}
+
+/* The lines of t[start..n), trimmed, each blank or body, with whether it is
+ * indented (a tab or two spaces); *cap is one more than the newlines, the
+ * most lines there can be, and *nl the lines found. NULL when out of
+ * memory. */
+static cl_line *split_lines(kh_arena *arena, const char *t, size_t n, size_t start, size_t *cap,
+                            size_t *nl)
+{
+    *cap = 1;
+    for (const char *q = t + start; (q = (const char *)memchr(q, '\n', (size_t)(t + n - q))) != NULL; q++)
+        (*cap)++;
+    cl_line *lines = (cl_line *)kh_arena_calloc(arena, *cap, sizeof(cl_line));
+    *nl = 0;
+    if (!lines)
+        return NULL;
+    for (size_t pos = start; pos <= n && *nl < *cap;) {
         const char *e = (const char *)memchr(t + pos, '\n', n - pos);
         size_t end = e ? (size_t)(e - t) : n;
-        cl_line *l = &lines[nl++];
+        cl_line *l = &lines[(*nl)++];
         l->off = pos;
         l->len = end - pos;
         l->indent = (unsigned char)(l->len && (t[pos] == '\t' ||
@@ -541,6 +556,168 @@ kh_status kh_clean(kh_arena *arena, const kh_clean_in *in, kh_clean_out *out)
             break;
         pos = end + 1;
     }
+    return lines;
+}
+
+/* With KH_CLEAN_HEADLINE: the first non-blank line is the headline when it
+ * is headline-like and another non-blank line follows; marks it L_TITLE
+ * and sets *title. Returns whether there is one. */
+static int find_headline(const char *t, cl_line *lines, size_t nl, kh_span *title)
+{
+    size_t i = 0;
+    while (i < nl && lines[i].kind == L_BLANK)
+        i++;
+    size_t k = i + 1;
+    while (k < nl && lines[k].kind == L_BLANK)
+        k++;
+    if (i < nl && k < nl && kh_clean_headline_like(t + lines[i].off, lines[i].len)) {
+        lines[i].kind = L_TITLE;
+        title->off = lines[i].off;
+        title->len = lines[i].len;
+        return 1;
+    }
+    return 0;
+}
+
+/* With KH_CLEAN_FILTER: drops the body lines that repeat the headline (when
+ * has_title) or are site markers, and makes captions of those that end in
+ * a credit or that repeat on the next line (20 bytes or more). */
+static kh_status filter_lines(kh_arena *arena, const char *t, cl_line *lines, size_t nl,
+                              int has_title, kh_span title)
+{
+    size_t n_rep = 0;
+    for (size_t i = 0; i < nl; i++) {
+        cl_line *l = &lines[i];
+        if (l->kind != L_BODY)
+            continue;
+        const char *s = t + l->off;
+        if (has_title && l->len == title.len && !memcmp(s, t + title.off, l->len))
+            l->kind = L_DROP;
+        else if (kh_clean_is_marker(s, l->len))
+            l->kind = L_DROP;
+        else if (kh_clean_is_caption(s, l->len))
+            l->kind = L_CAPTION;
+        else if (l->len >= 20)
+            n_rep++;
+    }
+    if (n_rep > 1) {
+        cl_key *keys = (cl_key *)kh_arena_alloc(arena, n_rep * sizeof(cl_key));
+        if (!keys)
+            return KH_ERR_NOMEM;
+        find_repeats(t, lines, nl, keys, L_BODY, 20, 1);
+    }
+    return KH_OK;
+}
+
+/* Does an indented line start a paragraph (KH_CLEAN_INDENT)? Only when some
+ * body lines are indented and some are not. */
+static int indent_breaks_paragraphs(const cl_line *lines, size_t nl)
+{
+    size_t n_body = 0, n_indented = 0;
+    for (size_t i = 0; i < nl; i++) {
+        if (lines[i].kind == L_BODY) {
+            n_body++;
+            n_indented += lines[i].indent;
+        }
+    }
+    return n_indented && n_indented < n_body;
+}
+
+/* Appends to units[*nu..] one body unit per run of body lines; any other
+ * line ends a run, and so does an indented line when indent_breaks. */
+static void body_units(const cl_line *lines, size_t nl, int indent_breaks, kh_unit *units,
+                       size_t *nu)
+{
+    int open = 0;
+    for (size_t i = 0; i < nl; i++) {
+        const cl_line *l = &lines[i];
+        if (l->kind != L_BODY || (open && indent_breaks && l->indent)) {
+            open = 0;
+            if (l->kind != L_BODY)
+                continue;
+        }
+        if (open) {
+            units[*nu - 1].span.len = l->off + l->len - units[*nu - 1].span.off;
+        } else {
+            units[*nu].kind = KH_UNIT_BODY;
+            units[*nu].span.off = l->off;
+            units[*nu].span.len = l->len;
+            (*nu)++;
+            open = 1;
+        }
+    }
+}
+
+/* Strips a leading dateline from the body unit units[first_body] (there is
+ * one), its place becoming out's dateline; a unit left empty is removed
+ * from units[..*nu). */
+static void strip_dateline(const char *t, kh_unit *units, size_t first_body, size_t *nu,
+                           kh_clean_out *out)
+{
+    kh_unit *u = &units[first_body];
+    kh_span place;
+    size_t skip;
+    if (!kh_clean_dateline(t + u->span.off, u->span.len, 1, &place, &skip))
+        return;
+    if (place.len) {
+        out->has_dateline = 1;
+        out->dateline.off = u->span.off + place.off;
+        out->dateline.len = place.len;
+    }
+    u->span.off += skip;
+    u->span.len -= skip;
+    trim(t, &u->span.off, &u->span.len);
+    if (!u->span.len) {
+        memmove(u, u + 1, (*nu - first_body - 1) * sizeof *u);
+        (*nu)--;
+    }
+}
+
+/* out's captions: each distinct caption line once, in text order. */
+static kh_status collect_captions(kh_arena *arena, const char *t, cl_line *lines, size_t nl,
+                                  kh_clean_out *out)
+{
+    size_t n_caption = 0;
+    for (size_t i = 0; i < nl; i++)
+        n_caption += lines[i].kind == L_CAPTION;
+    if (!n_caption)
+        return KH_OK;
+    cl_key *keys = (cl_key *)kh_arena_alloc(arena, n_caption * sizeof(cl_key));
+    kh_span *caps = (kh_span *)kh_arena_alloc(arena, n_caption * sizeof(kh_span));
+    if (!keys || !caps)
+        return KH_ERR_NOMEM;
+    find_repeats(t, lines, nl, keys, L_CAPTION, 0, 0);
+    size_t nc = 0;
+    for (size_t i = 0; i < nl; i++) {
+        if (lines[i].kind == L_CAPTION && !lines[i].dup) {
+            caps[nc].off = lines[i].off;
+            caps[nc].len = lines[i].len;
+            nc++;
+        }
+    }
+    out->captions = caps;
+    out->n_captions = nc;
+    return KH_OK;
+}
+
+kh_status kh_clean(kh_arena *arena, const kh_clean_in *in, kh_clean_out *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *t = in->text;
+    size_t n = in->len;
+    if (in->units)
+        return copy_units(arena, in, out);
+    size_t start = 0;
+    if (in->has_title) {
+        start = in->title.off + in->title.len;
+        if (start > n)
+            start = n;
+    }
+    size_t cap, nl;
+    cl_line *lines = split_lines(arena, t, n, start, &cap, &nl);
+    kh_unit *units = (kh_unit *)kh_arena_alloc(arena, (cap + 1) * sizeof(kh_unit));
+    if (!lines || !units)
+        return KH_ERR_NOMEM;
     /* headline */
     int has_title = in->has_title;
     kh_span title = in->title;
@@ -549,63 +726,13 @@ kh_status kh_clean(kh_arena *arena, const kh_clean_in *in, kh_clean_out *out)
         if (!title.len)
             has_title = 0;
     } else if (in->flags & KH_CLEAN_HEADLINE) {
-        size_t i = 0;
-        while (i < nl && lines[i].kind == L_BLANK)
-            i++;
-        size_t k = i + 1;
-        while (k < nl && lines[k].kind == L_BLANK)
-            k++;
-        if (i < nl && k < nl && kh_clean_headline_like(t + lines[i].off, lines[i].len)) {
-            lines[i].kind = L_TITLE;
-            has_title = 1;
-            title.off = lines[i].off;
-            title.len = lines[i].len;
-        }
+        has_title = find_headline(t, lines, nl, &title);
     }
-    /* filter */
-    if (in->flags & KH_CLEAN_FILTER) {
-        size_t n_rep = 0;
-        for (size_t i = 0; i < nl; i++) {
-            cl_line *l = &lines[i];
-            if (l->kind != L_BODY)
-                continue;
-            const char *s = t + l->off;
-            if (has_title && l->len == title.len && !memcmp(s, t + title.off, l->len))
-                l->kind = L_DROP;
-            else if (kh_clean_is_marker(s, l->len))
-                l->kind = L_DROP;
-            else if (kh_clean_is_caption(s, l->len))
-                l->kind = L_CAPTION;
-            else if (l->len >= 20)
-                n_rep++;
-        }
-        if (n_rep > 1) {
-            cl_key *keys = (cl_key *)kh_arena_alloc(arena, n_rep * sizeof(cl_key));
-            if (!keys)
-                return KH_ERR_NOMEM;
-            size_t k = 0;
-            for (size_t i = 0; i < nl; i++) {
-                cl_line *l = &lines[i];
-                if (l->kind == L_BODY && l->len >= 20) {
-                    keys[k].hash = kh_hash64(t + l->off, l->len, 0);
-                    keys[k].idx = i;
-                    k++;
-                }
-            }
-            qsort(keys, k, sizeof *keys, key_cmp);
-            mark_repeats(t, lines, keys, k, 1);
-        }
-    }
-    for (size_t i = 0; i < nl; i++) {
-        if (lines[i].kind == L_BODY) {
-            n_body++;
-            n_indented += lines[i].indent;
-        } else if (lines[i].kind == L_CAPTION) {
-            n_caption++;
-        }
-    }
-    int indent_breaks = (in->flags & KH_CLEAN_INDENT) && n_indented && n_indented < n_body;
-    /* units */
+    kh_status st;
+    if ((in->flags & KH_CLEAN_FILTER) && (st = filter_lines(arena, t, lines, nl, has_title, title)))
+        return st;
+    int indent_breaks = (in->flags & KH_CLEAN_INDENT) && indent_breaks_paragraphs(lines, nl);
+    /* units: the headline, then the paragraphs */
     size_t nu = 0;
     if (has_title) {
         units[nu].kind = KH_UNIT_HEADLINE;
@@ -613,74 +740,12 @@ kh_status kh_clean(kh_arena *arena, const kh_clean_in *in, kh_clean_out *out)
         nu++;
     }
     size_t first_body = nu;
-    int open = 0;
-    for (size_t i = 0; i < nl; i++) {
-        cl_line *l = &lines[i];
-        if (l->kind != L_BODY || (open && indent_breaks && l->indent)) {
-            open = 0;
-            if (l->kind != L_BODY)
-                continue;
-        }
-        if (open) {
-            units[nu - 1].span.len = l->off + l->len - units[nu - 1].span.off;
-        } else {
-            units[nu].kind = KH_UNIT_BODY;
-            units[nu].span.off = l->off;
-            units[nu].span.len = l->len;
-            nu++;
-            open = 1;
-        }
-    }
-    /* dateline */
-    if ((in->flags & KH_CLEAN_FILTER) && first_body < nu) {
-        kh_unit *u = &units[first_body];
-        kh_span place;
-        size_t skip;
-        if (kh_clean_dateline(t + u->span.off, u->span.len, 1, &place, &skip)) {
-            if (place.len) {
-                out->has_dateline = 1;
-                out->dateline.off = u->span.off + place.off;
-                out->dateline.len = place.len;
-            }
-            u->span.off += skip;
-            u->span.len -= skip;
-            trim(t, &u->span.off, &u->span.len);
-            if (!u->span.len) {
-                memmove(u, u + 1, (nu - first_body - 1) * sizeof *u);
-                nu--;
-            }
-        }
-    }
+    body_units(lines, nl, indent_breaks, units, &nu);
+    if ((in->flags & KH_CLEAN_FILTER) && first_body < nu)
+        strip_dateline(t, units, first_body, &nu, out);
     out->units = units;
     out->n_units = nu;
     out->has_title = has_title;
     out->title = title;
-    /* captions, each distinct one once */
-    if (n_caption) {
-        cl_key *keys = (cl_key *)kh_arena_alloc(arena, n_caption * sizeof(cl_key));
-        kh_span *caps = (kh_span *)kh_arena_alloc(arena, n_caption * sizeof(kh_span));
-        if (!keys || !caps)
-            return KH_ERR_NOMEM;
-        size_t k = 0;
-        for (size_t i = 0; i < nl; i++) {
-            if (lines[i].kind == L_CAPTION) {
-                keys[k].hash = kh_hash64(t + lines[i].off, lines[i].len, 0);
-                keys[k].idx = i;
-                k++;
-            }
-        }
-        qsort(keys, k, sizeof *keys, key_cmp);
-        mark_repeats(t, lines, keys, k, 0);
-        size_t nc = 0;
-        for (size_t i = 0; i < nl; i++) {
-            if (lines[i].kind == L_CAPTION && !lines[i].dup) {
-                caps[nc].off = lines[i].off;
-                caps[nc].len = lines[i].len;
-                nc++;
-            }
-        }
-        out->captions = caps;
-        out->n_captions = nc;
-    }
-    return KH_OK;
+    return collect_captions(arena, t, lines, nl, out);
 }

@@ -95,14 +95,54 @@ static const struct {
     {"&STMT_OPTIMISM", "013"},
 };
 
+/* What did it, when a violent verb's subject is a weapon or an attack and
+ * no one is named: the kind of attack decides the code (synsets of
+ * data/verbs.txt). */
+static const struct {
+    const char *synset, *code;
+} instrument_kinds[] = {
+    {"&INSTR_BOMBING", "183"}, {"&INSTR_AIRSTRIKE", "195"}, {"&INSTR_SHELLING", "194"},
+    {"&INSTR_ATTACK", "190"},
+};
+
 void kh_clause_coder_setup(kh_coder *c)
 {
     for (size_t k = 0; k < KH_ARRAY_LEN(c->stmt_syn); k++)
         c->stmt_syn[k] = KH_NONE;
-    for (size_t k = 0; k < KH_ARRAY_LEN(statement_kinds); k++)
-        for (size_t i = 0; i < c->dict->n_synsets; i++)
-            if (!strcasecmp(kh_dict_str(c->dict, c->dict->synsets[i].name), statement_kinds[k].synset))
+    for (size_t k = 0; k < KH_ARRAY_LEN(c->instr_syn); k++)
+        c->instr_syn[k] = KH_NONE;
+    for (size_t i = 0; i < c->dict->n_synsets; i++) {
+        const char *name = kh_dict_str(c->dict, c->dict->synsets[i].name);
+        for (size_t k = 0; k < KH_ARRAY_LEN(statement_kinds); k++)
+            if (!strcasecmp(name, statement_kinds[k].synset))
                 c->stmt_syn[k] = (uint32_t)i;
+        for (size_t k = 0; k < KH_ARRAY_LEN(instrument_kinds); k++)
+            if (!strcasecmp(name, instrument_kinds[k].synset))
+                c->instr_syn[k] = (uint32_t)i;
+    }
+}
+
+/* The attack code of a subject phrase naming a weapon or an attack (its
+ * head covered by an &INSTR_ synset), NULL when it names none. */
+static const kh_code_rec *instrument_code(kh_coder *c, int32_t np)
+{
+    if (np < 0)
+        return NULL;
+    const kh_dict *d = c->dict;
+    const kh_chunk *ch = &c->doc->chunks[np];
+    for (size_t t = ch->first; t <= ch->head; t++) {
+        uint32_t node = c->view.mnode[t];
+        if (!node || t + c->view.mlen[t] <= ch->head)
+            continue;
+        const kh_trie_node *n = &d->nodes[node];
+        for (uint32_t q = 0; q < n->n_payloads; q++) {
+            const kh_payload *pl = &d->payloads[n->first_payload + q];
+            for (size_t k = 0; k < KH_ARRAY_LEN(instrument_kinds) && pl->kind == KH_P_SYNSET; k++)
+                if (c->instr_syn[k] == pl->ref)
+                    return code_named(c, instrument_kinds[k].code);
+        }
+    }
+    return NULL;
 }
 
 /* Clause k is cl or reported (at any depth) by it. */
@@ -219,9 +259,10 @@ static int bare_pattern(kh_coder *c, clause_job *j)
     for (size_t k = 0; k < n; k++) {
         const kh_pattern *p = &d->patterns[first + k];
         const kh_elem *els = d->elems + p->first_elem;
+        const char *code = kh_dict_str(d, d->codes[p->code].code);
         if (p->verb_pos != 0 || p->n_elems > 2 ||
-            (p->n_elems == 2 && els[1].kind != KH_E_TARGET))
-            continue;
+            (p->n_elems == 2 && els[1].kind != KH_E_TARGET) || !strncmp(code, "01", 2))
+            continue; /* a statement is coded by its content, never by a bare verb */
         memset(&j->best, 0, sizeof j->best);
         j->best.pat = p;
         j->best.target_np = -1;
@@ -315,8 +356,10 @@ static int clause_code(kh_coder *c, clause_job *j)
     /* A bare report ("X said ...") is not an event when what it reports is
      * coded in its own right. */
     int statement = 0;
-    if ((vg->flags & KH_VG_REPORTING) && (p->flags & KH_PAT_NO_TARGET) && p->n_elems == 1 &&
-        has_reported_children(c, j->cli)) {
+    /* "X said ...", "X told reporters ...": a report whose pattern is a
+     * plain statement. */
+    int plain_report = ((p->flags & KH_PAT_NO_TARGET) && p->n_elems == 1) || !strcmp(cs, "010");
+    if ((vg->flags & KH_VG_REPORTING) && plain_report && has_reported_children(c, j->cli)) {
         if (!c->statement_pass) {
             kh_coder_trace(c, si, "  a report of other clauses: the reported acts are coded instead"
                                   " (a statement if they give none)");
@@ -377,6 +420,9 @@ static void clause_target(kh_coder *c, clause_job *j)
             break;
         if (ch->kind != KH_CHUNK_NP)
             continue;
+        /* "(Reuters)", "(AP)": a credit in parentheses is not a party. */
+        if (ch->first > 0 && kh_view_word_is(&c->view, ch->first - 1, "("))
+            continue;
         j->nt = kh_actors_resolve_target(&c->ax, (int32_t)k, cl->reporter, j->tgt);
         if (j->nt && j->src[0].code && !strcmp(j->tgt[0].code, j->src[0].code))
             j->nt = 0;
@@ -406,6 +452,41 @@ static int clause_actors(kh_coder *c, clause_job *j)
         j->ns = kh_actors_resolve_np(&c->ax, j->best.source_np >= 0 ? j->best.source_np : cl->subject,
                                      reporter, j->src);
         j->nt = kh_actors_resolve_target(&c->ax, j->best.target_np, reporter, j->tgt);
+    }
+    const char *jc = kh_dict_str(d, j->code->code);
+    int violent = jc[0] == '1' && jc[1] >= '8' && jc[1] <= '9';
+    const kh_code_rec *instr = !j->ns && !j->passive && violent ? instrument_code(c, cl->subject) : NULL;
+    if (instr) {
+        /* "A car bomb killed seven": the act happened, by no one the
+         * clause names; the weapon says what kind of act. */
+        kh_coder_trace(c, si, "  the subject is a weapon or an attack: coded without a source as %s",
+                       kh_dict_str(d, instr->code));
+        memset(&j->src[0], 0, sizeof j->src[0]);
+        j->ns = 1;
+        j->code = instr;
+        /* "Israeli air strikes": the country whose weapon it is, as its forces. */
+        const kh_chunk *sub = &doc->chunks[cl->subject];
+        for (size_t t = sub->first; t < sub->head && !j->src[0].code; t++) {
+            uint32_t node = c->view.mnode[t];
+            if (!node)
+                continue;
+            const kh_trie_node *n = &d->nodes[node];
+            for (uint32_t q = 0; q < n->n_payloads && !j->src[0].code; q++) {
+                const kh_payload *pl = &d->payloads[n->first_payload + q];
+                if (pl->kind != KH_P_DEMONYM && pl->kind != KH_P_COUNTRY)
+                    continue;
+                const char *cc = kh_dict_str(d, d->countries[pl->ref].code);
+                char *code = (char *)kh_arena_alloc(&c->arena, strlen(cc) + 4);
+                if (!code)
+                    break;
+                memcpy(code, cc, strlen(cc));
+                memcpy(code + strlen(cc), "MIL", 4);
+                j->src[0].code = code;
+                j->src[0].name = kh_view_text(&c->view, sub->first, sub->end);
+                j->src[0].first = sub->first;
+                j->src[0].end = sub->end;
+            }
+        }
     }
     if (!j->ns && j->passive && cl->agent < 0 && j->nt) {
         /* "Four villagers were killed": the act happened, by no one the
@@ -549,8 +630,6 @@ static kh_status code_clause(kh_coder *c, size_t cli)
     j.vg = &doc->chunks[j.cl->verb];
     j.se = &doc->sentences[j.cl->sentence];
     j.si = j.cl->sentence;
-    j.ns = j.nt = 0;
-    j.statement = j.future = 0;
     const kh_chunk *vg = j.vg;
     j.passive = (vg->flags & KH_VG_PASSIVE) != 0;
     kh_coder_trace(c, j.si, "clause %zu: verb '%s' (lemma %s)%s%s%s%s%s%s", cli,

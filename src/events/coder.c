@@ -298,6 +298,7 @@ kh_status kh_coder_code(kh_coder *c, const kh_story *story, const kh_event **eve
     }
     kh_actors_find_phrases(&c->view);
     kh_actors_story_context(&c->ax, story->dateline);
+    kh_actors_story_aliases(&c->ax);
     if (c->ax.dateline_country || c->ax.story_country)
         kh_coder_trace(c, 0, "story context: dateline country %s, story country %s",
                        c->ax.dateline_country ? c->ax.dateline_country : "-",

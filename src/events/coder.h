@@ -67,6 +67,7 @@ struct kh_coder {
     uint8_t *pending_report; /* per clause: a bare report, a statement if its content gives no event */
     int statement_pass;      /* coding pending reports as statements (clause.c) */
     uint32_t stmt_syn[8];    /* synsets of what statements say (clause.c), KH_NONE when absent */
+    uint32_t instr_syn[4];   /* synsets of weapons and attacks as subjects (clause.c) */
     size_t next_clause;      /* the clause sentence coding goes on from */
     char buf[512];
     /* per-stage statistics (src/events/stats.c) */

@@ -391,6 +391,99 @@ typedef struct jsonl_state {
     kh_buf scratch;
 } jsonl_state;
 
+/* The story text into r->story: title "\n\n" body, of the parts that hold
+ * text (title_ok, body_ok), decoded in sd. KH_ERR_LIMIT when it would pass
+ * max_story. */
+static kh_status story_text(kh_reader *r, const char *sd, const jfield *tf, int title_ok,
+                            const jfield *bf, int body_ok)
+{
+    kh_buf *t = &r->story;
+    kh_buf_clear(t);
+    kh_status st = kh_read_append(t, "", 0);
+    if (!st && title_ok)
+        st = kh_read_append(t, sd + tf->off, tf->len);
+    if (!st && title_ok && body_ok)
+        st = kh_read_append(t, "\n\n", 2);
+    if (!st && body_ok)
+        st = kh_read_append(t, sd + bf->off, bf->len);
+    return st;
+}
+
+/* The place in a dateline field dl[0..*dn): what kh_clean_dateline finds
+ * there, else the text before the first ',', '(' or " -", trimmed. Returns
+ * its start and sets *dn to its length (0 when there is none). */
+static const char *dateline_place(const char *dl, size_t *dn)
+{
+    size_t skip;
+    kh_span place;
+    if (kh_clean_dateline(dl, *dn, 0, &place, &skip) && place.len) {
+        *dn = place.len;
+        return dl + place.off;
+    }
+    size_t n = *dn, k = 0;
+    while (k < n && dl[k] != ',' && dl[k] != '(' && !(dl[k] == ' ' && k + 1 < n && dl[k + 1] == '-'))
+        k++;
+    n = k;
+    while (n && kh_is_space((unsigned char)dl[n - 1]))
+        n--;
+    while (n && kh_is_space((unsigned char)*dl)) {
+        dl++;
+        n--;
+    }
+    *dn = n;
+    return dl;
+}
+
+/* The story's id (id, else Reuters' newid; a string or a number), url,
+ * publisher (source) and dateline place, copied from the fields decoded in
+ * sd into the arena a. Returns nonzero when out of memory. */
+static int story_meta(kh_arena *a, const char *sd, const jfield *fields, kh_story *s)
+{
+    const jfield *idf = fields[F_ID].type == J_STRING || fields[F_ID].type == J_NUMBER
+                            ? &fields[F_ID]
+                            : fields[F_NEWID].type == J_STRING || fields[F_NEWID].type == J_NUMBER
+                                  ? &fields[F_NEWID]
+                                  : NULL;
+    int nomem = 0;
+    if (idf && idf->len) {
+        s->id = kh_arena_strndup(a, sd + idf->off, idf->len);
+        nomem |= !s->id;
+    }
+    if (fields[F_URL].type == J_STRING && fields[F_URL].len) {
+        s->url = kh_arena_strndup(a, sd + fields[F_URL].off, fields[F_URL].len);
+        nomem |= !s->url;
+    }
+    if (fields[F_SOURCE].type == J_STRING && fields[F_SOURCE].len) {
+        s->publisher = kh_arena_strndup(a, sd + fields[F_SOURCE].off, fields[F_SOURCE].len);
+        nomem |= !s->publisher;
+    }
+    if (fields[F_DATELINE].type == J_STRING && has_text(sd + fields[F_DATELINE].off, fields[F_DATELINE].len)) {
+        size_t dn = fields[F_DATELINE].len;
+        const char *dl = dateline_place(sd + fields[F_DATELINE].off, &dn);
+        if (dn) {
+            s->dateline = kh_arena_strndup(a, dl, dn);
+            nomem |= !s->dateline;
+        }
+    }
+    return nomem;
+}
+
+/* The story's date from the date field df (decoded in sd): ISO 8601 or
+ * YYYYMMDD, else Reuters' form; one not understood leaves the default date,
+ * with a warning for line no. */
+static void story_date(kh_reader *r, size_t no, const char *sd, const jfield *df, kh_date *date)
+{
+    if (df->type != J_STRING || !has_text(sd + df->off, df->len))
+        return;
+    const char *ds = sd + df->off;
+    size_t dn = df->len;
+    if (kh_date_parse(ds, dn, date) != KH_OK && kh_read_reuters_date(ds, dn, date) != KH_OK) {
+        memset(date, 0, sizeof *date);
+        kh_read_diag(r, KH_SEV_WARNING, KH_ERR_FORMAT, no,
+                     "date '%.*s' not understood; using the default date", (int)(dn > 40 ? 40 : dn), ds);
+    }
+}
+
 static kh_status jsonl_line(kh_reader *r, const kh_line *ln)
 {
     const char *p = ln->p;
@@ -433,16 +526,7 @@ static kh_status jsonl_line(kh_reader *r, const kh_line *ln)
             kh_read_reject(r, ln->no, "no story text (\"text\", \"title\" or \"body\"), record skipped");
         return KH_OK;
     }
-    /* the story text: title "\n\n" body */
-    kh_buf *t = &r->story;
-    kh_buf_clear(t);
-    kh_status st = kh_read_append(t, "", 0);
-    if (!st && title_ok)
-        st = kh_read_append(t, sd + tf->off, tf->len);
-    if (!st && title_ok && body_ok)
-        st = kh_read_append(t, "\n\n", 2);
-    if (!st && body_ok)
-        st = kh_read_append(t, sd + bf->off, bf->len);
+    kh_status st = story_text(r, sd, tf, title_ok, bf, body_ok);
     if (st == KH_ERR_LIMIT) {
         kh_read_reject(r, ln->no, "story too large (more than %zu bytes), record skipped",
                        r->opt.limits.max_story);
@@ -455,66 +539,15 @@ static kh_status jsonl_line(kh_reader *r, const kh_line *ln)
     s.line = ln->no;
     s.input_offset = ln->off;
     s.raw = 0;
-    kh_arena *a = &r->arena;
-    const jfield *idf = fields[F_ID].type == J_STRING || fields[F_ID].type == J_NUMBER
-                            ? &fields[F_ID]
-                            : fields[F_NEWID].type == J_STRING || fields[F_NEWID].type == J_NUMBER
-                                  ? &fields[F_NEWID]
-                                  : NULL;
-    int nomem = 0;
-    if (idf && idf->len) {
-        s.id = kh_arena_strndup(a, sd + idf->off, idf->len);
-        nomem |= !s.id;
-    }
-    if (fields[F_URL].type == J_STRING && fields[F_URL].len) {
-        s.url = kh_arena_strndup(a, sd + fields[F_URL].off, fields[F_URL].len);
-        nomem |= !s.url;
-    }
-    if (fields[F_SOURCE].type == J_STRING && fields[F_SOURCE].len) {
-        s.publisher = kh_arena_strndup(a, sd + fields[F_SOURCE].off, fields[F_SOURCE].len);
-        nomem |= !s.publisher;
-    }
-    if (fields[F_DATELINE].type == J_STRING && has_text(sd + fields[F_DATELINE].off, fields[F_DATELINE].len)) {
-        const char *dl = sd + fields[F_DATELINE].off;
-        size_t dn = fields[F_DATELINE].len, skip;
-        kh_span place;
-        if (kh_clean_dateline(dl, dn, 0, &place, &skip) && place.len) {
-            dl += place.off;
-            dn = place.len;
-        } else {
-            size_t k = 0;
-            while (k < dn && dl[k] != ',' && dl[k] != '(' && !(dl[k] == ' ' && k + 1 < dn && dl[k + 1] == '-'))
-                k++;
-            dn = k;
-            while (dn && kh_is_space((unsigned char)dl[dn - 1]))
-                dn--;
-            while (dn && kh_is_space((unsigned char)*dl)) {
-                dl++;
-                dn--;
-            }
-        }
-        if (dn) {
-            s.dateline = kh_arena_strndup(a, dl, dn);
-            nomem |= !s.dateline;
-        }
-    }
-    if (nomem) {
-        kh_arena_reset(a);
+    if (story_meta(&r->arena, sd, fields, &s)) {
+        kh_arena_reset(&r->arena);
         return r->status = KH_ERR_NOMEM;
     }
-    if (fields[F_DATE].type == J_STRING && has_text(sd + fields[F_DATE].off, fields[F_DATE].len)) {
-        const char *ds = sd + fields[F_DATE].off;
-        size_t dn = fields[F_DATE].len;
-        if (kh_date_parse(ds, dn, &s.date) != KH_OK && kh_read_reuters_date(ds, dn, &s.date) != KH_OK) {
-            memset(&s.date, 0, sizeof s.date);
-            kh_read_diag(r, KH_SEV_WARNING, KH_ERR_FORMAT, ln->no,
-                         "date '%.*s' not understood; using the default date", (int)(dn > 40 ? 40 : dn), ds);
-        }
-    }
+    story_date(r, ln->no, sd, &fields[F_DATE], &s.date);
     kh_clean_in in;
     memset(&in, 0, sizeof in);
-    in.text = t->data;
-    in.len = t->len;
+    in.text = r->story.data;
+    in.len = r->story.len;
     in.flags = KH_CLEAN_FILTER | KH_CLEAN_INDENT;
     if (title_ok) {
         in.has_title = 1;

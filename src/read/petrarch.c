@@ -302,126 +302,171 @@ static kh_status on_tag(kh_reader *r, size_t no)
     return KH_OK;
 }
 
-/* Runs the scanner over p[0..n). */
+/* One byte c of an entity being collected in x->ent. ';' ends it: decoded
+ * into text, or kept as written when unknown. '&', '<', a space or a full
+ * buffer end it as written, and c is then not taken (*taken = 0) but read
+ * afresh; any other byte joins the entity. */
+static kh_status entity_byte(kh_reader *r, char c, int *taken)
+{
+    xml_state *x = (xml_state *)r->state;
+    *taken = 1;
+    if (c == ';') {
+        char tmp[4];
+        size_t w = decode_entity(x->ent + 1, x->ent_len - 1, tmp);
+        if (w) {
+            x->ent_len = 0;
+            return text_bytes(r, tmp, w);
+        }
+        x->ent[x->ent_len++] = c;
+        return flush_entity(r);
+    }
+    if (c == '&' || c == '<' || kh_is_space((unsigned char)c) || x->ent_len + 1 >= sizeof x->ent) {
+        *taken = 0;
+        return flush_entity(r);
+    }
+    x->ent[x->ent_len++] = c;
+    return KH_OK;
+}
+
+/* Content between tags, from p[*i] (i < n): a byte of an entity, the '<'
+ * that opens a tag, the '&' that opens an entity, or a run of plain text up
+ * to the next of those. Moves *i past what it took. */
+static kh_status content_bytes(kh_reader *r, const char *p, size_t n, size_t *i)
+{
+    xml_state *x = (xml_state *)r->state;
+    char c = p[*i];
+    if (x->ent_len) {
+        int taken;
+        kh_status st = entity_byte(r, c, &taken);
+        *i += (size_t)taken;
+        return st;
+    }
+    if (c == '<') {
+        x->mode = XML_TAG;
+        x->quote = 0;
+        x->tag_overflow = 0;
+        kh_buf_clear(&x->tag);
+        (*i)++;
+        return KH_OK;
+    }
+    if (c == '&') {
+        x->ent[0] = '&';
+        x->ent_len = 1;
+        (*i)++;
+        return KH_OK;
+    }
+    size_t k = *i;
+    while (k < n && p[k] != '<' && p[k] != '&')
+        k++;
+    kh_status st = text_bytes(r, p + *i, k - *i);
+    *i = k;
+    return st;
+}
+
+/* One byte c inside <...> on line no: '>' outside quotes completes the tag
+ * (on_tag); any other byte joins it (quotes tracked, except in <!...> and
+ * <?...>), and a tag that turns out to open a comment, a CDATA section or a
+ * processing instruction switches to that mode. */
+static kh_status tag_byte(kh_reader *r, char c, size_t no)
+{
+    xml_state *x = (xml_state *)r->state;
+    if (x->quote) {
+        if (c == x->quote)
+            x->quote = 0;
+    } else if (c == '>') {
+        x->mode = XML_CONTENT;
+        return on_tag(r, no);
+    } else if ((c == '"' || c == '\'') && x->tag.len && x->tag.data[0] != '!' &&
+               x->tag.data[0] != '?') {
+        x->quote = c;
+    }
+    if (!x->tag_overflow && kh_read_append(&x->tag, &c, 1) != KH_OK)
+        x->tag_overflow = 1;
+    if (!x->tag_overflow) {
+        const char *t = x->tag.data;
+        size_t tl = x->tag.len;
+        if (tl == 3 && !memcmp(t, "!--", 3)) {
+            x->mode = XML_COMMENT;
+            x->end_match = 0;
+        } else if (tl == 8 && !memcmp(t, "![CDATA[", 8)) {
+            x->mode = XML_CDATA;
+            x->end_match = 0;
+        } else if (tl == 1 && t[0] == '?') {
+            x->mode = XML_PI;
+            x->end_match = 0;
+        }
+    }
+    return KH_OK;
+}
+
+/* One byte c inside <!-- ... -->: "-->" ends the comment. */
+static void comment_byte(xml_state *x, char c)
+{
+    if (c == '-')
+        x->end_match = x->end_match < 2 ? x->end_match + 1 : 2;
+    else if (c == '>' && x->end_match == 2)
+        x->mode = XML_CONTENT;
+    else
+        x->end_match = 0;
+}
+
+/* One byte c inside <![CDATA[ ... ]]>: "]]>" ends the section; every other
+ * byte, and a "]" or "]]" that turned out not to end it, is text. */
+static kh_status cdata_byte(kh_reader *r, char c)
+{
+    xml_state *x = (xml_state *)r->state;
+    kh_status st = KH_OK;
+    if (c == ']') {
+        if (x->end_match == 2)
+            st = text_bytes(r, "]", 1); /* "]]]": the first is text */
+        else
+            x->end_match++;
+    } else if (c == '>' && x->end_match == 2) {
+        x->mode = XML_CONTENT;
+        x->end_match = 0;
+    } else {
+        if (x->end_match)
+            st = text_bytes(r, "]]", (size_t)x->end_match);
+        x->end_match = 0;
+        if (!st)
+            st = text_bytes(r, &c, 1);
+    }
+    return st;
+}
+
+/* One byte c inside <? ... ?> or <!DOCTYPE ...>: "?>" ends it. */
+static void pi_byte(xml_state *x, char c)
+{
+    if (c == '>' && x->end_match)
+        x->mode = XML_CONTENT;
+    x->end_match = c == '?';
+}
+
+/* Runs the scanner over p[0..n) of line no, in the mode it is in. */
 static kh_status scan(kh_reader *r, const char *p, size_t n, size_t no)
 {
     xml_state *x = (xml_state *)r->state;
     kh_status st = KH_OK;
     size_t i = 0;
     while (i < n && !st) {
-        char c = p[i];
         switch (x->mode) {
-        case XML_CONTENT: {
-            if (x->ent_len) {
-                if (c == ';') {
-                    char tmp[4];
-                    size_t w = decode_entity(x->ent + 1, x->ent_len - 1, tmp);
-                    if (w) {
-                        x->ent_len = 0;
-                        st = text_bytes(r, tmp, w);
-                    } else {
-                        x->ent[x->ent_len++] = c;
-                        st = flush_entity(r);
-                    }
-                    i++;
-                    continue;
-                }
-                if (c == '&' || c == '<' || kh_is_space((unsigned char)c) ||
-                    x->ent_len + 1 >= sizeof x->ent) {
-                    st = flush_entity(r);
-                    continue; /* c is handled afresh */
-                }
-                x->ent[x->ent_len++] = c;
-                i++;
-                continue;
-            }
-            if (c == '<') {
-                x->mode = XML_TAG;
-                x->quote = 0;
-                x->tag_overflow = 0;
-                kh_buf_clear(&x->tag);
-                i++;
-                continue;
-            }
-            if (c == '&') {
-                x->ent[0] = '&';
-                x->ent_len = 1;
-                i++;
-                continue;
-            }
-            /* a run of plain text */
-            size_t k = i;
-            while (k < n && p[k] != '<' && p[k] != '&')
-                k++;
-            st = text_bytes(r, p + i, k - i);
-            i = k;
+        case XML_CONTENT:
+            st = content_bytes(r, p, n, &i);
             continue;
-        }
         case XML_TAG:
-            if (x->quote) {
-                if (c == x->quote)
-                    x->quote = 0;
-            } else if (c == '>') {
-                x->mode = XML_CONTENT;
-                st = on_tag(r, no);
-                i++;
-                continue;
-            } else if ((c == '"' || c == '\'') && x->tag.len && x->tag.data[0] != '!' &&
-                       x->tag.data[0] != '?') {
-                x->quote = c;
-            }
-            if (!x->tag_overflow && kh_read_append(&x->tag, &c, 1) != KH_OK)
-                x->tag_overflow = 1;
-            if (!x->tag_overflow) {
-                const char *t = x->tag.data;
-                size_t tl = x->tag.len;
-                if (tl == 3 && !memcmp(t, "!--", 3)) {
-                    x->mode = XML_COMMENT;
-                    x->end_match = 0;
-                } else if (tl == 8 && !memcmp(t, "![CDATA[", 8)) {
-                    x->mode = XML_CDATA;
-                    x->end_match = 0;
-                } else if (tl == 1 && t[0] == '?') {
-                    x->mode = XML_PI;
-                    x->end_match = 0;
-                }
-            }
-            i++;
-            continue;
+            st = tag_byte(r, p[i], no);
+            break;
         case XML_COMMENT:
-            if (c == '-')
-                x->end_match = x->end_match < 2 ? x->end_match + 1 : 2;
-            else if (c == '>' && x->end_match == 2)
-                x->mode = XML_CONTENT;
-            else
-                x->end_match = 0;
-            i++;
-            continue;
+            comment_byte(x, p[i]);
+            break;
         case XML_CDATA:
-            if (c == ']') {
-                if (x->end_match == 2)
-                    st = text_bytes(r, "]", 1); /* "]]]": the first is text */
-                else
-                    x->end_match++;
-            } else if (c == '>' && x->end_match == 2) {
-                x->mode = XML_CONTENT;
-                x->end_match = 0;
-            } else {
-                if (x->end_match)
-                    st = text_bytes(r, "]]", (size_t)x->end_match);
-                x->end_match = 0;
-                if (!st)
-                    st = text_bytes(r, &c, 1);
-            }
-            i++;
-            continue;
+            st = cdata_byte(r, p[i]);
+            break;
         case XML_PI:
-            if (c == '>' && x->end_match)
-                x->mode = XML_CONTENT;
-            x->end_match = c == '?';
-            i++;
-            continue;
+            pi_byte(x, p[i]);
+            break;
         }
+        i++;
     }
     return st;
 }

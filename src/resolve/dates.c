@@ -87,6 +87,177 @@ static kh_date month_start(int y, int m)
     return d;
 }
 
+/* The tokens around the one being read, lower-cased: two before it, itself
+ * and one after (empty before the range and at its end). */
+typedef struct window {
+    tok prev2, prev, cur, next;
+} window;
+
+/* "yesterday", "tomorrow", "today", "tonight": the day before, after or of
+ * the story. */
+static int deictic_day(const window *w, kh_date story, kh_date_shift *m)
+{
+    if (!strcmp(w->cur.w, "yesterday")) {
+        m->date = add_days(story, -1);
+        m->rule = "yesterday";
+    } else if (!strcmp(w->cur.w, "tomorrow")) {
+        m->date = add_days(story, 1);
+        m->rule = "tomorrow";
+    } else if (!strcmp(w->cur.w, "today") || !strcmp(w->cur.w, "tonight")) {
+        m->rule = "today";
+    }
+    return m->rule != NULL;
+}
+
+/* A weekday at token i: the nearest such day up to the story date ("last
+ * Monday" a week back when the story is a Monday), or, for the future
+ * only, the next one after it. "on", "last" or "this" before it joins the
+ * expression. */
+static int weekday_date(const window *w, kh_date story, int past, int future, size_t i,
+                        kh_date_shift *m)
+{
+    int wd = day_of(&w->cur);
+    if (wd < 0)
+        return 0;
+    int sw = kh_date_weekday(story);
+    int back = (sw - wd + 7) % 7;
+    if (future && !past) {
+        int fwd = (wd - sw + 7) % 7;
+        m->date = add_days(story, fwd ? fwd : 7);
+    } else {
+        if (!strcmp(w->prev.w, "last") && back == 0)
+            back = 7;
+        m->date = add_days(story, -back);
+    }
+    m->rule = "weekday";
+    if (!strcmp(w->prev.w, "on") || !strcmp(w->prev.w, "last") || !strcmp(w->prev.w, "this"))
+        m->first = i - 1;
+    return 1;
+}
+
+/* "last / past / this / next week, month, year" ("earlier this month"),
+ * ending at token i: the start of the period before or after the story's,
+ * or the story date itself for "past" and "this". */
+static int period(const window *w, kh_date story, size_t i, kh_date_shift *m)
+{
+    const char *u = w->cur.w, *p = w->prev.w;
+    if (!((!strcmp(u, "week") || !strcmp(u, "month") || !strcmp(u, "year")) &&
+          (!strcmp(p, "last") || !strcmp(p, "this") || !strcmp(p, "next") || !strcmp(p, "past"))))
+        return 0;
+    int unit = u[0] == 'w' ? 0 : u[0] == 'm' ? 1 : 2;
+    m->first = i - 1;
+    if (!strcmp(p, "last") || !strcmp(p, "past")) {
+        if (unit == 0) m->date = add_days(story, -7);
+        else if (unit == 1) m->date = month_start(story.year, story.month - 1);
+        else m->date = month_start(story.year - 1, 1);
+        m->rule = unit == 0 ? "last week" : unit == 1 ? "last month" : "last year";
+        if (!strcmp(p, "past"))
+            m->date = story, m->rule = "the past period";
+    } else if (!strcmp(p, "next")) {
+        if (unit == 0) m->date = add_days(story, 7);
+        else if (unit == 1) m->date = month_start(story.year, story.month + 1);
+        else m->date = month_start(story.year + 1, 1);
+        m->rule = "next period";
+    } else {
+        /* "this month", "earlier this month": within the story's period. */
+        m->rule = !strcmp(w->prev2.w, "earlier") ? "earlier this period" : "this period";
+        if (!strcmp(w->prev2.w, "earlier"))
+            m->first = i - 2;
+    }
+    return 1;
+}
+
+/* The day and year written around the month name at token i (end: the end
+ * of the range): "May 3", "May 3, 2019", "May 3 2019", "May 2019", "3 May",
+ * "3 May 2019". Sets *day and *year (0 when absent) and widens m's extent
+ * over them. */
+static void day_and_year(const kh_doc *doc, const window *w, size_t i, size_t end, int *day,
+                         int *year, kh_date_shift *m)
+{
+    int y;
+    *day = *year = 0;
+    if (number(&w->next, &y) && y >= 1 && y <= 31) {
+        *day = y;
+        m->end = i + 2;
+        if (i + 2 < end) {
+            tok after;
+            lower_tok(doc, i + 2, &after);
+            if (!strcmp(after.w, ",") && i + 3 < end) {
+                lower_tok(doc, i + 3, &after);
+                if (number(&after, &y) && y >= 1000) {
+                    *year = y;
+                    m->end = i + 4;
+                }
+            } else if (number(&after, &y) && y >= 1000) {
+                *year = y;
+                m->end = i + 3;
+            }
+        }
+    } else if (number(&w->next, &y) && y >= 1000) {
+        *year = y;
+        m->end = i + 2;
+    } else if (number(&w->prev, &y) && y >= 1 && y <= 31) {
+        *day = y;
+        m->first = i - 1;
+        if (number(&w->next, &y) && y >= 1000) {
+            *year = y;
+            m->end = i + 2;
+        }
+    }
+}
+
+/* A month name at token i (capitalised: cap; lower-case only when longer
+ * than three letters) after "in", "last", "since", "early", "late",
+ * "mid", "until" or "on", or next to a number: its first day, or the day
+ * written with it. Without a year, the story's year, the year before for
+ * a past event in a later month or for "last May". */
+static int month_date(const kh_doc *doc, const window *w, int cap, kh_date story, int past,
+                      int future, size_t i, size_t end, kh_date_shift *m)
+{
+    const char *p = w->prev.w;
+    int mo = month_of(&w->cur, cap);
+    int y;
+    if (!(mo && (cap || strlen(w->cur.w) > 3) &&
+          (!strcmp(p, "in") || !strcmp(p, "last") || !strcmp(p, "since") || !strcmp(p, "early") ||
+           !strcmp(p, "late") || !strcmp(p, "mid") || !strcmp(p, "until") || !strcmp(p, "on") ||
+           number(&w->next, &y) || number(&w->prev, &y))))
+        return 0;
+    int day, year;
+    day_and_year(doc, w, i, end, &day, &year, m);
+    if (!strcmp(p, "in") || !strcmp(p, "last") || !strcmp(p, "since"))
+        m->first = i - 1;
+    if (!year) {
+        year = story.year;
+        /* A past event in a month after the story's month: last year. */
+        if ((past || !future) && (mo > story.month || (mo == story.month && day > story.day)))
+            year--;
+        if (!strcmp(p, "last") && mo >= story.month && year == story.year)
+            year--;
+    }
+    if (day && !kh_date_valid(year, mo, day))
+        day = 0;
+    m->date = month_start(year, mo);
+    if (day)
+        m->date.day = (uint8_t)day;
+    m->rule = day ? "date" : "month";
+    return 1;
+}
+
+/* "in 2019", "since 1990" at token i (a four-digit year from 1900 to the
+ * year after the story's, not after a month name): 1 January. */
+static int year_date(const window *w, kh_date story, size_t i, kh_date_shift *m)
+{
+    int y;
+    if (!(number(&w->cur, &y) && y >= 1900 && y <= story.year + 1 &&
+          (!strcmp(w->prev.w, "in") || !strcmp(w->prev.w, "since")) && strlen(w->cur.w) == 4 &&
+          !month_of(&w->prev2, 1)))
+        return 0;
+    m->date = month_start(y, 1);
+    m->rule = "year";
+    m->first = i - 1;
+    return 1;
+}
+
 kh_date_shift kh_resolve_date(const kh_doc *doc, size_t first, size_t end, kh_date story, int past,
                               int future)
 {
@@ -96,133 +267,31 @@ kh_date_shift kh_resolve_date(const kh_doc *doc, size_t first, size_t end, kh_da
     r.rule = NULL;
     if (!story.year || first >= end)
         return r;
-    tok prev2 = {{0}}, prev = {{0}}, cur, next;
+    window w;
+    memset(&w, 0, sizeof w);
     for (size_t i = first; i < end; i++) {
-        lower_tok(doc, i, &cur);
+        lower_tok(doc, i, &w.cur);
         if (i + 1 < end)
-            lower_tok(doc, i + 1, &next);
+            lower_tok(doc, i + 1, &w.next);
         else
-            next.w[0] = '\0';
+            w.next.w[0] = '\0';
         int cap = (doc->tokens[i].flags & KH_TOK_CAP) != 0;
-        int y;
-        kh_date d = story;
-        const char *rule = NULL;
-        size_t ex_first = i, ex_end = i + 1;
-        int wd = day_of(&cur);
-        int mo = month_of(&cur, cap);
-        if (!strcmp(cur.w, "yesterday")) {
-            d = add_days(story, -1);
-            rule = "yesterday";
-        } else if (!strcmp(cur.w, "tomorrow")) {
-            d = add_days(story, 1);
-            rule = "tomorrow";
-        } else if (!strcmp(cur.w, "today") || !strcmp(cur.w, "tonight")) {
-            rule = "today";
-        } else if (wd >= 0) {
-            int sw = kh_date_weekday(story);
-            int back = (sw - wd + 7) % 7;
-            if (future && !past) {
-                int fwd = (wd - sw + 7) % 7;
-                d = add_days(story, fwd ? fwd : 7);
-            } else {
-                if (!strcmp(prev.w, "last") && back == 0)
-                    back = 7;
-                d = add_days(story, -back);
-            }
-            rule = "weekday";
-            if (!strcmp(prev.w, "on") || !strcmp(prev.w, "last") || !strcmp(prev.w, "this"))
-                ex_first = i - 1;
-        } else if ((!strcmp(cur.w, "week") || !strcmp(cur.w, "month") || !strcmp(cur.w, "year")) &&
-                   (!strcmp(prev.w, "last") || !strcmp(prev.w, "this") || !strcmp(prev.w, "next") ||
-                    !strcmp(prev.w, "past"))) {
-            int unit = cur.w[0] == 'w' ? 0 : cur.w[0] == 'm' ? 1 : 2;
-            ex_first = i - 1;
-            if (!strcmp(prev.w, "last") || !strcmp(prev.w, "past")) {
-                if (unit == 0) d = add_days(story, -7);
-                else if (unit == 1) d = month_start(story.year, story.month - 1);
-                else d = month_start(story.year - 1, 1);
-                rule = unit == 0 ? "last week" : unit == 1 ? "last month" : "last year";
-                if (!strcmp(prev.w, "past"))
-                    d = story, rule = "the past period";
-            } else if (!strcmp(prev.w, "next")) {
-                if (unit == 0) d = add_days(story, 7);
-                else if (unit == 1) d = month_start(story.year, story.month + 1);
-                else d = month_start(story.year + 1, 1);
-                rule = "next period";
-            } else {
-                /* "this month", "earlier this month": within the story's period. */
-                rule = !strcmp(prev2.w, "earlier") ? "earlier this period" : "this period";
-                if (!strcmp(prev2.w, "earlier"))
-                    ex_first = i - 2;
-            }
-        } else if (mo && (cap || strlen(cur.w) > 3) &&
-                   (!strcmp(prev.w, "in") || !strcmp(prev.w, "last") || !strcmp(prev.w, "since") ||
-                    !strcmp(prev.w, "early") || !strcmp(prev.w, "late") || !strcmp(prev.w, "mid") ||
-                    !strcmp(prev.w, "until") || !strcmp(prev.w, "on") || number(&next, &y) ||
-                    number(&prev, &y))) {
-            int day = 0, year = 0;
-            if (number(&next, &y) && y >= 1 && y <= 31) {
-                day = y;
-                ex_end = i + 2;
-                if (i + 2 < end) {
-                    tok after;
-                    lower_tok(doc, i + 2, &after);
-                    if (!strcmp(after.w, ",") && i + 3 < end) {
-                        lower_tok(doc, i + 3, &after);
-                        if (number(&after, &y) && y >= 1000) {
-                            year = y;
-                            ex_end = i + 4;
-                        }
-                    } else if (number(&after, &y) && y >= 1000) {
-                        year = y;
-                        ex_end = i + 3;
-                    }
-                }
-            } else if (number(&next, &y) && y >= 1000) {
-                year = y;
-                ex_end = i + 2;
-            } else if (number(&prev, &y) && y >= 1 && y <= 31) {
-                day = y;
-                ex_first = i - 1;
-                if (number(&next, &y) && y >= 1000) {
-                    year = y;
-                    ex_end = i + 2;
-                }
-            }
-            if (!strcmp(prev.w, "in") || !strcmp(prev.w, "last") || !strcmp(prev.w, "since"))
-                ex_first = i - 1;
-            if (!year) {
-                year = story.year;
-                /* A past event in a month after the story's month: last year. */
-                if ((past || !future) && (mo > story.month || (mo == story.month && day > story.day)))
-                    year--;
-                if (!strcmp(prev.w, "last") && mo >= story.month && year == story.year)
-                    year--;
-            }
-            if (day && !kh_date_valid(year, mo, day))
-                day = 0;
-            d = month_start(year, mo);
-            if (day)
-                d.day = (uint8_t)day;
-            rule = day ? "date" : "month";
-        } else if (number(&cur, &y) && y >= 1900 && y <= story.year + 1 &&
-                   (!strcmp(prev.w, "in") || !strcmp(prev.w, "since")) && strlen(cur.w) == 4 &&
-                   !month_of(&prev2, 1)) {
-            d = month_start(y, 1);
-            rule = "year";
-            ex_first = i - 1;
+        kh_date_shift m;
+        m.date = story;
+        m.first = i;
+        m.end = i + 1;
+        m.rule = NULL;
+        /* The first rule that applies makes the date. */
+        if (deictic_day(&w, story, &m) || weekday_date(&w, story, past, future, i, &m) ||
+            period(&w, story, i, &m) ||
+            month_date(doc, &w, cap, story, past, future, i, end, &m) ||
+            year_date(&w, story, i, &m)) {
+            if (past && kh_date_to_days(m.date) > kh_date_to_days(story))
+                m.date = story;
+            return m;
         }
-        if (rule) {
-            if (past && kh_date_to_days(d) > kh_date_to_days(story))
-                d = story;
-            r.date = d;
-            r.first = ex_first;
-            r.end = ex_end;
-            r.rule = rule;
-            return r;
-        }
-        prev2 = prev;
-        prev = cur;
+        w.prev2 = w.prev;
+        w.prev = w.cur;
     }
     return r;
 }

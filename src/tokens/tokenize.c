@@ -328,6 +328,222 @@ static int digit_follows(const unsigned char *s, size_t p, size_t end)
     return p < end && kh_is_digit(s[p]);
 }
 
+/* A word, number, URL or e-mail address being scanned by scan_word: where
+ * it starts, how far it has got, and what it holds so far. */
+typedef struct word_scan {
+    size_t p, q;                             /* start; the next byte to look at */
+    size_t n_up, n_low, n_letter, n_digit;   /* letters by case, digits */
+    int needs_norm;                          /* holds something to normalise */
+    int abbrev;                              /* ends in an abbreviation's period */
+    int numeric;                             /* starts with a digit or '-' */
+} word_scan;
+
+/* The '.' at w->q: a decimal point, an initial or a dotted acronym (W.
+ * J.R.R. U.S.S.R. e.g., with "U.S.-led" going on), a domain's dot
+ * (reuters.com), or the period of an abbreviation in the table, which it
+ * takes and sets info->term for. Returns 1 when the word goes on after it,
+ * 0 when the word ends (w->q past a period it took). */
+static int word_dot(const kh_tokenizer *tz, word_scan *w, kh_tokinfo *info)
+{
+    const unsigned char *s = tz->text;
+    size_t end = tz->end, p = w->p, q = w->q;
+    size_t wl = q - p;
+    if (w->numeric && !w->n_letter && q + 1 < end && kh_is_digit(s[q + 1])) {
+        w->q++; /* decimal point */
+        return 1;
+    }
+    if (wl == 1 && is_alpha(s[p]) &&
+        (kh_is_upper(s[p]) || (q + 2 < end && is_alpha(s[q + 1]) && s[q + 2] == '.'))) {
+        /* initial or dotted acronym: W. J.R.R. U.S.S.R. e.g. */
+        q++;
+        while (q + 1 < end && is_alpha(s[q]) && s[q + 1] == '.') {
+            if (kh_is_upper(s[q])) w->n_up++; else w->n_low++;
+            w->n_letter++;
+            q += 2;
+        }
+        if (q + 1 < end && s[q] == '-' && is_wordch(s, q + 1, end)) {
+            w->q = q + 1; /* U.S.-led */
+            return 1;
+        }
+        w->q = q;
+        w->abbrev = 1;
+        info->term = KH_TERM_ABBREV;
+        return 0;
+    }
+    if (w->n_letter && q + 1 < end && (kh_is_lower(s[q + 1]) || kh_is_digit(s[q + 1]))) {
+        w->q++; /* reuters.com, news.az */
+        return 1;
+    }
+    if (w->n_letter && !w->numeric && wl <= 8) {
+        int cls = kh_abbrev_class((const char *)s + p, wl);
+        if (cls == KH_ABBR_TITLE || cls == KH_ABBR_END ||
+            (cls == KH_ABBR_NUM && digit_follows(s, q + 1, end))) {
+            w->q++;
+            w->abbrev = 1;
+            info->term = cls == KH_ABBR_END ? KH_TERM_ABBREV : KH_TERM_NONE;
+        }
+    }
+    return 0;
+}
+
+/* The flags of the clitic that an apostrophe at q splits off the word that
+ * starts at p, when the apostrophe is followed by the letters s[r..r+sl)
+ * (sl <= 3) and no more word: 's (possessive, except after a pronoun),
+ * 'm 'd 're 've 'll, and n't, which takes the "n" along (*split = q - 1;
+ * else *split = q). 0 when it is none of those. */
+static uint32_t clitic_flags(const unsigned char *s, size_t p, size_t q, size_t r, size_t sl,
+                             size_t *split)
+{
+    int c0 = kh_to_lower(s[r]), c1 = sl > 1 ? kh_to_lower(s[r + 1]) : 0;
+    uint32_t sf = 0;
+    *split = q;
+    if (sl == 1 && c0 == 't' && q - p >= 2 && kh_to_lower(s[q - 1]) == 'n') {
+        *split = q - 1; /* do|n't, ca|n't, wo|n't */
+        sf = KH_TOK_WORD;
+    } else if (sl == 1 && c0 == 's') {
+        sf = KH_TOK_WORD;
+        if (!is_pronoun_s(s + p, q - p))
+            sf |= KH_TOK_POSSESSIVE;
+    } else if ((sl == 1 && (c0 == 'm' || c0 == 'd')) ||
+               (sl == 2 && ((c0 == 'r' && c1 == 'e') || (c0 == 'v' && c1 == 'e') ||
+                            (c0 == 'l' && c1 == 'l')))) {
+        sf = KH_TOK_WORD;
+    }
+    return sf;
+}
+
+/* The apostrophe at w->q, alen bytes long, after letters of the word: a
+ * clitic it ends the word before (Iran|'s, do|n't), which is left pending
+ * in tz->sfx_* for the next call; a plural possessive after s
+ * (countries'), pending likewise unless a single quote is open; else,
+ * before a letter, part of the word (O'Brien, Qur'an). Returns 1 when the
+ * word goes on after it. */
+static int word_apostrophe(kh_tokenizer *tz, word_scan *w, size_t alen)
+{
+    const unsigned char *s = tz->text;
+    size_t end = tz->end, p = w->p, q = w->q;
+    size_t r = q + alen;
+    if (q == p || !w->n_letter)
+        return 0;
+    if (r < end && is_alpha(s[r])) {
+        size_t e = r;
+        while (e < end && is_alpha(s[e]) && e - r < 3)
+            e++;
+        if (e >= end || !is_wordch(s, e, end)) {
+            size_t split;
+            uint32_t sf = clitic_flags(s, p, q, r, e - r, &split);
+            if (sf) {
+                tz->sfx_end = e;
+                tz->sfx_flags = sf;
+                tz->pos = split;
+                w->q = split;
+                return 0;
+            }
+        }
+        if (alen > 1)
+            w->needs_norm = 1;
+        w->q = r; /* O'Brien, Qur'an */
+        return 1;
+    }
+    if (!tz->open_single && (s[q - 1] == 's' || s[q - 1] == 'S') &&
+        !(r < end && is_wordch(s, r, end))) {
+        tz->sfx_end = r; /* countries' */
+        tz->sfx_flags = KH_TOK_WORD | KH_TOK_POSSESSIVE;
+        tz->pos = q;
+    }
+    return 0;
+}
+
+/* The UTF-8 character at w->q: a letter, an invalid sequence (kept, to be
+ * normalised), a hyphen between word characters, or an apostrophe
+ * (word_apostrophe). Returns 1 when the word goes on after it. */
+static int word_high(kh_tokenizer *tz, word_scan *w)
+{
+    const unsigned char *s = tz->text;
+    size_t end = tz->end, q = w->q;
+    uint32_t cp;
+    int valid;
+    size_t n = decode_at(s, q, end, &cp, &valid);
+    if (!valid) {
+        w->needs_norm = 1;
+        w->q++;
+        return 1;
+    }
+    switch (cp_class(cp)) {
+    case P_UPPER: w->n_up++; w->n_letter++; w->q += n; return 1;
+    case P_LOWER: w->n_low++; w->n_letter++; w->q += n; return 1;
+    case P_LETTER: w->n_letter++; w->q += n; return 1;
+    case P_HYPHEN:
+        if (q > w->p && q + n < end && is_wordch(s, q + n, end)) {
+            w->needs_norm = 1;
+            w->q += n;
+            return 1;
+        }
+        return 0;
+    case P_APOS:
+        return word_apostrophe(tz, w, n);
+    default:
+        return 0;
+    }
+}
+
+/* Takes the character at w->q into the word, or some characters from it
+ * (a run of lower-case letters, an acronym's dots, an apostrophe and what
+ * follows). Returns 0 when the word ends before it, or with it. */
+static int word_char(kh_tokenizer *tz, word_scan *w, kh_tokinfo *info)
+{
+    const unsigned char *s = tz->text;
+    size_t end = tz->end, p = w->p, q = w->q;
+    switch (cc[s[q]]) {
+    case C_UPR:
+        w->n_up++;
+        w->n_letter++;
+        w->q++;
+        return 1;
+    case C_LOW: {
+        size_t stop = end - p > KH_TOK_MAX_LEN ? p + KH_TOK_MAX_LEN : end;
+        q++;
+        while (q < stop && cc[s[q]] == C_LOW)
+            q++; /* the common run: lower-case letters */
+        w->n_low += q - w->q;
+        w->n_letter += q - w->q;
+        w->q = q;
+        return 1;
+    }
+    case C_DIG:
+        w->n_digit++;
+        w->q++;
+        return 1;
+    case C_HYP: /* between word characters: high-level, 2024-04-21 */
+        if (!(q > p && q + 1 < end && is_wordch(s, q + 1, end)))
+            return 0;
+        w->q++;
+        return 1;
+    case C_NSP: /* between the digits of a number: 1,000, 15:30 */
+        if (!(w->numeric && !w->n_letter && q + 1 < end && kh_is_digit(s[q + 1])))
+            return 0;
+        w->q++;
+        return 1;
+    case C_JON: /* inside an e-mail address or an identifier */
+        if (!(q > p && q + 1 < end && (is_alpha(s[q + 1]) || kh_is_digit(s[q + 1]))))
+            return 0;
+        w->q++;
+        return 1;
+    case C_BAD:
+        w->needs_norm = 1;
+        w->q++;
+        return 1;
+    case C_DOT:
+        return word_dot(tz, w, info);
+    case C_APO:
+        return word_apostrophe(tz, w, 1);
+    case C_HI:
+        return word_high(tz, w);
+    default:
+        return 0;
+    }
+}
+
 /*
  * Scans the word, number, URL or e-mail address starting at p. The first
  * character is a letter, a digit, an invalid byte, or a '-' before a digit.
@@ -336,205 +552,46 @@ static int scan_word(kh_tokenizer *tz, kh_token *tok, kh_tokinfo *info, size_t p
 {
     const unsigned char *s = tz->text;
     size_t end = tz->end;
-    size_t q = p;
-    size_t n_up = 0, n_low = 0, n_letter = 0, n_digit = 0;
-    int needs_norm = 0, abbrev = 0, cap = 0;
-    int numeric = kh_is_digit(s[p]) || s[p] == '-';
-    uint32_t cp;
-    int valid;
-    size_t n;
+    word_scan w;
+    memset(&w, 0, sizeof w);
+    w.p = w.q = p;
+    w.numeric = kh_is_digit(s[p]) || s[p] == '-';
+    int cap = 0;
 
     if ((cc[s[p]] == C_LOW || cc[s[p]] == C_UPR) && url_prefix(s + p, end - p))
         return scan_url(tz, tok, p);
     if (s[p] == '-')
-        q++;
-    if (kh_is_upper(s[q])) {
+        w.q++;
+    if (kh_is_upper(s[w.q])) {
         cap = 1;
-    } else if (kh_is_lower(s[q])) {
+    } else if (kh_is_lower(s[w.q])) {
         info->lower = 1;
-    } else if (cc[s[q]] == C_HI) {
-        decode_at(s, q, end, &cp, &valid);
+    } else if (cc[s[w.q]] == C_HI) {
+        uint32_t cp;
+        int valid;
+        decode_at(s, w.q, end, &cp, &valid);
         cap = valid && cp_class(cp) == P_UPPER;
         info->lower = valid && cp_class(cp) == P_LOWER;
     }
-
-    while (q < end && q - p < KH_TOK_MAX_LEN) {
-        unsigned char c = s[q];
-        size_t alen;
-        switch (cc[c]) {
-        case C_UPR:
-            n_up++;
-            n_letter++;
-            q++;
-            continue;
-        case C_LOW: {
-            size_t q0 = q++, stop = end - p > KH_TOK_MAX_LEN ? p + KH_TOK_MAX_LEN : end;
-            while (q < stop && cc[s[q]] == C_LOW)
-                q++; /* the common run: lower-case letters */
-            n_low += q - q0;
-            n_letter += q - q0;
-            continue;
-        }
-        case C_DIG:
-            n_digit++;
-            q++;
-            continue;
-        case C_HYP:
-            if (q > p && q + 1 < end && is_wordch(s, q + 1, end)) {
-                q++;
-                continue;
-            }
-            goto done;
-        case C_NSP:
-            if (numeric && !n_letter && q + 1 < end && kh_is_digit(s[q + 1])) {
-                q++;
-                continue;
-            }
-            goto done;
-        case C_JON:
-            if (q > p && q + 1 < end && (is_alpha(s[q + 1]) || kh_is_digit(s[q + 1]))) {
-                q++;
-                continue;
-            }
-            goto done;
-        case C_BAD:
-            needs_norm = 1;
-            q++;
-            continue;
-        case C_DOT: {
-            size_t wl = q - p;
-            if (numeric && !n_letter && q + 1 < end && kh_is_digit(s[q + 1])) {
-                q++; /* decimal point */
-                continue;
-            }
-            if (wl == 1 && is_alpha(s[p]) &&
-                (kh_is_upper(s[p]) || (q + 2 < end && is_alpha(s[q + 1]) && s[q + 2] == '.'))) {
-                /* initial or dotted acronym: W. J.R.R. U.S.S.R. e.g. */
-                q++;
-                while (q + 1 < end && is_alpha(s[q]) && s[q + 1] == '.') {
-                    if (kh_is_upper(s[q])) n_up++; else n_low++;
-                    n_letter++;
-                    q += 2;
-                }
-                if (q + 1 < end && s[q] == '-' && is_wordch(s, q + 1, end)) {
-                    q++; /* U.S.-led */
-                    continue;
-                }
-                abbrev = 1;
-                info->term = KH_TERM_ABBREV;
-                goto done;
-            }
-            if (n_letter && q + 1 < end &&
-                (kh_is_lower(s[q + 1]) || kh_is_digit(s[q + 1]))) {
-                q++; /* reuters.com, news.az */
-                continue;
-            }
-            if (n_letter && !numeric && wl <= 8) {
-                int cls = kh_abbrev_class((const char *)s + p, wl);
-                if (cls == KH_ABBR_TITLE || cls == KH_ABBR_END ||
-                    (cls == KH_ABBR_NUM && digit_follows(s, q + 1, end))) {
-                    q++;
-                    abbrev = 1;
-                    info->term = cls == KH_ABBR_END ? KH_TERM_ABBREV : KH_TERM_NONE;
-                }
-            }
-            goto done;
-        }
-        case C_APO:
-            alen = 1;
-            goto apostrophe;
-        case C_HI:
-            n = decode_at(s, q, end, &cp, &valid);
-            if (!valid) {
-                needs_norm = 1;
-                q++;
-                continue;
-            }
-            switch (cp_class(cp)) {
-            case P_UPPER: n_up++; n_letter++; q += n; continue;
-            case P_LOWER: n_low++; n_letter++; q += n; continue;
-            case P_LETTER: n_letter++; q += n; continue;
-            case P_HYPHEN:
-                if (q > p && q + n < end && is_wordch(s, q + n, end)) {
-                    needs_norm = 1;
-                    q += n;
-                    continue;
-                }
-                goto done;
-            case P_APOS:
-                alen = n;
-                goto apostrophe;
-            default:
-                goto done;
-            }
-        default:
-            goto done;
-        }
-    apostrophe: {
-            /* at s[q], alen bytes long, inside a word */
-            size_t r = q + alen;
-            if (q == p || !n_letter)
-                goto done;
-            if (r < end && is_alpha(s[r])) {
-                size_t e = r;
-                while (e < end && is_alpha(s[e]) && e - r < 3)
-                    e++;
-                size_t sl = e - r;
-                if (e >= end || !is_wordch(s, e, end)) {
-                    int c0 = kh_to_lower(s[r]), c1 = sl > 1 ? kh_to_lower(s[r + 1]) : 0;
-                    uint32_t sf = 0;
-                    size_t split = q;
-                    if (sl == 1 && c0 == 't' && q - p >= 2 && kh_to_lower(s[q - 1]) == 'n') {
-                        split = q - 1; /* do|n't, ca|n't, wo|n't */
-                        sf = KH_TOK_WORD;
-                    } else if (sl == 1 && c0 == 's') {
-                        sf = KH_TOK_WORD;
-                        if (!is_pronoun_s(s + p, q - p))
-                            sf |= KH_TOK_POSSESSIVE;
-                    } else if ((sl == 1 && (c0 == 'm' || c0 == 'd')) ||
-                               (sl == 2 && ((c0 == 'r' && c1 == 'e') || (c0 == 'v' && c1 == 'e') ||
-                                            (c0 == 'l' && c1 == 'l')))) {
-                        sf = KH_TOK_WORD;
-                    }
-                    if (sf) {
-                        tz->sfx_end = e;
-                        tz->sfx_flags = sf;
-                        tz->pos = split;
-                        q = split;
-                        goto done;
-                    }
-                }
-                if (alen > 1)
-                    needs_norm = 1;
-                q = r; /* O'Brien, Qur'an */
-                continue;
-            }
-            if (!tz->open_single && (s[q - 1] == 's' || s[q - 1] == 'S') &&
-                !(r < end && is_wordch(s, r, end))) {
-                tz->sfx_end = r; /* countries' */
-                tz->sfx_flags = KH_TOK_WORD | KH_TOK_POSSESSIVE;
-                tz->pos = q;
-            }
-            goto done;
-        }
-    }
-done:
-    if (q == p)
-        q = p + 1; /* cannot happen: the first character is always taken */
+    while (w.q < end && w.q - p < KH_TOK_MAX_LEN)
+        if (!word_char(tz, &w, info))
+            break;
+    if (w.q == p)
+        w.q = p + 1; /* cannot happen: the first character is always taken */
     uint32_t flags = 0;
-    if (n_letter)
+    if (w.n_letter)
         flags |= KH_TOK_WORD;
-    else if (n_digit)
+    else if (w.n_digit)
         flags |= KH_TOK_NUMBER;
     else
         flags |= KH_TOK_PUNCT;
     if (cap)
         flags |= KH_TOK_CAP;
-    if (n_up && !n_low)
+    if (w.n_up && !w.n_low)
         flags |= KH_TOK_UPPER;
-    if (abbrev)
+    if (w.abbrev)
         flags |= KH_TOK_ABBREV;
-    return emit(tz, tok, p, q, flags, needs_norm);
+    return emit(tz, tok, p, w.q, flags, w.needs_norm);
 }
 
 /* ---- the dispatcher ---- */
@@ -560,40 +617,121 @@ static int opens_here(const kh_tokenizer *tz, size_t p)
     return k == C_SPC || k == C_OPN;
 }
 
-int kh_tokenizer_next(kh_tokenizer *tz, kh_token *tok, kh_tokinfo *info)
+/* Where the next token starts: p moved past blanks, ASCII or Unicode
+ * spaces; end when none is left. */
+static size_t skip_blanks(const kh_tokenizer *tz, size_t p)
 {
     const unsigned char *s = tz->text;
     size_t end = tz->end;
-    size_t p = tz->pos;
-    uint32_t cp = 0;
-    int valid = 1;
-    size_t n = 1;
-
-    memset(info, 0, sizeof *info);
-    if (tz->sfx_end) {
-        size_t e = tz->sfx_end;
-        uint32_t f = tz->sfx_flags;
-        tz->sfx_end = 0;
-        return emit(tz, tok, p, e, f, has_high(s, p, e));
-    }
-    for (;;) {
-        if (p >= end) {
-            tz->pos = end;
-            return 0;
-        }
+    while (p < end) {
         int k = cc[s[p]];
         if (k == C_SPC) {
             p++;
             continue;
         }
         if (k == C_HI) {
-            n = decode_at(s, p, end, &cp, &valid);
+            uint32_t cp;
+            int valid;
+            size_t n = decode_at(s, p, end, &cp, &valid);
             if (valid && cp_class(cp) == P_SPACE) {
                 p += n;
                 continue;
             }
         }
         break;
+    }
+    return p;
+}
+
+/* The ASCII quote c (" or ') at p: an opener or a closer (opens_here);
+ * single quotes are counted in tz->open_single, so that a trailing
+ * apostrophe is not taken for a possessive inside one. */
+static int ascii_quote(kh_tokenizer *tz, kh_token *tok, kh_tokinfo *info, size_t p, unsigned char c)
+{
+    if (opens_here(tz, p)) {
+        info->opener = 1;
+        if (c == '\'')
+            tz->open_single++;
+    } else {
+        info->closer = 1;
+        if (c == '\'' && tz->open_single)
+            tz->open_single--;
+    }
+    return emit(tz, tok, p, p + 1, KH_TOK_PUNCT | KH_TOK_QUOTE, 0);
+}
+
+/* The token at p that starts with a UTF-8 lead byte: a word when it is a
+ * letter or invalid, else one mark by its class (curly quotes and primes,
+ * dashes, ellipsis, sentence ends, other punctuation), normalised when it
+ * has an ASCII form. */
+static int high_token(kh_tokenizer *tz, kh_token *tok, kh_tokinfo *info, size_t p)
+{
+    uint32_t cp;
+    int valid;
+    size_t n = decode_at(tz->text, p, tz->end, &cp, &valid);
+    if (!valid)
+        return scan_word(tz, tok, info, p);
+    switch (cp_class(cp)) {
+    case P_LETTER:
+    case P_UPPER:
+    case P_LOWER:
+        return scan_word(tz, tok, info, p);
+    case P_APOS:
+        info->closer = 1;
+        if (tz->open_single)
+            tz->open_single--;
+        return emit(tz, tok, p, p + n, KH_TOK_PUNCT | KH_TOK_QUOTE, 1);
+    case P_OPEN1:
+        info->opener = 1;
+        tz->open_single++;
+        return emit(tz, tok, p, p + n, KH_TOK_PUNCT | KH_TOK_QUOTE, 1);
+    case P_DQOPEN:
+        info->opener = 1;
+        return emit(tz, tok, p, p + n, KH_TOK_PUNCT | KH_TOK_QUOTE, 1);
+    case P_DQCLOSE:
+        info->closer = 1;
+        return emit(tz, tok, p, p + n, KH_TOK_PUNCT | KH_TOK_QUOTE, 1);
+    case P_PRIME1:
+    case P_PRIME2:
+        if (opens_here(tz, p))
+            info->opener = 1;
+        else
+            info->closer = 1;
+        return emit(tz, tok, p, p + n, KH_TOK_PUNCT | KH_TOK_QUOTE, 1);
+    case P_HYPHEN:
+    case P_DASH:
+        return emit(tz, tok, p, p + n, KH_TOK_PUNCT, 1);
+    case P_ELLIPSIS:
+        info->term = KH_TERM_ELLIPSIS;
+        return emit(tz, tok, p, p + n, KH_TOK_PUNCT, 1);
+    case P_STOP:
+        info->term = KH_TERM_STOP;
+        return emit(tz, tok, p, p + n, KH_TOK_PUNCT, 0);
+    case P_BANG:
+        info->term = KH_TERM_BANG;
+        return emit(tz, tok, p, p + n, KH_TOK_PUNCT, 0);
+    default:
+        return emit(tz, tok, p, p + n, KH_TOK_PUNCT, 0);
+    }
+}
+
+int kh_tokenizer_next(kh_tokenizer *tz, kh_token *tok, kh_tokinfo *info)
+{
+    const unsigned char *s = tz->text;
+    size_t end = tz->end;
+
+    memset(info, 0, sizeof *info);
+    if (tz->sfx_end) {
+        /* the clitic or possessive scan_word split off the last word */
+        size_t p = tz->pos, e = tz->sfx_end;
+        uint32_t f = tz->sfx_flags;
+        tz->sfx_end = 0;
+        return emit(tz, tok, p, e, f, has_high(s, p, e));
+    }
+    size_t p = skip_blanks(tz, tz->pos);
+    if (p >= end) {
+        tz->pos = end;
+        return 0;
     }
     info->space_before = p > tz->pos || p == tz->unit_start;
 
@@ -622,16 +760,7 @@ int kh_tokenizer_next(kh_tokenizer *tz, kh_token *tok, kh_tokinfo *info)
         return emit(tz, tok, p, p + 1, KH_TOK_PUNCT, 0);
     case C_DQT:
     case C_APO:
-        if (opens_here(tz, p)) {
-            info->opener = 1;
-            if (c == '\'')
-                tz->open_single++;
-        } else {
-            info->closer = 1;
-            if (c == '\'' && tz->open_single)
-                tz->open_single--;
-        }
-        return emit(tz, tok, p, p + 1, KH_TOK_PUNCT | KH_TOK_QUOTE, 0);
+        return ascii_quote(tz, tok, info, p, c);
     case C_HYP: {
         if (p + 1 < end && kh_is_digit(s[p + 1]) &&
             (p == tz->unit_start || !is_wordch(s, p - 1, end)))
@@ -642,50 +771,7 @@ int kh_tokenizer_next(kh_tokenizer *tz, kh_token *tok, kh_tokinfo *info)
         return emit(tz, tok, p, q, KH_TOK_PUNCT, 0);
     }
     case C_HI:
-        if (!valid)
-            return scan_word(tz, tok, info, p);
-        switch (cp_class(cp)) {
-        case P_LETTER:
-        case P_UPPER:
-        case P_LOWER:
-            return scan_word(tz, tok, info, p);
-        case P_APOS:
-            info->closer = 1;
-            if (tz->open_single)
-                tz->open_single--;
-            return emit(tz, tok, p, p + n, KH_TOK_PUNCT | KH_TOK_QUOTE, 1);
-        case P_OPEN1:
-            info->opener = 1;
-            tz->open_single++;
-            return emit(tz, tok, p, p + n, KH_TOK_PUNCT | KH_TOK_QUOTE, 1);
-        case P_DQOPEN:
-            info->opener = 1;
-            return emit(tz, tok, p, p + n, KH_TOK_PUNCT | KH_TOK_QUOTE, 1);
-        case P_DQCLOSE:
-            info->closer = 1;
-            return emit(tz, tok, p, p + n, KH_TOK_PUNCT | KH_TOK_QUOTE, 1);
-        case P_PRIME1:
-        case P_PRIME2:
-            if (opens_here(tz, p))
-                info->opener = 1;
-            else
-                info->closer = 1;
-            return emit(tz, tok, p, p + n, KH_TOK_PUNCT | KH_TOK_QUOTE, 1);
-        case P_HYPHEN:
-        case P_DASH:
-            return emit(tz, tok, p, p + n, KH_TOK_PUNCT, 1);
-        case P_ELLIPSIS:
-            info->term = KH_TERM_ELLIPSIS;
-            return emit(tz, tok, p, p + n, KH_TOK_PUNCT, 1);
-        case P_STOP:
-            info->term = KH_TERM_STOP;
-            return emit(tz, tok, p, p + n, KH_TOK_PUNCT, 0);
-        case P_BANG:
-            info->term = KH_TERM_BANG;
-            return emit(tz, tok, p, p + n, KH_TOK_PUNCT, 0);
-        default:
-            return emit(tz, tok, p, p + n, KH_TOK_PUNCT, 0);
-        }
+        return high_token(tz, tok, info, p);
     default: /* C_NSP, C_JON, C_PUN: one mark, one token */
         return emit(tz, tok, p, p + 1, KH_TOK_PUNCT, 0);
     }

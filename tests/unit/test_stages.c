@@ -25,11 +25,13 @@ static const char fixture_dict[] =
     "012 | -0.4 | Make pessimistic comment\n"
     "173 | -5.0 | Arrest\n"
     "190 | -10.0 | Use conventional military force\n"
+    "183 | -10.0 | Conduct suicide, car, or other non-military bombing\n"
     "[countries]\n"
     "FRD | Freedonia | Freedonian; Freedonians | Fredville\n"
     "SYL | Sylvania | Sylvanian; Sylvanians | Sylburg\n"
     "[actors]\n"
     "Rufus Firefly; Firefly | FRDGOV 1933-01-01.. | leader of Freedonia\n"
+    "Sylvanian Liberation Front | SYLREB | armed group\n"
     "[agents]\n"
     "minister; ministers | GOV |\n"
     "troops; soldiers | MIL |\n"
@@ -37,6 +39,7 @@ static const char fixture_dict[] =
     "people; men | CVL |\n"
     "[synsets]\n"
     "&STMT_PESSIMISM | worried; concern\n"
+    "&INSTR_BOMBING | bomb; car bomb; blast\n"
     "[places]\n"
     "Marxton | SYL | Marx | 10.5,20.25 | 50000 | 77\n"
     "[verbs]\n"
@@ -295,6 +298,11 @@ TEST(stage_clause_coder_real_news)
         {"Freedonian Minister to Visit Sylvania", 1, "FRDGOV", "SYL", "036", KH_EV_INTENT},
         /* demonyms coordinated in one phrase are two actors */
         {"Freedonian and Sylvanian troops visited Marxton.", 2, "FRDMIL", "SYL", "042", 0},
+        /* a weapon as the subject: no source, the kind of attack from the weapon */
+        {"A car bomb killed seven people in Marxton.", 1, NULL, "SYLCVL", "183", KH_EV_TARGET_INFERRED},
+        /* an acronym the story defines is the same actor later */
+        {"The Sylvanian Liberation Front (SLF) visited Freedonia. The SLF accused Firefly of lying.", 2,
+         "SYLREB", "FRD", "042", 0},
         /* an unknown speaker role states nothing */
         {"Police said the border was calm.", 0, NULL, NULL, NULL, 0},
     };
