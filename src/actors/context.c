@@ -88,23 +88,33 @@ static const char *dateline_country(const kh_dict *d, const char *dl)
     return found;
 }
 
+/* The next country named in tokens [*i, end) (by name, demonym, capital or
+ * a gazetteer place), moving *i past it; NULL when there is none. */
+static const char *next_country(const kh_story_view *v, size_t *i, size_t end)
+{
+    while (*i < end) {
+        size_t t = *i;
+        if (!v->mnode[t]) {
+            (*i)++;
+            continue;
+        }
+        size_t len = v->mlen[t] ? v->mlen[t] : 1;
+        *i += len;
+        const char *c = node_country(v->dict, v->mnode[t], kh_view_place_words(v, t, len));
+        if (c)
+            return c;
+    }
+    return NULL;
+}
+
 /* The country named most in the story, when the evidence is clear. */
 static const char *dominant_country(const kh_story_view *v)
 {
     enum { MAX_SEEN = 16 };
     const char *seen[MAX_SEEN];
     size_t count[MAX_SEEN], n_seen = 0, total = 0;
-    const kh_doc *doc = v->doc;
-    for (size_t i = 0; i < doc->n_tokens;) {
-        if (!v->mnode[i]) {
-            i++;
-            continue;
-        }
-        size_t len = v->mlen[i] ? v->mlen[i] : 1;
-        const char *c = node_country(v->dict, v->mnode[i], kh_view_place_words(v, i, len));
-        i += len;
-        if (!c)
-            continue;
+    const char *c;
+    for (size_t i = 0; (c = next_country(v, &i, v->doc->n_tokens)) != NULL;) {
         total++;
         size_t k = 0;
         while (k < n_seen && strcmp(seen[k], c))
@@ -138,19 +148,11 @@ void kh_actors_story_context(kh_actors *a, const char *dateline)
 static const char *sentence_country_of(const kh_story_view *v, size_t si)
 {
     const kh_sentence *se = &v->doc->sentences[si];
-    const char *found = NULL;
-    for (size_t i = se->first_token; i < se->first_token + se->n_tokens;) {
-        if (!v->mnode[i]) {
-            i++;
-            continue;
-        }
-        size_t len = v->mlen[i] ? v->mlen[i] : 1;
-        const char *c = node_country(v->dict, v->mnode[i], kh_view_place_words(v, i, len));
-        i += len;
-        if (c && found && strcmp(c, found))
+    const char *found = NULL, *c;
+    for (size_t i = se->first_token; (c = next_country(v, &i, se->first_token + se->n_tokens)) != NULL;) {
+        if (found && strcmp(c, found))
             return "";
-        if (c)
-            found = c;
+        found = c;
     }
     return found;
 }
