@@ -175,23 +175,25 @@ static double parse_pct(const char *v, const char *opt)
     return d;
 }
 
-int cmd_eval_gold(int argc, char **argv)
-{
-    gold_run g;
-    memset(&g, 0, sizeof g);
-    g.split = SPLIT_ALL;
+/* The command line, beyond what goes to the run. */
+typedef struct gold_args {
     cli_models models;
-    cli_models_init(&models);
-    double min_recall = -1, min_precision = -1;
-    const char *shared = NULL;
-    char **paths = gold_realloc(NULL, (size_t)argc * sizeof *paths);
-    size_t n_paths = 0;
+    double min_recall, min_precision; /* -1: no floor */
+    const char *shared;
+    char **paths;                     /* gold files and directories, from argv */
+    size_t n_paths;
+} gold_args;
+
+/* Reads the command line into g and *a (a->paths has room for argc
+ * entries). Returns 0 when --help was given and printed. */
+static int parse_args(int argc, char **argv, gold_run *g, gold_args *a)
+{
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
+        const char *opt = argv[i];
         int used;
-        if (!strcmp(a, "--gold")) {
+        if (!strcmp(opt, "--gold")) {
             continue;
-        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+        } else if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
             printf("usage: %s\n\n"
                    "Scores the coder on real-news gold (docs/annotation.md): fetches each unit's\n"
                    "record from the shared corpora, codes the story with the default images, and\n"
@@ -206,80 +208,63 @@ int cmd_eval_gold(int argc, char **argv)
                    "  --min-root-dyad-precision PCT  exit 1 below this precision\n"
                    "  --dict FILE, --lexicon FILE    other images than the default ones\n",
                    gold_usage);
-            free(paths);
-            return EXIT_OK;
-        } else if (!strcmp(a, "--split")) {
+            return 0;
+        } else if (!strcmp(opt, "--split")) {
             if (++i >= argc)
                 usage_error(gold_usage, "--split needs dev, test or all");
             if (!strcmp(argv[i], "dev"))
-                g.split = SPLIT_DEV;
+                g->split = SPLIT_DEV;
             else if (!strcmp(argv[i], "test"))
-                g.split = SPLIT_TEST;
+                g->split = SPLIT_TEST;
             else if (!strcmp(argv[i], "all"))
-                g.split = SPLIT_ALL;
+                g->split = SPLIT_ALL;
             else
                 usage_error(gold_usage, "--split wants dev, test or all, not '%s'", argv[i]);
-        } else if (!strcmp(a, "--errors")) {
-            g.errors = 1;
-        } else if (!strcmp(a, "--shared")) {
+        } else if (!strcmp(opt, "--errors")) {
+            g->errors = 1;
+        } else if (!strcmp(opt, "--shared")) {
             if (++i >= argc)
                 usage_error(gold_usage, "--shared needs a directory");
-            shared = argv[i];
-        } else if (!strcmp(a, "--min-root-dyad-recall") || !strcmp(a, "--min-root-dyad-precision")) {
+            a->shared = argv[i];
+        } else if (!strcmp(opt, "--min-root-dyad-recall") ||
+                   !strcmp(opt, "--min-root-dyad-precision")) {
             if (i + 1 >= argc)
-                usage_error(gold_usage, "%s needs a percentage", a);
-            double v = parse_pct(argv[i + 1], a);
-            *(a[16] == 'r' ? &min_recall : &min_precision) = v;
+                usage_error(gold_usage, "%s needs a percentage", opt);
+            double v = parse_pct(argv[i + 1], opt);
+            *(opt[16] == 'r' ? &a->min_recall : &a->min_precision) = v;
             i++;
-        } else if ((used = cli_models_option(&models, argc, argv, i, gold_usage)) > 0) {
+        } else if ((used = cli_models_option(&a->models, argc, argv, i, gold_usage)) > 0) {
             i += used - 1;
-        } else if (a[0] == '-' && a[1]) {
-            usage_error(gold_usage, "unknown option '%s'", a);
+        } else if (opt[0] == '-' && opt[1]) {
+            usage_error(gold_usage, "unknown option '%s'", opt);
         } else {
-            paths[n_paths++] = argv[i];
+            a->paths[a->n_paths++] = argv[i];
         }
     }
-    if (!n_paths)
+    if (!a->n_paths)
         usage_error(gold_usage, "no gold file given");
-    if (!shared) {
+    if (!a->shared) {
         const char *env = getenv("KHALDUN_SHARED");
-        shared = env && *env ? env : "../shared";
+        a->shared = env && *env ? env : "../shared";
     }
-    g.shared = shared;
-    for (size_t i = 0; i < n_paths; i++) {
-        struct stat st;
-        if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
-            gold_read_dir(&g, paths[i]);
-        else
-            gold_read_file(&g, paths[i]);
-    }
-    free(paths);
-    gold_index(&g);
+    return 1;
+}
 
-    cli_models_load(&models);
-    kh_code_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.dict = models.dict;
-    opt.lexicon = models.lexicon;
-    opt.trace = gold_on_trace;
-    opt.trace_ctx = &g.tr;
-    kh_status st = kh_coder_new(&opt, &g.coder);
-    if (st)
-        fatal("%s", kh_strerror(st));
-    st = kh_scratch_new(NULL, NULL, &g.scratch);
-    if (st)
-        fatal("%s", kh_strerror(st));
-
+/* Fetches each story of the selected split from its corpus, reads it as
+ * `khaldun read` would and scores it (gold_on_story). */
+static void score_stories(gold_run *g)
+{
+    kh_status st;
     dbuf line = {NULL, 0, 0};
-    for (size_t i = 0; i < g.n_stories; i++) {
-        gstory *s = &g.stories[i];
-        const gunit *first = &g.units[s->first_unit];
-        if (g.split != SPLIT_ALL && s->split != g.split)
+    for (size_t i = 0; i < g->n_stories; i++) {
+        gstory *s = &g->stories[i];
+        const gunit *first = &g->units[s->first_unit];
+        if (g->split != SPLIT_ALL && s->split != g->split)
             continue;
-        if (!gold_story_line(&g, s, &line)) {
+        if (!gold_story_line(g, s, &line)) {
             warn("%s:%zu: no record %s in %s", first->file, first->line, s->record,
                  gold_corpus_names[s->corpus]);
-            g.rejected++;
+            g->rejected++;
             continue;
         }
         gold_dbuf_add(&line, "\n", 1);
@@ -291,41 +276,43 @@ int cmd_eval_gold(int argc, char **argv)
         st = kh_reader_new(&in.read, gold_corpus_paths[s->corpus], &r);
         if (st)
             fatal("%s", kh_strerror(st));
-        g.cur = s;
-        g.delivered = 0;
-        st = kh_reader_push(r, line.p, line.len, gold_on_story, &g);
+        g->cur = s;
+        g->delivered = 0;
+        st = kh_reader_push(r, line.p, line.len, gold_on_story, g);
         if (st == KH_OK)
-            st = kh_reader_finish(r, gold_on_story, &g);
+            st = kh_reader_finish(r, gold_on_story, g);
         kh_reader_free(r);
         if (st)
             fatal("%s:%s: %s", gold_corpus_names[s->corpus], s->record, kh_strerror(st));
-        if (!g.delivered) {
+        if (!g->delivered) {
             warn("%s:%zu: %s:%s: the record gives no story", first->file, first->line,
                  gold_corpus_names[s->corpus], s->record);
-            g.rejected++;
+            g->rejected++;
         }
     }
     free(line.p);
-    kh_coder_free(g.coder);
-    kh_scratch_free(g.scratch);
-    cli_models_free(&models);
+}
 
+/* Prints the scores, the confusion and the error classes; returns the exit
+ * code (EXIT_REJECTED on a rejected line or a floor not reached). */
+static int report(const gold_run *g, double min_recall, double min_precision)
+{
     tally all;
     memset(&all, 0, sizeof all);
-    tally_add(&all, &g.t[SPLIT_DEV]);
-    tally_add(&all, &g.t[SPLIT_TEST]);
-    const tally *sel = g.split == SPLIT_ALL ? &all : &g.t[g.split];
-    const char *sel_name = gold_split_names[g.split];
-    printf("gold: %zu file%s, %zu units, %zu stories%s\n", g.n_files, g.n_files == 1 ? "" : "s",
-           g.n_units, g.n_stories, g.rejected ? " (some lines rejected, see above)" : "");
-    if (g.split == SPLIT_ALL) {
-        print_scores("dev", &g.t[SPLIT_DEV]);
-        print_scores("test", &g.t[SPLIT_TEST]);
+    tally_add(&all, &g->t[SPLIT_DEV]);
+    tally_add(&all, &g->t[SPLIT_TEST]);
+    const tally *sel = g->split == SPLIT_ALL ? &all : &g->t[g->split];
+    const char *sel_name = gold_split_names[g->split];
+    printf("gold: %zu file%s, %zu units, %zu stories%s\n", g->n_files, g->n_files == 1 ? "" : "s",
+           g->n_units, g->n_stories, g->rejected ? " (some lines rejected, see above)" : "");
+    if (g->split == SPLIT_ALL) {
+        print_scores("dev", &g->t[SPLIT_DEV]);
+        print_scores("test", &g->t[SPLIT_TEST]);
     }
     print_scores(sel_name, sel);
     print_confusion(sel_name, sel);
     print_classes(sel_name, sel);
-    int rc = g.rejected ? EXIT_REJECTED : EXIT_OK;
+    int rc = g->rejected ? EXIT_REJECTED : EXIT_OK;
     double rec = pct(sel->g_ok[L_ROOTDYAD], sel->g_total);
     double prec = pct(sel->k_ok[L_ROOTDYAD], sel->k_total);
     if (min_recall >= 0 && rec < min_recall) {
@@ -337,6 +324,53 @@ int cmd_eval_gold(int argc, char **argv)
              min_precision);
         rc = EXIT_REJECTED;
     }
+    return rc;
+}
+
+int cmd_eval_gold(int argc, char **argv)
+{
+    gold_run g;
+    memset(&g, 0, sizeof g);
+    g.split = SPLIT_ALL;
+    gold_args a;
+    memset(&a, 0, sizeof a);
+    cli_models_init(&a.models);
+    a.min_recall = a.min_precision = -1;
+    a.paths = gold_realloc(NULL, (size_t)argc * sizeof *a.paths);
+    if (!parse_args(argc, argv, &g, &a)) {
+        free(a.paths);
+        return EXIT_OK;
+    }
+    g.shared = a.shared;
+    for (size_t i = 0; i < a.n_paths; i++) {
+        struct stat st;
+        if (stat(a.paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+            gold_read_dir(&g, a.paths[i]);
+        else
+            gold_read_file(&g, a.paths[i]);
+    }
+    free(a.paths);
+    gold_index(&g);
+
+    cli_models_load(&a.models);
+    kh_code_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.dict = a.models.dict;
+    opt.lexicon = a.models.lexicon;
+    opt.trace = gold_on_trace;
+    opt.trace_ctx = &g.tr;
+    kh_status st = kh_coder_new(&opt, &g.coder);
+    if (st)
+        fatal("%s", kh_strerror(st));
+    st = kh_scratch_new(NULL, NULL, &g.scratch);
+    if (st)
+        fatal("%s", kh_strerror(st));
+    score_stories(&g);
+    kh_coder_free(g.coder);
+    kh_scratch_free(g.scratch);
+    cli_models_free(&a.models);
+
+    int rc = report(&g, a.min_recall, a.min_precision);
     free_run(&g);
     return rc;
 }

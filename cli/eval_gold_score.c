@@ -97,6 +97,94 @@ int gold_root_index(const char *code)
     return r >= 1 && r <= 20 ? r : 0;
 }
 
+/* ---------------------------------------------------------------------- */
+/* Units: where each is scored                                            */
+
+/* Whether u's sha is that of the story bytes where its gold line puts it:
+ * as they are (spaced 0), or with every gap between the sentences of rdoc
+ * written as a space (spaced 1; how tools/gold-units.py --span rebuilds the
+ * text). */
+static int sha_in_place(const kh_story *story, const gunit *u, const kh_doc *rdoc, int spaced)
+{
+    char sha[9];
+    if (u->off > story->text_len || u->len > story->text_len - u->off)
+        return 0;
+    if (!spaced) {
+        cli_sha256_hex(story->text + u->off, u->len, sha, 8);
+        return !strcmp(sha, u->sha);
+    }
+    char *buf = gold_realloc(NULL, u->len);
+    memset(buf, ' ', u->len);
+    for (size_t k = 0; k < rdoc->n_sentences; k++) {
+        const kh_span *sp = &rdoc->sentences[k].span;
+        size_t a = sp->off > u->off ? sp->off : u->off;
+        size_t b = sp->off + sp->len < u->off + u->len ? sp->off + sp->len : u->off + u->len;
+        if (a < b)
+            memcpy(buf + (a - u->off), story->text + a, b - a);
+    }
+    cli_sha256_hex(buf, u->len, sha, 8);
+    free(buf);
+    return !strcmp(sha, u->sha);
+}
+
+/* Looks for u's sha elsewhere in the story: first a sentence of rdoc, then
+ * any stretch of u's length. Sets u->at (and u->len to the sentence's);
+ * returns 0 when it is nowhere. */
+static int relocate(const kh_story *story, gunit *u, const kh_doc *rdoc)
+{
+    char sha[9];
+    for (size_t k = 0; k < rdoc->n_sentences; k++) {
+        const kh_span *sp = &rdoc->sentences[k].span;
+        cli_sha256_hex(story->text + sp->off, sp->len, sha, 8);
+        if (!strcmp(sha, u->sha)) {
+            u->at = sp->off;
+            u->len = sp->len;
+            return 1;
+        }
+    }
+    for (size_t at = 0; u->len <= story->text_len && at <= story->text_len - u->len; at++) {
+        cli_sha256_hex(story->text + at, u->len, sha, 8);
+        if (!strcmp(sha, u->sha)) {
+            u->at = at;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Checks the sha of each unit of g->cur, relocates the ones that moved and
+ * marks those it cannot find (left out of the scores). */
+static void check_units(gold_run *g, const kh_story *story)
+{
+    gstory *s = g->cur;
+    tally *t = &g->t[s->split];
+    const kh_doc *rdoc = NULL;
+    for (size_t i = 0; i < s->n_units; i++) {
+        gunit *u = &g->units[s->first_unit + i];
+        if (sha_in_place(story, u, NULL, 0))
+            continue;
+        if (!rdoc) {
+            /* Sentences as `khaldun read` splits them. */
+            kh_status st = kh_analyze(g->scratch, NULL, story, KH_ANALYZE_TOKENS, &rdoc);
+            if (st)
+                fatal("%s:%s: %s", gold_corpus_names[s->corpus], s->record, kh_strerror(st));
+        }
+        if (sha_in_place(story, u, rdoc, 1))
+            continue;
+        if (relocate(story, u, rdoc)) {
+            t->relocated++;
+        } else {
+            u->moved = 1;
+            t->moved++;
+            warn("%s:%zu: unit moved (%s:%s:%zu, sha %s)", u->file, u->line,
+                 gold_corpus_names[s->corpus], s->record, u->off, u->sha);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Scoring one story                                                      */
+
 static int list_errors(const gold_run *g, int split)
 {
     if (!g->errors)
@@ -111,6 +199,124 @@ static void print_side(const char *s)
     printf("%s", s && s[0] ? s : "-");
 }
 
+/* Precision: khaldun event k of the story, counted when it lies in a unit. */
+static void score_khaldun_event(const story_ctx *sc, const kh_event *k)
+{
+    gold_run *g = sc->g;
+    const gstory *s = g->cur;
+    const gunit *units = &g->units[s->first_unit];
+    tally *t = &g->t[s->split];
+    int scored = 0, ok[N_LEVEL] = {0, 0, 0}, with_gold = 0;
+    const kh_mention *first_m = NULL;
+    const gunit *first_u = NULL;
+    for (size_t j = 0; j < s->n_units; j++) {
+        const kh_mention *m = gold_mention_in(k, &units[j]);
+        if (!m)
+            continue;
+        if (!scored) {
+            first_m = m;
+            first_u = &units[j];
+        }
+        scored = 1;
+        for (size_t e = 0; e < units[j].n_ids; e++) {
+            with_gold = 1;
+            for (int l = 0; l < N_LEVEL; l++)
+                ok[l] |= gold_matches(l, &s->dist[units[j].ids[e]], k);
+        }
+    }
+    if (!scored) {
+        t->k_outside++;
+        return;
+    }
+    t->k_total++;
+    for (int l = 0; l < N_LEVEL; l++)
+        t->k_ok[l] += (size_t)ok[l];
+    if (!with_gold)
+        t->conf[21][gold_root_index(k->code)]++;
+    if (ok[L_ROOTDYAD])
+        return;
+    int cls = gold_false_class(sc, k, first_m, first_u, s);
+    t->fals[cls]++;
+    if (list_errors(g, s->split)) {
+        printf("false %-4s %-14s %s:%s:%zu  khaldun ", gold_split_names[s->split],
+               gold_class_names[cls], gold_corpus_names[s->corpus], s->record, first_u->at);
+        print_side(k->source);
+        printf(" -> ");
+        print_side(k->target);
+        printf(" %s  (%s:%zu)\n", k->code, first_u->file, first_u->line);
+    }
+}
+
+/* The --errors line of a missed gold event gd, with the best khaldun event
+ * of its units (NULL when none). */
+static void print_miss(const gold_run *g, int cls, const gevent *gd, const kh_event *best,
+                       const gunit *first_u)
+{
+    const gstory *s = g->cur;
+    printf("miss  %-4s %-14s %s:%s:%zu  gold ", gold_split_names[s->split], gold_class_names[cls],
+           gold_corpus_names[s->corpus], s->record, first_u->at);
+    print_side(gd->src);
+    printf(" -> ");
+    print_side(gd->tgt);
+    printf(" %s", gd->code);
+    if (best) {
+        printf("  got ");
+        print_side(best->source);
+        printf(" -> ");
+        print_side(best->target);
+        printf(" %s", best->code);
+    }
+    printf("  (%s:%zu)\n", first_u->file, first_u->line);
+}
+
+/* Recall, confusion and misses: distinct gold event d of the story. held
+ * has room for the story's units. */
+static void score_gold_event(const story_ctx *sc, size_t d, const gunit **held)
+{
+    gold_run *g = sc->g;
+    const gstory *s = g->cur;
+    const gunit *units = &g->units[s->first_unit];
+    tally *t = &g->t[s->split];
+    const kh_event *ev = sc->ev;
+    const gevent *gd = &s->dist[d];
+    int ok[N_LEVEL] = {0, 0, 0};
+    int best = -1, best_rank = -1;
+    size_t nh = 0;
+    for (size_t j = 0; j < s->n_units; j++) {
+        const gunit *u = &units[j];
+        int holds = 0;
+        for (size_t e = 0; e < u->n_ids; e++)
+            holds |= u->ids[e] == d;
+        if (!holds || u->moved)
+            continue;
+        held[nh++] = u;
+        for (size_t i = 0; i < sc->n_ev; i++) {
+            if (!gold_mention_in(&ev[i], u))
+                continue;
+            for (int l = 0; l < N_LEVEL; l++)
+                ok[l] |= gold_matches(l, gd, &ev[i]);
+            int rank = gold_matches(L_FULL, gd, &ev[i])       ? 3
+                       : gold_matches(L_ROOTDYAD, gd, &ev[i]) ? 2
+                       : gold_same_root(gd, &ev[i])           ? 1
+                                                              : 0;
+            if (rank > best_rank) {
+                best_rank = rank;
+                best = (int)i;
+            }
+        }
+    }
+    t->g_total++;
+    for (int l = 0; l < N_LEVEL; l++)
+        t->g_ok[l] += (size_t)ok[l];
+    t->conf[gold_root_index(gd->code)][best >= 0 ? gold_root_index(ev[best].code) : 21]++;
+    if (ok[L_ROOTDYAD])
+        return;
+    int cls = gold_miss_class(sc, gd, held, nh);
+    t->miss[cls]++;
+    if (list_errors(g, s->split))
+        print_miss(g, cls, gd, best >= 0 ? &ev[best] : NULL, held[0]);
+}
+
 kh_status gold_on_story(void *ctx, const kh_story *story)
 {
     gold_run *g = (gold_run *)ctx;
@@ -119,69 +325,7 @@ kh_status gold_on_story(void *ctx, const kh_story *story)
         return KH_OK; /* one record, one story */
     gunit *units = &g->units[s->first_unit];
     tally *t = &g->t[s->split];
-
-    /* Units: check the sha, relocate when it moved. */
-    const kh_doc *rdoc = NULL;
-    for (size_t i = 0; i < s->n_units; i++) {
-        gunit *u = &units[i];
-        char sha[9];
-        int ok = 0;
-        if (u->off <= story->text_len && u->len <= story->text_len - u->off) {
-            cli_sha256_hex(story->text + u->off, u->len, sha, 8);
-            ok = !strcmp(sha, u->sha);
-        }
-        if (ok)
-            continue;
-        if (!rdoc) {
-            /* Sentences as `khaldun read` splits them. */
-            kh_status st = kh_analyze(g->scratch, NULL, story, KH_ANALYZE_TOKENS, &rdoc);
-            if (st)
-                fatal("%s:%s: %s", gold_corpus_names[s->corpus], s->record, kh_strerror(st));
-        }
-        /* The same bytes with every gap between sentences as spaces (how
-         * tools/gold-units.py --span rebuilds the text). */
-        if (u->off <= story->text_len && u->len <= story->text_len - u->off) {
-            char *buf = gold_realloc(NULL, u->len);
-            memset(buf, ' ', u->len);
-            for (size_t k = 0; k < rdoc->n_sentences; k++) {
-                const kh_span *sp = &rdoc->sentences[k].span;
-                size_t a = sp->off > u->off ? sp->off : u->off;
-                size_t b = sp->off + sp->len < u->off + u->len ? sp->off + sp->len : u->off + u->len;
-                if (a < b)
-                    memcpy(buf + (a - u->off), story->text + a, b - a);
-            }
-            cli_sha256_hex(buf, u->len, sha, 8);
-            free(buf);
-            if (!strcmp(sha, u->sha))
-                continue;
-        }
-        int found = 0;
-        for (size_t k = 0; k < rdoc->n_sentences && !found; k++) {
-            const kh_span *sp = &rdoc->sentences[k].span;
-            cli_sha256_hex(story->text + sp->off, sp->len, sha, 8);
-            if (!strcmp(sha, u->sha)) {
-                u->at = sp->off;
-                u->len = sp->len;
-                found = 1;
-            }
-        }
-        for (size_t at = 0; !found && u->len <= story->text_len && at <= story->text_len - u->len;
-             at++) {
-            cli_sha256_hex(story->text + at, u->len, sha, 8);
-            if (!strcmp(sha, u->sha)) {
-                u->at = at;
-                found = 1;
-            }
-        }
-        if (found) {
-            t->relocated++;
-        } else {
-            u->moved = 1;
-            t->moved++;
-            warn("%s:%zu: unit moved (%s:%s:%zu, sha %s)", u->file, u->line,
-                 gold_corpus_names[s->corpus], s->record, u->off, u->sha);
-        }
-    }
+    check_units(g, story);
 
     /* Code the story, collecting the trace. */
     g->tr.n = 0;
@@ -204,108 +348,12 @@ kh_status gold_on_story(void *ctx, const kh_story *story)
                 active[units[i].ids[k]] = 1;
         }
 
-    /* Khaldun events: precision. */
-    for (size_t i = 0; i < n; i++) {
-        const kh_event *k = &ev[i];
-        int scored = 0, ok[N_LEVEL] = {0, 0, 0}, with_gold = 0;
-        const kh_mention *first_m = NULL;
-        const gunit *first_u = NULL;
-        for (size_t j = 0; j < s->n_units; j++) {
-            const kh_mention *m = gold_mention_in(k, &units[j]);
-            if (!m)
-                continue;
-            if (!scored) {
-                first_m = m;
-                first_u = &units[j];
-            }
-            scored = 1;
-            for (size_t e = 0; e < units[j].n_ids; e++) {
-                with_gold = 1;
-                for (int l = 0; l < N_LEVEL; l++)
-                    ok[l] |= gold_matches(l, &s->dist[units[j].ids[e]], k);
-            }
-        }
-        if (!scored) {
-            t->k_outside++;
-            continue;
-        }
-        t->k_total++;
-        for (int l = 0; l < N_LEVEL; l++)
-            t->k_ok[l] += (size_t)ok[l];
-        if (!with_gold)
-            t->conf[21][gold_root_index(k->code)]++;
-        if (!ok[L_ROOTDYAD]) {
-            int cls = gold_false_class(&sc, k, first_m, first_u, s);
-            t->fals[cls]++;
-            if (list_errors(g, s->split)) {
-                printf("false %-4s %-14s %s:%s:%zu  khaldun ", gold_split_names[s->split], gold_class_names[cls],
-                       gold_corpus_names[s->corpus], s->record, first_u->at);
-                print_side(k->source);
-                printf(" -> ");
-                print_side(k->target);
-                printf(" %s  (%s:%zu)\n", k->code, first_u->file, first_u->line);
-            }
-        }
-    }
-
-    /* Gold events: recall, confusion, misses. */
+    for (size_t i = 0; i < n; i++)
+        score_khaldun_event(&sc, &ev[i]);
     const gunit **held = gold_realloc(NULL, (s->n_units ? s->n_units : 1) * sizeof *held);
-    for (size_t d = 0; d < nd; d++) {
-        if (!active[d])
-            continue;
-        const gevent *gd = &s->dist[d];
-        int ok[N_LEVEL] = {0, 0, 0};
-        int best = -1, best_rank = -1;
-        size_t nh = 0;
-        for (size_t j = 0; j < s->n_units; j++) {
-            const gunit *u = &units[j];
-            int holds = 0;
-            for (size_t e = 0; e < u->n_ids; e++)
-                holds |= u->ids[e] == d;
-            if (!holds || u->moved)
-                continue;
-            held[nh++] = u;
-            for (size_t i = 0; i < n; i++) {
-                if (!gold_mention_in(&ev[i], u))
-                    continue;
-                for (int l = 0; l < N_LEVEL; l++)
-                    ok[l] |= gold_matches(l, gd, &ev[i]);
-                int rank = gold_matches(L_FULL, gd, &ev[i])        ? 3
-                           : gold_matches(L_ROOTDYAD, gd, &ev[i]) ? 2
-                           : gold_same_root(gd, &ev[i])           ? 1
-                                                             : 0;
-                if (rank > best_rank) {
-                    best_rank = rank;
-                    best = (int)i;
-                }
-            }
-        }
-        t->g_total++;
-        for (int l = 0; l < N_LEVEL; l++)
-            t->g_ok[l] += (size_t)ok[l];
-        t->conf[gold_root_index(gd->code)][best >= 0 ? gold_root_index(ev[best].code) : 21]++;
-        const gunit *first_u = held[0];
-        if (!ok[L_ROOTDYAD]) {
-            int cls = gold_miss_class(&sc, gd, held, nh);
-            t->miss[cls]++;
-            if (list_errors(g, s->split)) {
-                printf("miss  %-4s %-14s %s:%s:%zu  gold ", gold_split_names[s->split], gold_class_names[cls],
-                       gold_corpus_names[s->corpus], s->record, first_u->at);
-                print_side(gd->src);
-                printf(" -> ");
-                print_side(gd->tgt);
-                printf(" %s", gd->code);
-                if (best >= 0) {
-                    printf("  got ");
-                    print_side(ev[best].source);
-                    printf(" -> ");
-                    print_side(ev[best].target);
-                    printf(" %s", ev[best].code);
-                }
-                printf("  (%s:%zu)\n", first_u->file, first_u->line);
-            }
-        }
-    }
+    for (size_t d = 0; d < nd; d++)
+        if (active[d])
+            score_gold_event(&sc, d, held);
     free(held);
     free(active);
     return KH_OK;
