@@ -143,6 +143,13 @@ int kh_lex_in_class(const kh_lexicon *lex, kh_word_class wc, const char *word);
 kh_status kh_lex_classes_build(const char *dir, kh_buf *out, uint64_t *hash, kh_error *err);
 kh_status kh_lex_classes_open(kh_lexicon *lex, const unsigned char *sec, size_t len);
 
+/* lexicon_model.c: writes the image at out_path from the lexicon's six
+ * sections secs[] (source_hash: their sources'), with the tagger's weights
+ * as opt asks (trained, read from a file, or none). */
+kh_status kh_lex_write_image(const kh_lex_build_options *opt, uint64_t source_hash,
+                             const kh_image_section_in secs[6], const char *out_path,
+                             kh_error *err);
+
 /* Finds a form case-insensitively (ASCII). Returns 1 and fills *out when
  * found, else 0. */
 int kh_lex_find(const kh_lexicon *lex, const char *word, size_t len, kh_lex_form *out);
