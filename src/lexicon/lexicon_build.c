@@ -5,10 +5,11 @@
  *
  * WordNet gives lemmas only; this file generates their inflected forms (verbs:
  * 3sg -s/-es/-ies, -ed, -ing; nouns: plurals; adjectives: -er/-est, by the
- * rules of inflect.c) and adds the irregular forms of the exception lists. Sense tag counts (cntlist.rev) become frequency hints;
- * nouns written capitalised in every WordNet synset become proper nouns. A
- * form listed in khaldun's own lists takes only the entries listed there:
- * the lists correct what WordNet over-generates for function words.
+ * rules of inflect.c) and adds the irregular forms of the exception lists.
+ * Sense tag counts (cntlist.rev) become frequency hints; nouns written
+ * capitalised in every WordNet synset become proper nouns. A form listed in
+ * khaldun's own lists takes only the entries listed there: the lists
+ * correct what WordNet over-generates for function words.
  *
  * The result is one hash table from lower-cased form to form records, each
  * pointing at its entries {lemma, POS set, flags, frequency}, with every
