@@ -472,7 +472,8 @@ static int ends_with(const char *s, const char *suffix)
     return a >= b && !strcmp(s + a - b, suffix);
 }
 
-/* Finds in `dir` a file whose name ends with `suffix` (first in order). */
+/* Finds in `dir` a file whose name ends with `suffix` (first in order).
+ * Returns 0 when there is none, or when its path does not fit in out. */
 static int find_in(const char *dir, const char *suffix, const char *contains, char *out, size_t cap)
 {
     DIR *d = opendir(dir);
@@ -487,8 +488,8 @@ static int find_in(const char *dir, const char *suffix, const char *contains, ch
     closedir(d);
     if (!best[0])
         return 0;
-    snprintf(out, cap, "%s/%s", dir, best);
-    return 1;
+    int n = snprintf(out, cap, "%s/%s", dir, best);
+    return n >= 0 && (size_t)n < cap;
 }
 
 /* The file a TABARI project names under `tag` ("<textfile>"), relative to
@@ -518,6 +519,78 @@ static int project_file(const char *project, const char *tag, char *out, size_t 
     snprintf(out, cap, "%.2048s/%.*s", dir, (int)(e - t), t);
     free(p);
     return 1;
+}
+
+/* A suite's records and how to code them. */
+typedef struct suite_files {
+    const char *kind;   /* "TABARI", "PETRARCH" or "khaldun" */
+    char text[4096];    /* the file of records to code */
+    char *peer_options; /* a TABARI project's .options text, or NULL; the caller frees it */
+} suite_files;
+
+/* Finds what path names (a TABARI project or its folder, a PETRARCH .xml
+ * or its folder, a khaldun .jsonl gold file; is_dir when a folder), reads
+ * its expectations into *s, and sets the suite's dictionaries in *models
+ * and its input format in *in. Dies when path is none of these. */
+static void load_suite(const char *path, int is_dir, suite *s, suite_files *sf, cli_models *models,
+                       cli_input *in)
+{
+    char file[4096];
+    if ((is_dir && find_in(path, ".project", "Validate", file, sizeof file)) ||
+        (is_dir && find_in(path, ".project", NULL, file, sizeof file)) ||
+        ends_with(path, ".project")) {
+        if (!is_dir)
+            snprintf(file, sizeof file, "%s", path);
+        sf->kind = "TABARI";
+        models->dict_format = KH_DICT_TABARI;
+        models->dict_paths[models->n_dict_paths++] = strdup(file);
+        if (!project_file(file, "<textfile>", sf->text, sizeof sf->text))
+            fatal("%s: no <textfile> in the project", file);
+        /* The project's .options: the settings TABARI codes the suite with. */
+        char optf[4096];
+        struct stat ost;
+        if (project_file(file, "<optionsfile>", optf, sizeof optf) && stat(optf, &ost) == 0) {
+            size_t olen;
+            sf->peer_options = slurp(optf, &olen);
+        }
+        in->read.format = KH_INPUT_TABARI;
+        size_t len;
+        char *t = slurp(sf->text, &len);
+        tabari_expect(s, t, len);
+        free(t);
+    } else if ((is_dir && find_in(path, ".xml", "PETR", sf->text, sizeof sf->text)) ||
+               ends_with(path, ".xml")) {
+        if (!is_dir)
+            snprintf(sf->text, sizeof sf->text, "%s", path);
+        sf->kind = "PETRARCH";
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", sf->text);
+        char *slash = strrchr(dir, '/');
+        if (slash)
+            *slash = '\0';
+        else
+            snprintf(dir, sizeof dir, ".");
+        models->dict_format = KH_DICT_PETRARCH;
+        const char *kinds[] = {"verbs", "actors", "agents", "discards"};
+        for (size_t k = 0; k < 4; k++)
+            if (find_in(dir, ".txt", kinds[k], file, sizeof file))
+                models->dict_paths[models->n_dict_paths++] = strdup(file);
+        in->read.format = KH_INPUT_PETRARCH;
+        size_t len;
+        char *t = slurp(sf->text, &len);
+        petrarch_expect(s, t, len);
+        free(t);
+    } else if (ends_with(path, ".jsonl")) {
+        sf->kind = "khaldun";
+        snprintf(sf->text, sizeof sf->text, "%s", path);
+        in->read.format = KH_INPUT_JSONL;
+        size_t len;
+        char *t = slurp(sf->text, &len);
+        gold_expect(s, t, len);
+        free(t);
+    } else {
+        fatal("%s: not a TABARI or PETRARCH suite, nor a khaldun .jsonl gold file", path);
+    }
 }
 
 int cmd_eval(int argc, char **argv)
@@ -563,79 +636,24 @@ int cmd_eval(int argc, char **argv)
     in.diag.quiet_warnings = 1;
     suite s;
     memset(&s, 0, sizeof s);
-    char *peer_options = NULL;
-    char text[4096], file[4096];
-    const char *kind;
-    if ((S_ISDIR(stt.st_mode) && find_in(path, ".project", "Validate", file, sizeof file)) ||
-        (S_ISDIR(stt.st_mode) && find_in(path, ".project", NULL, file, sizeof file)) ||
-        ends_with(path, ".project")) {
-        if (!S_ISDIR(stt.st_mode))
-            snprintf(file, sizeof file, "%s", path);
-        kind = "TABARI";
-        models.dict_format = KH_DICT_TABARI;
-        models.dict_paths[models.n_dict_paths++] = strdup(file);
-        if (!project_file(file, "<textfile>", text, sizeof text))
-            fatal("%s: no <textfile> in the project", file);
-        /* The project's .options: the settings TABARI codes the suite with. */
-        char optf[4096];
-        struct stat ost;
-        if (project_file(file, "<optionsfile>", optf, sizeof optf) && stat(optf, &ost) == 0) {
-            size_t olen;
-            peer_options = slurp(optf, &olen);
-        }
-        in.read.format = KH_INPUT_TABARI;
-        size_t len;
-        char *t = slurp(text, &len);
-        tabari_expect(&s, t, len);
-        free(t);
-    } else if ((S_ISDIR(stt.st_mode) && find_in(path, ".xml", "PETR", text, sizeof text)) ||
-               ends_with(path, ".xml")) {
-        if (!S_ISDIR(stt.st_mode))
-            snprintf(text, sizeof text, "%s", path);
-        kind = "PETRARCH";
-        char dir[4096];
-        snprintf(dir, sizeof dir, "%s", text);
-        char *slash = strrchr(dir, '/');
-        if (slash)
-            *slash = '\0';
-        else
-            snprintf(dir, sizeof dir, ".");
-        models.dict_format = KH_DICT_PETRARCH;
-        const char *kinds[] = {"verbs", "actors", "agents", "discards"};
-        for (size_t k = 0; k < 4; k++)
-            if (find_in(dir, ".txt", kinds[k], file, sizeof file))
-                models.dict_paths[models.n_dict_paths++] = strdup(file);
-        in.read.format = KH_INPUT_PETRARCH;
-        size_t len;
-        char *t = slurp(text, &len);
-        petrarch_expect(&s, t, len);
-        free(t);
-    } else if (ends_with(path, ".jsonl")) {
-        kind = "khaldun";
-        snprintf(text, sizeof text, "%s", path);
-        in.read.format = KH_INPUT_JSONL;
-        size_t len;
-        char *t = slurp(text, &len);
-        gold_expect(&s, t, len);
-        free(t);
-    } else {
-        fatal("%s: not a TABARI or PETRARCH suite, nor a khaldun .jsonl gold file", path);
-    }
+    suite_files sf;
+    memset(&sf, 0, sizeof sf);
+    load_suite(path, S_ISDIR(stt.st_mode), &s, &sf, &models, &in);
     cli_models_load(&models);
     kh_code_options opt;
     memset(&opt, 0, sizeof opt);
     opt.dict = models.dict;
     opt.lexicon = models.lexicon;
-    opt.peer_options = peer_options;
+    opt.peer_options = sf.peer_options;
     run r;
     memset(&r, 0, sizeof r);
     r.s = &s;
     r.verbose = verbose;
     kh_status st = kh_coder_new(&opt, &r.coder);
-    free(peer_options);
+    free(sf.peer_options);
     if (st)
         fatal("%s", kh_strerror(st));
-    char *files[1] = {text};
+    char *files[1] = {sf.text};
     st = cli_input_run(&in, 1, files, on_story, &r);
     kh_coder_free(r.coder);
     cli_models_free(&models);
@@ -648,7 +666,7 @@ int cmd_eval(int argc, char **argv)
     double sp = r.counted ? 100.0 * (double)r.strict / (double)r.counted : 0;
     double lp = r.counted ? 100.0 * (double)r.lenient / (double)r.counted : 0;
     printf("%s suite %s: %zu records counted (%zu not read), strict %zu/%zu = %.1f%%, lenient %zu/%zu = %.1f%%\n",
-           kind, path, r.counted, not_found, r.strict, r.counted, sp, r.lenient, r.counted, lp);
+           sf.kind, path, r.counted, not_found, r.strict, r.counted, sp, r.lenient, r.counted, lp);
     free(s.recs);
     for (size_t i = 0; i < models.n_dict_paths; i++)
         free((char *)models.dict_paths[i]);

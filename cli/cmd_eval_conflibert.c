@@ -165,20 +165,25 @@ static int below(const char *what, size_t a, size_t b, double floor_pct)
     return 1;
 }
 
-int cmd_eval_conflibert(int argc, char **argv)
-{
-    const char *dir = NULL;
-    int verbose = 0;
-    double min_cov = -1, min_penta = -1, min_coded = -1, min_spans = -1;
+/* The command line. */
+typedef struct cb_args {
+    const char *dir;
+    int verbose;
+    double min_cov, min_penta, min_coded, min_spans; /* floors in percent; -1: none */
     cli_models models;
-    cli_models_init(&models);
+} cb_args;
+
+/* Reads the command line into *a; returns 0 when --help was given and
+ * printed. */
+static int parse_args(int argc, char **argv, cb_args *a)
+{
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
+        const char *opt = argv[i];
         int used;
-        if (!strcmp(a, "--conflibert")) {
+        if (!strcmp(opt, "--conflibert")) {
             if (i + 1 < argc && argv[i + 1][0] != '-')
-                dir = argv[++i];
-        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+                a->dir = argv[++i];
+        } else if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
             printf("usage: %s\n\n"
                    "Codes each sentence of DIR/penta.tsv (the ConfliBERT CAMEO development set,\n"
                    "$KHALDUN_SHARED/corpora/conflibert-cameo-dev) as its own story and prints\n"
@@ -189,50 +194,162 @@ int cmd_eval_conflibert(int argc, char **argv)
                    "  --min-coverage PCT     --min-penta PCT (overall)\n"
                    "  --min-penta-coded PCT  --min-spans PCT\n",
                    conflibert_usage);
-            return EXIT_OK;
-        } else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
-            verbose = 1;
-        } else if (!strcmp(a, "--min-coverage") || !strcmp(a, "--min-penta") ||
-                   !strcmp(a, "--min-penta-coded") || !strcmp(a, "--min-spans")) {
+            return 0;
+        } else if (!strcmp(opt, "--verbose") || !strcmp(opt, "-v")) {
+            a->verbose = 1;
+        } else if (!strcmp(opt, "--min-coverage") || !strcmp(opt, "--min-penta") ||
+                   !strcmp(opt, "--min-penta-coded") || !strcmp(opt, "--min-spans")) {
             if (i + 1 >= argc)
-                usage_error(conflibert_usage, "%s needs a percentage", a);
-            double v = cb_pct(argv[++i], a);
-            if (!strcmp(a, "--min-coverage"))
-                min_cov = v;
-            else if (!strcmp(a, "--min-penta"))
-                min_penta = v;
-            else if (!strcmp(a, "--min-penta-coded"))
-                min_coded = v;
+                usage_error(conflibert_usage, "%s needs a percentage", opt);
+            double v = cb_pct(argv[++i], opt);
+            if (!strcmp(opt, "--min-coverage"))
+                a->min_cov = v;
+            else if (!strcmp(opt, "--min-penta"))
+                a->min_penta = v;
+            else if (!strcmp(opt, "--min-penta-coded"))
+                a->min_coded = v;
             else
-                min_spans = v;
-        } else if ((used = cli_models_option(&models, argc, argv, i, conflibert_usage)) > 0) {
+                a->min_spans = v;
+        } else if ((used = cli_models_option(&a->models, argc, argv, i, conflibert_usage)) > 0) {
             i += used - 1;
-        } else if (a[0] == '-' && a[1]) {
-            usage_error(conflibert_usage, "unknown option '%s'", a);
-        } else if (!dir) {
-            dir = a;
+        } else if (opt[0] == '-' && opt[1]) {
+            usage_error(conflibert_usage, "unknown option '%s'", opt);
+        } else if (!a->dir) {
+            a->dir = opt;
         } else {
             usage_error(conflibert_usage, "one directory only");
         }
     }
-    if (!dir)
+    if (!a->dir)
         usage_error(conflibert_usage, "--conflibert needs the data set's directory");
+    return 1;
+}
+
+/* What was counted over the sentences. */
+typedef struct cb_counts {
+    size_t n, covered, right, with_source, spans_ok, lost_tokens, bad_lines;
+    size_t conf[5][6]; /* [penta class][class of the first event; 5 = none] */
+} cb_counts;
+
+/* The marks of the next sentence of spans.bio at *bp (< bend), its tokens
+ * matched in order to byte offsets of sent[0..slen); *bp moves past the
+ * sentence. Tokens not found in the sentence are counted in *lost_tokens. */
+static void read_marks(const char **bp, const char *bend, const char *sent, size_t slen, marks *mk,
+                       size_t *lost_tokens)
+{
+    memset(mk, 0, sizeof *mk);
+    size_t cursor = 0;
+    while (*bp < bend && (**bp == '\n' || **bp == '\r'))
+        (*bp)++;
+    while (*bp < bend && **bp != '\n' && **bp != '\r') {
+        const char *bl = *bp, *be = memchr(*bp, '\n', (size_t)(bend - *bp));
+        if (!be)
+            be = bend;
+        *bp = be < bend ? be + 1 : be;
+        const char *te = be;
+        if (te > bl && te[-1] == '\r')
+            te--;
+        const char *sp = te;
+        while (sp > bl && sp[-1] != ' ' && sp[-1] != '\t')
+            sp--;
+        if (sp == bl)
+            continue;
+        size_t tl = (size_t)(sp - 1 - bl);
+        char kind = 0;
+        if (te - sp == 3 && (sp[0] == 'B' || sp[0] == 'I') && sp[1] == '-' &&
+            (sp[2] == 'S' || sp[2] == 'T'))
+            kind = sp[2];
+        /* Find the token from the cursor on. */
+        size_t at = slen + 1;
+        for (size_t k = cursor; tl && k + tl <= slen; k++)
+            if (!memcmp(sent + k, bl, tl)) {
+                at = k;
+                break;
+            }
+        if (at > slen) {
+            (*lost_tokens)++;
+            continue;
+        }
+        cursor = at + tl;
+        if (kind == 'S' && mk->ns < MAX_MARKS)
+            mk->s[mk->ns++] = (kh_span){at, tl};
+        else if (kind == 'T' && mk->nt < MAX_MARKS)
+            mk->t[mk->nt++] = (kh_span){at, tl};
+    }
+}
+
+/* 1 when some event of ev[0..nev) has a source span sharing a content word
+ * with the marked source and, when a target is marked, a target span sharing
+ * one with it (mk->ns > 0). */
+static int span_agrees(const kh_event *ev, size_t nev, const char *sent, const marks *mk)
+{
+    int span = 0;
+    for (size_t i = 0; i < nev && !span; i++) {
+        int s_ok = 0, t_ok = mk->nt == 0;
+        for (size_t m = 0; m < ev[i].n_mentions; m++) {
+            const kh_mention *mm = &ev[i].mentions[m];
+            s_ok |= mm->source.len && shares_word(sent, mm->source, mk->s, mk->ns);
+            t_ok |= mm->target.len && shares_word(sent, mm->target, mk->t, mk->nt);
+        }
+        span = s_ok && t_ok;
+    }
+    return span;
+}
+
+/* Prints the figures and the confusion; returns the exit status (1 on a
+ * bad line or below a floor). */
+static int report(const cb_args *a, const cb_counts *c)
+{
+    printf("conflibert %s: %zu sentences", a->dir, c->n);
+    if (c->lost_tokens)
+        printf(" (%zu spans.bio tokens not found in their sentence)", c->lost_tokens);
+    printf("\n");
+    printf("  coverage           %4zu/%-4zu = %.3f\n", c->covered, c->n, ratio(c->covered, c->n));
+    printf("  penta overall      %4zu/%-4zu = %.3f\n", c->right, c->n, ratio(c->right, c->n));
+    printf("  penta among coded  %4zu/%-4zu = %.3f\n", c->right, c->covered,
+           ratio(c->right, c->covered));
+    printf("  spans              %4zu/%-4zu = %.3f  (sentences with a marked source)\n",
+           c->spans_ok, c->with_source, ratio(c->spans_ok, c->with_source));
+    printf("  penta class (rows) x class of khaldun's first event (columns; - none)\n"
+           "  class     0    1    2    3    4    -\n");
+    for (int r = 0; r < 5; r++) {
+        printf("  %d    ", r);
+        for (int k = 0; k < 6; k++)
+            printf(" %4zu", c->conf[r][k]);
+        printf("\n");
+    }
+    int rc = c->bad_lines ? EXIT_REJECTED : EXIT_OK;
+    if (below("coverage", c->covered, c->n, a->min_cov) |
+        below("penta accuracy", c->right, c->n, a->min_penta) |
+        below("penta accuracy among coded", c->right, c->covered, a->min_coded) |
+        below("span agreement", c->spans_ok, c->with_source, a->min_spans))
+        rc = EXIT_REJECTED;
+    return rc;
+}
+
+int cmd_eval_conflibert(int argc, char **argv)
+{
+    cb_args a;
+    memset(&a, 0, sizeof a);
+    a.min_cov = a.min_penta = a.min_coded = a.min_spans = -1;
+    cli_models_init(&a.models);
+    if (!parse_args(argc, argv, &a))
+        return EXIT_OK;
+    const char *dir = a.dir;
     cb_text penta = cb_slurp(dir, "penta.tsv");
     cb_text bio = cb_slurp(dir, "spans.bio");
-    cli_models_load(&models);
+    cli_models_load(&a.models);
     kh_code_options opt;
     memset(&opt, 0, sizeof opt);
-    opt.dict = models.dict;
-    opt.lexicon = models.lexicon;
+    opt.dict = a.models.dict;
+    opt.lexicon = a.models.lexicon;
     kh_coder *coder = NULL;
     kh_status st = kh_coder_new(&opt, &coder);
     if (st)
         fatal("%s", kh_strerror(st));
 
-    size_t n = 0, covered = 0, right = 0, with_source = 0, spans_ok = 0, lost_tokens = 0;
-    size_t bad_lines = 0;
-    size_t conf[5][6];
-    memset(conf, 0, sizeof conf);
+    cb_counts c;
+    memset(&c, 0, sizeof c);
     const char *bp = bio.data, *bend = bio.data + bio.len;
     size_t lineno = 0;
     for (const char *p = penta.data, *end = penta.data + penta.len; p < end;) {
@@ -252,7 +369,7 @@ int cmd_eval_conflibert(int argc, char **argv)
             tab--;
         if (tab == line || tab + 1 != le || *tab < '0' || *tab > '4') {
             warn("%s/penta.tsv:%zu: not SENTENCE<TAB>CLASS", dir, lineno);
-            bad_lines++;
+            c.bad_lines++;
             continue;
         }
         int want = *tab - '0';
@@ -261,45 +378,7 @@ int cmd_eval_conflibert(int argc, char **argv)
 
         /* The sentence's tokens in spans.bio, matched to byte offsets. */
         marks mk;
-        memset(&mk, 0, sizeof mk);
-        size_t cursor = 0;
-        while (bp < bend && (*bp == '\n' || *bp == '\r'))
-            bp++;
-        while (bp < bend && *bp != '\n' && *bp != '\r') {
-            const char *bl = bp, *be = memchr(bp, '\n', (size_t)(bend - bp));
-            if (!be)
-                be = bend;
-            bp = be < bend ? be + 1 : be;
-            const char *te = be;
-            if (te > bl && te[-1] == '\r')
-                te--;
-            const char *sp = te;
-            while (sp > bl && sp[-1] != ' ' && sp[-1] != '\t')
-                sp--;
-            if (sp == bl)
-                continue;
-            size_t tl = (size_t)(sp - 1 - bl);
-            char kind = 0;
-            if (te - sp == 3 && (sp[0] == 'B' || sp[0] == 'I') && sp[1] == '-' &&
-                (sp[2] == 'S' || sp[2] == 'T'))
-                kind = sp[2];
-            /* Find the token from the cursor on. */
-            size_t at = slen + 1;
-            for (size_t k = cursor; tl && k + tl <= slen; k++)
-                if (!memcmp(sent + k, bl, tl)) {
-                    at = k;
-                    break;
-                }
-            if (at > slen) {
-                lost_tokens++;
-                continue;
-            }
-            cursor = at + tl;
-            if (kind == 'S' && mk.ns < MAX_MARKS)
-                mk.s[mk.ns++] = (kh_span){at, tl};
-            else if (kind == 'T' && mk.nt < MAX_MARKS)
-                mk.t[mk.nt++] = (kh_span){at, tl};
-        }
+        read_marks(&bp, bend, sent, slen, &mk, &c.lost_tokens);
 
         kh_story story;
         kh_unit unit;
@@ -309,27 +388,18 @@ int cmd_eval_conflibert(int argc, char **argv)
         st = kh_coder_code(coder, &story, &ev, &nev);
         if (st)
             fatal("%s/penta.tsv:%zu: %s", dir, lineno, kh_strerror(st));
-        n++;
+        c.n++;
         int got = nev ? penta_class(ev[0].code) : -1;
-        covered += nev > 0;
-        right += got == want;
-        conf[want][got < 0 ? 5 : got]++;
+        c.covered += nev > 0;
+        c.right += got == want;
+        c.conf[want][got < 0 ? 5 : got]++;
         int span = -1;
         if (mk.ns) {
-            with_source++;
-            span = 0;
-            for (size_t i = 0; i < nev && !span; i++) {
-                int s_ok = 0, t_ok = mk.nt == 0;
-                for (size_t m = 0; m < ev[i].n_mentions; m++) {
-                    const kh_mention *mm = &ev[i].mentions[m];
-                    s_ok |= mm->source.len && shares_word(sent, mm->source, mk.s, mk.ns);
-                    t_ok |= mm->target.len && shares_word(sent, mm->target, mk.t, mk.nt);
-                }
-                span = s_ok && t_ok;
-            }
-            spans_ok += (size_t)span;
+            c.with_source++;
+            span = span_agrees(ev, nev, sent, &mk);
+            c.spans_ok += (size_t)span;
         }
-        if (verbose) {
+        if (a.verbose) {
             printf("penta.tsv:%zu class %d khaldun ", lineno, want);
             if (got < 0)
                 printf("-");
@@ -339,31 +409,8 @@ int cmd_eval_conflibert(int argc, char **argv)
         }
     }
     kh_coder_free(coder);
-    cli_models_free(&models);
+    cli_models_free(&a.models);
     free(penta.data);
     free(bio.data);
-
-    printf("conflibert %s: %zu sentences", dir, n);
-    if (lost_tokens)
-        printf(" (%zu spans.bio tokens not found in their sentence)", lost_tokens);
-    printf("\n");
-    printf("  coverage           %4zu/%-4zu = %.3f\n", covered, n, ratio(covered, n));
-    printf("  penta overall      %4zu/%-4zu = %.3f\n", right, n, ratio(right, n));
-    printf("  penta among coded  %4zu/%-4zu = %.3f\n", right, covered, ratio(right, covered));
-    printf("  spans              %4zu/%-4zu = %.3f  (sentences with a marked source)\n", spans_ok,
-           with_source, ratio(spans_ok, with_source));
-    printf("  penta class (rows) x class of khaldun's first event (columns; - none)\n"
-           "  class     0    1    2    3    4    -\n");
-    for (int c = 0; c < 5; c++) {
-        printf("  %d    ", c);
-        for (int k = 0; k < 6; k++)
-            printf(" %4zu", conf[c][k]);
-        printf("\n");
-    }
-    int rc = bad_lines ? EXIT_REJECTED : EXIT_OK;
-    if (below("coverage", covered, n, min_cov) | below("penta accuracy", right, n, min_penta) |
-        below("penta accuracy among coded", right, covered, min_coded) |
-        below("span agreement", spans_ok, with_source, min_spans))
-        rc = EXIT_REJECTED;
-    return rc;
+    return report(&a, &c);
 }

@@ -13,31 +13,20 @@
  *     participial phrases and prepositional objects), object, passive agent
  *     ("by" phrase), relative-clause antecedents and reported speech ("X
  *     said that ...", "\"...\", X said", "according to X", "X quoted Y as
- *     saying").
+ *     saying"): clause.c, pass 3.
  *
  * It does not build a full tree; it finds what the event coder needs, and
  * says what it found through kh_chunk/kh_clause (khaldun.h). Reporting
  * verbs, modals, negators and intention verbs are the lexicon's word classes
  * (data/lexicon/classes/); month names come from core/months.c; the small
  * syntactic lists below (particles, relatives, subordinators ...) stay here.
+ * This file makes the phrases (passes 1 and 2) and drives the passes;
+ * chunk_internal.h holds what it shares with clause.c.
  */
-#include "chunks/chunks.h"
-#include "lexicon/lexicon.h"
+#include "chunks/chunk_internal.h"
 
 /* ---------------------------------------------------------------------- */
 /* Word classes on lemmas (lower-case ASCII)                              */
-
-static int in_list(const char *w, const char *const *list)
-{
-    if (!w)
-        return 0;
-    /* The first byte rules out almost every entry without a call. */
-    for (; *list; list++)
-        if (w[0] == (*list)[0] && !strcmp(w, *list))
-            return 1;
-    return 0;
-}
-
 
 static const char *const ATTEMPT[] = {"try", "attempt", "strive", "struggle", "endeavor",
                                       "endeavour", "scramble", "work", NULL};
@@ -54,6 +43,11 @@ static const char *const READY_ADJS[] = {"ready", "willing", "prepared", "eager"
 static const char *const PARTICLES[] = {"out", "up", "off", "down", "back", "away", "over",
                                         "in", "on", "around", "through", NULL};
 static const char *const RELATIVES[] = {"that", "which", "who", "whom", "whose", "where", NULL};
+int kh_chk_relative(const char *w)
+{
+    return in_list(w, RELATIVES);
+}
+
 static const char *const QUANT_PRONOUNS[] = {"both", "all", "each", "either", "neither",
                                              "some", "many", "most", "several", "few", NULL};
 /* Heads of time expressions: never objects or subjects of events. */
@@ -62,56 +56,24 @@ static const char *const TIME_WORDS[] = {
     "yesterday", "tomorrow", "tonight", "week", "weeks", "month", "months", "year", "years",
     "day", "days", "morning", "evening", "night", "weekend", "hours", "hour", "time", NULL};
 /* A time word or a full month name ("may" included). */
-static int time_word(const char *w)
+int kh_chk_time_word(const char *w)
 {
     return in_list(w, TIME_WORDS) || kh_month_find(w, strlen(w), KH_MONTH_FULL);
 }
+
 static const char *const TIME_MODIFIERS[] = {"last", "next", "this", "past", "coming",
                                              "previous", "earlier", "later", "same", NULL};
 /* Prepositions that also introduce clauses ("until North Korea sealed"). */
 static const char *const SUBORDINATORS[] = {"until", "till", "before", "after", "since", "as",
                                             "because", "while", "once", "unless", "whereas",
                                             "though", "although", "if", "when", "whether", NULL};
-static const char *const COGNITION[] = {"think", "believe", "know", "hope", "fear", "expect",
-                                        "feel", "suspect", "assume", "understand", "see",
-                                        "show", "find", "learn", "hear", "doubt", NULL};
 static const char *const POSS_DETS[] = {"my", "your", "his", "her", "its", "our", "their", NULL};
 
-/* Verbs whose object is the subject of the infinitive after it. */
-static int is_control_lemma(const char *lemma)
-{
-    static const char *const control[] = {
-        "urge", "ask", "tell", "order", "call", "invite", "encourage", "force", "press", "push",
-        "allow", "permit", "persuade", "warn", "advise", "instruct", "request", "require",
-        "help", "enable", "authorize", "authorise", "pressure", "pressing", "appeal", "want",
-        "expect", "compel", "oblige", "direct", "command", "beg", "challenge", "empower", NULL};
-    return in_list(lemma, control);
-}
-
 /* ---------------------------------------------------------------------- */
-
-typedef struct ctx {
-    kh_arena *arena;
-    const kh_lexicon *lex; /* its word classes: reporting, modal, negator, intent */
-    kh_doc *doc;
-    kh_chunk *chunks;
-    size_t n_chunks, cap_chunks;
-    kh_clause *clauses;
-    size_t n_clauses, cap_clauses;
-    const char **low; /* each token's form lower-cased (at most 63 bytes) */
-} ctx;
-
-static kh_upos tag(const ctx *c, size_t i) { return (kh_upos)c->doc->upos[i]; }
-static const char *lem(const ctx *c, size_t i) { return c->doc->lemma[i] ? c->doc->lemma[i] : ""; }
-
-/* The token's form, lower-cased (truncated to 63 bytes); lower-cased once
- * per document by lower_all. */
-static const char *low(const ctx *c, size_t i) { return c->low[i]; }
-
-static int negator(const ctx *c, const char *w) { return kh_lex_in_class(c->lex, KH_WC_NEGATOR, w); }
+/* Tokens, chunks                                                         */
 
 /* Lower-cases every token of the document into the arena, once. */
-static kh_status lower_all(ctx *c)
+static kh_status lower_all(chunk_ctx *c)
 {
     const kh_doc *d = c->doc;
     size_t n = d->n_tokens, bytes = 0;
@@ -133,25 +95,9 @@ static kh_status lower_all(ctx *c)
     return KH_OK;
 }
 
-static int is_punct(const ctx *c, size_t i, char ch)
-{
-    const kh_token *t = &c->doc->tokens[i];
-    return t->norm_len == 1 && t->norm[0] == ch;
-}
-
-static int is_quote(const ctx *c, size_t i)
-{
-    return (c->doc->tokens[i].flags & KH_TOK_QUOTE) != 0;
-}
-
-static int is_possessive(const ctx *c, size_t i)
-{
-    return (c->doc->tokens[i].flags & KH_TOK_POSSESSIVE) != 0;
-}
-
 static int nominal(kh_upos u) { return u == KH_UPOS_NOUN || u == KH_UPOS_PROPN || u == KH_UPOS_NUM; }
 
-static int np_inner(ctx *c, size_t i)
+static int np_inner(chunk_ctx *c, size_t i)
 {
     kh_upos u = tag(c, i);
     if (nominal(u) || u == KH_UPOS_ADJ || u == KH_UPOS_DET || is_possessive(c, i))
@@ -165,7 +111,7 @@ static int np_inner(ctx *c, size_t i)
 }
 
 /* A participle form: the form differs from the verb lemma and is not -ing or -s. */
-static int participle_form(ctx *c, size_t i)
+static int participle_form(chunk_ctx *c, size_t i)
 {
     const char *l = lem(c, i);
     const char *f = low(c, i);
@@ -179,7 +125,7 @@ static int participle_form(ctx *c, size_t i)
     return 1;
 }
 
-static int past_form(ctx *c, size_t i)
+static int past_form(chunk_ctx *c, size_t i)
 {
     const char *f = low(c, i);
     static const char *const past_aux[] = {"was", "were", "had", "did", "said", NULL};
@@ -188,7 +134,7 @@ static int past_form(ctx *c, size_t i)
     return tag(c, i) == KH_UPOS_VERB && participle_form(c, i);
 }
 
-static kh_status push_chunk(ctx *c, const kh_chunk *ch, int32_t *index)
+static kh_status push_chunk(chunk_ctx *c, const kh_chunk *ch, int32_t *index)
 {
     if (c->n_chunks == c->cap_chunks) {
         size_t cap = c->cap_chunks ? c->cap_chunks * 2 : 64;
@@ -205,21 +151,6 @@ static kh_status push_chunk(ctx *c, const kh_chunk *ch, int32_t *index)
     if (index)
         *index = (int32_t)c->n_chunks;
     c->n_chunks++;
-    return KH_OK;
-}
-
-static kh_status push_clause(ctx *c, const kh_clause *cl)
-{
-    if (c->n_clauses == c->cap_clauses) {
-        size_t cap = c->cap_clauses ? c->cap_clauses * 2 : 32;
-        kh_clause *p = (kh_clause *)kh_arena_grow(c->arena, c->clauses,
-                                                  c->cap_clauses * sizeof *p, cap * sizeof *p);
-        if (!p)
-            return KH_ERR_NOMEM;
-        c->clauses = p;
-        c->cap_clauses = cap;
-    }
-    c->clauses[c->n_clauses++] = *cl;
     return KH_OK;
 }
 
@@ -243,7 +174,7 @@ static kh_chunk new_chunk(kh_chunk_kind kind, uint32_t sent, size_t first, size_
 /* ---------------------------------------------------------------------- */
 /* Verb groups                                                            */
 
-static int vg_inner(ctx *c, size_t i)
+static int vg_inner(chunk_ctx *c, size_t i)
 {
     kh_upos u = tag(c, i);
     if (u == KH_UPOS_AUX || u == KH_UPOS_VERB)
@@ -264,7 +195,7 @@ static int vg_inner(ctx *c, size_t i)
 }
 
 /* The flag a chain verb gives the infinitive it governs. */
-static uint32_t chain_flag(const ctx *c, const char *lemma)
+static uint32_t chain_flag(const chunk_ctx *c, const char *lemma)
 {
     if (in_list(lemma, REFUSAL))
         return KH_VG_REFUSAL;
@@ -281,7 +212,7 @@ static uint32_t chain_flag(const ctx *c, const char *lemma)
  * one past its last token. Follows to-infinitive chains ("wants to meet",
  * "expressed readiness to travel", "is ready to sign"): the infinitive
  * becomes the main verb and the chain sets INTENT / REFUSAL / ATTEMPT. */
-static size_t verb_group(ctx *c, uint32_t sent, size_t i, size_t e, kh_chunk *out)
+static size_t verb_group(chunk_ctx *c, uint32_t sent, size_t i, size_t e, kh_chunk *out)
 {
     size_t start = i;
     uint32_t flags = 0;
@@ -376,7 +307,7 @@ static size_t verb_group(ctx *c, uint32_t sent, size_t i, size_t e, kh_chunk *ou
 
 /* The NP ends at i, or only noun-phrase words lie between its end and i
  * ("the two countries' first | known talks"). */
-static int np_reaches(ctx *c, const kh_chunk *np, size_t i)
+static int np_reaches(chunk_ctx *c, const kh_chunk *np, size_t i)
 {
     if (np->end > i)
         return 0;
@@ -388,7 +319,7 @@ static int np_reaches(ctx *c, const kh_chunk *np, size_t i)
 
 /* Start of the run of determiners and adjectives ending at i (i itself
  * when there is none, or when the run already belongs to a chunk). */
-static size_t modifier_run(ctx *c, size_t s, size_t i)
+static size_t modifier_run(chunk_ctx *c, size_t s, size_t i)
 {
     size_t b = i;
     while (b > s && (tag(c, b - 1) == KH_UPOS_DET || tag(c, b - 1) == KH_UPOS_ADJ))
@@ -399,7 +330,7 @@ static size_t modifier_run(ctx *c, size_t s, size_t i)
 }
 
 /* A to-infinitive: "to" right before the group (or opening it). */
-static int infinitive(ctx *c, const kh_chunk *vg, size_t s)
+int kh_chk_infinitive(chunk_ctx *c, const kh_chunk *vg, size_t s)
 {
     if (!strcmp(low(c, vg->aux_first), "to"))
         return 1;
@@ -409,13 +340,13 @@ static int infinitive(ctx *c, const kh_chunk *vg, size_t s)
 
 /* The last chunk pass 1 has made in this sentence, or NULL when it has made
  * none yet. The pointer lasts until the next push_chunk. */
-static kh_chunk *last_chunk(ctx *c, size_t first_chunk)
+static kh_chunk *last_chunk(chunk_ctx *c, size_t first_chunk)
 {
     return c->n_chunks > first_chunk ? &c->chunks[c->n_chunks - 1] : NULL;
 }
 
 /* The noun phrase of this sentence that reaches i (np_reaches), or NULL. */
-static kh_chunk *np_reaching(ctx *c, size_t first_chunk, size_t i)
+static kh_chunk *np_reaching(chunk_ctx *c, size_t first_chunk, size_t i)
 {
     kh_chunk *prev = last_chunk(c, first_chunk);
     return prev && prev->kind == KH_CHUNK_NP && np_reaches(c, prev, i) ? prev : NULL;
@@ -423,7 +354,7 @@ static kh_chunk *np_reaching(ctx *c, size_t first_chunk, size_t i)
 
 /* "state media", "state television": "state" tagged as a verb before a
  * media noun is a noun modifier, not a verb. */
-static int state_media(ctx *c, size_t i, size_t e)
+static int state_media(chunk_ctx *c, size_t i, size_t e)
 {
     static const char *const media[] = {"media", "television", "radio", "tv", "news",
                                         "broadcaster", NULL};
@@ -434,7 +365,7 @@ static int state_media(ctx *c, size_t i, size_t e)
 /* Two lexical verbs in a row ("resume talks", "sign deals"): the verb at i,
  * right after a verb group of this sentence headed by a plain verb with no
  * particle, is the object noun the tagger took for a verb. */
-static int verb_as_object(ctx *c, size_t first_chunk, size_t i)
+static int verb_as_object(chunk_ctx *c, size_t first_chunk, size_t i)
 {
     const kh_chunk *prev = last_chunk(c, first_chunk);
     return tag(c, i) == KH_UPOS_VERB && prev && prev->kind == KH_CHUNK_VG && prev->end == i &&
@@ -444,7 +375,7 @@ static int verb_as_object(ctx *c, size_t first_chunk, size_t i)
 
 /* The object noun phrase of verb_as_object: the verb at i and the nouns
  * after it, up to a number. Sets *next past it. */
-static kh_status object_np(ctx *c, uint32_t sent, size_t i, size_t e, size_t *next)
+static kh_status object_np(chunk_ctx *c, uint32_t sent, size_t i, size_t e, size_t *next)
 {
     size_t j = i + 1;
     while (j < e && (nominal(tag(c, j)) && tag(c, j) != KH_UPOS_NUM))
@@ -459,7 +390,7 @@ static kh_status object_np(ctx *c, uint32_t sent, size_t i, size_t e, size_t *ne
  * adjective, number or possessor and a noun or adjective, is a participle
  * that modifies the noun, when a noun phrase reaches it or a run of
  * modifiers can open one. */
-static int participle_modifier(ctx *c, size_t first_chunk, size_t s, size_t i, size_t e)
+static int participle_modifier(chunk_ctx *c, size_t first_chunk, size_t s, size_t i, size_t e)
 {
     if (tag(c, i) != KH_UPOS_VERB || i <= s || i + 1 >= e)
         return 0;
@@ -478,7 +409,7 @@ static int participle_modifier(ctx *c, size_t first_chunk, size_t s, size_t i, s
  * determiner ("The last known time"), then extends it to the last noun of
  * the noun-phrase words after the participle. Sets *next past the phrase,
  * and always past i, even when no noun followed the participle. */
-static kh_status np_over_participle(ctx *c, uint32_t sent, size_t first_chunk, size_t s,
+static kh_status np_over_participle(chunk_ctx *c, uint32_t sent, size_t first_chunk, size_t s,
                                     size_t i, size_t e, size_t *next)
 {
     kh_status st;
@@ -496,7 +427,7 @@ static kh_status np_over_participle(ctx *c, uint32_t sent, size_t first_chunk, s
             head = j;
         j++;
         if (j < e && head == j - 1 && tag(c, j - 1) == KH_UPOS_NOUN &&
-            time_word(low(c, j - 1)) && tag(c, j) == KH_UPOS_PROPN)
+            kh_chk_time_word(low(c, j - 1)) && tag(c, j) == KH_UPOS_PROPN)
             break;
     }
     np->end = (uint32_t)(head + 1);
@@ -509,7 +440,7 @@ static kh_status np_over_participle(ctx *c, uint32_t sent, size_t first_chunk, s
  * a participial phrase after a comma (", including ...") or a reduced
  * passive relative before "by" ("a group led by"); flags vg so. j is where
  * the group ends. */
-static void mark_bare_participle(ctx *c, kh_chunk *vg, size_t first_chunk, size_t s, size_t j,
+static void mark_bare_participle(chunk_ctx *c, kh_chunk *vg, size_t first_chunk, size_t s, size_t j,
                                  size_t e)
 {
     if (!(vg->aux_first == vg->head && tag(c, vg->head) == KH_UPOS_VERB && vg->head > s))
@@ -530,8 +461,8 @@ static void mark_bare_participle(ctx *c, kh_chunk *vg, size_t first_chunk, size_
 /* The verb group from i (verb_group), flagged when it is a bare participle
  * and pushed when there is one. Sets *next past what verb_group read, and
  * always past i. */
-static kh_status verb_group_chunk(ctx *c, uint32_t sent, size_t first_chunk, size_t s, size_t i,
-                                  size_t e, size_t *next)
+static kh_status verb_group_chunk(chunk_ctx *c, uint32_t sent, size_t first_chunk, size_t s,
+                                  size_t i, size_t e, size_t *next)
 {
     kh_chunk vg;
     memset(&vg, 0, sizeof vg);
@@ -550,14 +481,14 @@ static kh_status verb_group_chunk(ctx *c, uint32_t sent, size_t first_chunk, siz
  * phrase, except a lone quantifier before a verb ("Both have been
  * accused", "all agreed"), which stands as a pronoun. Sets *next past what
  * it read, and always past i. */
-static kh_status noun_phrase(ctx *c, uint32_t sent, size_t i, size_t e, size_t *next)
+static kh_status noun_phrase(chunk_ctx *c, uint32_t sent, size_t i, size_t e, size_t *next)
 {
     size_t j = i, head = SIZE_MAX;
     uint32_t flags = 0;
     while (j < e && np_inner(c, j)) {
         if (j > i && ((in_list(low(c, j), TIME_MODIFIERS) && j + 1 < e &&
-                       time_word(low(c, j + 1))) ||
-                      (tag(c, j - 1) == KH_UPOS_PROPN && time_word(low(c, j)))))
+                       kh_chk_time_word(low(c, j + 1))) ||
+                      (tag(c, j - 1) == KH_UPOS_PROPN && kh_chk_time_word(low(c, j)))))
             break;
         if (is_possessive(c, j))
             flags |= KH_NP_POSSESSOR;
@@ -565,7 +496,7 @@ static kh_status noun_phrase(ctx *c, uint32_t sent, size_t i, size_t e, size_t *
             head = j;
         j++;
         if (j < e && head == j - 1 && tag(c, j - 1) == KH_UPOS_NOUN &&
-            time_word(low(c, j - 1)) && tag(c, j) == KH_UPOS_PROPN)
+            kh_chk_time_word(low(c, j - 1)) && tag(c, j) == KH_UPOS_PROPN)
             break;
     }
     if (head == SIZE_MAX) {
@@ -587,7 +518,7 @@ static kh_status noun_phrase(ctx *c, uint32_t sent, size_t i, size_t e, size_t *
 /* Pass 1: noun phrases and verb groups, left to right, into c->chunks.
  * Each step reads the phrase that starts at i and says where the next one
  * starts; the order of the tests is their precedence. */
-static kh_status raw_chunks(ctx *c, uint32_t sent, size_t s, size_t e)
+static kh_status raw_chunks(chunk_ctx *c, uint32_t sent, size_t s, size_t e)
 {
     size_t first_chunk = c->n_chunks;
     size_t i = s;
@@ -610,7 +541,7 @@ static kh_status raw_chunks(ctx *c, uint32_t sent, size_t s, size_t e)
         } else if (vg_inner(c, i) && !bare_to) {
             st = verb_group_chunk(c, sent, first_chunk, s, i, e, &next);
         } else if (u == KH_UPOS_PRON && !in_list(low(c, i), POSS_DETS)) {
-            if (!in_list(low(c, i), RELATIVES)) {
+            if (!kh_chk_relative(low(c, i))) {
                 kh_chunk np = new_chunk(KH_CHUNK_NP, sent, i, i + 1, i);
                 np.flags = KH_NP_PRONOUN;
                 st = push_chunk(c, &np, NULL);
@@ -634,7 +565,7 @@ static int attaches_to_np(const char *prep)
 
 /* Pass 2: rebuild the list in token order with a PP before each NP that a
  * preposition introduces; then coordination, apposition and attachment. */
-static kh_status structure(ctx *c, uint32_t sent, size_t s, size_t e, size_t first_chunk)
+static kh_status structure(chunk_ctx *c, uint32_t sent, size_t s, size_t e, size_t first_chunk)
 {
     size_t n_raw = c->n_chunks - first_chunk;
     kh_chunk *raw = (kh_chunk *)kh_arena_alloc(c->arena, (n_raw + 1) * sizeof *raw);
@@ -738,339 +669,6 @@ static kh_status structure(ctx *c, uint32_t sent, size_t s, size_t e, size_t fir
     return KH_OK;
 }
 
-/* Is chunk k the object of a PP (i.e. preceded by its PP wrapper)? */
-static int in_pp(const ctx *c, size_t k, size_t first_chunk)
-{
-    return k > first_chunk && c->chunks[k - 1].kind == KH_CHUNK_PP &&
-           c->chunks[k - 1].end == c->chunks[k].end;
-}
-
-/* Subject of the verb group at chunk v: the nearest NP on its left that is
- * not a prepositional object, an apposition, or inside a participial phrase
- * or a comma-enclosed aside; stops at a clause boundary. */
-static int32_t find_subject(ctx *c, size_t v, size_t first_chunk, size_t s, int *relative)
-{
-    *relative = 0;
-    size_t pos = c->chunks[v].aux_first;
-    size_t k = v;
-    int depth_guard = 0;
-    while (k-- > first_chunk) {
-        kh_chunk *ch = &c->chunks[k];
-        if (ch->end > pos)
-            continue;
-        /* Tokens between this chunk and pos. */
-        int boundary = 0, comma = 0, rel = 0;
-        for (size_t t = ch->end; t < pos; t++) {
-            const char *w = low(c, t);
-            if (is_punct(c, t, ','))
-                comma = 1;
-            else if (is_punct(c, t, ';') || is_punct(c, t, ':') || is_quote(c, t) ||
-                     tag(c, t) == KH_UPOS_SCONJ || tag(c, t) == KH_UPOS_CCONJ)
-                boundary = 1;
-            if (in_list(w, RELATIVES) && (tag(c, t) == KH_UPOS_PRON || tag(c, t) == KH_UPOS_DET ||
-                                          tag(c, t) == KH_UPOS_SCONJ))
-                rel = 1;
-        }
-        if (rel && ch->kind == KH_CHUNK_NP) {
-            *relative = 1;
-            /* The antecedent of "which"/"who"/"that" is the head of a phrase,
-             * not the object of a preposition inside it: "a message [to the
-             * president-elect], which stated", "the governments [in the
-             * world] that support". Walk back over PP objects. */
-            if (in_pp(c, k, first_chunk) && k >= first_chunk + 2 &&
-                c->chunks[k - 2].kind == KH_CHUNK_NP &&
-                c->chunks[k - 2].end == c->chunks[k - 1].first)
-                k -= 2;
-            return (int32_t)k;
-        }
-        if (boundary && !comma)
-            return -1;
-        if (ch->kind == KH_CHUNK_VG) {
-            /* A participial phrase or an aside between subject and verb:
-             * skip it; any other verb ends the search. */
-            if (!(ch->flags & KH_VG_PARTICIPLE))
-                return -1;
-            pos = ch->aux_first;
-            continue;
-        }
-        if (ch->kind == KH_CHUNK_PP) {
-            pos = ch->first;
-            continue;
-        }
-        if (in_pp(c, k, first_chunk) || ch->attach >= 0 ||
-            (ch->kind == KH_CHUNK_NP && time_word(low(c, ch->head)))) {
-            pos = ch->first;
-            continue;
-        }
-        if (comma && !(ch->flags & KH_NP_APPOSITION) && ++depth_guard < 4) {
-            /* "NP, aside, VERB": keep looking left for the NP before the aside
-             * unless this NP starts the sentence. */
-            if (ch->first == s)
-                return (int32_t)k;
-            pos = ch->first;
-            continue;
-        }
-        /* The object of an earlier verb is not the subject of a later one
-         * ("North Korea sent senior officials to Iran was ..."), except after
-         * verbs of saying and thinking ("said Iran was ready"). */
-        if (ch->kind == KH_CHUNK_NP && k > first_chunk && c->chunks[k - 1].kind == KH_CHUNK_VG &&
-            c->chunks[k - 1].end == ch->first && !(c->chunks[k - 1].flags & KH_VG_REPORTING) &&
-            !in_list(c->chunks[k - 1].lemma, COGNITION))
-            return -1;
-        /* The first member of a coordination is the subject, unless that
-         * coordination is the object of a preposition ("between A and B"). */
-        size_t k0 = k;
-        while (k > first_chunk && c->chunks[k - 1].kind == KH_CHUNK_NP && c->chunks[k - 1].member == (int32_t)k)
-            k--;
-        if (k != k0 && in_pp(c, k, first_chunk)) {
-            pos = c->chunks[k - 1].first;
-            continue;
-        }
-        return (int32_t)k;
-    }
-    return -1;
-}
-
-/* The object of "according to X" in this sentence (the chunk after the
- * last such PP), whose speaker reports the whole sentence; -1 if none. */
-static int32_t according_source(ctx *c, size_t first_chunk, size_t last)
-{
-    int32_t according = -1;
-    for (size_t k = first_chunk; k < last; k++)
-        if (c->chunks[k].kind == KH_CHUNK_PP && !strcmp(low(c, c->chunks[k].first), "according") &&
-            k + 1 < last)
-            according = (int32_t)(k + 1);
-    return according;
-}
-
-/* The subject of a relative clause whose antecedent is subject: "X are
- * among the few governments that support Y", "X is one of the countries
- * that ...": the relative clause is said of X, the subject of the "be"
- * clause before it; otherwise subject itself. */
-static int32_t relative_subject(ctx *c, size_t first_chunk, size_t first_clause, int32_t subject)
-{
-    if (subject < 0 || !in_pp(c, (size_t)subject, first_chunk) || c->n_clauses <= first_clause)
-        return subject;
-    const kh_chunk *pp = &c->chunks[subject - 1];
-    const char *prep = low(c, pp->head);
-    const kh_clause *prev = &c->clauses[c->n_clauses - 1];
-    const kh_chunk *pvg = &c->chunks[prev->verb];
-    if ((!strcmp(prep, "among") || !strcmp(prep, "of")) && pvg->lemma &&
-        !strcmp(pvg->lemma, "be") && prev->subject >= 0 && pp->first >= pvg->end &&
-        pp->first <= pvg->end + 1)
-        return prev->subject;
-    return subject;
-}
-
-/* The subject of the participial clause of the verb group at chunk k: the
- * noun phrase it follows (", occupied by" too, when passive); else, when
- * active (", killing three civilians"), the previous clause's subject;
- * else subject unchanged. */
-static int32_t participial_subject(ctx *c, size_t first_chunk, size_t first_clause, size_t k,
-                                   int32_t subject)
-{
-    const kh_chunk *vg = &c->chunks[k];
-    if (k > first_chunk && c->chunks[k - 1].kind == KH_CHUNK_NP &&
-        (c->chunks[k - 1].end == vg->first ||
-         ((vg->flags & KH_VG_PASSIVE) && c->chunks[k - 1].end + 1 == vg->first &&
-          is_punct(c, vg->first - 1, ','))))
-        return (int32_t)(k - 1);
-    if (!(vg->flags & KH_VG_PASSIVE) && c->n_clauses > first_clause)
-        return c->clauses[c->n_clauses - 1].subject;
-    return subject;
-}
-
-/* Is token t inside a quotation? Counts quote marks from the sentence
- * start s. */
-static int inside_quote(const ctx *c, size_t s, size_t t)
-{
-    int in_quote = 0;
-    for (size_t q = s; q < t; q++)
-        if (is_quote(c, q))
-            in_quote = !in_quote;
-    return in_quote;
-}
-
-/* The subject of the to-infinitive at chunk k, given the clauses before it
- * in this sentence (there is at least one): the object of the verb before
- * it when that verb is a control verb ("urged Israel to release"), else
- * that verb's subject ("North Korea has made efforts to boost"), else the
- * nearest earlier clause's subject; -1 if none has one. */
-static int32_t infinitive_subject(ctx *c, size_t first_chunk, size_t first_clause, size_t k)
-{
-    const kh_chunk *vg = &c->chunks[k];
-    const kh_clause *prev = &c->clauses[c->n_clauses - 1];
-    const kh_chunk *pvg = &c->chunks[prev->verb];
-    int32_t obj = -1;
-    for (size_t q = (size_t)prev->verb + 1; q < k; q++)
-        if (c->chunks[q].kind == KH_CHUNK_NP && c->chunks[q].end + 1 >= vg->aux_first &&
-            !in_pp(c, q, first_chunk))
-            obj = (int32_t)q;
-    int32_t subject = obj >= 0 && pvg->lemma && is_control_lemma(pvg->lemma) ? obj : prev->subject;
-    for (size_t q = c->n_clauses; subject < 0 && q-- > first_clause;)
-        subject = c->clauses[q].subject;
-    return subject;
-}
-
-/* The clause of the verb group at chunk k, up to the sentence end e: its
- * subject and its flags (relative, participial, quoted, coordinated); its
- * object, agent, reporter and extent come later, from all the clauses of
- * the sentence. */
-static kh_clause verb_clause(ctx *c, uint32_t sent, size_t s, size_t e, size_t first_chunk,
-                             size_t first_clause, size_t k)
-{
-    const kh_chunk *vg = &c->chunks[k];
-    kh_clause cl;
-    memset(&cl, 0, sizeof cl);
-    cl.sentence = sent;
-    cl.first = vg->aux_first;
-    cl.end = (uint32_t)e;
-    cl.verb = (int32_t)k;
-    cl.object = cl.agent = cl.reporter = cl.parent = -1;
-    int relative;
-    cl.subject = find_subject(c, k, first_chunk, s, &relative);
-    if (relative) {
-        cl.flags |= KH_CL_RELATIVE;
-        cl.subject = relative_subject(c, first_chunk, first_clause, cl.subject);
-    }
-    if (vg->flags & KH_VG_PARTICIPLE) {
-        cl.flags |= KH_CL_PARTICIPIAL;
-        cl.subject = participial_subject(c, first_chunk, first_clause, k, cl.subject);
-    }
-    if (inside_quote(c, s, vg->first))
-        cl.flags |= KH_CL_QUOTE;
-    /* A gerund after a preposition ("in Growing Effort") has no subject
-     * of its own; a to-infinitive ("to break", "to boost") takes it from
-     * the clause before. */
-    if (vg->aux_first > s && tag(c, vg->aux_first - 1) == KH_UPOS_ADP &&
-        !(vg->flags & KH_VG_PASSIVE))
-        cl.subject = -1;
-    else if (infinitive(c, vg, s) && c->n_clauses > first_clause)
-        cl.subject = infinitive_subject(c, first_chunk, first_clause, k);
-    /* Second conjunct: "X met Y and signed Z" shares X. */
-    if (cl.subject < 0 && vg->aux_first > s && tag(c, vg->aux_first - 1) == KH_UPOS_CCONJ &&
-        c->n_clauses > first_clause) {
-        cl.subject = c->clauses[c->n_clauses - 1].subject;
-        cl.flags |= KH_CL_COORD;
-    }
-    return cl;
-}
-
-/* Extents: each clause of cls[0..nc) ends where the next one's subject (or
- * verb) begins; the last keeps the sentence end. */
-static void clause_extents(ctx *c, kh_clause *cls, size_t nc)
-{
-    for (size_t a = 0; a + 1 < nc; a++) {
-        uint32_t next = c->chunks[cls[a + 1].verb].aux_first;
-        if (cls[a + 1].subject >= 0 && !(cls[a + 1].flags & KH_CL_RELATIVE) &&
-            c->chunks[cls[a + 1].subject].first < next &&
-            c->chunks[cls[a + 1].subject].first >= c->chunks[cls[a].verb].end)
-            next = c->chunks[cls[a + 1].subject].first;
-        cls[a].end = next;
-    }
-}
-
-/* Object and passive agent of each clause of cls[0..nc): the first NPs
- * after its verb, within its extent and before the next verb group (last
- * is the sentence's chunk end); time expressions are neither, an agent is
- * the object of "by" after a passive verb. */
-static void objects_and_agents(ctx *c, kh_clause *cls, size_t nc, size_t first_chunk, size_t last)
-{
-    for (size_t a = 0; a < nc; a++) {
-        kh_clause *cl = &cls[a];
-        const kh_chunk *vg = &c->chunks[cl->verb];
-        for (size_t q = (size_t)cl->verb + 1; q < last && c->chunks[q].kind != KH_CHUNK_VG; q++) {
-            const kh_chunk *ch = &c->chunks[q];
-            if (ch->first >= cl->end)
-                break;
-            if (ch->kind != KH_CHUNK_NP || time_word(low(c, ch->head)))
-                continue;
-            if (in_pp(c, q, first_chunk)) {
-                if (cl->agent < 0 && (vg->flags & KH_VG_PASSIVE) &&
-                    !strcmp(low(c, c->chunks[q - 1].first), "by"))
-                    cl->agent = (int32_t)q;
-                continue;
-            }
-            if (cl->object < 0 && ch->attach < 0)
-                cl->object = (int32_t)q;
-        }
-    }
-}
-
-/* Marks the clauses cls[from..to) that no reporting clause has claimed yet
- * as reported by speaker, under the reporting clause parent (an index into
- * c->clauses). */
-static void mark_reported(kh_clause *cls, size_t from, size_t to, int32_t speaker, size_t parent)
-{
-    for (size_t b = from; b < to; b++) {
-        if (cls[b].parent >= 0)
-            continue;
-        cls[b].flags |= KH_CL_REPORTED;
-        cls[b].reporter = speaker;
-        cls[b].parent = (int32_t)parent;
-    }
-}
-
-/* Reported speech among the clauses cls[0..nc) of the sentence from s,
- * the first of which is c->clauses[first_clause]: each clause of a
- * reporting verb claims the clauses after it ("X said (that) ...") and,
- * after a comma or a quote, those before it ("\"...,\" X said"); a
- * reporting clause with no subject before its verb takes its object as
- * subject ("..., said Grossi"). */
-static void reported_speech(ctx *c, kh_clause *cls, size_t nc, size_t s, size_t first_clause)
-{
-    for (size_t a = 0; a < nc; a++) {
-        const kh_chunk *vg = &c->chunks[cls[a].verb];
-        if (!(vg->flags & KH_VG_REPORTING))
-            continue;
-        /* "X quoted Y as saying": Y is who said it. */
-        int32_t speaker = cls[a].subject;
-        if (vg->lemma && !strcmp(vg->lemma, "quote") && cls[a].object >= 0)
-            speaker = cls[a].object;
-        /* Not when the reporting verb itself is inside a quotation. */
-        if (!(cls[a].flags & KH_CL_QUOTE))
-            mark_reported(cls, a + 1, nc, speaker, first_clause + a);
-        if (a > 0 && vg->aux_first > s &&
-            (is_punct(c, vg->aux_first - 1, ',') || is_quote(c, vg->aux_first - 1) ||
-             (cls[a].subject >= 0 && c->chunks[cls[a].subject].first > s &&
-              (is_punct(c, c->chunks[cls[a].subject].first - 1, ',') ||
-               is_quote(c, c->chunks[cls[a].subject].first - 1)))))
-            mark_reported(cls, 0, a, speaker, first_clause + a);
-        if (cls[a].subject < 0 && cls[a].object >= 0)
-            cls[a].subject = cls[a].object, cls[a].object = -1;
-    }
-}
-
-/* Pass 3: one clause per verb group; then their extents, objects and
- * agents, and who reports what. */
-static kh_status clauses(ctx *c, uint32_t sent, size_t s, size_t e, size_t first_chunk)
-{
-    size_t first_clause = c->n_clauses;
-    size_t last = c->n_chunks;
-    kh_status st;
-    int32_t according = according_source(c, first_chunk, last);
-    for (size_t k = first_chunk; k < last; k++) {
-        if (c->chunks[k].kind != KH_CHUNK_VG)
-            continue;
-        kh_clause cl = verb_clause(c, sent, s, e, first_chunk, first_clause, k);
-        if ((st = push_clause(c, &cl)))
-            return st;
-    }
-    size_t nc = c->n_clauses - first_clause;
-    kh_clause *cls = nc ? c->clauses + first_clause : NULL; /* clauses NULL until the first */
-    clause_extents(c, cls, nc);
-    objects_and_agents(c, cls, nc, first_chunk, last);
-    reported_speech(c, cls, nc, s, first_clause);
-    /* "according to X": the whole sentence is reported. */
-    if (according >= 0)
-        for (size_t a = 0; a < nc; a++)
-            if (cls[a].reporter < 0) {
-                cls[a].flags |= KH_CL_REPORTED;
-                cls[a].reporter = according;
-            }
-    return KH_OK;
-}
-
 kh_status kh_chunk_doc(kh_arena *arena, const kh_lexicon *lex, kh_doc *doc)
 {
     if (!doc->upos || !doc->lemma) {
@@ -1080,7 +678,7 @@ kh_status kh_chunk_doc(kh_arena *arena, const kh_lexicon *lex, kh_doc *doc)
         doc->n_clauses = 0;
         return KH_OK;
     }
-    ctx c;
+    chunk_ctx c;
     memset(&c, 0, sizeof c);
     c.arena = arena;
     c.lex = lex;
@@ -1095,7 +693,7 @@ kh_status kh_chunk_doc(kh_arena *arena, const kh_lexicon *lex, kh_doc *doc)
         if (!st)
             st = structure(&c, (uint32_t)si, s, e, first_chunk);
         if (!st)
-            st = clauses(&c, (uint32_t)si, s, e, first_chunk);
+            st = kh_chk_clauses(&c, (uint32_t)si, s, e, first_chunk);
         if (st)
             return st;
     }

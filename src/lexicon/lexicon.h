@@ -153,6 +153,19 @@ kh_status kh_lex_classes_build(const char *dir, kh_buf *out, uint64_t *hash, kh_
                                kh_error *err);
 kh_status kh_lex_classes_open(kh_lexicon *lex, const unsigned char *sec, size_t len);
 
+/* inflect.c: regular inflection of the word w[0..n) (lower-case ASCII, n >=
+ * 1, at most KH_LEX_MAX_WORD bytes). kh_lex_inflect_s: -s/-es/-ies;
+ * kh_lex_inflect_v: suf, a suffix beginning with a vowel ("ed", "ing",
+ * "er", "est"). Each writes up to 2 forms (NUL-terminated) into out and
+ * their lengths into len, and returns how many. */
+int kh_lex_inflect_s(const char *w, size_t n, char out[2][KH_LEX_MAX_WORD + 8], size_t len[2]);
+int kh_lex_inflect_v(const char *w, size_t n, const char *suf,
+                     char out[2][KH_LEX_MAX_WORD + 8], size_t len[2]);
+/* Vowel groups in w[0..n): a rough syllable count. */
+int kh_lex_syllables(const char *w, size_t n);
+/* 1 when w[0..n) ends with the NUL-terminated suf. */
+int kh_lex_ends_with(const char *w, size_t n, const char *suf);
+
 /* Finds a form case-insensitively (ASCII). Returns 1 and fills *out when
  * found, else 0. */
 int kh_lex_find(const kh_lexicon *lex, const char *word, size_t len, kh_lex_form *out);

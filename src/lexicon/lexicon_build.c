@@ -4,19 +4,17 @@
  * and khaldun's hand-written closed-class lists (data/lexicon/\*.txt).
  *
  * WordNet gives lemmas only; this file generates their inflected forms (verbs:
- * 3sg -s/-es/-ies, -ed, -ing with e-dropping and consonant doubling; nouns:
- * plurals; adjectives: -er/-est) and adds the irregular forms of the
- * exception lists. Sense tag counts (cntlist.rev) become frequency hints;
- * nouns written capitalised in every WordNet synset become proper nouns. A
- * form listed in khaldun's own lists takes only the entries listed there:
- * the lists correct what WordNet over-generates for function words.
+ * 3sg -s/-es/-ies, -ed, -ing; nouns: plurals; adjectives: -er/-est, by the
+ * rules of inflect.c) and adds the irregular forms of the exception lists.
+ * Sense tag counts (cntlist.rev) become frequency hints; nouns written
+ * capitalised in every WordNet synset become proper nouns. A form listed in
+ * khaldun's own lists takes only the entries listed there: the lists
+ * correct what WordNet over-generates for function words.
  *
  * The result is one hash table from lower-cased form to form records, each
  * pointing at its entries {lemma, POS set, flags, frequency}, with every
- * string in one pool. The tagger's weights go into the same image: read from
- * the shipped weights file (kh_lex_build_options.model_path, what set-up
- * does), or trained on a CoNLL-U file against the freshly built lexicon
- * (train_path, what `make model` does). Nothing here runs at tagging time.
+ * string in one pool. The tagger's weights go into the same image
+ * (lexicon_write.c). Nothing here runs at tagging time.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -25,7 +23,6 @@
 #include <sys/stat.h>
 
 #include "lexicon/lexicon.h"
-#include "tags/model.h"
 
 /* Caps on what the builder accepts from its source files. */
 #define BUILD_MAX_FILE ((size_t)256 << 20)
@@ -371,119 +368,7 @@ static kh_status mark_lemmas(builder *b, const wn_files *wf)
     return KH_OK;
 }
 
-/* ---- inflection ---- */
-
-static int is_vowel(int c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
-
-static int ends_with(const char *w, size_t n, const char *suf)
-{
-    size_t k = strlen(suf);
-    return n >= k && memcmp(w + n - k, suf, k) == 0;
-}
-
-/* Vowel groups: a rough syllable count. */
-static int syllables(const char *w, size_t n)
-{
-    int groups = 0, in = 0;
-    for (size_t i = 0; i < n; i++) {
-        int v = is_vowel(w[i]) || (w[i] == 'y' && i > 0 && !is_vowel(w[i - 1]));
-        if (v && !in)
-            groups++;
-        in = v;
-    }
-    return groups;
-}
-
-/* Monosyllable ending consonant-vowel-consonant (not w/x/y): stop, plan, big. */
-static int doubles(const char *w, size_t n)
-{
-    if (n < 3 || syllables(w, n) != 1)
-        return 0;
-    int c1 = w[n - 3], v = w[n - 2], c2 = w[n - 1];
-    return kh_is_alpha(c1) && !is_vowel(c1) && is_vowel(v) && kh_is_alpha(c2) &&
-           !is_vowel(c2) && c2 != 'w' && c2 != 'x' && c2 != 'y' &&
-           !(c1 == 'u' && n >= 4 && w[n - 4] == 'q');
-}
-
-static int cons_y(const char *w, size_t n)
-{
-    return n >= 2 && w[n - 1] == 'y' && !is_vowel(w[n - 2]);
-}
-
-static int sibilant(const char *w, size_t n)
-{
-    return ends_with(w, n, "s") || ends_with(w, n, "x") || ends_with(w, n, "z") ||
-           ends_with(w, n, "ch") || ends_with(w, n, "sh");
-}
-
-/* Writes stem w[0..keep) + suffix into out; returns its length. */
-static size_t mk(char *out, const char *w, size_t keep, const char *suf)
-{
-    memcpy(out, w, keep);
-    size_t k = strlen(suf);
-    memcpy(out + keep, suf, k);
-    out[keep + k] = '\0';
-    return keep + k;
-}
-
-/* -s / -es / -ies (3sg verbs and noun plurals); returns up to 2 forms. */
-static int inflect_s(const char *w, size_t n, char out[2][KH_LEX_MAX_WORD + 8], size_t len[2])
-{
-    if (cons_y(w, n)) {
-        len[0] = mk(out[0], w, n - 1, "ies");
-        return 1;
-    }
-    if (sibilant(w, n)) {
-        len[0] = mk(out[0], w, n, "es");
-        return 1;
-    }
-    if (n >= 2 && w[n - 1] == 'o' && !is_vowel(w[n - 2])) {
-        len[0] = mk(out[0], w, n, "es");
-        len[1] = mk(out[1], w, n, "s");
-        return 2;
-    }
-    len[0] = mk(out[0], w, n, "s");
-    return 1;
-}
-
-/* A suffix beginning with a vowel (-ed, -ing, -er, -est). */
-static int inflect_v(const char *w, size_t n, const char *suf, char out[2][KH_LEX_MAX_WORD + 8],
-                     size_t len[2])
-{
-    int k = 0;
-    if (suf[0] == 'i' && ends_with(w, n, "ie")) { /* die -> dying */
-        len[0] = mk(out[0], w, n - 2, "ying");
-        return 1;
-    }
-    if (w[n - 1] == 'e') {
-        if (suf[0] == 'i' && (ends_with(w, n, "ee") || ends_with(w, n, "ye") ||
-                              ends_with(w, n, "oe"))) {
-            len[0] = mk(out[0], w, n, suf);
-            return 1;
-        }
-        len[0] = mk(out[0], w, n - 1, suf);
-        return 1;
-    }
-    if (suf[0] != 'i' && cons_y(w, n)) {
-        char tmp[8];
-        tmp[0] = 'i';
-        size_t sl = strlen(suf);
-        memcpy(tmp + 1, suf, sl + 1);
-        len[0] = mk(out[0], w, n - 1, tmp);
-        return 1;
-    }
-    if (doubles(w, n)) {
-        char dbl[KH_LEX_MAX_WORD + 2];
-        memcpy(dbl, w, n);
-        dbl[n] = w[n - 1];
-        len[k] = mk(out[k], dbl, n + 1, suf);
-        k++;
-    } else {
-        len[k] = mk(out[k], w, n, suf);
-        k++;
-    }
-    return k;
-}
+/* ---- inflected forms (inflect.c) ---- */
 
 static kh_status add_generated(builder *b, const char *form, size_t flen, const char *lemma,
                                size_t llen, kh_upos upos, uint32_t freq)
@@ -527,17 +412,17 @@ static kh_status add_index(builder *b, const wn_files *wf)
             int has_dash = memchr(w, '-', wl) != NULL || memchr(w, '.', wl) != NULL;
             switch (p) {
             case WN_NOUN:
-                nf = inflect_s(w, wl, out, olen);
+                nf = kh_lex_inflect_s(w, wl, out, olen);
                 for (int k = 0; k < nf && !st; k++)
                     st = add_generated(b, out[k], olen[k], w, wl,
                                        s.caps > 0 && s.lows == 0 ? KH_UPOS_PROPN : up, freq);
                 break;
             case WN_VERB:
-                nf = inflect_s(w, wl, out, olen);
+                nf = kh_lex_inflect_s(w, wl, out, olen);
                 for (int k = 0; k < nf && !st; k++)
                     st = add_generated(b, out[k], olen[k], w, wl, up, freq);
                 for (int suf = 0; suf < 2 && !st; suf++) {
-                    nf = inflect_v(w, wl, suf ? "ing" : "ed", out, olen);
+                    nf = kh_lex_inflect_v(w, wl, suf ? "ing" : "ed", out, olen);
                     for (int k = 0; k < nf && !st; k++) {
                         /* A verb with irregular forms keeps a regular one only
                          * when it is no word of its own (see -> "seed"). */
@@ -549,10 +434,10 @@ static kh_status add_index(builder *b, const wn_files *wf)
                 }
                 break;
             case WN_ADJ:
-                if (has_dash || syllables(w, wl) > 2)
+                if (has_dash || kh_lex_syllables(w, wl) > 2)
                     break;
                 for (int suf = 0; suf < 2 && !st; suf++) {
-                    nf = inflect_v(w, wl, suf ? "est" : "er", out, olen);
+                    nf = kh_lex_inflect_v(w, wl, suf ? "est" : "er", out, olen);
                     for (int k = 0; k < nf && !st; k++) {
                         long o = b_find(b, out[k], olen[k]);
                         if (o >= 0 && b->strs[o].lemma_pos) /* numb -> "number" */
@@ -592,8 +477,8 @@ static kh_status add_exc(builder *b, const wn_files *wf, int mark_only)
                     return kh_error_set(b->err, KH_ERR_NOMEM, 0, 0, "out of memory");
                 if (mark_only) {
                     if (p == WN_VERB)
-                        b->strs[id].irreg |= (uint8_t)(ends_with(form, fl, "ing") ? 2 :
-                                                       ends_with(form, fl, "s") ? 0 : 1);
+                        b->strs[id].irreg |= (uint8_t)(kh_lex_ends_with(form, fl, "ing") ? 2 :
+                                                       kh_lex_ends_with(form, fl, "s") ? 0 : 1);
                     continue;
                 }
                 bstr s = b->strs[id];
