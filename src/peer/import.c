@@ -904,3 +904,77 @@ kh_status kh_imp_agent(kh_imp *im, const char *const *names, const size_t *name_
     }
     return st;
 }
+
+void kh_imp_actor_drop(kh_imp_actor *a)
+{
+    a->open = 0;
+    a->phrases.n = a->roles.n = 0;
+}
+
+kh_status kh_imp_actor_close(kh_imp *im, kh_imp_actor *a, kh_status st)
+{
+    if (!st)
+        st = kh_imp_actor_end(im, a);
+    kh_imp_actor_free(im, a);
+    return st;
+}
+
+static const char *imp_at(kh_imp_at_fn at, const void *ctx, const char *p)
+{
+    return at ? at(ctx, p) : p;
+}
+
+kh_status kh_imp_role_blocks(kh_imp *im, kh_imp_actor *a, const char *p, const char *end,
+                             kh_imp_at_fn at, const void *ctx)
+{
+    kh_status worst = KH_OK;
+    while (p < end) {
+        while (p < end && kh_imp_is_blank((unsigned char)*p))
+            p++;
+        if (p >= end)
+            break;
+        if (*p != '[') {
+            IMP_ERR(im, imp_at(at, ctx, p), "expected a code block [CODE] here");
+            return KH_ERR_FORMAT;
+        }
+        const char *rb = memchr(p, ']', (size_t)(end - p));
+        if (!rb) {
+            IMP_ERR(im, imp_at(at, ctx, p), "missing ']'");
+            return KH_ERR_FORMAT;
+        }
+        /* The role is read (and its errors reported) in the original line. */
+        kh_status st = kh_imp_actor_role(im, a, imp_at(at, ctx, p + 1), (size_t)(rb - p - 1));
+        if (st && st != KH_ERR_FORMAT)
+            return st;
+        worst = worst ? worst : st;
+        p = rb + 1;
+    }
+    return worst;
+}
+
+int kh_imp_pattern_split(kh_imp *im, const char *t, size_t tl, const char **txt, size_t *txl,
+                         const char **code, size_t *cl, kh_imp_at_fn at, const void *ctx)
+{
+    int has = kh_imp_split_code(t + 1, tl - 1, txt, txl, code, cl);
+    if (has <= 0) {
+        IMP_ERR(im, imp_at(at, ctx, has < 0 ? *code - 1 : t), "%s",
+                has < 0 ? "missing ']'" : "pattern without a code [...]");
+        return 0;
+    }
+    return 1;
+}
+
+int kh_imp_raw_line(const char *data, size_t len, size_t *i, const char **t, size_t *tl)
+{
+    if (*i >= len)
+        return 0;
+    const char *l = data + *i;
+    size_t ll = 0;
+    while (*i + ll < len && data[*i + ll] != '\n')
+        ll++;
+    *i += ll + 1;
+    *t = l;
+    *tl = ll;
+    kh_imp_trim(t, tl);
+    return 1;
+}

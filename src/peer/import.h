@@ -116,6 +116,26 @@ kh_status kh_imp_actor_phrase(kh_imp *im, kh_imp_actor *a, const char *s, size_t
 kh_status kh_imp_actor_role(kh_imp *im, kh_imp_actor *a, const char *s, size_t len);
 /* Writes the collected entry (reports an entry without a code). */
 kh_status kh_imp_actor_end(kh_imp *im, kh_imp_actor *a);
+/* Forgets the entry being collected (after a malformed line). */
+void kh_imp_actor_drop(kh_imp_actor *a);
+/* Ends an actors file: writes the last entry unless `st` is already an
+ * error, frees the entry and returns the first error. */
+kh_status kh_imp_actor_close(kh_imp *im, kh_imp_actor *a, kh_status st);
+/* Maps a pointer into a line an importer rewrote (PETRARCH's stripped
+ * copy) back to the original line, for messages; NULL: no rewrite. */
+typedef const char *(*kh_imp_at_fn)(const void *ctx, const char *p);
+/* Reads the "[CODE ...]" blocks in [p, end) into the entry; errors at
+ * at(ctx, p). Returns the first KH_ERR_FORMAT after reading on, or
+ * another error at once. */
+kh_status kh_imp_role_blocks(kh_imp *im, kh_imp_actor *a, const char *p, const char *end,
+                             kh_imp_at_fn at, const void *ctx);
+/* Splits a pattern line "- PATTERN [CODE]" (t[0] is the dash) like
+ * kh_imp_split_code, reporting a missing code block; returns 0 then. */
+int kh_imp_pattern_split(kh_imp *im, const char *t, size_t tl, const char **txt, size_t *txl,
+                         const char **code, size_t *cl, kh_imp_at_fn at, const void *ctx);
+/* The next line of [data, len) from *i ('\n' ends it, nothing stripped)
+ * trimmed of blanks, for guessing a file's kind. Returns 0 at the end. */
+int kh_imp_raw_line(const char *data, size_t len, size_t *i, const char **t, size_t *tl);
 /* Adds an agent: NAME [plural forms] with an agent code "~GOV" / "NGO~". */
 kh_status kh_imp_agent(kh_imp *im, const char *const *names, const size_t *name_lens,
                        size_t n_names, const int *plural, const char *code, size_t code_len,

@@ -107,37 +107,34 @@ static int next(kh_imp *im, const char *data, size_t len, size_t *pos, int *in_x
     return 0;
 }
 
+/* The next line with text left after stripping, trimmed to [*t, *t + *tl). */
+static int next_trimmed(kh_imp *im, const char *data, size_t len, size_t *pos, int *in_xml,
+                        pline *l, const char **t, size_t *tl)
+{
+    while (next(im, data, len, pos, in_xml, l)) {
+        *t = l->text;
+        *tl = l->len;
+        kh_imp_trim(t, tl);
+        if (*tl)
+            return 1;
+    }
+    return 0;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Actors                                                                 */
 
+static const char *pline_at(const void *l, const char *p)
+{
+    return orig_at((const pline *)l, p);
+}
+
+/* The "[CODE ...]" blocks in [p, end) of the stripped line; roles are
+ * read in the original line, so their errors point there. */
 static kh_status role_blocks(kh_imp *im, const pline *l, kh_imp_actor *a, const char *p,
                              const char *end)
 {
-    kh_status worst = KH_OK;
-    while (p < end) {
-        while (p < end && kh_imp_is_blank((unsigned char)*p))
-            p++;
-        if (p >= end)
-            break;
-        if (*p != '[') {
-            PERR(im, l, p, "expected a code block [CODE] here");
-            return KH_ERR_FORMAT;
-        }
-        const char *rb = memchr(p, ']', (size_t)(end - p));
-        if (!rb) {
-            PERR(im, l, p, "missing ']'");
-            return KH_ERR_FORMAT;
-        }
-        /* Report role errors at the block: point the line at the original. */
-        const char *o = orig_at(l, p + 1);
-        kh_status st = kh_imp_actor_role(im, a, o, (size_t)(rb - p - 1));
-        (void)o;
-        if (st && st != KH_ERR_FORMAT)
-            return st;
-        worst = worst ? worst : st;
-        p = rb + 1;
-    }
-    return worst;
+    return kh_imp_role_blocks(im, a, p, end, pline_at, l);
 }
 
 static kh_status petr_actors(kh_imp *im, const char *data, size_t len)
@@ -194,18 +191,14 @@ static kh_status petr_actors(kh_imp *im, const char *data, size_t len)
                 st = role_blocks(im, l, &a, code - 1, t + tl);
             if (st == KH_ERR_FORMAT) {
                 bad = 1;
-                a.open = 0;
-                a.phrases.n = a.roles.n = 0;
+                kh_imp_actor_drop(&a);
             }
         }
         if (st == KH_ERR_FORMAT)
             st = KH_OK;
     }
-    if (!st)
-        st = kh_imp_actor_end(im, &a);
-    kh_imp_actor_free(im, &a);
     kh_free(im->b->alloc, l);
-    return st;
+    return kh_imp_actor_close(im, &a, st);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -398,12 +391,9 @@ static kh_status petr_agents(kh_imp *im, const char *data, size_t len)
     size_t n_subs = 0, pos = 0;
     int in_xml = 0;
     kh_status st = KH_OK;
-    while (!st && next(im, data, len, &pos, &in_xml, l)) {
-        const char *t = l->text;
-        size_t tl = l->len;
-        kh_imp_trim(&t, &tl);
-        if (!tl)
-            continue;
+    const char *t;
+    size_t tl;
+    while (!st && next_trimmed(im, data, len, &pos, &in_xml, l, &t, &tl)) {
         const char *eq = memchr(t, '=', tl);
         if (t[0] == '!' && eq && !memchr(t, '[', tl))
             subst_line(im, l, t, tl, eq, subs, &n_subs);
@@ -427,12 +417,9 @@ static kh_status petr_discards(kh_imp *im, const char *data, size_t len)
     int in_xml = 0;
     kh_status st = KH_OK;
     kh_dict_builder *b = im->b;
-    while (!st && next(im, data, len, &pos, &in_xml, l)) {
-        const char *t = l->text;
-        size_t tl = l->len;
-        kh_imp_trim(&t, &tl);
-        if (!tl)
-            continue;
+    const char *t;
+    size_t tl;
+    while (!st && next_trimmed(im, data, len, &pos, &in_xml, l, &t, &tl)) {
         int story = t[0] == '+';
         if (story) {
             t++;
@@ -624,11 +611,8 @@ static kh_status block_pattern(kh_imp *im, const pline *l, block *bk, const char
     }
     const char *txt, *code;
     size_t txl, cl;
-    int has = kh_imp_split_code(t + 1, tl - 1, &txt, &txl, &code, &cl);
-    if (has <= 0) {
-        PERR(im, l, has < 0 ? code - 1 : t, has < 0 ? "missing ']'" : "pattern without a code [...]");
+    if (!kh_imp_pattern_split(im, t, tl, &txt, &txl, &code, &cl, pline_at, l))
         return KH_OK;
-    }
     if (!memchr(txt, '*', txl)) {
         PERR(im, l, txt, "pattern without the verb marker '*'");
         return KH_OK;
@@ -720,12 +704,9 @@ static kh_status petr_verbs(kh_imp *im, const char *data, size_t len)
     int in_xml = 0, in_syn = 0;
     uint32_t syn = 0;
     kh_status st = KH_OK;
-    while (!st && next(im, data, len, &pos, &in_xml, l)) {
-        const char *t = l->text;
-        size_t tl = l->len;
-        kh_imp_trim(&t, &tl);
-        if (!tl)
-            continue;
+    const char *t;
+    size_t tl;
+    while (!st && next_trimmed(im, data, len, &pos, &in_xml, l, &t, &tl)) {
         kh_status e = KH_OK;
         if (t[0] == '&') {
             /* A synset label ends the verb block before it. */
@@ -790,15 +771,9 @@ static pkind kind_of(const char *name, const char *data, size_t len)
         return PK_ACTORS;
     /* By content. */
     size_t codes = 0, agent_codes = 0, plain = 0;
-    for (size_t i = 0; i < len;) {
-        const char *l = data + i;
-        size_t ll = 0;
-        while (i + ll < len && data[i + ll] != '\n')
-            ll++;
-        i += ll + 1;
-        const char *t = l;
-        size_t tl = ll;
-        kh_imp_trim(&t, &tl);
+    size_t i = 0, tl;
+    const char *t;
+    while (kh_imp_raw_line(data, len, &i, &t, &tl)) {
         if (!tl || t[0] == '#' || t[0] == '<')
             continue;
         if ((tl >= 3 && !memcmp(t, "---", 3)) || t[0] == '-')

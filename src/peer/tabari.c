@@ -60,54 +60,43 @@ static int tag_is(const char *s, size_t n, const char *tag)
     return tl == l && kh_imp_has_prefix_ci(t, tl, tag);
 }
 
-/* Reads "[CODE ...]" blocks on a line into the actor entry. */
+/* The next non-empty line of a TABARI file without its comment, trimmed
+ * to [*t, *t + *tl); *s is the line as read. Skips (and reports) bad
+ * lines; returns 0 at the end or at the FINISH line "~~". */
+static int tab_next(kh_imp *im, const char *data, size_t len, size_t *pos, const char **s,
+                    const char **t, size_t *tl)
+{
+    size_t n;
+    while (kh_imp_next_line(im, data, len, pos, s, &n)) {
+        if (!kh_imp_line_ok(im, *s, n))
+            continue;
+        if (is_finish(*s, n))
+            return 0;
+        *t = *s;
+        *tl = tab_strip(*s, n);
+        kh_imp_trim(t, tl);
+        if (*tl)
+            return 1;
+    }
+    return 0;
+}
+
+/* Reads "[CODE ...]" blocks in [s, s + n) into the actor entry. */
 static kh_status tab_role_blocks(kh_imp *im, kh_imp_actor *a, const char *s, size_t n)
 {
-    const char *p = s, *end = s + n;
-    kh_status worst = KH_OK;
-    while (p < end) {
-        while (p < end && kh_imp_is_blank((unsigned char)*p))
-            p++;
-        if (p >= end)
-            break;
-        if (*p != '[') {
-            IMP_ERR(im, p, "expected a code block [CODE] here");
-            return KH_ERR_FORMAT;
-        }
-        const char *rb = memchr(p, ']', (size_t)(end - p));
-        if (!rb) {
-            IMP_ERR(im, p, "missing ']'");
-            return KH_ERR_FORMAT;
-        }
-        kh_status st = kh_imp_actor_role(im, a, p + 1, (size_t)(rb - p - 1));
-        if (st && st != KH_ERR_FORMAT)
-            return st;
-        worst = worst ? worst : st;
-        p = rb + 1;
-    }
-    return worst;
+    return kh_imp_role_blocks(im, a, s, s + n, NULL, NULL);
 }
 
 static kh_status tab_actors(kh_imp *im, const char *data, size_t len)
 {
     kh_imp_actor a;
     kh_imp_actor_init(&a);
-    size_t pos = 0, n;
-    const char *s;
+    size_t pos = 0, tl;
+    const char *s, *t;
     int section = 0; /* 1 noun, 2 adjective */
     kh_status st = KH_OK;
     int bad_entry = 0;
-    while (!st && kh_imp_next_line(im, data, len, &pos, &s, &n)) {
-        if (!kh_imp_line_ok(im, s, n))
-            continue;
-        if (is_finish(s, n))
-            break;
-        n = tab_strip(s, n);
-        const char *t = s;
-        size_t tl = n;
-        kh_imp_trim(&t, &tl);
-        if (!tl)
-            continue;
+    while (!st && tab_next(im, data, len, &pos, &s, &t, &tl)) {
         if (t[0] == '<') {
             if (tag_is(t, tl, "<NOUN>") || tag_is(t, tl, "<NOUNS>"))
                 section = 1;
@@ -175,35 +164,21 @@ static kh_status tab_actors(kh_imp *im, const char *data, size_t len)
                 st = tab_role_blocks(im, &a, code - 1, tl - (size_t)(code - 1 - t));
             if (st == KH_ERR_FORMAT) {
                 bad_entry = 1;
-                a.open = 0;
-                a.phrases.n = a.roles.n = 0;
+                kh_imp_actor_drop(&a);
             }
         }
         if (st == KH_ERR_FORMAT)
             st = KH_OK;
     }
-    if (!st)
-        st = kh_imp_actor_end(im, &a);
-    kh_imp_actor_free(im, &a);
-    return st;
+    return kh_imp_actor_close(im, &a, st);
 }
 
 static kh_status tab_agents(kh_imp *im, const char *data, size_t len)
 {
-    size_t pos = 0, n;
-    const char *s;
+    size_t pos = 0, tl;
+    const char *s, *t;
     kh_status st = KH_OK;
-    while (!st && kh_imp_next_line(im, data, len, &pos, &s, &n)) {
-        if (!kh_imp_line_ok(im, s, n))
-            continue;
-        if (is_finish(s, n))
-            break;
-        n = tab_strip(s, n);
-        const char *t = s;
-        size_t tl = n;
-        kh_imp_trim(&t, &tl);
-        if (!tl)
-            continue;
+    while (!st && tab_next(im, data, len, &pos, &s, &t, &tl)) {
         if (t[0] == '<')
             continue; /* <NOUN> style sections: nothing to keep */
         const char *txt, *code;
@@ -364,11 +339,8 @@ static kh_status verbs_pattern(kh_imp *im, tab_verbs *v, const char *t, size_t t
     }
     const char *txt, *code;
     size_t txl, cl;
-    int has = kh_imp_split_code(t + 1, tl - 1, &txt, &txl, &code, &cl);
-    if (has <= 0) {
-        IMP_ERR(im, has < 0 ? code - 1 : t, has < 0 ? "missing ']'" : "pattern without a code [...]");
+    if (!kh_imp_pattern_split(im, t, tl, &txt, &txl, &code, &cl, NULL, NULL))
         return KH_OK;
-    }
     kh_imp_code c;
     kh_status e = kh_imp_code_parse(im, code, cl, v->in_time, &c);
     if (!e && !memchr(txt, '*', txl)) {
@@ -420,20 +392,10 @@ static kh_status tab_verbs_file(kh_imp *im, const char *data, size_t len)
 {
     tab_verbs v;
     memset(&v, 0, sizeof v);
-    size_t pos = 0, n;
-    const char *s;
+    size_t pos = 0, tl;
+    const char *s, *t;
     kh_status st = KH_OK;
-    while (!st && kh_imp_next_line(im, data, len, &pos, &s, &n)) {
-        if (!kh_imp_line_ok(im, s, n))
-            continue;
-        if (is_finish(s, n))
-            break;
-        n = tab_strip(s, n);
-        const char *t = s;
-        size_t tl = n;
-        kh_imp_trim(&t, &tl);
-        if (!tl)
-            continue;
+    while (!st && tab_next(im, data, len, &pos, &s, &t, &tl)) {
         if (t[0] == '<') {
             verbs_tag(im, &v, t, tl);
             continue;
@@ -515,15 +477,9 @@ static tab_kind tab_kind_of(const char *name, const char *data, size_t len)
     /* By content: the first telling line. */
     size_t i = 0;
     int agentish = 0, actorish = 0;
-    while (i < len) {
-        const char *l = data + i;
-        size_t ll = 0;
-        while (i + ll < len && data[i + ll] != '\n')
-            ll++;
-        i += ll + 1;
-        const char *t = l;
-        size_t tl = ll;
-        kh_imp_trim(&t, &tl);
+    const char *t;
+    size_t tl;
+    while (kh_imp_raw_line(data, len, &i, &t, &tl)) {
         if (!tl)
             continue;
         if (kh_imp_has_prefix_ci(t, tl, "<actor") || kh_imp_has_prefix_ci(t, tl, "<verb") ||
