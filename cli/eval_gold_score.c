@@ -39,7 +39,6 @@
 #include <string.h>
 
 #include "eval_gold.h"
-#include "sha256.h"
 
 /* ---------------------------------------------------------------------- */
 /* Matching                                                               */
@@ -110,7 +109,7 @@ static int sha_in_place(const kh_story *story, const gunit *u, const kh_doc *rdo
     if (u->off > story->text_len || u->len > story->text_len - u->off)
         return 0;
     if (!spaced) {
-        cli_sha256_hex(story->text + u->off, u->len, sha, 8);
+        kh_sha256_hex(story->text + u->off, u->len, sha, 8);
         return !strcmp(sha, u->sha);
     }
     char *buf = gold_realloc(NULL, u->len);
@@ -122,7 +121,7 @@ static int sha_in_place(const kh_story *story, const gunit *u, const kh_doc *rdo
         if (a < b)
             memcpy(buf + (a - u->off), story->text + a, b - a);
     }
-    cli_sha256_hex(buf, u->len, sha, 8);
+    kh_sha256_hex(buf, u->len, sha, 8);
     free(buf);
     return !strcmp(sha, u->sha);
 }
@@ -135,7 +134,7 @@ static int relocate(const kh_story *story, gunit *u, const kh_doc *rdoc)
     char sha[9];
     for (size_t k = 0; k < rdoc->n_sentences; k++) {
         const kh_span *sp = &rdoc->sentences[k].span;
-        cli_sha256_hex(story->text + sp->off, sp->len, sha, 8);
+        kh_sha256_hex(story->text + sp->off, sp->len, sha, 8);
         if (!strcmp(sha, u->sha)) {
             u->at = sp->off;
             u->len = sp->len;
@@ -143,7 +142,7 @@ static int relocate(const kh_story *story, gunit *u, const kh_doc *rdoc)
         }
     }
     for (size_t at = 0; u->len <= story->text_len && at <= story->text_len - u->len; at++) {
-        cli_sha256_hex(story->text + at, u->len, sha, 8);
+        kh_sha256_hex(story->text + at, u->len, sha, 8);
         if (!strcmp(sha, u->sha)) {
             u->at = at;
             return 1;

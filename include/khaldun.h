@@ -49,6 +49,12 @@ extern "C" {
 /* Returns KH_VERSION_STRING of the library actually linked. */
 KH_API const char *kh_version(void);
 
+/* Writes the first `hex` lowercase hex digits (at most 64) of the SHA-256
+ * (FIPS 180-4) of [data, data + len) and a NUL to out, which holds at least
+ * hex + 1 bytes. The hash the event store keys stories by; the CLI uses it
+ * to check that a gold unit still points at the same story bytes. */
+KH_API void kh_sha256_hex(const void *data, size_t len, char *out, size_t hex);
+
 /* ---------------------------------------------------------------------- */
 /* Status codes and errors                                                 */
 /* ---------------------------------------------------------------------- */

@@ -1,11 +1,13 @@
 /*
  * sha256.c: SHA-256 (FIPS 180-4), straight from the standard: a 64-byte
  * block buffer, the 64-round compression, and the length padding. Used for
- * the event store's content hash of a story (src/sinks/store.c); not tuned,
- * since it hashes each story once.
+ * the event store's content hash of a story (src/sinks/store.c) and, through
+ * the public kh_sha256_hex, by the CLI's gold evaluation; not tuned, since
+ * it hashes each story once.
  */
 #include <string.h>
 
+#include "khaldun.h"
 #include "core/sha256.h"
 
 static const uint32_t sha_k[64] = {
@@ -85,4 +87,19 @@ void kh_sha256_final(kh_sha256 *c, unsigned char out[32])
         out[4 * i + 2] = (unsigned char)(c->h[i] >> 8);
         out[4 * i + 3] = (unsigned char)c->h[i];
     }
+}
+
+void kh_sha256_hex(const void *data, size_t len, char *out, size_t hex)
+{
+    static const char digits[] = "0123456789abcdef";
+    kh_sha256 c;
+    unsigned char d[32];
+    kh_sha256_init(&c);
+    kh_sha256_update(&c, data, len);
+    kh_sha256_final(&c, d);
+    if (hex > 64)
+        hex = 64;
+    for (size_t i = 0; i < hex; i++)
+        out[i] = digits[(d[i / 2] >> (i % 2 ? 0 : 4)) & 15];
+    out[hex] = '\0';
 }

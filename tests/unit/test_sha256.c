@@ -38,3 +38,15 @@ TEST(core_sha256)
         CHECK_EQ_STR(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
     }
 }
+
+/* The public kh_sha256_hex: the same digest, cut to the digits asked for. */
+TEST(core_sha256_hex)
+{
+    char h[65];
+    kh_sha256_hex("abc", 3, h, 64);
+    CHECK_EQ_STR(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    kh_sha256_hex("abc", 3, h, 8);
+    CHECK_EQ_STR(h, "ba7816bf");
+    kh_sha256_hex("", 0, h, 100);
+    CHECK_EQ_STR(h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
