@@ -45,30 +45,6 @@ static int hexval(int ch)
     return -1;
 }
 
-static size_t put_utf8(char *out, unsigned long cp)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* A string at c (after whitespace). Decoded into out (cap bytes with the
  * NUL) when out is non-NULL; *too_long set when it did not fit. */
 static int jstring(jcur *c, char *out, size_t cap, int *too_long)
@@ -97,14 +73,14 @@ static int jstring(jcur *c, char *out, size_t cap, int *too_long)
             case 'r': tmp[0] = '\r'; break;
             case 't': tmp[0] = '\t'; break;
             case 'u': {
-                unsigned long cp = 0;
+                uint32_t cp = 0;
                 for (int i = 0; i < 4; i++) {
                     int h = c->p < c->end ? hexval((unsigned char)*c->p++) : -1;
                     if (h < 0)
                         return 0;
-                    cp = cp * 16 + (unsigned long)h;
+                    cp = cp * 16 + (uint32_t)h;
                 }
-                k = put_utf8(tmp, cp); /* surrogates are kept as they come: codes are ASCII */
+                k = kh_utf8_encode(cp, tmp); /* surrogates are kept as they come: codes are ASCII */
                 break;
             }
             default:

@@ -55,6 +55,11 @@ KH_API const char *kh_version(void);
  * to check that a gold unit still points at the same story bytes. */
 KH_API void kh_sha256_hex(const void *data, size_t len, char *out, size_t hex);
 
+/* Encodes the code point cp (at most 0x10FFFF) as UTF-8 into out, which
+ * has room for 4 bytes; returns the bytes written (1 to 4). Checks
+ * nothing: a surrogate is encoded as it comes. */
+KH_API size_t kh_utf8_encode(uint32_t cp, char *out);
+
 /* ---------------------------------------------------------------------- */
 /* Status codes and errors                                                 */
 /* ---------------------------------------------------------------------- */

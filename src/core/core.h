@@ -157,8 +157,7 @@ void kh_map_free(const kh_allocator *a, kh_map *m);
  * sets *cp; on invalid or truncated sequences returns 1 and sets *cp to
  * 0xFFFD (the caller decides to replace). len must be >= 1. */
 size_t kh_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp, int *valid);
-/* Encodes cp into out (4 bytes room); returns bytes written. */
-size_t kh_utf8_encode(uint32_t cp, char *out);
+/* kh_utf8_encode is public (khaldun.h). */
 /* 1 when the whole slice is valid UTF-8 without NUL bytes. */
 int kh_utf8_valid(const char *s, size_t len);
 
