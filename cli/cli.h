@@ -95,6 +95,11 @@ typedef struct cli_models {
 
 void cli_models_init(cli_models *m);
 int cli_models_option(cli_models *m, int argc, char **argv, int i, const char *usage);
+/* The options `parse` and `explain` share: -e TEXT (into *text), the input
+ * options and the model options. Returns how many arguments were used,
+ * 0 when argv[i] is none of them. */
+int cli_text_option(cli_input *in, cli_models *m, const char **text, int argc, char **argv, int i,
+                    const char *usage);
 /* Loads both (fatal on failure). */
 void cli_models_load(cli_models *m);
 void cli_models_free(cli_models *m);

@@ -33,6 +33,18 @@ static void dict_help(void)
            "when found, so imported verb codes have names and Goldstein values.\n", dict_usage);
 }
 
+/* Loads a dictionary image (fatal with its message on failure). */
+static kh_dict *load_image(const char *path)
+{
+    kh_dict *d;
+    kh_error err;
+    memset(&err, 0, sizeof err);
+    kh_status s = kh_dict_load(path, NULL, &d, &err);
+    if (s)
+        fatal("%s", err.message[0] ? err.message : kh_strerror(s));
+    return d;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -190,14 +202,9 @@ static int dict_info(int argc, char **argv)
         path = cli_data_path("khaldun.dict");
     if (!path)
         cli_data_missing("dictionary image", "khaldun.dict", "a FILE");
-    kh_dict *d;
-    kh_error err;
-    memset(&err, 0, sizeof err);
     uint64_t t0 = kh_clock_ns();
-    kh_status s = kh_dict_load(path, NULL, &d, &err);
+    kh_dict *d = load_image(path);
     uint64_t load_ns = kh_clock_ns() - t0;
-    if (s)
-        fatal("%s", err.message[0] ? err.message : kh_strerror(s));
     kh_dict_stats st;
     kh_dict_stats_get(d, &st);
     printf("image      %s\nhash       %s\nbytes      %zu\n"
@@ -242,12 +249,7 @@ static int dict_lookup(int argc, char **argv)
         path = cli_data_path("khaldun.dict");
     if (!path)
         cli_data_missing("dictionary image", "khaldun.dict", "--image FILE");
-    kh_dict *d;
-    kh_error err;
-    memset(&err, 0, sizeof err);
-    kh_status s = kh_dict_load(path, NULL, &d, &err);
-    if (s)
-        fatal("%s", err.message[0] ? err.message : kh_strerror(s));
+    kh_dict *d = load_image(path);
     kh_scratch *scratch;
     if (kh_scratch_new(NULL, NULL, &scratch) != KH_OK)
         fatal("out of memory");
@@ -269,12 +271,7 @@ static int dict_codes(int argc, char **argv)
     const char *path = argc > 1 ? argv[1] : cli_data_path("khaldun.dict");
     if (!path)
         cli_data_missing("dictionary image", "khaldun.dict", "a FILE");
-    kh_dict *d;
-    kh_error err;
-    memset(&err, 0, sizeof err);
-    kh_status s = kh_dict_load(path, NULL, &d, &err);
-    if (s)
-        fatal("%s", err.message[0] ? err.message : kh_strerror(s));
+    kh_dict *d = load_image(path);
     kh_dict_stats st;
     kh_dict_stats_get(d, &st);
     for (size_t i = 0; i < st.codes; i++) {

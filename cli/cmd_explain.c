@@ -74,12 +74,7 @@ int cmd_explain(int argc, char **argv)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             explain_help();
             return EXIT_OK;
-        } else if (!strcmp(a, "-e")) {
-            if (++i >= argc)
-                usage_error(explain_usage, "-e needs a sentence");
-            text = argv[i];
-        } else if ((used = cli_input_option(&in, argc, argv, i, explain_usage)) > 0 ||
-                   (used = cli_models_option(&models, argc, argv, i, explain_usage)) > 0) {
+        } else if ((used = cli_text_option(&in, &models, &text, argc, argv, i, explain_usage)) > 0) {
             i += used - 1;
         } else if (a[0] == '-' && a[1]) {
             usage_error(explain_usage, "unknown option '%s'", a);

@@ -114,12 +114,7 @@ int cmd_parse(int argc, char **argv)
             return EXIT_OK;
         } else if (!strcmp(a, "--pretty")) {
             ps.pretty = 1;
-        } else if (!strcmp(a, "-e")) {
-            if (++i >= argc)
-                usage_error(parse_usage, "-e needs a text");
-            text = argv[i];
-        } else if ((used = cli_input_option(&in, argc, argv, i, parse_usage)) > 0 ||
-                   (used = cli_models_option(&models, argc, argv, i, parse_usage)) > 0) {
+        } else if ((used = cli_text_option(&in, &models, &text, argc, argv, i, parse_usage)) > 0) {
             i += used - 1;
         } else if (a[0] == '-' && a[1]) {
             usage_error(parse_usage, "unknown option '%s'", a);

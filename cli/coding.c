@@ -16,6 +16,21 @@ void cli_models_init(cli_models *m)
     m->dict_format = KH_DICT_KHALDUN;
 }
 
+int cli_text_option(cli_input *in, cli_models *m, const char **text, int argc, char **argv, int i,
+                    const char *usage)
+{
+    int used;
+    if (!strcmp(argv[i], "-e")) {
+        if (i + 1 >= argc)
+            usage_error(usage, "-e needs a text");
+        *text = argv[i + 1];
+        return 2;
+    }
+    if ((used = cli_input_option(in, argc, argv, i, usage)) > 0)
+        return used;
+    return cli_models_option(m, argc, argv, i, usage);
+}
+
 int cli_models_option(cli_models *m, int argc, char **argv, int i, const char *usage)
 {
     const char *a = argv[i];

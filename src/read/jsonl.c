@@ -78,7 +78,7 @@ static int put(jp *j, kh_buf *out, const void *p, size_t len)
 {
     if (!out)
         return 1;
-    kh_status st = kh_read_append(out, (const char *)p, len);
+    kh_status st = kh_buf_append(out, (const char *)p, len);
     if (st) {
         j->st = st;
         return fail(j, j->i, st == KH_ERR_NOMEM ? "out of memory" : "value too long");
@@ -399,13 +399,13 @@ static kh_status story_text(kh_reader *r, const char *sd, const jfield *tf, int 
 {
     kh_buf *t = &r->story;
     kh_buf_clear(t);
-    kh_status st = kh_read_append(t, "", 0);
+    kh_status st = kh_buf_append(t, "", 0);
     if (!st && title_ok)
-        st = kh_read_append(t, sd + tf->off, tf->len);
+        st = kh_buf_append(t, sd + tf->off, tf->len);
     if (!st && title_ok && body_ok)
-        st = kh_read_append(t, "\n\n", 2);
+        st = kh_buf_append(t, "\n\n", 2);
     if (!st && body_ok)
-        st = kh_read_append(t, sd + bf->off, bf->len);
+        st = kh_buf_append(t, sd + bf->off, bf->len);
     return st;
 }
 
@@ -496,7 +496,7 @@ static kh_status jsonl_line(kh_reader *r, const kh_line *ln)
         return KH_OK;
     kh_buf *sc = &((jsonl_state *)r->state)->scratch;
     kh_buf_clear(sc);
-    if (kh_read_append(sc, "", 0))
+    if (kh_buf_append(sc, "", 0))
         return r->status = KH_ERR_NOMEM;
     jfield fields[F_COUNT];
     memset(fields, 0, sizeof fields);

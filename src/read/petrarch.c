@@ -167,7 +167,7 @@ static kh_status text_bytes(kh_reader *r, const char *p, size_t n)
     xml_state *x = (xml_state *)r->state;
     if (!x->in_text || x->bad || !n)
         return KH_OK;
-    kh_status st = kh_read_append(&r->story, p, n);
+    kh_status st = kh_buf_append(&r->story, p, n);
     if (st == KH_ERR_LIMIT) {
         kh_read_reject(r, x->sent_line, "<Sentence> text too large (more than %zu bytes), record skipped",
                        r->opt.limits.max_story);
@@ -380,7 +380,7 @@ static kh_status tag_byte(kh_reader *r, char c, size_t no)
                x->tag.data[0] != '?') {
         x->quote = c;
     }
-    if (!x->tag_overflow && kh_read_append(&x->tag, &c, 1) != KH_OK)
+    if (!x->tag_overflow && kh_buf_append(&x->tag, &c, 1) != KH_OK)
         x->tag_overflow = 1;
     if (!x->tag_overflow) {
         const char *t = x->tag.data;

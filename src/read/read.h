@@ -84,9 +84,6 @@ void kh_read_diag(kh_reader *r, kh_severity sev, kh_status code, size_t line,
                   const char *fmt, ...) KH_PRINTF(5, 6);
 /* An error diagnostic that also counts one rejected record. */
 void kh_read_reject(kh_reader *r, size_t line, const char *fmt, ...) KH_PRINTF(3, 4);
-/* Appends to a buffer growing it at most to its cap (+1 for the NUL), so a
- * capped buffer never holds more than its cap. */
-kh_status kh_read_append(kh_buf *b, const char *s, size_t len);
 
 /*
  * Cleans `text` (flags: KH_CLEAN_*) and delivers the story built from

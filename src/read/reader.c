@@ -102,32 +102,6 @@ void kh_read_reject(kh_reader *r, size_t line, const char *fmt, ...)
     va_end(ap);
 }
 
-kh_status kh_read_append(kh_buf *b, const char *s, size_t len)
-{
-    size_t need;
-    if (!kh_add_ok(b->len, len, &need) || need > b->cap)
-        return KH_ERR_LIMIT;
-    if (need + 1 > b->size) {
-        /* double, but never past cap + 1: a capped buffer holds at most
-         * its cap, which is what the memory bound promises */
-        size_t size = b->size ? b->size : 256;
-        while (size < need + 1)
-            size = size > SIZE_MAX / 4 ? need + 1 : size * 2;
-        if (size > b->cap + 1)
-            size = b->cap + 1;
-        char *p = (char *)kh_realloc(b->alloc, b->data, size);
-        if (!p)
-            return KH_ERR_NOMEM;
-        b->data = p;
-        b->size = size;
-    }
-    if (len)
-        memcpy(b->data + b->len, s, len);
-    b->len = need;
-    b->data[need] = '\0';
-    return KH_OK;
-}
-
 kh_status kh_read_emit(kh_reader *r, kh_story *s, const kh_clean_in *in)
 {
     kh_clean_out co;
@@ -244,7 +218,7 @@ static kh_status feed(kh_reader *r, const char *p, size_t n)
                 r->carry_off = r->offset;
             /* the '\n' goes in too: raw back ends keep the line's bytes */
             size_t take = k + (nl ? 1 : 0);
-            st = kh_read_append(&r->carry, p, take);
+            st = kh_buf_append(&r->carry, p, take);
             if (st)
                 return r->status = st;
             r->offset += take;
@@ -427,7 +401,7 @@ kh_status kh_reader_push(kh_reader *r, const char *data, size_t len, kh_story_fn
         size_t take = DETECT_CAP - r->detect.len;
         if (take > len)
             take = len;
-        kh_status st = kh_read_append(&r->detect, data, take);
+        kh_status st = kh_buf_append(&r->detect, data, take);
         if (st)
             return r->status = st;
         data += take;

@@ -108,7 +108,7 @@ static kh_status add_line(kh_reader *r, const kh_line *ln)
         ts->text_line = ln->no;
         ts->text_off = ln->off;
     }
-    kh_status st = kh_read_append(&r->story, ln->p, ln->full);
+    kh_status st = kh_buf_append(&r->story, ln->p, ln->full);
     if (st == KH_ERR_LIMIT) {
         kh_read_reject(r, ts->rec_line, "record too large (more than %zu bytes), record skipped",
                        r->opt.limits.max_story);

@@ -99,7 +99,7 @@ static void start_story(kh_reader *r, const kh_line *ln)
 static kh_status add_line(kh_reader *r, const kh_line *ln)
 {
     text_state *ts = (text_state *)r->state;
-    kh_status st = kh_read_append(&r->story, ln->p, ln->full);
+    kh_status st = kh_buf_append(&r->story, ln->p, ln->full);
     if (st == KH_ERR_LIMIT) {
         kh_read_reject(r, ts->start_line, "story too large (more than %zu bytes), record skipped",
                        r->opt.limits.max_story);
