@@ -89,6 +89,15 @@ void kh_arena_init(kh_arena *arena, const kh_allocator *alloc, size_t cap)
     arena->cap = cap;
 }
 
+/* Grows an object by allocating anew and copying its old bytes. */
+static void *grow_by_copy(kh_arena *arena, void *ptr, size_t old_size, size_t new_size)
+{
+    void *p = kh_arena_alloc(arena, new_size);
+    if (p && ptr && old_size)
+        memcpy(p, ptr, old_size);
+    return p;
+}
+
 static size_t round_up(size_t n)
 {
     return (n + KH_ARENA_ALIGN - 1) & ~(size_t)(KH_ARENA_ALIGN - 1);
@@ -118,10 +127,7 @@ void *kh_arena_grow(kh_arena *arena, void *ptr, size_t old_size, size_t new_size
 {
     if (new_size <= old_size)
         return ptr;
-    void *p = kh_arena_alloc(arena, new_size);
-    if (p && ptr && old_size)
-        memcpy(p, ptr, old_size);
-    return p;
+    return grow_by_copy(arena, ptr, old_size, new_size);
 }
 
 void kh_arena_reset(kh_arena *arena)
@@ -196,10 +202,7 @@ void *kh_arena_grow(kh_arena *arena, void *ptr, size_t old_size, size_t new_size
         arena->used_total += new_r - old_r;
         return ptr;
     }
-    void *p = kh_arena_alloc(arena, new_size);
-    if (p && ptr && old_size)
-        memcpy(p, ptr, old_size);
-    return p;
+    return grow_by_copy(arena, ptr, old_size, new_size);
 }
 
 void kh_arena_reset(kh_arena *arena)

@@ -346,19 +346,28 @@ typedef struct wn_files {
     size_t exc_len[WN_NPOS];
 } wn_files;
 
+/* The next single-word lemma of index.<p> from *pos, 0 at the end. */
+static int next_index_lemma(const wn_files *wf, int p, size_t *pos, const char **w, size_t *wl)
+{
+    size_t n;
+    const char *line;
+    while (next_line(wf->index[p], wf->index_len[p], pos, &line, &n)) {
+        size_t i = 0;
+        if (n == 0 || line[0] == ' ' || !next_field(line, n, &i, w, wl) || !simple_word(*w, *wl))
+            continue;
+        return 1;
+    }
+    return 0;
+}
+
 /* Pass 1 over index.*: which strings are lemmas, of which WordNet POS. */
 static kh_status mark_lemmas(builder *b, const wn_files *wf)
 {
     for (int p = 0; p < WN_NPOS; p++) {
-        size_t pos = 0, n;
-        const char *line;
-        while (next_line(wf->index[p], wf->index_len[p], &pos, &line, &n)) {
-            size_t i = 0;
-            const char *w;
-            size_t wl;
-            if (n == 0 || line[0] == ' ' || !next_field(line, n, &i, &w, &wl) ||
-                !simple_word(w, wl))
-                continue;
+        size_t pos = 0;
+        const char *w;
+        size_t wl;
+        while (next_index_lemma(wf, p, &pos, &w, &wl)) {
             long id = b_intern(b, w, wl, 1);
             if (id < 0)
                 return kh_error_set(b->err, KH_ERR_NOMEM, 0, 0, "out of memory");
@@ -382,15 +391,10 @@ static kh_status add_index(builder *b, const wn_files *wf)
     char out[2][KH_LEX_MAX_WORD + 8];
     size_t olen[2];
     for (int p = 0; p < WN_NPOS; p++) {
-        size_t pos = 0, n;
-        const char *line;
-        while (next_line(wf->index[p], wf->index_len[p], &pos, &line, &n)) {
-            size_t i = 0;
-            const char *w;
-            size_t wl;
-            if (n == 0 || line[0] == ' ' || !next_field(line, n, &i, &w, &wl) ||
-                !simple_word(w, wl))
-                continue;
+        size_t pos = 0;
+        const char *w;
+        size_t wl;
+        while (next_index_lemma(wf, p, &pos, &w, &wl)) {
             long id = b_find(b, w, wl);
             if (id < 0)
                 continue;
