@@ -239,17 +239,10 @@ static inline uint64_t fk_cap_first_lex(const kh_tagtok *x)
                        lexpos_of(x) ^ ((uint64_t)x->capcls << 44) ^ ((uint64_t)x->first << 47));
 }
 
-size_t kh_tag_features(const kh_tagtok *t, size_t n, size_t i, const uint8_t *tags,
-                       uint64_t *k)
+/* The features of the word itself (form, affixes, shape, lexicon classes). */
+static size_t keys_local(const kh_tagtok *x, uint64_t *k)
 {
-    const kh_tagtok *x = &t[i];
-    const kh_tagtok *prev = i >= 1 ? &t[i - 1] : NULL, *prev2 = i >= 2 ? &t[i - 2] : NULL;
-    const kh_tagtok *next = i + 1 < n ? &t[i + 1] : NULL;
-    const kh_tagtok *next2 = i + 2 < n ? &t[i + 2] : NULL;
     size_t m = 0;
-    uint64_t p1 = i >= 1 ? tags[i - 1] : TAG_START;
-    uint64_t p2 = i >= 2 ? tags[i - 2] : i == 1 ? TAG_START : TAG_START2;
-    k[m++] = fk_bias();
     k[m++] = fk_w(x);
     for (uint32_t s = 0; s < 4; s++)
         if (x->suf[s])
@@ -262,6 +255,22 @@ size_t kh_tag_features(const kh_tagtok *t, size_t n, size_t i, const uint8_t *ta
     k[m++] = fk_lexpos(x);
     k[m++] = fk_lexbest(x);
     k[m++] = fk_lexflags(x);
+    k[m++] = fk_cap_first_lex(x);
+    return m;
+}
+
+size_t kh_tag_features(const kh_tagtok *t, size_t n, size_t i, const uint8_t *tags,
+                       uint64_t *k)
+{
+    const kh_tagtok *x = &t[i];
+    const kh_tagtok *prev = i >= 1 ? &t[i - 1] : NULL, *prev2 = i >= 2 ? &t[i - 2] : NULL;
+    const kh_tagtok *next = i + 1 < n ? &t[i + 1] : NULL;
+    const kh_tagtok *next2 = i + 2 < n ? &t[i + 2] : NULL;
+    size_t m = 0;
+    uint64_t p1 = i >= 1 ? tags[i - 1] : TAG_START;
+    uint64_t p2 = i >= 2 ? tags[i - 2] : i == 1 ? TAG_START : TAG_START2;
+    k[m++] = fk_bias();
+    m += keys_local(x, k + m);
     k[m++] = fk_p1(p1);
     k[m++] = fk_p2(p2);
     k[m++] = fk_p12(p1, p2);
@@ -282,7 +291,6 @@ size_t kh_tag_features(const kh_tagtok *t, size_t n, size_t i, const uint8_t *ta
     k[m++] = fk_wwp1(x, next);
     k[m++] = fk_p1wp1(next, p1);
     k[m++] = fk_wm1w(x, prev);
-    k[m++] = fk_cap_first_lex(x);
     return m;
 }
 
@@ -304,24 +312,6 @@ size_t kh_tag_features(const kh_tagtok *t, size_t n, size_t i, const uint8_t *ta
 enum { V_LOCAL, V_M1, V_M2, V_P1, V_P2, V_FIRST, V_COUNT };
 /* V_FIRST: what the word's own features change when it opens a sentence. */
 
-static size_t keys_local(const kh_tagtok *x, uint64_t *k)
-{
-    size_t m = 0;
-    k[m++] = fk_w(x);
-    for (uint32_t s = 0; s < 4; s++)
-        if (x->suf[s])
-            k[m++] = kh_feat_key(F_SUF1 + s, x->suf[s]);
-    for (uint32_t s = 0; s < 3; s++)
-        if (x->pre[s])
-            k[m++] = kh_feat_key(F_PRE1 + s, x->pre[s]);
-    k[m++] = fk_shape(x);
-    k[m++] = fk_shape_first(x);
-    k[m++] = fk_lexpos(x);
-    k[m++] = fk_lexbest(x);
-    k[m++] = fk_lexflags(x);
-    k[m++] = fk_cap_first_lex(x);
-    return m;
-}
 
 /* The features a token y (NULL: none, past an edge) gives the token at
  * offset `v` from it: V_M1 when y is that token's previous one, etc. */
