@@ -38,29 +38,35 @@ void kh_free(const kh_allocator *a, void *ptr)
         free(ptr);
 }
 
-void *kh_calloc(const kh_allocator *a, size_t n, size_t size)
+/* What the calloc and strndup of the heap and of the arena share: the
+ * zeroing of a fresh block, and the copy of a string with its NUL. */
+static void *zeroed(void *p, size_t size)
 {
-    size_t total;
-    if (!kh_mul_ok(n, size, &total))
-        return NULL;
-    void *p = kh_malloc(a, total);
     if (p)
-        memset(p, 0, total);
+        memset(p, 0, size);
     return p;
 }
 
-char *kh_strndup(const kh_allocator *a, const char *s, size_t len)
+static char *nul_copy(char *p, const char *s, size_t len)
 {
-    size_t total;
-    if (!kh_add_ok(len, 1, &total))
-        return NULL;
-    char *p = (char *)kh_malloc(a, total);
     if (!p)
         return NULL;
     if (len)
         memcpy(p, s, len);
     p[len] = '\0';
     return p;
+}
+
+void *kh_calloc(const kh_allocator *a, size_t n, size_t size)
+{
+    size_t total;
+    return kh_mul_ok(n, size, &total) ? zeroed(kh_malloc(a, total), total) : NULL;
+}
+
+char *kh_strndup(const kh_allocator *a, const char *s, size_t len)
+{
+    size_t total;
+    return kh_add_ok(len, 1, &total) ? nul_copy((char *)kh_malloc(a, total), s, len) : NULL;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -225,26 +231,14 @@ void kh_arena_reset(kh_arena *arena)
 void *kh_arena_calloc(kh_arena *arena, size_t n, size_t size)
 {
     size_t total;
-    if (!kh_mul_ok(n, size, &total))
-        return NULL;
-    void *p = kh_arena_alloc(arena, total);
-    if (p)
-        memset(p, 0, total);
-    return p;
+    return kh_mul_ok(n, size, &total) ? zeroed(kh_arena_alloc(arena, total), total) : NULL;
 }
 
 char *kh_arena_strndup(kh_arena *arena, const char *s, size_t len)
 {
     size_t total;
-    if (!kh_add_ok(len, 1, &total))
-        return NULL;
-    char *p = (char *)kh_arena_alloc(arena, total);
-    if (!p)
-        return NULL;
-    if (len)
-        memcpy(p, s, len);
-    p[len] = '\0';
-    return p;
+    return kh_add_ok(len, 1, &total) ? nul_copy((char *)kh_arena_alloc(arena, total), s, len)
+                                     : NULL;
 }
 
 void kh_arena_free(kh_arena *arena)
