@@ -104,11 +104,6 @@ static void *grow_by_copy(kh_arena *arena, void *ptr, size_t old_size, size_t ne
     return p;
 }
 
-static size_t round_up(size_t n)
-{
-    return (n + KH_ARENA_ALIGN - 1) & ~(size_t)(KH_ARENA_ALIGN - 1);
-}
-
 #ifdef KH_ARENA_MALLOC
 /* Debug arena: each object is its own block, freed on reset. */
 void *kh_arena_alloc(kh_arena *arena, size_t size)
@@ -148,6 +143,11 @@ void kh_arena_reset(kh_arena *arena)
     arena->used_total = 0;
 }
 #else
+static size_t round_up(size_t n)
+{
+    return (n + KH_ARENA_ALIGN - 1) & ~(size_t)(KH_ARENA_ALIGN - 1);
+}
+
 static kh_arena_block *new_block(kh_arena *arena, size_t need)
 {
     kh_arena_block **pp = &arena->spare;
