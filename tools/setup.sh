@@ -19,8 +19,8 @@ set -eu
 cd "$(dirname "$0")/.."
 APT=1
 [ "${1:-}" = "--no-apt" ] && APT=0
-PKGS="build-essential pkg-config clang libclang-rt-14-dev libsqlite3-dev wordnet-base iso-codes \
-libgeonames0 sqlite3 jq cppcheck time"
+PKGS="build-essential pkg-config git clang libclang-rt-14-dev libsqlite3-dev wordnet-base iso-codes \
+libgeonames0 sqlite3 jq cppcheck time diffutils util-linux"
 if [ $APT = 1 ]; then
     missing=""
     for p in $PKGS; do

@@ -18,15 +18,6 @@
 /* ---------------------------------------------------------------------- */
 /* Phrase matching                                                        */
 
-static int node_has(const kh_dict *d, uint32_t node, uint32_t kind)
-{
-    const kh_trie_node *n = &d->nodes[node];
-    for (uint32_t k = 0; k < n->n_payloads; k++)
-        if (d->payloads[n->first_payload + k].kind == kind)
-            return 1;
-    return 0;
-}
-
 /* Names of actors, countries and places must look like names in the text:
  * some token capitalised, and a one-word lower-case form ("us") never. */
 static int looks_like_name(kh_story_view *c, size_t first, size_t end)
@@ -49,7 +40,7 @@ static int node_acceptable(kh_story_view *c, uint32_t node, size_t first, size_t
     const kh_trie_node *n = &d->nodes[node];
     if (!n->n_payloads)
         return 0;
-    if (node_has(d, node, KH_P_AGENT) || node_has(d, node, KH_P_SYNSET))
+    if (kh_node_payload(d, node, KH_P_AGENT, KH_NONE) || kh_node_payload(d, node, KH_P_SYNSET, KH_NONE))
         return 1;
     return looks_like_name(c, first, end);
 }
@@ -553,11 +544,8 @@ static const kh_country_rec *demonym_at(kh_actors *c, size_t t)
     uint32_t node = c->v->mnode[t];
     if (!node || c->v->mlen[t] != 1)
         return NULL;
-    const kh_trie_node *n = &d->nodes[node];
-    for (uint32_t k = 0; k < n->n_payloads; k++)
-        if (d->payloads[n->first_payload + k].kind == KH_P_DEMONYM)
-            return &d->countries[d->payloads[n->first_payload + k].ref];
-    return NULL;
+    const kh_payload *pl = kh_node_payload(d, node, KH_P_DEMONYM, KH_NONE);
+    return pl ? &d->countries[pl->ref] : NULL;
 }
 
 static int covered_by_np(const kh_doc *doc, size_t t)

@@ -80,15 +80,25 @@ static inline int kh_view_word_is(const kh_story_view *v, size_t i, const char *
 /* The source bytes of tokens [first, end) (tabs and newlines as spaces),
  * in the story arena; "" when empty or out of memory. */
 const char *kh_view_text(const kh_story_view *v, size_t first, size_t end);
+/* The first payload of `kind` at trie node `node` whose reference is `ref`
+ * (any reference when ref is KH_NONE); NULL when there is none. */
+static inline const kh_payload *kh_node_payload(const kh_dict *d, uint32_t node, uint32_t kind,
+                                                uint32_t ref)
+{
+    const kh_trie_node *n = &d->nodes[node];
+    for (uint32_t k = 0; k < n->n_payloads; k++) {
+        const kh_payload *pl = &d->payloads[n->first_payload + k];
+        if (pl->kind == kind && (ref == KH_NONE || pl->ref == ref))
+            return pl;
+    }
+    return NULL;
+}
+
 /* A phrase that is a role word ("Police" is also a town in Poland): never
  * a place. */
 static inline int kh_node_is_role_word(const kh_dict *d, uint32_t node)
 {
-    const kh_trie_node *n = &d->nodes[node];
-    for (uint32_t k = 0; k < n->n_payloads; k++)
-        if (d->payloads[n->first_payload + k].kind == KH_P_AGENT)
-            return 1;
-    return 0;
+    return kh_node_payload(d, node, KH_P_AGENT, KH_NONE) != NULL;
 }
 
 /* Tokens [i, i+len) may name a place: every word a proper noun, so that

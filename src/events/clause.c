@@ -134,13 +134,9 @@ static const kh_code_rec *instrument_code(kh_coder *c, int32_t np)
         uint32_t node = c->view.mnode[t];
         if (!node || t + c->view.mlen[t] <= ch->head)
             continue;
-        const kh_trie_node *n = &d->nodes[node];
-        for (uint32_t q = 0; q < n->n_payloads; q++) {
-            const kh_payload *pl = &d->payloads[n->first_payload + q];
-            for (size_t k = 0; k < KH_ARRAY_LEN(instrument_kinds) && pl->kind == KH_P_SYNSET; k++)
-                if (c->instr_syn[k] == pl->ref)
-                    return code_named(c, instrument_kinds[k].code);
-        }
+        for (size_t k = 0; k < KH_ARRAY_LEN(instrument_kinds); k++)
+            if (c->instr_syn[k] != KH_NONE && kh_node_payload(d, node, KH_P_SYNSET, c->instr_syn[k]))
+                return code_named(c, instrument_kinds[k].code);
     }
     return NULL;
 }
@@ -168,13 +164,9 @@ static const kh_code_rec *statement_code(kh_coder *c, size_t cli, const char **k
             uint32_t node = c->view.mnode[t];
             if (!node)
                 continue;
-            const kh_trie_node *n = &d->nodes[node];
-            for (uint32_t q = 0; q < n->n_payloads; q++) {
-                const kh_payload *pl = &d->payloads[n->first_payload + q];
-                for (size_t s = 0; s < best && pl->kind == KH_P_SYNSET; s++)
-                    if (c->stmt_syn[s] == pl->ref)
-                        best = s;
-            }
+            for (size_t s = 0; s < best; s++)
+                if (c->stmt_syn[s] != KH_NONE && kh_node_payload(d, node, KH_P_SYNSET, c->stmt_syn[s]))
+                    best = s;
         }
     }
     *kind = best < KH_ARRAY_LEN(statement_kinds) ? statement_kinds[best].synset : "no other kind";

@@ -340,37 +340,25 @@ static kh_status parse(reader *r, kh_model_weights *m)
 kh_status kh_model_weights_read(const char *path, kh_model_weights *m, kh_error *err)
 {
     memset(m, 0, sizeof *m);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return kh_error_set(err, errno == ENOENT ? KH_ERR_NOTFOUND : KH_ERR_IO, 0, 0, "%s: %s",
-                            path, strerror(errno));
-    kh_buf b;
-    kh_buf_init(&b, NULL, KH_MODEL_MAX_FILE);
-    char chunk[65536];
-    size_t got;
-    kh_status st = KH_OK;
-    while (!st && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        st = kh_buf_append(&b, chunk, got);
-    if (!st && ferror(f))
-        st = KH_ERR_IO;
-    fclose(f);
-    if (st) {
-        kh_buf_free(&b);
+    char *text = NULL;
+    size_t len = 0;
+    kh_status st = kh_file_read(NULL, path, KH_MODEL_MAX_FILE, &text, &len);
+    if (st)
         return kh_error_set(err, st, 0, 0, "%s: %s", path,
-                            st == KH_ERR_IO ? "read error" : kh_strerror(st));
-    }
-    if (b.len == 0 || b.data[b.len - 1] != '\n') {
-        kh_buf_free(&b);
+                            st == KH_ERR_IO || st == KH_ERR_NOTFOUND ? strerror(errno)
+                                                                   : kh_strerror(st));
+    if (len == 0 || text[len - 1] != '\n') {
+        kh_free(NULL, text);
         return kh_error_set(err, KH_ERR_FORMAT, 0, 0, "%s: empty or cut short (no final newline)",
                             path);
     }
     reader r;
     memset(&r, 0, sizeof r);
     r.path = path;
-    r.text = b.data;
-    r.len = b.len;
+    r.text = text;
+    r.len = len;
     r.err = err;
     st = parse(&r, m);
-    kh_buf_free(&b);
+    kh_free(NULL, text);
     return st;
 }
