@@ -720,3 +720,41 @@ void kh_actors_story_aliases(kh_actors *a)
         a->n_aliases++;
     }
 }
+
+/* The actor whose weapon or attack noun phrase `ci` names: an actor named
+ * among its modifiers ("a Taliban attack"), else the armed forces of the
+ * country a demonym or country name before the head gives ("Israeli air
+ * strikes"), else the actor of a "by" phrase after it ("an attack by
+ * militants"). Returns 1 when it found one. */
+int kh_actors_owner(kh_actors *c, int32_t ci, actor *out)
+{
+    const kh_doc *doc = c->v->doc;
+    const kh_dict *d = c->v->dict;
+    const kh_chunk *np = &doc->chunks[ci];
+    np_parts p;
+    memset(&p, 0, sizeof p);
+    scan_parts(c, np->first, np->head, &p);
+    memset(out, 0, sizeof *out);
+    out->first = np->first;
+    out->end = np->end;
+    out->name = kh_view_text(c->v, np->first, np->end);
+    if (p.named && p.role) {
+        out->code = kh_dict_str(d, p.role->code);
+        return 1;
+    }
+    if (p.country && p.demonym) {
+        out->code = join_codes(c, kh_dict_str(d, p.country->code),
+                               p.agent && p.agent->code != KH_NONE ? kh_dict_str(d, p.agent->code) : "MIL");
+        return 1;
+    }
+    size_t k = (size_t)ci + 1;
+    if (k + 1 < doc->n_chunks && doc->chunks[k].kind == KH_CHUNK_PP && doc->chunks[k].first == np->end &&
+        kh_view_word_is(c->v, doc->chunks[k].first, "by") && doc->chunks[k + 1].kind == KH_CHUNK_NP) {
+        actor a[MAX_ACTORS];
+        if (kh_actors_resolve_np(c, (int32_t)(k + 1), -1, a)) {
+            *out = a[0];
+            return 1;
+        }
+    }
+    return 0;
+}

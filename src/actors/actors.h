@@ -126,6 +126,10 @@ size_t kh_actors_resolve_np(kh_actors *a, int32_t ci, int32_t reporter_np, actor
 /* As kh_actors_resolve_np for a target slot (what an actor owns or does
  * may stand for the actor). */
 size_t kh_actors_resolve_target(kh_actors *a, int32_t ci, int32_t reporter_np, actor *outs);
+/* The actor whose weapon or attack NP chunk `ci` names ("a Taliban
+ * attack", "Israeli air strikes" -> ISRMIL, "an attack by militants");
+ * returns 1 when the phrase names one. */
+int kh_actors_owner(kh_actors *a, int32_t ci, actor *out);
 /* Learns the acronyms the story defines ("the Syrian Democratic Forces
  * (SDF)"), so that a later "SDF" is the same actor. */
 void kh_actors_story_aliases(kh_actors *a);

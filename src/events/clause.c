@@ -83,6 +83,22 @@ static int is_bare_role(const char *code)
     return code && (!strcmp(code, "IGO") || !strcmp(code, "NGO") || kh_actors_code_needs_country(code));
 }
 
+/* A speaker whose plain comments are political statements (CAMEO 010): a
+ * named actor, a government, party, legislature, court, armed force or
+ * organisation; not the police, the media, civilians, schools, hospitals,
+ * refugees or criminals, whose words attribute facts. */
+static int political_speaker(const char *code)
+{
+    static const char *const routine[] = {"COP", "MED", "CVL", "EDU", "HLH", "REF", "CRM", "UAF", NULL};
+    if (!code || is_bare_role(code))
+        return 0;
+    for (size_t n = strlen(code), at = 0; at + 3 <= n; at += 3)
+        for (size_t k = 0; routine[k]; k++)
+            if (!strncmp(code + at, routine[k], 3))
+                return 0;
+    return 1;
+}
+
 /* What a statement says, by the synsets of data/verbs.txt, in the order a
  * content is classified (the first that matches wins): denial, sympathy,
  * accusation, criticism, praise, pessimism, optimism; else a plain
@@ -150,6 +166,40 @@ static int reported_by(const kh_doc *doc, size_t k, size_t cl)
     return 0;
 }
 
+/* The content of report `cli` has a clause one of whose verb patterns
+ * matches in full: it reports an act (that the coder could not code, for
+ * want of actors or by its mood), not a comment. */
+static int content_names_act(kh_coder *c, size_t cli)
+{
+    const kh_doc *doc = c->doc;
+    for (size_t k = cli + 1; k < doc->n_clauses && doc->clauses[k].sentence == doc->clauses[cli].sentence; k++) {
+        if (!reported_by(doc, k, cli))
+            continue;
+        const kh_clause *cl = &doc->clauses[k];
+        const kh_chunk *vg = &doc->chunks[cl->verb];
+        uint32_t w = vg->lemma ? kh_dict_word(c->dict, vg->lemma, strlen(vg->lemma)) : KH_NONE;
+        size_t first = 0, n = w == KH_NONE ? 0 : kh_dict_patterns(c->dict, w, &first);
+        /* A verb that names acts ("agree", "free", "extradite") names one
+         * even where none of its patterns matched; light and copular verbs
+         * name acts only through their patterns. */
+        static const char *const light[] = {"be", "have", "do", "make", "take", "give", "get", "go",
+                                            "come", "keep", "use", "remain", "continue", "need",
+                                            "want", "see", "put", "set", "hold", "become", NULL};
+        int is_light = 0;
+        for (size_t q = 0; light[q] && !is_light; q++)
+            is_light = !strcmp(vg->lemma, light[q]);
+        if (n && !is_light)
+            return 1;
+        for (size_t q = 0; q < n; q++) {
+            pmatch m;
+            if (kh_try_pattern(&c->view, &c->dict->patterns[first + q], cl, vg, vg->head,
+                               (vg->flags & KH_VG_PASSIVE) != 0, &m))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 /* The kind of statement the content of report `cli` makes (its reported
  * clauses' words), as an event code record. */
 static const kh_code_rec *statement_code(kh_coder *c, size_t cli, const char **kind)
@@ -168,6 +218,10 @@ static const kh_code_rec *statement_code(kh_coder *c, size_t cli, const char **k
                 if (c->stmt_syn[s] != KH_NONE && kh_node_payload(d, node, KH_P_SYNSET, c->stmt_syn[s]))
                     best = s;
         }
+    }
+    if (best == KH_ARRAY_LEN(statement_kinds) && content_names_act(c, cli)) {
+        *kind = "an act it could not code";
+        return NULL;
     }
     *kind = best < KH_ARRAY_LEN(statement_kinds) ? statement_kinds[best].synset : "no other kind";
     const kh_code_rec *r = code_named(c, best < KH_ARRAY_LEN(statement_kinds) ? statement_kinds[best].code : "010");
@@ -195,7 +249,7 @@ typedef struct clause_job {
     uint32_t flags;          /* KH_EV_* */
     actor src[MAX_ACTORS], tgt[MAX_ACTORS];
     size_t ns, nt;
-    int statement;           /* a report coded by what it says */
+    int statement;           /* a report coded by what it says: 1, or 2 for a plain comment (010) */
     int future;              /* a headline's "X to VERB" */
 } clause_job;
 
@@ -360,13 +414,13 @@ static int clause_code(kh_coder *c, clause_job *j)
         }
         const char *kind;
         const kh_code_rec *r = statement_code(c, j->cli, &kind);
-        if (r && !strcmp(kind, "no other kind")) {
-            kh_coder_trace(c, si, "  the report's content gives no event and says nothing a statement is coded by");
+        if (!r) {
+            kh_coder_trace(c, si, "  the report's content names %s: no statement", kind);
             return 0;
         }
-        if (r) {
+        {
             code = r;
-            statement = 1;
+            statement = strcmp(kind, "no other kind") ? 1 : 2;
             kh_coder_trace(c, si, "  the report's content gives no event: a statement (%s) -> %s", kind,
                            kh_dict_str(d, code->code));
         }
@@ -423,6 +477,37 @@ static void clause_target(kh_coder *c, clause_job *j)
     }
 }
 
+/* A violent act with no source, done "in"/"during"/"under" an attack the
+ * clause names after its verb ("were killed in Israeli air strikes", "died
+ * in a Taliban attack"): the attack's owner is the source, and its kind
+ * the code when the pattern's code is the general one (190). */
+static void attack_in_clause(kh_coder *c, clause_job *j)
+{
+    static const char *const preps[] = {"in", "during", "under", "by", "from", NULL};
+    const kh_doc *doc = c->doc;
+    for (size_t k = kh_chunk_from(doc, j->vg->aux_first); k < doc->n_chunks; k++) {
+        const kh_chunk *np = &doc->chunks[k];
+        if (np->first >= j->cl->end || np->sentence != j->si)
+            break;
+        /* The preposition may be a PP's or the verb group's particle
+         * ("killed in"). */
+        if (np->kind != KH_CHUNK_NP || np->first <= j->vg->head)
+            continue;
+        int prep = 0;
+        for (size_t q = 0; preps[q] && !prep; q++)
+            prep = kh_view_word_is(&c->view, np->first - 1, preps[q]);
+        const kh_code_rec *kind = prep ? instrument_code(c, (int32_t)k) : NULL;
+        if (!kind)
+            continue;
+        if (!strcmp(kh_dict_str(c->dict, j->code->code), "190"))
+            j->code = kind;
+        if (kh_actors_owner(&c->ax, (int32_t)k, &j->src[0]))
+            kh_coder_trace(c, j->si, "  done in an attack the clause names: its owner %s is the source",
+                           j->src[0].code);
+        return;
+    }
+}
+
 /* Source and target actors: by voice, the pattern's slots, a slotless
  * pattern running through an actor's noun phrase, with statements to the
  * media and by unidentified roles left out. Returns 0 (traced) when the
@@ -435,7 +520,18 @@ static int clause_actors(kh_coder *c, clause_job *j)
     const kh_pattern *p = j->best.pat;
     size_t si = j->si;
     int32_t reporter = cl->reporter;
-    if (j->passive) {
+    const kh_elem *els = d->elems + p->first_elem;
+    if (p->verb_pos == 1 && els[0].kind == KH_E_TARGET && !j->passive) {
+        /* "$T die in &INSTR_BOMBING": the subject is who it was done to;
+         * the doer, if any, is named by the attack (attack_in_clause). */
+        j->nt = kh_actors_resolve_target(&c->ax, cl->subject, reporter, j->tgt);
+        if (!j->nt) {
+            kh_coder_trace(c, si, "  no actor for the subject the act was done to: not coded");
+            return 0;
+        }
+        memset(&j->src[0], 0, sizeof j->src[0]);
+        j->ns = 1;
+    } else if (j->passive) {
         j->flags |= KH_EV_PASSIVE;
         j->ns = kh_actors_resolve_np(&c->ax, cl->agent, reporter, j->src);
         if (!(p->flags & KH_PAT_NO_TARGET))
@@ -456,29 +552,9 @@ static int clause_actors(kh_coder *c, clause_job *j)
         memset(&j->src[0], 0, sizeof j->src[0]);
         j->ns = 1;
         j->code = instr;
-        /* "Israeli air strikes": the country whose weapon it is, as its forces. */
-        const kh_chunk *sub = &doc->chunks[cl->subject];
-        for (size_t t = sub->first; t < sub->head && !j->src[0].code; t++) {
-            uint32_t node = c->view.mnode[t];
-            if (!node)
-                continue;
-            const kh_trie_node *n = &d->nodes[node];
-            for (uint32_t q = 0; q < n->n_payloads && !j->src[0].code; q++) {
-                const kh_payload *pl = &d->payloads[n->first_payload + q];
-                if (pl->kind != KH_P_DEMONYM && pl->kind != KH_P_COUNTRY)
-                    continue;
-                const char *cc = kh_dict_str(d, d->countries[pl->ref].code);
-                char *code = (char *)kh_arena_alloc(&c->arena, strlen(cc) + 4);
-                if (!code)
-                    break;
-                memcpy(code, cc, strlen(cc));
-                memcpy(code + strlen(cc), "MIL", 4);
-                j->src[0].code = code;
-                j->src[0].name = kh_view_text(&c->view, sub->first, sub->end);
-                j->src[0].first = sub->first;
-                j->src[0].end = sub->end;
-            }
-        }
+        /* "Israeli air strikes", "a Taliban attack": whose weapon it is. */
+        if (kh_actors_owner(&c->ax, cl->subject, &j->src[0]))
+            kh_coder_trace(c, si, "  the attack's owner: %s", j->src[0].code);
     }
     if (!j->ns && j->passive && cl->agent < 0 && j->nt) {
         /* "Four villagers were killed": the act happened, by no one the
@@ -487,6 +563,8 @@ static int clause_actors(kh_coder *c, clause_job *j)
         memset(&j->src[0], 0, sizeof j->src[0]);
         j->ns = 1;
     }
+    if (j->ns && !j->src[0].code && violent)
+        attack_in_clause(c, j);
     if (!j->ns) {
         kh_coder_trace(c, si, "  no source actor (subject %s)",
               cl->subject >= 0 ? kh_view_text(&c->view, doc->chunks[cl->subject].first, doc->chunks[cl->subject].end)
@@ -525,6 +603,14 @@ static int clause_actors(kh_coder *c, clause_job *j)
      * nothing about who acted: such statements are not coded. */
     if (!j->nt && verbal && is_bare_role(j->src[0].code)) {
         kh_coder_trace(c, si, "  statement by an unidentified %s: not coded", j->src[0].code);
+        return 0;
+    }
+    /* A plain comment is a statement event only from a political speaker;
+     * "police said", "a witness said" attribute a fact. */
+    if (j->statement == 2 && (!political_speaker(j->src[0].code) ||
+                              doc->upos[j->src[0].first] == KH_UPOS_PRON)) {
+        kh_coder_trace(c, si, "  a comment by %s, not a political speaker: not coded",
+                       j->src[0].code ? j->src[0].code : "no one");
         return 0;
     }
     return 1;

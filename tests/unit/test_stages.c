@@ -26,6 +26,7 @@ static const char fixture_dict[] =
     "173 | -5.0 | Arrest\n"
     "190 | -10.0 | Use conventional military force\n"
     "183 | -10.0 | Conduct suicide, car, or other non-military bombing\n"
+    "0631 | 5.0 | Extradite\n"
     "[countries]\n"
     "FRD | Freedonia | Freedonian; Freedonians | Fredville\n"
     "SYL | Sylvania | Sylvanian; Sylvanians | Sylburg\n"
@@ -40,6 +41,7 @@ static const char fixture_dict[] =
     "[synsets]\n"
     "&STMT_PESSIMISM | worried; concern\n"
     "&INSTR_BOMBING | bomb; car bomb; blast\n"
+    "&INSTR_ATTACK | attack; attacks\n"
     "[places]\n"
     "Marxton | SYL | Marx | 10.5,20.25 | 50000 | 77\n"
     "[verbs]\n"
@@ -47,7 +49,9 @@ static const char fixture_dict[] =
     "accuse $T of | 112 |\n"
     "say | 010 |\n"
     "arrest $T | 173 |\n"
-    "kill $T | 190 |\n";
+    "kill $T | 190 |\n"
+    "$T die in &INSTR_ATTACK | 190 |\n"
+    "extradite $T | 0631 |\n";
 
 typedef struct stage_fixture {
     kh_dict *dict;
@@ -305,6 +309,19 @@ TEST(stage_clause_coder_real_news)
          "SYLREB", "FRD", "042", 0},
         /* an unknown speaker role states nothing */
         {"Police said the border was calm.", 0, NULL, NULL, NULL, 0},
+        /* a political speaker's plain comment is a statement; a pronoun's is not */
+        {"Firefly said the border was calm.", 1, "FRDGOV", NULL, "010", 0},
+        {"It said the border was calm.", 0, NULL, NULL, NULL, 0},
+        /* a content naming an act the coder could not code is no comment */
+        {"Firefly said the suspects would be extradited.", 0, NULL, NULL, NULL, 0},
+        /* a quantity before the subject's number keeps it the subject */
+        {"At least five Sylvanian soldiers were killed.", 1, NULL, "SYLMIL", "190", KH_EV_PASSIVE},
+        /* the subject the act was done to; the attack's owner is the source */
+        {"More than 30 Sylvanian soldiers died in a Freedonian attack.", 1, "FRDMIL", "SYLMIL", "190", 0},
+        {"Five Sylvanian soldiers were killed in a Freedonian attack.", 1, "FRDMIL", "SYLMIL", "190",
+         KH_EV_PASSIVE},
+        /* a participle after a verb modifies the object */
+        {"Sylvania extradited suspected Freedonian troops.", 1, "SYL", "FRDMIL", "0631", 0},
     };
     kh_code_options o;
     memset(&o, 0, sizeof o);
@@ -327,6 +344,8 @@ TEST(stage_clause_coder_real_news)
         const kh_event *ev;
         size_t n;
         REQUIRE(kh_coder_code(c, &s, &ev, &n) == KH_OK);
+        if (n != cases[i].n)
+            fprintf(stderr, "  case: %s\n", cases[i].text);
         CHECK_EQ_INT(n, cases[i].n);
         if (!n || n != cases[i].n)
             continue;
