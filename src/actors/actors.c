@@ -198,6 +198,15 @@ static int strong_title(const kh_dict *d, const kh_agent_rec *agent)
     return 0;
 }
 
+/* Token t's normalised form is one of `words` (lower case), ignoring case. */
+static int token_in(const kh_token *t, const char *const *words)
+{
+    for (size_t k = 0; words[k]; k++)
+        if (t->norm_len == strlen(words[k]) && kh_eq_nocase(t->norm, t->norm_len, words[k], t->norm_len))
+            return 1;
+    return 0;
+}
+
 /* Resolves one NP chunk (with its "of"/"from" phrases and apposition) to an
  * actor. Returns 1 when it resolved. */
 /* Heads that count or group ("dozens of protesters", "a group of
@@ -209,11 +218,7 @@ static int partitive_head(kh_actors *c, const kh_chunk *np)
                                         "handful", "lot", "lots", "team", "unit", "units", "some",
                                         "many", "several", "most", "all", "rest", "majority",
                                         "dozen", "hundred", "thousand", "contingent", "batch", NULL};
-    const kh_token *t = &c->v->doc->tokens[np->head];
-    for (size_t i = 0; heads[i]; i++)
-        if (t->norm_len == strlen(heads[i]) && kh_eq_nocase(t->norm, t->norm_len, heads[i], t->norm_len))
-            return 1;
-    return 0;
+    return token_in(&c->v->doc->tokens[np->head], heads);
 }
 
 /* An acronym the story defined earlier ("the SDF" after "Syrian Democratic
@@ -262,6 +267,50 @@ static int place_target(kh_actors *c, const kh_chunk *np, actor *out)
     return 0;
 }
 
+/* An organisation the dictionary does not know, named as one: capitalised
+ * words ending in a head noun that says what kind it is ("the Garo
+ * National Liberation Army", "the Popular Resistance Front", "the Justice
+ * and Development Party"). Armed groups are rebels (REB), parties PTY; the
+ * country is the one the name gives, else the story's (context.c). A
+ * national army with its country's name ("the Pakistan Army") is its
+ * military, unless the name says it fights the state. */
+static int named_group(kh_actors *c, const kh_chunk *np, const np_parts *p, actor *out)
+{
+    static const char *const armed[] = {"front", "movement", "brigade", "brigades", "militia",
+                                        "battalion", "battalions", "tigers", "mujahideen",
+                                        "army", "guerrillas", NULL};
+    static const char *const parties[] = {"party", NULL};
+    static const char *const rebel_words[] = {"liberation", "revolutionary", "resistance", "rebel",
+                                              "islamic", "free", "popular", "salvation", "people's",
+                                              "peoples", "national", "united", "democratic", NULL};
+    const kh_doc *doc = c->v->doc;
+    const kh_token *tok = doc->tokens;
+    size_t h = np->head, f = np->first;
+    while (f < h && doc->upos[f] == KH_UPOS_DET)
+        f++;
+    if (f >= h || !(tok[h].flags & KH_TOK_CAP) || (tok[h].flags & KH_TOK_UPPER))
+        return 0;
+    int is_armed = token_in(&tok[h], armed), is_party = token_in(&tok[h], parties);
+    if (!is_armed && !is_party)
+        return 0;
+    int rebel_word = 0;
+    for (size_t i = f; i < h; i++) {
+        if (!(tok[i].flags & KH_TOK_CAP) || (tok[i].flags & KH_TOK_UPPER))
+            return 0; /* every word of the name is capitalised, in text that is not all capitals */
+        rebel_word |= token_in(&tok[i], rebel_words);
+    }
+    static const char *const army[] = {"army", NULL};
+    if (token_in(&tok[h], army) && p->country && !rebel_word)
+        return 0;
+    const char *role = is_party ? "PTY" : "REB";
+    memset(out, 0, sizeof *out);
+    out->code = p->country && p->demonym ? join_codes(c, kh_dict_str(c->v->dict, p->country->code), role) : role;
+    out->name = kh_view_text(c->v, np->first, np->end);
+    out->first = np->first;
+    out->end = np->end;
+    return 1;
+}
+
 static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
 {
     const kh_doc *doc = c->v->doc;
@@ -272,6 +321,8 @@ static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
     np_parts p;
     memset(&p, 0, sizeof p);
     scan_parts(c, np->first, np->end, &p);
+    if (!p.named && !p.org && named_group(c, np, &p, out))
+        return 1;
     /* The phrase must be about an actor: its head a name, a demonym or a
      * role word. "Taiwan's trade surplus", "the Paris accord", "West German
      * moves" name no actor, whatever the words before the head. */

@@ -157,6 +157,15 @@ static const kh_code_rec *instrument_code(kh_coder *c, int32_t np)
     return NULL;
 }
 
+/* The first clause of clause cl's sentence: a report's content may come
+ * before it ("..., officials said"). */
+static size_t sentence_clause0(const kh_doc *doc, size_t cl)
+{
+    while (cl > 0 && doc->clauses[cl - 1].sentence == doc->clauses[cl].sentence)
+        cl--;
+    return cl;
+}
+
 /* Clause k is cl or reported (at any depth) by it. */
 static int reported_by(const kh_doc *doc, size_t k, size_t cl)
 {
@@ -172,8 +181,8 @@ static int reported_by(const kh_doc *doc, size_t k, size_t cl)
 static int content_names_act(kh_coder *c, size_t cli)
 {
     const kh_doc *doc = c->doc;
-    for (size_t k = cli + 1; k < doc->n_clauses && doc->clauses[k].sentence == doc->clauses[cli].sentence; k++) {
-        if (!reported_by(doc, k, cli))
+    for (size_t k = sentence_clause0(doc, cli); k < doc->n_clauses && doc->clauses[k].sentence == doc->clauses[cli].sentence; k++) {
+        if (k == cli || !reported_by(doc, k, cli))
             continue;
         const kh_clause *cl = &doc->clauses[k];
         const kh_chunk *vg = &doc->chunks[cl->verb];
@@ -207,8 +216,8 @@ static const kh_code_rec *statement_code(kh_coder *c, size_t cli, const char **k
     const kh_doc *doc = c->doc;
     const kh_dict *d = c->dict;
     size_t best = KH_ARRAY_LEN(statement_kinds);
-    for (size_t k = cli + 1; k < doc->n_clauses && doc->clauses[k].sentence == doc->clauses[cli].sentence; k++) {
-        if (!reported_by(doc, k, cli))
+    for (size_t k = sentence_clause0(doc, cli); k < doc->n_clauses && doc->clauses[k].sentence == doc->clauses[cli].sentence; k++) {
+        if (k == cli || !reported_by(doc, k, cli))
             continue;
         for (size_t t = doc->clauses[k].first; t < doc->clauses[k].end; t++) {
             uint32_t node = c->view.mnode[t];
@@ -477,6 +486,36 @@ static void clause_target(kh_coder *c, clause_job *j)
     }
 }
 
+/* The actor a statement of a kind (criticism, accusation, praise,
+ * sympathy, worry) is about: the first actor its content names other than
+ * the speaker ("North Korea said the tyrant is Bush", "Sylvania said
+ * Freedonia's move was unacceptable"). */
+static void statement_target(kh_coder *c, clause_job *j)
+{
+    const kh_doc *doc = c->doc;
+    for (size_t k = sentence_clause0(doc, j->cli); k < doc->n_clauses && doc->clauses[k].sentence == j->si && !j->nt; k++) {
+        if (k == j->cli || !reported_by(doc, k, j->cli))
+            continue;
+        const kh_clause *cl = &doc->clauses[k];
+        for (size_t q = kh_chunk_from(doc, cl->first); q < doc->n_chunks && !j->nt; q++) {
+            const kh_chunk *ch = &doc->chunks[q];
+            if (ch->first >= cl->end || ch->sentence != j->si)
+                break;
+            if (ch->kind != KH_CHUNK_NP || (ch->flags & KH_NP_PRONOUN))
+                continue;
+            j->nt = kh_actors_resolve_target(&c->ax, (int32_t)q, -1, j->tgt);
+            /* The speaker's own country ("Soviet" said by a Soviet
+             * official) is not what the statement is about. */
+            const char *tc = j->nt ? j->tgt[0].code : NULL, *sc = j->src[0].code;
+            if (j->nt && (!tc || is_media(tc) ||
+                          (sc && (!strcmp(tc, sc) || (strlen(tc) == 3 && !strncmp(tc, sc, 3))))))
+                j->nt = 0;
+        }
+    }
+    if (j->nt)
+        kh_coder_trace(c, j->si, "  the statement is about %s: its target", j->tgt[0].code);
+}
+
 /* A violent act with no source, done "in"/"during"/"under" an attack the
  * clause names after its verb ("were killed in Israeli air strikes", "died
  * in a Taliban attack"): the attack's owner is the source, and its kind
@@ -595,6 +634,8 @@ static int clause_actors(kh_coder *c, clause_job *j)
      * "opened fire on police"); statements keep no target. */
     if (!j->nt && !j->passive && !verbal && !j->statement)
         clause_target(c, j);
+    if (!j->nt && j->statement == 1)
+        statement_target(c, j);
     if (verbal && j->nt && is_media(j->tgt[0].code)) {
         kh_coder_trace(c, si, "  said to the media (%s): a statement without a target", j->tgt[0].code);
         j->nt = 0;
@@ -756,8 +797,8 @@ static kh_status clause_sentence(kh_coder *c, void *state, size_t si)
         if (!c->pending_report[r])
             continue;
         size_t nev = 0;
-        for (size_t k = r + 1; k < c->next_clause; k++)
-            if (reported_by(doc, k, r))
+        for (size_t k = first; k < c->next_clause; k++)
+            if (k != r && reported_by(doc, k, r))
                 nev += c->clause_nev[k];
         if (nev)
             continue;

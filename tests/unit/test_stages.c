@@ -320,6 +320,13 @@ TEST(stage_clause_coder_real_news)
         {"More than 30 Sylvanian soldiers died in a Freedonian attack.", 1, "FRDMIL", "SYLMIL", "190", 0},
         {"Five Sylvanian soldiers were killed in a Freedonian attack.", 1, "FRDMIL", "SYLMIL", "190",
          KH_EV_PASSIVE},
+        /* an organisation named by its head noun is an armed group */
+        {"The Popular Resistance Front killed five Sylvanian soldiers.", 1, "SYLREB", "SYLMIL", "190",
+         KH_EV_SOURCE_INFERRED},
+        /* the content of a report placed after it: an act, so no comment */
+        {"The suspects would be extradited, Firefly said.", 0, NULL, NULL, NULL, 0},
+        /* a statement of a kind is about the actor its content names */
+        {"Firefly said he was worried about Sylvania.", 1, "FRDGOV", "SYL", "012", 0},
         /* a participle after a verb modifies the object */
         {"Sylvania extradited suspected Freedonian troops.", 1, "SYL", "FRDMIL", "0631", 0},
     };
