@@ -688,6 +688,17 @@ static kh_status structure(chunk_ctx *c, uint32_t sent, size_t s, size_t e, size
             np->flags |= KH_NP_COORD;
             np->member = (int32_t)(k + 1);
         }
+        /* "Security Forces (SFs) and militants": an acronym in parentheses
+         * between the first member and "and". */
+        if (np->end + 4 < e && is_punct(c, np->end, '(') && k + 2 < last &&
+            c->chunks[k + 1].kind == KH_CHUNK_NP && c->chunks[k + 1].first == np->end + 1 &&
+            c->chunks[k + 1].end + 2 < e && is_punct(c, c->chunks[k + 1].end, ')') &&
+            tag(c, c->chunks[k + 1].end + 1) == KH_UPOS_CCONJ &&
+            (!strcmp(low(c, c->chunks[k + 1].end + 1), "and") || !strcmp(low(c, c->chunks[k + 1].end + 1), "or")) &&
+            c->chunks[k + 2].kind == KH_CHUNK_NP && c->chunks[k + 2].first == c->chunks[k + 1].end + 2) {
+            np->flags |= KH_NP_COORD;
+            np->member = (int32_t)(k + 2);
+        }
         /* NAME , NP [PP]* ( , | . | verb ): apposition. */
         if (np->end + 1 < e && is_punct(c, np->end, ',') && tag(c, np->head) == KH_UPOS_PROPN &&
             k + 1 < last && c->chunks[k + 1].kind == KH_CHUNK_NP &&

@@ -127,8 +127,11 @@ void kh_clause_coder_setup(kh_coder *c)
         c->stmt_syn[k] = KH_NONE;
     for (size_t k = 0; k < KH_ARRAY_LEN(c->instr_syn); k++)
         c->instr_syn[k] = KH_NONE;
+    c->clash_syn = KH_NONE;
     for (size_t i = 0; i < c->dict->n_synsets; i++) {
         const char *name = kh_dict_str(c->dict, c->dict->synsets[i].name);
+        if (!strcasecmp(name, "&CLASH"))
+            c->clash_syn = (uint32_t)i;
         for (size_t k = 0; k < KH_ARRAY_LEN(statement_kinds); k++)
             if (!strcasecmp(name, statement_kinds[k].synset))
                 c->stmt_syn[k] = (uint32_t)i;
@@ -706,7 +709,7 @@ static kh_status clause_events(kh_coder *c, clause_job *j, kh_date date, const k
                 ev.mention.target = kh_coder_span(c, t->first, t->end);
             ev.mention.verb = kh_coder_span(c, j->vg->aux_first,
                                             j->vg->end > j->best.last + 1 ? j->vg->end : j->best.last + 1);
-            ev.mention.pattern = kh_dict_str(d, p->src);
+            ev.mention.pattern = p ? kh_dict_str(d, p->src) : "clashes between $S and $T (a noun phrase)";
             kh_coder_trace(c, si, "  EVENT %s -> %s %s (%s)", ev.source ? ev.source : "-",
                            ev.target ? ev.target : "-",
                   kh_dict_str(d, j->code->code), kh_dict_str(d, j->code->name));
@@ -739,6 +742,8 @@ static void infer_countries(kh_coder *c, clause_job *j, const kh_place *place)
     }
 }
 
+static kh_status clause_finish(kh_coder *c, clause_job *j);
+
 static kh_status code_clause(kh_coder *c, size_t cli)
 {
     const kh_doc *doc = c->doc;
@@ -759,6 +764,16 @@ static kh_status code_clause(kh_coder *c, size_t cli)
     if (!clause_is_own_event(c, &j) || !clause_pattern(c, &j) || !clause_code(c, &j) ||
         !clause_actors(c, &j))
         return KH_OK;
+    return clause_finish(c, &j);
+}
+
+/* Dates and places the events of a coded clause job, completes bare role
+ * codes with their country, and hands the events on. */
+static kh_status clause_finish(kh_coder *c, clause_job *j0)
+{
+    const kh_doc *doc = c->doc;
+    clause_job j = *j0;
+    const kh_chunk *vg = j.vg;
     /* The clause's own date expression first ("sent a warning last month"),
      * else the sentence's ("Last week, officials said that ..."). */
     int past = (vg->flags & KH_VG_PAST) != 0, future = (vg->flags & KH_VG_FUTURE) != 0;
@@ -774,6 +789,74 @@ static kh_status code_clause(kh_coder *c, size_t cli)
         kh_coder_trace(c, j.si, "  place: %s (%s)", place->name, place->country);
     infer_countries(c, &j, place);
     return clause_events(c, &j, ds.date, place);
+}
+
+/* NP chunk np names fighting: its head is covered by the &CLASH synset. */
+static int names_clash(kh_coder *c, size_t np)
+{
+    const kh_chunk *ch = &c->doc->chunks[np];
+    if (c->clash_syn == KH_NONE)
+        return 0;
+    for (size_t t = ch->first; t <= ch->head; t++) {
+        uint32_t node = c->view.mnode[t];
+        if (node && t + c->view.mlen[t] > ch->head &&
+            kh_node_payload(c->dict, node, KH_P_SYNSET, c->clash_syn))
+            return 1;
+    }
+    return 0;
+}
+
+/* "Clashes between security forces and militants", "fighting between
+ * the army and the rebels": each side used force against the other (190),
+ * whatever verb the clause has ("occurred", "erupted", "left ten dead"). */
+static kh_status sentence_clashes(kh_coder *c, size_t si)
+{
+    const kh_doc *doc = c->doc;
+    const kh_sentence *se = &doc->sentences[si];
+    size_t end = se->first_token + se->n_tokens;
+    const kh_code_rec *code = code_named(c, "190");
+    for (size_t k = kh_chunk_from(doc, se->first_token); code && k + 2 < doc->n_chunks; k++) {
+        const kh_chunk *np = &doc->chunks[k];
+        if (np->first >= end)
+            break;
+        const kh_chunk *pp = &doc->chunks[k + 1];
+        if (np->kind != KH_CHUNK_NP || pp->kind != KH_CHUNK_PP || pp->first != np->end ||
+            !kh_view_word_is(&c->view, pp->first, "between") || doc->chunks[k + 2].kind != KH_CHUNK_NP ||
+            !names_clash(c, k))
+            continue;
+        /* The clause the phrase stands in, for its date and place. */
+        int32_t cli = -1;
+        for (size_t q = c->next_clause; q-- > 0 && doc->clauses[q].sentence == si;)
+            if (cli < 0 || doc->clauses[q].end > np->first)
+                cli = (int32_t)q;
+        if (cli < 0)
+            continue;
+        actor sides[MAX_ACTORS];
+        size_t n = kh_actors_resolve_np(&c->ax, (int32_t)(k + 2), -1, sides);
+        if (n < 2 || !sides[0].code || !sides[1].code || !strcmp(sides[0].code, sides[1].code))
+            continue;
+        kh_coder_trace(c, si, "  '%s': fighting between %s and %s -> 190 each way",
+                       kh_view_text(&c->view, np->first, doc->chunks[k + 2].end), sides[0].code,
+                       sides[1].code);
+        for (int dir = 0; dir < 2; dir++) {
+            clause_job j;
+            memset(&j, 0, sizeof j);
+            j.cli = (size_t)cli;
+            j.cl = &doc->clauses[cli];
+            j.vg = &doc->chunks[j.cl->verb];
+            j.se = se;
+            j.si = si;
+            j.code = code;
+            j.best.last = np->head;
+            j.src[0] = sides[dir];
+            j.tgt[0] = sides[!dir];
+            j.ns = j.nt = 1;
+            kh_status st = clause_finish(c, &j);
+            if (st)
+                return st;
+        }
+    }
+    return KH_OK;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -808,6 +891,9 @@ static kh_status clause_sentence(kh_coder *c, void *state, size_t si)
         if (st)
             return st;
     }
+    kh_status st = sentence_clashes(c, si);
+    if (st)
+        return st;
     kh_actors_remember_sentence(&c->ax, si);
     return KH_OK;
 }

@@ -42,6 +42,7 @@ static const char fixture_dict[] =
     "&STMT_PESSIMISM | worried; concern\n"
     "&INSTR_BOMBING | bomb; car bomb; blast\n"
     "&INSTR_ATTACK | attack; attacks\n"
+    "&CLASH | clashes; fighting\n"
     "[places]\n"
     "Marxton | SYL | Marx | 10.5,20.25 | 50000 | 77\n"
     "[verbs]\n"
@@ -327,6 +328,9 @@ TEST(stage_clause_coder_real_news)
         {"The suspects would be extradited, Firefly said.", 0, NULL, NULL, NULL, 0},
         /* a statement of a kind is about the actor its content names */
         {"Firefly said he was worried about Sylvania.", 1, "FRDGOV", "SYL", "012", 0},
+        /* fighting between two sides is force each way, whatever the verb */
+        {"Clashes between Sylvanian troops (ST) and Freedonian police erupted.", 2, "SYLMIL", "FRDCOP",
+         "190", 0},
         /* a participle after a verb modifies the object */
         {"Sylvania extradited suspected Freedonian troops.", 1, "SYL", "FRDMIL", "0631", 0},
     };
