@@ -355,6 +355,133 @@ static kh_status recase_sentence(kh_arena *arena, const kh_lexicon *lex,
     return st;
 }
 
+/* ---------------------------------------------------------------------- */
+/* Acronyms the story defines                                             */
+
+/*
+ * "the syrian democratic forces (sdf)", "communist party of india maoist
+ * (cpi maoist)": a word in parentheses whose letters are the initials of
+ * the words before them (function words skipped; words the parentheses
+ * repeat at the end set aside) is an acronym, and those words are its long
+ * form: a name. Caseless text cannot show either, so the long form is
+ * written as a name and the acronym in capitals, there and (unless it is a
+ * common word, as "is" for Islamic State) wherever else the story's
+ * caseless sentences use it. The actors stage then learns the acronym as it
+ * does in normal text (kh_actors_story_aliases).
+ */
+#define MAX_ACRONYMS 16
+
+typedef struct acronym {
+    size_t tok;          /* the acronym's token */
+    size_t long_first;   /* its long form: tokens [long_first, long_end) */
+    size_t long_end;
+    size_t close;        /* the closing parenthesis (words before it repeat the long form's) */
+} acronym;
+
+/* An acronym defined at toks[open] == "(" (the sentence ends at `end`,
+ * starts at `start`); 1 and *out when there is one. */
+static int acronym_at(const kh_token *toks, size_t start, size_t open, size_t end, acronym *out)
+{
+    size_t close = open + 1;
+    while (close < end && close - open <= 4 && !(toks[close].norm_len == 1 && toks[close].norm[0] == ')'))
+        close++;
+    if (close >= end || close - open < 2 || close - open > 4)
+        return 0;
+    const kh_token *w = &toks[open + 1];
+    size_t nl = letters_of(w);
+    if (!is_word(w) || nl < 2 || nl > 6 || nl != w->norm_len)
+        return 0;
+    /* Words after the acronym inside the parentheses must repeat the words
+     * before them: "maoist (cpi maoist)". */
+    size_t extra = close - open - 2, last = open; /* the long form's initials end before `last` */
+    for (size_t k = 0; k < extra; k++) {
+        const kh_token *in = &toks[close - 1 - k];
+        if (last == start)
+            return 0;
+        const kh_token *before = &toks[last - 1];
+        if (!kh_eq_nocase(in->norm, in->norm_len, before->norm, before->norm_len))
+            return 0;
+        last--;
+    }
+    /* The initials, read backwards from `last`. */
+    size_t k = nl, j = last;
+    while (k > 0 && j > start) {
+        const kh_token *t = &toks[j - 1];
+        if (!is_word(t))
+            return 0;
+        if (small_word(t) && k < nl) {
+            j--;
+            continue;
+        }
+        if (kh_to_lower((unsigned char)t->norm[0]) != kh_to_lower((unsigned char)w->norm[k - 1]))
+            return 0;
+        k--;
+        j--;
+    }
+    if (k)
+        return 0;
+    out->tok = open + 1;
+    out->long_first = j;
+    out->long_end = open;
+    out->close = close;
+    return 1;
+}
+
+/* The acronyms the caseless sentences define (regime[s] != NORMAL). */
+static size_t find_acronyms(const kh_token *toks, const kh_sentence *sents, size_t n_sents,
+                            const uint8_t *regime, acronym *out)
+{
+    size_t n = 0;
+    for (size_t s = 0; s < n_sents && n < MAX_ACRONYMS; s++) {
+        if (regime[s] == KH_CASE_NORMAL)
+            continue;
+        size_t a = sents[s].first_token, e = a + sents[s].n_tokens;
+        for (size_t i = a + 1; i + 2 < e && n < MAX_ACRONYMS; i++)
+            if (toks[i].norm_len == 1 && toks[i].norm[0] == '(' && acronym_at(toks, a, i, e, &out[n]))
+                n++;
+    }
+    return n;
+}
+
+/* Writes each acronym's long form as a name and the acronym in capitals,
+ * in its definition and in the caseless sentences' other uses of it. */
+static kh_status apply_acronyms(kh_arena *arena, const kh_lexicon *lex, kh_token *toks,
+                                const kh_sentence *sents, size_t n_sents, const uint8_t *regime,
+                                const acronym *ac, size_t n_ac)
+{
+    kh_status st = KH_OK;
+    for (size_t k = 0; k < n_ac && !st; k++) {
+        for (size_t j = ac[k].long_first; j < ac[k].long_end && !st; j++)
+            if (is_word(&toks[j]))
+                st = set_case(arena, &toks[j], j > ac[k].long_first && small_word(&toks[j]) ? W_LOWER : W_TITLE);
+        if (!st)
+            st = set_case(arena, &toks[ac[k].tok], W_UPPER);
+        for (size_t j = ac[k].tok + 1; j < ac[k].close && !st; j++)
+            st = set_case(arena, &toks[j], W_TITLE);
+    }
+    for (size_t s = 0; s < n_sents && !st; s++) {
+        if (regime[s] == KH_CASE_NORMAL)
+            continue;
+        size_t a = sents[s].first_token, e = a + sents[s].n_tokens;
+        for (size_t i = a; i < e && !st; i++) {
+            kh_token *t = &toks[i];
+            if (!is_word(t) || (t->flags & KH_TOK_UPPER))
+                continue;
+            for (size_t k = 0; k < n_ac; k++) {
+                const kh_token *d = &toks[ac[k].tok];
+                word_info w;
+                if (!kh_eq_nocase(t->norm, t->norm_len, d->norm, d->norm_len))
+                    continue;
+                word_info_of(lex, t, &w);
+                if (!w.common)
+                    st = set_case(arena, t, W_UPPER);
+                break;
+            }
+        }
+    }
+    return st;
+}
+
 kh_status kh_recase_doc(kh_arena *arena, const kh_lexicon *lex, const kh_name_finder *names,
                         kh_token *toks, const kh_sentence *sents, size_t n_sents)
 {
@@ -362,6 +489,8 @@ kh_status kh_recase_doc(kh_arena *arena, const kh_lexicon *lex, const kh_name_fi
         return KH_OK;
     size_t n_toks = sents[n_sents - 1].first_token + sents[n_sents - 1].n_tokens;
     kh_case_regime story = story_regime(toks, n_toks);
+    uint8_t *regime = NULL;
+    size_t n_caseless = 0;
     for (size_t s = 0; s < n_sents; s++) {
         size_t a = sents[s].first_token, e = a + sents[s].n_tokens;
         kh_case_regime r = kh_case_regime_of(toks + a, e - a, story);
@@ -372,9 +501,20 @@ kh_status kh_recase_doc(kh_arena *arena, const kh_lexicon *lex, const kh_name_fi
          * word title-cased). The tagger folds a headline's capitals itself. */
         if (r == KH_CASE_NORMAL || r == KH_CASE_TITLE)
             continue;
+        if (!regime) {
+            regime = (uint8_t *)kh_arena_calloc(arena, n_sents, 1);
+            if (!regime)
+                return KH_ERR_NOMEM;
+        }
+        regime[s] = (uint8_t)r;
+        n_caseless++;
         kh_status st = recase_sentence(arena, lex, names, toks, a, e, r);
         if (st)
             return st;
     }
-    return KH_OK;
+    if (!n_caseless)
+        return KH_OK;
+    acronym ac[MAX_ACRONYMS];
+    size_t n_ac = find_acronyms(toks, sents, n_sents, regime, ac);
+    return n_ac ? apply_acronyms(arena, lex, toks, sents, n_sents, regime, ac, n_ac) : KH_OK;
 }
