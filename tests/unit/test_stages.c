@@ -344,3 +344,123 @@ TEST(stage_clause_coder_real_news)
     kh_coder_free(c);
     fixture_close(&f);
 }
+
+/* The recasing stage (src/analyze/recase.c): a sentence's case regime. */
+TEST(stage_recase_regimes)
+{
+    stage_fixture f;
+    if (!fixture_open(&f))
+        return;
+    static const struct {
+        const char *text;
+        kh_case_regime want;
+    } cases[] = {
+        {"Police arrested five men in Marxton.", KH_CASE_NORMAL},
+        {"police arrested five men in marxton.", KH_CASE_LOWER},
+        {"POLICE ARRESTED FIVE MEN IN MARXTON.", KH_CASE_UPPER},
+        {"Police Arrest Five Men in Marxton", KH_CASE_TITLE},
+        {"Rufus Firefly met the Sylvanian minister.", KH_CASE_NORMAL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        /* The tokens as written: no lexicon, so no recasing. */
+        kh_story s;
+        kh_unit u;
+        const kh_doc *doc;
+        kh_story_from_text(&s, &u, cases[i].text, strlen(cases[i].text));
+        REQUIRE(kh_analyze(f.scratch, NULL, &s, KH_ANALYZE_TOKENS, &doc) == KH_OK);
+        CHECK_EQ_INT(kh_case_regime_of(doc->tokens, doc->n_tokens, KH_CASE_NORMAL), cases[i].want);
+    }
+    fixture_close(&f);
+}
+
+/* The norm of token i is `want`, byte for byte. */
+static int norm_is(const kh_doc *doc, size_t i, const char *want)
+{
+    return i < doc->n_tokens && doc->tokens[i].norm_len == strlen(want) &&
+           !memcmp(doc->tokens[i].norm, want, strlen(want));
+}
+
+/* Caseless text gets normal case from the dictionary's names, the lexicon's
+ * proper nouns and the acronyms the story defines; it splits into
+ * sentences at full stops; normal text is left as written. */
+TEST(stage_recase_tokens)
+{
+    stage_fixture f;
+    if (!fixture_open(&f))
+        return;
+    kh_name_finder names = {kh_actors_name_at, f.dict};
+    kh_scratch_set_names(f.scratch, &names);
+    kh_story s;
+    kh_unit u;
+    REQUIRE(fixture_story(&f, &s, &u,
+                          "police arrested five men in marxton on tuesday. the sylvanian liberation "
+                          "front (slf) said slf fighters told us that us troops left."));
+    CHECK_EQ_INT(f.doc->n_sentences, 2);
+    CHECK(norm_is(f.doc, 0, "Police"));
+    CHECK(norm_is(f.doc, 1, "arrested"));
+    CHECK(norm_is(f.doc, 5, "Marxton"));
+    CHECK(norm_is(f.doc, 7, "Tuesday"));
+    CHECK(norm_is(f.doc, 9, "The"));
+    CHECK(norm_is(f.doc, 10, "Sylvanian") && norm_is(f.doc, 11, "Liberation") &&
+          norm_is(f.doc, 12, "Front"));
+    CHECK(norm_is(f.doc, 14, "SLF") && (f.doc->tokens[14].flags & KH_TOK_UPPER));
+    CHECK(norm_is(f.doc, 17, "SLF"));
+    CHECK(norm_is(f.doc, 20, "us"));  /* "told us": the pronoun */
+    CHECK(norm_is(f.doc, 22, "US"));  /* "us troops": the country */
+    /* The text itself is never written. */
+    CHECK(s.text[0] == 'p' && f.doc->tokens[5].off == 28);
+
+    REQUIRE(fixture_story(&f, &s, &u, "FREEDONIAN TROOPS KILLED FIVE PEOPLE IN MARXTON."));
+    CHECK(norm_is(f.doc, 0, "Freedonian"));
+    CHECK(norm_is(f.doc, 1, "troops") && !(f.doc->tokens[1].flags & KH_TOK_CAP));
+    CHECK(norm_is(f.doc, 2, "killed"));
+    CHECK(norm_is(f.doc, 6, "Marxton"));
+    CHECK_EQ_INT(f.doc->upos[6], KH_UPOS_PROPN);
+
+    /* Normal text: as written (a sentence after "us." stays one). */
+    REQUIRE(fixture_story(&f, &s, &u, "Sylvanian troops told us. then they left."));
+    CHECK(norm_is(f.doc, 3, "us"));
+    CHECK_EQ_INT(f.doc->n_sentences, 1);
+    fixture_close(&f);
+}
+
+/* The coder finds the same events in lower-case and capital text as in
+ * normal text. */
+TEST(stage_recase_coder)
+{
+    stage_fixture f;
+    if (!fixture_open(&f))
+        return;
+    static const struct {
+        const char *text;
+        const char *source, *target, *code;
+    } cases[] = {
+        {"police arrested five men in marxton on tuesday.", "SYLCOP", "SYLCVL", "173"},
+        {"POLICE ARRESTED FIVE MEN IN MARXTON ON TUESDAY.", "SYLCOP", "SYLCVL", "173"},
+        {"freedonian troops killed five people.", "FRDMIL", "FRDCVL", "190"},
+        {"rufus firefly accused sylvania of lying.", "FRDGOV", "SYL", "112"},
+    };
+    kh_code_options o;
+    memset(&o, 0, sizeof o);
+    o.dict = f.dict;
+    o.lexicon = f.lex;
+    kh_coder *c;
+    REQUIRE(kh_coder_new(&o, &c) == KH_OK);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        kh_story s;
+        kh_unit u;
+        kh_story_from_text(&s, &u, cases[i].text, strlen(cases[i].text));
+        s.date.year = 2024, s.date.month = 1, s.date.day = 1;
+        const kh_event *ev;
+        size_t n;
+        REQUIRE(kh_coder_code(c, &s, &ev, &n) == KH_OK);
+        CHECK_EQ_INT(n, 1);
+        if (n != 1)
+            continue;
+        CHECK_EQ_STR(ev[0].source, cases[i].source);
+        CHECK_EQ_STR(ev[0].target, cases[i].target);
+        CHECK_EQ_STR(ev[0].code, cases[i].code);
+    }
+    kh_coder_free(c);
+    fixture_close(&f);
+}
