@@ -191,6 +191,7 @@ static kh_status tag_doc(kh_scratch *s, const kh_lexicon *lexicon, const kh_stor
         if (st)
             return st;
     }
+    kh_headline_retag(lexicon, s->toks, s->sents, d->n_sentences, upos, lemma);
     d->upos = upos;
     d->lemma = lemma;
     return KH_OK;

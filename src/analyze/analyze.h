@@ -62,4 +62,13 @@ kh_case_regime kh_case_regime_of(const kh_token *toks, size_t n, kh_case_regime 
 kh_status kh_recase_doc(kh_arena *arena, const kh_lexicon *lex, const kh_name_finder *names,
                         kh_token *toks, const kh_sentence *sents, size_t n_sents);
 
+/* Headline grammar after tagging (headline.c): in the sentences of
+ * headline units, a trailing attribution ("- report") is a noun, and a
+ * headline with no verb, or whose only verbs are plural nouns ("US forces
+ * bomb Falluja"), gets its verb from the first noun that is a verb's base
+ * form between two noun phrases. upos and lemma are the doc's, changed in
+ * place. */
+void kh_headline_retag(const kh_lexicon *lex, const kh_token *toks, const kh_sentence *sents,
+                       size_t n_sents, uint8_t *upos, const char **lemma);
+
 #endif

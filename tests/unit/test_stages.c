@@ -464,3 +464,41 @@ TEST(stage_recase_coder)
     kh_coder_free(c);
     fixture_close(&f);
 }
+
+/* Headline grammar (src/analyze/headline.c): the plural noun after the
+ * subject is a noun and the base-form verb after it the verb; a verbless
+ * headline gets its verb; a trailing attribution is a noun. */
+TEST(stage_headline_verbs)
+{
+    stage_fixture f;
+    if (!fixture_open(&f))
+        return;
+    static const struct {
+        const char *text;
+        size_t verb; /* the token that must be the verb */
+        size_t noun; /* a token that must be a noun */
+    } cases[] = {
+        {"US forces bomb Marxton", 2, 1},
+        {"Freedonian jets strike Marxton", 2, 1},
+        {"Rebels attack army base in Marxton - report", 1, 7},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        kh_story s;
+        kh_unit u;
+        const kh_doc *doc;
+        kh_story_from_text(&s, &u, cases[i].text, strlen(cases[i].text));
+        u.kind = KH_UNIT_HEADLINE;
+        REQUIRE(kh_analyze(f.scratch, f.lex, &s, KH_ANALYZE_TOKENS | KH_ANALYZE_TAGS, &doc) == KH_OK);
+        REQUIRE(doc->n_tokens > cases[i].noun && doc->n_tokens > cases[i].verb);
+        CHECK_EQ_INT(doc->upos[cases[i].verb], KH_UPOS_VERB);
+        CHECK_EQ_INT(doc->upos[cases[i].noun], KH_UPOS_NOUN);
+    }
+    /* The same words in a body sentence keep the tagger's choice. */
+    kh_story s;
+    kh_unit u;
+    const kh_doc *doc;
+    kh_story_from_text(&s, &u, "He forces them out.", 19);
+    REQUIRE(kh_analyze(f.scratch, f.lex, &s, KH_ANALYZE_TOKENS | KH_ANALYZE_TAGS, &doc) == KH_OK);
+    CHECK_EQ_INT(doc->upos[1], KH_UPOS_VERB);
+    fixture_close(&f);
+}
