@@ -54,65 +54,79 @@ static int is_word(const kh_token *t) { return (t->flags & KH_TOK_WORD) != 0; }
 
 /* Counts of one stretch of tokens. */
 typedef struct case_counts {
-    size_t words;   /* word tokens */
-    size_t caps;    /* ... starting with a capital */
-    size_t uppers;  /* ... of two letters or more, all capitals */
-    size_t long_w;  /* ... of two letters or more */
-    size_t content; /* ... that are not function words */
-    size_t content_caps;
+    uint32_t words;   /* word tokens */
+    uint32_t caps;    /* ... starting with a capital */
+    uint32_t uppers;  /* ... of two letters or more, all capitals */
+    uint32_t long_w;  /* ... of two letters or more */
 } case_counts;
 
-static void count_case(const kh_token *toks, size_t n, case_counts *c)
+/* Counts toks[0..n) (the hot part: every sentence of every story passes
+ * here once, so locals and no function-word test). */
+static case_counts count_case(const kh_token *toks, size_t n)
 {
+    uint32_t words = 0, caps = 0, uppers = 0, long_w = 0;
     for (size_t i = 0; i < n; i++) {
-        const kh_token *t = &toks[i];
-        if (!is_word(t))
+        uint32_t f = toks[i].flags;
+        if (!(f & KH_TOK_WORD))
             continue;
-        c->words++;
-        int cap = (t->flags & KH_TOK_CAP) != 0;
-        c->caps += (size_t)cap;
-        if (t->norm_len >= 2) {
-            c->long_w++;
-            c->uppers += (t->flags & KH_TOK_UPPER) != 0;
-        }
-        if (!small_word(t)) {
-            c->content++;
-            c->content_caps += (size_t)cap;
+        words++;
+        caps += (f & KH_TOK_CAP) != 0;
+        if (toks[i].norm_len >= 2) {
+            long_w++;
+            uppers += (f & KH_TOK_UPPER) != 0;
         }
     }
+    case_counts c = {words, caps, uppers, long_w};
+    return c;
 }
 
-kh_case_regime kh_case_regime_of(const kh_token *toks, size_t n, kh_case_regime story_regime)
+/* Title case: 85% of the words that are not function words capitalised,
+ * three of them at least. */
+static int title_case(const kh_token *toks, size_t n)
 {
-    case_counts c;
-    memset(&c, 0, sizeof c);
-    count_case(toks, n, &c);
-    if (!c.words)
+    size_t content = 0, caps = 0;
+    for (size_t i = 0; i < n; i++)
+        if (is_word(&toks[i]) && !small_word(&toks[i])) {
+            content++;
+            caps += (toks[i].flags & KH_TOK_CAP) != 0;
+        }
+    return content >= 3 && caps * 100 >= content * 85;
+}
+
+static kh_case_regime regime_of(const kh_token *toks, size_t n, const case_counts *c,
+                                kh_case_regime story_regime)
+{
+    if (!c->words)
         return KH_CASE_NORMAL;
-    if (!c.caps)
+    if (!c->caps)
         return KH_CASE_LOWER;
-    if (c.long_w >= 3 && c.uppers * 10 >= c.long_w * 6)
+    if (c->long_w >= 3 && c->uppers * 10 >= c->long_w * 6)
         return KH_CASE_UPPER;
-    if (c.words < 3)
+    if (c->words < 3)
         return story_regime;
-    if (c.content >= 3 && c.content_caps * 100 >= c.content * 85)
+    /* A sentence with fewer than half its words capitalised is no title. */
+    if (c->caps * 2 >= c->words && title_case(toks, n))
         return KH_CASE_TITLE;
     return story_regime == KH_CASE_LOWER ? KH_CASE_LOWER : KH_CASE_NORMAL;
 }
 
-/* The story as a whole: lower-case when at most one word in 25 is
- * capitalised (a lower-cased feed that kept an odd acronym), capitals when
- * seven words in ten are. Stories of fewer than 8 words say nothing. */
-static kh_case_regime story_regime(const kh_token *toks, size_t n)
+kh_case_regime kh_case_regime_of(const kh_token *toks, size_t n, kh_case_regime story_regime)
 {
-    case_counts c;
-    memset(&c, 0, sizeof c);
-    count_case(toks, n, &c);
-    if (c.words < 8)
+    case_counts c = count_case(toks, n);
+    return regime_of(toks, n, &c, story_regime);
+}
+
+/* The story as a whole, from the sum of its sentences' counts: lower-case
+ * when at most one word in 25 is capitalised (a lower-cased feed that kept
+ * an odd acronym), capitals when seven words in ten are. Stories of fewer
+ * than 8 words say nothing. */
+static kh_case_regime story_regime(const case_counts *c)
+{
+    if (c->words < 8)
         return KH_CASE_NORMAL;
-    if (c.caps * 25 <= c.words)
+    if ((size_t)c->caps * 25 <= c->words)
         return KH_CASE_LOWER;
-    if (c.uppers * 10 >= c.long_w * 7)
+    if ((size_t)c->uppers * 10 >= (size_t)c->long_w * 7)
         return KH_CASE_UPPER;
     return KH_CASE_NORMAL;
 }
@@ -487,13 +501,24 @@ kh_status kh_recase_doc(kh_arena *arena, const kh_lexicon *lex, const kh_name_fi
 {
     if (!n_sents)
         return KH_OK;
-    size_t n_toks = sents[n_sents - 1].first_token + sents[n_sents - 1].n_tokens;
-    kh_case_regime story = story_regime(toks, n_toks);
+    /* One pass over the tokens: each sentence's counts, and their sum. */
+    case_counts *counts = (case_counts *)kh_arena_alloc(arena, n_sents * sizeof *counts);
+    if (!counts)
+        return KH_ERR_NOMEM;
+    case_counts sum = {0, 0, 0, 0};
+    for (size_t s = 0; s < n_sents; s++) {
+        counts[s] = count_case(toks + sents[s].first_token, sents[s].n_tokens);
+        sum.words += counts[s].words;
+        sum.caps += counts[s].caps;
+        sum.uppers += counts[s].uppers;
+        sum.long_w += counts[s].long_w;
+    }
+    kh_case_regime story = story_regime(&sum);
     uint8_t *regime = NULL;
     size_t n_caseless = 0;
     for (size_t s = 0; s < n_sents; s++) {
         size_t a = sents[s].first_token, e = a + sents[s].n_tokens;
-        kh_case_regime r = kh_case_regime_of(toks + a, e - a, story);
+        kh_case_regime r = regime_of(toks + a, e - a, &counts[s], story);
         /* Title case is left as written: taking the capitals off its common
          * words also took them off names the dictionary lacks ("the
          * Opposition Labour Party"), and lost more than it gained on the
