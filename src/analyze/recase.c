@@ -247,7 +247,7 @@ static int takes_name(const kh_lexicon *lex, const kh_token *toks, size_t i, siz
     if (!named)
         return 0;
     if (len == 1 && word_is(&toks[i], "us"))
-        return 0; /* the pronoun, unless its neighbours say otherwise (recase_words) */
+        return 0; /* the pronoun, unless its neighbours say otherwise (us_country) */
     if (len == 1 && (kinds & KH_NAME_COUNTRY))
         return 1;
     if (len > 1 && (kinds & (KH_NAME_ACTOR | KH_NAME_COUNTRY | KH_NAME_CAPITAL)))
