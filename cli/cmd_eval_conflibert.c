@@ -308,9 +308,8 @@ static int span_agrees(const kh_event *ev, size_t nev, const char *sent, const m
  * bad line or below a floor). */
 static int report(const cb_args *a, const cb_counts *c)
 {
-    static const char *const case_names[] = {"", " (lower-cased)", " (upper-cased)",
-                                             " (title-cased)"};
-    printf("conflibert %s: %zu sentences%s", a->dir, c->n, case_names[a->casing]);
+    printf("conflibert %s: %zu sentences%s%s%s", a->dir, c->n, a->casing ? " (" : "",
+           eval_case_label(a->casing), a->casing ? ")" : "");
     if (c->lost_tokens)
         printf(" (%zu spans.bio tokens not found in their sentence)", c->lost_tokens);
     printf("\n");

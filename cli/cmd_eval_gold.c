@@ -308,10 +308,8 @@ static int report(const gold_run *g, double min_recall, double min_precision)
     tally_add(&all, &g->t[SPLIT_TEST]);
     const tally *sel = g->split == SPLIT_ALL ? &all : &g->t[g->split];
     const char *sel_name = gold_split_names[g->split];
-    static const char *const case_names[] = {"", ", text lower-cased", ", text upper-cased",
-                                             ", text title-cased"};
-    printf("gold: %zu file%s, %zu units, %zu stories%s%s\n", g->n_files, g->n_files == 1 ? "" : "s",
-           g->n_units, g->n_stories, case_names[g->casing],
+    printf("gold: %zu file%s, %zu units, %zu stories%s%s%s\n", g->n_files, g->n_files == 1 ? "" : "s",
+           g->n_units, g->n_stories, g->casing ? ", text " : "", eval_case_label(g->casing),
            g->rejected ? " (some lines rejected, see above)" : "");
     if (g->split == SPLIT_ALL) {
         print_scores("dev", &g->t[SPLIT_DEV]);

@@ -137,6 +137,8 @@ void *gold_realloc(void *p, size_t n);
 enum { EVAL_CASE_AS_IS, EVAL_CASE_LOWER, EVAL_CASE_UPPER, EVAL_CASE_TITLE };
 /* The mode named lower, upper, title or as-is; -1 for another name. */
 int eval_case_parse(const char *name);
+/* "lower-cased", "upper-cased", "title-cased"; "" for as-is. */
+const char *eval_case_label(int mode);
 /* Re-cases p[0..n) in place by `mode`: ASCII letters only, so every byte
  * offset stays valid. */
 void eval_case_apply(int mode, char *p, size_t n);

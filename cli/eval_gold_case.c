@@ -32,6 +32,12 @@ int eval_case_parse(const char *name)
     return -1;
 }
 
+const char *eval_case_label(int mode)
+{
+    static const char *const labels[] = {"", "lower-cased", "upper-cased", "title-cased"};
+    return mode > EVAL_CASE_AS_IS && mode <= EVAL_CASE_TITLE ? labels[mode] : "";
+}
+
 static int ascii_alpha(unsigned char c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
 
 /* Words a headline writer leaves lower-case inside a title. */

@@ -220,7 +220,33 @@ TEST(stage_places_from_the_clause)
     fixture_close(&f);
 }
 
-/* The clause coder through the public API: voice, negation, intent. */
+/* Codes `text` as a one-paragraph body story dated 2024-01-01 and checks
+ * that it gives one event source -> target code, or none when code is
+ * NULL. */
+static void check_one_event(kh_coder *c, const char *text, const char *source, const char *target,
+                            const char *code)
+{
+    kh_story s;
+    kh_unit u;
+    kh_story_from_text(&s, &u, text, strlen(text));
+    s.date.year = 2024, s.date.month = 1, s.date.day = 1;
+    const kh_event *ev;
+    size_t n;
+    REQUIRE(kh_coder_code(c, &s, &ev, &n) == KH_OK);
+    if (!code) {
+        CHECK_EQ_INT(n, 0);
+        return;
+    }
+    CHECK_EQ_INT(n, 1);
+    if (n != 1)
+        return;
+    CHECK_EQ_STR(ev[0].source, source);
+    CHECK_EQ_STR(ev[0].target, target);
+    CHECK_EQ_STR(ev[0].code, code);
+}
+
+/* The clause coder through the public API: voice, negation, intent, and
+ * text without case. */
 TEST(stage_clause_coder_voice_negation_intent)
 {
     stage_fixture f;
@@ -234,6 +260,11 @@ TEST(stage_clause_coder_voice_negation_intent)
         {"Sylvania was visited by Freedonian ministers.", "FRDGOV", "SYL", "042"},
         {"Firefly did not visit Sylvania.", NULL, NULL, NULL},
         {"Firefly wants to visit Sylvania.", "FRDGOV", "SYL", "036"},
+        /* text without case (recase.c): the events of normal text */
+        {"police arrested five men in marxton on tuesday.", "SYLCOP", "SYLCVL", "173"},
+        {"POLICE ARRESTED FIVE MEN IN MARXTON ON TUESDAY.", "SYLCOP", "SYLCVL", "173"},
+        {"freedonian troops killed five people.", "FRDMIL", "FRDCVL", "190"},
+        {"rufus firefly accused sylvania of lying.", "FRDGOV", "SYL", "112"},
     };
     kh_code_options o;
     memset(&o, 0, sizeof o);
@@ -241,30 +272,8 @@ TEST(stage_clause_coder_voice_negation_intent)
     o.lexicon = f.lex;
     kh_coder *c;
     REQUIRE(kh_coder_new(&o, &c) == KH_OK);
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        kh_story s;
-        kh_unit u;
-        memset(&s, 0, sizeof s);
-        memset(&u, 0, sizeof u);
-        u.kind = KH_UNIT_BODY;
-        u.span.len = strlen(cases[i].text);
-        s.text = cases[i].text;
-        s.text_len = u.span.len;
-        s.units = &u;
-        s.n_units = 1;
-        s.date.year = 2024, s.date.month = 1, s.date.day = 1;
-        const kh_event *ev;
-        size_t n;
-        REQUIRE(kh_coder_code(c, &s, &ev, &n) == KH_OK);
-        if (!cases[i].code) {
-            CHECK_EQ_INT(n, 0);
-            continue;
-        }
-        REQUIRE(n == 1);
-        CHECK_EQ_STR(ev[0].source, cases[i].source);
-        CHECK_EQ_STR(ev[0].target, cases[i].target);
-        CHECK_EQ_STR(ev[0].code, cases[i].code);
-    }
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_one_event(c, cases[i].text, cases[i].source, cases[i].target, cases[i].code);
     kh_coder_free(c);
     fixture_close(&f);
 }
@@ -421,47 +430,6 @@ TEST(stage_recase_tokens)
     REQUIRE(fixture_story(&f, &s, &u, "Sylvanian troops told us. then they left."));
     CHECK(norm_is(f.doc, 3, "us"));
     CHECK_EQ_INT(f.doc->n_sentences, 1);
-    fixture_close(&f);
-}
-
-/* The coder finds the same events in lower-case and capital text as in
- * normal text. */
-TEST(stage_recase_coder)
-{
-    stage_fixture f;
-    if (!fixture_open(&f))
-        return;
-    static const struct {
-        const char *text;
-        const char *source, *target, *code;
-    } cases[] = {
-        {"police arrested five men in marxton on tuesday.", "SYLCOP", "SYLCVL", "173"},
-        {"POLICE ARRESTED FIVE MEN IN MARXTON ON TUESDAY.", "SYLCOP", "SYLCVL", "173"},
-        {"freedonian troops killed five people.", "FRDMIL", "FRDCVL", "190"},
-        {"rufus firefly accused sylvania of lying.", "FRDGOV", "SYL", "112"},
-    };
-    kh_code_options o;
-    memset(&o, 0, sizeof o);
-    o.dict = f.dict;
-    o.lexicon = f.lex;
-    kh_coder *c;
-    REQUIRE(kh_coder_new(&o, &c) == KH_OK);
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        kh_story s;
-        kh_unit u;
-        kh_story_from_text(&s, &u, cases[i].text, strlen(cases[i].text));
-        s.date.year = 2024, s.date.month = 1, s.date.day = 1;
-        const kh_event *ev;
-        size_t n;
-        REQUIRE(kh_coder_code(c, &s, &ev, &n) == KH_OK);
-        CHECK_EQ_INT(n, 1);
-        if (n != 1)
-            continue;
-        CHECK_EQ_STR(ev[0].source, cases[i].source);
-        CHECK_EQ_STR(ev[0].target, cases[i].target);
-        CHECK_EQ_STR(ev[0].code, cases[i].code);
-    }
-    kh_coder_free(c);
     fixture_close(&f);
 }
 
