@@ -299,6 +299,45 @@ static int us_country(const kh_name_finder *names, const kh_token *toks, size_t 
     return names && names->find(names->ctx, toks, i + 1, end, &kinds) && kinds != 0;
 }
 
+/* t is a regular inflection (-s, -es, -ed, -d, -ing, -ly) of a word the
+ * lexicon knows as a common word: "cordoned", "shelling", "bombings". */
+static int inflects_known(const kh_lexicon *lex, const kh_token *t)
+{
+    static const char *const suffixes[] = {"ing", "ed", "es", "ly", "s", "d"};
+    char w[KH_LEX_MAX_WORD + 2];
+    size_t n = t->norm_len;
+    if (!lex || n < 5 || n > KH_LEX_MAX_WORD)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        w[k] = (char)kh_to_lower((unsigned char)t->norm[k]);
+    for (size_t x = 0; x < KH_ARRAY_LEN(suffixes); x++) {
+        size_t sl = strlen(suffixes[x]), m = n - sl;
+        if (memcmp(w + m, suffixes[x], sl) != 0)
+            continue;
+        kh_lex_form f;
+        word_info wi;
+        kh_token stem = *t;
+        stem.norm = w;
+        stem.norm_len = (uint32_t)m;
+        /* the stem as it is, with its "e" ("arriv-ed"), or undoubled ("shipp-ed") */
+        word_info_of(lex, &stem, &wi);
+        if (wi.common)
+            return 1;
+        if (sl == 3 || sl == 2) {
+            char save = w[m];
+            w[m] = 'e';
+            int found = kh_lex_find(lex, w, m + 1, &f) && f.pos != KH_POS_BIT(KH_UPOS_PROPN);
+            w[m] = save;
+            if (found)
+                return 1;
+            if (m >= 3 && w[m - 1] == w[m - 2] && kh_lex_find(lex, w, m - 1, &f) &&
+                f.pos != KH_POS_BIT(KH_UPOS_PROPN))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 /* One word of a LOWER or UPPER sentence, not part of a name. */
 static kh_status recase_word(kh_arena *arena, const kh_lexicon *lex, kh_token *toks, size_t i,
                              size_t start, size_t end, kh_case_regime r)
@@ -327,9 +366,10 @@ static kh_status recase_word(kh_arena *arena, const kh_lexicon *lex, kh_token *t
             return set_case(arena, t, W_UPPER);
         return KH_OK;
     }
-    /* Capitals: a common word is lower-cased; an unknown word is an acronym
-     * when short, else a name. */
-    if (w.found)
+    /* Capitals: a common word is lower-cased (an inflection of one too:
+     * the lexicon does not list every "cordoned"); an unknown word is an
+     * acronym when short, else a name. */
+    if (w.found || inflects_known(lex, t))
         return set_case(arena, t, W_LOWER);
     return set_case(arena, t, letters_of(t) <= 4 ? W_UPPER : W_TITLE);
 }
