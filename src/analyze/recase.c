@@ -52,6 +52,8 @@ static int small_word(const kh_token *t)
 
 static int is_word(const kh_token *t) { return (t->flags & KH_TOK_WORD) != 0; }
 
+static int is_punct_tok(const kh_token *t, char c) { return t->norm_len == 1 && t->norm[0] == c; }
+
 /* Counts of one stretch of tokens. */
 typedef struct case_counts {
     uint32_t words;   /* word tokens */
@@ -100,12 +102,12 @@ static kh_case_regime regime_of(const kh_token *toks, size_t n, const case_count
         return KH_CASE_NORMAL;
     if (!c->caps)
         return KH_CASE_LOWER;
-    if (c->long_w >= 3 && c->uppers * 10 >= c->long_w * 6)
+    if (c->long_w >= 3 && (uint64_t)c->uppers * 10 >= (uint64_t)c->long_w * 6)
         return KH_CASE_UPPER;
     if (c->words < 3)
         return story_regime;
     /* A sentence with fewer than half its words capitalised is no title. */
-    if (c->caps * 2 >= c->words && title_case(toks, n))
+    if ((uint64_t)c->caps * 2 >= c->words && title_case(toks, n))
         return KH_CASE_TITLE;
     return story_regime == KH_CASE_LOWER ? KH_CASE_LOWER : KH_CASE_NORMAL;
 }
@@ -124,9 +126,9 @@ static kh_case_regime story_regime(const case_counts *c)
 {
     if (c->words < 8)
         return KH_CASE_NORMAL;
-    if ((size_t)c->caps * 25 <= c->words)
+    if ((uint64_t)c->caps * 25 <= c->words)
         return KH_CASE_LOWER;
-    if ((size_t)c->uppers * 10 >= (size_t)c->long_w * 7)
+    if ((uint64_t)c->uppers * 10 >= (uint64_t)c->long_w * 7)
         return KH_CASE_UPPER;
     return KH_CASE_NORMAL;
 }
@@ -348,14 +350,16 @@ static kh_status recase_word(kh_arena *arena, const kh_lexicon *lex, kh_token *t
     if (w.cased) {
         /* A closed-list proper noun ("UN", "March"): as listed when it is
          * the only reading or a date's month ("march 5", "5 may"). */
-        int dated = (i + 1 < end && is_number(&toks[i + 1])) || (i > start && is_number(&toks[i - 1]));
+        int dated = (i + 1 < end && is_number(&toks[i + 1])) ||
+                    (i > start && is_number(&toks[i - 1]));
         if (w.proper || dated) {
-            for (size_t k = 0; k < t->norm_len; k++)
-                if (kh_is_alpha((unsigned char)t->norm[k]) &&
-                    kh_is_upper((unsigned char)w.cased[k]) != kh_is_upper((unsigned char)t->norm[k]))
-                    return set_case(arena, t,
-                                    kh_is_upper((unsigned char)w.cased[t->norm_len - 1]) ? W_UPPER
-                                                                                        : W_TITLE);
+            int all_caps = kh_is_upper((unsigned char)w.cased[t->norm_len - 1]);
+            wcase as_listed = all_caps ? W_UPPER : W_TITLE;
+            for (size_t k = 0; k < t->norm_len; k++) {
+                unsigned char have = (unsigned char)t->norm[k], want = (unsigned char)w.cased[k];
+                if (kh_is_alpha(have) && kh_is_upper(want) != kh_is_upper(have))
+                    return set_case(arena, t, as_listed);
+            }
             return KH_OK;
         }
     }
@@ -437,7 +441,7 @@ typedef struct acronym {
 static int acronym_at(const kh_token *toks, size_t start, size_t open, size_t end, acronym *out)
 {
     size_t close = open + 1;
-    while (close < end && close - open <= 4 && !(toks[close].norm_len == 1 && toks[close].norm[0] == ')'))
+    while (close < end && close - open <= 4 && !is_punct_tok(&toks[close], ')'))
         close++;
     if (close >= end || close - open < 2 || close - open > 4)
         return 0;
@@ -491,7 +495,7 @@ static size_t find_acronyms(const kh_token *toks, const kh_sentence *sents, size
             continue;
         size_t a = sents[s].first_token, e = a + sents[s].n_tokens;
         for (size_t i = a + 1; i + 2 < e && n < MAX_ACRONYMS; i++)
-            if (toks[i].norm_len == 1 && toks[i].norm[0] == '(' && acronym_at(toks, a, i, e, &out[n]))
+            if (is_punct_tok(&toks[i], '(') && acronym_at(toks, a, i, e, &out[n]))
                 n++;
     }
     return n;
@@ -505,9 +509,11 @@ static kh_status apply_acronyms(kh_arena *arena, const kh_lexicon *lex, kh_token
 {
     kh_status st = KH_OK;
     for (size_t k = 0; k < n_ac && !st; k++) {
-        for (size_t j = ac[k].long_first; j < ac[k].long_end && !st; j++)
+        for (size_t j = ac[k].long_first; j < ac[k].long_end && !st; j++) {
+            int small = j > ac[k].long_first && small_word(&toks[j]);
             if (is_word(&toks[j]))
-                st = set_case(arena, &toks[j], j > ac[k].long_first && small_word(&toks[j]) ? W_LOWER : W_TITLE);
+                st = set_case(arena, &toks[j], small ? W_LOWER : W_TITLE);
+        }
         if (!st)
             st = set_case(arena, &toks[ac[k].tok], W_UPPER);
         for (size_t j = ac[k].tok + 1; j < ac[k].close && !st; j++)

@@ -72,7 +72,7 @@ void kh_splitter_init(kh_splitter *sp)
  * in 25 capitalised. */
 static int caseless(const kh_splitter *sp)
 {
-    return sp->words >= 4 && sp->caps * 25 <= sp->words;
+    return sp->words >= 4 && (uint64_t)sp->caps * 25 <= sp->words;
 }
 
 /* kh_sentence_starter on the word as it would be capitalised. */
@@ -82,8 +82,10 @@ static int starter_folded(const kh_token *tok)
     size_t n = tok->norm_len;
     if (n == 0 || n > sizeof w)
         return 0;
-    for (size_t k = 0; k < n; k++)
-        w[k] = (char)(k ? kh_to_lower((unsigned char)tok->norm[k]) : kh_to_upper((unsigned char)tok->norm[k]));
+    for (size_t k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)tok->norm[k];
+        w[k] = (char)(k ? kh_to_lower(c) : kh_to_upper(c));
+    }
     return kh_sentence_starter(w, n);
 }
 
