@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "actors/actors.h"
+#include "analyze/analyze.h"
 
 /* ---------------------------------------------------------------------- */
 /* Phrase matching                                                        */
@@ -67,6 +68,38 @@ void kh_actors_find_phrases(kh_story_view *c)
             c->mlen[i] = (uint16_t)best_len;
         }
     }
+}
+
+/* The recasing stage's name finder (analyze.h, kh_name_finder; ctx is the
+ * kh_dict): the longest phrase of the trie starting at toks[i] that names
+ * an actor, a country, a capital, a place or an agent, matched without
+ * regard to case, as text without case information needs. */
+size_t kh_actors_name_at(const void *ctx, const kh_token *toks, size_t i, size_t end, unsigned *kinds)
+{
+    const kh_dict *d = (const kh_dict *)ctx;
+    static const struct {
+        kh_pkind kind;
+        unsigned name;
+    } named[] = {{KH_P_ACTOR, KH_NAME_ACTOR},     {KH_P_COUNTRY, KH_NAME_COUNTRY},
+                 {KH_P_DEMONYM, KH_NAME_COUNTRY}, {KH_P_CAPITAL, KH_NAME_CAPITAL},
+                 {KH_P_PLACE, KH_NAME_PLACE},     {KH_P_AGENT, KH_NAME_AGENT}};
+    uint32_t node = 0;
+    size_t best = 0;
+    *kinds = 0;
+    for (size_t j = i; j < end && j - i < 24; j++) {
+        node = kh_dict_child(d, node, kh_dict_word(d, toks[j].norm, toks[j].norm_len));
+        if (!node)
+            break;
+        unsigned k = 0;
+        for (size_t x = 0; x < KH_ARRAY_LEN(named); x++)
+            if (kh_node_payload(d, node, named[x].kind, KH_NONE))
+                k |= named[x].name;
+        if (k) {
+            best = j + 1 - i;
+            *kinds = k;
+        }
+    }
+    return best;
 }
 
 /* ---------------------------------------------------------------------- */

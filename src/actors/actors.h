@@ -114,6 +114,10 @@ static inline int kh_view_place_words(const kh_story_view *v, size_t i, size_t l
     return !(len == 1 && kh_month_find(t->norm, t->norm_len, KH_MONTH_FULL | KH_MONTH_ABBR));
 }
 
+/* The recasing stage's name finder over dictionary `ctx` (a kh_dict): see
+ * kh_name_finder in analyze/analyze.h. */
+size_t kh_actors_name_at(const void *ctx, const kh_token *toks, size_t i, size_t end,
+                         unsigned *kinds);
 /* Forgets the previous story's context; `v` is kept for the story. */
 void kh_actors_reset(kh_actors *a, const kh_story_view *v);
 /* Finds every dictionary phrase by longest match over the trie, filling
