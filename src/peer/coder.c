@@ -401,6 +401,10 @@ static kh_status peer_init(kh_coder *c, const char *text, void **state)
     *state = ps;
     kh_peer_opts *o = &ps->opts;
     ps->fwd.sent = -1;
+    /* Without options of the caller's, those the image was built with
+     * (its TABARI .options file), as TABARI codes with its project's. */
+    if (!text)
+        text = c->dict->peer_options;
     int petr = 0;
     for (size_t i = 0; i < c->dict->n_patterns; i++)
         if (c->dict->patterns[i].flags & (KH_PAT_TABARI | KH_PAT_PETRARCH)) {
