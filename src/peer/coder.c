@@ -208,10 +208,12 @@ static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
             continue;
         }
         /* TABARI joins words with `_` in texts as in dictionaries:
-         * "Dol_Amroth" is the words DOL AMROTH. */
+         * "Dol_Amroth" is the words DOL AMROTH; and it blanks hyphens in
+         * the text (manual 5.2, since 0.7.3): "Cuban-backed" is CUBAN
+         * BACKED. PETRARCH keeps its parser's tokens. */
         size_t from = 0;
         for (size_t b = 0; b <= tk->norm_len && s->n < cap; b++) {
-            if (b < tk->norm_len && tk->norm[b] != '_')
+            if (b < tk->norm_len && tk->norm[b] != '_' && (tk->norm[b] != '-' || petr))
                 continue;
             if (b == from || tk->norm_len > 60000) {
                 from = b + 1;

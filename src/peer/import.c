@@ -311,7 +311,21 @@ kh_status kh_imp_word_ids(kh_imp *im, const char *w, size_t wl, int stem, uint32
     *n = 0;
     if (!wl)
         return KH_OK;
-    kh_status st = kh_bld_tokenize(im->b, w, wl, ids, max, n);
+    kh_status st = KH_OK;
+    /* TABARI reads a hyphen in a dictionary word as `_` (manual 5.2), as
+     * it blanks hyphens in the text: "AL-ASSAD" is AL ASSAD, adjacent. */
+    for (size_t a = 0; im->dialect == KH_IMP_TABARI && a < wl && !st;) {
+        size_t e = a;
+        while (e < wl && w[e] != '-')
+            e++;
+        size_t got = 0;
+        if (e > a)
+            st = kh_bld_tokenize(im->b, w + a, e - a, ids + *n, max - *n, &got);
+        *n += got;
+        a = e + 1;
+    }
+    if (im->dialect != KH_IMP_TABARI)
+        st = kh_bld_tokenize(im->b, w, wl, ids, max, n);
     if (st)
         return st;
     if (stem && *n)
