@@ -93,12 +93,25 @@ static void forward_remember(const im_sent *s)
         PEER(c)->fwd.sent++;
 }
 
-/* A verb for the complexity filter: its first matching pattern has a
- * code; null-coded verbs, and verbs none of whose patterns match (the
- * first word of "HAVE NOTHING TO DO WITH"), do not count (TABARI 8.7). */
+/* A verb for the complexity filter (TABARI 8.7). TABARI: a verb whose root
+ * phrase stands in the text ("TO_POST_" is no verb at "to" alone), unless
+ * it is null-coded and has no pattern: those are type NULL and do not
+ * count; whether a pattern matches does not matter. PETRARCH: its first
+ * matching pattern has a code. */
 static int verb_live(im_sent *s, size_t v, pref *pats)
 {
     size_t np = kh_peer_verb_patterns(s, v, pats, IM_MAX_PATS);
+    if (!s->petrarch) {
+        int root = 0, live = 0;
+        for (size_t k = 0; k < np; k++) {
+            mstate m;
+            if (pats[k].bare && kh_peer_match_pattern(s, pats[k].p, v, &m))
+                root = 1;
+            if (!pats[k].bare || !(pats[k].p->flags & KH_PAT_NULL))
+                live = 1;
+        }
+        return root && live;
+    }
     for (size_t k = 0; k < np; k++) {
         mstate m;
         if (kh_peer_match_pattern(s, pats[k].p, v, &m))
