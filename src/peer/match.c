@@ -543,8 +543,10 @@ static int32_t find_source(im_sent *s, const clause_run *r, size_t v, const msta
     /* DEFAULT: SOURCE [..] PRIOR: whenever no actor precedes the verb */
     if (src < 0 && o->def_src[0] && o->def_prior)
         src = default_unit(s, o->def_src, v);
-    /* else TABARI looks after the verb (8.5, note 3), then the default */
-    if (src < 0 && tgt < 0 && (o->def_src[0] || o->def_tgt[0])) {
+    /* else TABARI looks after the verb (8.5, note 3), then the default.
+     * It does so with or without a DEFAULT: COMPLEX: NOACTPRIOR exists to
+     * set aside the sentences it would code that way (5.8, note 18). */
+    if (src < 0 && tgt < 0 && (!s->petrarch || o->def_src[0] || o->def_tgt[0])) {
         src = first_unit(s, m->hi + 1, r->hi, IM_NONE);
         *after = src >= 0;
     }
