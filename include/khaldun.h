@@ -821,6 +821,9 @@ kh_status kh_sink_json_new(const char *dict_hash, kh_write_fn write, void *ctx, 
  * given, and Mentions rows to `write_mentions` (NULL: none). */
 kh_status kh_sink_gdelt_new(kh_write_fn write_events, void *events_ctx,
                             kh_write_fn write_mentions, void *mentions_ctx, kh_sink **out);
+/* TABARI's event lines to `write`: date (YYMMDD), source, target ("---"
+ * when none), code, code name, record id; tab-separated, one a line. */
+kh_status kh_sink_tabari_new(kh_write_fn write, void *ctx, kh_sink **out);
 
 kh_status kh_sink_begin(kh_sink *sink);
 kh_status kh_sink_story(kh_sink *sink, const kh_story *story);
