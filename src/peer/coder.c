@@ -406,7 +406,12 @@ static kh_status peer_option(kh_coder *c, void *state, const char *line)
     return kh_peer_apply(&((peer_state *)state)->opts, line);
 }
 
-static void peer_free(kh_coder *c, void *state) { kh_free(c->opt.alloc, state); }
+static void peer_free(kh_coder *c, void *state)
+{
+    if (state)
+        kh_peer_order_free(c, (peer_state *)state);
+    kh_free(c->opt.alloc, state);
+}
 
 static kh_status peer_init(kh_coder *c, const char *text, void **state)
 {
