@@ -987,18 +987,3 @@ int kh_imp_pattern_split(kh_imp *im, const char *t, size_t tl, const char **txt,
     }
     return 1;
 }
-
-int kh_imp_raw_line(const char *data, size_t len, size_t *i, const char **t, size_t *tl)
-{
-    if (*i >= len)
-        return 0;
-    const char *l = data + *i;
-    size_t ll = 0;
-    while (*i + ll < len && data[*i + ll] != '\n')
-        ll++;
-    *i += ll + 1;
-    *t = l;
-    *tl = ll;
-    kh_imp_trim(t, tl);
-    return 1;
-}

@@ -2,8 +2,9 @@
  * text.c: how the peer importers read the bytes of the peers' files as the
  * peers do: 8-bit text (TABARI's verbs and options files hold Latin-1 and
  * Windows-1252 bytes, read by TABARI as plain chars) decoded to UTF-8, so
- * it matches the text khaldun codes; and the dates of date restrictions
- * by each peer's own rules. Part of the importer machinery (peer/import.h).
+ * it matches the text khaldun codes; the dates of date restrictions by
+ * each peer's own rules; and raw lines for guessing a file's kind. Part
+ * of the importer machinery (peer/import.h).
  */
 #include <stdlib.h>
 
@@ -106,3 +107,17 @@ int kh_imp_date(kh_imp_dialect dialect, const char *s, size_t n, int32_t *out)
     return 1;
 }
 
+int kh_imp_raw_line(const char *data, size_t len, size_t *i, const char **t, size_t *tl)
+{
+    if (*i >= len)
+        return 0;
+    const char *l = data + *i;
+    size_t ll = 0;
+    while (*i + ll < len && data[*i + ll] != '\n')
+        ll++;
+    *i += ll + 1;
+    *t = l;
+    *tl = ll;
+    kh_imp_trim(t, tl);
+    return 1;
+}
