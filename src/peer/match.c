@@ -382,7 +382,10 @@ static int pref_cmp(const void *a, const void *b)
         return x->bare ? 1 : -1;
     if (x->p->weight != y->p->weight)
         return x->p->weight > y->p->weight ? -1 : 1;
-    if (x->p->n_elems != y->p->n_elems)
+    /* TABARI 5.7.1: a pattern's length counts letters and digits only,
+     * slots and blanks not; equal lengths keep the file's order. Verb roots
+     * alone: the longer phrase first (CALLED_UPON before CALL). */
+    if (x->p->n_elems != y->p->n_elems && (!(x->p->flags & KH_PAT_TABARI) || x->bare))
         return x->p->n_elems > y->p->n_elems ? -1 : 1;
     if (x->line != y->line)
         return x->line < y->line ? -1 : 1;
