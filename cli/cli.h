@@ -100,6 +100,13 @@ int cli_models_option(cli_models *m, int argc, char **argv, int i, const char *u
  * 0 when argv[i] is none of them. */
 int cli_text_option(cli_input *in, cli_models *m, const char **text, int argc, char **argv, int i,
                     const char *usage);
+/* Adds a dictionary source to b: a file, or a folder (its files the
+ * format reads, recursively, in name order; a TABARI folder with a
+ * .project file reads that). Fatal on I/O failure; returns the number of
+ * files read. */
+size_t cli_dict_add(kh_dict_builder *b, kh_dict_format format, const char *path);
+/* After a build: what the peers' importers read and loaded (stderr). */
+void cli_dict_summary(const kh_dict_builder *b);
 /* Loads both (fatal on failure). */
 void cli_models_load(cli_models *m);
 void cli_models_free(cli_models *m);

@@ -551,6 +551,27 @@ KH_API kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, 
 KH_API kh_status kh_dict_builder_finish(kh_dict_builder *b, const char *out_path, kh_error *err);
 /* Errors and warnings reported so far. */
 KH_API void kh_dict_builder_counts(const kh_dict_builder *b, size_t *errors, size_t *warnings);
+/*
+ * Builder flags (kh_dict_builder_set_flags), set before the first add.
+ * By default the peers' formats (TABARI, PETRARCH) are read as the peers
+ * read them: a line the peer would skip is skipped with a warning and the
+ * image is still written; remarks the peer does not make (a duplicate
+ * pattern, a code outside the CAMEO table) are only counted. With
+ * KH_DICT_STRICT every such line is an error, for people who write new
+ * dictionaries. khaldun's own format is always strict.
+ */
+enum { KH_DICT_STRICT = 1u << 0 };
+KH_API void kh_dict_builder_set_flags(kh_dict_builder *b, unsigned flags);
+/* What the peer importers read and loaded, by kind of entry. */
+enum { KH_ENTRY_ACTOR = 0, KH_ENTRY_AGENT, KH_ENTRY_PATTERN, KH_ENTRY_SYNSET, KH_ENTRY_KINDS };
+typedef struct kh_dict_build_summary {
+    size_t read[KH_ENTRY_KINDS];    /* entries in the sources */
+    size_t skipped[KH_ENTRY_KINDS]; /* of those, skipped (a warning each) */
+    size_t skipped_lines;           /* lines skipped, of any kind */
+    size_t remarks;                 /* counted, not reported (see KH_DICT_STRICT) */
+    int peer;                       /* a peer format was read */
+} kh_dict_build_summary;
+KH_API void kh_dict_builder_summary(const kh_dict_builder *b, kh_dict_build_summary *out);
 KH_API void kh_dict_builder_free(kh_dict_builder *b);
 
 KH_API kh_status kh_dict_load(const char *path, const kh_allocator *alloc, kh_dict **out,
@@ -800,6 +821,9 @@ kh_status kh_sink_json_new(const char *dict_hash, kh_write_fn write, void *ctx, 
  * given, and Mentions rows to `write_mentions` (NULL: none). */
 kh_status kh_sink_gdelt_new(kh_write_fn write_events, void *events_ctx,
                             kh_write_fn write_mentions, void *mentions_ctx, kh_sink **out);
+/* TABARI's event lines to `write`: date (YYMMDD), source, target ("---"
+ * when none), code, code name, record id; tab-separated, one a line. */
+kh_status kh_sink_tabari_new(kh_write_fn write, void *ctx, kh_sink **out);
 
 kh_status kh_sink_begin(kh_sink *sink);
 kh_status kh_sink_story(kh_sink *sink, const kh_story *story);
