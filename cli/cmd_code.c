@@ -21,7 +21,7 @@
 static const char code_usage[] =
     "khaldun code [--format jsonl|gdelt] [--mentions FILE] [--db FILE] [--dict FILE]\n"
     "                    [--dict-format F] [--input FORMAT] [--date YYYY-MM-DD] [-j N] [--stats]\n"
-    "                    [--quiet] [FILE...]";
+    "                    [--shard I/N] [--quiet] [FILE...]";
 
 static void code_help(void)
 {
@@ -40,6 +40,9 @@ static void code_help(void)
            "                    --format is given too: then every story read is also printed\n"
            "  --input FORMAT    auto (default), text, jsonl, tabari, petrarch\n"
            "  --date DATE       date for stories whose record has none\n"
+           "  --shard I/N       code only the stories in shard I of N (by kh_story_shard: the\n"
+           "                    story's identity hash modulo N), so N machines share one\n"
+           "                    archive; `khaldun merge` joins their stores (docs/store.md)\n"
            "  -j, --jobs N      coding threads (default: every core); output order and bytes,\n"
            "                    and the store, are the same for any N\n"
            "  --stats           time each stage and print the shares on standard error\n"
@@ -254,6 +257,9 @@ static void close_sinks(code_run *c)
 
 static void print_summary(const code_run *c, const cli_input *in, size_t events)
 {
+    if (in->shards > 1)
+        fprintf(stderr, "khaldun: shard %zu/%zu: %zu stor%s left to the other shards\n",
+                in->shard + 1, in->shards, in->out_of_shard, in->out_of_shard == 1 ? "y" : "ies");
     if (!c->store) {
         fprintf(stderr, "khaldun: %zu stor%s read, %zu rejected, %zu event%s written\n",
                 in->stories, in->stories == 1 ? "y" : "ies", in->rejected, events,

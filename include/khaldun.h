@@ -896,6 +896,27 @@ KH_API int kh_output_is_direct(const kh_output *output);
  */
 typedef struct kh_store kh_store;
 
+/*
+ * A story's identity: 64 lowercase hex digits and a NUL into hex. SHA-256
+ * over the tag "khaldun story 2" and the story's text, record id, URL and
+ * publisher, each field preceded by its 8-byte little-endian length (an
+ * absent field is length 0). The id counts only when the record gave it:
+ * the reader's "SOURCE:LINE" names a file, not a story. So the same story
+ * read under another path (or from standard input) has the same identity,
+ * and two outlets' copies of one wire story have two. The date is not part
+ * of it. The event store keys stories by it (stories.content_hash).
+ */
+KH_API void kh_story_hash(const kh_story *story, char hex[65]);
+
+/*
+ * The shard of a story among n (0 .. n-1; 0 when n < 2): the first 16 hex
+ * digits of kh_story_hash read as a 64-bit number, modulo n. Stable across
+ * machines, runs, file names and input formats, so `khaldun code --shard
+ * I/N` (which takes shard I-1) on N machines splits one archive with no
+ * splitting step, and the shards' stores merge into one run's store.
+ */
+KH_API size_t kh_story_shard(const kh_story *story, size_t n);
+
 /* Flags for kh_store_open. */
 enum {
     KH_STORE_READONLY = 1u << 0, /* never write; the file must exist */
@@ -904,7 +925,7 @@ enum {
 
 /* The schema version this library writes (PRAGMA user_version) and the
  * SQLite application id that marks a khaldun store ("KHDN"). */
-#define KH_STORE_SCHEMA_VERSION 1
+#define KH_STORE_SCHEMA_VERSION 2
 #define KH_STORE_APPLICATION_ID 0x4B48444E
 
 /*
@@ -975,6 +996,34 @@ KH_API kh_status kh_store_recode(kh_store *store, const kh_code_options *options
  * when the store is closed. The store must outlive the sink.
  */
 kh_status kh_sink_store_new(kh_store *store, const char *dict_hash, size_t batch, kh_sink **out);
+
+/* What kh_store_merge built. */
+typedef struct kh_store_merge_counts {
+    size_t stories, events, mentions;
+} kh_store_merge_counts;
+
+/* Flags for kh_store_merge. */
+enum {
+    KH_MERGE_ANY_IMAGES = 1u << 0 /* merge stores coded with different dictionary images */
+};
+
+/*
+ * Writes a new event store at `path` holding every story of the `n` stores
+ * `inputs` (typically the shards of `khaldun code --shard I/N`): stories
+ * united by content hash (kh_story_hash), events by (date, source, target,
+ * code), NumMentions, NumSources and NumArticles counted again, an event's
+ * first story, names and place from its earliest story (by date, then
+ * content hash), as one run over all the stories would store them. Inputs
+ * are opened read-only (kh_store_open), must be of this schema version and
+ * pass PRAGMA quick_check, and are never written. Stores coded with
+ * different dictionary images are refused with KH_ERR_INVALID unless
+ * `flags` has KH_MERGE_ANY_IMAGES. `path` must not exist (or be an empty
+ * file): the store is built in a temporary file beside it and appears
+ * under the name only when complete, so a failure leaves nothing. Counts
+ * go to *counts (may be NULL); messages to *err.
+ */
+KH_API kh_status kh_store_merge(const char *path, const char *const *inputs, size_t n,
+                                unsigned flags, kh_store_merge_counts *counts, kh_error *err);
 
 /* Row counts: stories, events, mentions (any may be NULL). */
 KH_API kh_status kh_store_counts(kh_store *store, size_t *stories, size_t *events,

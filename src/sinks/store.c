@@ -48,6 +48,13 @@ static void story_hash(const kh_story *s, char hex[65])
 /* Statements, schema and errors                                          */
 /* ---------------------------------------------------------------------- */
 
+/* The order in which stories count as "first" for an event (its first
+ * story, the names as first seen, its place): by date, undated last, then
+ * by content hash. Not the order of reading, so one run and the merge of
+ * its shards (khaldun merge) agree. */
+#define STORY_KEY(id) \
+    "(SELECT coalesce(date, '~') || content_hash FROM stories WHERE id = " id ")"
+
 static const char *const stmt_sql[ST_COUNT] = {
     /* ST_HAS */ "SELECT id FROM stories WHERE content_hash = ?1",
     /* ST_INS_STORY */
@@ -63,9 +70,13 @@ static const char *const stmt_sql[ST_COUNT] = {
     /* ST_UPD_EVENT */
     "UPDATE events SET num_mentions = num_mentions + ?1, num_articles = num_articles + ?2,"
     " num_sources = num_sources + ?3, flags = flags | ?4, dict_hash = ?5 WHERE id = ?6",
-    /* ST_UPD_PLACE */
+    /* ST_UPD_PLACE: the place of the earliest story that gave one (STORY_KEY) */
     "UPDATE events SET place_name = ?1, place_country = ?2, place_admin1 = ?3, place_lat = ?4,"
-    " place_lon = ?5, place_type = ?6, place_feature = ?7 WHERE id = ?8 AND place_name IS NULL",
+    " place_lon = ?5, place_type = ?6, place_feature = ?7, place_story = ?9 WHERE id = ?8 AND"
+    " (place_name IS NULL OR " STORY_KEY("?9") " < " STORY_KEY("place_story") ")",
+    /* ST_UPD_FIRST: the earliest story that reported the event, and its names */
+    "UPDATE events SET first_story = ?1, source_name = ?2, target_name = ?3 WHERE id = ?4 AND"
+    " " STORY_KEY("?1") " < " STORY_KEY("first_story"),
     /* ST_INS_SRC */ "INSERT OR IGNORE INTO event_sources(event, src) VALUES(?1, ?2)",
     /* ST_SEEN */ "SELECT 1 FROM mentions WHERE event = ?1 AND story = ?2 LIMIT 1",
     /* ST_INS_MENTION */
@@ -113,7 +124,7 @@ static const char schema_sql[] =
     "  root TEXT NOT NULL, quad INTEGER NOT NULL, goldstein REAL NOT NULL, name TEXT,\n"
     "  source_name TEXT, target_name TEXT, flags INTEGER NOT NULL,\n"
     "  place_name TEXT, place_country TEXT, place_admin1 TEXT, place_lat REAL, place_lon REAL,\n"
-    "  place_type INTEGER, place_feature INTEGER,\n"
+    "  place_type INTEGER, place_feature INTEGER, place_story INTEGER,\n"
     "  num_mentions INTEGER NOT NULL, num_sources INTEGER NOT NULL,\n"
     "  num_articles INTEGER NOT NULL,\n"
     "  first_story INTEGER NOT NULL REFERENCES stories(id),\n"
@@ -211,6 +222,21 @@ static int file_nonempty(const char *path, int *exists)
     return *exists && sb.st_size > 0;
 }
 
+int kh_store_uri(const char *path, const char *query, char *out, size_t size)
+{
+    size_t k = (size_t)snprintf(out, size, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (k + 4 >= size)
+            return 0;
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            *p == '/' || *p == '.' || *p == '_' || *p == '-')
+            out[k++] = (char)*p;
+        else
+            k += (size_t)snprintf(out + k, size - k, "%%%02X", *p);
+    }
+    return snprintf(out + k, size - k, "?%s", query) < (int)(size - k);
+}
+
 /* Opens `path` read-only. A WAL database in a folder we cannot write (no
  * PATH-shm can be made) is opened as immutable instead: nobody can be
  * writing it then, since a writer would need the same files. */
@@ -224,17 +250,10 @@ static int open_readonly(const char *path, sqlite3 **db)
     if (base != SQLITE_READONLY && base != SQLITE_CANTOPEN)
         return SQLITE_OK; /* other problems are reported by the caller's own query */
     char uri[8192];
-    size_t k = (size_t)snprintf(uri, sizeof uri, "file:");
-    for (const unsigned char *p = (const unsigned char *)path; *p && k + 4 < sizeof uri; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            *p == '/' || *p == '.' || *p == '_' || *p == '-')
-            uri[k++] = (char)*p;
-        else
-            k += (size_t)snprintf(uri + k, sizeof uri - k, "%%%02X", *p);
-    }
-    snprintf(uri + k, sizeof uri - k, "?immutable=1");
     sqlite3_close(*db);
     *db = NULL;
+    if (!kh_store_uri(path, "immutable=1", uri, sizeof uri))
+        return SQLITE_CANTOPEN;
     return sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
                            NULL);
 }
@@ -275,10 +294,12 @@ static kh_status quick_check(sqlite3 *db, const char *path, kh_error *err)
 /* Checks an existing file through a read-only connection. Sets *empty when
  * the file holds no schema at all (a run killed while creating it). With
  * `for_writing`, a store must also pass PRAGMA quick_check. */
-static kh_status check_file(const char *path, int for_writing, int *empty, kh_error *err)
+static kh_status check_file(const char *path, int for_writing, int *empty, int *version,
+                            kh_error *err)
 {
     sqlite3 *db = NULL;
     *empty = 0;
+    *version = 0;
     int rc = open_readonly(path, &db);
     if (rc != SQLITE_OK) {
         kh_status st = kh_error_set(err, KH_ERR_IO, 0, 0, "%s: cannot open: %s", path,
@@ -298,6 +319,7 @@ static kh_status check_file(const char *path, int for_writing, int *empty, kh_er
         app = sqlite3_column_int64(q, 0);
         ver = sqlite3_column_int64(q, 1);
         tables = sqlite3_column_int64(q, 2);
+        *version = ver > 0 && ver <= KH_STORE_SCHEMA_VERSION ? (int)ver : 0;
         rc = SQLITE_OK;
     }
     kh_status st = KH_OK;
@@ -397,9 +419,9 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_store **out, kh_err
     if (name_st)
         return name_st;
     int readonly = (flags & KH_STORE_READONLY) != 0;
-    int exists, empty = 1;
+    int exists, empty = 1, version = 0;
     if (file_nonempty(path, &exists)) {
-        kh_status st = check_file(path, !readonly, &empty, err);
+        kh_status st = check_file(path, !readonly, &empty, &version, err);
         if (st)
             return st;
     }
@@ -454,10 +476,16 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_store **out, kh_err
         }
         if (empty) { /* re-check what we wrote, as any other opener would */
             int e2;
-            if ((st = check_file(path, 0, &e2, err)))
+            if ((st = check_file(path, 0, &e2, &version, err)))
                 goto fail;
+        } else if (version < KH_STORE_SCHEMA_VERSION &&
+                   (st = kh_store_migrate(s, version))) {
+            kh_error_set(err, st, 0, 0, "%s: upgrading the event store from schema version %d "
+                                        "failed, the file is as it was: %s", path, version, s->msg);
+            goto fail;
         }
     }
+    s->version = readonly ? version : KH_STORE_SCHEMA_VERSION;
     *out = s;
     return KH_OK;
 fail:
@@ -608,6 +636,11 @@ kh_status kh_store_add_events(kh_store *s, sqlite3_int64 sid, const kh_story *st
             else if (rc != SQLITE_DONE)
                 return kh_store_db_fail(s, rc, "checking a mention");
             sqlite3_reset(q);
+            if (!(q = kh_store_stmt(s, ST_UPD_FIRST)))
+                return KH_ERR_DB;
+            sqlite3_bind_int64(q, 1, sid), bind_str(q, 2, e->source_name);
+            bind_str(q, 3, e->target_name), sqlite3_bind_int64(q, 4, eid);
+            STEP_DONE(q, "updating an event's first story");
         }
         if (e->place) {
             const kh_place *p = e->place;
@@ -620,7 +653,7 @@ kh_status kh_store_add_events(kh_store *s, sqlite3_int64 sid, const kh_story *st
             sqlite3_bind_int(q, 6, p->type);
             if (p->feature_id)
                 sqlite3_bind_int64(q, 7, p->feature_id);
-            sqlite3_bind_int64(q, 8, eid);
+            sqlite3_bind_int64(q, 8, eid), sqlite3_bind_int64(q, 9, sid);
             STEP_DONE(q, "setting an event's place");
         }
         if (!(q = kh_store_stmt(s, ST_INS_SRC)))

@@ -17,7 +17,8 @@
 
 /* The cached statements (SQL in store.c). */
 enum {
-    ST_HAS, ST_INS_STORY, ST_FIND_EVENT, ST_INS_EVENT, ST_UPD_EVENT, ST_UPD_PLACE, ST_INS_SRC,
+    ST_HAS, ST_INS_STORY, ST_FIND_EVENT, ST_INS_EVENT, ST_UPD_EVENT, ST_UPD_PLACE, ST_UPD_FIRST,
+    ST_INS_SRC,
     ST_SEEN, ST_INS_MENTION, ST_INS_SENTENCE, ST_MENTIONS, ST_LOAD_STORY, ST_SET_DICT,
     ST_COUNT
 };
@@ -26,11 +27,19 @@ struct kh_store {
     sqlite3 *db;
     int writable;
     int in_batch;
+    int version;    /* the schema version of the file (read-only: may be older) */
     sqlite3_stmt *st[ST_COUNT];
     kh_arena arena; /* per-event memory for loaded mentions */
     char msg[512];
 };
 
+/* Upgrades a writable store from schema version `from` to
+ * KH_STORE_SCHEMA_VERSION in one transaction (store_migrate.c). */
+kh_status kh_store_migrate(kh_store *s, int from);
+/* The SQLite URI of a path, "file:PATH?QUERY" with PATH percent-encoded
+ * (so no character of a name can be read as URI syntax). Returns 0 when it
+ * does not fit in `size`. */
+int kh_store_uri(const char *path, const char *query, char *out, size_t size);
 /* Sets the store's message from a printf format and returns `code`. */
 kh_status kh_store_fail(kh_store *s, kh_status code, const char *fmt, ...) KH_PRINTF(3, 4);
 /* Maps an SQLite failure to a status and a message that says what to do. */

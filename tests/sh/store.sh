@@ -48,7 +48,7 @@ check code-db $? "$(head -n 3 "$TMP/code.err")"
 [ "$(sqlite3 "$DB" 'PRAGMA integrity_check')" = ok ] &&
     [ "$(sqlite3 "$DB" 'PRAGMA journal_mode')" = wal ] &&
     [ "$(sqlite3 "$DB" 'PRAGMA application_id')" = 1263027278 ] &&
-    [ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 1 ]
+    [ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 2 ]
 check schema-pragmas $?
 
 # --- each query kind -----------------------------------------------------------------------
@@ -199,3 +199,20 @@ s=$(sqlite3 "$FULL" 'SELECT count(*) FROM stories')
 [ $rc = 2 ] && [ "$r" = ok ] && grep -q -i -e 'full' -e 'disk' -e 'I/O' "$TMP/full.err" &&
     [ $((s % 500)) -eq 7 ]
 check write-failure-consistent $? "rc $rc, integrity $r, $s stories, $(head -n 1 "$TMP/full.err")"
+
+# --- upgrading a store of schema version 1 --------------------------------------------------
+# Read-only use leaves it as it is; the first write upgrades it in one transaction, keeping
+# every story, event and count.
+V1=$TMP/v1.db
+sqlite3 "$V1" <$FIX/v1.sql
+sum1=$(sha256sum <"$V1")
+"$BIN" query --db "$V1" >/dev/null 2>&1 && [ "$sum1" = "$(sha256sum <"$V1")" ]
+check v1-read-untouched $?
+before=$(counts "$V1")
+"$BIN" code --quiet --dict "$DICT" --date 2024-04-24 --db "$V1" $FIX/stories.jsonl 2>"$TMP/v1.err"
+rc=$?
+[ $rc = 0 ] && [ "$(sqlite3 "$V1" 'PRAGMA user_version')" = 2 ] &&
+    [ "$(sqlite3 "$V1" "SELECT value FROM meta WHERE key = 'schema_version'")" = 2 ] &&
+    [ "$(counts "$V1")" = "$before" ] && [ "$(sqlite3 "$V1" 'PRAGMA integrity_check')" = ok ] &&
+    [ "$(sqlite3 "$V1" 'SELECT count(*) FROM events WHERE place_name IS NOT NULL AND place_story IS NULL')" = 0 ]
+check v1-upgraded $? "rc $rc, $before -> $(counts "$V1"), $(head -n 1 "$TMP/v1.err")"
