@@ -212,7 +212,8 @@ static kh_output *open_mentions(const char *path, const char *db_path, int n_fil
 }
 
 /* Makes the sinks: standard output unless --db alone, and the store. */
-static void open_sinks(code_run *c, const kh_dict *dict, int n_files, char **files)
+static void open_sinks(code_run *c, const kh_dict *dict, const kh_lexicon *lexicon, int n_files,
+                       char **files)
 {
     const code_args *a = c->args;
     kh_status st = KH_OK;
@@ -230,6 +231,7 @@ static void open_sinks(code_run *c, const kh_dict *dict, int n_files, char **fil
         fatal("%s", kh_strerror(st));
     if (a->db_path) {
         c->store = store_open_or_die(a->db_path, KH_STORE_CREATE);
+        kh_store_set_lexicon(c->store, lexicon);
         c->store_sink = c->n_sinks;
         if ((st = kh_sink_store_new(c->store, kh_dict_hash(dict), STORE_BATCH,
                                     &c->sinks[c->n_sinks++])))
@@ -293,7 +295,7 @@ int cmd_code(int argc, char **argv)
     code_run c;
     memset(&c, 0, sizeof c);
     c.args = &args;
-    open_sinks(&c, models.dict, argc - i, argv + i);
+    open_sinks(&c, models.dict, models.lexicon, argc - i, argv + i);
     kh_code_options opt;
     memset(&opt, 0, sizeof opt);
     opt.dict = models.dict;

@@ -26,7 +26,7 @@ int cmd_merge(int argc, char **argv)
                    "The inputs are only read. OUT.db must not exist (or be empty); it is\n"
                    "built beside its name and appears only when complete.\n\n"
                    "options:\n"
-                   "  --any-images      merge stores coded with different dictionary images\n"
+                   "  --any-images      merge stores coded with different dictionary or lexicon images\n"
                    "                    (refused by default: their events are not comparable)\n"
                    "  --quiet           no summary on standard error\n",
                    merge_usage);

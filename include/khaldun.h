@@ -951,6 +951,12 @@ KH_API void kh_store_close(kh_store *store);
  * the next call on the store. */
 KH_API const char *kh_store_errmsg(const kh_store *store);
 
+/* Sets the lexicon image recorded with each story added from now on
+ * (stories.lexicon_hash, 16 hex digits of its checksum; NULL: none), so
+ * kh_store_merge can tell stores coded with different images apart.
+ * kh_store_recode sets it from its options. */
+KH_API void kh_store_set_lexicon(kh_store *store, const kh_lexicon *lexicon);
+
 /* A batch: everything added between begin and commit becomes durable at
  * once, or not at all. kh_store_rollback drops an open batch (no-op when
  * none is open). Without a batch each kh_store_add_story is its own. */

@@ -59,8 +59,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     /* ST_HAS */ "SELECT id FROM stories WHERE content_hash = ?1",
     /* ST_INS_STORY */
     "INSERT INTO stories(story_id, date, title, publisher, url, dateline, source_file, line,"
-    " input_offset, raw, content_hash, dict_hash, src_key, units, captions, text)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    " input_offset, raw, content_hash, dict_hash, src_key, units, captions, text, lexicon_hash)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     /* ST_FIND_EVENT */
     "SELECT id FROM events WHERE date = ?1 AND source = ?2 AND target = ?3 AND code = ?4",
     /* ST_INS_EVENT */
@@ -96,7 +96,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     /* ST_LOAD_STORY */
     "SELECT story_id, date, title, publisher, url, dateline, source_file, line, input_offset,"
     " raw, units, captions, text, src_key FROM stories WHERE id = ?1",
-    /* ST_SET_DICT */ "UPDATE stories SET dict_hash = ?1 WHERE id = ?2",
+    /* ST_SET_DICT */ "UPDATE stories SET dict_hash = ?1, lexicon_hash = ?3 WHERE id = ?2",
 };
 
 
@@ -112,7 +112,8 @@ static const char schema_sql[] =
     "  dict_hash TEXT NOT NULL,\n"
     "  src_key TEXT NOT NULL,\n"
     "  units TEXT NOT NULL, captions TEXT NOT NULL,\n"
-    "  text BLOB NOT NULL);\n"
+    "  text BLOB NOT NULL,\n"
+    "  lexicon_hash TEXT NOT NULL DEFAULT '');\n"
     "CREATE TABLE sentences(\n"
     "  story INTEGER NOT NULL REFERENCES stories(id),\n"
     "  idx INTEGER NOT NULL, kind INTEGER NOT NULL, off INTEGER NOT NULL, len INTEGER NOT NULL,\n"
@@ -510,6 +511,19 @@ void kh_store_close(kh_store *s)
 
 const char *kh_store_errmsg(const kh_store *s) { return s ? s->msg : ""; }
 
+void kh_store_set_lexicon(kh_store *s, const kh_lexicon *lexicon)
+{
+    if (!s)
+        return;
+    uint64_t sum = 0;
+    if (lexicon)
+        kh_lexicon_hashes(lexicon, &sum, NULL);
+    if (lexicon)
+        snprintf(s->lexicon_hash, sizeof s->lexicon_hash, "%016llx", (unsigned long long)sum);
+    else
+        s->lexicon_hash[0] = '\0';
+}
+
 kh_status kh_store_begin(kh_store *s)
 {
     if (!s || s->in_batch)
@@ -738,6 +752,7 @@ static kh_status insert_story(kh_store *s, const kh_story *story, const char *di
     bind_str(q, 15, caps->data ? caps->data : "");
     sqlite3_bind_blob(q, 16, story->text_len ? story->text : "", (int)story->text_len,
                       SQLITE_STATIC);
+    bind_str(q, 17, s->lexicon_hash);
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     return rc == SQLITE_DONE ? KH_OK : kh_store_db_fail(s, rc, "adding a story");

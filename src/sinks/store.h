@@ -28,6 +28,7 @@ struct kh_store {
     int writable;
     int in_batch;
     int version;    /* the schema version of the file (read-only: may be older) */
+    char lexicon_hash[17]; /* recorded with each story added (kh_store_set_lexicon) */
     sqlite3_stmt *st[ST_COUNT];
     kh_arena arena; /* per-event memory for loaded mentions */
     char msg[512];

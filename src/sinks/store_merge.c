@@ -32,9 +32,10 @@ static const char merge_sql[] =
     "CREATE TEMP TABLE IF NOT EXISTS mark(n INTEGER);\n"
     "DELETE FROM temp.mark; INSERT INTO temp.mark SELECT coalesce(max(id), 0) FROM main.stories;\n"
     "INSERT INTO main.stories(story_id, date, title, publisher, url, dateline, source_file, line,"
-    " input_offset, raw, content_hash, dict_hash, src_key, units, captions, text)"
+    " input_offset, raw, content_hash, dict_hash, src_key, units, captions, text, lexicon_hash)"
     " SELECT story_id, date, title, publisher, url, dateline, source_file, line, input_offset,"
-    " raw, content_hash, dict_hash, src_key, units, captions, text FROM src.stories s"
+    " raw, content_hash, dict_hash, src_key, units, captions, text, lexicon_hash"
+    " FROM src.stories s"
     " WHERE NOT EXISTS (SELECT 1 FROM main.stories m WHERE m.content_hash = s.content_hash)"
     " ORDER BY s.id;\n"
     "INSERT INTO temp.sm SELECT s.id, m.id, m.id > (SELECT n FROM temp.mark)"
@@ -91,7 +92,8 @@ static const char recount_sql[] =
 
 /* Checks an input and collects its images: refuses an older schema (it
  * would be upgraded by a write, and merge never writes its inputs) and a
- * damaged file. Adds its dictionary hashes to `images` ("" when none yet). */
+ * damaged file. Adds its images (dictionary and lexicon hashes) to `images`
+ * ("" when none yet), separated by "; ". */
 static kh_status check_input(const char *path, char *images, size_t size, kh_error *err)
 {
     kh_store *in = NULL;
@@ -116,18 +118,20 @@ static kh_status check_input(const char *path, char *images, size_t size, kh_err
     sqlite3_finalize(q);
     q = NULL;
     rc = st ? SQLITE_OK
-            : sqlite3_prepare_v2(in->db, "SELECT DISTINCT dict_hash FROM stories", -1, &q, NULL);
+            : sqlite3_prepare_v2(in->db, "SELECT DISTINCT 'dictionary ' || dict_hash ||"
+                                 " ' with lexicon ' || CASE lexicon_hash WHEN '' THEN 'unknown'"
+                                 " ELSE lexicon_hash END FROM stories", -1, &q, NULL);
     while (!st && rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         const char *h = (const char *)sqlite3_column_text(q, 0);
         rc = SQLITE_OK;
         if (!h || strstr(images, h))
             continue;
         size_t n = strlen(images);
-        if (n + strlen(h) + 2 >= size) {
+        if (n + strlen(h) + 3 >= size) {
             st = kh_error_set(err, KH_ERR_LIMIT, 0, 0, "%s: too many dictionary images", path);
             break;
         }
-        snprintf(images + n, size - n, "%s%s", n ? " " : "", h);
+        snprintf(images + n, size - n, "%s%s", n ? "; " : "", h);
     }
     if (!st && rc != SQLITE_DONE)
         st = kh_error_set(err, KH_ERR_DB, 0, 0, "%s: %s", path, sqlite3_errmsg(in->db));
@@ -238,7 +242,7 @@ kh_status kh_store_merge(const char *path, const char *const *inputs, size_t n, 
     }
     if (!st && second && !(flags & KH_MERGE_ANY_IMAGES))
         st = kh_error_set(err, KH_ERR_INVALID, 0, 0,
-                          "the inputs were coded with different dictionary images (%s; %s "
+                          "the inputs were coded with different images (%s: %s "
                           "brings a new one): their events would not be comparable. Recode "
                           "them with one image, or merge anyway with --any-images", images,
                           second);

@@ -10,10 +10,12 @@
 
 #include "sinks/store.h"
 
-/* Version 1 to 2: events remember which story gave their place. The first
- * story had it in version 1 (the first place any story gave). */
+/* Version 1 to 2: events remember which story gave their place (the first
+ * story had it in version 1: the first place any story gave); stories the
+ * lexicon image that coded them ('' when unknown). */
 static const char v2_sql[] =
     "ALTER TABLE events ADD COLUMN place_story INTEGER;\n"
+    "ALTER TABLE stories ADD COLUMN lexicon_hash TEXT NOT NULL DEFAULT '';\n"
     "UPDATE events SET place_story = first_story WHERE place_name IS NOT NULL;\n";
 
 kh_status kh_store_migrate(kh_store *s, int from)

@@ -153,7 +153,7 @@ static kh_status recode_story(kh_store *s, kh_coder *coder, sqlite3_int64 id, co
     sqlite3_stmt *d = kh_store_stmt(s, ST_SET_DICT);
     if (!d)
         return KH_ERR_DB;
-    bind_str(d, 1, hash), sqlite3_bind_int64(d, 2, id);
+    bind_str(d, 1, hash), sqlite3_bind_int64(d, 2, id), bind_str(d, 3, s->lexicon_hash);
     if ((rc = sqlite3_step(d)) != SQLITE_DONE)
         return kh_store_db_fail(s, rc, "recording the dictionary");
     sqlite3_reset(d);
@@ -179,6 +179,7 @@ kh_status kh_store_recode(kh_store *s, const kh_code_options *options, size_t *n
     if (st)
         return kh_store_fail(s, st, "creating a coder: %s", kh_strerror(st));
     const char *hash = kh_dict_hash(options->dict);
+    kh_store_set_lexicon(s, options->lexicon);
     sqlite3_int64 *ids = NULL;
     size_t nids = 0, done = 0, events = 0;
     story_buf sb = {NULL, NULL, NULL};

@@ -140,8 +140,16 @@ grep -v '^praise' $FIX/dict.txt >"$TMP/dict2.txt"
 "$BIN" code --quiet --dict "$TMP/other.dict" --db "$TMP/other.db" $FIX/stories.jsonl 2>/dev/null
 "$BIN" merge "$TMP/refuse/x.db" "$TMP/one.db" "$TMP/other.db" >/dev/null 2>"$TMP/r.err"
 rc=$?
-[ $rc = 2 ] && grep -q 'different dictionary images' "$TMP/r.err" && none_left
+[ $rc = 2 ] && grep -q 'different images' "$TMP/r.err" && none_left
 check refuse-other-images $? "rc $rc $(head -n 1 "$TMP/r.err")"
+# The same dictionary with another lexicon image (recorded per story).
+cp "$TMP/s2-2.db" "$TMP/lex.db"
+sqlite3 "$TMP/lex.db" "UPDATE stories SET lexicon_hash = '0123456789abcdef'"
+"$BIN" merge "$TMP/refuse/x.db" "$TMP/s1-2.db" "$TMP/lex.db" >/dev/null 2>"$TMP/r.err"
+rc=$?
+[ $rc = 2 ] && grep -q 'lexicon 0123456789abcdef' "$TMP/r.err" && none_left &&
+    [ "$(sqlite3 "$TMP/s1-2.db" "SELECT count(DISTINCT lexicon_hash) || length(max(lexicon_hash)) FROM stories")" = 116 ]
+check refuse-other-lexicon $? "rc $rc $(head -n 1 "$TMP/r.err")"
 "$BIN" merge --any-images --quiet "$TMP/any.db" "$TMP/other.db" "$TMP/one.db" 2>"$TMP/r.err" &&
     [ "$(sqlite3 "$TMP/any.db" 'SELECT count(DISTINCT dict_hash) FROM stories')" = 2 ]
 check any-images $? "$(head -n 1 "$TMP/r.err")"
