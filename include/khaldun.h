@@ -1010,7 +1010,7 @@ typedef struct kh_store_merge_counts {
 
 /* Flags for kh_store_merge. */
 enum {
-    KH_MERGE_ANY_IMAGES = 1u << 0 /* merge stores coded with different dictionary images */
+    KH_MERGE_ANY_IMAGES = 1u << 0 /* merge stores coded with different dictionary/lexicon images */
 };
 
 /*
@@ -1022,7 +1022,7 @@ enum {
  * content hash), as one run over all the stories would store them. Inputs
  * are opened read-only (kh_store_open), must be of this schema version and
  * pass PRAGMA quick_check, and are never written. Stores coded with
- * different dictionary images are refused with KH_ERR_INVALID unless
+ * different dictionary or lexicon images are refused with KH_ERR_INVALID unless
  * `flags` has KH_MERGE_ANY_IMAGES. `path` must not exist (or be an empty
  * file): the store is built in a temporary file beside it and appears
  * under the name only when complete, so a failure leaves nothing. Counts
