@@ -216,3 +216,30 @@ rc=$?
     [ "$(counts "$V1")" = "$before" ] && [ "$(sqlite3 "$V1" 'PRAGMA integrity_check')" = ok ] &&
     [ "$(sqlite3 "$V1" 'SELECT count(*) FROM events WHERE place_name IS NOT NULL AND place_story IS NULL')" = 0 ]
 check v1-upgraded $? "rc $rc, $before -> $(counts "$V1"), $(head -n 1 "$TMP/v1.err")"
+
+# --- issue 17 case 9: a story is its content and its own metadata, not the file's name ----------
+# The same file as seed.txt, ./seed.txt, an absolute path or standard input was stored again
+# each time, multiplying NumArticles, NumSources and NumMentions.
+S9=$TMP/case9.db
+"$BIN" code --quiet --dict "$DICT" --date 2024-04-24 --db "$S9" examples/seed-2024.txt 2>/dev/null
+before=$(counts "$S9")
+"$BIN" code --quiet --dict "$DICT" --date 2024-04-24 --db "$S9" ./examples/seed-2024.txt \
+    "$(pwd)/examples/seed-2024.txt" 2>/dev/null
+"$BIN" code --quiet --dict "$DICT" --date 2024-04-24 --db "$S9" - <examples/seed-2024.txt 2>/dev/null
+cp examples/seed-2024.txt "$TMP/copy-of-seed.txt"
+"$BIN" code --quiet --dict "$DICT" --date 2024-04-24 --db "$S9" "$TMP/copy-of-seed.txt" 2>/dev/null
+[ "$(counts "$S9")" = "$before" ]
+check case9-same-story-other-path $? "$before -> $(counts "$S9")"
+# Two outlets' copies of one wire story stay two articles.
+printf '{"id":"a-1","source":"Outlet A","url":"https://a.example/1","text":"Iran accused the United States of sabotage."}\n{"id":"b-7","source":"Outlet B","url":"https://b.example/7","text":"Iran accused the United States of sabotage."}\n' >"$TMP/two-outlets.jsonl"
+"$BIN" code --quiet --dict "$DICT" --date 2024-04-24 --db "$TMP/outlets.db" "$TMP/two-outlets.jsonl" 2>/dev/null
+[ "$(sqlite3 "$TMP/outlets.db" 'SELECT count(*), max(num_articles), max(num_sources) FROM stories, events')" = "2|2|2" ]
+check case9-two-outlets-two-articles $? "$(sqlite3 "$TMP/outlets.db" 'SELECT count(*), max(num_articles), max(num_sources) FROM stories, events')"
+# A store of version 1 (seed-2024.txt stored under an absolute path) is upgraded to the new
+# identity: the same file under a relative path is known.
+V9=$TMP/v1-case9.db
+sqlite3 "$V9" <$FIX/v1.sql
+before=$(counts "$V9")
+"$BIN" code --quiet --dict "$DICT" --date 2024-04-24 --db "$V9" examples/seed-2024.txt $FIX/stories.jsonl 2>/dev/null
+[ "$(counts "$V9")" = "$before" ]
+check case9-upgraded-store-knows-its-stories $? "$before -> $(counts "$V9")"
