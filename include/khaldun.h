@@ -885,8 +885,8 @@ KH_API int kh_output_is_direct(const kh_output *output);
  * An embedded SQLite database of stories, evidence sentences, events and
  * mentions (schema: docs/store.md). Events reported by several stories
  * (same date, source, target, code) are one row with GDELT-style counts.
- * Ingestion is idempotent: a story is identified by the SHA-256 of its id
- * and text (see kh_store_add_story) and is never stored twice. Writes run in
+ * Ingestion is idempotent: a story is identified by kh_story_hash (its text
+ * and its own metadata) and is never stored twice. Writes run in
  * batches (kh_store_begin/commit) in WAL mode, so a process killed at any
  * point leaves the last committed batch; re-running the same input then
  * completes the store. Every statement uses bound parameters.
@@ -975,8 +975,8 @@ KH_API kh_status kh_store_has_story(kh_store *store, const kh_story *story, int 
  * appended and NumMentions, NumSources (distinct publishers; the URL's host
  * or the source file when the story names none) and NumArticles (distinct
  * stories) updated. `dict_hash` (kh_dict_hash) is recorded with the story
- * and its events. The content hash is SHA-256 over the 8-byte little-endian
- * length of the id, the id, and the text. A story already stored is left as
+ * and its events. The story is identified by kh_story_hash (its text and
+ * its own metadata, not its file's name). A story already stored is left as
  * it is and *added (when non-NULL) set to 0; else 1. A failure leaves
  * nothing of the story behind.
  */

@@ -21,28 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/sha256.h"
 #include "sinks/store.h"
-
-/* The content hash of a story, as 64 hex digits: SHA-256 over the 8-byte
- * little-endian length of the id, the id, and the text. */
-static void story_hash(const kh_story *s, char hex[65])
-{
-    kh_sha256 c;
-    unsigned char d[32], n8[8];
-    size_t idlen = s->id ? strlen(s->id) : 0;
-    for (size_t i = 0; i < 8; i++)
-        n8[i] = (unsigned char)((uint64_t)idlen >> (8 * i));
-    kh_sha256_init(&c);
-    kh_sha256_update(&c, n8, 8);
-    if (idlen)
-        kh_sha256_update(&c, s->id, idlen);
-    if (s->text_len)
-        kh_sha256_update(&c, s->text, s->text_len);
-    kh_sha256_final(&c, d);
-    for (size_t i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
-}
 
 /* ---------------------------------------------------------------------- */
 /* Statements, schema and errors                                          */
@@ -565,7 +544,7 @@ kh_status kh_store_has_story(kh_store *s, const kh_story *story, int *known)
     if (!s || !story || !known)
         return KH_ERR_INVALID;
     char hex[65];
-    story_hash(story, hex);
+    kh_story_hash(story, hex);
     sqlite3_stmt *q = kh_store_stmt(s, ST_HAS);
     if (!q)
         return KH_ERR_DB;
@@ -731,7 +710,7 @@ static kh_status insert_story(kh_store *s, const kh_story *story, const char *di
                               const char *src, const kh_buf *units, const kh_buf *caps)
 {
     char hex[65], date[16];
-    story_hash(story, hex);
+    kh_story_hash(story, hex);
     kh_sink_date_text(story->date, date);
     if (story->text_len > INT_MAX)
         return kh_store_fail(s, KH_ERR_LIMIT, "story %s: text too large for the store", story->id);

@@ -37,6 +37,9 @@ struct kh_store {
 /* Upgrades a writable store from schema version `from` to
  * KH_STORE_SCHEMA_VERSION in one transaction (store_migrate.c). */
 kh_status kh_store_migrate(kh_store *s, int from);
+/* Counts NumMentions, NumSources and NumArticles of every event again from
+ * the mentions, and event_sources with them (merge, upgrades). */
+kh_status kh_store_recount(kh_store *s);
 /* The SQLite URI of a path, "file:PATH?QUERY" with PATH percent-encoded
  * (so no character of a name can be read as URI syntax). Returns 0 when it
  * does not fit in `size`. */

@@ -80,16 +80,6 @@ static const char merge_sql[] =
     " (SELECT coalesce(date, '~') || content_hash FROM main.stories WHERE id = sm.new) <"
     " (SELECT coalesce(date, '~') || content_hash FROM main.stories WHERE id = m.place_story));\n";
 
-/* The counts, from the merged mentions: what ingestion keeps up to date
- * story by story. */
-static const char recount_sql[] =
-    "DELETE FROM event_sources;\n"
-    "INSERT INTO event_sources(event, src) SELECT DISTINCT m.event, s.src_key FROM mentions m"
-    " JOIN stories s ON s.id = m.story;\n"
-    "UPDATE events SET num_mentions = (SELECT count(*) FROM mentions WHERE event = events.id),"
-    " num_articles = (SELECT count(DISTINCT story) FROM mentions WHERE event = events.id),"
-    " num_sources = (SELECT count(*) FROM event_sources WHERE event = events.id);\n";
-
 /* Checks an input and collects its images: refuses an older schema (it
  * would be upgraded by a write, and merge never writes its inputs) and a
  * damaged file. Adds its images (dictionary and lexicon hashes) to `images`
@@ -265,7 +255,7 @@ kh_status kh_store_merge(const char *path, const char *const *inputs, size_t n, 
     for (size_t i = 0; i < n && !st; i++)
         st = merge_one(out, inputs[i], err);
     if (!st && ((st = merge_exec(out, "BEGIN IMMEDIATE", "starting a transaction")) ||
-                (st = merge_exec(out, recount_sql, "counting mentions, sources, articles")) ||
+                (st = kh_store_recount(out)) ||
                 (st = merge_exec(out, "COMMIT", "committing the counts")) ||
                 (counts && (st = kh_store_counts(out, &counts->stories, &counts->events,
                                                  &counts->mentions))))) {

@@ -18,6 +18,78 @@ static const char v2_sql[] =
     "ALTER TABLE stories ADD COLUMN lexicon_hash TEXT NOT NULL DEFAULT '';\n"
     "UPDATE events SET place_story = first_story WHERE place_name IS NOT NULL;\n";
 
+/* The counts, from the mentions: what ingestion keeps up to date story by
+ * story (NumSources from the stories' src_key). */
+static const char recount_sql[] =
+    "DELETE FROM event_sources;\n"
+    "INSERT INTO event_sources(event, src) SELECT DISTINCT m.event, s.src_key FROM mentions m"
+    " JOIN stories s ON s.id = m.story;\n"
+    "UPDATE events SET num_mentions = (SELECT count(*) FROM mentions WHERE event = events.id),"
+    " num_articles = (SELECT count(DISTINCT story) FROM mentions WHERE event = events.id),"
+    " num_sources = (SELECT count(*) FROM event_sources WHERE event = events.id);\n";
+
+kh_status kh_store_recount(kh_store *s)
+{
+    int rc = sqlite3_exec(s->db, recount_sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? KH_OK : kh_store_db_fail(s, rc, "counting mentions, sources, articles");
+}
+
+/* Version 1 to 2, identities: version 1 hashed the story id with the text,
+ * and the id was "FILE:LINE" when the record gave none, so one story read
+ * under two paths was stored twice. Every story gets its kh_story_hash; of
+ * stories that now share one, the first stays and the others go with their
+ * mentions and evidence; events then take their earliest story as first
+ * (STORY_KEY of store.c), those left without mentions go, and the counts
+ * are taken again. */
+static kh_status rehash_stories(kh_store *s)
+{
+    kh_status st = kh_store_exec(s, "CREATE TEMP TABLE rehash(id INTEGER PRIMARY KEY, "
+                                    "hash TEXT NOT NULL)");
+    if (st)
+        return st;
+    sqlite3_stmt *q = NULL, *ins = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT id, story_id, source_file, line, url, publisher,"
+                                " text FROM stories ORDER BY id", -1, &q, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(s->db, "INSERT INTO temp.rehash(id, hash) VALUES(?1, ?2)", -1,
+                                &ins, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        kh_story story;
+        memset(&story, 0, sizeof story);
+        story.id = col_str(q, 1), story.source = col_str(q, 2), story.line = col_size(q, 3);
+        story.url = col_str(q, 4), story.publisher = col_str(q, 5);
+        story.text = (const char *)sqlite3_column_blob(q, 6);
+        story.text_len = (size_t)sqlite3_column_bytes(q, 6);
+        char hex[65];
+        kh_story_hash(&story, hex);
+        sqlite3_reset(ins);
+        sqlite3_bind_int64(ins, 1, sqlite3_column_int64(q, 0));
+        sqlite3_bind_text(ins, 2, hex, 64, SQLITE_TRANSIENT);
+        rc = sqlite3_step(ins) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(s->db);
+    }
+    sqlite3_finalize(q);
+    sqlite3_finalize(ins);
+    if (rc != SQLITE_DONE)
+        return kh_store_db_fail(s, rc, "hashing the stored stories");
+    if ((st = kh_store_exec(s,
+            "CREATE TEMP TABLE dup AS SELECT r.id FROM temp.rehash r WHERE EXISTS (SELECT 1"
+            " FROM temp.rehash o WHERE o.hash = r.hash AND o.id < r.id);\n"
+            "DELETE FROM mentions WHERE story IN (SELECT id FROM temp.dup);\n"
+            "DELETE FROM sentences WHERE story IN (SELECT id FROM temp.dup);\n"
+            "DELETE FROM stories WHERE id IN (SELECT id FROM temp.dup);\n"
+            "UPDATE stories SET content_hash = (SELECT hash FROM temp.rehash r"
+            " WHERE r.id = stories.id);\n"
+            "DELETE FROM events WHERE NOT EXISTS (SELECT 1 FROM mentions WHERE event = events.id);\n"
+            "UPDATE events SET first_story = (SELECT s.id FROM mentions m JOIN stories s"
+            " ON s.id = m.story WHERE m.event = events.id"
+            " ORDER BY coalesce(s.date, '~'), s.content_hash LIMIT 1);\n"
+            "UPDATE events SET place_story = first_story WHERE place_name IS NOT NULL AND"
+            " NOT EXISTS (SELECT 1 FROM stories WHERE id = events.place_story);\n"
+            "DROP TABLE temp.dup; DROP TABLE temp.rehash;")))
+        return st;
+    return kh_store_recount(s);
+}
+
 kh_status kh_store_migrate(kh_store *s, int from)
 {
     if (from < 1 || from >= KH_STORE_SCHEMA_VERSION)
@@ -26,7 +98,7 @@ kh_status kh_store_migrate(kh_store *s, int from)
     if (st)
         return st;
     char sql[256];
-    if (from < 2 && (st = kh_store_exec(s, v2_sql)))
+    if (from < 2 && ((st = kh_store_exec(s, v2_sql)) || (st = rehash_stories(s))))
         goto fail;
     snprintf(sql, sizeof sql,
              "PRAGMA user_version = %d; UPDATE meta SET value = '%d' WHERE key = "
