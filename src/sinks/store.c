@@ -41,7 +41,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     " input_offset, raw, content_hash, dict_hash, src_key, units, captions, text, lexicon_hash)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     /* ST_FIND_EVENT */
-    "SELECT id FROM events WHERE date = ?1 AND source = ?2 AND target = ?3 AND code = ?4",
+    "SELECT id FROM events WHERE date = ?1 AND source = ?2 AND ifnull(target, '') = ifnull(?3, '')"
+    " AND code = ?4",
     /* ST_INS_EVENT */
     "INSERT INTO events(date, source, target, code, root, quad, goldstein, name, source_name,"
     " target_name, flags, num_mentions, num_sources, num_articles, first_story, dict_hash)"
@@ -98,18 +99,7 @@ static const char schema_sql[] =
     "  idx INTEGER NOT NULL, kind INTEGER NOT NULL, off INTEGER NOT NULL, len INTEGER NOT NULL,\n"
     "  text TEXT NOT NULL,\n"
     "  PRIMARY KEY(story, idx)) WITHOUT ROWID;\n"
-    "CREATE TABLE events(\n"
-    "  id INTEGER PRIMARY KEY,\n"
-    "  date TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, code TEXT NOT NULL,\n"
-    "  root TEXT NOT NULL, quad INTEGER NOT NULL, goldstein REAL NOT NULL, name TEXT,\n"
-    "  source_name TEXT, target_name TEXT, flags INTEGER NOT NULL,\n"
-    "  place_name TEXT, place_country TEXT, place_admin1 TEXT, place_lat REAL, place_lon REAL,\n"
-    "  place_type INTEGER, place_feature INTEGER, place_story INTEGER,\n"
-    "  num_mentions INTEGER NOT NULL, num_sources INTEGER NOT NULL,\n"
-    "  num_articles INTEGER NOT NULL,\n"
-    "  first_story INTEGER NOT NULL REFERENCES stories(id),\n"
-    "  dict_hash TEXT NOT NULL,\n"
-    "  UNIQUE(date, source, target, code));\n"
+    KH_STORE_EVENTS_TABLE("events")
     "CREATE TABLE mentions(\n"
     "  id INTEGER PRIMARY KEY,\n"
     "  event INTEGER NOT NULL REFERENCES events(id),\n"
@@ -122,12 +112,7 @@ static const char schema_sql[] =
     "  pattern TEXT);\n"
     "CREATE TABLE event_sources(event INTEGER NOT NULL, src TEXT NOT NULL,\n"
     "  PRIMARY KEY(event, src)) WITHOUT ROWID;\n"
-    "CREATE INDEX events_date ON events(date);\n"
-    "CREATE INDEX events_dyad ON events(source, target, date);\n"
-    "CREATE INDEX events_target ON events(target, date);\n"
-    "CREATE INDEX events_code ON events(code, date);\n"
-    "CREATE INDEX events_root ON events(root, date);\n"
-    "CREATE INDEX events_country ON events(place_country, date);\n"
+    KH_STORE_EVENTS_INDEXES
     "CREATE INDEX mentions_event ON mentions(event, story);\n"
     "CREATE INDEX mentions_story ON mentions(story);\n";
 
@@ -591,7 +576,7 @@ kh_status kh_store_add_events(kh_store *s, sqlite3_int64 sid, const kh_story *st
         const kh_event *e = &events[i];
         char date[16];
         kh_sink_date_text(e->date, date);
-        const char *target = e->target ? e->target : "";
+        const char *target = e->target && *e->target ? e->target : NULL; /* NULL: none */
         sqlite3_stmt *q = kh_store_stmt(s, ST_FIND_EVENT);
         if (!q)
             return KH_ERR_DB;
@@ -612,7 +597,7 @@ kh_status kh_store_add_events(kh_store *s, sqlite3_int64 sid, const kh_story *st
             bind_str(q, 3, target), bind_str(q, 4, e->code ? e->code : "");
             bind_text(q, 5, e->root, strnlen(e->root, sizeof e->root));
             sqlite3_bind_int(q, 6, e->quad);
-            sqlite3_bind_double(q, 7, e->goldstein);
+            sqlite3_bind_double(q, 7, kh_store_goldstein(e->goldstein));
             bind_str(q, 8, e->name), bind_str(q, 9, e->source_name);
             bind_str(q, 10, e->target_name);
             sqlite3_bind_int64(q, 11, sid);

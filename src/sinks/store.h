@@ -15,6 +15,40 @@
 
 #include "sinks/sinks.h"
 
+/* The events table (version 2), for the schema and the upgrade. A missing
+ * target is NULL; events are one row per (date, source, target, code), the
+ * UNIQUE index taking a missing target as '' (NULLs would all differ). */
+#define KH_STORE_EVENTS_TABLE(name) \
+    "CREATE TABLE " name "(\n" \
+    "  id INTEGER PRIMARY KEY,\n" \
+    "  date TEXT NOT NULL, source TEXT NOT NULL, target TEXT, code TEXT NOT NULL,\n" \
+    "  root TEXT NOT NULL, quad INTEGER NOT NULL, goldstein REAL NOT NULL, name TEXT,\n" \
+    "  source_name TEXT, target_name TEXT, flags INTEGER NOT NULL,\n" \
+    "  place_name TEXT, place_country TEXT, place_admin1 TEXT, place_lat REAL, place_lon REAL,\n" \
+    "  place_type INTEGER, place_feature INTEGER, place_story INTEGER,\n" \
+    "  num_mentions INTEGER NOT NULL, num_sources INTEGER NOT NULL,\n" \
+    "  num_articles INTEGER NOT NULL,\n" \
+    "  first_story INTEGER NOT NULL REFERENCES stories(id),\n" \
+    "  dict_hash TEXT NOT NULL);\n"
+#define KH_STORE_EVENTS_INDEXES \
+    "CREATE UNIQUE INDEX events_key ON events(date, source, ifnull(target, ''), code);\n" \
+    "CREATE INDEX events_date ON events(date);\n" \
+    "CREATE INDEX events_dyad ON events(source, target, date);\n" \
+    "CREATE INDEX events_target ON events(target, date);\n" \
+    "CREATE INDEX events_code ON events(code, date);\n" \
+    "CREATE INDEX events_root ON events(root, date);\n" \
+    "CREATE INDEX events_country ON events(place_country, date);\n"
+
+/* Goldstein as stored: the scale has one decimal, and the dictionary's
+ * float (1.9f is 1.89999997615814) rounded to the nearest double of that
+ * decimal reads back as 1.9 in SQL and every client. */
+static inline double kh_store_goldstein(double g)
+{
+    double t = g * 10.0;
+    double r = (double)(long long)(t < 0 ? t - 0.5 : t + 0.5);
+    return r / 10.0;
+}
+
 /* The cached statements (SQL in store.c). */
 enum {
     ST_HAS, ST_INS_STORY, ST_FIND_EVENT, ST_INS_EVENT, ST_UPD_EVENT, ST_UPD_PLACE, ST_UPD_FIRST,

@@ -10,13 +10,26 @@
 
 #include "sinks/store.h"
 
-/* Version 1 to 2: events remember which story gave their place (the first
- * story had it in version 1: the first place any story gave); stories the
- * lexicon image that coded them ('' when unknown). */
+/* Version 1 to 2, the columns: events are rebuilt with a missing target as
+ * NULL (it was ''), Goldstein rounded to its one decimal (the float noise
+ * of 1.89999997615814 goes), and place_story, the story that gave the
+ * place (the first story in version 1: the first place any story gave);
+ * stories get the lexicon image that coded them ('' when unknown). */
 static const char v2_sql[] =
-    "ALTER TABLE events ADD COLUMN place_story INTEGER;\n"
-    "ALTER TABLE stories ADD COLUMN lexicon_hash TEXT NOT NULL DEFAULT '';\n"
-    "UPDATE events SET place_story = first_story WHERE place_name IS NOT NULL;\n";
+    KH_STORE_EVENTS_TABLE("events_v2")
+    "INSERT INTO events_v2(id, date, source, target, code, root, quad, goldstein, name,"
+    " source_name, target_name, flags, place_name, place_country, place_admin1, place_lat,"
+    " place_lon, place_type, place_feature, place_story, num_mentions, num_sources,"
+    " num_articles, first_story, dict_hash)"
+    " SELECT id, date, source, nullif(target, ''), code, root, quad, round(goldstein, 1), name,"
+    " source_name, CASE WHEN target = '' THEN NULL ELSE target_name END, flags, place_name,"
+    " place_country, place_admin1, place_lat, place_lon, place_type, place_feature,"
+    " CASE WHEN place_name IS NOT NULL THEN first_story END, num_mentions, num_sources,"
+    " num_articles, first_story, dict_hash FROM events;\n"
+    "DROP TABLE events;\n"
+    "ALTER TABLE events_v2 RENAME TO events;\n"
+    KH_STORE_EVENTS_INDEXES
+    "ALTER TABLE stories ADD COLUMN lexicon_hash TEXT NOT NULL DEFAULT '';\n";
 
 /* The counts, from the mentions: what ingestion keeps up to date story by
  * story (NumSources from the stories' src_key). */

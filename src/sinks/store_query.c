@@ -401,7 +401,7 @@ kh_status kh_store_stats(kh_store *s, const kh_store_query *query, kh_store_grou
         return kh_store_fail(s, KH_ERR_NOMEM, "out of memory");
     if (group == KH_GROUP_DYAD) {
         qb_sql(b, "SELECT "), qb_sql(b, p);
-        qb_sql(b, " AS p, e.source, e.target, count(*) AS n, sum(e.num_mentions),"
+        qb_sql(b, " AS p, e.source, coalesce(e.target, ''), count(*) AS n, sum(e.num_mentions),"
                   " sum(e.goldstein) FROM events e");
         qb_where(b, query);
         qb_sql(b, " GROUP BY p, e.source, e.target ORDER BY p, e.source, e.target");
@@ -420,7 +420,7 @@ kh_status kh_store_stats(kh_store *s, const kh_store_query *query, kh_store_grou
                   " UNION ALL SELECT ");
         qb_sql(b, p);
         qb_sql(b, " AS p, e.target AS k, e.num_mentions AS nm, e.goldstein AS g FROM f e"
-                  " WHERE e.target <> '') GROUP BY p, k ORDER BY p, n DESC, k");
+                  " WHERE coalesce(e.target, '') <> '') GROUP BY p, k ORDER BY p, n DESC, k");
     }
     stat_rows rows = {fn, ctx};
     return qb_run(s, b, query, "running statistics", stat_row, &rows);

@@ -243,3 +243,27 @@ before=$(counts "$V9")
 "$BIN" code --quiet --dict "$DICT" --date 2024-04-24 --db "$V9" examples/seed-2024.txt $FIX/stories.jsonl 2>/dev/null
 [ "$(counts "$V9")" = "$before" ]
 check case9-upgraded-store-knows-its-stories $? "$before -> $(counts "$V9")"
+
+# --- Goldstein without float noise, a missing target is NULL (issue 14, item 5) ----------------
+# Goldstein was stored from the dictionary's float (1.9 as 1.89999997615814), so goldstein = 1.9
+# matched nothing; a missing target was '' in the store and null in JSON Lines. Both for a new
+# store and for one upgraded from version 1.
+for db in "$DB" "$V1"; do
+    g=$(sqlite3 "$db" "SELECT count(*) FROM events WHERE goldstein <> round(goldstein, 1)
+        OR CAST(goldstein AS TEXT) GLOB '*[0-9][0-9][0-9][0-9][0-9]*'")
+    t=$(sqlite3 "$db" "SELECT count(*) FROM events WHERE target = ''")
+    [ "$g" = 0 ] && [ "$t" = 0 ]
+    check "goldstein-and-null-target/$(basename "$db")" $? "$g noisy Goldstein, $t targets ''"
+done
+[ "$(sqlite3 "$V1" "SELECT count(*) FROM events WHERE goldstein = 1.9 AND code = '042'")" -gt 0 ]
+check goldstein-equals-1.9 $?
+# A source-only event: NULL in SQL, null in JSON, and a second story with it merges into it.
+printf '{"id":"so-1","source":"X","text":"Iran protested."}\n{"id":"so-2","source":"Y","text":"Iran protested."}\n' >"$TMP/so.jsonl"
+printf 'Iran protested.\n' >"$TMP/so.txt"
+{ cat $FIX/dict.txt; echo 'protest | 141 |'; } >"$TMP/so-dict.txt"
+"$BIN" dict build -o "$TMP/so.dict" data/cameo.txt "$TMP/so-dict.txt" >/dev/null 2>&1
+"$BIN" code --quiet --dict "$TMP/so.dict" --date 2024-04-24 --db "$TMP/so.db" "$TMP/so.jsonl" "$TMP/so.txt" 2>/dev/null
+n=$(sqlite3 "$TMP/so.db" "SELECT count(*) || ':' || max(num_articles) FROM events WHERE target IS NULL")
+j=$("$BIN" query --db "$TMP/so.db" --format jsonl 2>/dev/null | jq -r 'select(.target == null) | .num_articles' | head -n 1)
+[ "$n" = "1:3" ] && [ "$j" = 3 ]
+check null-target-source-only $? "sql $n, json $j"
