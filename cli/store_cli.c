@@ -24,7 +24,8 @@ const char store_filter_help[] =
     "  --to DATE         on or before YYYY-MM-DD\n"
     "  --country ISO3    the event's place is in this country\n"
     "  --place NAME      the event's place (case-insensitive)\n"
-    "  --text WORDS      words that all appear in one evidence sentence\n"
+    "  --text WORDS      whole words that all appear in one evidence sentence (nucl* for\n"
+    "                    a prefix; case and accents ignored)\n"
     "  --limit N         at most N rows\n";
 
 kh_store *store_open_or_die(const char *path, unsigned flags)

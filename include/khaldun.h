@@ -1040,7 +1040,9 @@ KH_API kh_status kh_store_counts(kh_store *store, size_t *stories, size_t *event
  * ending in '*' is a prefix ("IRN*" matches IRN, IRNGOV, ...). `actor`
  * matches either side; `dyad_a`/`dyad_b` match a pair in either direction;
  * `source`/`target` one direction. `text` holds words that must all appear
- * (ASCII case-insensitively) in one evidence sentence.
+ * in one evidence sentence, matched as whole words (case- and accent-
+ * insensitively; "word*" is a prefix) through the store's FTS5 index; at
+ * most 16 words of 100 bytes (KH_ERR_LIMIT).
  */
 typedef struct kh_store_query {
     const char *actor;

@@ -76,6 +76,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     /* ST_LOAD_STORY */
     "SELECT story_id, date, title, publisher, url, dateline, source_file, line, input_offset,"
     " raw, units, captions, text, src_key FROM stories WHERE id = ?1",
+    /* ST_INS_FTS */ "INSERT INTO sentence_fts(rowid, text) VALUES((?1 << 24) | ?2, ?3)",
     /* ST_SET_DICT */ "UPDATE stories SET dict_hash = ?1, lexicon_hash = ?3 WHERE id = ?2",
 };
 
@@ -114,7 +115,8 @@ static const char schema_sql[] =
     "  PRIMARY KEY(event, src)) WITHOUT ROWID;\n"
     KH_STORE_EVENTS_INDEXES
     "CREATE INDEX mentions_event ON mentions(event, story);\n"
-    "CREATE INDEX mentions_story ON mentions(story);\n";
+    "CREATE INDEX mentions_story ON mentions(story);\n"
+    KH_STORE_FTS_TABLE;
 
 kh_status kh_store_fail(kh_store *s, kh_status code, const char *fmt, ...)
 {
@@ -669,6 +671,13 @@ kh_status kh_store_add_events(kh_store *s, sqlite3_int64 sid, const kh_story *st
             bind_size(q, 4, m->text.off), bind_size(q, 5, m->text.len);
             bind_text(q, 6, story->text + m->text.off, m->text.len);
             STEP_DONE(q, "adding a sentence");
+            if (sqlite3_changes(s->db) == 0 || m->sentence > KH_STORE_FTS_MAX_SENTENCE)
+                continue; /* stored (and indexed) already, or past what the index can name */
+            if (!(q = kh_store_stmt(s, ST_INS_FTS)))
+                return KH_ERR_DB;
+            sqlite3_bind_int64(q, 1, sid), bind_size(q, 2, m->sentence);
+            bind_text(q, 3, story->text + m->text.off, m->text.len);
+            STEP_DONE(q, "indexing a sentence");
         }
     }
 done:

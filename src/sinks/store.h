@@ -39,6 +39,19 @@
     "CREATE INDEX events_root ON events(root, date);\n" \
     "CREATE INDEX events_country ON events(place_country, date);\n"
 
+/* The text index of the evidence sentences (version 2), for `query
+ * --text`: an FTS5 table without content of its own (the text is in
+ * sentences), its rowid naming the sentence: story << 24 | sentence index.
+ * Sentences past KH_STORE_FTS_MAX_SENTENCE (beyond any --max-sentences in
+ * use) are stored but not indexed. */
+#define KH_STORE_FTS_TABLE \
+    "CREATE VIRTUAL TABLE sentence_fts USING fts5(text, content = '',\n" \
+    "  tokenize = 'unicode61 remove_diacritics 2');\n"
+#define KH_STORE_FTS_MAX_SENTENCE 16777215u
+#define KH_STORE_FTS_FILL \
+    "INSERT INTO sentence_fts(rowid, text) SELECT (story << 24) | idx, text FROM sentences" \
+    " WHERE idx <= 16777215;\n"
+
 /* Goldstein as stored: the scale has one decimal, and the dictionary's
  * float (1.9f is 1.89999997615814) rounded to the nearest double of that
  * decimal reads back as 1.9 in SQL and every client. */
@@ -53,7 +66,8 @@ static inline double kh_store_goldstein(double g)
 enum {
     ST_HAS, ST_INS_STORY, ST_FIND_EVENT, ST_INS_EVENT, ST_UPD_EVENT, ST_UPD_PLACE, ST_UPD_FIRST,
     ST_INS_SRC,
-    ST_SEEN, ST_INS_MENTION, ST_INS_SENTENCE, ST_MENTIONS, ST_LOAD_STORY, ST_SET_DICT,
+    ST_SEEN, ST_INS_MENTION, ST_INS_SENTENCE, ST_MENTIONS, ST_LOAD_STORY, ST_INS_FTS,
+    ST_SET_DICT,
     ST_COUNT
 };
 

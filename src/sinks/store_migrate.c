@@ -14,7 +14,9 @@
  * NULL (it was ''), Goldstein rounded to its one decimal (the float noise
  * of 1.89999997615814 goes), and place_story, the story that gave the
  * place (the first story in version 1: the first place any story gave);
- * stories get the lexicon image that coded them ('' when unknown). */
+ * stories get the lexicon image that coded them ('' when unknown). The
+ * text index of the evidence sentences (sentence_fts) is built after the
+ * stories are re-hashed (rehash_stories). */
 static const char v2_sql[] =
     KH_STORE_EVENTS_TABLE("events_v2")
     "INSERT INTO events_v2(id, date, source, target, code, root, quad, goldstein, name,"
@@ -111,7 +113,8 @@ kh_status kh_store_migrate(kh_store *s, int from)
     if (st)
         return st;
     char sql[256];
-    if (from < 2 && ((st = kh_store_exec(s, v2_sql)) || (st = rehash_stories(s))))
+    if (from < 2 && ((st = kh_store_exec(s, v2_sql)) || (st = rehash_stories(s)) ||
+                     (st = kh_store_exec(s, KH_STORE_FTS_TABLE KH_STORE_FTS_FILL))))
         goto fail;
     snprintf(sql, sizeof sql,
              "PRAGMA user_version = %d; UPDATE meta SET value = '%d' WHERE key = "

@@ -187,7 +187,8 @@ kh_status kh_store_recode(kh_store *s, const kh_code_options *options, size_t *n
         goto out;
     s->in_batch = 1;
     if ((st = kh_store_exec(s, "DELETE FROM mentions; DELETE FROM event_sources;"
-                               " DELETE FROM events; DELETE FROM sentences")) ||
+                               " DELETE FROM events; DELETE FROM sentences;"
+                               " INSERT INTO sentence_fts(sentence_fts) VALUES('delete-all')")) ||
         (st = list_stories(s, &ids, &nids)))
         goto out;
     for (; done < nids; done++)

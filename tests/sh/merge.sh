@@ -45,7 +45,11 @@ SELECT 'mention', e.date, e.source, e.target, e.code, s.content_hash, m.sentence
     m.verb_len, m.pattern FROM mentions m JOIN events e ON e.id = m.event
     JOIN stories s ON s.id = m.story ORDER BY 2, 3, 4, 5, 6, 7, 9, 11, 13, 15, 17;
 SELECT 'source', e.date, e.source, e.target, e.code, x.src FROM event_sources x
-    JOIN events e ON e.id = x.event ORDER BY 2, 3, 4, 5, 6;"; }
+    JOIN events e ON e.id = x.event ORDER BY 2, 3, 4, 5, 6;
+SELECT 'indexed', s.content_hash, f.rowid & 16777215 FROM sentence_fts f
+    JOIN stories s ON s.id = f.rowid >> 24 ORDER BY 2, 3;
+SELECT 'found', s.content_hash, f.rowid & 16777215 FROM sentence_fts f
+    JOIN stories s ON s.id = f.rowid >> 24 WHERE sentence_fts MATCH 'iran' ORDER BY 2, 3;"; }
 
 # --- shards of every input format ----------------------------------------------------------
 G=tests/golden/read

@@ -267,3 +267,33 @@ n=$(sqlite3 "$TMP/so.db" "SELECT count(*) || ':' || max(num_articles) FROM event
 j=$("$BIN" query --db "$TMP/so.db" --format jsonl 2>/dev/null | jq -r 'select(.target == null) | .num_articles' | head -n 1)
 [ "$n" = "1:3" ] && [ "$j" = 3 ]
 check null-target-source-only $? "sql $n, json $j"
+
+# --- query --text through the FTS5 index (issue 14) ------------------------------------------
+# Every evidence sentence is indexed, in a new store, an upgraded one and after recode; words are
+# words, never FTS5 syntax; a final * is a prefix.
+fts_ok() { [ "$(sqlite3 "$1" 'SELECT count(*) FROM sentences')" = "$(sqlite3 "$1" 'SELECT count(*) FROM sentence_fts')" ] &&
+    [ "$(sqlite3 "$1" "SELECT count(*) FROM sentence_fts WHERE sentence_fts MATCH 'iran*'")" = \
+      "$(sqlite3 "$1" "SELECT count(*) FROM sentences WHERE ' ' || text LIKE '% iran%'")" ]; }
+fts_ok "$DB" && fts_ok "$V1" && fts_ok "$TMP/recode.db"
+check fts-index-complete $?
+a=$("$BIN" query --db "$DB" --text 'sabot*' --format csv 2>&1 | wc -l)
+b=$("$BIN" query --db "$DB" --text 'SABOTAGE' --format csv 2>&1 | wc -l)
+[ "$a" -gt 1 ] && [ "$a" = "$b" ]
+check fts-prefix $? "$a vs $b rows"
+ok=1
+for w in 'sabotage OR' '"' 'NEAR(iran' 'iran -united' 'col:iran' '*' 'iran^' "it's"; do
+    out=$("$BIN" query --db "$DB" --text "$w" --format csv 2>&1); rc=$?
+    [ $rc = 0 ] || { ok=0; echo "    --text '$w': rc $rc: $out" | head -n 2; }
+done
+[ $ok = 1 ]
+check fts-no-syntax $?
+"$BIN" query --db "$DB" --text "$(printf 'w%.0s' $(seq 1 150))" >/dev/null 2>"$TMP/long.err"
+[ $? = 2 ] && grep -q 'at most 100 bytes' "$TMP/long.err"
+check fts-long-word-message $? "$(head -n 1 "$TMP/long.err")"
+! grep -n 'LIKE' src/sinks/store_query.c
+check fts-no-like-scan $?
+V1RO=$TMP/v1-ro.db
+sqlite3 "$V1RO" <$FIX/v1.sql
+"$BIN" query --db "$V1RO" --text iran >/dev/null 2>"$TMP/v1ro.err"
+[ $? = 2 ] && grep -q 'version 2' "$TMP/v1ro.err" && [ "$(sqlite3 "$V1RO" 'PRAGMA user_version')" = 1 ]
+check fts-old-store-says-upgrade $? "$(head -n 1 "$TMP/v1ro.err")"
