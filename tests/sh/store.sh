@@ -297,3 +297,47 @@ sqlite3 "$V1RO" <$FIX/v1.sql
 "$BIN" query --db "$V1RO" --text iran >/dev/null 2>"$TMP/v1ro.err"
 [ $? = 2 ] && grep -q 'version 2' "$TMP/v1ro.err" && [ "$(sqlite3 "$V1RO" 'PRAGMA user_version')" = 1 ]
 check fts-old-store-says-upgrade $? "$(head -n 1 "$TMP/v1ro.err")"
+
+# --- issue 17 case 12: two writers creating one new store at once -----------------------------
+# The second printed 265 bytes of CREATE TABLE SQL and failed; both must succeed, and the store
+# hold each story once.
+bad=0
+for i in 1 2 3 4 5; do
+    rm -f "$TMP/race.db" "$TMP/race.db-wal" "$TMP/race.db-shm"
+    "$BIN" code --quiet --dict "$DICT" --db "$TMP/race.db" $FIX/stories.jsonl 2>"$TMP/race1.err" &
+    p1=$!
+    "$BIN" code --quiet --dict "$DICT" --db "$TMP/race.db" $FIX/stories.jsonl 2>"$TMP/race2.err" &
+    p2=$!
+    wait $p1; r1=$?; wait $p2; r2=$?
+    if [ $r1 != 0 ] || [ $r2 != 0 ] || [ -s "$TMP/race1.err" ] || [ -s "$TMP/race2.err" ] ||
+        [ "$(sqlite3 "$TMP/race.db" 'SELECT count(*) FROM stories')" != 7 ]; then
+        bad=$((bad + 1)); cat "$TMP/race1.err" "$TMP/race2.err" | head -n 2 | cut -c 1-160 | sed 's/^/    /'
+    fi
+done
+[ $bad = 0 ]
+check case12-concurrent-create $? "$bad of 5 races failed"
+
+# --- issue 17 case 13: device paths, misleading messages, messages cut short -------------------
+# A missing folder was reported as "read-only"; a device left PATH-journal behind; messages
+# were cut at 255 bytes and image paths at 40 characters.
+"$BIN" code --quiet --dict "$DICT" --db "$TMP/no-such-folder/x.db" $FIX/stories.jsonl 2>"$TMP/c13.err"
+rc=$?
+[ $rc = 2 ] && grep -q 'no such folder' "$TMP/c13.err" && ! grep -q 'read-only' "$TMP/c13.err"
+check case13-missing-folder $? "rc $rc: $(head -n 1 "$TMP/c13.err")"
+mkfifo "$TMP/fifo.db"
+"$BIN" code --quiet --dict "$DICT" --db "$TMP/fifo.db" $FIX/stories.jsonl 2>"$TMP/c13.err" </dev/null
+rc=$?
+[ $rc = 2 ] && grep -q 'not a regular file' "$TMP/c13.err" && [ ! -e "$TMP/fifo.db-journal" ] &&
+    [ ! -e "$TMP/fifo.db-wal" ] && [ -p "$TMP/fifo.db" ]
+check case13-device-refused $? "rc $rc: $(head -n 1 "$TMP/c13.err")"
+LONG=$TMP/$(printf 'a%.0s' $(seq 1 120))/$(printf 'b%.0s' $(seq 1 120))
+"$BIN" code --quiet --dict "$DICT" --db "$LONG/end-of-the-name.db" $FIX/stories.jsonl 2>"$TMP/c13.err"
+grep -q 'end-of-the-name.db: no such folder' "$TMP/c13.err"
+check case13-long-message-whole $? "$(wc -c <"$TMP/c13.err") bytes: $(cut -c 1-80 "$TMP/c13.err")..."
+mkdir -p "$LONG"
+printf 'KHALDUN\0this is no image at all, only its magic bytes and some text to be long enough' >"$LONG/broken.dict"
+head -c 4096 /dev/zero >>"$LONG/broken.dict"
+"$BIN" code --quiet --dict "$LONG/broken.dict" $FIX/stories.jsonl >/dev/null 2>"$TMP/c13.err"
+rc=$?
+[ $rc = 2 ] && grep -q "$LONG/broken.dict" "$TMP/c13.err"
+check case13-image-path-whole $? "rc $rc: $(cut -c 1-120 "$TMP/c13.err")"
