@@ -76,7 +76,7 @@ typedef struct code_run {
 static void store_die(code_run *c, const char *what, kh_status st)
 {
     const char *m = kh_store_errmsg(c->store);
-    char msg[600];
+    char msg[1100];
     snprintf(msg, sizeof msg, "%s", m && *m ? m : kh_strerror(st));
     kh_store_close(c->store);
     fatal("%s: %s (the stories of the last batch were not stored; re-run to resume)", what, msg);

@@ -201,7 +201,7 @@ int cmd_recode(int argc, char **argv)
     size_t stories = 0, events = 0, n_events = 0;
     kh_status st = kh_store_recode(s, &opt, &stories, &events);
     if (st) {
-        char msg[600];
+        char msg[1100];
         snprintf(msg, sizeof msg, "%s", kh_store_errmsg(s));
         kh_store_close(s);
         fatal("%s: recode failed, the store is unchanged: %s", db, msg[0] ? msg : kh_strerror(st));

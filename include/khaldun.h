@@ -90,7 +90,7 @@ typedef struct kh_error {
     size_t line;
     size_t col;
     uint64_t offset;
-    char message[256];
+    char message[1024]; /* whole: paths may be long */
 } kh_error;
 
 /* ---------------------------------------------------------------------- */

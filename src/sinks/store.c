@@ -150,7 +150,10 @@ kh_status kh_store_db_fail(kh_store *s, int rc, const char *what)
 kh_status kh_store_exec(kh_store *s, const char *sql)
 {
     int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-    return rc == SQLITE_OK ? KH_OK : kh_store_db_fail(s, rc, sql);
+    /* A short statement names itself ("COMMIT"); a script is not printed. */
+    return rc == SQLITE_OK ? KH_OK
+           : kh_store_db_fail(s, rc, strlen(sql) <= 40 && !strchr(sql, '\n') ? sql
+                                                                           : "updating the store");
 }
 
 /* The cached statement `id`, reset and unbound, or NULL on failure. */
@@ -322,11 +325,22 @@ static kh_status check_file(const char *path, int for_writing, int *empty, int *
     return st;
 }
 
+/* Creates the schema, unless another writer did while this one waited for
+ * the lock (two runs creating one new store at once): the write lock is
+ * taken first, and the file looked at again under it. */
 static kh_status create_schema(kh_store *s)
 {
     kh_status st = kh_store_exec(s, "BEGIN IMMEDIATE");
     if (st)
         return st;
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master", -1, &q, NULL);
+    int tables = rc == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
+    sqlite3_finalize(q);
+    if (tables != 0) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return tables > 0 ? KH_OK : kh_store_db_fail(s, rc, "reading the schema");
+    }
     char sql[256];
     if ((st = kh_store_exec(s, schema_sql)))
         goto fail;
@@ -407,6 +421,10 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_store **out, kh_err
             slash[slash == dir ? 1 : 0] = '\0';
         else
             snprintf(dir, sizeof dir, ".");
+        struct stat db;
+        if (stat(dir, &db) != 0 || !S_ISDIR(db.st_mode))
+            return kh_error_set(err, KH_ERR_NOTFOUND, 0, 0, "%s: no such folder (%s); nothing was "
+                                "written", path, dir);
         if ((exists && access(path, W_OK) != 0) || access(dir, W_OK) != 0)
             return kh_error_set(err, KH_ERR_IO, 0, 0,
                                 "%s: the database is read-only (no write permission on the file "

@@ -79,7 +79,7 @@ struct kh_store {
     char lexicon_hash[17]; /* recorded with each story added (kh_store_set_lexicon) */
     sqlite3_stmt *st[ST_COUNT];
     kh_arena arena; /* per-event memory for loaded mentions */
-    char msg[512];
+    char msg[1024];
 };
 
 /* Upgrades a writable store from schema version `from` to
