@@ -341,3 +341,27 @@ head -c 4096 /dev/zero >>"$LONG/broken.dict"
 rc=$?
 [ $rc = 2 ] && grep -q "$LONG/broken.dict" "$TMP/c13.err"
 check case13-image-path-whole $? "rc $rc: $(cut -c 1-120 "$TMP/c13.err")"
+
+# --- issue 17 case 14: a corrected --date reaches the stories already stored -------------------
+# Stories coded with a wrong --date were known on the re-run and kept it; recode had no --date.
+# A record's own date is never replaced.
+"$BIN" code --quiet --dict "$DICT" --date 2024-04-24 --db "$TMP/right.db" examples/seed-2024.txt 2>/dev/null
+"$BIN" code --quiet --dict "$DICT" --date 2020-01-01 --db "$TMP/redate.db" examples/seed-2024.txt 2>/dev/null
+"$BIN" code --quiet --dict "$DICT" --date 2024-04-24 --db "$TMP/redate.db" examples/seed-2024.txt 2>"$TMP/c14.err"
+rc=$?
+dump "$TMP/right.db" >"$TMP/right.dump"; dump "$TMP/redate.db" >"$TMP/redate.dump"
+[ $rc = 0 ] && cmp -s "$TMP/right.dump" "$TMP/redate.dump" && [ "$(counts "$TMP/redate.db")" = "$(counts "$TMP/right.db")" ] &&
+    [ "$(sqlite3 "$TMP/redate.db" "SELECT count(*) FROM stories WHERE date = '2020-01-01'")" = 0 ]
+check case14-code-corrected-date $? "rc $rc $(head -n 1 "$TMP/c14.err"); $(counts "$TMP/redate.db") vs $(counts "$TMP/right.db")"
+"$BIN" code --quiet --dict "$DICT" --date 2020-01-01 --db "$TMP/redate2.db" examples/seed-2024.txt 2>/dev/null
+"$BIN" recode --quiet --db "$TMP/redate2.db" --dict "$DICT" --date 2024-04-24 2>"$TMP/c14.err"
+rc=$?
+dump "$TMP/redate2.db" >"$TMP/redate2.dump"
+[ $rc = 0 ] && cmp -s "$TMP/right.dump" "$TMP/redate2.dump"
+check case14-recode-date $? "rc $rc $(head -n 1 "$TMP/c14.err")"
+cp "$DB" "$TMP/own-dates.db"
+before=$(sqlite3 "$TMP/own-dates.db" 'SELECT group_concat(date) FROM stories')
+"$BIN" code --quiet --dict "$DICT" --date 2020-01-01 --db "$TMP/own-dates.db" $FIX/stories.jsonl 2>/dev/null
+"$BIN" recode --quiet --db "$TMP/own-dates.db" --dict "$DICT" --date 2020-01-01 2>/dev/null
+[ "$(sqlite3 "$TMP/own-dates.db" 'SELECT group_concat(date) FROM stories')" = "$before" ]
+check case14-record-dates-kept $?
