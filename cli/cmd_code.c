@@ -69,6 +69,7 @@ typedef struct code_run {
     kh_store *store;
     kh_output *mentions;      /* --mentions FILE, or NULL */
     size_t known;             /* stories skipped because the store has them */
+    kh_date default_date;     /* --date, recorded with the stories it dates */
 } code_run;
 
 /* A store failure: the open batch is rolled back when the store closes, so
@@ -232,6 +233,7 @@ static void open_sinks(code_run *c, const kh_dict *dict, const kh_lexicon *lexic
     if (a->db_path) {
         c->store = store_open_or_die(a->db_path, KH_STORE_CREATE);
         kh_store_set_lexicon(c->store, lexicon);
+        kh_store_set_default_date(c->store, c->default_date);
         c->store_sink = c->n_sinks;
         if ((st = kh_sink_store_new(c->store, kh_dict_hash(dict), STORE_BATCH,
                                     &c->sinks[c->n_sinks++])))
@@ -295,6 +297,7 @@ int cmd_code(int argc, char **argv)
     code_run c;
     memset(&c, 0, sizeof c);
     c.args = &args;
+    c.default_date = in.read.default_date;
     open_sinks(&c, models.dict, models.lexicon, argc - i, argv + i);
     kh_code_options opt;
     memset(&opt, 0, sizeof opt);

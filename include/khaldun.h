@@ -964,8 +964,19 @@ KH_API kh_status kh_store_begin(kh_store *store);
 KH_API kh_status kh_store_commit(kh_store *store);
 KH_API void kh_store_rollback(kh_store *store);
 
-/* Sets *known to 1 when a story with the same content hash is stored, so a
- * caller can skip coding it. */
+/*
+ * Sets the run's default date (the --date of `khaldun code`, for stories
+ * whose record gives none): stories added with it record that their date
+ * was given (stories.date_given). A story stored with a given date, or with
+ * none, that comes again with another default date is dated again: it is
+ * not "known" (kh_store_has_story), and adding it replaces the stored one
+ * and its events. kh_store_recode gives this date to every such stored
+ * story. A record's own date is never replaced. Year 0: no default.
+ */
+KH_API void kh_store_set_default_date(kh_store *store, kh_date date);
+
+/* Sets *known to 1 when a story with the same content hash is stored (and
+ * is not to be dated again, above), so a caller can skip coding it. */
 KH_API kh_status kh_store_has_story(kh_store *store, const kh_story *story, int *known);
 
 /*

@@ -35,11 +35,12 @@
     "(SELECT coalesce(date, '~') || content_hash FROM stories WHERE id = " id ")"
 
 static const char *const stmt_sql[ST_COUNT] = {
-    /* ST_HAS */ "SELECT id FROM stories WHERE content_hash = ?1",
+    /* ST_HAS */ "SELECT id, date, date_given FROM stories WHERE content_hash = ?1",
     /* ST_INS_STORY */
     "INSERT INTO stories(story_id, date, title, publisher, url, dateline, source_file, line,"
-    " input_offset, raw, content_hash, dict_hash, src_key, units, captions, text, lexicon_hash)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    " input_offset, raw, content_hash, dict_hash, src_key, units, captions, text, lexicon_hash,"
+    " date_given)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     /* ST_FIND_EVENT */
     "SELECT id FROM events WHERE date = ?1 AND source = ?2 AND ifnull(target, '') = ifnull(?3, '')"
     " AND code = ?4",
@@ -75,9 +76,11 @@ static const char *const stmt_sql[ST_COUNT] = {
     " WHERE m.event = ?1 ORDER BY m.id",
     /* ST_LOAD_STORY */
     "SELECT story_id, date, title, publisher, url, dateline, source_file, line, input_offset,"
-    " raw, units, captions, text, src_key FROM stories WHERE id = ?1",
+    " raw, units, captions, text, src_key, date_given FROM stories WHERE id = ?1",
     /* ST_INS_FTS */ "INSERT INTO sentence_fts(rowid, text) VALUES((?1 << 24) | ?2, ?3)",
-    /* ST_SET_DICT */ "UPDATE stories SET dict_hash = ?1, lexicon_hash = ?3 WHERE id = ?2",
+    /* ST_SET_DICT */
+    "UPDATE stories SET dict_hash = ?1, lexicon_hash = ?3, date = ?4, date_given = ?5"
+    " WHERE id = ?2",
 };
 
 
@@ -94,7 +97,8 @@ static const char schema_sql[] =
     "  src_key TEXT NOT NULL,\n"
     "  units TEXT NOT NULL, captions TEXT NOT NULL,\n"
     "  text BLOB NOT NULL,\n"
-    "  lexicon_hash TEXT NOT NULL DEFAULT '');\n"
+    "  lexicon_hash TEXT NOT NULL DEFAULT '',\n"
+    "  date_given INTEGER NOT NULL DEFAULT 0);\n"
     "CREATE TABLE sentences(\n"
     "  story INTEGER NOT NULL REFERENCES stories(id),\n"
     "  idx INTEGER NOT NULL, kind INTEGER NOT NULL, off INTEGER NOT NULL, len INTEGER NOT NULL,\n"
@@ -544,22 +548,47 @@ void kh_store_rollback(kh_store *s)
 /* Ingestion                                                              */
 /* ---------------------------------------------------------------------- */
 
-kh_status kh_store_has_story(kh_store *s, const kh_story *story, int *known)
+/* Looks the story up: *sid its row (0 when not stored), *redate 1 when it
+ * is stored with a date that this run's --date corrects (the stored date
+ * came from --date, or there was none, and the run gives another). */
+static kh_status find_story(kh_store *s, const kh_story *story, sqlite3_int64 *sid, int *redate)
 {
-    if (!s || !story || !known)
-        return KH_ERR_INVALID;
-    char hex[65];
+    char hex[65], date[16];
     kh_story_hash(story, hex);
     sqlite3_stmt *q = kh_store_stmt(s, ST_HAS);
     if (!q)
         return KH_ERR_DB;
     bind_text(q, 1, hex, 64);
     int rc = sqlite3_step(q);
-    *known = rc == SQLITE_ROW;
+    *sid = 0, *redate = 0;
+    if (rc == SQLITE_ROW) {
+        *sid = sqlite3_column_int64(q, 0);
+        const char *old = col_str(q, 1);
+        kh_sink_date_text(story->date, date);
+        *redate = kh_store_date_given(s, story->date) &&
+                  (sqlite3_column_int(q, 2) || !old) && (!old || strcmp(old, date) != 0);
+    }
     sqlite3_reset(q);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return kh_store_db_fail(s, rc, "looking up a story");
     return KH_OK;
+}
+
+kh_status kh_store_has_story(kh_store *s, const kh_story *story, int *known)
+{
+    if (!s || !story || !known)
+        return KH_ERR_INVALID;
+    sqlite3_int64 sid;
+    int redate;
+    kh_status st = find_story(s, story, &sid, &redate);
+    *known = sid && !redate;
+    return st;
+}
+
+void kh_store_set_default_date(kh_store *s, kh_date date)
+{
+    if (s)
+        s->default_date = date;
 }
 
 /* Who published a story, for NumSources: the publisher, else the URL's
@@ -744,9 +773,20 @@ static kh_status insert_story(kh_store *s, const kh_story *story, const char *di
     sqlite3_bind_blob(q, 16, story->text_len ? story->text : "", (int)story->text_len,
                       SQLITE_STATIC);
     bind_str(q, 17, s->lexicon_hash);
+    sqlite3_bind_int(q, 18, kh_store_date_given(s, story->date));
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     return rc == SQLITE_DONE ? KH_OK : kh_store_db_fail(s, rc, "adding a story");
+}
+
+/* A story stored with a date this run corrects goes, with its evidence,
+ * before it is stored again with the new date (kh_store_remove_story). */
+static kh_status drop_redated(kh_store *s, const kh_story *story)
+{
+    sqlite3_int64 sid;
+    int redate;
+    kh_status st = find_story(s, story, &sid, &redate);
+    return st ? st : sid && redate ? kh_store_remove_story(s, sid) : KH_OK;
 }
 
 kh_status kh_store_story_begin(kh_store *s, const kh_story *story, const char *dict_hash,
@@ -761,7 +801,8 @@ kh_status kh_store_story_begin(kh_store *s, const kh_story *story, const char *d
         (st = kh_buf_putc(&units, '\0')) || (st = kh_buf_putc(&caps, '\0')))
         st = kh_store_fail(s, st, "encoding a story's units");
     else if (!(st = kh_store_exec(s, "SAVEPOINT kh_story")) &&
-             (st = insert_story(s, story, dict_hash, out->src, &units, &caps)))
+             ((st = drop_redated(s, story)) ||
+              (st = insert_story(s, story, dict_hash, out->src, &units, &caps))))
         kh_store_story_end(s, st);
     out->sid = sqlite3_last_insert_rowid(s->db);
     kh_buf_free(&units);

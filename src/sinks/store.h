@@ -77,10 +77,24 @@ struct kh_store {
     int in_batch;
     int version;    /* the schema version of the file (read-only: may be older) */
     char lexicon_hash[17]; /* recorded with each story added (kh_store_set_lexicon) */
+    kh_date default_date;  /* the run's --date (kh_store_set_default_date); year 0: none */
     sqlite3_stmt *st[ST_COUNT];
     kh_arena arena; /* per-event memory for loaded mentions */
     char msg[1024];
 };
+
+/* 1 when a story's date is the run's --date (so the record gave none). */
+static inline int kh_store_date_given(const kh_store *s, kh_date d)
+{
+    return s->default_date.year && d.year == s->default_date.year &&
+           d.month == s->default_date.month && d.day == s->default_date.day;
+}
+
+/* Removes stored story `sid` with its mentions and evidence; its events
+ * are counted again, lose it as their first story (and as their place's,
+ * which then is the new first story's), and go when no mention is left
+ * (store_migrate.c). */
+kh_status kh_store_remove_story(kh_store *s, sqlite3_int64 sid);
 
 /* Upgrades a writable store from schema version `from` to
  * KH_STORE_SCHEMA_VERSION in one transaction (store_migrate.c). */

@@ -14,7 +14,8 @@
  * NULL (it was ''), Goldstein rounded to its one decimal (the float noise
  * of 1.89999997615814 goes), and place_story, the story that gave the
  * place (the first story in version 1: the first place any story gave);
- * stories get the lexicon image that coded them ('' when unknown). The
+ * stories get the lexicon image that coded them ('' when unknown) and
+ * date_given (0: the date is the record's, or unknown in version 1). The
  * text index of the evidence sentences (sentence_fts) is built after the
  * stories are re-hashed (rehash_stories). */
 static const char v2_sql[] =
@@ -31,7 +32,8 @@ static const char v2_sql[] =
     "DROP TABLE events;\n"
     "ALTER TABLE events_v2 RENAME TO events;\n"
     KH_STORE_EVENTS_INDEXES
-    "ALTER TABLE stories ADD COLUMN lexicon_hash TEXT NOT NULL DEFAULT '';\n";
+    "ALTER TABLE stories ADD COLUMN lexicon_hash TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE stories ADD COLUMN date_given INTEGER NOT NULL DEFAULT 0;\n";
 
 /* The counts, from the mentions: what ingestion keeps up to date story by
  * story (NumSources from the stories' src_key). */
@@ -103,6 +105,39 @@ static kh_status rehash_stories(kh_store *s)
             "DROP TABLE temp.dup; DROP TABLE temp.rehash;")))
         return st;
     return kh_store_recount(s);
+}
+
+kh_status kh_store_remove_story(kh_store *s, sqlite3_int64 sid)
+{
+    char sql[2048];
+    long long id = (long long)sid;
+    snprintf(sql, sizeof sql,
+             "CREATE TEMP TABLE IF NOT EXISTS touched(event INTEGER PRIMARY KEY);\n"
+             "DELETE FROM temp.touched;\n"
+             "INSERT OR IGNORE INTO temp.touched SELECT event FROM mentions WHERE story = %lld;\n"
+             "INSERT INTO sentence_fts(sentence_fts, rowid, text) SELECT 'delete',"
+             " (story << 24) | idx, text FROM sentences WHERE story = %lld AND idx <= 16777215;\n"
+             "DELETE FROM sentences WHERE story = %lld;\n"
+             "DELETE FROM mentions WHERE story = %lld;\n"
+             "DELETE FROM event_sources WHERE event IN (SELECT event FROM temp.touched);\n"
+             "INSERT INTO event_sources(event, src) SELECT DISTINCT m.event, s.src_key"
+             " FROM mentions m JOIN stories s ON s.id = m.story"
+             " WHERE m.event IN (SELECT event FROM temp.touched);\n"
+             "UPDATE events SET num_mentions = (SELECT count(*) FROM mentions WHERE event = events.id),"
+             " num_articles = (SELECT count(DISTINCT story) FROM mentions WHERE event = events.id),"
+             " num_sources = (SELECT count(*) FROM event_sources WHERE event = events.id)"
+             " WHERE id IN (SELECT event FROM temp.touched);\n"
+             "DELETE FROM events WHERE id IN (SELECT event FROM temp.touched) AND num_mentions = 0;\n"
+             "UPDATE events SET first_story = (SELECT s.id FROM mentions m JOIN stories s"
+             " ON s.id = m.story WHERE m.event = events.id"
+             " ORDER BY coalesce(s.date, '~'), s.content_hash LIMIT 1)"
+             " WHERE id IN (SELECT event FROM temp.touched) AND first_story = %lld;\n"
+             "UPDATE events SET place_story = first_story"
+             " WHERE id IN (SELECT event FROM temp.touched) AND place_story = %lld;\n"
+             "DELETE FROM stories WHERE id = %lld;\n",
+             id, id, id, id, id, id, id);
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? KH_OK : kh_store_db_fail(s, rc, "removing a story to date it again");
 }
 
 kh_status kh_store_migrate(kh_store *s, int from)
