@@ -27,13 +27,6 @@
 /* Statements, schema and errors                                          */
 /* ---------------------------------------------------------------------- */
 
-/* The order in which stories count as "first" for an event (its first
- * story, the names as first seen, its place): by date, undated last, then
- * by content hash. Not the order of reading, so one run and the merge of
- * its shards (khaldun merge) agree. */
-#define STORY_KEY(id) \
-    "(SELECT coalesce(date, '~') || content_hash FROM stories WHERE id = " id ")"
-
 static const char *const stmt_sql[ST_COUNT] = {
     /* ST_HAS */ "SELECT id, date, date_given FROM stories WHERE content_hash = ?1",
     /* ST_INS_STORY */
@@ -51,13 +44,13 @@ static const char *const stmt_sql[ST_COUNT] = {
     /* ST_UPD_EVENT */
     "UPDATE events SET num_mentions = num_mentions + ?1, num_articles = num_articles + ?2,"
     " num_sources = num_sources + ?3, flags = flags | ?4, dict_hash = ?5 WHERE id = ?6",
-    /* ST_UPD_PLACE: the place of the earliest story that gave one (STORY_KEY) */
+    /* ST_UPD_PLACE: the place of the earliest story that gave one (KH_STORE_STORY_KEY) */
     "UPDATE events SET place_name = ?1, place_country = ?2, place_admin1 = ?3, place_lat = ?4,"
     " place_lon = ?5, place_type = ?6, place_feature = ?7, place_story = ?9 WHERE id = ?8 AND"
-    " (place_name IS NULL OR " STORY_KEY("?9") " < " STORY_KEY("place_story") ")",
+    " (place_name IS NULL OR " KH_STORE_STORY_KEY("?9") " < " KH_STORE_STORY_KEY("place_story") ")",
     /* ST_UPD_FIRST: the earliest story that reported the event, and its names */
     "UPDATE events SET first_story = ?1, source_name = ?2, target_name = ?3 WHERE id = ?4 AND"
-    " " STORY_KEY("?1") " < " STORY_KEY("first_story"),
+    " " KH_STORE_STORY_KEY("?1") " < " KH_STORE_STORY_KEY("first_story"),
     /* ST_INS_SRC */ "INSERT OR IGNORE INTO event_sources(event, src) VALUES(?1, ?2)",
     /* ST_SEEN */ "SELECT 1 FROM mentions WHERE event = ?1 AND story = ?2 LIMIT 1",
     /* ST_INS_MENTION */

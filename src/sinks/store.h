@@ -39,6 +39,18 @@
     "CREATE INDEX events_root ON events(root, date);\n" \
     "CREATE INDEX events_country ON events(place_country, date);\n"
 
+/* The order in which stories count as "first" for an event (its first
+ * story, the names as first seen, its place): by date, undated last, then
+ * by content hash. Not the order of reading, so one run and the merge of
+ * its shards (khaldun merge) agree. KH_STORE_STORY_KEY is the key of story
+ * row `id`; KH_STORE_FIRST_STORY the earliest story among the mentions of
+ * the event being updated. */
+#define KH_STORE_STORY_KEY(id) \
+    "(SELECT coalesce(date, '~') || content_hash FROM stories WHERE id = " id ")"
+#define KH_STORE_FIRST_STORY \
+    "(SELECT s.id FROM mentions m JOIN stories s ON s.id = m.story WHERE m.event = events.id" \
+    " ORDER BY coalesce(s.date, '~'), s.content_hash LIMIT 1)"
+
 /* The text index of the evidence sentences (version 2), for `query
  * --text`: an FTS5 table without content of its own (the text is in
  * sentences), its rowid naming the sentence: story << 24 | sentence index.

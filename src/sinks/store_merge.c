@@ -23,7 +23,7 @@
 /* One input's rows into the store being built, the input attached as
  * "src": new stories (by content hash) with their sentences and mentions,
  * new events (by key), and the earliest story's names and place for the
- * events both hold (the STORY_KEY order of store.c). */
+ * events both hold (the KH_STORE_STORY_KEY order of store.h). */
 static const char merge_sql[] =
     "CREATE TEMP TABLE IF NOT EXISTS sm(old INTEGER PRIMARY KEY, new INTEGER NOT NULL,"
     " fresh INTEGER NOT NULL);\n"
@@ -75,15 +75,13 @@ static const char merge_sql[] =
     " target_name = e.target_name"
     " FROM temp.em JOIN src.events e ON e.id = em.old JOIN temp.sm ON sm.old = e.first_story"
     " WHERE m.id = em.new AND sm.new <> m.first_story AND"
-    " (SELECT coalesce(date, '~') || content_hash FROM main.stories WHERE id = sm.new) <"
-    " (SELECT coalesce(date, '~') || content_hash FROM main.stories WHERE id = m.first_story);\n"
+    " " KH_STORE_STORY_KEY("sm.new") " < " KH_STORE_STORY_KEY("m.first_story") ";\n"
     "UPDATE main.events AS m SET place_name = e.place_name, place_country = e.place_country,"
     " place_admin1 = e.place_admin1, place_lat = e.place_lat, place_lon = e.place_lon,"
     " place_type = e.place_type, place_feature = e.place_feature, place_story = sm.new"
     " FROM temp.em JOIN src.events e ON e.id = em.old JOIN temp.sm ON sm.old = e.place_story"
     " WHERE m.id = em.new AND e.place_name IS NOT NULL AND (m.place_name IS NULL OR"
-    " (SELECT coalesce(date, '~') || content_hash FROM main.stories WHERE id = sm.new) <"
-    " (SELECT coalesce(date, '~') || content_hash FROM main.stories WHERE id = m.place_story));\n";
+    " " KH_STORE_STORY_KEY("sm.new") " < " KH_STORE_STORY_KEY("m.place_story") ");\n";
 
 /* Checks an input and collects its images: refuses an older schema (it
  * would be upgraded by a write, and merge never writes its inputs) and a

@@ -37,13 +37,15 @@ static const char v2_sql[] =
 
 /* The counts, from the mentions: what ingestion keeps up to date story by
  * story (NumSources from the stories' src_key). */
+#define RECOUNT_EVENTS \
+    "UPDATE events SET num_mentions = (SELECT count(*) FROM mentions WHERE event = events.id)," \
+    " num_articles = (SELECT count(DISTINCT story) FROM mentions WHERE event = events.id)," \
+    " num_sources = (SELECT count(*) FROM event_sources WHERE event = events.id)"
 static const char recount_sql[] =
     "DELETE FROM event_sources;\n"
     "INSERT INTO event_sources(event, src) SELECT DISTINCT m.event, s.src_key FROM mentions m"
     " JOIN stories s ON s.id = m.story;\n"
-    "UPDATE events SET num_mentions = (SELECT count(*) FROM mentions WHERE event = events.id),"
-    " num_articles = (SELECT count(DISTINCT story) FROM mentions WHERE event = events.id),"
-    " num_sources = (SELECT count(*) FROM event_sources WHERE event = events.id);\n";
+    RECOUNT_EVENTS ";\n";
 
 kh_status kh_store_recount(kh_store *s)
 {
@@ -56,7 +58,7 @@ kh_status kh_store_recount(kh_store *s)
  * under two paths was stored twice. Every story gets its kh_story_hash; of
  * stories that now share one, the first stays and the others go with their
  * mentions and evidence; events then take their earliest story as first
- * (STORY_KEY of store.c), those left without mentions go, and the counts
+ * (KH_STORE_FIRST_STORY of store.h), those left without mentions go, and the counts
  * are taken again. */
 static kh_status rehash_stories(kh_store *s)
 {
@@ -97,9 +99,7 @@ static kh_status rehash_stories(kh_store *s)
             "UPDATE stories SET content_hash = (SELECT hash FROM temp.rehash r"
             " WHERE r.id = stories.id);\n"
             "DELETE FROM events WHERE NOT EXISTS (SELECT 1 FROM mentions WHERE event = events.id);\n"
-            "UPDATE events SET first_story = (SELECT s.id FROM mentions m JOIN stories s"
-            " ON s.id = m.story WHERE m.event = events.id"
-            " ORDER BY coalesce(s.date, '~'), s.content_hash LIMIT 1);\n"
+            "UPDATE events SET first_story = " KH_STORE_FIRST_STORY ";\n"
             "UPDATE events SET place_story = first_story WHERE place_name IS NOT NULL AND"
             " NOT EXISTS (SELECT 1 FROM stories WHERE id = events.place_story);\n"
             "DROP TABLE temp.dup; DROP TABLE temp.rehash;")))
@@ -123,14 +123,9 @@ kh_status kh_store_remove_story(kh_store *s, sqlite3_int64 sid)
              "INSERT INTO event_sources(event, src) SELECT DISTINCT m.event, s.src_key"
              " FROM mentions m JOIN stories s ON s.id = m.story"
              " WHERE m.event IN (SELECT event FROM temp.touched);\n"
-             "UPDATE events SET num_mentions = (SELECT count(*) FROM mentions WHERE event = events.id),"
-             " num_articles = (SELECT count(DISTINCT story) FROM mentions WHERE event = events.id),"
-             " num_sources = (SELECT count(*) FROM event_sources WHERE event = events.id)"
-             " WHERE id IN (SELECT event FROM temp.touched);\n"
+             RECOUNT_EVENTS " WHERE id IN (SELECT event FROM temp.touched);\n"
              "DELETE FROM events WHERE id IN (SELECT event FROM temp.touched) AND num_mentions = 0;\n"
-             "UPDATE events SET first_story = (SELECT s.id FROM mentions m JOIN stories s"
-             " ON s.id = m.story WHERE m.event = events.id"
-             " ORDER BY coalesce(s.date, '~'), s.content_hash LIMIT 1)"
+             "UPDATE events SET first_story = " KH_STORE_FIRST_STORY
              " WHERE id IN (SELECT event FROM temp.touched) AND first_story = %lld;\n"
              "UPDATE events SET place_story = first_story"
              " WHERE id IN (SELECT event FROM temp.touched) AND place_story = %lld;\n"
