@@ -131,14 +131,15 @@ static void print_stats(const kh_coder_stats *s, uint64_t output_ns, uint64_t wa
 static int parse_args(int argc, char **argv, code_args *a, cli_input *in, cli_models *models)
 {
     int i = 1;
-    for (; i < argc; i++) {
+    int end = argc;
+    for (; i < end; i++) {
         const char *o = argv[i];
         int used;
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
             code_help();
             exit(EXIT_OK);
         } else if (!strcmp(o, "--format")) {
-            if (++i >= argc)
+            if (++i >= end)
                 usage_error(code_usage, "--format needs a value");
             if (!strcmp(argv[i], "gdelt"))
                 a->format = 2;
@@ -147,36 +148,38 @@ static int parse_args(int argc, char **argv, code_args *a, cli_input *in, cli_mo
             else
                 usage_error(code_usage, "unknown output format '%s' (jsonl, gdelt)", argv[i]);
         } else if (!strcmp(o, "--mentions")) {
-            if (++i >= argc)
+            if (++i >= end)
                 usage_error(code_usage, "--mentions needs a file");
             a->mentions_path = argv[i];
         } else if (!strcmp(o, "--db")) {
-            if (++i >= argc)
+            if (++i >= end)
                 usage_error(code_usage, "--db needs a file");
             a->db_path = argv[i];
         } else if (!strcmp(o, "--quiet") || !strcmp(o, "-q")) {
             a->quiet = 1;
         } else if (!strcmp(o, "-j") || !strcmp(o, "--jobs")) {
-            char *end;
-            if (++i >= argc)
+            char *stop;
+            if (++i >= end)
                 usage_error(code_usage, "%s needs a number", o);
-            long v = strtol(argv[i], &end, 10);
-            if (*end || end == argv[i] || v < 1 || v > 256)
+            long v = strtol(argv[i], &stop, 10);
+            if (*stop || stop == argv[i] || v < 1 || v > 256)
                 usage_error(code_usage, "%s wants a number from 1 to 256, not '%s'", o, argv[i]);
             a->threads = (int)v;
         } else if (!strcmp(o, "--stats")) {
             a->stats = 1;
-        } else if ((used = cli_input_option(in, argc, argv, i, code_usage)) > 0 ||
-                   (used = cli_models_option(models, argc, argv, i, code_usage)) > 0) {
+        } else if ((used = cli_input_option(in, end, argv, i, code_usage)) > 0 ||
+                   (used = cli_models_option(models, end, argv, i, code_usage)) > 0) {
             i += used - 1;
         } else if (!strcmp(o, "--")) {
-            return i + 1;
+            cli_operands_rest(argc, argv, i, &end);
+            break;
         } else if (o[0] == '-' && o[1]) {
             usage_error(code_usage, "unknown option '%s'", o);
         } else {
-            break;
+            cli_operand_defer(argc, argv, i--, &end);
         }
     }
+    i = end;
     if (a->mentions_path && a->format != 2)
         usage_error(code_usage, "--mentions goes with --format gdelt");
     return i;

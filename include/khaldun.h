@@ -772,14 +772,14 @@ KH_API kh_status kh_events_write_json(const kh_story *story, const kh_event *eve
 
 /*
  * GDELT 2.0 Events (61 tab-separated columns) and Mentions (16 columns)
- * rows for the events of one story. `first_id` numbers the events
- * (GLOBALEVENTID); it is advanced by n. Tabs and newlines in text are
- * replaced by spaces, so every row is well-formed TSV.
+ * rows for the events of one story. GLOBALEVENTID is a hash of the event's
+ * key (date, source, target, code), the same in every run (docs/formats.md).
+ * Tabs and newlines in text are replaced by spaces, so every row is
+ * well-formed TSV.
  */
 KH_API kh_status kh_events_write_gdelt(const kh_story *story, const kh_event *events, size_t n,
-                                       uint64_t *first_id, kh_write_fn write_events,
-                                       void *events_ctx, kh_write_fn write_mentions,
-                                       void *mentions_ctx);
+                                       kh_write_fn write_events, void *events_ctx,
+                                       kh_write_fn write_mentions, void *mentions_ctx);
 
 /*
  * A sink: where coded stories go, one interface for every output (JSON
@@ -788,7 +788,8 @@ KH_API kh_status kh_events_write_gdelt(const kh_story *story, const kh_event *ev
  * kh_sink_event for each of its events; kh_sink_finish once. The story must
  * stay valid until its last event has been given; each event during its
  * call. A sink writes what kh_events_write_json / kh_events_write_gdelt
- * would for the same stories, byte for byte. A non-KH_OK status stops
+ * would for the same stories, byte for byte (but for the Events row of an
+ * event an earlier story reported, which the GDELT sink does not repeat). A non-KH_OK status stops
  * nothing by itself: the caller decides (a store's message is in
  * kh_store_errmsg). Free with kh_sink_free (accepts NULL).
  */
@@ -796,8 +797,9 @@ typedef struct kh_sink kh_sink;
 
 /* JSON Lines events, each stamped with `dict_hash`, to `write`. */
 kh_status kh_sink_json_new(const char *dict_hash, kh_write_fn write, void *ctx, kh_sink **out);
-/* GDELT 2.0 Events rows to `write_events`, numbered from 1 in the order
- * given, and Mentions rows to `write_mentions` (NULL: none). */
+/* GDELT 2.0 Events rows to `write_events`, one per event of the run (from
+ * the first story that reports it; later stories add Mentions rows only),
+ * and Mentions rows to `write_mentions` (NULL: none). */
 kh_status kh_sink_gdelt_new(kh_write_fn write_events, void *events_ctx,
                             kh_write_fn write_mentions, void *mentions_ctx, kh_sink **out);
 
