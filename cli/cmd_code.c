@@ -19,7 +19,7 @@
 #define STORE_BATCH 500
 
 static const char code_usage[] =
-    "khaldun code [--format jsonl|gdelt] [--mentions FILE] [--db FILE] [--dict FILE]\n"
+    "khaldun code [--format jsonl|gdelt|plover] [--mentions FILE] [--db FILE] [--dict FILE]\n"
     "                    [--dict-format F] [--input FORMAT] [--date YYYY-MM-DD] [-j N] [--stats]\n"
     "                    [--quiet] [FILE...]";
 
@@ -30,7 +30,8 @@ static void code_help(void)
            "story, sentence, date, source, target, names, code, root, quad, goldstein,\n"
            "place, mentions, text, spans (byte offsets), dict (image hash).\n\n"
            "options:\n"
-           "  --format F        jsonl (default) or gdelt (GDELT 2.0 Events, 61 columns)\n"
+           "  --format F        jsonl (default), gdelt (GDELT 2.0 Events, 61 columns) or\n"
+           "                    plover (PLOVER/POLECAT records as NGEC writes them)\n"
            "  --mentions FILE   with --format gdelt, write the GDELT Mentions table there\n"
            "  --dict FILE       a dictionary image, or sources (repeatable) with --dict-format\n"
            "  --dict-format F   khaldun (default), tabari, petrarch: import the peers' dictionaries\n"
@@ -49,7 +50,7 @@ static void code_help(void)
 
 /* What the options ask for. */
 typedef struct code_args {
-    int format;               /* 0 none given, 1 jsonl, 2 gdelt */
+    int format;               /* 0 none given, 1 jsonl, 2 gdelt, 3 plover */
     const char *mentions_path;
     const char *db_path;
     int quiet;
@@ -145,8 +146,11 @@ static int parse_args(int argc, char **argv, code_args *a, cli_input *in, cli_mo
                 a->format = 2;
             else if (!strcmp(argv[i], "jsonl"))
                 a->format = 1;
+            else if (!strcmp(argv[i], "plover"))
+                a->format = 3;
             else
-                usage_error(code_usage, "unknown output format '%s' (jsonl, gdelt)", argv[i]);
+                usage_error(code_usage, "unknown output format '%s' (jsonl, gdelt, plover)",
+                            argv[i]);
         } else if (!strcmp(o, "--mentions")) {
             if (++i >= end)
                 usage_error(code_usage, "--mentions needs a file");
@@ -223,6 +227,9 @@ static void open_sinks(code_run *c, const kh_dict *dict, int n_files, char **fil
             c->mentions = open_mentions(a->mentions_path, a->db_path, n_files, files);
         st = kh_sink_gdelt_new(cli_write_stdout, NULL, c->mentions ? kh_output_write : NULL,
                                c->mentions, &c->sinks[c->n_sinks++]);
+    } else if (a->format == 3) {
+        st = kh_sink_plover_new(kh_dict_hash(dict), cli_write_stdout, NULL,
+                                &c->sinks[c->n_sinks++]);
     } else if (a->format == 1 || !a->db_path) {
         st = kh_sink_json_new(kh_dict_hash(dict), cli_write_stdout, NULL, &c->sinks[c->n_sinks++]);
     }
@@ -257,6 +264,14 @@ static void close_sinks(code_run *c)
 
 static void print_summary(const code_run *c, const cli_input *in, size_t events)
 {
+    if (c->args->format == 3) { /* PLOVER leaves some codes out: say how many */
+        kh_sink_counts pc;
+        kh_sink_counts_get(c->sinks[0], &pc);
+        if (pc.events < events)
+            fprintf(stderr, "khaldun: %zu event%s left out: PLOVER drops CAMEO 01 and 02\n",
+                    events - pc.events, events - pc.events == 1 ? "" : "s");
+        events = pc.events;
+    }
     if (!c->store) {
         fprintf(stderr, "khaldun: %zu stor%s read, %zu rejected, %zu event%s written\n",
                 in->stories, in->stories == 1 ? "y" : "ies", in->rejected, events,

@@ -802,6 +802,10 @@ kh_status kh_sink_json_new(const char *dict_hash, kh_write_fn write, void *ctx, 
  * and Mentions rows to `write_mentions` (NULL: none). */
 kh_status kh_sink_gdelt_new(kh_write_fn write_events, void *events_ctx,
                             kh_write_fn write_mentions, void *mentions_ctx, kh_sink **out);
+/* PLOVER/POLECAT records (NGEC's shape, docs/formats.md), one JSON object a
+ * line, stamped with `dict_hash`, to `write`. Events whose CAMEO code PLOVER
+ * leaves out (01, 02) get none; the sink's event count is records written. */
+kh_status kh_sink_plover_new(const char *dict_hash, kh_write_fn write, void *ctx, kh_sink **out);
 
 kh_status kh_sink_begin(kh_sink *sink);
 kh_status kh_sink_story(kh_sink *sink, const kh_story *story);

@@ -123,34 +123,36 @@ static int listed(const char *list, const char *c3)
     return 0;
 }
 
-/* Actor columns: Code, Name, CountryCode, KnownGroupCode, EthnicCode,
- * Religion1Code, Religion2Code, Type1Code, Type2Code, Type3Code. The code is
- * read three letters at a time, as GDELT does: a country or region first,
- * then each part by the lookup that lists it (known groups before types, so
- * UNO, AMN and IRC are groups; the last group wins: IGOUNOHCR is HCR). A part
- * no lookup lists (khaldun's own group codes) stays only in the whole code. */
-static kh_status actor_fields(kh_buf *b, const char *code, const char *name)
+void kh_actor_parts_of(const char *code, kh_actor_parts *out)
 {
-    kh_status st;
-    char country[4] = "", group[4] = "", rel[2][4] = {"", ""}, type[3][4] = {"", "", ""};
+    memset(out, 0, sizeof *out);
     size_t len = code ? strlen(code) : 0, n_rel = 0, n_type = 0;
     for (size_t pos = 0; pos + 3 <= len; pos += 3) {
         char c3[4];
         memcpy(c3, code + pos, 3);
         c3[3] = '\0';
         if (!pos && (kh_fips_of(c3) || listed(regions, c3)))
-            memcpy(country, c3, 4);
+            memcpy(out->country, c3, 4);
         else if (listed(groups, c3))
-            memcpy(group, c3, 4);
+            memcpy(out->group, c3, 4);
         else if (listed(religions, c3) && n_rel < 2)
-            memcpy(rel[n_rel++], c3, 4);
+            memcpy(out->religion[n_rel++], c3, 4);
         else if (listed(types, c3) && n_type < 3)
-            memcpy(type[n_type++], c3, 4);
+            memcpy(out->type[n_type++], c3, 4);
     }
-    if ((st = field(b, code)) || (st = field(b, name)) || (st = field(b, country)) ||
-        (st = field(b, group)) || (st = field(b, "")) || (st = field(b, rel[0])) ||
-        (st = field(b, rel[1])) || (st = field(b, type[0])) || (st = field(b, type[1])) ||
-        (st = field(b, type[2])))
+}
+
+/* Actor columns: Code, Name, CountryCode, KnownGroupCode, EthnicCode,
+ * Religion1Code, Religion2Code, Type1Code, Type2Code, Type3Code. */
+static kh_status actor_fields(kh_buf *b, const char *code, const char *name)
+{
+    kh_status st;
+    kh_actor_parts a;
+    kh_actor_parts_of(code, &a);
+    if ((st = field(b, code)) || (st = field(b, name)) || (st = field(b, a.country)) ||
+        (st = field(b, a.group)) || (st = field(b, "")) || (st = field(b, a.religion[0])) ||
+        (st = field(b, a.religion[1])) || (st = field(b, a.type[0])) ||
+        (st = field(b, a.type[1])) || (st = field(b, a.type[2])))
         return st;
     return KH_OK;
 }

@@ -42,6 +42,17 @@ uint64_t kh_gdelt_id(kh_date date, const char *source, const char *target, const
 /* Characters (UTF-8 code points; an invalid byte counts as one) in s[0..len). */
 size_t kh_sink_chars(const char *s, size_t len);
 
+/* An actor code read three letters at a time, as GDELT does: a country or
+ * CAMEO region first, then each part by GDELT's lookup that lists it
+ * (known groups before types, so UNO, AMN and IRC are groups; the last
+ * group wins: IGOUNOHCR is HCR, with type IGO). A part no lookup lists
+ * (khaldun's own group codes, REL) stays only in the whole code. Empty
+ * strings where there is none. */
+typedef struct kh_actor_parts {
+    char country[4], group[4], religion[2][4], type[3][4];
+} kh_actor_parts;
+void kh_actor_parts_of(const char *code, kh_actor_parts *out);
+
 /* What one GDELT 2.0 Events row says: the event (its key gives the
  * GLOBALEVENTID) and the counts and source that the live writer (one story)
  * and the store (merged stories) each know in their own way. */
