@@ -150,3 +150,32 @@ print("; ".join(bad[:3]) or "ok %d rows, %d with a place" % (len(rows), sum(t ==
 PY
 )
 case $out in ok*) echo "ok   gdelt/load-codebook-names-and-types (${out#ok })" ;; *) echo "FAIL gdelt/load-codebook-names-and-types: $out" ;; esac
+
+# The README's pandas load, as written there (Debian's python3-pandas, which tools/setup.sh
+# installs, may sit beside another python3 on PATH).
+PD=
+for p in python3 /usr/bin/python3; do
+    if command -v "$p" >/dev/null && "$p" -c 'import pandas' 2>/dev/null; then PD=$p; break; fi
+done
+if [ -z "$PD" ]; then
+    if [ "${CI:-}" = true ]; then echo "FAIL gdelt/pandas-load (no pandas: sh tools/setup.sh)"; else echo "skip gdelt/pandas-load (no pandas)"; fi
+    exit 0
+fi
+cp "$ref" "$T/GDELT_2.0_Events_Column_Labels_Header_Row_Sep2016.csv"
+cp "$T/events.tsv" "$T/events-readme.tsv"
+out=$(cd "$T" && "$PD" - <<'PY'
+import pandas as pd
+names = pd.read_csv("GDELT_2.0_Events_Column_Labels_Header_Row_Sep2016.csv")["tableId"].tolist()
+ev = pd.read_csv("events-readme.tsv", sep="\t", header=None, names=names,
+                 dtype={"EventCode": str, "EventBaseCode": str, "EventRootCode": str})
+bad = []
+if len(ev.columns) != 61 or ev.GLOBALEVENTID.dtype != "int64" or ev.GoldsteinScale.dtype != "float64":
+    bad.append("columns/types: %d %s %s" % (len(ev.columns), ev.GLOBALEVENTID.dtype, ev.GoldsteinScale.dtype))
+if not ev.AvgTone.isna().all():
+    bad.append("AvgTone not NaN")
+if ev.EventCode.str.len().min() < 2 or ev.EventRootCode.str.len().min() != 2:
+    bad.append("event codes lost their leading zeros")
+print("; ".join(bad) or "ok %d rows" % len(ev))
+PY
+)
+case $out in ok*) echo "ok   gdelt/pandas-load (${out#ok })" ;; *) echo "FAIL gdelt/pandas-load: $out" ;; esac
