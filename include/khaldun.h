@@ -661,6 +661,10 @@ typedef struct kh_event {
     uint32_t flags;
     const kh_mention *mentions;
     size_t n_mentions;
+    /* The actors' own places, where their words name one ("Tehran said":
+     * Tehran; "Kabul police": Kabul); NULL otherwise. GDELT's Actor1Geo and
+     * Actor2Geo. Not kept by the event store. */
+    const kh_place *source_place, *target_place;
 } kh_event;
 
 /* A line of explanation: what the coder considered and why (khaldun explain). */

@@ -169,6 +169,8 @@ static kh_status geo_fields(kh_buf *b, const kh_place *p)
     const kh_fips_row *f = kh_fips_of(p->country);
     const char *fips = f ? f->fips : "";
     const char *cname = f ? f->name : p->country ? p->country : "";
+    if (p->country && !strcmp(p->country, "PSE") && p->admin1 && !strncmp(p->admin1, "Gaza", 4))
+        fips = "GZ", cname = "Gaza Strip"; /* FIPS codes the two territories apart (data/fips.txt) */
     int country_level = p->type == 1;
     int type = country_level ? 1 : p->country && !strcmp(p->country, "USA") ? 3 : 4;
     char full[512];
@@ -240,8 +242,8 @@ kh_status kh_gdelt_event_row(kh_buf *b, const kh_gdelt_event *e)
     TRY(field_u(b, e->num_sources));
     TRY(field_u(b, e->num_articles));
     TRY(field(b, ""));          /* AvgTone: not measured, so empty (NaN), never 0 */
-    TRY(geo_fields(b, NULL));   /* Actor1Geo: the actor's own place: not resolved yet */
-    TRY(geo_fields(b, NULL));
+    TRY(geo_fields(b, e->source_place)); /* Actor1Geo: where the actor's words place it */
+    TRY(geo_fields(b, e->target_place));
     TRY(geo_fields(b, e->place));
     TRY(field(b, added));
     TRY(field(b, e->url));
@@ -303,7 +305,8 @@ kh_status kh_gdelt_write_story(const kh_story *story, const kh_event *events, si
             .source = e->source, .source_name = e->source_name,
             .target = e->target, .target_name = e->target_name,
             .code = e->code, .root = e->root, .quad = e->quad, .goldstein = e->goldstein,
-            .place = e->place, .first_sentence = e->mentions[0].sentence,
+            .place = e->place, .source_place = e->source_place,
+            .target_place = e->target_place, .first_sentence = e->mentions[0].sentence,
             .num_mentions = e->n_mentions, .num_sources = 1, .num_articles = 1, /* one story */
             .added = story->date, .url = url};
         uint64_t id = kh_gdelt_id(e->date, e->source, e->target, e->code);

@@ -64,6 +64,7 @@ typedef struct kh_gdelt_event {
     int quad;
     double goldstein;
     const kh_place *place;    /* NULL when none */
+    const kh_place *source_place, *target_place; /* Actor1Geo, Actor2Geo; NULL when none */
     size_t first_sentence;    /* IsRootEvent: the first mention is in the lead */
     size_t num_mentions, num_sources, num_articles;
     kh_date added;            /* DATEADDED: the (first) story's date */

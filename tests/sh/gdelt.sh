@@ -76,6 +76,14 @@ d=$(cut -f1 "$T/groups.tsv" "$T/events.tsv" | sort | uniq -d | head -n 3)
 row=$(awk -F'\t' '$6 == "IGOUNOHCR" {print $8 "|" $9 "|" $13; exit}' "$T/groups.tsv")
 [ "$row" = "|HCR|IGO" ] && echo "ok   gdelt/actor-known-group-and-type" || echo "FAIL gdelt/actor-known-group-and-type: country|group|type1 = '$row'"
 
+# Actor1Geo/Actor2Geo where the actor's own words name a place: a capital is the city (or the
+# country when the gazetteer names the capital otherwise), a demonym names no place.
+printf 'Tehran rejected the demands of Washington.\nIranian troops attacked Iraq.\n' >"$T/ageo.txt"
+"$BIN" code -q --date 2024-04-24 --format gdelt "$T/ageo.txt" >"$T/ageo.tsv"
+got=$(awk -F'\t' '{print $6 ">" $16 ": " $36 "," $37 "," $38 " / " $44 "," $45 "," $46}' "$T/ageo.tsv" | tr '\n' ';')
+want="IRN>USA: 4,Tehran, Tehran Province, Iran,IR / 1,United States,US;IRNMIL>IRQ: ,, / 1,Iraq,IZ;"
+[ "$got" = "$want" ] && echo "ok   gdelt/actor-geo" || echo "FAIL gdelt/actor-geo: got '$got', want '$want'"
+
 # Mentions: offsets in characters (the text starts with multibyte letters), empty for a missing actor.
 printf '\303\211t\303\251 \342\200\224 Iran criticized Israel on Monday. Russia threatened.\n' >"$T/utf8.txt"
 "$BIN" code -q --date 2024-04-24 --format gdelt --mentions "$T/utf8.men" "$T/utf8.txt" >/dev/null
