@@ -12,8 +12,12 @@
 #define CAPITAL_MIN_POPULATION 100000u
 
 /* The first country or gazetteer place named in tokens [from, end) (a role
- * word is no place); NULL when none, with *failed set when out of memory. */
-static const kh_place *place_in(const kh_story_view *c, size_t from, size_t end, int *failed)
+ * word is no place); NULL when none, with *failed set when out of memory.
+ * A capital's name with no gazetteer place of its own is its country when
+ * `capital_country`, else only when the gazetteer's places of that name
+ * are all namesakes elsewhere. */
+static const kh_place *place_in(const kh_story_view *c, size_t from, size_t end,
+                                int capital_country, int *failed)
 {
     const kh_dict *d = c->dict;
     *failed = 0;
@@ -37,11 +41,13 @@ static const kh_place *place_in(const kh_story_view *c, size_t from, size_t end,
          * size, else the country ("Washington": neither the town in England
          * nor the one in Utah, as the gazetteer calls the capital "Washington
          * D.C."). */
+        int namesakes = 0;
         for (uint32_t q = 0; place_words && q < n->n_payloads; q++) {
             const kh_payload *pl = &d->payloads[n->first_payload + q];
             if (pl->kind != KH_P_PLACE)
                 continue;
             const kh_place_rec *pr = &d->places[pl->ref];
+            namesakes = 1;
             if (capital_of && strcmp(kh_dict_str(d, pr->country), kh_dict_str(d, capital_of->code)))
                 continue;
             if (!best || pr->population > best->population)
@@ -49,7 +55,7 @@ static const kh_place *place_in(const kh_story_view *c, size_t from, size_t end,
         }
         if (best && capital_of && best->population < CAPITAL_MIN_POPULATION)
             best = NULL;
-        if (!best && capital_of && place_words)
+        if (!best && capital_of && place_words && (capital_country || namesakes))
             cty = capital_of; /* the capital's gazetteer name differs ("Washington D.C."): the country */
         if (!cty && !best)
             continue;
@@ -81,7 +87,7 @@ static const kh_place *place_in(const kh_story_view *c, size_t from, size_t end,
 const kh_place *kh_actor_place_of(const kh_story_view *v, size_t first, size_t end)
 {
     int failed;
-    return first < end ? place_in(v, first, end, &failed) : NULL;
+    return first < end ? place_in(v, first, end, 1, &failed) : NULL;
 }
 
 const kh_place *kh_place_of(const kh_story_view *c, const kh_clause *cl, const kh_chunk *vg)
@@ -104,7 +110,7 @@ const kh_place *kh_place_of(const kh_story_view *c, const kh_clause *cl, const k
                 continue;
             from = pp->head + 1;
         }
-        const kh_place *pl = place_in(c, from, pp->end, &failed);
+        const kh_place *pl = place_in(c, from, pp->end, 0, &failed);
         if (pl || failed)
             return pl;
     }

@@ -14,6 +14,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "core/sha256.h"
 #include "sinks/sinks.h"
@@ -84,20 +85,21 @@ size_t kh_sink_chars(const char *s, size_t len)
     return n;
 }
 
+/* Rows whose first member is their key string, sorted by it (tables.h). */
+static int row_cmp(const void *key, const void *row)
+{
+    return strcmp((const char *)key, *(const char *const *)row);
+}
+
+const void *kh_table_find(const void *rows, size_t n, size_t size, const char *key)
+{
+    return key ? bsearch(key, rows, n, size, row_cmp) : NULL;
+}
+
 const kh_fips_row *kh_fips_of(const char *iso3)
 {
-    size_t lo = 0, hi = kh_n_fips_rows;
-    while (iso3 && lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(kh_fips_rows[mid].iso3, iso3);
-        if (!c)
-            return &kh_fips_rows[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    return (const kh_fips_row *)kh_table_find(kh_fips_rows, kh_n_fips_rows, sizeof *kh_fips_rows,
+                                              iso3);
 }
 
 /* GDELT's lookups (CAMEO.type.txt, CAMEO.knowngroup.txt, CAMEO.religion.txt

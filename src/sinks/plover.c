@@ -16,18 +16,8 @@
 
 const kh_plover_row *kh_plover_of(const char *cameo)
 {
-    size_t lo = 0, hi = kh_n_plover_rows;
-    while (cameo && lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(kh_plover_rows[mid].cameo, cameo);
-        if (!c)
-            return &kh_plover_rows[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    return (const kh_plover_row *)kh_table_find(kh_plover_rows, kh_n_plover_rows,
+                                                sizeof *kh_plover_rows, cameo);
 }
 
 static kh_status put_str(kh_buf *b, const char *key, const char *val)

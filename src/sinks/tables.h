@@ -10,6 +10,10 @@
 
 #include <stddef.h>
 
+/* The row of `rows` (n of `size` bytes, each starting with its key string,
+ * sorted by it) whose key is `key`, or NULL (gdelt.c). */
+const void *kh_table_find(const void *rows, size_t n, size_t size, const char *key);
+
 /* A country's GDELT geography. */
 typedef struct kh_fips_row {
     const char *iso3;    /* ISO 3166-1 alpha-3 / CAMEO code */
