@@ -55,6 +55,23 @@ rc=$?
 if [ $rc -eq 0 ] && cmp -s "$T/late.tsv" "$T/events.tsv"; then echo "ok   gdelt/options-after-files"
 else echo "FAIL gdelt/options-after-files (exit $rc): $(head -c 200 "$T/late.err")"; fi
 
+# ... and in the other subcommands that take files (read, parse, explain, dict), with "--".
+"$BIN" read examples/seed-2024.txt --no-tokens --date 2024-04-24 >"$T/r1" 2>/dev/null
+"$BIN" read --no-tokens --date 2024-04-24 examples/seed-2024.txt >"$T/r2" 2>/dev/null
+"$BIN" parse examples/seed-2024.txt --pretty >"$T/p1" 2>/dev/null
+"$BIN" parse --pretty examples/seed-2024.txt >"$T/p2" 2>/dev/null
+cp examples/seed-2024.txt "$T/-dash.txt"
+case $BIN in /*) ABS=$BIN ;; *) ABS=$(pwd)/$BIN ;; esac
+(cd "$T" && KHALDUN_DATA=${KHALDUN_DATA:-$OLDPWD/build/data} "$ABS" code -q -- -dash.txt --format >"$T/d1" 2>/dev/null)
+drc=$?
+"$BIN" code -q examples/seed-2024.txt >"$T/d2" 2>/dev/null
+if [ -s "$T/r1" ] && cmp -s "$T/r1" "$T/r2" && [ -s "$T/p1" ] && cmp -s "$T/p1" "$T/p2" &&
+    [ $drc -eq 1 ] && [ -s "$T/d1" ]; then
+    echo "ok   gdelt/operands-anywhere (read, parse; files after --)"
+else
+    echo "FAIL gdelt/operands-anywhere (read, parse, or files after --: exit $drc)"
+fi
+
 # GLOBALEVENTID: the same in any run, split or not; two inputs share only their common events.
 head -n 1 examples/seed-2024.txt >"$T/a.txt"
 tail -n +2 examples/seed-2024.txt >"$T/b.txt"
@@ -158,6 +175,35 @@ print("; ".join(bad[:3]) or "ok %d rows, %d with a place" % (len(rows), sum(t ==
 PY
 )
 case $out in ok*) echo "ok   gdelt/load-codebook-names-and-types (${out#ok })" ;; *) echo "FAIL gdelt/load-codebook-names-and-types: $out" ;; esac
+mref=${KHALDUN_SHARED:-../shared}/reference/gdelt/GDELT_2.0_eventMentions_Column_Labels_Header_Row_Sep2016.tsv
+out=$(python3 - "$mref" "$T/utf8.men" "$T/mentions.tsv" <<'PY'
+import csv, math, sys
+cols = []
+with open(sys.argv[1], encoding="utf-8", newline="") as f:
+    for r in csv.reader(f, delimiter="\t"):
+        if len(r) > 2 and r[2] in ("INTEGER", "FLOAT", "STRING"):
+            cols.append((r[1], r[2]))
+conv = {"INTEGER": lambda v: int(v) if v != "" else math.nan,
+        "FLOAT": lambda v: float(v) if v != "" else math.nan, "STRING": str}
+bad, n = [], 0
+for path in sys.argv[2:]:
+    with open(path, encoding="utf-8", newline="") as f:
+        for raw in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            n += 1
+            if len(raw) != len(cols):
+                bad.append("%d columns, want %d" % (len(raw), len(cols)))
+                continue
+            try:
+                r = {k: conv[t](v) for (k, t), v in zip(cols, raw)}
+            except ValueError as e:
+                bad.append(str(e))
+                continue
+            if not math.isnan(r["Confidence"]) or not math.isnan(r["MentionDocTone"]):
+                bad.append("Confidence/MentionDocTone measured?")
+print("; ".join(bad[:3]) or "ok %d rows" % n)
+PY
+)
+case $out in ok*) echo "ok   gdelt/mentions-load-codebook-types (${out#ok })" ;; *) echo "FAIL gdelt/mentions-load-codebook-types: $out" ;; esac
 
 # The README's pandas load, as written there (Debian's python3-pandas, which tools/setup.sh
 # installs, may sit beside another python3 on PATH).
