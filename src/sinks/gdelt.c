@@ -173,15 +173,16 @@ static kh_status geo_fields(kh_buf *b, const kh_place *p)
     const char *cname = f ? f->name : p->country ? p->country : "";
     if (p->country && !strcmp(p->country, "PSE") && p->admin1 && !strncmp(p->admin1, "Gaza", 4))
         fips = "GZ", cname = "Gaza Strip"; /* FIPS codes the two territories apart (data/fips.txt) */
+    const char *name = p->name ? p->name : "";
     int country_level = p->type == 1;
     int type = country_level ? 1 : p->country && !strcmp(p->country, "USA") ? 3 : 4;
     char full[512];
     if (country_level)
         snprintf(full, sizeof full, "%s", cname);
     else if (p->admin1 && *p->admin1)
-        snprintf(full, sizeof full, "%s, %s, %s", p->name, p->admin1, cname);
+        snprintf(full, sizeof full, "%s, %s, %s", name, p->admin1, cname);
     else
-        snprintf(full, sizeof full, "%s, %s", p->name, cname);
+        snprintf(full, sizeof full, "%s, %s", name, cname);
     double lat = p->lat, lon = p->lon;
     int coords = p->has_coords;
     if (!coords && country_level && f)
