@@ -2,7 +2,8 @@
  * sink.c: the one sink interface (begin, story, event, finish) and its two
  * streaming implementations: JSON Lines (events_json.c's writer) and GDELT
  * 2.0 Events + Mentions (gdelt.c's writer, remembering which events it
- * has written a row for). The event store's implementation is in store.c. A driver
+ * has written a row for); the PLOVER sink is in plover.c, the event
+ * store's in store.c. A driver
  * (the CLI's `code`, at any -j) calls these from one thread, in input
  * order, so every output is the same whatever the number of coders.
  */
