@@ -73,6 +73,16 @@ int cli_input_option(cli_input *in, int argc, char **argv, int i, const char *us
  * non-OK status fn returned, else KH_OK. */
 kh_status cli_input_run(cli_input *in, int nfiles, char **files, kh_story_fn fn, void *ctx);
 
+/* Operands (file names) anywhere among the options, as in
+ * `khaldun code FILE --format gdelt`: an option loop runs to `end` (at
+ * first argc, and the bound for every option's value) and, on an operand,
+ * calls cli_operand_defer(argc, argv, i--, &end), which moves it behind the
+ * arguments still to be read; at "--" it calls cli_operands_rest(argc, argv,
+ * i, &end) and stops. Afterwards the operands are argv[end..argc), in the
+ * order given. */
+void cli_operand_defer(int argc, char **argv, int i, int *end);
+void cli_operands_rest(int argc, char **argv, int i, int *end);
+
 /* Locates a compiled data file: $KHALDUN_DATA/NAME when KHALDUN_DATA is
  * set, else <dir of the executable>/build/data/NAME (a source checkout),
  * <dir>/data/NAME, then <dir>/../share/khaldun/NAME (installed). Returns a

@@ -19,7 +19,7 @@
 #define STORE_BATCH 500
 
 static const char code_usage[] =
-    "khaldun code [--format jsonl|gdelt|tabari] [--mentions FILE] [--db FILE] [--dict FILE]\n"
+    "khaldun code [--format jsonl|gdelt|plover|tabari] [--mentions FILE] [--db FILE] [--dict FILE]\n"
     "                    [--dict-format F] [--input FORMAT] [--date YYYY-MM-DD] [-j N] [--stats]\n"
     "                    [--shard I/N] [--quiet] [FILE...]";
 
@@ -30,7 +30,8 @@ static void code_help(void)
            "story, sentence, date, source, target, names, code, root, quad, goldstein,\n"
            "place, mentions, text, spans (byte offsets), dict (image hash).\n\n"
            "options:\n"
-           "  --format F        jsonl (default), gdelt (GDELT 2.0 Events, 61 columns) or\n"
+           "  --format F        jsonl (default), gdelt (GDELT 2.0 Events, 61 columns),\n"
+           "                    plover (PLOVER/POLECAT records as NGEC writes them) or\n"
            "                    tabari (TABARI's event lines: date, source, target, code,\n"
            "                    name, record id)\n"
            "  --mentions FILE   with --format gdelt, write the GDELT Mentions table there\n"
@@ -54,7 +55,7 @@ static void code_help(void)
 
 /* What the options ask for. */
 typedef struct code_args {
-    int format;               /* 0 none given, 1 jsonl, 2 gdelt, 3 tabari */
+    int format;               /* 0 none given, 1 jsonl, 2 gdelt, 3 plover, 4 tabari */
     const char *mentions_path;
     const char *db_path;
     int quiet;
@@ -137,55 +138,60 @@ static void print_stats(const kh_coder_stats *s, uint64_t output_ns, uint64_t wa
 static int parse_args(int argc, char **argv, code_args *a, cli_input *in, cli_models *models)
 {
     int i = 1;
-    for (; i < argc; i++) {
+    int end = argc;
+    for (; i < end; i++) {
         const char *o = argv[i];
         int used;
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
             code_help();
             exit(EXIT_OK);
         } else if (!strcmp(o, "--format")) {
-            if (++i >= argc)
+            if (++i >= end)
                 usage_error(code_usage, "--format needs a value");
             if (!strcmp(argv[i], "gdelt"))
                 a->format = 2;
             else if (!strcmp(argv[i], "jsonl"))
                 a->format = 1;
-            else if (!strcmp(argv[i], "tabari"))
+            else if (!strcmp(argv[i], "plover"))
                 a->format = 3;
+            else if (!strcmp(argv[i], "tabari"))
+                a->format = 4;
             else
-                usage_error(code_usage, "unknown output format '%s' (jsonl, gdelt, tabari)",
+                usage_error(code_usage, "unknown output format '%s' (jsonl, gdelt, plover, tabari)",
                             argv[i]);
         } else if (!strcmp(o, "--mentions")) {
-            if (++i >= argc)
+            if (++i >= end)
                 usage_error(code_usage, "--mentions needs a file");
             a->mentions_path = argv[i];
         } else if (!strcmp(o, "--db")) {
-            if (++i >= argc)
+            if (++i >= end)
                 usage_error(code_usage, "--db needs a file");
             a->db_path = argv[i];
         } else if (!strcmp(o, "--quiet") || !strcmp(o, "-q")) {
             a->quiet = 1;
         } else if (!strcmp(o, "-j") || !strcmp(o, "--jobs")) {
-            char *end;
-            if (++i >= argc)
+            char *stop;
+            if (++i >= end)
                 usage_error(code_usage, "%s needs a number", o);
-            long v = strtol(argv[i], &end, 10);
-            if (*end || end == argv[i] || v < 1 || v > 256)
+            long v = strtol(argv[i], &stop, 10);
+            if (*stop || stop == argv[i] || v < 1 || v > 256)
                 usage_error(code_usage, "%s wants a number from 1 to 256, not '%s'", o, argv[i]);
             a->threads = (int)v;
         } else if (!strcmp(o, "--stats")) {
             a->stats = 1;
-        } else if ((used = cli_input_option(in, argc, argv, i, code_usage)) > 0 ||
-                   (used = cli_models_option(models, argc, argv, i, code_usage)) > 0) {
+        } else if ((used = cli_input_option(in, end, argv, i, code_usage)) > 0 ||
+                   (used = cli_models_option(models, end, argv, i, code_usage)) > 0) {
             i += used - 1;
         } else if (!strcmp(o, "--")) {
-            return i + 1;
+            cli_operands_rest(argc, argv, i, &end);
+            break;
         } else if (o[0] == '-' && o[1]) {
             usage_error(code_usage, "unknown option '%s'", o);
         } else {
-            break;
+            cli_operand_defer(argc, argv, i--, &end);
         }
     }
+    i = end;
     if (a->mentions_path && a->format != 2)
         usage_error(code_usage, "--mentions goes with --format gdelt");
     return i;
@@ -231,6 +237,9 @@ static void open_sinks(code_run *c, const kh_dict *dict, const kh_lexicon *lexic
         st = kh_sink_gdelt_new(cli_write_stdout, NULL, c->mentions ? kh_output_write : NULL,
                                c->mentions, &c->sinks[c->n_sinks++]);
     } else if (a->format == 3) {
+        st = kh_sink_plover_new(kh_dict_hash(dict), cli_write_stdout, NULL,
+                                &c->sinks[c->n_sinks++]);
+    } else if (a->format == 4) {
         st = kh_sink_tabari_new(cli_write_stdout, NULL, &c->sinks[c->n_sinks++]);
     } else if (a->format == 1 || !a->db_path) {
         st = kh_sink_json_new(kh_dict_hash(dict), cli_write_stdout, NULL, &c->sinks[c->n_sinks++]);
@@ -271,6 +280,14 @@ static void print_summary(const code_run *c, const cli_input *in, size_t events)
     if (in->shards > 1)
         fprintf(stderr, "khaldun: shard %zu/%zu: %zu stor%s left to the other shards\n",
                 in->shard + 1, in->shards, in->out_of_shard, in->out_of_shard == 1 ? "y" : "ies");
+    if (c->args->format == 3) { /* PLOVER leaves some codes out: say how many */
+        kh_sink_counts pc;
+        kh_sink_counts_get(c->sinks[0], &pc);
+        if (pc.events < events)
+            fprintf(stderr, "khaldun: %zu event%s left out: PLOVER drops CAMEO 01 and 02\n",
+                    events - pc.events, events - pc.events == 1 ? "" : "s");
+        events = pc.events;
+    }
     if (!c->store) {
         fprintf(stderr, "khaldun: %zu stor%s read, %zu rejected, %zu event%s written\n",
                 in->stories, in->stories == 1 ? "y" : "ies", in->rejected, events,

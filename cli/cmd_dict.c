@@ -76,14 +76,15 @@ static int dict_build(int argc, char **argv, int check_only)
     const char *out = NULL;
     dict_run r = {NULL, KH_DICT_KHALDUN, 0};
     int i = 1, strict = 0;
-    for (; i < argc; i++) {
+    int end = argc;
+    for (; i < end; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            if (++i >= argc)
+            if (++i >= end)
                 usage_error(dict_usage, "%s needs a file", a);
             out = argv[i];
         } else if (!strcmp(a, "--format")) {
-            if (++i >= argc)
+            if (++i >= end)
                 usage_error(dict_usage, "--format needs a value");
             if (!strcmp(argv[i], "khaldun")) r.format = KH_DICT_KHALDUN;
             else if (!strcmp(argv[i], "tabari")) r.format = KH_DICT_TABARI;
@@ -97,9 +98,10 @@ static int dict_build(int argc, char **argv, int check_only)
         } else if (a[0] == '-' && a[1]) {
             usage_error(dict_usage, "unknown option '%s'", a);
         } else {
-            break;
+            cli_operand_defer(argc, argv, i--, &end);
         }
     }
+    i = end;
     if (i >= argc)
         usage_error(dict_usage, "no dictionary sources given");
     if (!out && !check_only)

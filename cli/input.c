@@ -13,6 +13,33 @@
 
 #define CHUNK (256u << 10)
 
+void cli_operand_defer(int argc, char **argv, int i, int *end)
+{
+    char *op = argv[i];
+    memmove(argv + i, argv + i + 1, (size_t)(argc - i - 1) * sizeof *argv);
+    argv[argc - 1] = op;
+    (*end)--;
+}
+
+static void reverse(char **v, int from, int to)
+{
+    for (to--; from < to; from++, to--) {
+        char *t = v[from];
+        v[from] = v[to];
+        v[to] = t;
+    }
+}
+
+void cli_operands_rest(int argc, char **argv, int i, int *end)
+{
+    /* argv[i+1..end) came after "--", argv[end..argc) were deferred before it:
+     * rotate the deferred ones first. */
+    reverse(argv, i + 1, *end);
+    reverse(argv, *end, argc);
+    reverse(argv, i + 1, argc);
+    *end = i + 1;
+}
+
 void cli_input_init(cli_input *in)
 {
     memset(in, 0, sizeof *in);

@@ -682,6 +682,10 @@ typedef struct kh_event {
     uint32_t flags;
     const kh_mention *mentions;
     size_t n_mentions;
+    /* The actors' own places, where their words name one ("Tehran said":
+     * Tehran; "Kabul police": Kabul); NULL otherwise. GDELT's Actor1Geo and
+     * Actor2Geo. Not kept by the event store. */
+    const kh_place *source_place, *target_place;
 } kh_event;
 
 /* A line of explanation: what the coder considered and why (khaldun explain). */
@@ -793,14 +797,14 @@ KH_API kh_status kh_events_write_json(const kh_story *story, const kh_event *eve
 
 /*
  * GDELT 2.0 Events (61 tab-separated columns) and Mentions (16 columns)
- * rows for the events of one story. `first_id` numbers the events
- * (GLOBALEVENTID); it is advanced by n. Tabs and newlines in text are
- * replaced by spaces, so every row is well-formed TSV.
+ * rows for the events of one story. GLOBALEVENTID is a hash of the event's
+ * key (date, source, target, code), the same in every run (docs/formats.md).
+ * Tabs and newlines in text are replaced by spaces, so every row is
+ * well-formed TSV.
  */
 KH_API kh_status kh_events_write_gdelt(const kh_story *story, const kh_event *events, size_t n,
-                                       uint64_t *first_id, kh_write_fn write_events,
-                                       void *events_ctx, kh_write_fn write_mentions,
-                                       void *mentions_ctx);
+                                       kh_write_fn write_events, void *events_ctx,
+                                       kh_write_fn write_mentions, void *mentions_ctx);
 
 /*
  * A sink: where coded stories go, one interface for every output (JSON
@@ -809,7 +813,8 @@ KH_API kh_status kh_events_write_gdelt(const kh_story *story, const kh_event *ev
  * kh_sink_event for each of its events; kh_sink_finish once. The story must
  * stay valid until its last event has been given; each event during its
  * call. A sink writes what kh_events_write_json / kh_events_write_gdelt
- * would for the same stories, byte for byte. A non-KH_OK status stops
+ * would for the same stories, byte for byte (but for the Events row of an
+ * event an earlier story reported, which the GDELT sink does not repeat). A non-KH_OK status stops
  * nothing by itself: the caller decides (a store's message is in
  * kh_store_errmsg). Free with kh_sink_free (accepts NULL).
  */
@@ -817,13 +822,18 @@ typedef struct kh_sink kh_sink;
 
 /* JSON Lines events, each stamped with `dict_hash`, to `write`. */
 kh_status kh_sink_json_new(const char *dict_hash, kh_write_fn write, void *ctx, kh_sink **out);
-/* GDELT 2.0 Events rows to `write_events`, numbered from 1 in the order
- * given, and Mentions rows to `write_mentions` (NULL: none). */
+/* GDELT 2.0 Events rows to `write_events`, one per event of the run (from
+ * the first story that reports it; later stories add Mentions rows only),
+ * and Mentions rows to `write_mentions` (NULL: none). */
 kh_status kh_sink_gdelt_new(kh_write_fn write_events, void *events_ctx,
                             kh_write_fn write_mentions, void *mentions_ctx, kh_sink **out);
 /* TABARI's event lines to `write`: date (YYMMDD), source, target ("---"
  * when none), code, code name, record id; tab-separated, one a line. */
 kh_status kh_sink_tabari_new(kh_write_fn write, void *ctx, kh_sink **out);
+/* PLOVER/POLECAT records (NGEC's shape, docs/formats.md), one JSON object a
+ * line, stamped with `dict_hash`, to `write`. Events whose CAMEO code PLOVER
+ * leaves out (01, 02) get none; the sink's event count is records written. */
+kh_status kh_sink_plover_new(const char *dict_hash, kh_write_fn write, void *ctx, kh_sink **out);
 
 kh_status kh_sink_begin(kh_sink *sink);
 kh_status kh_sink_story(kh_sink *sink, const kh_story *story);

@@ -15,12 +15,15 @@
 #   sqlite3, jq                  used by the tests to check the store and JSON output
 #   cppcheck                     make lint
 #   time                         GNU time: peak memory in make bench and the tests
+#   python3, python3-pandas      the GDELT load tests (csv and pandas with the codebook's
+#                                names and types) and tools/plover-gsr.py (PLOVER agreement)
 set -eu
 cd "$(dirname "$0")/.."
 APT=1
 [ "${1:-}" = "--no-apt" ] && APT=0
 PKGS="build-essential pkg-config git clang libclang-rt-14-dev libsqlite3-dev wordnet-base iso-codes \
-libgeonames0 sqlite3 jq cppcheck time diffutils util-linux"
+libgeonames0 sqlite3 jq cppcheck time diffutils util-linux python3 \
+python3-pandas"
 if [ $APT = 1 ]; then
     missing=""
     for p in $PKGS; do

@@ -56,7 +56,7 @@ mkdir -p "$TMP/got"
 grep -v -e '^#' -e '^ *$' $FIX/queries.txt | while IFS='|' read -r name args; do
     name=$(echo "$name" | tr -d ' ')
     sub=${args# }; sub=${sub%% *}; rest=${args# }; rest=${rest#"$sub"}
-    eval "\"$BIN\" $sub --db \"$DB\" $rest" 2>&1 | sed -E 's/[0-9a-f]{16}/DICT/g' >"$TMP/got/$name.out"
+    eval "\"$BIN\" $sub --db \"$DB\" $rest" 2>&1 | sed -E 's/\b[0-9a-f]{16}\b/DICT/g' >"$TMP/got/$name.out"
     if [ -n "${STORE_BLESS:-}" ]; then mkdir -p $FIX/expected; cp "$TMP/got/$name.out" $FIX/expected/; fi
     if [ ! -s "$TMP/got/$name.out" ] || ! cmp -s "$TMP/got/$name.out" "$FIX/expected/$name.out"; then
         fail "query/$name" "khaldun$args"
