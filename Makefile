@@ -26,6 +26,7 @@ CFLAGS  ?=
 XCFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) $(WERROR) \
           -Iinclude -Isrc $(SANFLAGS) $(CFLAGS)
 LDLIBS  = -lsqlite3 -lpthread -lm
+CLI_LDLIBS = -lmicrohttpd
 SHARED  ?= $(or $(KHALDUN_SHARED),$(abspath ../shared))
 WORDNET ?= /usr/share/wordnet
 FUZZ_SECONDS ?= 30
@@ -85,7 +86,7 @@ $(BUILD)/libkhaldun.a: $(LIB_OBJ)
 	ar rcs $@ $(LIB_OBJ)
 
 $(KHALDUN_BIN): $(CLI_OBJ) $(BUILD)/libkhaldun.a
-	$(CC) $(XCFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libkhaldun.a $(LDLIBS)
+	$(CC) $(XCFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libkhaldun.a $(CLI_LDLIBS) $(LDLIBS)
 
 $(BUILD)/test-unit: $(TEST_OBJ) $(BUILD)/libkhaldun.a
 	$(CC) $(XCFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libkhaldun.a $(LDLIBS)
