@@ -447,10 +447,7 @@ static kh_status api_events(kh_store *s, req *r, sbuf *b)
 
 static kh_status event_one(void *ctx, const kh_store_event *e)
 {
-    sbuf *b = (sbuf *)ctx;
-    kh_status st = put_event(b, e);
-    sbuf_put(b, "\n", 1);
-    return st;
+    return kh_store_write_event(e, KH_STORE_JSONL, sbuf_write, ctx);
 }
 
 typedef struct export_ctx {
