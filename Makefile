@@ -10,6 +10,8 @@
 #   make bench      speed and memory over ../shared/corpora
 #   make lint       cppcheck + the strict warning set with -Werror
 #   make lib        build/libkhaldun.so.VERSION (soname libkhaldun.so.MAJOR)
+#   make web        the pages of `khaldun serve` and their npm libraries (npm ci first) into
+#                   the data folder
 #   make install    the binary, data images, man page, libkhaldun.so, khaldun.h, khaldun.pc
 #                   under $(DESTDIR)$(PREFIX) (default /usr/local); make uninstall removes them
 #
@@ -26,6 +28,7 @@ CFLAGS  ?=
 XCFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) $(WERROR) \
           -Iinclude -Isrc $(SANFLAGS) $(CFLAGS)
 LDLIBS  = -lsqlite3 -lpthread -lm
+CLI_LDLIBS = -lmicrohttpd
 SHARED  ?= $(or $(KHALDUN_SHARED),$(abspath ../shared))
 WORDNET ?= /usr/share/wordnet
 FUZZ_SECONDS ?= 30
@@ -61,7 +64,7 @@ else
 KHALDUN_BIN = $(BUILD)/khaldun
 endif
 
-.PHONY: all lib data model check asan ubsan fuzz fuzz-replay bench lint install uninstall \
+.PHONY: all lib data web model check asan ubsan fuzz fuzz-replay bench lint install uninstall \
         clean distclean
 
 all: $(KHALDUN_BIN)
@@ -85,7 +88,7 @@ $(BUILD)/libkhaldun.a: $(LIB_OBJ)
 	ar rcs $@ $(LIB_OBJ)
 
 $(KHALDUN_BIN): $(CLI_OBJ) $(BUILD)/libkhaldun.a
-	$(CC) $(XCFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libkhaldun.a $(LDLIBS)
+	$(CC) $(XCFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libkhaldun.a $(CLI_LDLIBS) $(LDLIBS)
 
 $(BUILD)/test-unit: $(TEST_OBJ) $(BUILD)/libkhaldun.a
 	$(CC) $(XCFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libkhaldun.a $(LDLIBS)
@@ -94,6 +97,24 @@ $(BUILD)/test-unit: $(TEST_OBJ) $(BUILD)/libkhaldun.a
 DATA_DIR = $(BUILD)/data
 data: $(KHALDUN_BIN)
 	sh tools/build-data.sh $(KHALDUN_BIN) $(DATA_DIR)
+
+# The pages of `khaldun serve` (web/), and the JavaScript libraries they use,
+# installed by `npm ci` from package-lock.json, with their licences. Without
+# node_modules the pages are copied alone (the server says what is missing).
+WEB_DIR = $(DATA_DIR)/web
+WEB_SRC := $(wildcard web/*.html web/*.css web/*.js)
+WEB_VENDOR = uplot/dist/uPlot.iife.min.js uplot/dist/uPlot.min.css cytoscape/dist/cytoscape.min.js \
+             leaflet/dist/leaflet.js leaflet/dist/leaflet.css topojson-client/dist/topojson-client.min.js \
+             world-atlas/countries-110m.json tabulator-tables/dist/js/tabulator.min.js \
+             tabulator-tables/dist/css/tabulator.min.css
+WEB_LIBS = uplot cytoscape leaflet topojson-client world-atlas tabulator-tables
+web:
+	@mkdir -p $(WEB_DIR)/vendor/licenses
+	cp $(WEB_SRC) web/LICENSES.md $(WEB_DIR)/
+	@if [ -d node_modules/uplot ]; then \
+	    for f in $(WEB_VENDOR); do cp node_modules/$$f $(WEB_DIR)/vendor/ || exit 1; done; \
+	    for l in $(WEB_LIBS); do cp node_modules/$$l/LICENSE $(WEB_DIR)/vendor/licenses/$$l.txt || exit 1; done; \
+	else echo "make web: no node_modules (run npm ci): the pages are copied without their libraries" >&2; fi
 
 # The tagger's weights, committed as data/model/tagger.txt so that set-up
 # needs no training data. Trained on UD English-EWT dev only: EWT test and
@@ -107,7 +128,9 @@ model: $(KHALDUN_BIN)
 	    --save-model data/model/tagger.txt -o $(BUILD)/model/lexicon.img
 	@echo "make model: now run 'make data' to compile it into $(DATA_DIR)/lexicon.img" >&2
 
-check: $(KHALDUN_BIN) $(BUILD)/test-unit $(BUILD)/$(SO_FILE)
+# The plain build's check refreshes the pages (sanitizer builds read the plain
+# build's data folder, and do not run the browser test).
+check: $(KHALDUN_BIN) $(BUILD)/test-unit $(BUILD)/$(SO_FILE) $(if $(filter build,$(BUILD)),web)
 	KHALDUN_SHARED=$(SHARED) sh tests/run.sh $(KHALDUN_BIN) $(BUILD)
 
 asan:
@@ -160,10 +183,13 @@ install: $(KHALDUN_BIN) $(BUILD)/$(SO_FILE)
 	    'Libs.private: -lpthread -lm' 'Cflags: -I$${includedir}' \
 	    >$(DESTDIR)$(PKGCONFIGDIR)/khaldun.pc
 	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/khaldun.pc
+	@if [ -d $(WEB_DIR)/vendor ]; then rm -rf $(DESTDIR)$(KH_DATADIR)/web; \
+	    cp -R $(WEB_DIR) $(DESTDIR)$(KH_DATADIR)/web; fi
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rm -rf $(DESTDIR)$(KH_DATADIR)/web
 	-rmdir $(DESTDIR)$(KH_DATADIR) 2>/dev/null
 
 clean:

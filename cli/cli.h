@@ -133,6 +133,7 @@ int cmd_explain(int argc, char **argv);
 int cmd_lex(int argc, char **argv);
 int cmd_query(int argc, char **argv), cmd_stats(int argc, char **argv), cmd_export(int argc, char **argv), cmd_recode(int argc, char **argv); /* event store */
 int cmd_merge(int argc, char **argv);
+int cmd_serve(int argc, char **argv); /* web explorer (cmd_serve.c) */
 int cmd_eval_pos(int argc, char **argv, const char *conllu);
 int cmd_eval_gold(int argc, char **argv), cmd_eval_conflibert(int argc, char **argv); /* real news */
 

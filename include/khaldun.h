@@ -1155,6 +1155,11 @@ enum {
 KH_API kh_status kh_store_query_events(kh_store *store, const kh_store_query *query, unsigned flags,
                                        kh_store_event_fn fn, void *ctx);
 
+/* Calls fn once for the event with this id (KH_QUERY_MENTIONS: with every
+ * mention). KH_ERR_NOTFOUND when there is none. Reads only. */
+KH_API kh_status kh_store_event_get(kh_store *store, int64_t id, unsigned flags,
+                                    kh_store_event_fn fn, void *ctx);
+
 /* Output formats of a stored event (kh_store_write_event). */
 typedef enum kh_store_format {
     KH_STORE_JSONL = 1, /* one object a line, with "evidence" when mentions are loaded */

@@ -17,13 +17,19 @@
 #   time                         GNU time: peak memory in make bench and the tests
 #   python3, python3-pandas      the GDELT load tests (csv and pandas with the codebook's
 #                                names and types) and tools/plover-gsr.py (PLOVER agreement)
+#   libmicrohttpd-dev, curl      khaldun serve's HTTP server; curl for its API tests
+#   chromium                     the headless browser of serve's browser test
+#   nodejs, npm                  npm ci installs the pages' JavaScript libraries (package-lock.json)
+#                                and the browser test's driver; not asked for when a node
+#                                with npm is already installed (NodeSource's nodejs bundles npm)
 set -eu
 cd "$(dirname "$0")/.."
 APT=1
 [ "${1:-}" = "--no-apt" ] && APT=0
 PKGS="build-essential pkg-config git clang libclang-rt-14-dev libsqlite3-dev wordnet-base iso-codes \
 libgeonames0 sqlite3 jq cppcheck time diffutils util-linux python3 \
-python3-pandas"
+python3-pandas libmicrohttpd-dev curl chromium"
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 if [ $APT = 1 ]; then
     missing=""
     for p in $PKGS; do
@@ -39,3 +45,14 @@ if [ $APT = 1 ]; then
 fi
 make -s
 make -s data
+# The pages' libraries, at the lock file's versions (skipped when node_modules is
+# already current). Without npm or the registry the pages are installed alone and
+# the browser test says why it skips.
+if command -v npm >/dev/null 2>&1; then
+    if [ ! node_modules/.package-lock.json -nt package-lock.json ]; then
+        npm ci --no-audit --no-fund --loglevel=error || echo "setup: npm ci failed: khaldun serve's pages will lack their libraries" >&2
+    fi
+else
+    echo "setup: no npm: khaldun serve's pages will lack their libraries" >&2
+fi
+make -s web
