@@ -135,6 +135,10 @@ void cli_stdout_claim(void);
  * read-only, so that using them fails as a closed descriptor would). */
 void cli_std_fds(void);
 
+/* The reason a write to standard output failed with errno `e` ("standard
+ * output is closed" for EBADF). Every write to it is checked, and its final
+ * flush and close at exit too (main.c), help and version text included. */
+const char *cli_stdout_error(int e);
 /* Writes buf to stdout; fatal on a write error (EPIPE, full disk). */
 void cli_write(const char *data, size_t len);
 /* The same as a kh_write_fn for the library's sinks (ctx unused). */

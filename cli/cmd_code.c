@@ -248,7 +248,7 @@ static void close_sinks(code_run *c)
             sink_failed(c, k, st);
     }
     if (fflush(stdout) != 0)
-        fatal("writing output: %s", errno == EBADF ? "standard output is closed" : strerror(errno));
+        fatal("writing output: %s", cli_stdout_error(errno));
     cli_output_close(c->mentions); /* only now that standard output is delivered */
 }
 
