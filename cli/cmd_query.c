@@ -19,21 +19,25 @@ static void store_die(kh_store *s, const char *what, kh_status st)
     fatal("%s: %s", what, msg[0] ? msg : kh_strerror(st));
 }
 
-/* At most `max` bytes of s, cut at a UTF-8 boundary, newlines as spaces. */
-static void put_clipped(const char *s, size_t max)
+/* At most CLIP_MAX bytes of s, cut at a UTF-8 boundary, newlines as spaces,
+ * control characters escaped (cli_term_write). */
+#define CLIP_MAX 70
+static void put_clipped(const char *s)
 {
     if (!s)
         return;
+    char buf[CLIP_MAX];
     size_t n = strlen(s);
-    if (n > max) {
-        n = max;
+    if (n > CLIP_MAX) {
+        n = CLIP_MAX;
         while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
             n--;
     }
     for (size_t i = 0; i < n; i++)
-        putchar(s[i] == '\n' || s[i] == '\t' || s[i] == '\r' ? ' ' : s[i]);
+        buf[i] = s[i] == '\n' || s[i] == '\t' || s[i] == '\r' ? ' ' : s[i];
+    cli_term_write(buf, n);
     if (n < strlen(s))
-        fputs("...", stdout);
+        cli_write("...", 3);
 }
 
 /* ---- khaldun query ---- */
@@ -74,11 +78,11 @@ static kh_status print_event(void *ctx, const kh_store_event *e)
     char date[16] = "-";
     if (e->date.year)
         snprintf(date, sizeof date, "%04d-%02d-%02d", e->date.year, e->date.month, e->date.day);
-    printf("%-10s  %-12s  %-12s  %-4s  %d  %5.1f  %3zu  %3zu  %3zu  %-14.14s  ", date, e->source,
+    cli_tprintf("%-10s  %-12s  %-12s  %-4s  %d  %5.1f  %3zu  %3zu  %3zu  %-14.14s  ", date, e->source,
            e->target ? e->target : "-", e->code, e->quad, e->goldstein, e->num_mentions,
            e->num_sources, e->num_articles, e->place ? e->place->name : "-");
-    put_clipped(e->text, 70);
-    putchar('\n');
+    put_clipped(e->text);
+    cli_write("\n", 1);
     return KH_OK;
 }
 
@@ -182,9 +186,9 @@ static kh_status print_stat(void *ctx, const kh_store_stat *r)
         }
         printf("%zu,%zu,%.1f\n", r->events, r->mentions, r->goldstein);
     } else {
-        printf("%-10s  %-12s  ", r->period[0] ? r->period : "all", r->key);
+        cli_tprintf("%-10s  %-12s  ", r->period[0] ? r->period : "all", r->key);
         if (o->group != KH_GROUP_ACTOR)
-            printf("%-12s  ", r->key2 && *r->key2 ? r->key2 : "-");
+            cli_tprintf("%-12s  ", r->key2 && *r->key2 ? r->key2 : "-");
         printf("%6zu  %8zu  %9.1f\n", r->events, r->mentions, r->goldstein);
     }
     return KH_OK;
