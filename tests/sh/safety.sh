@@ -462,7 +462,7 @@ grep -q '^all ' "$TMP/x.out" || ok_by=1
 check stats-undated-label $ok_by "$(grep -c '^all ' "$TMP/x.out") rows labelled all"
 
 # --- 20. a .jsonl file that does not begin with an object ------------------------------------
-for first in '[1,2]' 'Iran accused the United States of sabotage.' '"a string"'; do
+for first in '[1,2]' 'Plain words, not JSON.' '"a string"'; do
     { echo "$first"; echo '{"id":"j2","text":"Iran accused the United States of sabotage."}'; } >"$TMP/bad.jsonl"
     "$BIN" code --dict "$DICT" "$TMP/bad.jsonl" >"$TMP/x.out" 2>"$TMP/x.err"
     rc=$?
