@@ -264,6 +264,12 @@ KH_API kh_input_format kh_reader_format(const kh_reader *reader);
 
 /* Counts so far: stories delivered and records rejected. */
 KH_API void kh_reader_counts(const kh_reader *reader, size_t *stories, size_t *rejected);
+/* 1 once the reader ignores the rest of its input (already reported as a
+ * rejected record): UTF-16 or UTF-32 text, or a line with no line end within
+ * KH_READ_GIVE_UP times limits.max_line bytes (/dev/zero). The caller may
+ * stop reading; kh_reader_finish still delivers the stories before it. */
+#define KH_READ_GIVE_UP 128
+KH_API int kh_reader_done(const kh_reader *reader);
 
 KH_API void kh_reader_free(kh_reader *reader);
 

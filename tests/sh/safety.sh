@@ -410,9 +410,9 @@ for cmd in read code; do
     [ $rc -eq 1 ] && grep -q '/dev/zero:1: .*line' "$TMP/x.err" && [ ! -s "$TMP/x.out" ]
     check "endless-line-$cmd" $? "rc $rc, $(grep -v warning "$TMP/x.err" | head -n 1)"
 done
-# From a pipe, with the default limit, and the next file is still read.
+# From a pipe, and the next file is still read.
 printf 'Iran accused the United States of sabotage.\n' >"$TMP/ok.txt"
-head -c 200000000 /dev/zero | timeout 60 "$BIN" code --dict "$DICT" - "$TMP/ok.txt" \
+head -c 200000000 /dev/zero | timeout 60 "$BIN" code --max-line 1m --dict "$DICT" - "$TMP/ok.txt" \
     >"$TMP/x.out" 2>"$TMP/x.err"
 rc=$?
 [ $rc -eq 1 ] && grep -q "USA" "$TMP/x.out"
