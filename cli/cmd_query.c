@@ -63,11 +63,24 @@ static int parse_format(const char *v, const char *usage, int table_ok)
 typedef struct query_out {
     int format;
     size_t rows;
+    int header_done; /* printed with the first row, or at the end: never before a failure */
 } query_out;
+
+static void print_query_header(query_out *o)
+{
+    o->header_done = 1;
+    if (o->format == FMT_TABLE)
+        printf("%-10s  %-12s  %-12s  %-4s  %s  %5s  %3s  %3s  %3s  %-14s  %s\n", "DATE", "SOURCE",
+               "TARGET", "CODE", "Q", "GOLD", "MEN", "SRC", "ART", "PLACE", "EVIDENCE");
+    if (o->format == FMT_CSV)
+        kh_store_write_csv_header(cli_write_stdout, NULL);
+}
 
 static kh_status print_event(void *ctx, const kh_store_event *e)
 {
     query_out *o = (query_out *)ctx;
+    if (!o->header_done)
+        print_query_header(o);
     o->rows++;
     if (o->format == FMT_JSONL)
         return kh_store_write_event(e, KH_STORE_JSONL, cli_write_stdout, NULL);
@@ -127,15 +140,12 @@ int cmd_query(int argc, char **argv)
     if (!db)
         usage_error(query_usage, "--db FILE is required");
     kh_store *s = store_open_or_die(db, KH_STORE_READONLY);
-    query_out o = {format, 0};
-    if (format == FMT_TABLE)
-        printf("%-10s  %-12s  %-12s  %-4s  %s  %5s  %3s  %3s  %3s  %-14s  %s\n", "DATE", "SOURCE",
-               "TARGET", "CODE", "Q", "GOLD", "MEN", "SRC", "ART", "PLACE", "EVIDENCE");
-    if (format == FMT_CSV)
-        kh_store_write_csv_header(cli_write_stdout, NULL);
+    query_out o = {format, 0, 0};
     kh_status st = kh_store_query_events(s, &q, flags, print_event, &o);
     if (st)
         store_die(s, db, st);
+    if (!o.header_done)
+        print_query_header(&o);
     kh_store_close(s);
     return EXIT_OK;
 }
@@ -149,11 +159,32 @@ static const char stats_usage[] =
 typedef struct stats_out {
     int format;
     kh_store_group group;
+    kh_store_period period;
+    int header_done; /* printed with the first row, or at the end: never before a failure */
 } stats_out;
+
+static void print_stats_header(stats_out *o)
+{
+    kh_store_group group = o->group;
+    o->header_done = 1;
+    const char *k1 = group == KH_GROUP_DYAD ? "source" : group == KH_GROUP_ACTOR ? "actor" : "code";
+    if (o->format == FMT_CSV)
+        printf("period,%s,%sevents,mentions,goldstein\n", k1,
+               group == KH_GROUP_DYAD ? "target," : group == KH_GROUP_CODE ? "name," : "");
+    else if (o->format == FMT_TABLE) {
+        printf("%-10s  %-12s  ", "PERIOD", group == KH_GROUP_DYAD ? "SOURCE"
+                                           : group == KH_GROUP_ACTOR ? "ACTOR" : "CODE");
+        if (group != KH_GROUP_ACTOR)
+            printf("%-12s  ", group == KH_GROUP_DYAD ? "TARGET" : "NAME");
+        printf("%6s  %8s  %9s\n", "EVENTS", "MENTIONS", "GOLDSTEIN");
+    }
+}
 
 static kh_status print_stat(void *ctx, const kh_store_stat *r)
 {
     stats_out *o = (stats_out *)ctx;
+    if (!o->header_done)
+        print_stats_header(o);
     const char *k2name = o->group == KH_GROUP_DYAD ? "target" : "name";
     if (o->format == FMT_JSONL) {
         printf("{\"period\":");
@@ -186,7 +217,9 @@ static kh_status print_stat(void *ctx, const kh_store_stat *r)
         }
         printf("%zu,%zu,%.1f\n", r->events, r->mentions, r->goldstein);
     } else {
-        cli_tprintf("%-10s  %-12s  ", r->period[0] ? r->period : "all", r->key);
+        const char *label = r->period[0] ? r->period
+                            : o->period == KH_PERIOD_ALL ? "all" : "undated";
+        cli_tprintf("%-10s  %-12s  ", label, r->key);
         if (o->group != KH_GROUP_ACTOR)
             cli_tprintf("%-12s  ", r->key2 && *r->key2 ? r->key2 : "-");
         printf("%6zu  %8zu  %9.1f\n", r->events, r->mentions, r->goldstein);
@@ -258,21 +291,12 @@ int cmd_stats(int argc, char **argv)
     if (group != KH_GROUP_DYAD && !q.limit)
         q.limit = 20;
     kh_store *s = store_open_or_die(db, KH_STORE_READONLY);
-    stats_out o = {format, group};
-    const char *k1 = group == KH_GROUP_DYAD ? "source" : group == KH_GROUP_ACTOR ? "actor" : "code";
-    if (format == FMT_CSV)
-        printf("period,%s,%sevents,mentions,goldstein\n", k1,
-               group == KH_GROUP_DYAD ? "target," : group == KH_GROUP_CODE ? "name," : "");
-    else if (format == FMT_TABLE) {
-        printf("%-10s  %-12s  ", "PERIOD", group == KH_GROUP_DYAD ? "SOURCE"
-                                           : group == KH_GROUP_ACTOR ? "ACTOR" : "CODE");
-        if (group != KH_GROUP_ACTOR)
-            printf("%-12s  ", group == KH_GROUP_DYAD ? "TARGET" : "NAME");
-        printf("%6s  %8s  %9s\n", "EVENTS", "MENTIONS", "GOLDSTEIN");
-    }
+    stats_out o = {format, group, period, 0};
     kh_status st = kh_store_stats(s, &q, group, period, print_stat, &o);
     if (st)
         store_die(s, db, st);
+    if (!o.header_done)
+        print_stats_header(&o);
     kh_store_close(s);
     return EXIT_OK;
 }

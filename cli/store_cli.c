@@ -18,13 +18,14 @@ const char store_filter_help[] =
     "  --target CODE     the target actor\n"
     "  --dyad X,Y        X to Y or Y to X\n"
     "  --code C          event code (042, or 04*)\n"
-    "  --root R          root code (01..20)\n"
+    "  --root R          root code (1..20 or 01..20)\n"
     "  --quad N          QuadClass 1..4\n"
     "  --from DATE       on or after YYYY-MM-DD\n"
     "  --to DATE         on or before YYYY-MM-DD\n"
     "  --country ISO3    the event's place is in this country\n"
     "  --place NAME      the event's place (case-insensitive)\n"
-    "  --text WORDS      words that all appear in one evidence sentence\n"
+    "  --text WORDS      words that all appear in one evidence sentence (at most 16 words,\n"
+    "                    each at most 70 bytes)\n"
     "  --limit N         at most N rows\n";
 
 kh_store *store_open_or_die(const char *path, unsigned flags)
@@ -70,6 +71,39 @@ void store_json_str(const char *s)
     cli_write("\"", 1);
 }
 
+/* The --text caps of the store's query builder, checked here so that the
+ * message names the one that was passed. */
+#define TEXT_MAX_WORDS 16
+#define TEXT_MAX_WORD 70
+
+static void text_arg(const char *v, const char *usage)
+{
+    size_t words = 0;
+    for (const char *p = v; *p;) {
+        p += strspn(p, " \t");
+        size_t n = strcspn(p, " \t");
+        if (!n)
+            break;
+        if (n > TEXT_MAX_WORD)
+            usage_error(usage, "--text: the word '%.20s...' is %zu bytes long (at most %d)", p, n,
+                        TEXT_MAX_WORD);
+        if (++words > TEXT_MAX_WORDS)
+            usage_error(usage, "--text: at most %d words", TEXT_MAX_WORDS);
+        p += n;
+    }
+}
+
+/* --root: 1..20, with or without its leading zero ("1" is root "01"). */
+static const char *root_arg(const char *v, const char *usage)
+{
+    static char root[3];
+    size_t n = strlen(v);
+    if (n < 1 || n > 2 || strspn(v, "0123456789") != n || atoi(v) < 1 || atoi(v) > 20)
+        usage_error(usage, "--root wants a root code 1..20 (or 01..20), not '%s'", v);
+    snprintf(root, sizeof root, "%02d", atoi(v));
+    return root;
+}
+
 static const char *code_arg(const char *v, const char *usage, const char *opt)
 {
     size_t n = strlen(v);
@@ -111,17 +145,14 @@ int store_query_option(kh_store_query *q, int argc, char **argv, int i, const ch
         break;
     }
     case 4:
-    case 5:
         for (const char *p = v; *p; p++)
             if (!((*p >= '0' && *p <= '9') || (*p == '*' && !p[1])))
                 usage_error(usage, "%s wants a CAMEO code (digits, a final *), not '%s'", a, v);
         if (!*v)
             usage_error(usage, "%s needs a value", a);
-        if (k == 4)
-            q->code = v;
-        else
-            q->root = v;
+        q->code = v;
         break;
+    case 5: q->root = root_arg(v, usage); break;
     case 6: {
         long n = strtol(v, &end, 10);
         if (*end || n < 1 || n > 4)
@@ -136,11 +167,11 @@ int store_query_option(kh_store_query *q, int argc, char **argv, int i, const ch
         break;
     case 9: q->country = v; break;
     case 10: q->place = v; break;
-    case 11: q->text = v; break;
+    case 11: text_arg(v, usage), q->text = v; break;
     default: {
         errno = 0;
         unsigned long long n = strtoull(v, &end, 10);
-        if (errno || *end || end == v || n == 0)
+        if (errno || *end || end == v || n == 0 || !(*v >= '0' && *v <= '9'))
             usage_error(usage, "--limit wants a positive number, not '%s'", v);
         q->limit = (size_t)n;
         break;
