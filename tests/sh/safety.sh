@@ -470,3 +470,23 @@ for first in '[1,2]' 'Plain words, not JSON.' '"a string"'; do
         grep -q '"story":"j2"' "$TMP/x.out"
     check "jsonl-first-line-$(echo "$first" | cut -c1-3 | tr -c 'a-zA-Z0-9\n' _)" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
 done
+
+# --- 21. dict check: one name, two codes; &NAME inside a synset ------------------------------
+# "Smith" names two actors with different codes: which code a story gets depended on the order
+# of the entries, silently. "&WEAPON" inside a synset was taken as the literal word "&WEAPON".
+{
+    echo '[actors]'
+    echo 'John Smith; Smith | USAGOV'
+    echo 'Adam Smith; Smith | GBRGOV'
+    echo 'Jane Roe; Roe | USAGOV'
+    echo 'Roe | USAGOV'
+    echo '[synsets]'
+    echo '&ARMS | gun; &WEAPON; rifle'
+} >"$TMP/amb.txt"
+"$BIN" dict check data/cameo.txt "$TMP/amb.txt" >"$TMP/x.out" 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 0 ] && grep -q "amb.txt:3:[0-9]*: warning: .*'Smith'.*USAGOV.*amb.txt:2" "$TMP/x.err" &&
+    ! grep -q "'Roe'" "$TMP/x.err"
+check dict-check-name-two-codes $? "rc $rc, $(grep Smith "$TMP/x.err" | head -n 1)"
+[ $rc -eq 0 ] && grep -q "amb.txt:7:[0-9]*: warning: .*&WEAPON" "$TMP/x.err"
+check dict-check-synset-in-synset $? "rc $rc, $(grep -v Smith "$TMP/x.err" | head -n 1)"
