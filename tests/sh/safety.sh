@@ -490,3 +490,12 @@ rc=$?
 check dict-check-name-two-codes $? "rc $rc, $(grep Smith "$TMP/x.err" | head -n 1)"
 [ $rc -eq 0 ] && grep -q "amb.txt:7:[0-9]*: warning: .*&WEAPON" "$TMP/x.err"
 check dict-check-synset-in-synset $? "rc $rc, $(grep -v Smith "$TMP/x.err" | head -n 1)"
+
+# --- 18. -j is capped at a sane multiple of the cores ---------------------------------------
+# -j 256 on a 2-core machine started 256 coding threads, each with its scratch (1.27 GB).
+"$BIN" code --stats -j 256 --dict "$DICT" $FIX/stories.jsonl >/dev/null 2>"$TMP/x.err"
+rc=$?
+cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+used=$(sed -n 's/.*threads=\([0-9]*\).*/\1/p' "$TMP/x.err" | head -n 1)
+[ $rc -eq 0 ] && [ -n "$used" ] && [ "$used" -le $((4 * cores)) ] && grep -q -- '-j 256' "$TMP/x.err"
+check jobs-capped $? "rc $rc, $used threads on $cores cores, $(grep -v stats "$TMP/x.err" | head -n 1)"
