@@ -81,7 +81,7 @@ static kh_status print_event(void *ctx, const kh_store_event *e)
     query_out *o = (query_out *)ctx;
     if (!o->header_done)
         print_query_header(o);
-    o->rows++;
+    o->rows += (size_t)kh_store_event_first(e);
     if (o->format == FMT_JSONL)
         return kh_store_write_event(e, KH_STORE_JSONL, cli_write_stdout, NULL);
     if (o->format == FMT_CSV)
@@ -89,6 +89,8 @@ static kh_status print_event(void *ctx, const kh_store_event *e)
     if (o->format == FMT_GDELT)
         return kh_store_write_event(e, KH_STORE_GDELT, cli_write_stdout, NULL);
     char date[16] = "-";
+    if (!kh_store_event_first(e)) /* a later page of its mentions: the row is printed */
+        return KH_OK;
     if (e->date.year)
         snprintf(date, sizeof date, "%04d-%02d-%02d", e->date.year, e->date.month, e->date.day);
     cli_tprintf("%-10s  %-12s  %-12s  %-4s  %d  %5.1f  %3zu  %3zu  %3zu  %-14.14s  ", date, e->source,
@@ -322,7 +324,7 @@ static kh_status export_event(void *ctx, const kh_store_event *e)
     kh_status st = kh_store_write_event(e, f, w, o->events);
     if (!st && o->mentions)
         st = kh_store_write_gdelt_mentions(e, kh_output_write, o->mentions);
-    o->rows++;
+    o->rows += (size_t)kh_store_event_first(e);
     return st;
 }
 
