@@ -39,11 +39,13 @@ fail() { echo "FAIL $T/$1${2:+ ($2)}"; }
 check() { if [ "$2" -eq 0 ]; then ok "$1"; else fail "$1" "${3:-}"; fi; }
 SEED=${TORTURE_SEED:-$(date +%s)}
 echo "# $T: TORTURE_SEED=$SEED"
-# rnd N: a pseudo-random number 0..N-1 from the seed (a small LCG, so that the shell needs no
-# $RANDOM).
-rnd() { SEED=$(( (SEED * 1103515245 + 12345) % 2147483648 )); echo $(( SEED % $1 )); }
-# A delay of 0.00 to 1.99 seconds.
-delay() { r=$(rnd 200); printf '%d.%02d' $((r / 100)) $((r % 100)); }
+# next_delay: DELAY becomes a pseudo-random 0.00 to 0.99 seconds from the seed (a small LCG, so
+# that the shell needs no $RANDOM; called directly, never in $(...), so the seed moves on).
+next_delay() {
+    SEED=$(( (SEED * 1103515245 + 12345) % 2147483648 ))
+    r=$(( SEED / 65536 % 100 ))
+    DELAY=$(printf '%d.%02d' $((r / 100)) $((r % 100)))
+}
 
 # The store's contents, without row ids (a resumed run may number rows differently).
 dump() {
@@ -87,41 +89,46 @@ dump "$TMP/recoded.db" >"$TMP/recoded.dump"
 "$BIN" export --db "$CLEAN" --format gdelt --events "$TMP/clean.tsv" --mentions "$TMP/clean.m.tsv" 2>/dev/null
 
 # --- kill at random moments, then resume --------------------------------------------------------
-# kill_run NAME CMD...: runs CMD in the background, SIGKILLs it after a random delay; prints
-# "landed" when the kill hit a running process.
+# kill_run NAME CMD...: runs CMD in the background and SIGKILLs it after a random delay;
+# LANDED becomes 1 when the kill hit a running process, else 0.
 kill_run() {
+    what=$1
+    shift
     "$@" >/dev/null 2>&1 &
     pid=$!
-    d=$(delay)
-    sleep "$d"
-    if kill -9 $pid 2>/dev/null; then wait $pid 2>/dev/null; echo landed; else wait $pid 2>/dev/null; fi
-    echo "# $T: $1 killed at $d s" >&2
+    next_delay
+    sleep "$DELAY"
+    LANDED=0
+    if kill -9 $pid 2>/dev/null; then LANDED=1; fi
+    wait $pid 2>/dev/null
+    echo "# $T: $what killed at $DELAY s$([ $LANDED = 1 ] || echo ' (it had ended)')"
 }
 # code --db: each kill leaves a store that passes integrity_check; the resumed run stores
 # exactly what the uninterrupted one did.
 K=$TMP/killed.db
 landed=0; bad=
 for i in 1 2 3 4 5; do
-    [ "$(kill_run code "$BIN" code --quiet --dict "$DICT" --db "$K" "$TMP/many.jsonl")" = landed ] &&
-        landed=$((landed + 1))
+    kill_run code "$BIN" code --quiet --dict "$DICT" --db "$K" "$TMP/many.jsonl"
+    landed=$((landed + LANDED))
     if [ -f "$K" ] && ! intact "$K"; then bad="$bad integrity after kill $i;"; fi
 done
 "$BIN" code --quiet --dict "$DICT" --db "$K" "$TMP/many.jsonl" 2>"$TMP/x.err"
 rc=$?
 dump "$K" >"$TMP/k.dump"
+echo "# $T: $landed of 5 kills of code --db landed"
 [ $rc -eq 0 ] && [ -z "$bad" ] && cmp -s "$TMP/clean.dump" "$TMP/k.dump"
-check kill-code-resume $? "rc $rc, $landed kills landed,$bad $(diff "$TMP/clean.dump" "$TMP/k.dump" | head -n 3)"
+check kill-code-resume $? "rc $rc, $landed of 5 kills landed,$bad $(diff "$TMP/clean.dump" "$TMP/k.dump" | head -n 3)"
 # recode: after a kill the store is the old one or the new one, whole; the rerun gives the new.
 cp "$CLEAN" "$K"; rm -f "$K-wal" "$K-shm"
 bad=
 for i in 1 2 3; do
-    kill_run recode "$BIN" recode --quiet --db "$K" --dict "$TMP/fix2.dict" >/dev/null
+    kill_run recode "$BIN" recode --quiet --db "$K" --dict "$TMP/fix2.dict"
     dump "$K" >"$TMP/k.dump"
     cmp -s "$TMP/k.dump" "$TMP/clean.dump" || cmp -s "$TMP/k.dump" "$TMP/recoded.dump" ||
         bad="$bad torn after kill $i;"
     cp "$CLEAN" "$K"; rm -f "$K-wal" "$K-shm"
 done
-kill_run recode "$BIN" recode --quiet --db "$K" --dict "$TMP/fix2.dict" >/dev/null
+kill_run recode "$BIN" recode --quiet --db "$K" --dict "$TMP/fix2.dict"
 "$BIN" recode --quiet --db "$K" --dict "$TMP/fix2.dict" 2>"$TMP/x.err"
 rc=$?
 dump "$K" >"$TMP/k.dump"
@@ -132,7 +139,7 @@ bad=
 for i in 1 2 3; do
     echo old >"$TMP/e.tsv"
     kill_run export "$BIN" export --db "$CLEAN" --format gdelt --events "$TMP/e.tsv" \
-        --mentions "$TMP/e.m.tsv" >/dev/null
+        --mentions "$TMP/e.m.tsv"
     [ "$(cat "$TMP/e.tsv")" = old ] || cmp -s "$TMP/e.tsv" "$TMP/clean.tsv" || bad="$bad torn file after kill $i;"
 done
 "$BIN" export --db "$CLEAN" --format gdelt --events "$TMP/e.tsv" --mentions "$TMP/e.m.tsv" 2>/dev/null
@@ -144,7 +151,7 @@ bad=
 cp "$TMP/fix2.dict" "$TMP/d.dict"
 for i in 1 2 3; do
     kill_run dict "$BIN" dict build -o "$TMP/d.dict" data/cameo.txt data/countries.txt data/actors \
-        data/agents.txt data/verbs.txt >/dev/null
+        data/agents.txt data/verbs.txt
     cmp -s "$TMP/d.dict" "$TMP/fix2.dict" || "$BIN" dict info "$TMP/d.dict" >/dev/null 2>&1 ||
         bad="$bad torn image after kill $i;"
 done
