@@ -219,7 +219,7 @@ kh_status kh_store_write_event(const kh_store_event *e, kh_store_format format,
     case KH_STORE_GDELT: st = first ? write_gdelt(&b, e) : KH_OK; break;
     default: st = KH_ERR_INVALID; break;
     }
-    if (!st)
+    if (!st && b.len) /* a later page of a CSV or GDELT event writes nothing */
         st = write(ctx, b.data, b.len);
     kh_buf_free(&b);
     return st;
