@@ -59,10 +59,12 @@ typedef struct cli_input {
     size_t stories;
     size_t rejected;
     cli_progress *progress; /* NULL, or counts bytes and stories read */
+    size_t shard, shards;   /* --shard I/N: only stories of shard I-1 of N (N 0: all) */
+    size_t out_of_shard;    /* stories read that fell in other shards */
 } cli_input;
 
 void cli_input_init(cli_input *in);
-/* Handles --input FORMAT, --date YYYY-MM-DD, --max-line N; returns the
+/* Handles --input FORMAT, --date YYYY-MM-DD, --max-line N, --shard I/N; returns the
  * number of argv entries consumed (0 when argv[i] is not one of them). */
 int cli_input_option(cli_input *in, int argc, char **argv, int i, const char *usage);
 /* The reading loop: reads each file (or "-" / none for stdin) in fixed-size
@@ -100,6 +102,13 @@ int cli_models_option(cli_models *m, int argc, char **argv, int i, const char *u
  * 0 when argv[i] is none of them. */
 int cli_text_option(cli_input *in, cli_models *m, const char **text, int argc, char **argv, int i,
                     const char *usage);
+/* Adds a dictionary source to b: a file, or a folder (its files the
+ * format reads, recursively, in name order; a TABARI folder with a
+ * .project file reads that). Fatal on I/O failure; returns the number of
+ * files read. */
+size_t cli_dict_add(kh_dict_builder *b, kh_dict_format format, const char *path);
+/* After a build: what the peers' importers read and loaded (stderr). */
+void cli_dict_summary(const kh_dict_builder *b);
 /* Loads both (fatal on failure). */
 void cli_models_load(cli_models *m);
 void cli_models_free(cli_models *m);
@@ -113,6 +122,7 @@ int cmd_eval(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_lex(int argc, char **argv);
 int cmd_query(int argc, char **argv), cmd_stats(int argc, char **argv), cmd_export(int argc, char **argv), cmd_recode(int argc, char **argv); /* event store */
+int cmd_merge(int argc, char **argv);
 int cmd_eval_pos(int argc, char **argv, const char *conllu);
 int cmd_eval_gold(int argc, char **argv), cmd_eval_conflibert(int argc, char **argv); /* real news */
 

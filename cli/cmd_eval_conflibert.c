@@ -27,11 +27,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "eval_gold.h"
 
 static const char conflibert_usage[] =
     "khaldun eval --conflibert DIR [--verbose] [--min-coverage PCT] [--min-penta PCT]\n"
-    "             [--min-penta-coded PCT] [--min-spans PCT] [--dict FILE] [--lexicon FILE]";
+    "             [--min-penta-coded PCT] [--min-spans PCT] [--case MODE] [--dict FILE]\n"
+    "             [--lexicon FILE]";
 
 typedef struct cb_text {
     char *data;
@@ -169,6 +170,7 @@ static int below(const char *what, size_t a, size_t b, double floor_pct)
 typedef struct cb_args {
     const char *dir;
     int verbose;
+    int casing; /* EVAL_CASE_*: how each sentence is re-cased before coding */
     double min_cov, min_penta, min_coded, min_spans; /* floors in percent; -1: none */
     cli_models models;
 } cb_args;
@@ -192,11 +194,17 @@ static int parse_args(int argc, char **argv, cb_args *a)
                    "defines them. Floors are percentages; below one the exit status is 1.\n\n"
                    "  --verbose              one line per sentence: line, class, first event's class, spans\n"
                    "  --min-coverage PCT     --min-penta PCT (overall)\n"
-                   "  --min-penta-coded PCT  --min-spans PCT\n",
+                   "  --min-penta-coded PCT  --min-spans PCT\n"
+                   "  --case MODE            re-case each sentence before coding it: lower, upper,\n"
+                   "                         title (headline style) or as-is (the default); the\n"
+                   "                         span marks are matched in the sentence as written\n",
                    conflibert_usage);
             return 0;
         } else if (!strcmp(opt, "--verbose") || !strcmp(opt, "-v")) {
             a->verbose = 1;
+        } else if (!strcmp(opt, "--case")) {
+            if (++i >= argc || (a->casing = eval_case_parse(argv[i])) < 0)
+                usage_error(conflibert_usage, "--case wants lower, upper, title or as-is");
         } else if (!strcmp(opt, "--min-coverage") || !strcmp(opt, "--min-penta") ||
                    !strcmp(opt, "--min-penta-coded") || !strcmp(opt, "--min-spans")) {
             if (i + 1 >= argc)
@@ -300,7 +308,8 @@ static int span_agrees(const kh_event *ev, size_t nev, const char *sent, const m
  * bad line or below a floor). */
 static int report(const cb_args *a, const cb_counts *c)
 {
-    printf("conflibert %s: %zu sentences", a->dir, c->n);
+    printf("conflibert %s: %zu sentences%s%s%s", a->dir, c->n, a->casing ? " (" : "",
+           eval_case_label(a->casing), a->casing ? ")" : "");
     if (c->lost_tokens)
         printf(" (%zu spans.bio tokens not found in their sentence)", c->lost_tokens);
     printf("\n");
@@ -351,6 +360,7 @@ int cmd_eval_conflibert(int argc, char **argv)
     cb_counts c;
     memset(&c, 0, sizeof c);
     const char *bp = bio.data, *bend = bio.data + bio.len;
+    char *recased = NULL; /* the sentence re-cased (--case) */
     size_t lineno = 0;
     for (const char *p = penta.data, *end = penta.data + penta.len; p < end;) {
         const char *eol = memchr(p, '\n', (size_t)(end - p));
@@ -382,7 +392,12 @@ int cmd_eval_conflibert(int argc, char **argv)
 
         kh_story story;
         kh_unit unit;
-        kh_story_from_text(&story, &unit, sent, slen);
+        if (a.casing) {
+            recased = gold_realloc(recased, slen + 1);
+            memcpy(recased, sent, slen);
+            eval_case_apply(a.casing, recased, slen);
+        }
+        kh_story_from_text(&story, &unit, a.casing ? recased : sent, slen);
         const kh_event *ev;
         size_t nev;
         st = kh_coder_code(coder, &story, &ev, &nev);
@@ -410,6 +425,7 @@ int cmd_eval_conflibert(int argc, char **argv)
     }
     kh_coder_free(coder);
     cli_models_free(&a.models);
+    free(recased);
     free(penta.data);
     free(bio.data);
     return report(&a, &c);

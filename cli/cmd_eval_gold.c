@@ -28,7 +28,7 @@
 #include "eval_gold.h"
 
 static const char gold_usage[] =
-    "khaldun eval --gold [--split dev|test|all] [--errors] [--shared DIR]\n"
+    "khaldun eval --gold [--split dev|test|all] [--errors] [--shared DIR] [--case MODE]\n"
     "             [--min-root-dyad-recall PCT] [--min-root-dyad-precision PCT] FILE|DIR...";
 
 const char *const gold_split_names[] = {"dev", "test", "all"};
@@ -204,6 +204,8 @@ static int parse_args(int argc, char **argv, gold_run *g, gold_args *a)
                    "  --errors                       one line per miss and false event (dev only\n"
                    "                                 unless --split test)\n"
                    "  --shared DIR                   the shared data (default $KHALDUN_SHARED, else ../shared)\n"
+                   "  --case MODE                    re-case the text before coding it: lower, upper,\n"
+                   "                                 title (headline style) or as-is (the default)\n"
                    "  --min-root-dyad-recall PCT     exit 1 below this recall (selected split)\n"
                    "  --min-root-dyad-precision PCT  exit 1 below this precision\n"
                    "  --dict FILE, --lexicon FILE    other images than the default ones\n",
@@ -222,6 +224,9 @@ static int parse_args(int argc, char **argv, gold_run *g, gold_args *a)
                 usage_error(gold_usage, "--split wants dev, test or all, not '%s'", argv[i]);
         } else if (!strcmp(opt, "--errors")) {
             g->errors = 1;
+        } else if (!strcmp(opt, "--case")) {
+            if (++i >= argc || (g->casing = eval_case_parse(argv[i])) < 0)
+                usage_error(gold_usage, "--case wants lower, upper, title or as-is");
         } else if (!strcmp(opt, "--shared")) {
             if (++i >= argc)
                 usage_error(gold_usage, "--shared needs a directory");
@@ -303,8 +308,9 @@ static int report(const gold_run *g, double min_recall, double min_precision)
     tally_add(&all, &g->t[SPLIT_TEST]);
     const tally *sel = g->split == SPLIT_ALL ? &all : &g->t[g->split];
     const char *sel_name = gold_split_names[g->split];
-    printf("gold: %zu file%s, %zu units, %zu stories%s\n", g->n_files, g->n_files == 1 ? "" : "s",
-           g->n_units, g->n_stories, g->rejected ? " (some lines rejected, see above)" : "");
+    printf("gold: %zu file%s, %zu units, %zu stories%s%s%s\n", g->n_files, g->n_files == 1 ? "" : "s",
+           g->n_units, g->n_stories, g->casing ? ", text " : "", eval_case_label(g->casing),
+           g->rejected ? " (some lines rejected, see above)" : "");
     if (g->split == SPLIT_ALL) {
         print_scores("dev", &g->t[SPLIT_DEV]);
         print_scores("test", &g->t[SPLIT_TEST]);

@@ -107,6 +107,7 @@ typedef struct gold_run {
     corpus_file corpora[N_CORPUS];
     int split;           /* selected split, SPLIT_ALL for both */
     int errors;
+    int casing;          /* EVAL_CASE_*: how the text is re-cased before coding */
     tally t[N_SPLIT];
     /* the story being scored */
     gstory *cur;
@@ -131,6 +132,20 @@ typedef struct story_ctx {
 
 /* xrealloc: never NULL (dies on out of memory). */
 void *gold_realloc(void *p, size_t n);
+
+/* eval_gold_case.c: re-casing the text before it is coded (--case). */
+enum { EVAL_CASE_AS_IS, EVAL_CASE_LOWER, EVAL_CASE_UPPER, EVAL_CASE_TITLE };
+/* The mode named lower, upper, title or as-is; -1 for another name. */
+int eval_case_parse(const char *name);
+/* "lower-cased", "upper-cased", "title-cased"; "" for as-is. */
+const char *eval_case_label(int mode);
+/* Re-cases p[0..n) in place by `mode`: ASCII letters only, so every byte
+ * offset stays valid. */
+void eval_case_apply(int mode, char *p, size_t n);
+/* The story to code: `in` itself for EVAL_CASE_AS_IS, else *copy with its
+ * text, title and dateline re-cased into bufs[0..3) (the caller frees each;
+ * NULL where nothing was copied). Offsets into the text stay valid. */
+const kh_story *eval_case_story(int mode, const kh_story *in, kh_story *copy, char *bufs[3]);
 
 /* eval_gold_read.c */
 /* A whole file, NUL-terminated (*len without the NUL), or NULL when it

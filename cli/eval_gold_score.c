@@ -330,7 +330,10 @@ kh_status gold_on_story(void *ctx, const kh_story *story)
     g->tr.n = 0;
     const kh_event *ev;
     size_t n;
-    kh_status st = kh_coder_code(g->coder, story, &ev, &n);
+    kh_story recased;
+    char *bufs[3];
+    const kh_story *coded = eval_case_story(g->casing, story, &recased, bufs);
+    kh_status st = kh_coder_code(g->coder, coded, &ev, &n);
     if (st)
         fatal("%s:%s: %s", gold_corpus_names[s->corpus], s->record, kh_strerror(st));
     story_ctx sc = {g, story, kh_coder_doc(g->coder), ev, n};
@@ -355,5 +358,7 @@ kh_status gold_on_story(void *ctx, const kh_story *story)
             score_gold_event(&sc, d, held);
     free(held);
     free(active);
+    for (int i = 0; i < 3; i++)
+        free(bufs[i]);
     return KH_OK;
 }

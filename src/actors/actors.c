@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "actors/actors.h"
+#include "analyze/analyze.h"
 
 /* ---------------------------------------------------------------------- */
 /* Phrase matching                                                        */
@@ -67,6 +68,38 @@ void kh_actors_find_phrases(kh_story_view *c)
             c->mlen[i] = (uint16_t)best_len;
         }
     }
+}
+
+/* The recasing stage's name finder (analyze.h, kh_name_finder; ctx is the
+ * kh_dict): the longest phrase of the trie starting at toks[i] that names
+ * an actor, a country, a capital, a place or an agent, matched without
+ * regard to case, as text without case information needs. */
+size_t kh_actors_name_at(const void *ctx, const kh_token *toks, size_t i, size_t end, unsigned *kinds)
+{
+    const kh_dict *d = (const kh_dict *)ctx;
+    static const struct {
+        kh_pkind kind;
+        unsigned name;
+    } named[] = {{KH_P_ACTOR, KH_NAME_ACTOR},     {KH_P_COUNTRY, KH_NAME_COUNTRY},
+                 {KH_P_DEMONYM, KH_NAME_COUNTRY}, {KH_P_CAPITAL, KH_NAME_CAPITAL},
+                 {KH_P_PLACE, KH_NAME_PLACE},     {KH_P_AGENT, KH_NAME_AGENT}};
+    uint32_t node = 0;
+    size_t best = 0;
+    *kinds = 0;
+    for (size_t j = i; j < end && j - i < 24; j++) {
+        node = kh_dict_child(d, node, kh_dict_word(d, toks[j].norm, toks[j].norm_len));
+        if (!node)
+            break;
+        unsigned k = 0;
+        for (size_t x = 0; x < KH_ARRAY_LEN(named); x++)
+            if (kh_node_payload(d, node, named[x].kind, KH_NONE))
+                k |= named[x].name;
+        if (k) {
+            best = j + 1 - i;
+            *kinds = k;
+        }
+    }
+    return best;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -198,6 +231,15 @@ static int strong_title(const kh_dict *d, const kh_agent_rec *agent)
     return 0;
 }
 
+/* Token t's normalised form is one of `words` (lower case), ignoring case. */
+static int token_in(const kh_token *t, const char *const *words)
+{
+    for (size_t k = 0; words[k]; k++)
+        if (t->norm_len == strlen(words[k]) && kh_eq_nocase(t->norm, t->norm_len, words[k], t->norm_len))
+            return 1;
+    return 0;
+}
+
 /* Resolves one NP chunk (with its "of"/"from" phrases and apposition) to an
  * actor. Returns 1 when it resolved. */
 /* Heads that count or group ("dozens of protesters", "a group of
@@ -209,11 +251,7 @@ static int partitive_head(kh_actors *c, const kh_chunk *np)
                                         "handful", "lot", "lots", "team", "unit", "units", "some",
                                         "many", "several", "most", "all", "rest", "majority",
                                         "dozen", "hundred", "thousand", "contingent", "batch", NULL};
-    const kh_token *t = &c->v->doc->tokens[np->head];
-    for (size_t i = 0; heads[i]; i++)
-        if (t->norm_len == strlen(heads[i]) && kh_eq_nocase(t->norm, t->norm_len, heads[i], t->norm_len))
-            return 1;
-    return 0;
+    return token_in(&c->v->doc->tokens[np->head], heads);
 }
 
 /* An acronym the story defined earlier ("the SDF" after "Syrian Democratic
@@ -262,6 +300,50 @@ static int place_target(kh_actors *c, const kh_chunk *np, actor *out)
     return 0;
 }
 
+/* An organisation the dictionary does not know, named as one: capitalised
+ * words ending in a head noun that says what kind it is ("the Garo
+ * National Liberation Army", "the Popular Resistance Front", "the Justice
+ * and Development Party"). Armed groups are rebels (REB), parties PTY; the
+ * country is the one the name gives, else the story's (context.c). A
+ * national army with its country's name ("the Pakistan Army") is its
+ * military, unless the name says it fights the state. */
+static int named_group(kh_actors *c, const kh_chunk *np, const np_parts *p, actor *out)
+{
+    static const char *const armed[] = {"front", "movement", "brigade", "brigades", "militia",
+                                        "battalion", "battalions", "tigers", "mujahideen",
+                                        "army", "guerrillas", NULL};
+    static const char *const parties[] = {"party", NULL};
+    static const char *const rebel_words[] = {"liberation", "revolutionary", "resistance", "rebel",
+                                              "islamic", "free", "popular", "salvation", "people's",
+                                              "peoples", "national", "united", "democratic", NULL};
+    const kh_doc *doc = c->v->doc;
+    const kh_token *tok = doc->tokens;
+    size_t h = np->head, f = np->first;
+    while (f < h && doc->upos[f] == KH_UPOS_DET)
+        f++;
+    if (f >= h || !(tok[h].flags & KH_TOK_CAP) || (tok[h].flags & KH_TOK_UPPER))
+        return 0;
+    int is_armed = token_in(&tok[h], armed), is_party = token_in(&tok[h], parties);
+    if (!is_armed && !is_party)
+        return 0;
+    int rebel_word = 0;
+    for (size_t i = f; i < h; i++) {
+        if (!(tok[i].flags & KH_TOK_CAP) || (tok[i].flags & KH_TOK_UPPER))
+            return 0; /* every word of the name is capitalised, in text that is not all capitals */
+        rebel_word |= token_in(&tok[i], rebel_words);
+    }
+    static const char *const army[] = {"army", NULL};
+    if (token_in(&tok[h], army) && p->country && !rebel_word)
+        return 0;
+    const char *role = is_party ? "PTY" : "REB";
+    memset(out, 0, sizeof *out);
+    out->code = p->country && p->demonym ? join_codes(c, kh_dict_str(c->v->dict, p->country->code), role) : role;
+    out->name = kh_view_text(c->v, np->first, np->end);
+    out->first = np->first;
+    out->end = np->end;
+    return 1;
+}
+
 static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
 {
     const kh_doc *doc = c->v->doc;
@@ -272,6 +354,8 @@ static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
     np_parts p;
     memset(&p, 0, sizeof p);
     scan_parts(c, np->first, np->end, &p);
+    if (!p.named && !p.org && named_group(c, np, &p, out))
+        return 1;
     /* The phrase must be about an actor: its head a name, a demonym or a
      * role word. "Taiwan's trade surplus", "the Paris accord", "West German
      * moves" name no actor, whatever the words before the head. */
@@ -719,4 +803,42 @@ void kh_actors_story_aliases(kh_actors *a)
         a->aliases[a->n_aliases].a = x;
         a->n_aliases++;
     }
+}
+
+/* The actor whose weapon or attack noun phrase `ci` names: an actor named
+ * among its modifiers ("a Taliban attack"), else the armed forces of the
+ * country a demonym or country name before the head gives ("Israeli air
+ * strikes"), else the actor of a "by" phrase after it ("an attack by
+ * militants"). Returns 1 when it found one. */
+int kh_actors_owner(kh_actors *c, int32_t ci, actor *out)
+{
+    const kh_doc *doc = c->v->doc;
+    const kh_dict *d = c->v->dict;
+    const kh_chunk *np = &doc->chunks[ci];
+    np_parts p;
+    memset(&p, 0, sizeof p);
+    scan_parts(c, np->first, np->head, &p);
+    memset(out, 0, sizeof *out);
+    out->first = np->first;
+    out->end = np->end;
+    out->name = kh_view_text(c->v, np->first, np->end);
+    if (p.named && p.role) {
+        out->code = kh_dict_str(d, p.role->code);
+        return 1;
+    }
+    if (p.country && p.demonym) {
+        out->code = join_codes(c, kh_dict_str(d, p.country->code),
+                               p.agent && p.agent->code != KH_NONE ? kh_dict_str(d, p.agent->code) : "MIL");
+        return 1;
+    }
+    size_t k = (size_t)ci + 1;
+    if (k + 1 < doc->n_chunks && doc->chunks[k].kind == KH_CHUNK_PP && doc->chunks[k].first == np->end &&
+        kh_view_word_is(c->v, doc->chunks[k].first, "by") && doc->chunks[k + 1].kind == KH_CHUNK_NP) {
+        actor a[MAX_ACTORS];
+        if (kh_actors_resolve_np(c, (int32_t)(k + 1), -1, a)) {
+            *out = a[0];
+            return 1;
+        }
+    }
+    return 0;
 }

@@ -114,6 +114,10 @@ static inline int kh_view_place_words(const kh_story_view *v, size_t i, size_t l
     return !(len == 1 && kh_month_find(t->norm, t->norm_len, KH_MONTH_FULL | KH_MONTH_ABBR));
 }
 
+/* The recasing stage's name finder over dictionary `ctx` (a kh_dict): see
+ * kh_name_finder in analyze/analyze.h. */
+size_t kh_actors_name_at(const void *ctx, const kh_token *toks, size_t i, size_t end,
+                         unsigned *kinds);
 /* Forgets the previous story's context; `v` is kept for the story. */
 void kh_actors_reset(kh_actors *a, const kh_story_view *v);
 /* Finds every dictionary phrase by longest match over the trie, filling
@@ -126,6 +130,10 @@ size_t kh_actors_resolve_np(kh_actors *a, int32_t ci, int32_t reporter_np, actor
 /* As kh_actors_resolve_np for a target slot (what an actor owns or does
  * may stand for the actor). */
 size_t kh_actors_resolve_target(kh_actors *a, int32_t ci, int32_t reporter_np, actor *outs);
+/* The actor whose weapon or attack NP chunk `ci` names ("a Taliban
+ * attack", "Israeli air strikes" -> ISRMIL, "an attack by militants");
+ * returns 1 when the phrase names one. */
+int kh_actors_owner(kh_actors *a, int32_t ci, actor *out);
 /* Learns the acronyms the story defines ("the Syrian Democratic Forces
  * (SDF)"), so that a later "SDF" is the same actor. */
 void kh_actors_story_aliases(kh_actors *a);

@@ -4,7 +4,8 @@
  * kh_scratch. For each unit (paragraph) it runs the tokenizer
  * (src/tokens/) and pushes each token through the sentence splitter
  * (src/sentences/), so a sentence never spans two units; then, when asked
- * and given a lexicon, it tags each sentence (src/tags/).
+ * and given a lexicon, it recases text that carries no case information
+ * (recase.c) and tags each sentence (src/tags/).
  *
  * Memory: the scratch owns an arena (norms, tags) reset at each kh_analyze,
  * and two arrays (tokens, sentences) that grow by doubling through the
@@ -31,7 +32,18 @@ struct kh_scratch {
     size_t sents_cap;
     kh_doc doc;
     kh_tag_cache *tagcache; /* the tagger's word cache, made at the first tagging */
+    kh_name_finder names;   /* known names for the recasing stage; find NULL: none */
 };
+
+void kh_scratch_set_names(kh_scratch *scratch, const kh_name_finder *names)
+{
+    if (!scratch)
+        return;
+    if (names)
+        scratch->names = *names;
+    else
+        memset(&scratch->names, 0, sizeof scratch->names);
+}
 
 kh_status kh_scratch_new(const kh_allocator *alloc, const kh_limits *limits, kh_scratch **out)
 {
@@ -179,6 +191,7 @@ static kh_status tag_doc(kh_scratch *s, const kh_lexicon *lexicon, const kh_stor
         if (st)
             return st;
     }
+    kh_headline_retag(lexicon, s->toks, s->sents, d->n_sentences, upos, lemma);
     d->upos = upos;
     d->lemma = lemma;
     return KH_OK;
@@ -234,7 +247,11 @@ kh_status kh_analyze_timed(kh_scratch *scratch, const kh_lexicon *lexicon, const
     }
     lap(times, &t, times ? &times->analyze_ns : NULL);
     if (!st && (flags & KH_ANALYZE_TAGS) && lexicon) {
-        st = tag_doc(scratch, lexicon, story);
+        /* Text without case information is recased first (recase.c). */
+        st = kh_recase_doc(&scratch->arena, lexicon, scratch->names.find ? &scratch->names : NULL,
+                           scratch->toks, scratch->sents, d->n_sentences);
+        if (!st)
+            st = tag_doc(scratch, lexicon, story);
         lap(times, &t, times ? &times->tags_ns : NULL);
     }
     d->sentences = scratch->sents;

@@ -228,6 +228,13 @@ static size_t verb_group(chunk_ctx *c, uint32_t sent, size_t i, size_t e, kh_chu
             if (u == KH_UPOS_VERB && main != SIZE_MAX && main + 1 == j &&
                 tag(c, main) == KH_UPOS_VERB && !participle_form(c, j))
                 break;
+            /* A participle after a lexical verb with no auxiliary before it
+             * that premodifies a noun phrase is the object's adjective:
+             * "extradited suspected militant X", "freed wounded soldiers". */
+            if (u == KH_UPOS_VERB && main != SIZE_MAX && main + 1 == j && tag(c, main) == KH_UPOS_VERB &&
+                !saw_be && !saw_have && j + 1 < e &&
+                (nominal(tag(c, j + 1)) || tag(c, j + 1) == KH_UPOS_ADJ))
+                break;
             if (!strcmp(w, "to") && u == KH_UPOS_PART) {
                 if (main != SIZE_MAX && j + 1 < e &&
                     (tag(c, j + 1) == KH_UPOS_VERB || tag(c, j + 1) == KH_UPOS_AUX)) {
@@ -395,6 +402,13 @@ static int participle_modifier(chunk_ctx *c, size_t first_chunk, size_t s, size_
     if (tag(c, i) != KH_UPOS_VERB || i <= s || i + 1 >= e)
         return 0;
     kh_upos before = tag(c, i - 1);
+    /* "extradited suspected militant X": a participle right after a
+     * lexical verb with no auxiliary of its own, before a noun. */
+    if (before == KH_UPOS_VERB && participle_form(c, i) && strcmp(lem(c, i - 1), "be") &&
+        strcmp(lem(c, i - 1), "have") && strcmp(lem(c, i - 1), "get") &&
+        (i - 1 == s || (tag(c, i - 2) != KH_UPOS_AUX)) &&
+        (nominal(tag(c, i + 1)) || tag(c, i + 1) == KH_UPOS_ADJ))
+        return 1;
     if (!(before == KH_UPOS_DET || before == KH_UPOS_ADJ || before == KH_UPOS_NUM ||
           is_possessive(c, i - 1) ||
           (before == KH_UPOS_PRON && in_list(low(c, i - 1), POSS_DETS))))
@@ -563,6 +577,29 @@ static int attaches_to_np(const char *prep)
     return in_list(prep, preps);
 }
 
+/* Where an NP starts once a quantity phrase before its number is taken in:
+ * "at least 12 people", "more than 30 rebels", "up to 40 villagers", "as
+ * many as 50 soldiers" are noun phrases, not prepositional objects. */
+static size_t quantity_start(chunk_ctx *c, size_t s, const kh_chunk *np)
+{
+    size_t f = np->first;
+    size_t num = tag(c, f) == KH_UPOS_NUM ? f : f + 1 < np->end && tag(c, f + 1) == KH_UPOS_NUM ? f + 1 : 0;
+    if (!num || f < s + 1)
+        return f;
+    const char *p = low(c, f - 1);
+    if (num == f + 1 && !strcmp(p, "at") && (!strcmp(low(c, f), "least") || !strcmp(low(c, f), "most")))
+        return f - 1;
+    if (num != f || f < s + 2)
+        return f;
+    const char *q = low(c, f - 2);
+    static const char *const comparatives[] = {"more", "less", "fewer", NULL};
+    if ((!strcmp(p, "than") && in_list(q, comparatives)) || (!strcmp(p, "to") && !strcmp(q, "up")))
+        return f - 2;
+    if (!strcmp(p, "as") && !strcmp(q, "many") && f >= s + 3 && !strcmp(low(c, f - 3), "as"))
+        return f - 3;
+    return f;
+}
+
 /* Pass 2: rebuild the list in token order with a PP before each NP that a
  * preposition introduces; then coordination, apposition and attachment. */
 static kh_status structure(chunk_ctx *c, uint32_t sent, size_t s, size_t e, size_t first_chunk)
@@ -584,6 +621,8 @@ static kh_status structure(chunk_ctx *c, uint32_t sent, size_t s, size_t e, size
                           raw[k + 1].aux_first == ch.end && !(raw[k + 1].flags & KH_VG_PARTICIPLE) &&
                           ch.first > s && in_list(low(c, ch.first - 1), SUBORDINATORS);
         int particle = k > 0 && raw[k - 1].kind == KH_CHUNK_VG && raw[k - 1].end >= ch.first;
+        if (ch.kind == KH_CHUNK_NP)
+            ch.first = (uint32_t)quantity_start(c, s, &ch);
         if (ch.kind == KH_CHUNK_NP && ch.first > s && tag(c, ch.first - 1) == KH_UPOS_ADP &&
             !subordinate && !particle) {
             size_t p = ch.first - 1;
@@ -648,6 +687,17 @@ static kh_status structure(chunk_ctx *c, uint32_t sent, size_t s, size_t e, size
             c->chunks[k + 1].kind == KH_CHUNK_NP && c->chunks[k + 1].first == np->end + 1) {
             np->flags |= KH_NP_COORD;
             np->member = (int32_t)(k + 1);
+        }
+        /* "Security Forces (SFs) and militants": an acronym in parentheses
+         * between the first member and "and". */
+        if (np->end + 4 < e && is_punct(c, np->end, '(') && k + 2 < last &&
+            c->chunks[k + 1].kind == KH_CHUNK_NP && c->chunks[k + 1].first == np->end + 1 &&
+            c->chunks[k + 1].end + 2 < e && is_punct(c, c->chunks[k + 1].end, ')') &&
+            tag(c, c->chunks[k + 1].end + 1) == KH_UPOS_CCONJ &&
+            (!strcmp(low(c, c->chunks[k + 1].end + 1), "and") || !strcmp(low(c, c->chunks[k + 1].end + 1), "or")) &&
+            c->chunks[k + 2].kind == KH_CHUNK_NP && c->chunks[k + 2].first == c->chunks[k + 1].end + 2) {
+            np->flags |= KH_NP_COORD;
+            np->member = (int32_t)(k + 2);
         }
         /* NAME , NP [PP]* ( , | . | verb ): apposition. */
         if (np->end + 1 < e && is_punct(c, np->end, ',') && tag(c, np->head) == KH_UPOS_PROPN &&

@@ -568,7 +568,7 @@ static kh_status sec_verbs(parser *ps, const slice *c, size_t n)
     if (!event_code_ok(c[1].s, c[1].len))
         REJECT(c[1].s, "bad CAMEO event code '%.*s' (2 to 4 digits)", (int)c[1].len, c[1].s);
     kh_elem elems[KH_MAX_PATTERN];
-    size_t ne = 0;
+    size_t ne = 0, verb_pos = 0;
     const char *p = c[0].s, *end = c[0].s + c[0].len;
     while (p < end) {
         while (p < end && kh_is_space((unsigned char)*p))
@@ -616,7 +616,7 @@ static kh_status sec_verbs(parser *ps, const slice *c, size_t n)
                     return st;
             }
         } else {
-            e.kind = ne == 0 ? KH_E_VERB : KH_E_WORD;
+            e.kind = ne == verb_pos ? KH_E_VERB : KH_E_WORD;
             for (size_t i = 0; i < wl; i++)
                 if (w[i] == '|' || w[i] == ';')
                     REJECT(w + i, "unexpected '%c' in a pattern", w[i]);
@@ -624,12 +624,18 @@ static kh_status sec_verbs(parser *ps, const slice *c, size_t n)
             if (st)
                 return st;
         }
-        if (ne == 0 && e.kind != KH_E_VERB)
-            REJECT(w, "a pattern starts with its verb (a lemma such as 'visit')");
+        /* "$T die in &INSTR_BOMBING": the subject is the target (the one
+         * the act was done to); the verb follows. */
+        if (ne == 0 && e.kind == KH_E_TARGET)
+            verb_pos = 1;
+        else if (ne == verb_pos && e.kind != KH_E_VERB)
+            REJECT(w, "a pattern starts with its verb (a lemma such as 'visit'), or with $T and its verb");
         elems[ne++] = e;
     }
     kh_srcpos pos = at(ps, c[0].s);
-    return kh_bld_pattern(ps->b, elems, ne, 0, c[1].s, c[1].len, c[0].s, c[0].len, &pos);
+    if (ne <= verb_pos)
+        REJECT(c[0].s, "a pattern needs its verb");
+    return kh_bld_pattern(ps->b, elems, ne, verb_pos, c[1].s, c[1].len, c[0].s, c[0].len, &pos);
 }
 
 kh_status kh_src_khaldun(kh_dict_builder *b, const char *name, const char *data, size_t len)

@@ -83,6 +83,22 @@ static int is_bare_role(const char *code)
     return code && (!strcmp(code, "IGO") || !strcmp(code, "NGO") || kh_actors_code_needs_country(code));
 }
 
+/* A speaker whose plain comments are political statements (CAMEO 010): a
+ * named actor, a government, party, legislature, court, armed force or
+ * organisation; not the police, the media, civilians, schools, hospitals,
+ * refugees or criminals, whose words attribute facts. */
+static int political_speaker(const char *code)
+{
+    static const char *const routine[] = {"COP", "MED", "CVL", "EDU", "HLH", "REF", "CRM", "UAF", NULL};
+    if (!code || is_bare_role(code))
+        return 0;
+    for (size_t n = strlen(code), at = 0; at + 3 <= n; at += 3)
+        for (size_t k = 0; routine[k]; k++)
+            if (!strncmp(code + at, routine[k], 3))
+                return 0;
+    return 1;
+}
+
 /* What a statement says, by the synsets of data/verbs.txt, in the order a
  * content is classified (the first that matches wins): denial, sympathy,
  * accusation, criticism, praise, pessimism, optimism; else a plain
@@ -111,8 +127,11 @@ void kh_clause_coder_setup(kh_coder *c)
         c->stmt_syn[k] = KH_NONE;
     for (size_t k = 0; k < KH_ARRAY_LEN(c->instr_syn); k++)
         c->instr_syn[k] = KH_NONE;
+    c->clash_syn = KH_NONE;
     for (size_t i = 0; i < c->dict->n_synsets; i++) {
         const char *name = kh_dict_str(c->dict, c->dict->synsets[i].name);
+        if (!strcasecmp(name, "&CLASH"))
+            c->clash_syn = (uint32_t)i;
         for (size_t k = 0; k < KH_ARRAY_LEN(statement_kinds); k++)
             if (!strcasecmp(name, statement_kinds[k].synset))
                 c->stmt_syn[k] = (uint32_t)i;
@@ -141,12 +160,55 @@ static const kh_code_rec *instrument_code(kh_coder *c, int32_t np)
     return NULL;
 }
 
+/* The first clause of clause cl's sentence: a report's content may come
+ * before it ("..., officials said"). */
+static size_t sentence_clause0(const kh_doc *doc, size_t cl)
+{
+    while (cl > 0 && doc->clauses[cl - 1].sentence == doc->clauses[cl].sentence)
+        cl--;
+    return cl;
+}
+
 /* Clause k is cl or reported (at any depth) by it. */
 static int reported_by(const kh_doc *doc, size_t k, size_t cl)
 {
     for (int32_t p = (int32_t)k, depth = 0; p >= 0 && depth < 16; p = doc->clauses[p].parent, depth++)
         if ((size_t)p == cl)
             return 1;
+    return 0;
+}
+
+/* The content of report `cli` has a clause one of whose verb patterns
+ * matches in full: it reports an act (that the coder could not code, for
+ * want of actors or by its mood), not a comment. */
+static int content_names_act(kh_coder *c, size_t cli)
+{
+    const kh_doc *doc = c->doc;
+    for (size_t k = sentence_clause0(doc, cli); k < doc->n_clauses && doc->clauses[k].sentence == doc->clauses[cli].sentence; k++) {
+        if (k == cli || !reported_by(doc, k, cli))
+            continue;
+        const kh_clause *cl = &doc->clauses[k];
+        const kh_chunk *vg = &doc->chunks[cl->verb];
+        uint32_t w = vg->lemma ? kh_dict_word(c->dict, vg->lemma, strlen(vg->lemma)) : KH_NONE;
+        size_t first = 0, n = w == KH_NONE ? 0 : kh_dict_patterns(c->dict, w, &first);
+        /* A verb that names acts ("agree", "free", "extradite") names one
+         * even where none of its patterns matched; light and copular verbs
+         * name acts only through their patterns. */
+        static const char *const light[] = {"be", "have", "do", "make", "take", "give", "get", "go",
+                                            "come", "keep", "use", "remain", "continue", "need",
+                                            "want", "see", "put", "set", "hold", "become", NULL};
+        int is_light = 0;
+        for (size_t q = 0; light[q] && !is_light; q++)
+            is_light = !strcmp(vg->lemma, light[q]);
+        if (n && !is_light)
+            return 1;
+        for (size_t q = 0; q < n; q++) {
+            pmatch m;
+            if (kh_try_pattern(&c->view, &c->dict->patterns[first + q], cl, vg, vg->head,
+                               (vg->flags & KH_VG_PASSIVE) != 0, &m))
+                return 1;
+        }
+    }
     return 0;
 }
 
@@ -157,8 +219,8 @@ static const kh_code_rec *statement_code(kh_coder *c, size_t cli, const char **k
     const kh_doc *doc = c->doc;
     const kh_dict *d = c->dict;
     size_t best = KH_ARRAY_LEN(statement_kinds);
-    for (size_t k = cli + 1; k < doc->n_clauses && doc->clauses[k].sentence == doc->clauses[cli].sentence; k++) {
-        if (!reported_by(doc, k, cli))
+    for (size_t k = sentence_clause0(doc, cli); k < doc->n_clauses && doc->clauses[k].sentence == doc->clauses[cli].sentence; k++) {
+        if (k == cli || !reported_by(doc, k, cli))
             continue;
         for (size_t t = doc->clauses[k].first; t < doc->clauses[k].end; t++) {
             uint32_t node = c->view.mnode[t];
@@ -168,6 +230,10 @@ static const kh_code_rec *statement_code(kh_coder *c, size_t cli, const char **k
                 if (c->stmt_syn[s] != KH_NONE && kh_node_payload(d, node, KH_P_SYNSET, c->stmt_syn[s]))
                     best = s;
         }
+    }
+    if (best == KH_ARRAY_LEN(statement_kinds) && content_names_act(c, cli)) {
+        *kind = "an act it could not code";
+        return NULL;
     }
     *kind = best < KH_ARRAY_LEN(statement_kinds) ? statement_kinds[best].synset : "no other kind";
     const kh_code_rec *r = code_named(c, best < KH_ARRAY_LEN(statement_kinds) ? statement_kinds[best].code : "010");
@@ -195,7 +261,7 @@ typedef struct clause_job {
     uint32_t flags;          /* KH_EV_* */
     actor src[MAX_ACTORS], tgt[MAX_ACTORS];
     size_t ns, nt;
-    int statement;           /* a report coded by what it says */
+    int statement;           /* a report coded by what it says: 1, or 2 for a plain comment (010) */
     int future;              /* a headline's "X to VERB" */
 } clause_job;
 
@@ -360,13 +426,13 @@ static int clause_code(kh_coder *c, clause_job *j)
         }
         const char *kind;
         const kh_code_rec *r = statement_code(c, j->cli, &kind);
-        if (r && !strcmp(kind, "no other kind")) {
-            kh_coder_trace(c, si, "  the report's content gives no event and says nothing a statement is coded by");
+        if (!r) {
+            kh_coder_trace(c, si, "  the report's content names %s: no statement", kind);
             return 0;
         }
-        if (r) {
+        {
             code = r;
-            statement = 1;
+            statement = strcmp(kind, "no other kind") ? 1 : 2;
             kh_coder_trace(c, si, "  the report's content gives no event: a statement (%s) -> %s", kind,
                            kh_dict_str(d, code->code));
         }
@@ -423,6 +489,67 @@ static void clause_target(kh_coder *c, clause_job *j)
     }
 }
 
+/* The actor a statement of a kind (criticism, accusation, praise,
+ * sympathy, worry) is about: the first actor its content names other than
+ * the speaker ("North Korea said the tyrant is Bush", "Sylvania said
+ * Freedonia's move was unacceptable"). */
+static void statement_target(kh_coder *c, clause_job *j)
+{
+    const kh_doc *doc = c->doc;
+    for (size_t k = sentence_clause0(doc, j->cli); k < doc->n_clauses && doc->clauses[k].sentence == j->si && !j->nt; k++) {
+        if (k == j->cli || !reported_by(doc, k, j->cli))
+            continue;
+        const kh_clause *cl = &doc->clauses[k];
+        for (size_t q = kh_chunk_from(doc, cl->first); q < doc->n_chunks && !j->nt; q++) {
+            const kh_chunk *ch = &doc->chunks[q];
+            if (ch->first >= cl->end || ch->sentence != j->si)
+                break;
+            if (ch->kind != KH_CHUNK_NP || (ch->flags & KH_NP_PRONOUN))
+                continue;
+            j->nt = kh_actors_resolve_target(&c->ax, (int32_t)q, -1, j->tgt);
+            /* The speaker's own country ("Soviet" said by a Soviet
+             * official) is not what the statement is about. */
+            const char *tc = j->nt ? j->tgt[0].code : NULL, *sc = j->src[0].code;
+            if (j->nt && (!tc || is_media(tc) ||
+                          (sc && (!strcmp(tc, sc) || (strlen(tc) == 3 && !strncmp(tc, sc, 3))))))
+                j->nt = 0;
+        }
+    }
+    if (j->nt)
+        kh_coder_trace(c, j->si, "  the statement is about %s: its target", j->tgt[0].code);
+}
+
+/* A violent act with no source, done "in"/"during"/"under" an attack the
+ * clause names after its verb ("were killed in Israeli air strikes", "died
+ * in a Taliban attack"): the attack's owner is the source, and its kind
+ * the code when the pattern's code is the general one (190). */
+static void attack_in_clause(kh_coder *c, clause_job *j)
+{
+    static const char *const preps[] = {"in", "during", "under", "by", "from", NULL};
+    const kh_doc *doc = c->doc;
+    for (size_t k = kh_chunk_from(doc, j->vg->aux_first); k < doc->n_chunks; k++) {
+        const kh_chunk *np = &doc->chunks[k];
+        if (np->first >= j->cl->end || np->sentence != j->si)
+            break;
+        /* The preposition may be a PP's or the verb group's particle
+         * ("killed in"). */
+        if (np->kind != KH_CHUNK_NP || np->first <= j->vg->head)
+            continue;
+        int prep = 0;
+        for (size_t q = 0; preps[q] && !prep; q++)
+            prep = kh_view_word_is(&c->view, np->first - 1, preps[q]);
+        const kh_code_rec *kind = prep ? instrument_code(c, (int32_t)k) : NULL;
+        if (!kind)
+            continue;
+        if (!strcmp(kh_dict_str(c->dict, j->code->code), "190"))
+            j->code = kind;
+        if (kh_actors_owner(&c->ax, (int32_t)k, &j->src[0]))
+            kh_coder_trace(c, j->si, "  done in an attack the clause names: its owner %s is the source",
+                           j->src[0].code);
+        return;
+    }
+}
+
 /* Source and target actors: by voice, the pattern's slots, a slotless
  * pattern running through an actor's noun phrase, with statements to the
  * media and by unidentified roles left out. Returns 0 (traced) when the
@@ -435,7 +562,18 @@ static int clause_actors(kh_coder *c, clause_job *j)
     const kh_pattern *p = j->best.pat;
     size_t si = j->si;
     int32_t reporter = cl->reporter;
-    if (j->passive) {
+    const kh_elem *els = d->elems + p->first_elem;
+    if (p->verb_pos == 1 && els[0].kind == KH_E_TARGET && !j->passive) {
+        /* "$T die in &INSTR_BOMBING": the subject is who it was done to;
+         * the doer, if any, is named by the attack (attack_in_clause). */
+        j->nt = kh_actors_resolve_target(&c->ax, cl->subject, reporter, j->tgt);
+        if (!j->nt) {
+            kh_coder_trace(c, si, "  no actor for the subject the act was done to: not coded");
+            return 0;
+        }
+        memset(&j->src[0], 0, sizeof j->src[0]);
+        j->ns = 1;
+    } else if (j->passive) {
         j->flags |= KH_EV_PASSIVE;
         j->ns = kh_actors_resolve_np(&c->ax, cl->agent, reporter, j->src);
         if (!(p->flags & KH_PAT_NO_TARGET))
@@ -456,29 +594,9 @@ static int clause_actors(kh_coder *c, clause_job *j)
         memset(&j->src[0], 0, sizeof j->src[0]);
         j->ns = 1;
         j->code = instr;
-        /* "Israeli air strikes": the country whose weapon it is, as its forces. */
-        const kh_chunk *sub = &doc->chunks[cl->subject];
-        for (size_t t = sub->first; t < sub->head && !j->src[0].code; t++) {
-            uint32_t node = c->view.mnode[t];
-            if (!node)
-                continue;
-            const kh_trie_node *n = &d->nodes[node];
-            for (uint32_t q = 0; q < n->n_payloads && !j->src[0].code; q++) {
-                const kh_payload *pl = &d->payloads[n->first_payload + q];
-                if (pl->kind != KH_P_DEMONYM && pl->kind != KH_P_COUNTRY)
-                    continue;
-                const char *cc = kh_dict_str(d, d->countries[pl->ref].code);
-                char *code = (char *)kh_arena_alloc(&c->arena, strlen(cc) + 4);
-                if (!code)
-                    break;
-                memcpy(code, cc, strlen(cc));
-                memcpy(code + strlen(cc), "MIL", 4);
-                j->src[0].code = code;
-                j->src[0].name = kh_view_text(&c->view, sub->first, sub->end);
-                j->src[0].first = sub->first;
-                j->src[0].end = sub->end;
-            }
-        }
+        /* "Israeli air strikes", "a Taliban attack": whose weapon it is. */
+        if (kh_actors_owner(&c->ax, cl->subject, &j->src[0]))
+            kh_coder_trace(c, si, "  the attack's owner: %s", j->src[0].code);
     }
     if (!j->ns && j->passive && cl->agent < 0 && j->nt) {
         /* "Four villagers were killed": the act happened, by no one the
@@ -487,6 +605,8 @@ static int clause_actors(kh_coder *c, clause_job *j)
         memset(&j->src[0], 0, sizeof j->src[0]);
         j->ns = 1;
     }
+    if (j->ns && !j->src[0].code && violent)
+        attack_in_clause(c, j);
     if (!j->ns) {
         kh_coder_trace(c, si, "  no source actor (subject %s)",
               cl->subject >= 0 ? kh_view_text(&c->view, doc->chunks[cl->subject].first, doc->chunks[cl->subject].end)
@@ -517,6 +637,8 @@ static int clause_actors(kh_coder *c, clause_job *j)
      * "opened fire on police"); statements keep no target. */
     if (!j->nt && !j->passive && !verbal && !j->statement)
         clause_target(c, j);
+    if (!j->nt && j->statement == 1)
+        statement_target(c, j);
     if (verbal && j->nt && is_media(j->tgt[0].code)) {
         kh_coder_trace(c, si, "  said to the media (%s): a statement without a target", j->tgt[0].code);
         j->nt = 0;
@@ -525,6 +647,14 @@ static int clause_actors(kh_coder *c, clause_job *j)
      * nothing about who acted: such statements are not coded. */
     if (!j->nt && verbal && is_bare_role(j->src[0].code)) {
         kh_coder_trace(c, si, "  statement by an unidentified %s: not coded", j->src[0].code);
+        return 0;
+    }
+    /* A plain comment is a statement event only from a political speaker;
+     * "police said", "a witness said" attribute a fact. */
+    if (j->statement == 2 && (!political_speaker(j->src[0].code) ||
+                              doc->upos[j->src[0].first] == KH_UPOS_PRON)) {
+        kh_coder_trace(c, si, "  a comment by %s, not a political speaker: not coded",
+                       j->src[0].code ? j->src[0].code : "no one");
         return 0;
     }
     return 1;
@@ -579,7 +709,7 @@ static kh_status clause_events(kh_coder *c, clause_job *j, kh_date date, const k
                 ev.mention.target = kh_coder_span(c, t->first, t->end);
             ev.mention.verb = kh_coder_span(c, j->vg->aux_first,
                                             j->vg->end > j->best.last + 1 ? j->vg->end : j->best.last + 1);
-            ev.mention.pattern = kh_dict_str(d, p->src);
+            ev.mention.pattern = p ? kh_dict_str(d, p->src) : "clashes between $S and $T (a noun phrase)";
             kh_coder_trace(c, si, "  EVENT %s -> %s %s (%s)", ev.source ? ev.source : "-",
                            ev.target ? ev.target : "-",
                   kh_dict_str(d, j->code->code), kh_dict_str(d, j->code->name));
@@ -612,6 +742,8 @@ static void infer_countries(kh_coder *c, clause_job *j, const kh_place *place)
     }
 }
 
+static kh_status clause_finish(kh_coder *c, clause_job *j);
+
 static kh_status code_clause(kh_coder *c, size_t cli)
 {
     const kh_doc *doc = c->doc;
@@ -632,6 +764,16 @@ static kh_status code_clause(kh_coder *c, size_t cli)
     if (!clause_is_own_event(c, &j) || !clause_pattern(c, &j) || !clause_code(c, &j) ||
         !clause_actors(c, &j))
         return KH_OK;
+    return clause_finish(c, &j);
+}
+
+/* Dates and places the events of a coded clause job, completes bare role
+ * codes with their country, and hands the events on. */
+static kh_status clause_finish(kh_coder *c, clause_job *j0)
+{
+    const kh_doc *doc = c->doc;
+    clause_job j = *j0;
+    const kh_chunk *vg = j.vg;
     /* The clause's own date expression first ("sent a warning last month"),
      * else the sentence's ("Last week, officials said that ..."). */
     int past = (vg->flags & KH_VG_PAST) != 0, future = (vg->flags & KH_VG_FUTURE) != 0;
@@ -647,6 +789,74 @@ static kh_status code_clause(kh_coder *c, size_t cli)
         kh_coder_trace(c, j.si, "  place: %s (%s)", place->name, place->country);
     infer_countries(c, &j, place);
     return clause_events(c, &j, ds.date, place);
+}
+
+/* NP chunk np names fighting: its head is covered by the &CLASH synset. */
+static int names_clash(kh_coder *c, size_t np)
+{
+    const kh_chunk *ch = &c->doc->chunks[np];
+    if (c->clash_syn == KH_NONE)
+        return 0;
+    for (size_t t = ch->first; t <= ch->head; t++) {
+        uint32_t node = c->view.mnode[t];
+        if (node && t + c->view.mlen[t] > ch->head &&
+            kh_node_payload(c->dict, node, KH_P_SYNSET, c->clash_syn))
+            return 1;
+    }
+    return 0;
+}
+
+/* "Clashes between security forces and militants", "fighting between
+ * the army and the rebels": each side used force against the other (190),
+ * whatever verb the clause has ("occurred", "erupted", "left ten dead"). */
+static kh_status sentence_clashes(kh_coder *c, size_t si)
+{
+    const kh_doc *doc = c->doc;
+    const kh_sentence *se = &doc->sentences[si];
+    size_t end = se->first_token + se->n_tokens;
+    const kh_code_rec *code = code_named(c, "190");
+    for (size_t k = kh_chunk_from(doc, se->first_token); code && k + 2 < doc->n_chunks; k++) {
+        const kh_chunk *np = &doc->chunks[k];
+        if (np->first >= end)
+            break;
+        const kh_chunk *pp = &doc->chunks[k + 1];
+        if (np->kind != KH_CHUNK_NP || pp->kind != KH_CHUNK_PP || pp->first != np->end ||
+            !kh_view_word_is(&c->view, pp->first, "between") || doc->chunks[k + 2].kind != KH_CHUNK_NP ||
+            !names_clash(c, k))
+            continue;
+        /* The clause the phrase stands in, for its date and place. */
+        int32_t cli = -1;
+        for (size_t q = c->next_clause; q-- > 0 && doc->clauses[q].sentence == si;)
+            if (cli < 0 || doc->clauses[q].end > np->first)
+                cli = (int32_t)q;
+        if (cli < 0)
+            continue;
+        actor sides[MAX_ACTORS];
+        size_t n = kh_actors_resolve_np(&c->ax, (int32_t)(k + 2), -1, sides);
+        if (n < 2 || !sides[0].code || !sides[1].code || !strcmp(sides[0].code, sides[1].code))
+            continue;
+        kh_coder_trace(c, si, "  '%s': fighting between %s and %s -> 190 each way",
+                       kh_view_text(&c->view, np->first, doc->chunks[k + 2].end), sides[0].code,
+                       sides[1].code);
+        for (int dir = 0; dir < 2; dir++) {
+            clause_job j;
+            memset(&j, 0, sizeof j);
+            j.cli = (size_t)cli;
+            j.cl = &doc->clauses[cli];
+            j.vg = &doc->chunks[j.cl->verb];
+            j.se = se;
+            j.si = si;
+            j.code = code;
+            j.best.last = np->head;
+            j.src[0] = sides[dir];
+            j.tgt[0] = sides[!dir];
+            j.ns = j.nt = 1;
+            kh_status st = clause_finish(c, &j);
+            if (st)
+                return st;
+        }
+    }
+    return KH_OK;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -670,8 +880,8 @@ static kh_status clause_sentence(kh_coder *c, void *state, size_t si)
         if (!c->pending_report[r])
             continue;
         size_t nev = 0;
-        for (size_t k = r + 1; k < c->next_clause; k++)
-            if (reported_by(doc, k, r))
+        for (size_t k = first; k < c->next_clause; k++)
+            if (k != r && reported_by(doc, k, r))
                 nev += c->clause_nev[k];
         if (nev)
             continue;
@@ -681,6 +891,9 @@ static kh_status clause_sentence(kh_coder *c, void *state, size_t si)
         if (st)
             return st;
     }
+    kh_status st = sentence_clashes(c, si);
+    if (st)
+        return st;
     kh_actors_remember_sentence(&c->ax, si);
     return KH_OK;
 }

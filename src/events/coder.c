@@ -69,8 +69,12 @@ kh_status kh_coder_new(const kh_code_options *options, kh_coder **out)
     c->opt.peer_options = NULL; /* read by the sentence coder's init, not kept */
     kh_arena_init(&c->arena, c->opt.alloc, 0);
     kh_status st = kh_scratch_new(c->opt.alloc, &c->opt.limits, &c->scratch);
-    if (!st)
+    if (!st) {
+        /* Text without case is recased from the dictionary's names too. */
+        kh_name_finder names = {kh_actors_name_at, c->dict};
+        kh_scratch_set_names(c->scratch, &names);
         st = c->sc->init(c, options->peer_options, &c->sc_state);
+    }
     if (st) {
         kh_coder_free(c);
         return st;

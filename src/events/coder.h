@@ -68,6 +68,7 @@ struct kh_coder {
     int statement_pass;      /* coding pending reports as statements (clause.c) */
     uint32_t stmt_syn[8];    /* synsets of what statements say (clause.c), KH_NONE when absent */
     uint32_t instr_syn[4];   /* synsets of weapons and attacks as subjects (clause.c) */
+    uint32_t clash_syn;      /* &CLASH: fighting between two sides (clause.c), KH_NONE when absent */
     size_t next_clause;      /* the clause sentence coding goes on from */
     char buf[512];
     /* per-stage statistics (src/events/stats.c) */

@@ -16,6 +16,10 @@
 typedef struct kh_splitter {
     uint8_t started; /* a token has been seen in this unit */
     uint8_t pending; /* KH_TERM_* of the last candidate end, 0 when none */
+    uint32_t words;  /* word tokens of the unit so far */
+    uint32_t caps;   /* ... starting with a capital: when hardly any does, the
+                      * unit is caseless (a lower-cased feed) and a full stop
+                      * before a lower-case word ends a sentence too */
 } kh_splitter;
 
 void kh_splitter_init(kh_splitter *sp);

@@ -65,6 +65,28 @@ void kh_splitter_init(kh_splitter *sp)
 {
     sp->started = 0;
     sp->pending = KH_TERM_NONE;
+    sp->words = sp->caps = 0;
+}
+
+/* A unit without case information so far: at least four words, at most one
+ * in 25 capitalised. */
+static int caseless(const kh_splitter *sp)
+{
+    return sp->words >= 4 && (uint64_t)sp->caps * 25 <= sp->words;
+}
+
+/* kh_sentence_starter on the word as it would be capitalised. */
+static int starter_folded(const kh_token *tok)
+{
+    char w[16];
+    size_t n = tok->norm_len;
+    if (n == 0 || n > sizeof w)
+        return 0;
+    for (size_t k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)tok->norm[k];
+        w[k] = (char)(k ? kh_to_lower(c) : kh_to_upper(c));
+    }
+    return kh_sentence_starter(w, n);
 }
 
 static int is_comma_like(const kh_token *tok)
@@ -77,6 +99,10 @@ static int is_comma_like(const kh_token *tok)
 
 int kh_splitter_push(kh_splitter *sp, const kh_token *tok, const kh_tokinfo *info)
 {
+    if (tok->flags & KH_TOK_WORD) {
+        sp->words++;
+        sp->caps += (tok->flags & KH_TOK_CAP) != 0;
+    }
     if (!sp->started) {
         sp->started = 1;
         sp->pending = info->term;
@@ -99,13 +125,14 @@ int kh_splitter_push(kh_splitter *sp, const kh_token *tok, const kh_tokinfo *inf
     switch (sp->pending) {
     case KH_TERM_STOP:
     case KH_TERM_BANG:
-        end = !info->lower && !is_comma_like(tok);
+        end = (!info->lower || caseless(sp)) && !is_comma_like(tok);
         break;
     case KH_TERM_ELLIPSIS:
-        end = (tok->flags & KH_TOK_CAP) || info->opener;
+        end = (tok->flags & KH_TOK_CAP) || info->opener || (caseless(sp) && starter_folded(tok));
         break;
     default: /* KH_TERM_ABBREV */
-        end = (tok->flags & KH_TOK_CAP) && kh_sentence_starter(tok->norm, tok->norm_len);
+        end = ((tok->flags & KH_TOK_CAP) && kh_sentence_starter(tok->norm, tok->norm_len)) ||
+              (caseless(sp) && starter_folded(tok));
         break;
     }
     sp->pending = info->term;
