@@ -3,7 +3,7 @@
 #   make            library, ./khaldun
 #   make data       compile the default lexicon and dictionary images (needs tools/setup.sh once)
 #   make model      retrain the tagger's shipped weights, data/model/tagger.txt (needs ../shared)
-#   make check      every test: unit, golden (CLI), suites, pathological
+#   make check      every test: unit, golden (CLI), suites, pathological, torture (HEAVY=0: not it)
 #   make asan       the whole test suite under AddressSanitizer + UBSan (+ LeakSanitizer)
 #   make ubsan      the whole test suite under UndefinedBehaviorSanitizer alone
 #   make fuzz       build the libFuzzer harnesses (clang) and run each for FUZZ_SECONDS
@@ -32,6 +32,9 @@ CLI_LDLIBS = -lmicrohttpd
 SHARED  ?= $(or $(KHALDUN_SHARED),$(abspath ../shared))
 WORDNET ?= /usr/share/wordnet
 FUZZ_SECONDS ?= 30
+# Heavy tests (tests/sh/torture.sh: kills, full disks) run in the plain build;
+# the sanitizer builds pass HEAVY=0.
+HEAVY   ?= 1
 
 # Installation. The binary finds its images in ../share/khaldun relative to
 # its own folder, so bin/ and share/khaldun/ stay under one PREFIX.
@@ -131,14 +134,14 @@ model: $(KHALDUN_BIN)
 # The plain build's check refreshes the pages (sanitizer builds read the plain
 # build's data folder, and do not run the browser test).
 check: $(KHALDUN_BIN) $(BUILD)/test-unit $(BUILD)/$(SO_FILE) $(if $(filter build,$(BUILD)),web)
-	KHALDUN_SHARED=$(SHARED) sh tests/run.sh $(KHALDUN_BIN) $(BUILD)
+	KHALDUN_HEAVY=$(HEAVY) KHALDUN_SHARED=$(SHARED) sh tests/run.sh $(KHALDUN_BIN) $(BUILD)
 
 asan:
-	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	$(MAKE) BUILD=build-asan HEAVY=0 OPT="-O1 -g -fno-omit-frame-pointer" \
 	    SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -DKH_ARENA_MALLOC" check
 
 ubsan:
-	$(MAKE) BUILD=build-ubsan OPT="-O1 -g" \
+	$(MAKE) BUILD=build-ubsan HEAVY=0 OPT="-O1 -g" \
 	    SANFLAGS="-fsanitize=undefined -fno-sanitize-recover=all" check
 
 fuzz:

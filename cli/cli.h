@@ -156,10 +156,21 @@ void cli_stdout_claim(void);
  * read-only, so that using them fails as a closed descriptor would). */
 void cli_std_fds(void);
 
+/* The reason a write to standard output failed with errno `e` ("standard
+ * output is closed" for EBADF). Every write to it is checked, and its final
+ * flush and close at exit too (main.c), help and version text included. */
+const char *cli_stdout_error(int e);
 /* Writes buf to stdout; fatal on a write error (EPIPE, full disk). */
 void cli_write(const char *data, size_t len);
 /* The same as a kh_write_fn for the library's sinks (ctx unused). */
 kh_status cli_write_stdout(void *ctx, const char *data, size_t len);
+/* Story text for people (cli/term.c): writes text[0..len) to stdout with
+ * every control character a terminal would act on shown escaped (\x1b,
+ * \u009b, \u202e); newlines and tabs pass. Fatal on a write error. */
+void cli_term_write(const char *text, size_t len);
+/* printf through cli_term_write: the one way human-readable outputs
+ * (query's table, explain, parse --pretty) print. */
+void cli_tprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The readable tree of a document's sentences, tags and clauses (parse --pretty). */
 void cli_print_tree(const kh_doc *doc);
 

@@ -46,8 +46,8 @@ static void code_help(void)
            "  --shard I/N       code only the stories in shard I of N (by kh_story_shard: the\n"
            "                    story's identity hash modulo N), so N machines share one\n"
            "                    archive; `khaldun merge` joins their stores (docs/store.md)\n"
-           "  -j, --jobs N      coding threads (default: every core); output order and bytes,\n"
-           "                    and the store, are the same for any N\n"
+           "  -j, --jobs N      coding threads (default: every core; at most 4 a core);\n"
+           "                    output order and bytes, and the store, are the same for any N\n"
            "  --stats           time each stage and print the shares on standard error\n"
            "  --quiet           no progress line and no summary on standard error\n\n"
            "Exit status: 0 ok, 1 some input records were rejected, 2 fatal error.\n", code_usage);
@@ -271,7 +271,7 @@ static void close_sinks(code_run *c)
             sink_failed(c, k, st);
     }
     if (fflush(stdout) != 0)
-        fatal("writing output: %s", errno == EBADF ? "standard output is closed" : strerror(errno));
+        fatal("writing output: %s", cli_stdout_error(errno));
     cli_output_close(c->mentions); /* only now that standard output is delivered */
 }
 
@@ -331,6 +331,13 @@ int cmd_code(int argc, char **argv)
     if (args.stats)
         opt.flags |= KH_CODE_STATS;
     int threads = args.threads ? args.threads : par_default_threads();
+    if (threads > PAR_THREADS_PER_CORE * par_default_threads()) {
+        /* each thread holds its scratch: more threads than this only cost memory */
+        int cap = PAR_THREADS_PER_CORE * par_default_threads();
+        warn("-j %d: using %d threads (%d per core on %d cores)", threads, cap,
+             PAR_THREADS_PER_CORE, par_default_threads());
+        threads = cap;
+    }
     cli_progress progress;
     cli_progress_init(&progress, !args.quiet, argc - i, argv + i);
     par_options po = {threads, &opt, c.sinks, c.n_sinks,

@@ -34,7 +34,7 @@ static void on_trace(void *ctx, size_t sentence, const char *line)
     explain_state *es = (explain_state *)ctx;
     (void)sentence;
     (void)es;
-    printf("    %s\n", line);
+    cli_tprintf("    %s\n", line);
 }
 
 static kh_status on_story(void *ctx, const kh_story *story)
@@ -42,19 +42,19 @@ static kh_status on_story(void *ctx, const kh_story *story)
     explain_state *es = (explain_state *)ctx;
     const kh_event *ev;
     size_t n;
-    printf("story %s (date %04d-%02d-%02d)\n", story->id, story->date.year, story->date.month,
+    cli_tprintf("story %s (date %04d-%02d-%02d)\n", story->id, story->date.year, story->date.month,
            story->date.day);
     kh_status st = kh_coder_code(es->coder, story, &ev, &n);
     if (st)
         fatal("%s:%zu: %s", story->source, story->line, kh_strerror(st));
     const kh_doc *doc = kh_coder_doc(es->coder);
     if (doc) {
-        printf("\n");
+        cli_tprintf("\n");
         cli_print_tree(doc);
     }
-    printf("\nevents after merging (%zu):\n", n);
+    cli_tprintf("\nevents after merging (%zu):\n", n);
     for (size_t i = 0; i < n; i++)
-        printf("  %04d-%02d-%02d  %-12s %-12s %-5s %s  (%zu mention%s)\n", ev[i].date.year,
+        cli_tprintf("  %04d-%02d-%02d  %-12s %-12s %-5s %s  (%zu mention%s)\n", ev[i].date.year,
                ev[i].date.month, ev[i].date.day, ev[i].source, ev[i].target ? ev[i].target : "-",
                ev[i].code, ev[i].name, ev[i].n_mentions, ev[i].n_mentions == 1 ? "" : "s");
     return KH_OK;

@@ -21,7 +21,7 @@ typedef struct parse_state {
 static void print_words(const kh_doc *doc, uint32_t first, uint32_t end)
 {
     for (uint32_t t = first; t < end; t++)
-        printf("%s%.*s", t > first ? " " : "", (int)doc->tokens[t].norm_len, doc->tokens[t].norm);
+        cli_tprintf("%s%.*s", t > first ? " " : "", (int)doc->tokens[t].norm_len, doc->tokens[t].norm);
 }
 
 static void print_np(const kh_doc *doc, const char *label, int32_t ci)
@@ -29,13 +29,13 @@ static void print_np(const kh_doc *doc, const char *label, int32_t ci)
     if (ci < 0)
         return;
     const kh_chunk *np = &doc->chunks[ci];
-    printf("      %-9s ", label);
+    cli_tprintf("      %-9s ", label);
     print_words(doc, np->first, np->end);
     for (int32_t m = np->member; m >= 0; m = doc->chunks[m].member) {
-        printf(" + ");
+        cli_tprintf(" + ");
         print_words(doc, doc->chunks[m].first, doc->chunks[m].end);
     }
-    printf("   (head: %.*s)\n", (int)doc->tokens[np->head].norm_len, doc->tokens[np->head].norm);
+    cli_tprintf("   (head: %.*s)\n", (int)doc->tokens[np->head].norm_len, doc->tokens[np->head].norm);
 }
 
 void cli_print_tree(const kh_doc *doc)
@@ -46,31 +46,31 @@ void cli_print_tree(const kh_doc *doc)
     static const char *const cl_flags[] = {"reported", "relative", "participial", "coordinated",
                                            "quote"};
     const kh_story *st = doc->story;
-    printf("story %s\n", st->id);
+    cli_tprintf("story %s\n", st->id);
     for (size_t si = 0; si < doc->n_sentences; si++) {
         const kh_sentence *se = &doc->sentences[si];
-        printf("  sentence %zu (%s): %.*s\n    ", si, se->kind == KH_UNIT_HEADLINE ? "headline" : "body",
+        cli_tprintf("  sentence %zu (%s): %.*s\n    ", si, se->kind == KH_UNIT_HEADLINE ? "headline" : "body",
                (int)se->span.len, st->text + se->span.off);
         for (size_t t = se->first_token; t < se->first_token + se->n_tokens; t++)
-            printf("%.*s/%s ", (int)doc->tokens[t].norm_len, doc->tokens[t].norm,
+            cli_tprintf("%.*s/%s ", (int)doc->tokens[t].norm_len, doc->tokens[t].norm,
                    doc->upos ? kh_upos_name((kh_upos)doc->upos[t]) : "?");
-        printf("\n");
+        cli_tprintf("\n");
         for (size_t c = 0; c < doc->n_clauses; c++) {
             const kh_clause *cl = &doc->clauses[c];
             if (cl->sentence != si)
                 continue;
             const kh_chunk *vg = &doc->chunks[cl->verb];
-            printf("    clause %zu", c);
+            cli_tprintf("    clause %zu", c);
             for (size_t f = 0; f < sizeof cl_flags / sizeof cl_flags[0]; f++)
                 if (cl->flags & (1u << f))
-                    printf(" [%s]", cl_flags[f]);
-            printf("\n      verb      ");
+                    cli_tprintf(" [%s]", cl_flags[f]);
+            cli_tprintf("\n      verb      ");
             print_words(doc, vg->aux_first, vg->end);
-            printf("   (lemma: %s", vg->lemma ? vg->lemma : "?");
+            cli_tprintf("   (lemma: %s", vg->lemma ? vg->lemma : "?");
             for (size_t f = 0; f < sizeof vg_flags / sizeof vg_flags[0]; f++)
                 if (vg->flags & (1u << f))
-                    printf(", %s", vg_flags[f]);
-            printf(")\n");
+                    cli_tprintf(", %s", vg_flags[f]);
+            cli_tprintf(")\n");
             print_np(doc, "subject", cl->subject);
             print_np(doc, "object", cl->object);
             print_np(doc, "by", cl->agent);

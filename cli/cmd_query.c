@@ -19,21 +19,25 @@ static void store_die(kh_store *s, const char *what, kh_status st)
     fatal("%s: %s", what, msg[0] ? msg : kh_strerror(st));
 }
 
-/* At most `max` bytes of s, cut at a UTF-8 boundary, newlines as spaces. */
-static void put_clipped(const char *s, size_t max)
+/* At most CLIP_MAX bytes of s, cut at a UTF-8 boundary, newlines as spaces,
+ * control characters escaped (cli_term_write). */
+#define CLIP_MAX 70
+static void put_clipped(const char *s)
 {
     if (!s)
         return;
+    char buf[CLIP_MAX];
     size_t n = strlen(s);
-    if (n > max) {
-        n = max;
+    if (n > CLIP_MAX) {
+        n = CLIP_MAX;
         while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
             n--;
     }
     for (size_t i = 0; i < n; i++)
-        putchar(s[i] == '\n' || s[i] == '\t' || s[i] == '\r' ? ' ' : s[i]);
+        buf[i] = s[i] == '\n' || s[i] == '\t' || s[i] == '\r' ? ' ' : s[i];
+    cli_term_write(buf, n);
     if (n < strlen(s))
-        fputs("...", stdout);
+        cli_write("...", 3);
 }
 
 /* ---- khaldun query ---- */
@@ -59,12 +63,25 @@ static int parse_format(const char *v, const char *usage, int table_ok)
 typedef struct query_out {
     int format;
     size_t rows;
+    int header_done; /* printed with the first row, or at the end: never before a failure */
 } query_out;
+
+static void print_query_header(query_out *o)
+{
+    o->header_done = 1;
+    if (o->format == FMT_TABLE)
+        printf("%-10s  %-12s  %-12s  %-4s  %s  %5s  %3s  %3s  %3s  %-14s  %s\n", "DATE", "SOURCE",
+               "TARGET", "CODE", "Q", "GOLD", "MEN", "SRC", "ART", "PLACE", "EVIDENCE");
+    if (o->format == FMT_CSV)
+        kh_store_write_csv_header(cli_write_stdout, NULL);
+}
 
 static kh_status print_event(void *ctx, const kh_store_event *e)
 {
     query_out *o = (query_out *)ctx;
-    o->rows++;
+    if (!o->header_done)
+        print_query_header(o);
+    o->rows += (size_t)kh_store_event_first(e);
     if (o->format == FMT_JSONL)
         return kh_store_write_event(e, KH_STORE_JSONL, cli_write_stdout, NULL);
     if (o->format == FMT_CSV)
@@ -72,13 +89,15 @@ static kh_status print_event(void *ctx, const kh_store_event *e)
     if (o->format == FMT_GDELT)
         return kh_store_write_event(e, KH_STORE_GDELT, cli_write_stdout, NULL);
     char date[16] = "-";
+    if (!kh_store_event_first(e)) /* a later page of its mentions: the row is printed */
+        return KH_OK;
     if (e->date.year)
         snprintf(date, sizeof date, "%04d-%02d-%02d", e->date.year, e->date.month, e->date.day);
-    printf("%-10s  %-12s  %-12s  %-4s  %d  %5.1f  %3zu  %3zu  %3zu  %-14.14s  ", date, e->source,
+    cli_tprintf("%-10s  %-12s  %-12s  %-4s  %d  %5.1f  %3zu  %3zu  %3zu  %-14.14s  ", date, e->source,
            e->target ? e->target : "-", e->code, e->quad, e->goldstein, e->num_mentions,
            e->num_sources, e->num_articles, e->place ? e->place->name : "-");
-    put_clipped(e->text, 70);
-    putchar('\n');
+    put_clipped(e->text);
+    cli_write("\n", 1);
     return KH_OK;
 }
 
@@ -123,15 +142,12 @@ int cmd_query(int argc, char **argv)
     if (!db)
         usage_error(query_usage, "--db FILE is required");
     kh_store *s = store_open_or_die(db, KH_STORE_READONLY);
-    query_out o = {format, 0};
-    if (format == FMT_TABLE)
-        printf("%-10s  %-12s  %-12s  %-4s  %s  %5s  %3s  %3s  %3s  %-14s  %s\n", "DATE", "SOURCE",
-               "TARGET", "CODE", "Q", "GOLD", "MEN", "SRC", "ART", "PLACE", "EVIDENCE");
-    if (format == FMT_CSV)
-        kh_store_write_csv_header(cli_write_stdout, NULL);
+    query_out o = {format, 0, 0};
     kh_status st = kh_store_query_events(s, &q, flags, print_event, &o);
     if (st)
         store_die(s, db, st);
+    if (!o.header_done)
+        print_query_header(&o);
     kh_store_close(s);
     return EXIT_OK;
 }
@@ -145,11 +161,32 @@ static const char stats_usage[] =
 typedef struct stats_out {
     int format;
     kh_store_group group;
+    kh_store_period period;
+    int header_done; /* printed with the first row, or at the end: never before a failure */
 } stats_out;
+
+static void print_stats_header(stats_out *o)
+{
+    kh_store_group group = o->group;
+    o->header_done = 1;
+    const char *k1 = group == KH_GROUP_DYAD ? "source" : group == KH_GROUP_ACTOR ? "actor" : "code";
+    if (o->format == FMT_CSV)
+        printf("period,%s,%sevents,mentions,goldstein\n", k1,
+               group == KH_GROUP_DYAD ? "target," : group == KH_GROUP_CODE ? "name," : "");
+    else if (o->format == FMT_TABLE) {
+        printf("%-10s  %-12s  ", "PERIOD", group == KH_GROUP_DYAD ? "SOURCE"
+                                           : group == KH_GROUP_ACTOR ? "ACTOR" : "CODE");
+        if (group != KH_GROUP_ACTOR)
+            printf("%-12s  ", group == KH_GROUP_DYAD ? "TARGET" : "NAME");
+        printf("%6s  %8s  %9s\n", "EVENTS", "MENTIONS", "GOLDSTEIN");
+    }
+}
 
 static kh_status print_stat(void *ctx, const kh_store_stat *r)
 {
     stats_out *o = (stats_out *)ctx;
+    if (!o->header_done)
+        print_stats_header(o);
     const char *k2name = o->group == KH_GROUP_DYAD ? "target" : "name";
     if (o->format == FMT_JSONL) {
         printf("{\"period\":");
@@ -182,9 +219,11 @@ static kh_status print_stat(void *ctx, const kh_store_stat *r)
         }
         printf("%zu,%zu,%.1f\n", r->events, r->mentions, r->goldstein);
     } else {
-        printf("%-10s  %-12s  ", r->period[0] ? r->period : "all", r->key);
+        const char *label = r->period[0] ? r->period
+                            : o->period == KH_PERIOD_ALL ? "all" : "undated";
+        cli_tprintf("%-10s  %-12s  ", label, r->key);
         if (o->group != KH_GROUP_ACTOR)
-            printf("%-12s  ", r->key2 && *r->key2 ? r->key2 : "-");
+            cli_tprintf("%-12s  ", r->key2 && *r->key2 ? r->key2 : "-");
         printf("%6zu  %8zu  %9.1f\n", r->events, r->mentions, r->goldstein);
     }
     return KH_OK;
@@ -254,21 +293,12 @@ int cmd_stats(int argc, char **argv)
     if (group != KH_GROUP_DYAD && !q.limit)
         q.limit = 20;
     kh_store *s = store_open_or_die(db, KH_STORE_READONLY);
-    stats_out o = {format, group};
-    const char *k1 = group == KH_GROUP_DYAD ? "source" : group == KH_GROUP_ACTOR ? "actor" : "code";
-    if (format == FMT_CSV)
-        printf("period,%s,%sevents,mentions,goldstein\n", k1,
-               group == KH_GROUP_DYAD ? "target," : group == KH_GROUP_CODE ? "name," : "");
-    else if (format == FMT_TABLE) {
-        printf("%-10s  %-12s  ", "PERIOD", group == KH_GROUP_DYAD ? "SOURCE"
-                                           : group == KH_GROUP_ACTOR ? "ACTOR" : "CODE");
-        if (group != KH_GROUP_ACTOR)
-            printf("%-12s  ", group == KH_GROUP_DYAD ? "TARGET" : "NAME");
-        printf("%6s  %8s  %9s\n", "EVENTS", "MENTIONS", "GOLDSTEIN");
-    }
+    stats_out o = {format, group, period, 0};
     kh_status st = kh_store_stats(s, &q, group, period, print_stat, &o);
     if (st)
         store_die(s, db, st);
+    if (!o.header_done)
+        print_stats_header(&o);
     kh_store_close(s);
     return EXIT_OK;
 }
@@ -294,7 +324,7 @@ static kh_status export_event(void *ctx, const kh_store_event *e)
     kh_status st = kh_store_write_event(e, f, w, o->events);
     if (!st && o->mentions)
         st = kh_store_write_gdelt_mentions(e, kh_output_write, o->mentions);
-    o->rows++;
+    o->rows += (size_t)kh_store_event_first(e);
     return st;
 }
 

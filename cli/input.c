@@ -136,7 +136,7 @@ static kh_status run_one(cli_input *in, const char *name, FILE *f, kh_story_fn f
         fatal("out of memory");
     cli_progress *p = in->progress;
     size_t n, stories = 0, rejected = 0;
-    while (st == KH_OK && (n = fread(buf, 1, CHUNK, f)) > 0) {
+    while (st == KH_OK && !kh_reader_done(r) && (n = fread(buf, 1, CHUNK, f)) > 0) {
         st = kh_reader_push(r, buf, n, fn, ctx);
         if (p && p->on) {
             p->bytes += n;

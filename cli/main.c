@@ -15,9 +15,12 @@
 
 const char *cli_argv0 = "khaldun";
 
+static int dying; /* fatal() has reported the failure: close_stdout stays quiet */
+
 void fatal(const char *fmt, ...)
 {
     va_list ap;
+    dying = 1;
     fflush(stdout);
     fputs("khaldun: ", stderr);
     va_start(ap, fmt);
@@ -48,10 +51,37 @@ void usage_error(const char *usage, const char *fmt, ...)
     exit(EXIT_FATAL);
 }
 
+const char *cli_stdout_error(int e)
+{
+    return e == EBADF ? "standard output is closed" : strerror(e);
+}
+
 void cli_write(const char *data, size_t len)
 {
     if (len && fwrite(data, 1, len, stdout) != len)
-        fatal("writing output: %s", errno == EBADF ? "standard output is closed" : strerror(errno));
+        fatal("writing output: %s", cli_stdout_error(errno));
+}
+
+/* Run at every exit, after the command's own work: whatever is still in
+ * stdout's buffer is written and the descriptor closed, and a failure there
+ * (a full disk, a closed or broken standard output) turns the exit status
+ * into EXIT_FATAL. Help and version text, which no command checks itself,
+ * are checked here too. */
+static void close_stdout(void)
+{
+    if (dying)
+        return;
+    int e = 0;
+    if (fflush(stdout) != 0)
+        e = errno ? errno : EIO;
+    else if (ferror(stdout))
+        e = EIO; /* an earlier write failed and nothing was retried */
+    if (fclose(stdout) != 0 && !e)
+        e = errno ? errno : EIO;
+    if (e) {
+        fprintf(stderr, "khaldun: writing output: %s\n", cli_stdout_error(e));
+        _exit(EXIT_FATAL);
+    }
 }
 
 kh_status cli_write_stdout(void *ctx, const char *data, size_t len)
@@ -190,6 +220,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     cli_std_fds();
+    atexit(close_stdout);
     if (argc > 0 && argv[0])
         cli_argv0 = argv[0];
     if (argc < 2) {
@@ -206,11 +237,7 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name)) {
-            int rc = commands[i].run(argc - 1, argv + 1);
-            if (fflush(stdout) != 0)
-                fatal("writing output: %s",
-                      errno == EBADF ? "standard output is closed" : strerror(errno));
-            return rc;
+            return commands[i].run(argc - 1, argv + 1);
         }
     fprintf(stderr, "khaldun: unknown subcommand '%s'\n", argv[1]);
     usage(stderr);

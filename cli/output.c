@@ -79,7 +79,7 @@ void cli_output_close(kh_output *o)
     /* What went to standard output is delivered first: a run that fails
      * there must not have replaced any file. */
     if (fflush(stdout) != 0)
-        fatal("writing output: %s", errno == EBADF ? "standard output is closed" : strerror(errno));
+        fatal("writing output: %s", cli_stdout_error(errno));
     forget(o);
     kh_error err;
     memset(&err, 0, sizeof err);

@@ -39,5 +39,8 @@ kh_status par_run(cli_input *in, int nfiles, char **files, const par_options *op
 
 /* The number of cores online (at least 1, at most 256): the default of -j. */
 int par_default_threads(void);
+/* -j is capped at this many threads per core (issue 17, case 18: every
+ * thread holds a coder's scratch, so -j 256 cost 1.27 GB for nothing). */
+#define PAR_THREADS_PER_CORE 4
 
 #endif

@@ -18,7 +18,7 @@ const char store_filter_help[] =
     "  --target CODE     the target actor\n"
     "  --dyad X,Y        X to Y or Y to X\n"
     "  --code C          event code (042, or 04*)\n"
-    "  --root R          root code (01..20)\n"
+    "  --root R          root code (1..20 or 01..20)\n"
     "  --quad N          QuadClass 1..4\n"
     "  --from DATE       on or after YYYY-MM-DD\n"
     "  --to DATE         on or before YYYY-MM-DD\n"
@@ -71,6 +71,17 @@ void store_json_str(const char *s)
     cli_write("\"", 1);
 }
 
+/* --root: 1..20, with or without its leading zero ("1" is root "01"). */
+static const char *root_arg(const char *v, const char *usage)
+{
+    static char root[3];
+    size_t n = strlen(v);
+    if (n < 1 || n > 2 || strspn(v, "0123456789") != n || atoi(v) < 1 || atoi(v) > 20)
+        usage_error(usage, "--root wants a root code 1..20 (or 01..20), not '%s'", v);
+    snprintf(root, sizeof root, "%02d", atoi(v));
+    return root;
+}
+
 static const char *code_arg(const char *v, const char *usage, const char *opt)
 {
     size_t n = strlen(v);
@@ -112,17 +123,14 @@ int store_query_option(kh_store_query *q, int argc, char **argv, int i, const ch
         break;
     }
     case 4:
-    case 5:
         for (const char *p = v; *p; p++)
             if (!((*p >= '0' && *p <= '9') || (*p == '*' && !p[1])))
                 usage_error(usage, "%s wants a CAMEO code (digits, a final *), not '%s'", a, v);
         if (!*v)
             usage_error(usage, "%s needs a value", a);
-        if (k == 4)
-            q->code = v;
-        else
-            q->root = v;
+        q->code = v;
         break;
+    case 5: q->root = root_arg(v, usage); break;
     case 6: {
         long n = strtol(v, &end, 10);
         if (*end || n < 1 || n > 4)
@@ -141,7 +149,7 @@ int store_query_option(kh_store_query *q, int argc, char **argv, int i, const ch
     default: {
         errno = 0;
         unsigned long long n = strtoull(v, &end, 10);
-        if (errno || *end || end == v || n == 0)
+        if (errno || *end || end == v || n == 0 || !(*v >= '0' && *v <= '9'))
             usage_error(usage, "--limit wants a positive number, not '%s'", v);
         q->limit = (size_t)n;
         break;

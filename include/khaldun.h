@@ -264,6 +264,12 @@ KH_API kh_input_format kh_reader_format(const kh_reader *reader);
 
 /* Counts so far: stories delivered and records rejected. */
 KH_API void kh_reader_counts(const kh_reader *reader, size_t *stories, size_t *rejected);
+/* 1 once the reader ignores the rest of its input (already reported as a
+ * rejected record): UTF-16 or UTF-32 text, or a line with no line end within
+ * KH_READ_GIVE_UP times limits.max_line bytes (/dev/zero). The caller may
+ * stop reading; kh_reader_finish still delivers the stories before it. */
+#define KH_READ_GIVE_UP 128
+KH_API int kh_reader_done(const kh_reader *reader);
 
 KH_API void kh_reader_free(kh_reader *reader);
 
@@ -1142,7 +1148,23 @@ typedef struct kh_store_event {
     const char *dict_hash;   /* the image of the latest story that reported it */
     const kh_store_mention *mentions; /* with KH_QUERY_MENTIONS, else NULL */
     size_t n_mentions;
+    /* With KH_QUERY_MENTIONS the mentions come a page at a time (at most
+     * KH_STORE_MENTION_PAGE), so memory stays bounded whatever their number:
+     * the event is passed once per page, `part` saying which (KH_PART_PAGED
+     * on every page, with KH_PART_FIRST on the first and KH_PART_LAST on the
+     * last, both when one page holds them all), `mention_base` the index of
+     * mentions[0]. `part` 0 (no mentions, or an event built by hand) is the
+     * whole event. The writers below write the event's head with its first
+     * part and its tail with its last; a caller printing one line per event
+     * acts on kh_store_event_first(event) only. */
+    unsigned part;
+    size_t mention_base;
 } kh_store_event;
+
+enum { KH_PART_FIRST = 1u << 0, KH_PART_LAST = 1u << 1, KH_PART_PAGED = 1u << 2 };
+#define KH_STORE_MENTION_PAGE 4096
+/* 1 when `event` is the whole event or its first page (see part). */
+KH_API int kh_store_event_first(const kh_store_event *event);
 
 typedef kh_status (*kh_store_event_fn)(void *ctx, const kh_store_event *event);
 

@@ -396,6 +396,8 @@ kh_status kh_output_write(void *output, const char *data, size_t len)
         return KH_ERR_INVALID;
     if (o->error)
         return KH_ERR_IO;
+    if (!len) /* nothing to copy (data may be NULL) */
+        return KH_OK;
     if (len > KH_OUTPUT_BUF - o->len) {
         if (flush(o))
             return KH_ERR_IO;

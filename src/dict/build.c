@@ -127,6 +127,28 @@ kh_status kh_bld_trie_node(kh_dict_builder *b, const uint32_t *ids, size_t n, ui
     return KH_OK;
 }
 
+/* A code of actor `a` that actor `c` lacks, or the other way round (dates
+ * aside; codes are pooled, so equal codes have equal offsets); NULL when the
+ * two carry the same codes. */
+static const char *other_code(const kh_dict_builder *b, uint32_t a, uint32_t c)
+{
+    const kh_actor_rec *ra = &KH_VEC_AT(b->actors, kh_actor_rec, a);
+    const kh_actor_rec *rc = &KH_VEC_AT(b->actors, kh_actor_rec, c);
+    const kh_role *roles = (const kh_role *)b->roles.p;
+    for (int pass = 0; pass < 2; pass++) {
+        const kh_actor_rec *x = pass ? rc : ra, *y = pass ? ra : rc;
+        for (uint32_t i = 0; i < x->n_roles; i++) {
+            uint32_t code = roles[x->first_role + i].code;
+            uint32_t j = 0;
+            while (j < y->n_roles && roles[y->first_role + j].code != code)
+                j++;
+            if (j == y->n_roles)
+                return b->pool.data + roles[ra->first_role].code;
+        }
+    }
+    return NULL;
+}
+
 kh_status kh_bld_phrase(kh_dict_builder *b, const char *s, size_t len, uint32_t kind,
                         uint32_t ref, const kh_srcpos *pos)
 {
@@ -150,8 +172,19 @@ kh_status kh_bld_phrase(kh_dict_builder *b, const char *s, size_t len, uint32_t 
         return st;
     /* Same phrase, same meaning twice: a duplicate entry. */
     kh_bnode *nd = &((kh_bnode *)b->nodes.p)[node];
+    int told = 0;
     for (uint32_t p = nd->head; p != KH_NONE;) {
         kh_bpayload *bp = &((kh_bpayload *)b->bpayloads.p)[p];
+        const char *other = NULL;
+        if (kind == KH_P_ACTOR && bp->kind == KH_P_ACTOR && bp->ref != ref && !told &&
+            (other = other_code(b, bp->ref, ref)) != NULL) {
+            const kh_actor_rec *o = &KH_VEC_AT(b->actors, kh_actor_rec, bp->ref);
+            kh_bld_diag(b, pos, KH_SEV_WARNING,
+                        "name '%.*s' is also the actor with code %s at %s: one name, two codes "
+                        "(the entries disagree; merge them or give each a distinct name)",
+                        (int)len, s, other, b->pool.data + o->src);
+            told = 1;
+        }
         if (bp->kind == kind && bp->ref == ref) {
             /* Country entries from several sources merge: a repeated name
              * there is expected. Elsewhere it is a slip worth a warning. */

@@ -298,6 +298,11 @@ static kh_status add_phrases(parser *ps, slice col, uint32_t kind, uint32_t ref)
         slice alt = trim(p, (size_t)((semi ? semi : end) - p));
         if (alt.len) {
             kh_srcpos pos = at(ps, alt.s);
+            if (kind == KH_P_SYNSET && alt.s[0] == '&')
+                kh_bld_diag(ps->b, &pos, KH_SEV_WARNING,
+                            "'%.*s' in a synset is the literal word '%.*s': synsets do not nest "
+                            "(list its members here instead)",
+                            (int)alt.len, alt.s, (int)alt.len, alt.s);
             kh_status st = kh_bld_phrase(ps->b, alt.s, alt.len, kind, ref, &pos);
             if (st == KH_ERR_FORMAT)
                 worst = st;

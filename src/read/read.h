@@ -18,7 +18,7 @@
 #include "core/core.h"
 
 /* A line handed to a format back end. `p` is the content without its line
- * end (\n or \r\n); `full` counts the line end too, so that raw formats can
+ * end (\n or \r\n, or a lone \r in a file whose lines all end so); `full` counts the line end too, so that raw formats can
  * keep the input's bytes exactly. */
 typedef struct kh_line {
     const char *p;
@@ -63,7 +63,9 @@ struct kh_reader {
     kh_buf detect;          /* the first bytes, held until detection */
     kh_buf carry;           /* a line split across chunks, with its \n (cap max_line + 1) */
     uint64_t carry_off;     /* input offset of carry[0] */
-    int skipping;           /* inside an over-long line, skipping to \n */
+    char eol;               /* the line end: '\n' (also \r\n), or '\r' in a lone-CR file */
+    int gave_up;            /* the rest of the input is ignored (kh_reader_done) */
+    int skipping;           /* inside an over-long line, skipping to the line end */
     uint64_t skip_len;
     size_t skip_no;
     uint64_t offset;        /* input offset of the next byte */

@@ -3,10 +3,17 @@
  * input in whatever chunks the caller has (a record may be cut anywhere:
  * inside a UTF-8 sequence, between \r and \n), detects the format from the
  * first bytes, cuts the stream into lines and hands each whole line to the
- * format's back end (text.c, jsonl.c, tabari.c, petrarch.c). Lines longer
- * than limits.max_line are never buffered: one diagnostic, then the reader
- * skips to the next newline. Complete stories go through kh_read_emit,
- * which runs stage 2 (src/clean/) and calls the caller's story callback.
+ * format's back end (text.c, jsonl.c, tabari.c, petrarch.c). Lines end
+ * with \n or \r\n, or with a lone \r when the first bytes show an old Mac
+ * file (decided once, with the format). Lines longer than limits.max_line
+ * are never buffered: one diagnostic, then the reader skips to the next line
+ * end, and gives the input up when none comes within KH_READ_GIVE_UP times
+ * the limit (/dev/zero would be read forever). UTF-16 and UTF-32 text (a
+ * byte order mark) is refused whole. Complete stories go through
+ * kh_read_emit, which runs stage 2 (src/clean/) and calls the caller's story
+ * callback; a NUL byte in a story's text becomes a space there, so that no
+ * later C string (the stored evidence sentence) ends short of its spans,
+ * and a lone-CR file's \r becomes \n, so stage 2 sees its paragraphs.
  *
  * Lines that lie wholly inside a chunk are handed over in place; only the
  * line that straddles two chunks is copied (into `carry`).
@@ -102,8 +109,32 @@ void kh_read_reject(kh_reader *r, size_t line, const char *fmt, ...)
     va_end(ap);
 }
 
-kh_status kh_read_emit(kh_reader *r, kh_story *s, const kh_clean_in *in)
+/* A copy of text[0..len) with every NUL as a space and, in a lone-CR file,
+ * every \r as \n (same length, same offsets), in the story's arena; the
+ * text itself when there is nothing to change. */
+static const char *normalized(kh_reader *r, const char *text, size_t len)
 {
+    int cr = r->eol == '\r';
+    if (!len || (!memchr(text, '\0', len) && !(cr && memchr(text, '\r', len))))
+        return text;
+    char *t = (char *)kh_arena_alloc(&r->arena, len + 1);
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < len; i++)
+        t[i] = !text[i] ? ' ' : cr && text[i] == '\r' ? '\n' : text[i];
+    t[len] = '\0';
+    return t;
+}
+
+kh_status kh_read_emit(kh_reader *r, kh_story *s, const kh_clean_in *in_raw)
+{
+    kh_clean_in in_copy = *in_raw;
+    const kh_clean_in *in = &in_copy;
+    in_copy.text = normalized(r, in_raw->text, in_raw->len);
+    if (!in_copy.text) {
+        kh_arena_reset(&r->arena);
+        return r->status = KH_ERR_NOMEM;
+    }
     kh_clean_out co;
     kh_status st = kh_clean(&r->arena, in, &co);
     if (st) {
@@ -159,7 +190,7 @@ static kh_status deliver_line(kh_reader *r, const char *p, size_t len, int nl, u
     kh_line ln;
     ln.p = p;
     ln.full = len + (size_t)nl;
-    ln.len = len && p[len - 1] == '\r' ? len - 1 : len;
+    ln.len = len && p[len - 1] == '\r' && r->eol == '\n' ? len - 1 : len;
     ln.off = off;
     ln.no = r->line_no;
     kh_status st = r->format->line(r, &ln);
@@ -180,6 +211,19 @@ static kh_status end_skip(kh_reader *r, int nl)
     return st;
 }
 
+/* No line end within KH_READ_GIVE_UP times the limit: not line-based input
+ * (/dev/zero, a binary file); the rest of it is ignored. */
+static kh_status give_up(kh_reader *r)
+{
+    r->skipping = 0;
+    r->gave_up = 1;
+    kh_read_reject(r, r->skip_no,
+                   "line too long: no line end in %llu bytes (max %zu); the rest of the input "
+                   "is not read",
+                   (unsigned long long)r->skip_len, r->opt.limits.max_line);
+    return r->format->drop ? r->format->drop(r, r->skip_no) : KH_OK;
+}
+
 static void start_skip(kh_reader *r, uint64_t already)
 {
     r->skipping = 1;
@@ -192,14 +236,16 @@ static kh_status feed(kh_reader *r, const char *p, size_t n)
 {
     const size_t max_line = r->opt.limits.max_line;
     kh_status st = KH_OK;
-    while (n > 0 && st == KH_OK && r->status == KH_OK) {
-        const char *nl = (const char *)memchr(p, '\n', n);
-        size_t k = nl ? (size_t)(nl - p) : n; /* bytes before the newline */
+    while (n > 0 && st == KH_OK && r->status == KH_OK && !r->gave_up) {
+        const char *nl = (const char *)memchr(p, r->eol, n);
+        size_t k = nl ? (size_t)(nl - p) : n; /* bytes before the line end */
         if (r->skipping) {
             r->skip_len += k;
             if (!nl) {
                 r->offset += n;
-                return KH_OK;
+                if (r->skip_len / KH_READ_GIVE_UP > max_line)
+                    st = give_up(r);
+                break;
             }
             r->offset += k + 1;
             p += k + 1;
@@ -284,6 +330,58 @@ static void binary_check(kh_reader *r, const char *p, size_t n)
     r->binary_seen = binary;
 }
 
+/* UTF-16 and UTF-32 text, known by its byte order mark: refused whole
+ * (khaldun reads UTF-8; decoding it here would make every offset an offset
+ * into another text than the file). Returns 1 when refused. */
+static int refuse_wide(kh_reader *r, const unsigned char *p, size_t n)
+{
+    const char *what = NULL;
+    if (n >= 4 && (!memcmp(p, "\xFF\xFE\0\0", 4) || !memcmp(p, "\0\0\xFE\xFF", 4)))
+        what = "UTF-32";
+    else if (n >= 2 && (!memcmp(p, "\xFF\xFE", 2) || !memcmp(p, "\xFE\xFF", 2)))
+        what = "UTF-16";
+    if (!what)
+        return 0;
+    r->gave_up = 1;
+    kh_read_reject(r, 1,
+                   "%s text (byte order mark %02X %02X): khaldun reads UTF-8; convert it first "
+                   "(iconv -f %s -t UTF-8)",
+                   what, p[0], p[1], what);
+    return 1;
+}
+
+/* The line end of the input: a lone \r when lone CRs outnumber \n in the
+ * first BINARY_WINDOW bytes (old Mac exports), else \n. Decided on the
+ * same bytes however the input was cut into chunks (decide waits for one
+ * byte past the window). */
+static char line_end_of(const char *p, size_t n, int final)
+{
+    size_t lf = 0, cr = 0;
+    size_t m = n < BINARY_WINDOW ? n : BINARY_WINDOW;
+    for (size_t i = 0; i < m; i++) {
+        if (p[i] == '\n')
+            lf++;
+        else if (p[i] == '\r' && (i + 1 < n ? p[i + 1] != '\n' : final))
+            cr++;
+    }
+    return cr > lf ? '\r' : '\n';
+}
+
+/* A source named *.jsonl or *.ndjson is JSON Lines whatever its first line
+ * holds: a line that is not an object is then an error at FILE:LINE, never
+ * coded as text with its JSON. */
+static int named_jsonl(const char *source)
+{
+    static const char *const ext[] = {".jsonl", ".ndjson"};
+    size_t n = strlen(source);
+    for (size_t i = 0; i < KH_ARRAY_LEN(ext); i++) {
+        size_t e = strlen(ext[i]);
+        if (n > e && !strcmp(source + n - e, ext[i]))
+            return 1;
+    }
+    return 0;
+}
+
 /* Decides the format from the held bytes. Returns 1 when decided; 0 when
  * more bytes are needed (never at the end of input or with a full window). */
 static int decide(kh_reader *r, int at_end)
@@ -291,8 +389,13 @@ static int decide(kh_reader *r, int at_end)
     const char *p = r->detect.data ? r->detect.data : "";
     size_t n = r->detect.len;
     int final = at_end || n >= DETECT_CAP;
-    if (n < BINARY_WINDOW && !final)
+    if ((n >= 4 || final) && refuse_wide(r, (const unsigned char *)p, n)) {
+        r->format = &kh_read_text;
+        return 1;
+    }
+    if (n <= BINARY_WINDOW && !final)
         return 0;
+    r->eol = line_end_of(p, n, final);
     if (!r->binary_checked) {
         binary_check(r, p, n);
         r->binary_checked = 1;
@@ -300,6 +403,10 @@ static int decide(kh_reader *r, int at_end)
     r->format = &kh_read_text;
     if (r->opt.format != KH_INPUT_AUTO) {
         r->format = format_of(r->opt.format);
+        return 1;
+    }
+    if (named_jsonl(r->source)) {
+        r->format = &kh_read_jsonl;
         return 1;
     }
     if (r->binary_seen)
@@ -315,7 +422,7 @@ static int decide(kh_reader *r, int at_end)
             return final;
         if (p[i] != '#')
             break;
-        const char *nl = (const char *)memchr(p + i, '\n', n - i);
+        const char *nl = (const char *)memchr(p + i, r->eol, n - i);
         if (!nl)
             return final;
         i = (size_t)(nl - p) + 1;
@@ -342,7 +449,7 @@ static kh_status replay_detect(kh_reader *r)
     if (!r->state)
         return r->status = KH_ERR_NOMEM;
     kh_status st = r->format->open ? r->format->open(r) : KH_OK;
-    if (!st && r->detect.len)
+    if (!st && r->detect.len && !r->gave_up)
         st = feed(r, r->detect.data, r->detect.len);
     kh_buf_free(&r->detect);
     return st;
@@ -379,6 +486,7 @@ kh_status kh_reader_new(const kh_read_options *options, const char *source, kh_r
     r->alloc = a;
     r->opt = opt;
     r->line_no = 1;
+    r->eol = '\n';
     kh_buf_init(&r->detect, a, DETECT_CAP);
     kh_buf_init(&r->carry, a, opt.limits.max_line + 1);
     kh_buf_init(&r->story, a, opt.limits.max_story);
@@ -447,6 +555,8 @@ kh_status kh_reader_finish(kh_reader *r, kh_story_fn fn, void *ctx)
         r->status = st;
     return r->status;
 }
+
+int kh_reader_done(const kh_reader *r) { return r ? r->gave_up : 0; }
 
 kh_input_format kh_reader_format(const kh_reader *r)
 {

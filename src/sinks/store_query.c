@@ -259,55 +259,76 @@ static kh_status qb_run(kh_store *s, qbuild *b, const kh_store_query *query, con
     return st;
 }
 
-static kh_status load_mentions(kh_store *s, kh_store_event *ev)
+/* The mentions of `ev`, a page (KH_STORE_MENTION_PAGE) at a time, each page
+ * passed to fn with the event (kh_store_event.part): memory holds one page,
+ * whatever the number of mentions. */
+static kh_status stream_mentions(kh_store *s, kh_store_event *ev, kh_store_event_fn fn,
+                                 void *ctx)
 {
     sqlite3_stmt *q = kh_store_stmt(s, ST_MENTIONS);
     if (!q)
         return KH_ERR_DB;
-    kh_arena_reset(&s->arena);
     sqlite3_bind_int64(q, 1, ev->id);
-    size_t cap = ev->num_mentions ? ev->num_mentions : 1, n = 0;
-    kh_store_mention *ms = (kh_store_mention *)kh_arena_calloc(&s->arena, cap, sizeof *ms);
-    if (!ms)
-        return kh_store_fail(s, KH_ERR_NOMEM, "out of memory");
-    int rc;
+    const size_t cap = KH_STORE_MENTION_PAGE;
+    kh_store_mention *ms = NULL;
+    size_t n = 0;
+    kh_status st = KH_OK;
+    int rc = SQLITE_ROW;
+    ev->part = KH_PART_PAGED | KH_PART_FIRST;
+    ev->mention_base = 0;
 #define DUP(i) (col_str(q, i) ? kh_arena_strndup(&s->arena, col_str(q, i), \
                                                  (size_t)sqlite3_column_bytes(q, i)) : NULL)
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (n == cap) {
-            kh_store_mention *g = (kh_store_mention *)kh_arena_grow(
-                &s->arena, ms, cap * sizeof *ms, 2 * cap * sizeof *ms);
-            if (!g)
-                return kh_store_fail(s, KH_ERR_NOMEM, "out of memory");
-            ms = g, cap *= 2;
+    while (!st) {
+        if (!ms) {
+            kh_arena_reset(&s->arena);
+            ms = (kh_store_mention *)kh_arena_calloc(&s->arena, cap, sizeof *ms);
+            if (!ms) {
+                st = kh_store_fail(s, KH_ERR_NOMEM, "out of memory");
+                break;
+            }
         }
-        kh_store_mention *m = &ms[n++];
-        memset(m, 0, sizeof *m);
-        m->event_id = sqlite3_column_int64(q, 0);
-        m->story = DUP(1);
-        m->url = DUP(2);
-        m->publisher = DUP(3);
-        m->story_date = date_parse_col(col_str(q, 4));
-        m->story_len = col_size(q, 5);
-        m->sentence = col_size(q, 6);
-        m->kind = sqlite3_column_int(q, 7) == KH_UNIT_HEADLINE ? KH_UNIT_HEADLINE : KH_UNIT_BODY;
-        m->text.off = col_size(q, 8), m->text.len = col_size(q, 9);
-        m->source.off = col_size(q, 10), m->source.len = col_size(q, 11);
-        m->target.off = col_size(q, 12), m->target.len = col_size(q, 13);
-        m->verb.off = col_size(q, 14), m->verb.len = col_size(q, 15);
-        m->sentence_text = DUP(16);
-        m->pattern = DUP(17);
-        m->dict_hash = DUP(18);
-        if (!m->story)
-            return kh_store_fail(s, KH_ERR_NOMEM, "out of memory");
+        if (n < cap && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+            kh_store_mention *m = &ms[n++];
+            memset(m, 0, sizeof *m);
+            m->event_id = sqlite3_column_int64(q, 0);
+            m->story = DUP(1);
+            m->url = DUP(2);
+            m->publisher = DUP(3);
+            m->story_date = date_parse_col(col_str(q, 4));
+            m->story_len = col_size(q, 5);
+            m->sentence = col_size(q, 6);
+            m->kind = sqlite3_column_int(q, 7) == KH_UNIT_HEADLINE ? KH_UNIT_HEADLINE : KH_UNIT_BODY;
+            m->text.off = col_size(q, 8), m->text.len = col_size(q, 9);
+            m->source.off = col_size(q, 10), m->source.len = col_size(q, 11);
+            m->target.off = col_size(q, 12), m->target.len = col_size(q, 13);
+            m->verb.off = col_size(q, 14), m->verb.len = col_size(q, 15);
+            m->sentence_text = DUP(16);
+            m->pattern = DUP(17);
+            m->dict_hash = DUP(18);
+            if (!m->story)
+                st = kh_store_fail(s, KH_ERR_NOMEM, "out of memory");
+            continue;
+        }
+        if (n < cap && rc != SQLITE_DONE) {
+            st = kh_store_db_fail(s, rc, "loading mentions");
+            break;
+        }
+        /* a full page (more may follow), or the last one */
+        if (n < cap)
+            ev->part |= KH_PART_LAST;
+        ev->mentions = ms;
+        ev->n_mentions = n;
+        st = fn(ctx, ev);
+        if (st || (ev->part & KH_PART_LAST))
+            break;
+        ev->mention_base += n;
+        ev->part = KH_PART_PAGED; /* a middle page: neither first nor last */
+        ms = NULL;
+        n = 0;
     }
 #undef DUP
     sqlite3_reset(q);
-    if (rc != SQLITE_DONE)
-        return kh_store_db_fail(s, rc, "loading mentions");
-    ev->mentions = ms;
-    ev->n_mentions = n;
-    return KH_OK;
+    return st;
 }
 
 /* What kh_store_query_events passes on, row by row. */
@@ -358,9 +379,8 @@ static kh_status event_row(void *ctx, sqlite3_stmt *q)
     ev.first_sentence = col_size(q, 25);
     ev.text = col_str(q, 26);
     ev.dict_hash = col_str(q, 27);
-    kh_status st = KH_OK;
-    if ((r->flags & KH_QUERY_MENTIONS) && (st = load_mentions(r->store, &ev)))
-        return st;
+    if (r->flags & KH_QUERY_MENTIONS)
+        return stream_mentions(r->store, &ev, r->fn, r->ctx);
     return r->fn(r->ctx, &ev);
 }
 

@@ -29,9 +29,46 @@ static kh_status put_span(kh_buf *b, const char *key, kh_span sp)
     return kh_buf_printf(b, "[%zu,%zu]", sp.off, sp.off + sp.len);
 }
 
+/* The part flags of an event: one not paged is the whole event. */
+static unsigned parts(const kh_store_event *e)
+{
+    return e->part & KH_PART_PAGED ? e->part : KH_PART_FIRST | KH_PART_LAST;
+}
+
+int kh_store_event_first(const kh_store_event *e) { return e && (parts(e) & KH_PART_FIRST); }
+
+static kh_status write_evidence(kh_buf *b, const kh_store_event *e)
+{
+    kh_status st = KH_OK;
+    for (size_t k = 0; k < e->n_mentions; k++) {
+        const kh_store_mention *m = &e->mentions[k];
+        TRY(put_kv(b, k + e->mention_base ? ",{\"story\":" : "{\"story\":", m->story));
+        TRY(kh_buf_puts(b, ",\"date\":"));
+        TRY(kh_json_put_date(b, m->story_date));
+        TRY(put_kv(b, ",\"publisher\":", m->publisher));
+        TRY(put_kv(b, ",\"url\":", m->url));
+        TRY(kh_buf_printf(b, ",\"sentence\":%zu", m->sentence));
+        TRY(put_kv(b, ",\"kind\":", m->kind == KH_UNIT_HEADLINE ? "headline" : "body"));
+        TRY(put_kv(b, ",\"text\":", m->sentence_text));
+        TRY(put_span(b, ",\"spans\":{\"text\":", m->text));
+        TRY(put_span(b, ",\"source\":", m->source));
+        TRY(put_span(b, ",\"target\":", m->target));
+        TRY(put_span(b, ",\"verb\":", m->verb));
+        TRY(put_kv(b, "},\"pattern\":", m->pattern));
+        TRY(put_kv(b, ",\"dict\":", m->dict_hash));
+        TRY(kh_buf_putc(b, '}'));
+    }
+done:
+    return st;
+}
+
+/* One part of an event's line: the head with the first part, this part's
+ * evidence, the tail with the last. */
 static kh_status write_jsonl(kh_buf *b, const kh_store_event *e)
 {
-    kh_status st;
+    kh_status st = KH_OK;
+    if (!(parts(e) & KH_PART_FIRST))
+        goto evidence;
     TRY(kh_buf_puts(b, "{\"id\":"));
     TRY(kh_buf_put_i64(b, e->id));
     TRY(kh_buf_puts(b, ",\"date\":"));
@@ -55,29 +92,13 @@ static kh_status write_jsonl(kh_buf *b, const kh_store_event *e)
     TRY(put_kv(b, ",\"url\":", e->first_url));
     TRY(put_kv(b, ",\"text\":", e->text));
     TRY(put_kv(b, ",\"dict\":", e->dict_hash));
-    if (e->mentions) {
+    if (e->mentions)
         TRY(kh_buf_puts(b, ",\"evidence\":["));
-        for (size_t k = 0; k < e->n_mentions; k++) {
-            const kh_store_mention *m = &e->mentions[k];
-            TRY(put_kv(b, k ? ",{\"story\":" : "{\"story\":", m->story));
-            TRY(kh_buf_puts(b, ",\"date\":"));
-            TRY(kh_json_put_date(b, m->story_date));
-            TRY(put_kv(b, ",\"publisher\":", m->publisher));
-            TRY(put_kv(b, ",\"url\":", m->url));
-            TRY(kh_buf_printf(b, ",\"sentence\":%zu", m->sentence));
-            TRY(put_kv(b, ",\"kind\":", m->kind == KH_UNIT_HEADLINE ? "headline" : "body"));
-            TRY(put_kv(b, ",\"text\":", m->sentence_text));
-            TRY(put_span(b, ",\"spans\":{\"text\":", m->text));
-            TRY(put_span(b, ",\"source\":", m->source));
-            TRY(put_span(b, ",\"target\":", m->target));
-            TRY(put_span(b, ",\"verb\":", m->verb));
-            TRY(put_kv(b, "},\"pattern\":", m->pattern));
-            TRY(put_kv(b, ",\"dict\":", m->dict_hash));
-            TRY(kh_buf_putc(b, '}'));
-        }
-        TRY(kh_buf_putc(b, ']'));
-    }
-    TRY(kh_buf_puts(b, "}\n"));
+evidence:
+    if (e->mentions)
+        TRY(write_evidence(b, e));
+    if (parts(e) & KH_PART_LAST)
+        TRY(kh_buf_puts(b, e->mentions ? "]}\n" : "}\n"));
 done:
     return st;
 }
@@ -192,13 +213,14 @@ kh_status kh_store_write_event(const kh_store_event *e, kh_store_format format,
     kh_buf b;
     kh_buf_init(&b, NULL, 0);
     kh_status st;
+    int first = kh_store_event_first(e); /* CSV and GDELT rows: one per event */
     switch (format) {
     case KH_STORE_JSONL: st = write_jsonl(&b, e); break;
-    case KH_STORE_CSV: st = write_csv(&b, e); break;
-    case KH_STORE_GDELT: st = write_gdelt(&b, e); break;
+    case KH_STORE_CSV: st = first ? write_csv(&b, e) : KH_OK; break;
+    case KH_STORE_GDELT: st = first ? write_gdelt(&b, e) : KH_OK; break;
     default: st = KH_ERR_INVALID; break;
     }
-    if (!st)
+    if (!st && b.len) /* a later page of a CSV or GDELT event writes nothing */
         st = write(ctx, b.data, b.len);
     kh_buf_free(&b);
     return st;

@@ -13,6 +13,14 @@
 #   6. an empty or comment-only dictionary was accepted: 0 events and exit 0; with --db the
 #      stories were marked as stored, and recode deleted every event.
 #   7. a dictionary line with more than 256 names or synset members lost the rest silently.
+#   8. story text reached the terminal raw (ESC[2J, OSC 52) in query's table, explain, parse --pretty.
+#  10. lone-CR line ends made a whole file one story; UTF-16 input was read as junk with exit 0.
+#  15. --help and --version exited 0 on a full or closed standard output.
+#  16. an endless line with no newline (/dev/zero) was read forever.
+#  17. a NUL (\u0000) inside a JSON story cut the stored evidence sentence short of its spans.
+#  19. query options: --limit -1, --root 1, a long --text word, stats' header before a failure,
+#      undated events labelled "all" by stats --by week|month.
+#  20. a .jsonl file whose first line is not an object was coded as plain text.
 # Prints "ok NAME" / "FAIL NAME" / "skip NAME" lines for tests/run.sh.
 # Never points a khaldun under test at a real device (/dev/null, /dev/stdout): a build with the
 # old behaviour would replace it. Devices are made privately (mkfifo, mknod as root) in $TMP.
@@ -331,3 +339,194 @@ check dict-check-long-lists $? "$(head -n 1 "$TMP/x.err")"
 rc=$?
 [ $rc -eq 1 ] && grep -q "huge.txt:2:[0-9][0-9]*: " "$TMP/x.err" && ! grep -q 'no errors' "$TMP/x.err"
 check dict-list-over-the-limit $? "rc $rc, $(head -n 1 "$TMP/x.err" | cut -c1-160)"
+
+# --- 8. story text on a terminal ----------------------------------------------------------------
+# Escape sequences inside a story (clear screen, OSC 52 that writes the clipboard, a C1 CSI) were
+# printed raw by every human-readable output. Now each control character is shown escaped.
+printf '%s\n' '{"id":"esc\u001b[2Jid","date":"2024-01-02","text":"Iran accused the United States of sabotage \u001b[2J\u001b]52;c;aGk=\u0007\u009b31m on Monday."}' >"$TMP/esc.jsonl"
+rm -f "$TMP/esc.db"
+"$BIN" code --quiet --dict "$DICT" --db "$TMP/esc.db" "$TMP/esc.jsonl" 2>/dev/null
+# no C0 control but newline, no DEL, no UTF-8-encoded C1 control (U+0080..U+009F)
+raw_controls() { LC_ALL=C tr -d '\n' <"$1" | LC_ALL=C grep -c "$(printf '[\001-\037\177]\\|\302[\200-\237]')"; }
+for cmd in query explain parse; do
+    case $cmd in
+    query) "$BIN" query --db "$TMP/esc.db" >"$TMP/t.out" 2>"$TMP/x.err" ;;
+    explain) "$BIN" explain --dict "$DICT" "$TMP/esc.jsonl" >"$TMP/t.out" 2>"$TMP/x.err" ;;
+    parse) "$BIN" parse --pretty "$TMP/esc.jsonl" >"$TMP/t.out" 2>"$TMP/x.err" ;;
+    esac
+    rc=$?
+    [ $rc -eq 0 ] && [ "$(raw_controls "$TMP/t.out")" = 0 ] && grep -q "Iran accused the United States" "$TMP/t.out" &&
+        grep -qF '\x1b[2J' "$TMP/t.out"
+    check "terminal-escapes-$cmd" $? "rc $rc, $(raw_controls "$TMP/t.out") lines with raw controls"
+done
+
+# --- 10. line ends and encodings ---------------------------------------------------------------
+# Old Mac exports end lines with a lone CR: the same stories and events as with LF.
+tr '\n' '\r' <examples/seed-2024.txt >"$TMP/seed-cr.txt"
+"$BIN" code --dict "$DICT" --date 2024-04-24 examples/seed-2024.txt >"$TMP/lf.out" 2>"$TMP/lf.err"
+"$BIN" code --dict "$DICT" --date 2024-04-24 "$TMP/seed-cr.txt" >"$TMP/cr.out" 2>"$TMP/cr.err"
+rc=$?
+[ $rc -eq 0 ] && [ "$(tail -n 1 "$TMP/lf.err")" = "$(tail -n 1 "$TMP/cr.err" | sed "s#$TMP/seed-cr.txt#x#")" ] ||
+    [ $rc -eq 0 ] && [ "$(tail -n 1 "$TMP/cr.err")" = "$(tail -n 1 "$TMP/lf.err")" ]
+check text-lone-cr $? "rc $rc, LF: $(tail -n 1 "$TMP/lf.err"); CR: $(tail -n 1 "$TMP/cr.err")"
+tr '\n' '\r' <tests/golden/read/tabari-basic.in >"$TMP/tabari-cr.txt"
+"$BIN" read --no-tokens tests/golden/read/tabari-basic.in 2>/dev/null | wc -l >"$TMP/lf.n"
+"$BIN" read --no-tokens "$TMP/tabari-cr.txt" 2>/dev/null | wc -l >"$TMP/cr.n"
+[ "$(cat "$TMP/lf.n")" -gt 1 ] && cmp -s "$TMP/lf.n" "$TMP/cr.n"
+check tabari-lone-cr $? "$(cat "$TMP/lf.n") records with LF, $(cat "$TMP/cr.n") with CR"
+# UTF-16 with a byte order mark (both orders): refused with a clear message and exit 1.
+printf '\377\376' >"$TMP/u16le.txt"
+printf 'Iran accused the United States of sabotage.\n' | sed 's/./&\n/g' | tr -d '\n' | od -An -c >/dev/null
+printf 'I\0s\0r\0a\0e\0l\0 \0a\0t\0t\0a\0c\0k\0e\0d\0 \0G\0a\0z\0a\0.\0\n\0' >>"$TMP/u16le.txt"
+printf '\376\377\0I\0s\0r\0a\0e\0l\0 \0a\0t\0t\0a\0c\0k\0e\0d\0 \0G\0a\0z\0a\0.\0\n' >"$TMP/u16be.txt"
+for f in u16le u16be; do
+    "$BIN" code --dict "$DICT" "$TMP/$f.txt" >"$TMP/x.out" 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 1 ] && [ ! -s "$TMP/x.out" ] && grep -q "$f.txt:1: .*UTF-16" "$TMP/x.err"
+    check "utf16-refused-${f#u16}" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+done
+
+# --- 15. help and version on a full or closed standard output ----------------------------------
+for args in --help --version "code --help" "query --help" "dict --help"; do
+    name=$(echo "$args" | tr -d ' -')
+    # shellcheck disable=SC2086
+    "$BIN" $args >/dev/full 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 2 ] && grep -q 'No space left' "$TMP/x.err"
+    check "full-stdout-$name" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+    # shellcheck disable=SC2086
+    "$BIN" $args >&- 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 2 ] && grep -q 'standard output is closed' "$TMP/x.err"
+    check "closed-stdout-$name" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+done
+
+# --- 16. an endless line ---------------------------------------------------------------------
+# /dev/zero has no newline: the line limit ends the reading (the timeout only stops a build that
+# reads forever; nothing here measures time).
+for cmd in read code; do
+    timeout 60 "$BIN" $cmd --max-line 64k /dev/zero >"$TMP/x.out" 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 1 ] && grep -q '/dev/zero:1: .*line' "$TMP/x.err" && [ ! -s "$TMP/x.out" ]
+    check "endless-line-$cmd" $? "rc $rc, $(grep -v warning "$TMP/x.err" | head -n 1)"
+done
+# From a pipe, and the next file is still read.
+printf 'Iran accused the United States of sabotage.\n' >"$TMP/ok.txt"
+head -c 200000000 /dev/zero | timeout 60 "$BIN" code --max-line 1m --dict "$DICT" - "$TMP/ok.txt" \
+    >"$TMP/x.out" 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "USA" "$TMP/x.out"
+check endless-line-then-next-file $? "rc $rc, $(grep -v warning "$TMP/x.err" | head -n 1)"
+
+# --- 17. NUL inside a JSON story -------------------------------------------------------------
+printf '%s\n' '{"id":"n1","date":"2024-01-02","text":"Iran accused the United States of sabotage\u0000 on Monday, officials said."}' >"$TMP/nul.jsonl"
+rm -f "$TMP/nul.db"
+"$BIN" code --quiet --dict "$DICT" --db "$TMP/nul.db" "$TMP/nul.jsonl" 2>"$TMP/x.err"
+"$BIN" query --db "$TMP/nul.db" --format jsonl --evidence >"$TMP/x.out" 2>>"$TMP/x.err"
+slen=$(sqlite3 "$TMP/nul.db" "SELECT length(text) FROM sentences LIMIT 1" 2>/dev/null)
+[ "${slen:-0}" -ge 70 ] && grep -q 'on Monday, officials said' "$TMP/x.out"
+check nul-in-json-evidence $? "stored sentence $slen bytes of 70, $(head -n 1 "$TMP/x.err")"
+
+# --- 19. query options -----------------------------------------------------------------------
+fresh
+"$BIN" query --db "$DB" --limit -1 >"$TMP/x.out" 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -s "$TMP/x.out" ] && grep -q 'limit' "$TMP/x.err"
+check query-limit-negative $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+"$BIN" query --db "$DB" --root 4 --format csv >"$TMP/r1.out" 2>&1
+"$BIN" query --db "$DB" --root 04 --format csv >"$TMP/r01.out" 2>&1
+[ "$(wc -l <"$TMP/r01.out")" -gt 1 ] && cmp -s "$TMP/r1.out" "$TMP/r01.out"
+check query-root-one-digit $? "$(wc -l <"$TMP/r1.out") lines for --root 4, $(wc -l <"$TMP/r01.out") for 04"
+"$BIN" query --db "$DB" --root 21 >/dev/null 2>"$TMP/x.err"
+[ $? -eq 2 ]
+check query-root-out-of-range $? "$(head -n 1 "$TMP/x.err")"
+long=$(printf 'w%.0s' $(seq 1 200))
+"$BIN" query --db "$DB" --text "$long" >"$TMP/x.out" 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && ! grep -q '16 words' "$TMP/x.err" && grep -q 'word' "$TMP/x.err" && [ ! -s "$TMP/x.out" ]
+check query-text-long-word $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+"$BIN" stats --db "$DB" --text "$long" >"$TMP/x.out" 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -s "$TMP/x.out" ]
+check stats-no-header-on-failure $? "rc $rc, $(head -c 80 "$TMP/x.out")"
+cp "$DB" "$TMP/undated.db"
+printf 'Iran accused the United States of sabotage.\n' >"$TMP/undated.txt"
+"$BIN" code --quiet --dict "$DICT" --db "$TMP/undated.db" "$TMP/undated.txt" 2>/dev/null
+ok_by=0
+for by in day week month year; do
+    "$BIN" stats --db "$TMP/undated.db" --by $by >"$TMP/x.out" 2>&1
+    grep -q '^undated ' "$TMP/x.out" && ! grep -q '^all ' "$TMP/x.out" || ok_by=1
+done
+"$BIN" stats --db "$TMP/undated.db" >"$TMP/x.out" 2>&1
+grep -q '^all ' "$TMP/x.out" || ok_by=1
+check stats-undated-label $ok_by "$(grep -c '^all ' "$TMP/x.out") rows labelled all"
+
+# --- 20. a .jsonl file that does not begin with an object ------------------------------------
+for first in '[1,2]' 'Plain words, not JSON.' '"a string"'; do
+    { echo "$first"; echo '{"id":"j2","text":"Iran accused the United States of sabotage."}'; } >"$TMP/bad.jsonl"
+    "$BIN" code --dict "$DICT" "$TMP/bad.jsonl" >"$TMP/x.out" 2>"$TMP/x.err"
+    rc=$?
+    [ $rc -eq 1 ] && grep -q 'bad.jsonl:1: ' "$TMP/x.err" && ! grep -qF "$first" "$TMP/x.out" &&
+        grep -q '"story":"j2"' "$TMP/x.out"
+    check "jsonl-first-line-$(echo "$first" | cut -c1-3 | tr -c 'a-zA-Z0-9\n' _)" $? "rc $rc, $(head -n 1 "$TMP/x.err")"
+done
+
+# --- 21. dict check: one name, two codes; &NAME inside a synset ------------------------------
+# "Smith" names two actors with different codes: which code a story gets depended on the order
+# of the entries, silently. "&WEAPON" inside a synset was taken as the literal word "&WEAPON".
+{
+    echo '[actors]'
+    echo 'John Smith; Smith | USAGOV'
+    echo 'Adam Smith; Smith | GBRGOV'
+    echo 'Jane Roe; Roe | USAGOV'
+    echo 'Roe | USAGOV'
+    echo '[synsets]'
+    echo '&ARMS | gun; &WEAPON; rifle'
+} >"$TMP/amb.txt"
+"$BIN" dict check data/cameo.txt "$TMP/amb.txt" >"$TMP/x.out" 2>"$TMP/x.err"
+rc=$?
+[ $rc -eq 0 ] && grep -q "amb.txt:3:[0-9]*: warning: .*'Smith'.*USAGOV.*amb.txt:2" "$TMP/x.err" &&
+    ! grep -q "'Roe'" "$TMP/x.err"
+check dict-check-name-two-codes $? "rc $rc, $(grep Smith "$TMP/x.err" | head -n 1)"
+[ $rc -eq 0 ] && grep -q "amb.txt:7:[0-9]*: warning: .*&WEAPON" "$TMP/x.err"
+check dict-check-synset-in-synset $? "rc $rc, $(grep -v Smith "$TMP/x.err" | head -n 1)"
+
+# --- 18. -j is capped at a sane multiple of the cores ---------------------------------------
+# -j 256 on a 2-core machine started 256 coding threads, each with its scratch (1.27 GB).
+"$BIN" code --stats -j 256 --dict "$DICT" $FIX/stories.jsonl >/dev/null 2>"$TMP/x.err"
+rc=$?
+cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+used=$(sed -n 's/.*threads=\([0-9]*\).*/\1/p' "$TMP/x.err" | head -n 1)
+[ $rc -eq 0 ] && [ -n "$used" ] && [ "$used" -le $((4 * cores)) ] && grep -q -- '-j 256' "$TMP/x.err"
+check jobs-capped $? "rc $rc, $used threads on $cores cores, $(grep -v stats "$TMP/x.err" | head -n 1)"
+# query --evidence and export held every mention of an event in memory at once (480 MB for a
+# million). Here 300,000 mentions of one event: the peak stays under 64 MB (it was 200 MB),
+# and the output still holds every one of them.
+# Measured in the plain build only: ASan's quarantine keeps freed memory (KHALDUN_HEAVY=0 there).
+if [ "${KHALDUN_HEAVY:-1}" = 0 ]; then
+    echo "# $T: evidence-streamed measures memory in the plain build only"
+elif [ -x /usr/bin/time ]; then
+    fresh
+    sqlite3 "$DB" "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000)
+        INSERT INTO mentions(event, story, sentence, kind, text_off, text_len, source_off,
+        source_len, target_off, target_len, verb_off, verb_len, pattern)
+        SELECT m.event, m.story, m.sentence, m.kind, m.text_off, m.text_len, m.source_off,
+        m.source_len, m.target_off, m.target_len, m.verb_off, m.verb_len, m.pattern
+        FROM c, (SELECT * FROM mentions ORDER BY id LIMIT 1) m;
+        UPDATE events SET num_mentions = (SELECT count(*) FROM mentions WHERE event = events.id);" 2>"$TMP/x.err"
+    want=$(sqlite3 "$DB" "SELECT count(*) FROM mentions")
+    for cmd in query export; do
+        if [ $cmd = query ]; then
+            /usr/bin/time -f %M -o "$TMP/rss" "$BIN" query --db "$DB" --format jsonl --evidence >"$TMP/x.out" 2>"$TMP/x.err"
+        else
+            /usr/bin/time -f %M -o "$TMP/rss" "$BIN" export --db "$DB" --format gdelt --events "$TMP/e.tsv" --mentions "$TMP/x.out" 2>"$TMP/x.err"
+        fi
+        rc=$?
+        if [ $cmd = query ]; then got=$(grep -o '"story":' "$TMP/x.out" | wc -l); else got=$(wc -l <"$TMP/x.out"); fi
+        rss=$(tail -n 1 "$TMP/rss")
+        [ $rc -eq 0 ] && [ "$rss" -lt 64000 ] && [ "$got" = "$want" ]
+        check "evidence-streamed-$cmd" $? "rc $rc, peak $rss KB, $got of $want mentions, $(head -n 1 "$TMP/x.err")"
+    done
+else
+    fail evidence-streamed "no /usr/bin/time (tools/setup.sh installs the time package)"
+fi
