@@ -40,6 +40,7 @@ kh_status kh_json_put_flags(kh_buf *b, uint32_t flags);
 typedef struct kh_gdelt_event {
     uint64_t id;
     kh_date date;
+    kh_date_precision date_precision; /* SQLDATE's 00 for a month or day not given */
     const char *source, *source_name, *target, *target_name;
     const char *code;         /* never NULL */
     const char *root;

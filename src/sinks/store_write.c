@@ -36,6 +36,8 @@ static kh_status write_jsonl(kh_buf *b, const kh_store_event *e)
     TRY(kh_buf_put_i64(b, e->id));
     TRY(kh_buf_puts(b, ",\"date\":"));
     TRY(kh_json_put_date(b, e->date));
+    TRY(put_kv(b, ",\"date_precision\":",
+               e->date.year ? kh_date_precision_name(e->date_precision) : NULL));
     TRY(put_kv(b, ",\"source\":", e->source));
     TRY(put_kv(b, ",\"target\":", e->target));
     TRY(put_kv(b, ",\"source_name\":", e->source_name));
@@ -148,7 +150,7 @@ done:
 static kh_status write_gdelt(kh_buf *out, const kh_store_event *e)
 {
     kh_gdelt_event row = {
-        .id = (uint64_t)e->id, .date = e->date,
+        .id = (uint64_t)e->id, .date = e->date, .date_precision = e->date_precision,
         .source = e->source, .source_name = e->source_name,
         .target = e->target, .target_name = e->target_name,
         .code = e->code ? e->code : "", .root = e->root, .quad = e->quad,
