@@ -934,7 +934,7 @@ enum {
 
 /* The schema version this library writes (PRAGMA user_version) and the
  * SQLite application id that marks a khaldun store ("KHDN"). */
-#define KH_STORE_SCHEMA_VERSION 1
+#define KH_STORE_SCHEMA_VERSION 2
 #define KH_STORE_APPLICATION_ID 0x4B48444E
 
 /*

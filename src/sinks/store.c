@@ -58,8 +58,9 @@ static const char *const stmt_sql[ST_COUNT] = {
     "SELECT id FROM events WHERE date = ?1 AND source = ?2 AND target = ?3 AND code = ?4",
     /* ST_INS_EVENT */
     "INSERT INTO events(date, source, target, code, root, quad, goldstein, name, source_name,"
-    " target_name, flags, num_mentions, num_sources, num_articles, first_story, dict_hash)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, 0, 0, 0, ?11, ?12)",
+    " target_name, flags, num_mentions, num_sources, num_articles, first_story, dict_hash,"
+    " date_precision)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, 0, 0, 0, ?11, ?12, ?13)",
     /* ST_UPD_EVENT */
     "UPDATE events SET num_mentions = num_mentions + ?1, num_articles = num_articles + ?2,"
     " num_sources = num_sources + ?3, flags = flags | ?4, dict_hash = ?5 WHERE id = ?6",
@@ -118,6 +119,7 @@ static const char schema_sql[] =
     "  num_articles INTEGER NOT NULL,\n"
     "  first_story INTEGER NOT NULL REFERENCES stories(id),\n"
     "  dict_hash TEXT NOT NULL,\n"
+    "  date_precision TEXT,\n"
     "  UNIQUE(date, source, target, code));\n"
     "CREATE TABLE mentions(\n"
     "  id INTEGER PRIMARY KEY,\n"
@@ -359,6 +361,44 @@ fail:
     return st;
 }
 
+/* The file's schema version (PRAGMA user_version), 0 when unreadable. */
+static int file_version(kh_store *s)
+{
+    sqlite3_stmt *q = NULL;
+    int v = 0;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW)
+        v = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    return v;
+}
+
+/* Brings a store of an older schema to KH_STORE_SCHEMA_VERSION in one
+ * transaction (a failure leaves it as it was). Version 2 added
+ * events.date_precision; rows stored before it keep NULL there (their
+ * precision was not recorded) and read as "day". */
+static kh_status migrate(kh_store *s)
+{
+    int v = file_version(s);
+    if (v >= KH_STORE_SCHEMA_VERSION)
+        return KH_OK;
+    kh_status st = kh_store_exec(s, "BEGIN IMMEDIATE");
+    if (st)
+        return st;
+    char sql[160];
+    if (v < 2 && (st = kh_store_exec(s, "ALTER TABLE events ADD COLUMN date_precision TEXT")))
+        goto fail;
+    snprintf(sql, sizeof sql,
+             "PRAGMA user_version = %d; UPDATE meta SET value = '%d' WHERE key = 'schema_version'",
+             KH_STORE_SCHEMA_VERSION, KH_STORE_SCHEMA_VERSION);
+    if ((st = kh_store_exec(s, sql)) || (st = kh_store_exec(s, "COMMIT")))
+        goto fail;
+    return KH_OK;
+fail:
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return st;
+}
+
 /* A store is a regular file named by its path. SQLite gives some names
  * other meanings: "" is a private temporary database and ":memory:" one in
  * memory, both gone at close, so a run would report stories as stored and
@@ -448,7 +488,7 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_store **out, kh_err
          * last committed batch. NORMAL sync is crash-safe for the process. */
         if ((st = kh_store_exec(s, "PRAGMA journal_mode = WAL")) ||
             (st = kh_store_exec(s, "PRAGMA synchronous = NORMAL")) ||
-            (empty && (st = create_schema(s)))) {
+            (empty && (st = create_schema(s))) || (!empty && (st = migrate(s)))) {
             kh_error_set(err, st, 0, 0, "%s: %s", path, s->msg);
             goto fail;
         }
@@ -458,6 +498,7 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_store **out, kh_err
                 goto fail;
         }
     }
+    s->version = file_version(s);
     *out = s;
     return KH_OK;
 fail:
@@ -596,6 +637,7 @@ kh_status kh_store_add_events(kh_store *s, sqlite3_int64 sid, const kh_story *st
             bind_str(q, 10, e->target_name);
             sqlite3_bind_int64(q, 11, sid);
             bind_str(q, 12, hash);
+            bind_str(q, 13, e->date.year ? kh_date_precision_name(e->date_precision) : NULL);
             STEP_DONE(q, "adding an event");
             eid = sqlite3_last_insert_rowid(s->db);
         } else {

@@ -26,6 +26,7 @@ struct kh_store {
     sqlite3 *db;
     int writable;
     int in_batch;
+    int version;    /* the file's schema version (PRAGMA user_version) */
     sqlite3_stmt *st[ST_COUNT];
     kh_arena arena; /* per-event memory for loaded mentions */
     char msg[512];

@@ -107,7 +107,8 @@ done:
 kh_status kh_store_write_csv_header(kh_write_fn write, void *ctx)
 {
     static const char h[] =
-        "id,date,source,target,source_name,target_name,code,code_name,root,quad,goldstein,"
+        "id,date,date_precision,source,target,source_name,target_name,code,code_name,root,quad,"
+        "goldstein,"
         "num_mentions,num_sources,num_articles,place,country,lat,lon,first_story,url,dict,text\n";
     return write ? write(ctx, h, sizeof h - 1) : KH_ERR_INVALID;
 }
@@ -119,6 +120,7 @@ static kh_status write_csv(kh_buf *b, const kh_store_event *e)
     kh_sink_date_text(e->date, date);
     TRY(kh_buf_printf(b, "%lld", (long long)e->id));
     TRY(csv_field(b, date, 0));
+    TRY(csv_field(b, e->date.year ? kh_date_precision_name(e->date_precision) : NULL, 0));
     TRY(csv_field(b, e->source, 0));
     TRY(csv_field(b, e->target, 0));
     TRY(csv_field(b, e->source_name, 0));
