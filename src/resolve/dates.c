@@ -371,6 +371,16 @@ kh_date_shift kh_resolve_clause_date(const kh_doc *doc, size_t cli, kh_date stor
             *which = "own clause";
         return ds;
     }
+    /* A second conjunct shares the first's ("visited Russia on Tuesday and
+     * met Putin"). */
+    if ((cl->flags & KH_CL_COORD) && cli > 0 && doc->clauses[cli - 1].sentence == cl->sentence) {
+        ds = kh_resolve_clause_date(doc, cli - 1, story, how, which);
+        if (ds.rule) {
+            if (which)
+                *which = "first conjunct";
+            return ds;
+        }
+    }
     /* The clauses that report it, nearest first. */
     int32_t p = cl->parent;
     for (int depth = 0; p >= 0 && (size_t)p < doc->n_clauses && depth < 8;

@@ -37,7 +37,9 @@ enum {
  * The date of the event of clause `cli` of `doc` (chunked), from the date
  * expressions in this order, the first that gives one:
  *   1. the clause's own words (from the end of the clause before it in
- *      the sentence, so its subject and a fronted "In 2023," count);
+ *      the sentence, so its subject and a fronted "In 2023," count), and
+ *      for a second conjunct sharing a subject, the first's ("visited
+ *      Russia on Tuesday and met Putin");
  *   2. the clauses that report it, nearest first ("Last week, officials
  *      said that ..." dates what they said);
  *   3. the words before the sentence's first clause ("In May, ...");
@@ -48,7 +50,7 @@ enum {
  * own clause ("would travel next week") dates the intended act, not the
  * intent, and is skipped; a past one ("offered on Monday to mediate")
  * dates it. *which (may be NULL) says where the date came from: "own
- * clause", "reporting clause", "sentence front", "story".
+ * clause", "first conjunct", "reporting clause", "sentence front", "story".
  */
 kh_date_shift kh_resolve_clause_date(const kh_doc *doc, size_t cli, kh_date story_date,
                                      unsigned how, const char **which);
