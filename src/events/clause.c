@@ -444,8 +444,8 @@ static int clause_modality(kh_coder *c, clause_job *j)
 {
     if (!j->modality)
         return 1;
-    /* "Mubarak said the US must be ready to mediate": what the reporter
-     * says the subject must do is the reporter's demand of it. */
+    /* "The minister said the rebels must join the talks": what the
+     * reporter says the subject must do is the reporter's demand of it. */
     const kh_code_rec *dem = !strcmp(j->modality, "obligation") && j->cl->reporter >= 0 &&
                              j->cl->subject >= 0 && !j->passive ? demand_code(c, j->code) : NULL;
     if (dem) {

@@ -6,15 +6,15 @@
  * in the sentence:
  *   - the mood of its verb group: a modal auxiliary of possibility ("could
  *     impose", "may attack") or obligation ("should be hunted down and
- *     killed", "must boost"). The main clause of a condition ("may halt
- *     its mediation if ...", "would meet him if ...") is a threat or a
+ *     killed", "must boost"). The main clause of a condition ("may cut
+ *     aid if the rebels advance", "would meet the envoy if ...") is a threat or a
  *     promise, which the coder codes as an intent, as CAMEO does; so is
  *     "would" in a report ("said it would send aid");
  *   - what introduces it: a conditional subordinator ("if they defy
  *     him", "unless"), "whether" (an embedded question), "until" (a
  *     boundary in time: "had ties until X sealed its borders" tells the
- *     background, not a new act), "that" after a noun ("reports that Iran
- *     intended to attack ships": the content of a claim);
+ *     background, not a new act), "that" after a noun ("reports that the
+ *     militia had shelled the town": the content of a claim);
  *   - the sentence it is in: a question ("Will Iran attack?"), except the
  *     clause that reports it ("he asked");
  *   - what it is embedded in: the content of a denial ("denied that its
@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "events/coder.h"
+#include "resolve/resolve.h"
 
 static const char *const POSSIBILITY[] = {"can", "could", "may", "might", NULL};
 static const char *const OBLIGATION[] = {"must", "should", "ought", NULL};
@@ -82,18 +83,25 @@ static const char *subordinator(const kh_coder *c, size_t k)
         return "whether";
     if (word_in(&c->view, t, BOUNDARY))
         return "background";
-    /* "reports that it intended ...": a that-clause with its own subject
-     * after a noun is the noun's content, not an act the text asserts;
-     * but after the person a report is made to ("told the site that",
-     * "confirmed reports that") it is what the reporter says. */
+    /* "reports that the militia had shelled the town": a that-clause with
+     * its own subject and object after a noun is the noun's content, not
+     * an act the text asserts. Not when it lacks its object ("the rules
+     * that parliament must pass": a relative clause with a gap), nor after
+     * the person a report is made to ("told the site that", "confirmed
+     * reports that") or a date ("told reporters on Monday that"):
+     * then it is what the reporter says. */
     if (kh_view_word_is(&c->view, t, "that") && t > sf && s0 != doc->chunks[cl->verb].aux_first &&
-        doc->upos[t - 1] == KH_UPOS_NOUN) {
+        doc->upos[t - 1] == KH_UPOS_NOUN && cl->object >= 0) {
         for (size_t a = k; a-- > 0 && doc->clauses[a].sentence == cl->sentence;) {
             const kh_clause *p = &doc->clauses[a];
             if (p->object >= 0 && doc->chunks[p->object].end == t &&
                 (doc->chunks[p->verb].flags & KH_VG_REPORTING))
                 return NULL;
         }
+        kh_date any = {2000, 1, 1};
+        size_t from = t >= sf + 3 ? t - 3 : sf;
+        if (kh_resolve_date(doc, from, t, any, 1, 0).rule)
+            return NULL;
         return "claim";
     }
     return NULL;
@@ -136,7 +144,7 @@ static int question(const kh_coder *c, const kh_sentence *se)
 }
 
 /* Clause k states a condition: a conditional subordinator within its
- * extent ("may halt ... if cooperation founders", even when the parser
+ * extent ("may cut aid ... if the talks fail", even when the parser
  * found no clause after it), or another clause of the sentence introduced
  * by one ("If they defy him, he would ..."). */
 static int conditional_sentence(const kh_coder *c, size_t k)
@@ -192,7 +200,7 @@ static const char *modality(const kh_coder *c, size_t k, int depth)
     const char *why = subordinator(c, k);
     if (why)
         return why;
-    /* "may halt its mediation if ...", "would meet him if ...": the main
+    /* "may cut aid if the rebels advance", "would meet the envoy if ...": the main
      * clause of a condition is a threat or a promise, coded as the intent
      * (clause.c) as CAMEO does; without a condition "may" and "could" only
      * say what is possible. */

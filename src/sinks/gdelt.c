@@ -143,7 +143,7 @@ kh_status kh_gdelt_event_row(kh_buf *b, const kh_gdelt_event *e)
     TRY(kh_buf_put_u64(b, e->id));
     if (e->date.year) {
         /* A date known to the month or the year writes 00 for what the
-         * text did not give (docs/formats.md): SQLDATE 20190800 or
+         * text did not give (docs/dates-and-modality.md): SQLDATE 20190800 or
          * 20190000, MonthYear 201900; never 1 January unmarked. */
         uint64_t month = e->date_precision == KH_DATE_YEAR ? 0u : e->date.month;
         uint64_t day = e->date_precision >= KH_DATE_MONTH ? 0u : e->date.day;
