@@ -367,6 +367,18 @@ static kh_status code_text(kh_coder *c, const char *text, const kh_event **ev, s
     return kh_coder_code(c, &s, ev, n);
 }
 
+/* A coder over the fixture's images; NULL when it cannot be made. */
+static kh_coder *fixture_coder(const stage_fixture *f, unsigned flags)
+{
+    kh_code_options o;
+    memset(&o, 0, sizeof o);
+    o.dict = f->dict;
+    o.lexicon = f->lex;
+    o.flags = flags;
+    kh_coder *c = NULL;
+    return kh_coder_new(&o, &c) == KH_OK ? c : NULL;
+}
+
 static const kh_event *event_coded(const kh_event *ev, size_t n, const char *code)
 {
     for (size_t i = 0; i < n; i++)
@@ -407,13 +419,8 @@ TEST(stage_clause_coder_modality)
         {"Sylvania said Freedonia must visit Marxton.", "106", "042", NULL},
     };
     for (int hyp = 0; hyp < 2; hyp++) {
-        kh_code_options o;
-        memset(&o, 0, sizeof o);
-        o.dict = f.dict;
-        o.lexicon = f.lex;
-        o.flags = hyp ? KH_CODE_HYPOTHETICAL : 0;
-        kh_coder *c;
-        REQUIRE(kh_coder_new(&o, &c) == KH_OK);
+        kh_coder *c = fixture_coder(&f, hyp ? KH_CODE_HYPOTHETICAL : 0u);
+        REQUIRE(c != NULL);
         for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
             const kh_event *ev;
             size_t n;
@@ -478,12 +485,8 @@ TEST(stage_clause_coder_dates)
          KH_DATE_DAY},
         {"Firefly wants to visit Sylvania next month.", "036", "2024-04-24", KH_DATE_DAY},
     };
-    kh_code_options o;
-    memset(&o, 0, sizeof o);
-    o.dict = f.dict;
-    o.lexicon = f.lex;
-    kh_coder *c;
-    REQUIRE(kh_coder_new(&o, &c) == KH_OK);
+    kh_coder *c = fixture_coder(&f, 0);
+    REQUIRE(c != NULL);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const kh_event *ev;
         size_t n;
