@@ -67,39 +67,6 @@ static const kh_code_rec *refusal_code(kh_coder *c, const kh_code_rec *rec)
     return r ? r : rec;
 }
 
-/* What demanding an act is (CAMEO 10x), for "X said Y must <act>": NULL
- * when the act is not one CAMEO has a demand for (conflict acts). */
-static const kh_code_rec *demand_code(kh_coder *c, const kh_code_rec *rec)
-{
-    const char *code = kh_dict_str(c->dict, rec->code);
-    int root = (code[0] - '0') * 10 + (code[1] - '0');
-    const char *to = NULL;
-    char same[8];
-    switch (root) {
-    case 3: /* the intents and the demands share their third digit: 034 -> 104 */
-        same[0] = '1';
-        same[1] = '0';
-        for (size_t k = 0; k < 5; k++)
-            if (!(same[k + 2] = code[2 + k]))
-                break;
-        same[7] = '\0';
-        to = same;
-        break;
-    case 5: to = !strncmp(code, "057", 3) ? "107" : "100"; break;
-    case 4: to = !strncmp(code, "045", 3) ? "108" : "106"; break;
-    case 6: to = "101"; break;
-    case 7: to = "103"; break;
-    case 8:
-        to = !strncmp(code, "081", 3) ? "1051" : !strncmp(code, "084", 3) ? "1053"
-           : !strncmp(code, "085", 3) ? "1054" : !strncmp(code, "087", 3) ? "1056"
-           : !strncmp(code, "083", 3) ? "104" : "105";
-        break;
-    default: return NULL;
-    }
-    const kh_code_rec *r = code_named(c, to);
-    return r ? r : code_named(c, "100");
-}
-
 /* A media actor: a code whose role after the country (or alone) is MED. */
 static int is_media(const char *code)
 {
@@ -447,7 +414,7 @@ static int clause_modality(kh_coder *c, clause_job *j)
     /* "The minister said the rebels must join the talks": what the
      * reporter says the subject must do is the reporter's demand of it. */
     const kh_code_rec *dem = !strcmp(j->modality, "obligation") && j->cl->reporter >= 0 &&
-                             j->cl->subject >= 0 && !j->passive ? demand_code(c, j->code) : NULL;
+                             j->cl->subject >= 0 && !j->passive ? kh_demand_code(c, j->code) : NULL;
     if (dem) {
         kh_coder_trace(c, j->si, "  an obligation the reporter states: a demand of the subject -> %s",
                        kh_dict_str(c->dict, dem->code));

@@ -88,6 +88,9 @@ kh_span kh_coder_span(kh_coder *c, size_t first, size_t end);
  * not ("conditional", "question", "whether", "possibility", "obligation",
  * "denied", "claim", "background"), a static string. */
 const char *kh_clause_modality(const kh_coder *c, size_t cli);
+/* modality.c: the demand (CAMEO 10x) of the act `rec` ("X said Y must
+ * meet Z": 106), NULL for acts CAMEO has no demand for (conflict). */
+const kh_code_rec *kh_demand_code(const kh_coder *c, const kh_code_rec *rec);
 
 /* peer/coder.c: 1 when the dictionary holds TABARI or PETRARCH patterns,
  * which the peers' rules code (kh_peer_coder). */

@@ -27,8 +27,10 @@
  * coded, a refusal is a 12x event) stay in clause.c.
  *
  * The word lists below are closed grammatical classes (modal auxiliaries,
- * subordinators), compared by the lexicon's lemma or the token's
- * lower-cased form.
+ * subordinators), compared by the token's lower-cased form.
+ *
+ * kh_demand_code, last, is what the coder makes of an obligation a speaker
+ * states ("X said Y must meet Z"): X's demand of Y, CAMEO 10x.
  */
 #include <string.h>
 
@@ -228,4 +230,37 @@ const char *kh_clause_modality(const kh_coder *c, size_t cli)
     if (!c->doc->upos || cli >= c->doc->n_clauses)
         return NULL;
     return modality(c, cli, 0);
+}
+
+/* What demanding an act is (CAMEO 10x), for "X said Y must <act>": NULL
+ * when the act is not one CAMEO has a demand for (conflict acts). */
+const kh_code_rec *kh_demand_code(const kh_coder *c, const kh_code_rec *rec)
+{
+    const char *code = kh_dict_str(c->dict, rec->code);
+    int root = (code[0] - '0') * 10 + (code[1] - '0');
+    const char *to = NULL;
+    char same[8];
+    switch (root) {
+    case 3: /* the intents and the demands share their third digit: 034 -> 104 */
+        same[0] = '1';
+        same[1] = '0';
+        for (size_t k = 0; k < 5; k++)
+            if (!(same[k + 2] = code[2 + k]))
+                break;
+        same[7] = '\0';
+        to = same;
+        break;
+    case 5: to = !strncmp(code, "057", 3) ? "107" : "100"; break;
+    case 4: to = !strncmp(code, "045", 3) ? "108" : "106"; break;
+    case 6: to = "101"; break;
+    case 7: to = "103"; break;
+    case 8:
+        to = !strncmp(code, "081", 3) ? "1051" : !strncmp(code, "084", 3) ? "1053"
+           : !strncmp(code, "085", 3) ? "1054" : !strncmp(code, "087", 3) ? "1056"
+           : !strncmp(code, "083", 3) ? "104" : "105";
+        break;
+    default: return NULL;
+    }
+    const kh_code_rec *r = kh_dict_code(c->dict, to, strlen(to));
+    return r ? r : kh_dict_code(c->dict, "100", 3);
 }
