@@ -21,7 +21,7 @@
 static const char code_usage[] =
     "khaldun code [--format jsonl|gdelt|plover|tabari] [--mentions FILE] [--db FILE] [--dict FILE]\n"
     "                    [--dict-format F] [--input FORMAT] [--date YYYY-MM-DD] [-j N] [--stats]\n"
-    "                    [--shard I/N] [--quiet] [FILE...]";
+    "                    [--shard I/N] [--hypothetical] [--quiet] [FILE...]";
 
 static void code_help(void)
 {
@@ -49,6 +49,9 @@ static void code_help(void)
            "  -j, --jobs N      coding threads (default: every core; at most 4 a core);\n"
            "                    output order and bytes, and the store, are the same for any N\n"
            "  --stats           time each stage and print the shares on standard error\n"
+           "  --hypothetical    also code acts the text does not assert (conditionals,\n"
+           "                    questions, should/could, denied or background acts), flagged\n"
+           "                    \"hypothetical\" with a \"modality\" saying why\n"
            "  --quiet           no progress line and no summary on standard error\n\n"
            "Exit status: 0 ok, 1 some input records were rejected, 2 fatal error.\n", code_usage);
 }
@@ -61,6 +64,7 @@ typedef struct code_args {
     int quiet;
     int threads;              /* 0: every core */
     int stats;
+    int hypothetical;         /* --hypothetical: KH_CODE_HYPOTHETICAL */
 } code_args;
 
 /* The run's sinks and the store behind --db. */
@@ -179,6 +183,8 @@ static int parse_args(int argc, char **argv, code_args *a, cli_input *in, cli_mo
             a->threads = (int)v;
         } else if (!strcmp(o, "--stats")) {
             a->stats = 1;
+        } else if (!strcmp(o, "--hypothetical")) {
+            a->hypothetical = 1;
         } else if ((used = cli_input_option(in, end, argv, i, code_usage)) > 0 ||
                    (used = cli_models_option(models, end, argv, i, code_usage)) > 0) {
             i += used - 1;
@@ -330,6 +336,8 @@ int cmd_code(int argc, char **argv)
     opt.limits = in.read.limits;
     if (args.stats)
         opt.flags |= KH_CODE_STATS;
+    if (args.hypothetical)
+        opt.flags |= KH_CODE_HYPOTHETICAL;
     int threads = args.threads ? args.threads : par_default_threads();
     if (threads > PAR_THREADS_PER_CORE * par_default_threads()) {
         /* each thread holds its scratch: more threads than this only cost memory */

@@ -17,7 +17,7 @@
  *        same: "target dropped"; no source actor: "parse" when the parser
  *        found no subject, "coreference" when the subject is a pronoun or
  *        definite description, else "no actor";
- *        negated: "hypothetical" (modality misread); a report of other
+ *        negated or not a fact: "hypothetical" (modality misread); a report of other
  *        clauses, a statement by an unidentified speaker: "statement";
  *        special code, refusal: "sense"; a phrase that is not an event of
  *        its own: "parse"; coded but with other actors: "no actor";
@@ -90,6 +90,7 @@ void gold_on_trace(void *ctx, size_t sentence, const char *line)
         {"special code", O_SPECIAL},
         {"a report of other clauses", O_REPORT},
         {"negated", O_NEGATED},
+        {"not a fact", O_NEGATED}, /* modality (src/events/modality.c) */
         {"refusal of", O_REFUSAL},
         {"no source actor", O_NO_SOURCE},
         {"no target actor", O_NO_TARGET},

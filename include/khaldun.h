@@ -133,6 +133,19 @@ typedef struct kh_date {
     uint8_t day;   /* 1..31 */
 } kh_date;
 
+/* How much of an event's date the text gives. The date is then a
+ * representative day: the first of its month for KH_DATE_MONTH, 1 January
+ * for KH_DATE_YEAR, never a day the text did not give without this mark. */
+typedef enum kh_date_precision {
+    KH_DATE_DAY = 0, /* the story's day, or one the text names or counts ("on Monday") */
+    KH_DATE_WEEK,    /* "last week": a day of that week (the story date minus 7) */
+    KH_DATE_MONTH,   /* "in May", "earlier this month", "last month" */
+    KH_DATE_YEAR     /* "in 2019", "last year", "since 1990" */
+} kh_date_precision;
+
+/* "day", "week", "month", "year" (the JSON Lines and store spelling). */
+KH_API const char *kh_date_precision_name(kh_date_precision precision);
+
 /* Parses YYYY-MM-DD (also YYYYMMDD, YYMMDD, and ISO 8601 date-times whose
  * date part is one of these). Returns KH_ERR_FORMAT for anything else or an
  * impossible date. */
@@ -665,7 +678,9 @@ enum {
     KH_EV_REPORTED = 1u << 2, /* from reported speech */
     KH_EV_PASSIVE = 1u << 3,  /* from a passive clause */
     KH_EV_SOURCE_INFERRED = 1u << 4, /* the source's country was inferred from the story */
-    KH_EV_TARGET_INFERRED = 1u << 5  /* the target's country was inferred from the story */
+    KH_EV_TARGET_INFERRED = 1u << 5, /* the target's country was inferred from the story */
+    KH_EV_HYPOTHETICAL = 1u << 6     /* not asserted as a fact (see kh_event.modality);
+                                        coded only with KH_CODE_HYPOTHETICAL */
 };
 
 /*
@@ -674,7 +689,15 @@ enum {
  * until the next kh_coder_code or kh_coder_free.
  */
 typedef struct kh_event {
-    kh_date date;            /* the story date shifted by the sentence's expressions */
+    kh_date date;            /* the story date shifted by the event clause's expressions */
+    kh_date_precision date_precision; /* how much of `date` the text gives */
+    /* NULL for an act the text asserts (or an intent, a threat, a refusal);
+     * else why it is not a fact, with KH_EV_HYPOTHETICAL: "conditional"
+     * ("if they defy him"), "question", "whether" (embedded question),
+     * "possibility" (could, may, might), "obligation" (should, must),
+     * "denied" (the content of a denial), "background" ("until X sealed
+     * its borders"). Static strings. */
+    const char *modality;
     const char *source;      /* CAMEO actor code */
     const char *target;      /* NULL for a source-only event */
     const char *source_name; /* the dictionary name of the actor, or the words */
@@ -748,7 +771,14 @@ KH_API void kh_coder_free(kh_coder *coder);
  * coder reads no clock. Timing splits kh_analyze into its stages, which
  * gives the same document as the untimed path.
  */
-enum { KH_CODE_STATS = 1u << 0 };
+enum {
+    KH_CODE_STATS = 1u << 0,
+    /* Also code acts the text does not assert (conditionals, questions,
+     * obligations, possibilities, denied or background acts), flagged
+     * KH_EV_HYPOTHETICAL with kh_event.modality. Without it they are not
+     * coded (khaldun code --hypothetical sets it). */
+    KH_CODE_HYPOTHETICAL = 1u << 1
+};
 
 typedef struct kh_coder_stats {
     uint64_t analyze_ns; /* sentences and tokens */
@@ -1132,6 +1162,7 @@ typedef struct kh_store_mention {
 typedef struct kh_store_event {
     int64_t id;              /* stable until a recode; GLOBALEVENTID in exports */
     kh_date date;
+    kh_date_precision date_precision; /* KH_DATE_DAY for stores before schema 2 */
     const char *source, *target, *source_name, *target_name;
     const char *code, *name;
     char root[3];

@@ -263,6 +263,9 @@ typedef struct clause_job {
     size_t ns, nt;
     int statement;           /* a report coded by what it says: 1, or 2 for a plain comment (010) */
     int future;              /* a headline's "X to VERB" */
+    const char *modality;    /* why the clause is not a fact (modality.c), NULL if it is */
+    int demand;              /* "X said Y must ...": X demands of Y */
+    kh_date_precision date_precision;
 } clause_job;
 
 /* Clauses that are not events of their own: verbs an earlier pattern used,
@@ -453,7 +456,8 @@ static int clause_code(kh_coder *c, clause_job *j)
         }
         code = r;
         flags |= KH_EV_REFUSAL;
-    } else if ((vg->flags & (KH_VG_INTENT | KH_VG_ATTEMPT | KH_VG_FUTURE | KH_VG_MODAL)) || j->future) {
+    } else if (((vg->flags & (KH_VG_INTENT | KH_VG_ATTEMPT | KH_VG_FUTURE | KH_VG_MODAL)) || j->future) &&
+               !j->modality) {
         const kh_code_rec *r = intent_code(c, code);
         if (r != code)
             flags |= KH_EV_INTENT;
@@ -464,6 +468,35 @@ static int clause_code(kh_coder *c, clause_job *j)
     j->statement = statement;
     j->code = code;
     j->flags = flags;
+    return 1;
+}
+
+/* An act the clause does not assert (modality.c) is not coded, or, when
+ * the caller asked for such acts (KH_CODE_HYPOTHETICAL), flagged. */
+static int clause_modality(kh_coder *c, clause_job *j)
+{
+    if (!j->modality)
+        return 1;
+    /* "The minister said the rebels must join the talks": what the
+     * reporter says the subject must do is the reporter's demand of it. */
+    const kh_code_rec *dem = !strcmp(j->modality, "obligation") && j->cl->reporter >= 0 &&
+                             j->cl->subject >= 0 && !j->passive ? kh_demand_code(c, j->code) : NULL;
+    if (dem) {
+        kh_coder_trace(c, j->si, "  an obligation the reporter states: a demand of the subject -> %s",
+                       kh_dict_str(c->dict, dem->code));
+        j->code = dem;
+        j->best.source_np = j->cl->reporter;
+        j->best.target_np = j->cl->subject;
+        j->modality = NULL;
+        j->demand = 1;
+        return 1;
+    }
+    if (!(c->opt.flags & KH_CODE_HYPOTHETICAL)) {
+        kh_coder_trace(c, j->si, "  not a fact (%s): not coded", j->modality);
+        return 0;
+    }
+    kh_coder_trace(c, j->si, "  not a fact (%s): coded, flagged hypothetical", j->modality);
+    j->flags |= KH_EV_HYPOTHETICAL;
     return 1;
 }
 
@@ -613,6 +646,10 @@ static int clause_actors(kh_coder *c, clause_job *j)
                                : "none");
         return 0;
     }
+    if (j->demand && !j->nt) {
+        kh_coder_trace(c, si, "  no actor is asked to act: no demand coded");
+        return 0;
+    }
     if (!(p->flags & KH_PAT_NO_TARGET) && !j->nt)
         kh_coder_trace(c, si, "  no target actor for the pattern's slot: coded without a target");
     /* A pattern without a slot whose words run through a noun phrase naming
@@ -693,6 +730,8 @@ static kh_status clause_events(kh_coder *c, clause_job *j, kh_date date, const k
             raw_event ev;
             memset(&ev, 0, sizeof ev);
             ev.date = date;
+            ev.date_precision = j->date_precision;
+            ev.modality = j->modality;
             ev.source = s->code;
             ev.source_name = s->name;
             ev.target = t->code;
@@ -763,8 +802,10 @@ static kh_status code_clause(kh_coder *c, size_t cli)
           j.passive ? " passive" : "", vg->flags & KH_VG_NEGATED ? " negated" : "",
           vg->flags & KH_VG_INTENT ? " intent" : "", vg->flags & KH_VG_REFUSAL ? " refusal" : "",
           vg->flags & KH_VG_FUTURE ? " future" : "", j.cl->flags & KH_CL_REPORTED ? " reported" : "");
-    if (!clause_is_own_event(c, &j) || !clause_pattern(c, &j) || !clause_code(c, &j) ||
-        !clause_actors(c, &j))
+    if (!clause_is_own_event(c, &j) || !clause_pattern(c, &j))
+        return KH_OK;
+    j.modality = kh_clause_modality(c, cli);
+    if (!clause_code(c, &j) || !clause_modality(c, &j) || !clause_actors(c, &j))
         return KH_OK;
     return clause_finish(c, &j);
 }
@@ -776,16 +817,20 @@ static kh_status clause_finish(kh_coder *c, clause_job *j0)
     const kh_doc *doc = c->doc;
     clause_job j = *j0;
     const kh_chunk *vg = j.vg;
-    /* The clause's own date expression first ("sent a warning last month"),
-     * else the sentence's ("Last week, officials said that ..."). */
-    int past = (vg->flags & KH_VG_PAST) != 0, future = (vg->flags & KH_VG_FUTURE) != 0;
-    kh_date_shift ds = kh_resolve_date(doc, j.cl->first, j.cl->end, c->story->date, past, future);
-    if (!ds.rule)
-        ds = kh_resolve_date(doc, j.se->first_token, j.se->first_token + j.se->n_tokens,
-                             c->story->date, past, future);
+    /* The clause's own date expression, else its reporter's, else the
+     * sentence's fronted one (resolve/dates.c); an intent keeps the day it
+     * was stated. */
+    unsigned how = (vg->flags & KH_VG_PAST ? KH_WHEN_PAST : 0u) |
+                   (vg->flags & KH_VG_FUTURE ? KH_WHEN_FUTURE : 0u) |
+                   ((j.flags & KH_EV_INTENT) || j.future ||
+                    (vg->flags & (KH_VG_FUTURE | KH_VG_INTENT | KH_VG_MODAL)) ? KH_WHEN_INTENT : 0u);
+    const char *which = NULL;
+    kh_date_shift ds = kh_resolve_clause_date(doc, j.cli, c->story->date, how, &which);
+    j.date_precision = ds.precision;
     if (ds.rule)
-        kh_coder_trace(c, j.si, "  date: %s ('%s') -> %04d-%02d-%02d", ds.rule,
-              kh_view_text(&c->view, ds.first, ds.end), ds.date.year, ds.date.month, ds.date.day);
+        kh_coder_trace(c, j.si, "  date: %s ('%s', %s) -> %04d-%02d-%02d, %s", ds.rule,
+              kh_view_text(&c->view, ds.first, ds.end), which, ds.date.year, ds.date.month,
+              ds.date.day, kh_date_precision_name(ds.precision));
     const kh_place *place = kh_place_of(&c->view, j.cl, vg);
     if (place)
         kh_coder_trace(c, j.si, "  place: %s (%s)", place->name, place->country);

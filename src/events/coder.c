@@ -159,7 +159,8 @@ kh_span kh_coder_span(kh_coder *c, size_t first, size_t end)
 static int same_key(const raw_event *a, const raw_event *b)
 {
     return a->date.year == b->date.year && a->date.month == b->date.month &&
-           a->date.day == b->date.day && a->code == b->code &&
+           a->date.day == b->date.day && a->date_precision == b->date_precision &&
+           a->code == b->code &&
            ((!a->source && !b->source) || (a->source && b->source && !strcmp(a->source, b->source))) &&
            ((!a->target && !b->target) || (a->target && b->target && !strcmp(a->target, b->target)));
 }
@@ -205,6 +206,8 @@ static kh_status merge(kh_coder *c)
         kh_event *e = &evs[g];
         if (!count[g]) {
             e->date = r->date;
+            e->date_precision = r->date_precision;
+            e->modality = r->modality;
             e->source = r->source;
             e->target = r->target;
             e->source_name = r->source_name;
@@ -227,6 +230,11 @@ static kh_status merge(kh_coder *c)
                 e->source_place = r->source_place;
             if (!e->target_place)
                 e->target_place = r->target_place;
+            /* One mention that asserts the act makes it a fact. */
+            if ((e->flags & KH_EV_HYPOTHETICAL) && !(r->flags & KH_EV_HYPOTHETICAL)) {
+                e->flags &= ~(uint32_t)KH_EV_HYPOTHETICAL;
+                e->modality = NULL;
+            }
         }
         ((kh_mention *)e->mentions)[count[g]++] = r->mention;
         e->n_mentions = count[g];

@@ -15,6 +15,8 @@
 
 typedef struct raw_event {
     kh_date date;
+    kh_date_precision date_precision;
+    const char *modality;   /* kh_event.modality */
     const char *source, *target, *source_name, *target_name;
     const kh_code_rec *code;
     const kh_place *place;
@@ -83,6 +85,14 @@ struct kh_coder {
 void kh_coder_trace(kh_coder *c, size_t sentence, const char *fmt, ...) KH_PRINTF(3, 4);
 kh_status kh_coder_add_event(kh_coder *c, const raw_event *ev);
 kh_span kh_coder_span(kh_coder *c, size_t first, size_t end);
+
+/* modality.c: NULL when clause `cli` of c->doc asserts its act; else why
+ * not ("conditional", "question", "whether", "possibility", "obligation",
+ * "denied", "claim", "background"), a static string. */
+const char *kh_clause_modality(const kh_coder *c, size_t cli);
+/* modality.c: the demand (CAMEO 10x) of the act `rec` ("X said Y must
+ * meet Z": 106), NULL for acts CAMEO has no demand for (conflict). */
+const kh_code_rec *kh_demand_code(const kh_coder *c, const kh_code_rec *rec);
 
 /* peer/coder.c: 1 when the dictionary holds TABARI or PETRARCH patterns,
  * which the peers' rules code (kh_peer_coder). */

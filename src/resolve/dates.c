@@ -9,10 +9,15 @@
  *   in May, last May, in May 2019, May 3 (2019), 3 May (2019)
  *   in 2019, in August 2019
  *
- * A month without a day resolves to its first day, a year to 1 January:
- * the precision is the expression's, the date a representative one. Past
+ * A month without a day resolves to its first day, a year to 1 January,
+ * and the precision (kh_date_precision) says so: the date is a
+ * representative one, marked, never a day the text did not give. Past
  * events are never dated after the story date (a bare "in May" in a story
  * of April means last May).
+ *
+ * kh_resolve_clause_date picks the expressions an event's clause may take
+ * its date from: its own, then those of the clauses that report it, then
+ * the sentence's fronted ones; never those of a sibling clause.
  */
 #include "resolve/resolve.h"
 
@@ -106,6 +111,7 @@ static int deictic_day(const window *w, kh_date story, kh_date_shift *m)
     } else if (!strcmp(w->cur.w, "today") || !strcmp(w->cur.w, "tonight")) {
         m->rule = "today";
     }
+    m->precision = KH_DATE_DAY;
     return m->rule != NULL;
 }
 
@@ -119,6 +125,7 @@ static int weekday_date(const window *w, kh_date story, int past, int future, si
     int wd = day_of(&w->cur);
     if (wd < 0)
         return 0;
+    m->precision = KH_DATE_DAY;
     int sw = kh_date_weekday(story);
     int back = (sw - wd + 7) % 7;
     if (future && !past) {
@@ -146,6 +153,7 @@ static int period(const window *w, kh_date story, size_t i, kh_date_shift *m)
         return 0;
     int unit = u[0] == 'w' ? 0 : u[0] == 'm' ? 1 : 2;
     m->first = i - 1;
+    m->precision = unit == 0 ? KH_DATE_WEEK : unit == 1 ? KH_DATE_MONTH : KH_DATE_YEAR;
     if (!strcmp(p, "last") || !strcmp(p, "past")) {
         if (unit == 0) m->date = add_days(story, -7);
         else if (unit == 1) m->date = month_start(story.year, story.month - 1);
@@ -240,6 +248,7 @@ static int month_date(const kh_doc *doc, const window *w, int cap, kh_date story
     if (day)
         m->date.day = (uint8_t)day;
     m->rule = day ? "date" : "month";
+    m->precision = day ? KH_DATE_DAY : KH_DATE_MONTH;
     return 1;
 }
 
@@ -254,6 +263,7 @@ static int year_date(const window *w, kh_date story, size_t i, kh_date_shift *m)
         return 0;
     m->date = month_start(y, 1);
     m->rule = "year";
+    m->precision = KH_DATE_YEAR;
     m->first = i - 1;
     return 1;
 }
@@ -265,6 +275,7 @@ kh_date_shift kh_resolve_date(const kh_doc *doc, size_t first, size_t end, kh_da
     r.date = story;
     r.first = r.end = first;
     r.rule = NULL;
+    r.precision = KH_DATE_DAY;
     if (!story.year || first >= end)
         return r;
     window w;
@@ -281,17 +292,133 @@ kh_date_shift kh_resolve_date(const kh_doc *doc, size_t first, size_t end, kh_da
         m.first = i;
         m.end = i + 1;
         m.rule = NULL;
+        m.precision = KH_DATE_DAY;
         /* The first rule that applies makes the date. */
         if (deictic_day(&w, story, &m) || weekday_date(&w, story, past, future, i, &m) ||
             period(&w, story, i, &m) ||
             month_date(doc, &w, cap, story, past, future, i, end, &m) ||
             year_date(&w, story, i, &m)) {
+            /* A month or a year stands for its first day ("earlier this
+             * month" is not the story's day). */
+            if (m.precision == KH_DATE_MONTH || m.precision == KH_DATE_YEAR)
+                m.date = month_start(m.date.year, m.precision == KH_DATE_YEAR ? 1 : m.date.month);
             if (past && kh_date_to_days(m.date) > kh_date_to_days(story))
-                m.date = story;
+                m.date = story, m.precision = KH_DATE_DAY;
             return m;
         }
         w.prev2 = w.prev;
         w.prev = w.cur;
     }
     return r;
+}
+
+const char *kh_date_precision_name(kh_date_precision p)
+{
+    switch (p) {
+    case KH_DATE_WEEK: return "week";
+    case KH_DATE_MONTH: return "month";
+    case KH_DATE_YEAR: return "year";
+    case KH_DATE_DAY: break;
+    }
+    return "day";
+}
+
+/* ---------------------------------------------------------------------- */
+/* Which words date a clause's event                                      */
+
+/* The tokens of clause k's own words: from the end of the sentence's
+ * clause before it (so its subject and what stands before it count) to
+ * its end. Clause extents (chunks/clause.c) never overlap, so neither do
+ * these. */
+static void clause_words(const kh_doc *doc, size_t k, size_t *first, size_t *end)
+{
+    const kh_clause *cl = &doc->clauses[k];
+    const kh_sentence *se = &doc->sentences[cl->sentence];
+    size_t f = se->first_token;
+    if (k > 0 && doc->clauses[k - 1].sentence == cl->sentence && doc->clauses[k - 1].end > f)
+        f = doc->clauses[k - 1].end;
+    *first = f < cl->first ? f : cl->first;
+    *end = cl->end > cl->first ? cl->end : cl->first;
+}
+
+/* The tense of clause k's verb group as kh_resolve_date's past, future. */
+static void clause_tense(const kh_doc *doc, size_t k, int *past, int *future)
+{
+    uint32_t f = doc->chunks[doc->clauses[k].verb].flags;
+    *past = (f & KH_VG_PAST) != 0;
+    *future = (f & KH_VG_FUTURE) != 0;
+}
+
+kh_date_shift kh_resolve_clause_date(const kh_doc *doc, size_t cli, kh_date story, unsigned how,
+                                     const char **which)
+{
+    const kh_clause *cl = &doc->clauses[cli];
+    int past = (how & KH_WHEN_PAST) != 0, future = (how & KH_WHEN_FUTURE) != 0;
+    size_t first, end;
+    kh_date_shift ds;
+    clause_words(doc, cli, &first, &end);
+    if (how & KH_WHEN_INTENT) {
+        /* Read as told of the future unless the verb is past; a date after
+         * the story's is the intended act's. */
+        ds = kh_resolve_date(doc, first, end, story, past, !past);
+        if (ds.rule && kh_date_to_days(ds.date) > kh_date_to_days(story))
+            ds.rule = NULL;
+    } else {
+        ds = kh_resolve_date(doc, first, end, story, past, future);
+    }
+    if (ds.rule) {
+        if (which)
+            *which = "own clause";
+        return ds;
+    }
+    /* A second conjunct shares the first's ("visited Russia on Tuesday and
+     * met Putin"). */
+    if ((cl->flags & KH_CL_COORD) && cli > 0 && doc->clauses[cli - 1].sentence == cl->sentence) {
+        ds = kh_resolve_clause_date(doc, cli - 1, story, how, which);
+        if (ds.rule) {
+            if (which)
+                *which = "first conjunct";
+            return ds;
+        }
+    }
+    /* The clauses that report it, nearest first. */
+    int32_t p = cl->parent;
+    for (int depth = 0; p >= 0 && (size_t)p < doc->n_clauses && depth < 8;
+         p = doc->clauses[p].parent, depth++) {
+        int ppast, pfuture;
+        clause_tense(doc, (size_t)p, &ppast, &pfuture);
+        clause_words(doc, (size_t)p, &first, &end);
+        ds = kh_resolve_date(doc, first, end, story, ppast, pfuture);
+        if (ds.rule) {
+            if (which)
+                *which = "reporting clause";
+            return ds;
+        }
+    }
+    /* What stands before the sentence's first clause ("In May, ..."). */
+    size_t k0 = cli;
+    while (k0 > 0 && doc->clauses[k0 - 1].sentence == cl->sentence)
+        k0--;
+    if (k0 != cli) {
+        const kh_clause *c0 = &doc->clauses[k0];
+        first = doc->sentences[cl->sentence].first_token;
+        end = c0->first;
+        if (c0->subject >= 0 && doc->chunks[c0->subject].first < end)
+            end = doc->chunks[c0->subject].first;
+        ds = kh_resolve_date(doc, first, end, story, past, future);
+        if (ds.rule && (how & KH_WHEN_INTENT) && kh_date_to_days(ds.date) > kh_date_to_days(story))
+            ds.rule = NULL;
+        if (ds.rule) {
+            if (which)
+                *which = "sentence front";
+            return ds;
+        }
+    }
+    if (which)
+        *which = "story";
+    ds.date = story;
+    ds.first = ds.end = cl->first;
+    ds.rule = NULL;
+    ds.precision = KH_DATE_DAY;
+    return ds;
 }

@@ -83,7 +83,8 @@ kh_status kh_json_put_names(kh_buf *b, uint32_t flags, const char *const *names,
 kh_status kh_json_put_flags(kh_buf *b, uint32_t flags)
 {
     static const char *const names[] = {"intent",   "refusal", "reported", "passive",
-                                        "source_country_inferred", "target_country_inferred"};
+                                        "source_country_inferred", "target_country_inferred",
+                                        "hypothetical"};
     return kh_json_put_names(b, flags, names, KH_ARRAY_LEN(names));
 }
 
@@ -122,6 +123,8 @@ kh_status kh_events_write_json(const kh_story *story, const kh_event *events, si
         TRY(kh_buf_put_u64(&b, m->sentence));
         TRY(kh_buf_puts(&b, ",\"date\":"));
         TRY(kh_json_put_date(&b, e->date));
+        TRY(put_str(&b, ",\"date_precision\":",
+                    e->date.year ? kh_date_precision_name(e->date_precision) : NULL));
         TRY(put_str(&b, ",\"source\":", e->source));
         TRY(put_str(&b, ",\"target\":", e->target));
         TRY(put_str(&b, ",\"source_name\":", e->source_name));
@@ -137,6 +140,7 @@ kh_status kh_events_write_json(const kh_story *story, const kh_event *events, si
         TRY(kh_json_put_place(&b, e->place));
         TRY(kh_buf_puts(&b, ",\"flags\":"));
         TRY(kh_json_put_flags(&b, e->flags));
+        TRY(put_str(&b, ",\"modality\":", e->modality));
         TRY(kh_buf_puts(&b, ",\"mentions\":"));
         TRY(kh_buf_put_u64(&b, e->n_mentions));
         TRY(kh_buf_puts(&b, ",\"text\":"));

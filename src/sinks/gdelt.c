@@ -222,11 +222,16 @@ kh_status kh_gdelt_event_row(kh_buf *b, const kh_gdelt_event *e)
     stamp(e->added, added);
     TRY(kh_buf_put_u64(b, kh_gdelt_id(e->date, e->source, e->target, e->code)));
     if (e->date.year) {
-        TRY(field_u(b, (uint64_t)e->date.year * 10000u + e->date.month * 100u + e->date.day));
-        TRY(field_u(b, (uint64_t)e->date.year * 100u + e->date.month));
+        /* A date known to the month or the year writes 00 for what the
+         * text did not give (docs/dates-and-modality.md): SQLDATE 20190800 or
+         * 20190000, MonthYear 201900; never 1 January unmarked. */
+        uint64_t month = e->date_precision == KH_DATE_YEAR ? 0u : e->date.month;
+        uint64_t day = e->date_precision >= KH_DATE_MONTH ? 0u : e->date.day;
+        TRY(field_u(b, (uint64_t)e->date.year * 10000u + month * 100u + day));
+        TRY(field_u(b, (uint64_t)e->date.year * 100u + month));
         TRY(field_u(b, (uint64_t)e->date.year));
         TRY(kh_buf_putc(b, '\t'));
-        TRY(put_num(b, e->date.year + (e->date.month * 30 + e->date.day) / 365.0, 4));
+        TRY(put_num(b, (double)e->date.year + (double)(month * 30u + day) / 365.0, 4));
     } else {
         TRY(kh_buf_puts(b, "\t\t\t\t"));
     }
@@ -304,7 +309,7 @@ kh_status kh_gdelt_write_story(const kh_story *story, const kh_event *events, si
     for (size_t i = 0; i < n; i++) {
         const kh_event *e = &events[i];
         kh_gdelt_event row = {
-            .date = e->date,
+            .date = e->date, .date_precision = e->date_precision,
             .source = e->source, .source_name = e->source_name,
             .target = e->target, .target_name = e->target_name,
             .code = e->code, .root = e->root, .quad = e->quad, .goldstein = e->goldstein,

@@ -58,6 +58,7 @@ void kh_actor_parts_of(const char *code, kh_actor_parts *out);
  * and the store (merged stories) each know in their own way. */
 typedef struct kh_gdelt_event {
     kh_date date;
+    kh_date_precision date_precision; /* SQLDATE's 00 for a month or day not given */
     const char *source, *source_name, *target, *target_name;
     const char *code;         /* never NULL */
     const char *root;

@@ -39,8 +39,9 @@ static const char *const stmt_sql[ST_COUNT] = {
     " AND code = ?4",
     /* ST_INS_EVENT */
     "INSERT INTO events(date, source, target, code, root, quad, goldstein, name, source_name,"
-    " target_name, flags, num_mentions, num_sources, num_articles, first_story, dict_hash)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, 0, 0, 0, ?11, ?12)",
+    " target_name, flags, num_mentions, num_sources, num_articles, first_story, dict_hash,"
+    " date_precision)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, 0, 0, 0, ?11, ?12, ?13)",
     /* ST_UPD_EVENT */
     "UPDATE events SET num_mentions = num_mentions + ?1, num_articles = num_articles + ?2,"
     " num_sources = num_sources + ?3, flags = flags | ?4, dict_hash = ?5 WHERE id = ?6",
@@ -644,6 +645,7 @@ kh_status kh_store_add_events(kh_store *s, sqlite3_int64 sid, const kh_story *st
             bind_str(q, 10, e->target_name);
             sqlite3_bind_int64(q, 11, sid);
             bind_str(q, 12, hash);
+            bind_str(q, 13, e->date.year ? kh_date_precision_name(e->date_precision) : NULL);
             STEP_DONE(q, "adding an event");
             eid = sqlite3_last_insert_rowid(s->db);
         } else {

@@ -29,7 +29,8 @@
     "  num_mentions INTEGER NOT NULL, num_sources INTEGER NOT NULL,\n" \
     "  num_articles INTEGER NOT NULL,\n" \
     "  first_story INTEGER NOT NULL REFERENCES stories(id),\n" \
-    "  dict_hash TEXT NOT NULL);\n"
+    "  dict_hash TEXT NOT NULL,\n" \
+    "  date_precision TEXT);\n"
 #define KH_STORE_EVENTS_INDEXES \
     "CREATE UNIQUE INDEX events_key ON events(date, source, ifnull(target, ''), code);\n" \
     "CREATE INDEX events_date ON events(date);\n" \

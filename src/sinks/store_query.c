@@ -339,6 +339,19 @@ typedef struct event_rows {
     void *ctx;
 } event_rows;
 
+/* A stored date_precision ("day", "week", "month", "year"; NULL before
+ * schema 2). */
+static kh_date_precision precision_col(const char *p)
+{
+    if (p && !strcmp(p, "week"))
+        return KH_DATE_WEEK;
+    if (p && !strcmp(p, "month"))
+        return KH_DATE_MONTH;
+    if (p && !strcmp(p, "year"))
+        return KH_DATE_YEAR;
+    return KH_DATE_DAY;
+}
+
 static kh_status event_row(void *ctx, sqlite3_stmt *q)
 {
     event_rows *r = (event_rows *)ctx;
@@ -379,6 +392,7 @@ static kh_status event_row(void *ctx, sqlite3_stmt *q)
     ev.first_sentence = col_size(q, 25);
     ev.text = col_str(q, 26);
     ev.dict_hash = col_str(q, 27);
+    ev.date_precision = precision_col(col_str(q, 28));
     if (r->flags & KH_QUERY_MENTIONS)
         return stream_mentions(r->store, &ev, r->fn, r->ctx);
     return r->fn(r->ctx, &ev);
@@ -396,8 +410,10 @@ kh_status kh_store_query_events(kh_store *s, const kh_store_query *query, unsign
               " e.name, e.root, e.quad, e.goldstein, e.flags, e.place_name, e.place_country,"
               " e.place_admin1, e.place_lat, e.place_lon, e.place_type, e.place_feature,"
               " e.num_mentions, e.num_sources, e.num_articles, st.story_id, st.url, st.date,"
-              " fm.sentence, se.text, e.dict_hash"
-              " FROM events e JOIN stories st ON st.id = e.first_story"
+              " fm.sentence, se.text, e.dict_hash, ");
+    /* Schema 1 (a store opened read-only, so not migrated) has no precision. */
+    qb_sql(b, s->version >= 2 ? "e.date_precision" : "NULL");
+    qb_sql(b, " FROM events e JOIN stories st ON st.id = e.first_story"
               " LEFT JOIN mentions fm ON fm.id = (SELECT min(id) FROM mentions"
               " WHERE event = e.id)"
               " LEFT JOIN sentences se ON se.story = fm.story AND se.idx = fm.sentence");

@@ -73,6 +73,8 @@ static kh_status write_jsonl(kh_buf *b, const kh_store_event *e)
     TRY(kh_buf_put_i64(b, e->id));
     TRY(kh_buf_puts(b, ",\"date\":"));
     TRY(kh_json_put_date(b, e->date));
+    TRY(put_kv(b, ",\"date_precision\":",
+               e->date.year ? kh_date_precision_name(e->date_precision) : NULL));
     TRY(put_kv(b, ",\"source\":", e->source));
     TRY(put_kv(b, ",\"target\":", e->target));
     TRY(put_kv(b, ",\"source_name\":", e->source_name));
@@ -126,7 +128,8 @@ done:
 kh_status kh_store_write_csv_header(kh_write_fn write, void *ctx)
 {
     static const char h[] =
-        "id,date,source,target,source_name,target_name,code,code_name,root,quad,goldstein,"
+        "id,date,date_precision,source,target,source_name,target_name,code,code_name,root,quad,"
+        "goldstein,"
         "num_mentions,num_sources,num_articles,place,country,lat,lon,first_story,url,dict,text\n";
     return write ? write(ctx, h, sizeof h - 1) : KH_ERR_INVALID;
 }
@@ -138,6 +141,7 @@ static kh_status write_csv(kh_buf *b, const kh_store_event *e)
     kh_sink_date_text(e->date, date);
     TRY(kh_buf_printf(b, "%lld", (long long)e->id));
     TRY(csv_field(b, date, 0));
+    TRY(csv_field(b, e->date.year ? kh_date_precision_name(e->date_precision) : NULL, 0));
     TRY(csv_field(b, e->source, 0));
     TRY(csv_field(b, e->target, 0));
     TRY(csv_field(b, e->source_name, 0));
@@ -169,7 +173,7 @@ done:
 static kh_status write_gdelt(kh_buf *out, const kh_store_event *e)
 {
     kh_gdelt_event row = {
-        .date = e->date,
+        .date = e->date, .date_precision = e->date_precision,
         .source = e->source, .source_name = e->source_name,
         .target = e->target, .target_name = e->target_name,
         .code = e->code ? e->code : "", .root = e->root, .quad = e->quad,

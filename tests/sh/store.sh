@@ -12,7 +12,9 @@
 #   - recode with another image replaces the events in one go and records the new hash;
 #   - a database with another application_id, a newer schema version, or that is not SQLite
 #     at all is refused and its bytes are unchanged (sha256sum);
-#   - a read-only database gives a clear error and stays as it was.
+#   - a read-only database gives a clear error and stays as it was;
+#   - dates keep their precision (a year is 2019-01-01 with "year" in the store, SQLDATE
+#     20190000 in GDELT), and a schema-1 store is read as it is and migrated when written.
 # Prints "ok NAME" / "FAIL NAME" / "skip NAME" lines for tests/run.sh.
 # Regenerate expectations (after checking the differences by hand): STORE_BLESS=1 sh tests/sh/store.sh
 cd "$(dirname "$0")/../.." || exit 1
@@ -161,6 +163,31 @@ for f in foreign newer text; do
         [ ! -e "$TMP/$f.db-wal" ]
     check "refuse-$f" $? "rc $rc1/$rc2, $(head -n 1 "$TMP/$f.err")"
 done
+
+# --- date precision, and migrating a schema-1 store --------------------------------------------
+printf '%s\n' '{"id":"prec-1","date":"2024-04-24","text":"In 2019, Japan condemned North Korea."}' \
+    '{"id":"prec-2","date":"2024-04-24","text":"Earlier this month, Japan condemned North Korea."}' >"$TMP/prec.jsonl"
+cp "$DB" "$TMP/prec.db"
+"$BIN" code --quiet --dict "$DICT" --db "$TMP/prec.db" "$TMP/prec.jsonl" 2>"$TMP/prec.err"
+p1=$(sqlite3 "$TMP/prec.db" "SELECT date || ' ' || date_precision FROM events WHERE first_story IN
+    (SELECT id FROM stories WHERE story_id LIKE 'prec-%') ORDER BY date")
+p2=$("$BIN" export --db "$TMP/prec.db" --format gdelt 2>&1 | awk -F '\t' '$2 ~ /^20(19|24)0[0-4]00$/ {print $2, $3}' | sort | tr '\n' ';')
+[ "$p1" = "2019-01-01 year
+2024-04-01 month" ] && [ "$p2" = "20190000 201900;20240400 202404;" ]
+check date-precision $? "store: $(echo "$p1" | tr '\n' ';') gdelt: $p2 $(head -n 1 "$TMP/prec.err")"
+# A schema-1 store (no date_precision): read as it is, migrated when opened for writing.
+V1P=$TMP/v1-precision.db
+sqlite3 "$V1P" <$FIX/v1.sql
+old_events=$(sqlite3 "$V1P" 'SELECT count(*) FROM events')
+n1=$("$BIN" query --db "$V1P" --format jsonl 2>"$TMP/v1p.err" | jq -r '.date_precision' | sort -u)
+v1=$(sqlite3 "$V1P" 'PRAGMA user_version')
+"$BIN" code --quiet --dict "$DICT" --db "$V1P" "$TMP/prec.jsonl" 2>>"$TMP/v1p.err"
+v2=$(sqlite3 "$V1P" "SELECT (SELECT value FROM meta WHERE key = 'schema_version') ||
+    (SELECT user_version FROM pragma_user_version) || ':' ||
+    (SELECT count(*) FROM events WHERE date_precision IS NULL) || ':' ||
+    (SELECT count(*) FROM events WHERE date_precision = 'year')")
+[ "$n1" = day ] && [ "$v1" = 1 ] && [ "$v2" = "22:$old_events:1" ]
+check migrate-1-to-2 $? "read: $n1, version $v1 -> $v2; $(head -n 1 "$TMP/v1p.err")"
 
 # --- read-only -----------------------------------------------------------------------------
 RO=$TMP/ro

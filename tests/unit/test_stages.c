@@ -4,7 +4,7 @@
  * and verb patterns) and the default lexicon image for tagging: the actors
  * stage (phrases, names, demonyms, agents, coordination, pronouns), the
  * pattern matcher, the places resolver and the clause coder's handling of
- * voice, negation and intent. The stages are called through their internal
+ * voice, negation, intent, modality and dates. The stages are called through their internal
  * headers, the way the coder calls them.
  */
 #include <unistd.h>
@@ -27,6 +27,8 @@ static const char fixture_dict[] =
     "190 | -10.0 | Use conventional military force\n"
     "183 | -10.0 | Conduct suicide, car, or other non-military bombing\n"
     "0631 | 5.0 | Extradite\n"
+    "016 | 3.4 | Deny responsibility\n"
+    "106 | -5.0 | Demand a meeting or negotiation\n"
     "[countries]\n"
     "FRD | Freedonia | Freedonian; Freedonians | Fredville\n"
     "SYL | Sylvania | Sylvanian; Sylvanians | Sylburg\n"
@@ -43,12 +45,14 @@ static const char fixture_dict[] =
     "&INSTR_BOMBING | bomb; car bomb; blast\n"
     "&INSTR_ATTACK | attack; attacks\n"
     "&CLASH | clashes; fighting\n"
+    "&STMT_DENIAL | deny; denied\n"
     "[places]\n"
     "Marxton | SYL | Marx | 10.5,20.25 | 50000 | 77\n"
     "[verbs]\n"
     "visit $T | 042 |\n"
     "accuse $T of | 112 |\n"
     "say | 010 |\n"
+    "deny | 016 |\n"
     "arrest $T | 173 |\n"
     "kill $T | 190 |\n"
     "$T die in &INSTR_ATTACK | 190 |\n"
@@ -498,5 +502,162 @@ TEST(stage_headline_verbs)
     kh_story_from_text(&s, &u, "He forces them out.", 19);
     REQUIRE(kh_analyze(f.scratch, f.lex, &s, KH_ANALYZE_TOKENS | KH_ANALYZE_TAGS, &doc) == KH_OK);
     CHECK_EQ_INT(doc->upos[1], KH_UPOS_VERB);
+    fixture_close(&f);
+}
+
+/* Codes `text` (a body unit, or a headline without a period) as a story of
+ * 2024-04-24, a Wednesday. */
+static kh_status code_text(kh_coder *c, const char *text, const kh_event **ev, size_t *n)
+{
+    static kh_story s;
+    static kh_unit u;
+    memset(&s, 0, sizeof s);
+    memset(&u, 0, sizeof u);
+    u.kind = strchr(text, '.') || strchr(text, '?') ? KH_UNIT_BODY : KH_UNIT_HEADLINE;
+    u.span.len = strlen(text);
+    s.text = text;
+    s.text_len = u.span.len;
+    s.units = &u;
+    s.n_units = 1;
+    s.date.year = 2024, s.date.month = 4, s.date.day = 24;
+    return kh_coder_code(c, &s, ev, n);
+}
+
+/* A coder over the fixture's images; NULL when it cannot be made. */
+static kh_coder *fixture_coder(const stage_fixture *f, unsigned flags)
+{
+    kh_code_options o;
+    memset(&o, 0, sizeof o);
+    o.dict = f->dict;
+    o.lexicon = f->lex;
+    o.flags = flags;
+    kh_coder *c = NULL;
+    return kh_coder_new(&o, &c) == KH_OK ? c : NULL;
+}
+
+static const kh_event *event_coded(const kh_event *ev, size_t n, const char *code)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(ev[i].code, code))
+            return &ev[i];
+    return NULL;
+}
+
+/* Modality from the clause's structure: what the text does not assert is
+ * not coded, or flagged with KH_CODE_HYPOTHETICAL; a fact, an intent and a
+ * demand stay events. */
+TEST(stage_clause_coder_modality)
+{
+    stage_fixture f;
+    if (!fixture_open(&f))
+        return;
+    static const struct {
+        const char *text;
+        const char *code;     /* the event coded, or NULL */
+        const char *absent;   /* a code that must not be coded (the act not asserted) */
+        const char *modality; /* why, with KH_CODE_HYPOTHETICAL */
+    } cases[] = {
+        {"Freedonian troops killed five people.", "190", NULL, NULL},
+        {"Freedonian troops could kill five people.", NULL, "190", "possibility"},
+        {"Freedonian troops should kill five people.", NULL, "190", "obligation"},
+        {"Freedonian troops killed five people?", NULL, "190", "question"},
+        {"Sylvania said Freedonian troops might have killed five people.", NULL, "190", "possibility"},
+        {"Sylvania asked whether Freedonian troops killed five people.", NULL, "190", "whether"},
+        {"Firefly denied that Freedonian troops killed five people.", "016", "190", "denied"},
+        {"If Freedonian troops kill five people, Sylvania will visit Freedonia.", "036", "190",
+         "conditional"},
+        {"Sylvania had ties with Freedonia until Freedonian troops killed five people.", NULL, "190",
+         "background"},
+        /* the main clause of a condition is a promise or a threat: an intent */
+        {"Sylvania may visit Freedonia if Firefly accuses Sylvania of lying.", "036", "112",
+         "conditional"},
+        /* what a speaker says another must do is the speaker's demand */
+        {"Sylvania said Freedonia must visit Marxton.", "106", "042", NULL},
+    };
+    for (int hyp = 0; hyp < 2; hyp++) {
+        kh_coder *c = fixture_coder(&f, hyp ? KH_CODE_HYPOTHETICAL : 0u);
+        REQUIRE(c != NULL);
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            const kh_event *ev;
+            size_t n;
+            REQUIRE(code_text(c, cases[i].text, &ev, &n) == KH_OK);
+            const kh_event *want = cases[i].code ? event_coded(ev, n, cases[i].code) : NULL;
+            const kh_event *not = cases[i].absent ? event_coded(ev, n, cases[i].absent) : NULL;
+            if (cases[i].code) {
+                CHECK(want != NULL);
+                if (want)
+                    CHECK(!(want->flags & KH_EV_HYPOTHETICAL) && !want->modality);
+            }
+            if (cases[i].code && !strcmp(cases[i].code, "106") && want) {
+                CHECK_EQ_STR(want->source, "SYL");
+                CHECK_EQ_STR(want->target, "FRD");
+            }
+            if (!hyp) {
+                CHECK(not == NULL);
+                if (!cases[i].code)
+                    CHECK_EQ_INT(n, 0);
+            } else if (cases[i].absent && cases[i].modality) {
+                /* flagged, with the reason */
+                CHECK(not != NULL);
+                if (not) {
+                    CHECK(not->flags & KH_EV_HYPOTHETICAL);
+                    CHECK_EQ_STR(not->modality, cases[i].modality);
+                }
+            }
+        }
+        kh_coder_free(c);
+    }
+    fixture_close(&f);
+}
+
+/* Dates: the precision the text gives, from the event's own clause (or the
+ * clause reporting it, or a first conjunct), an intent dated when stated. */
+TEST(stage_clause_coder_dates)
+{
+    stage_fixture f;
+    if (!fixture_open(&f))
+        return;
+    static const struct {
+        const char *text, *code, *date;
+        kh_date_precision precision;
+    } cases[] = {
+        {"In 2019, Firefly visited Sylvania.", "042", "2019-01-01", KH_DATE_YEAR},
+        {"Firefly visited Sylvania in May.", "042", "2023-05-01", KH_DATE_MONTH},
+        {"Firefly visited Sylvania in August 2019.", "042", "2019-08-01", KH_DATE_MONTH},
+        {"Earlier this month, Firefly visited Sylvania.", "042", "2024-04-01", KH_DATE_MONTH},
+        {"Firefly visited Sylvania last week.", "042", "2024-04-17", KH_DATE_WEEK},
+        {"Firefly visited Sylvania last year.", "042", "2023-01-01", KH_DATE_YEAR},
+        {"Firefly visited Sylvania on Monday.", "042", "2024-04-22", KH_DATE_DAY},
+        /* a second conjunct shares the first's date */
+        {"Firefly visited Sylvania on Monday and accused Sylvania of lying.", "112", "2024-04-22",
+         KH_DATE_DAY},
+        /* a date of another clause that does not govern it is not the event's */
+        {"Firefly visited Sylvania, which Freedonian troops left in 2019.", "042", "2024-04-24",
+         KH_DATE_DAY},
+        /* the reporting clause dates what it reports */
+        {"On Monday, Sylvania said Firefly visited Freedonia.", "042", "2024-04-22", KH_DATE_DAY},
+        /* an intent is dated when stated, never by the intended act */
+        {"Firefly said on Monday he would visit Sylvania next week.", "036", "2024-04-22",
+         KH_DATE_DAY},
+        {"Firefly wants to visit Sylvania next month.", "036", "2024-04-24", KH_DATE_DAY},
+    };
+    kh_coder *c = fixture_coder(&f, 0);
+    REQUIRE(c != NULL);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const kh_event *ev;
+        size_t n;
+        REQUIRE(code_text(c, cases[i].text, &ev, &n) == KH_OK);
+        const kh_event *e = event_coded(ev, n, cases[i].code);
+        CHECK(e != NULL);
+        if (!e)
+            continue;
+        char d[16];
+        snprintf(d, sizeof d, "%04d-%02d-%02d", e->date.year, e->date.month, e->date.day);
+        CHECK_EQ_STR(d, cases[i].date);
+        CHECK_EQ_INT(e->date_precision, cases[i].precision);
+    }
+    CHECK_EQ_STR(kh_date_precision_name(KH_DATE_YEAR), "year");
+    CHECK_EQ_STR(kh_date_precision_name(KH_DATE_DAY), "day");
+    kh_coder_free(c);
     fixture_close(&f);
 }
