@@ -44,6 +44,21 @@ void kh_model_weights_free(kh_model_weights *m)
     m->n_feats = m->n_w = 0;
 }
 
+/* A feature whose two weights cancel (w on one class, -w on another, |w| <
+ * 2^15: most of them, since each perceptron update moves one class up and
+ * one down) fits in its slot; *payload gets the inline form of model.h. */
+static int pack_inline(const uint32_t *w, uint8_t count, uint32_t *payload)
+{
+    if (count != 2)
+        return 0;
+    int32_t a = (int32_t)((w[0] & 0x7ffffffu) ^ 0x4000000u) - 0x4000000;
+    int32_t b = (int32_t)((w[1] & 0x7ffffffu) ^ 0x4000000u) - 0x4000000;
+    if (a != -b || a > 32767 || a < -32767)
+        return 0;
+    *payload = (w[0] >> 27) << 26 | (w[1] >> 27) << 21 | (uint32_t)(uint16_t)(int16_t)a;
+    return 1;
+}
+
 kh_status kh_model_pack(const kh_model_weights *m, kh_buf *out)
 {
     if (m->n_feats > KH_MODEL_MAX_FEATURES || m->n_w > m->n_feats * KH_UPOS_COUNT)
@@ -51,28 +66,36 @@ kh_status kh_model_pack(const kh_model_weights *m, kh_buf *out)
     uint32_t n_slots = 1024;
     while (n_slots < m->n_feats * 2 + 1)
         n_slots *= 2;
-    size_t total = KH_MODEL_HEADER + (size_t)n_slots * 16 + m->n_w * 4;
+    size_t n_over = 0, wi = 0;
+    uint32_t payload;
+    for (size_t f = 0; f < m->n_feats; wi += m->counts[f], f++)
+        if (!pack_inline(m->w + wi, m->counts[f], &payload))
+            n_over += m->counts[f];
+    size_t total = KH_MODEL_HEADER + (size_t)n_slots * 8 + n_over * 4;
     kh_status st = kh_buf_reserve(out, total);
     if (st)
         return st;
     unsigned char *base = (unsigned char *)out->data + out->len;
     memset(base, 0, total);
     unsigned char *slots = base + KH_MODEL_HEADER;
-    unsigned char *wts = slots + (size_t)n_slots * 16;
-    for (size_t i = 0; i < m->n_w; i++)
-        kh_wr32(wts + i * 4, m->w[i]);
+    unsigned char *over = slots + (size_t)n_slots * 8;
     uint32_t max_probe = 1, first = 0;
-    for (size_t f = 0; f < m->n_feats; f++) {
+    wi = 0;
+    for (size_t f = 0; f < m->n_feats; wi += m->counts[f], f++) {
         uint64_t key = m->keys[f];
         uint32_t s = (uint32_t)key & (n_slots - 1), probe = 1;
-        while (kh_rd64(slots + (size_t)s * 16)) {
+        while (kh_rd32(slots + (size_t)s * 8 + 4)) {
             s = (s + 1) & (n_slots - 1);
             probe++;
         }
-        kh_wr64(slots + (size_t)s * 16, key);
-        kh_wr32(slots + (size_t)s * 16 + 8, first);
-        kh_wr32(slots + (size_t)s * 16 + 12, m->counts[f]);
-        first += m->counts[f];
+        if (!pack_inline(m->w + wi, m->counts[f], &payload)) {
+            payload = KH_MODEL_OVER | (uint32_t)m->counts[f] << 26 | first;
+            for (uint8_t k = 0; k < m->counts[f]; k++)
+                kh_wr32(over + (size_t)(first + k) * 4, m->w[wi + k]);
+            first += m->counts[f];
+        }
+        kh_wr32(slots + (size_t)s * 8, (uint32_t)(key >> 32));
+        kh_wr32(slots + (size_t)s * 8 + 4, payload);
         if (probe > max_probe)
             max_probe = probe;
     }
@@ -80,7 +103,7 @@ kh_status kh_model_pack(const kh_model_weights *m, kh_buf *out)
     kh_wr32(base + 4, KH_UPOS_COUNT);
     kh_wr32(base + 8, n_slots);
     kh_wr32(base + 12, max_probe);
-    kh_wr32(base + 16, (uint32_t)m->n_w);
+    kh_wr32(base + 16, (uint32_t)n_over);
     kh_wr32(base + 20, KH_MODEL_FEATURE_VERSION);
     out->len += total;
     return KH_OK;
