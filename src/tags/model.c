@@ -36,15 +36,19 @@ kh_status kh_model_open(const unsigned char *data, size_t len, const kh_allocato
         uint32_t p = kh_rd32(slots + (size_t)i * 8 + 4);
         if (p & KH_MODEL_OVER) {
             uint32_t first = p & 0x3ffffffu, count = (p >> 26) & 31u;
-            if (first > n_over || count > n_over - first || count > KH_UPOS_COUNT)
+            if (count == KH_MODEL_DENSE)
+                count = KH_MODEL_ROW_WORDS;
+            else if (count > KH_UPOS_COUNT)
                 return bad(err, "slot out of range");
+            if (first > n_over || count > n_over - first)
+                return bad(err, "slot out of range");
+            for (uint32_t j = 0; ((p >> 26) & 31u) != KH_MODEL_DENSE && j < count; j++)
+                if ((kh_rd32(over + (size_t)(first + j) * 4) >> 27) >= KH_UPOS_COUNT)
+                    return bad(err, "class out of range");
         } else if (p && ((p >> 26) >= KH_UPOS_COUNT || ((p >> 21) & 31u) >= KH_UPOS_COUNT)) {
             return bad(err, "class out of range");
         }
     }
-    for (uint32_t i = 0; i < n_over; i++)
-        if ((kh_rd32(over + (size_t)i * 4) >> 27) >= KH_UPOS_COUNT)
-            return bad(err, "class out of range");
     kh_model_view *m = (kh_model_view *)kh_calloc(alloc, 1, sizeof *m);
     if (!m)
         return kh_error_set(err, KH_ERR_NOMEM, 0, 0, "out of memory");
@@ -60,7 +64,28 @@ kh_status kh_model_open(const unsigned char *data, size_t len, const kh_allocato
 
 void kh_model_close(void *view, const kh_allocator *alloc) { kh_free(alloc, view); }
 
-/* Adds the weights of one slot's payload to scores. */
+/* Adds a dense row of KH_TAG_VEC little-endian int16 to scores. */
+static inline void add_row(const unsigned char *row, int32_t *scores)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    typedef int16_t h4 __attribute__((vector_size(8)));
+    typedef int32_t w4 __attribute__((vector_size(16)));
+    for (size_t c = 0; c < KH_TAG_VEC; c += 4) {
+        h4 h;
+        w4 s;
+        memcpy(&h, row + 2 * c, sizeof h);
+        memcpy(&s, scores + c, sizeof s);
+        s += __builtin_convertvector(h, w4);
+        memcpy(scores + c, &s, sizeof s);
+    }
+#else
+    for (size_t c = 0; c < KH_TAG_VEC; c++)
+        scores[c] += (int16_t)(uint16_t)(row[2 * c] | row[2 * c + 1] << 8);
+#endif
+}
+
+/* Adds the weights of one slot's payload to scores (classes checked at
+ * load). */
 static inline void add_payload(const kh_model_view *m, uint32_t p, int32_t *scores)
 {
     if (!(p & KH_MODEL_OVER)) {
@@ -70,7 +95,12 @@ static inline void add_payload(const kh_model_view *m, uint32_t p, int32_t *scor
         return;
     }
     const unsigned char *w = m->over + (size_t)(p & 0x3ffffffu) * 4;
-    for (uint32_t j = 0, count = (p >> 26) & 31u; j < count; j++) {
+    uint32_t count = (p >> 26) & 31u;
+    if (count == KH_MODEL_DENSE) {
+        add_row(w, scores);
+        return;
+    }
+    for (uint32_t j = 0; j < count; j++) {
         uint32_t v = kh_rd32(w + (size_t)j * 4);
         /* the low 27 bits, sign-extended (two's complement) */
         scores[v >> 27] += (int32_t)((v & 0x7ffffffu) ^ 0x4000000u) - 0x4000000;

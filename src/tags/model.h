@@ -15,9 +15,12 @@
  *        bit 31 clear (inline): bits 26-30 class a, 21-25 class b, 0-15 an
  *          int16 w: the weights are +w on a and -w on b;
  *        bit 31 set (KH_MODEL_OVER): bits 26-30 count, 0-25 first: the
- *          feature's weights are over[first .. first + count)
- *   .. over: n_over x u32 = class << 27 | (weight & 0x7ffffff), weight a
- *      27-bit two's complement number
+ *          feature's weights are over[first .. first + count), u32 each =
+ *          class << 27 | (weight & 0x7ffffff), a 27-bit two's complement
+ *          number; count KH_MODEL_DENSE: over[first ..) is a dense row of
+ *          KH_TAG_VEC int16 (KH_MODEL_ROW_WORDS words), the weight of every
+ *          class, for features with KH_MODEL_DENSE_MIN weights or more
+ *   .. over: n_over u32 words
  * Every weight is the averaged weight x KH_MODEL_SCALE, an integer, so this
  * layout holds the trained weights exactly. ("PCP1", 16-byte slots with the
  * whole key and every weight out of line, is refused: rebuild the lexicon.)
@@ -31,6 +34,9 @@
 #define KH_MODEL_MAGIC KH_SEC('P', 'C', 'P', '2')
 #define KH_MODEL_MAGIC_V1 KH_SEC('P', 'C', 'P', '1')
 #define KH_MODEL_OVER 0x80000000u
+#define KH_MODEL_DENSE 31u
+#define KH_MODEL_DENSE_MIN 5u
+#define KH_MODEL_ROW_WORDS (KH_TAG_VEC / 2u)
 #define KH_MODEL_HEADER 32u
 #define KH_MODEL_FEATURE_VERSION 3u
 #define KH_MODEL_SCALE 1024.0
@@ -100,7 +106,7 @@ kh_status kh_model_open(const unsigned char *data, size_t len, const kh_allocato
                         void **view, kh_error *err);
 void kh_model_close(void *view, const kh_allocator *alloc);
 
-/* Adds the weights of `keys` to scores[KH_UPOS_COUNT]. */
+/* Adds the weights of `keys` to scores[KH_TAG_VEC]. */
 void kh_model_score(const kh_model_view *m, const uint64_t *keys, size_t nk, int32_t *scores);
 
 /*

@@ -59,6 +59,39 @@ static int pack_inline(const uint32_t *w, uint8_t count, uint32_t *payload)
     return 1;
 }
 
+/* A feature with many weights, all within int16, is stored as a dense row
+ * of KH_TAG_VEC int16 (KH_MODEL_ROW_WORDS u32 words), added with a few
+ * vector instructions. Returns 1 and fills row when it qualifies. */
+static int pack_dense(const uint32_t *w, uint8_t count, unsigned char *row)
+{
+    if (count < KH_MODEL_DENSE_MIN)
+        return 0;
+    int32_t v[KH_TAG_VEC] = {0};
+    for (uint8_t k = 0; k < count; k++) {
+        int32_t a = (int32_t)((w[k] & 0x7ffffffu) ^ 0x4000000u) - 0x4000000;
+        if (a > 32767 || a < -32767)
+            return 0;
+        v[w[k] >> 27] = a;
+    }
+    if (row)
+        for (size_t c = 0; c < KH_TAG_VEC; c++) {
+            uint16_t u = (uint16_t)(int16_t)v[c];
+            row[2 * c] = (unsigned char)u;
+            row[2 * c + 1] = (unsigned char)(u >> 8);
+        }
+    return 1;
+}
+
+/* How many u32 words of the `over` area feature w[0..count) takes (0: it
+ * fits in its slot). */
+static size_t over_words(const uint32_t *w, uint8_t count)
+{
+    uint32_t payload;
+    if (pack_inline(w, count, &payload))
+        return 0;
+    return pack_dense(w, count, NULL) ? KH_MODEL_ROW_WORDS : count;
+}
+
 kh_status kh_model_pack(const kh_model_weights *m, kh_buf *out)
 {
     if (m->n_feats > KH_MODEL_MAX_FEATURES || m->n_w > m->n_feats * KH_UPOS_COUNT)
@@ -69,8 +102,9 @@ kh_status kh_model_pack(const kh_model_weights *m, kh_buf *out)
     size_t n_over = 0, wi = 0;
     uint32_t payload;
     for (size_t f = 0; f < m->n_feats; wi += m->counts[f], f++)
-        if (!pack_inline(m->w + wi, m->counts[f], &payload))
-            n_over += m->counts[f];
+        n_over += over_words(m->w + wi, m->counts[f]);
+    if (n_over > 0x3ffffffu)
+        return KH_ERR_LIMIT;
     size_t total = KH_MODEL_HEADER + (size_t)n_slots * 8 + n_over * 4;
     kh_status st = kh_buf_reserve(out, total);
     if (st)
@@ -88,7 +122,12 @@ kh_status kh_model_pack(const kh_model_weights *m, kh_buf *out)
             s = (s + 1) & (n_slots - 1);
             probe++;
         }
-        if (!pack_inline(m->w + wi, m->counts[f], &payload)) {
+        if (pack_inline(m->w + wi, m->counts[f], &payload)) {
+            /* in the slot */
+        } else if (pack_dense(m->w + wi, m->counts[f], over + (size_t)first * 4)) {
+            payload = KH_MODEL_OVER | KH_MODEL_DENSE << 26 | first;
+            first += KH_MODEL_ROW_WORDS;
+        } else {
             payload = KH_MODEL_OVER | (uint32_t)m->counts[f] << 26 | first;
             for (uint8_t k = 0; k < m->counts[f]; k++)
                 kh_wr32(over + (size_t)(first + k) * 4, m->w[wi + k]);
