@@ -110,11 +110,9 @@ static inline void add_payload(const kh_model_view *m, uint32_t p, int32_t *scor
 void kh_model_score(const kh_model_view *m, const uint64_t *keys, size_t nk, int32_t *scores)
 {
     uint32_t mask = m->n_slots - 1;
-#if defined(__GNUC__)
     /* Ask for every slot first so that the cache misses overlap. */
     for (size_t k = 0; k < nk; k++)
-        __builtin_prefetch(m->slots + (size_t)((uint32_t)keys[k] & mask) * 8);
-#endif
+        kh_model_prefetch(m, keys[k]);
     for (size_t k = 0; k < nk; k++) {
         uint32_t check = (uint32_t)(keys[k] >> 32);
         uint32_t i = (uint32_t)keys[k] & mask;

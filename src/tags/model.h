@@ -109,6 +109,17 @@ void kh_model_close(void *view, const kh_allocator *alloc);
 /* Adds the weights of `keys` to scores[KH_TAG_VEC]. */
 void kh_model_score(const kh_model_view *m, const uint64_t *keys, size_t nk, int32_t *scores);
 
+/* Asks for the cache line of key's home slot (a hint: no effect on results). */
+static inline void kh_model_prefetch(const kh_model_view *m, uint64_t key)
+{
+#if defined(__GNUC__)
+    __builtin_prefetch(m->slots + (size_t)((uint32_t)key & (m->n_slots - 1)) * 8);
+#else
+    (void)m;
+    (void)key;
+#endif
+}
+
 /*
  * The trained weights in their canonical order, independent of the TGMD
  * hash table: what training produces, what the shipped weights file

@@ -482,6 +482,31 @@ static int tc_match(const tc_entry *e, const kh_tagtok *x, unsigned shape)
     return 1;
 }
 
+/* Asks for the lines tc_find will read for x (the head of each entry of
+ * its set), and for the vectors of an entry found. Hints only. */
+static inline void tc_prefetch(kh_tag_cache *c, const kh_tagtok *x)
+{
+#if defined(__GNUC__)
+    const tc_entry *e = tc_set(c, x->wh, x->shape);
+    __builtin_prefetch(&e[0]);
+    __builtin_prefetch(&e[1]);
+#else
+    KH_UNUSED(c);
+    KH_UNUSED(x);
+#endif
+}
+
+static inline void tc_prefetch_vectors(const tc_entry *e)
+{
+#if defined(__GNUC__)
+    const char *v = (const char *)e->v;
+    for (size_t off = 0; off < sizeof e->v; off += 64)
+        __builtin_prefetch(v + off);
+#else
+    KH_UNUSED(e);
+#endif
+}
+
 static const tc_entry *tc_find(kh_tag_cache *c, const kh_tagtok *x)
 {
     tc_entry *e = tc_set(c, x->wh, x->shape);
@@ -531,12 +556,24 @@ static void prepare_cached(kh_tag_cache *c, const kh_lexicon *lex, const kh_toke
                            size_t n, kh_unit_kind kind, kh_tagtok *t, const tc_entry **hit)
 {
     size_t upper_words = 0, words = 0, letters;
+    /* Scanning every token first lets the cache lines of their entries be
+     * asked for at once (the cache is megabytes: most lookups miss the
+     * processor's caches). */
     for (size_t i = 0; i < n; i++) {
         kh_tagtok *x = &t[i];
         scan_token(&toks[i], i, x, &letters);
+        if (letters > 1) {
+            words++;
+            upper_words += x->capcls == 2;
+        }
+        tc_prefetch(c, x);
+    }
+    for (size_t i = 0; i < n; i++) {
+        kh_tagtok *x = &t[i];
         const tc_entry *e = x->len ? tc_find(c, x) : NULL;
         hit[i] = e;
         if (e) {
+            tc_prefetch_vectors(e);
             x->form = e->form;
             if (e->form.n) {
                 x->pos = e->form.pos;
@@ -547,10 +584,6 @@ static void prepare_cached(kh_tag_cache *c, const kh_lexicon *lex, const kh_toke
             }
         } else {
             lex_token(lex, x);
-        }
-        if (letters > 1) {
-            words++;
-            upper_words += x->capcls == 2;
         }
     }
     if (kind == KH_UNIT_HEADLINE)
@@ -608,6 +641,23 @@ static kh_status decode(kh_tag_cache *c, const kh_model_view *m, kh_arena *arena
         if (i >= 2)
             vadd(base[i - 2], e->v[V_P2]);
     }
+    /* The word-pair features do not depend on the tags chosen: their keys
+     * for the whole sentence first, each slot asked for at once, so that the
+     * cache misses overlap instead of queueing behind each decision. */
+    uint64_t *pair = (uint64_t *)kh_arena_alloc(arena, n * 3 * sizeof *pair);
+    if (!pair)
+        return KH_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const kh_tagtok *prev = i >= 1 ? &t[i - 1] : NULL;
+        const kh_tagtok *next = i + 1 < n ? &t[i + 1] : NULL;
+        pair[3 * i] = fk_lexp1lex(&t[i], next);
+        pair[3 * i + 1] = fk_wwp1(&t[i], next);
+        pair[3 * i + 2] = fk_wm1w(&t[i], prev);
+        for (size_t j = 3 * i; j < 3 * i + 3; j++)
+            kh_model_prefetch(m, pair[j]);
+    }
+    for (size_t i = 0; i < n; i++)
+        kh_model_score(m, pair + 3 * i, 3, base[i]);
     add_first(m, &t[0], base[0]);
     vadd(base[0], m->edge[KH_EDGE_M1]);
     vadd(base[0], m->edge[KH_EDGE_M2]);
@@ -619,7 +669,6 @@ static kh_status decode(kh_tag_cache *c, const kh_model_view *m, kh_arena *arena
     }
     for (size_t i = 0; i < n; i++) {
         const kh_tagtok *x = &t[i];
-        const kh_tagtok *prev = i >= 1 ? &t[i - 1] : NULL;
         const kh_tagtok *next = i + 1 < n ? &t[i + 1] : NULL;
         uint64_t p1 = i >= 1 ? upos[i - 1] : TAG_START;
         uint64_t p2 = i >= 2 ? upos[i - 2] : i == 1 ? TAG_START : TAG_START2;
@@ -628,10 +677,7 @@ static kh_status decode(kh_tag_cache *c, const kh_model_view *m, kh_arena *arena
         k[0] = fk_p1w(x, p1);
         k[1] = fk_p1lex(x, p1);
         k[2] = fk_p1wp1(next, p1);
-        k[3] = fk_lexp1lex(x, next);
-        k[4] = fk_wwp1(x, next);
-        k[5] = fk_wm1w(x, prev);
-        kh_model_score(m, k, 6, scores);
+        kh_model_score(m, k, 3, scores);
         /* khaldun's closed lists are authoritative for function words. */
         uint32_t allowed = (x->lflags & KH_LEX_CLOSED) ? x->pos : KH_POS_ALL;
         upos[i] = (uint8_t)argmax(scores, allowed);
