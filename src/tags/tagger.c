@@ -667,6 +667,22 @@ static kh_status decode(kh_tag_cache *c, const kh_model_view *m, kh_arena *arena
         vadd(base[1], m->edge[KH_EDGE_M2]);
         vadd(base[n - 2], m->edge[KH_EDGE_P2]);
     }
+    /* The previous-tag features are probed while decoding, one token after
+     * the other; their slots are asked for beforehand under a guess of the
+     * previous tag (its best class on the tag-independent score alone),
+     * which is usually the tag chosen. A wrong guess costs only the hint. */
+    for (size_t i = 0; i < n; i++) {
+        const kh_tagtok *next = i + 1 < n ? &t[i + 1] : NULL;
+        uint64_t p1 = TAG_START;
+        if (i >= 1) {
+            uint32_t allowed = (t[i - 1].lflags & KH_LEX_CLOSED) ? t[i - 1].pos : KH_POS_ALL;
+            int g = argmax(base[i - 1], allowed);
+            p1 = g < 0 ? 0 : (uint64_t)g;
+        }
+        kh_model_prefetch(m, fk_p1w(&t[i], p1));
+        kh_model_prefetch(m, fk_p1lex(&t[i], p1));
+        kh_model_prefetch(m, fk_p1wp1(next, p1));
+    }
     for (size_t i = 0; i < n; i++) {
         const kh_tagtok *x = &t[i];
         const kh_tagtok *next = i + 1 < n ? &t[i + 1] : NULL;
