@@ -410,7 +410,7 @@ static inline int argmax(const int32_t *scores, uint32_t allowed)
  * Direct-mapped, KH_TAG_CACHE_WORDS entries; a collision replaces the old
  * entry, so the cache never grows and never changes a result.
  */
-#define KH_TAG_CACHE_WORDS 16384u /* entries, in sets of two (~7 MB a thread) */
+#define KH_TAG_CACHE_WORDS 16384u /* entries, in sets of two (7.5 MB a thread) */
 #define KH_TAG_CACHE_LEN 21u      /* longer forms are not cached */
 
 /* About 450 bytes; what tc_find compares comes first, next to the vectors. */
