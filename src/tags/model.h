@@ -4,7 +4,8 @@
  * inputs, the feature templates, and the averaged-perceptron weights stored
  * in the lexicon image (section TGMD).
  *
- * Model section layout (little-endian, 8-byte aligned), about 0.7 MB, so
+ * Model section layout (little-endian, 8-byte aligned): 0.75 MB for the
+ * shipped weights (the 16-byte slots before it took 2.4 MB), so
  * that the probes of tagging stay in the cache:
  *   0  magic "PCP2"  u32       4  n_classes (KH_UPOS_COUNT) u32
  *   8  n_slots (power of two)  12 max_probe   16 n_over   20 feature set version
