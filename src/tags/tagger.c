@@ -550,8 +550,8 @@ static void add_first(const kh_model_view *m, const kh_tagtok *x, int32_t *score
 }
 
 /* kh_tag_prepare through the cache: known words skip the affix hashes and
- * the lexicon lookup. hit[i] is token i's entry (NULL: none), valid while
- * the shape it was found under holds. */
+ * the lexicon lookup. hit[i] is token i's entry (NULL: none) when it was
+ * found: a hint for decoding, which checks it again. */
 static void prepare_cached(kh_tag_cache *c, const kh_lexicon *lex, const kh_token *toks,
                            size_t n, kh_unit_kind kind, kh_tagtok *t, const tc_entry **hit)
 {
@@ -590,12 +590,15 @@ static void prepare_cached(kh_tag_cache *c, const kh_lexicon *lex, const kh_toke
         fold_headline(t, n, words, upper_words);
 }
 
-/* The word's entry (`hit` when still valid, else found, or filled in the
- * cache, or in *tmp when the word cannot be cached). */
+/* The word's entry (`hit` when it still holds the word, else found, or
+ * filled in the cache, or in *tmp when the word cannot be cached). A fill
+ * for an earlier token of the sentence may have replaced or moved the entry
+ * `hit` points to, and headline folding may have changed the shape: so the
+ * hit is checked in full, like any cache entry. */
 static const tc_entry *entry_of(kh_tag_cache *c, const kh_model_view *m, const kh_tagtok *x,
                                 const tc_entry *hit, tc_entry *tmp)
 {
-    if (hit && hit->shape == x->shape)
+    if (hit && tc_match(hit, x, x->shape))
         return hit;
     tc_entry *e = tmp;
     if (c && x->len && x->len <= KH_TAG_CACHE_LEN) {
