@@ -58,7 +58,10 @@ static const char *const TIME_WORDS[] = {
 /* A time word or a full month name ("may" included). */
 int kh_chk_time_word(const char *w)
 {
-    return in_list(w, TIME_WORDS) || kh_month_find(w, strlen(w), KH_MONTH_FULL);
+    size_t len = w ? strlen(w) : 0;
+    if (len < 3 || len > 9) /* no time word or month is shorter or longer */
+        return 0;
+    return in_list(w, TIME_WORDS) || kh_month_find(w, len, KH_MONTH_FULL);
 }
 
 static const char *const TIME_MODIFIERS[] = {"last", "next", "this", "past", "coming",
@@ -441,7 +444,7 @@ static kh_status np_over_participle(chunk_ctx *c, uint32_t sent, size_t first_ch
             head = j;
         j++;
         if (j < e && head == j - 1 && tag(c, j - 1) == KH_UPOS_NOUN &&
-            kh_chk_time_word(low(c, j - 1)) && tag(c, j) == KH_UPOS_PROPN)
+            tag(c, j) == KH_UPOS_PROPN && kh_chk_time_word(low(c, j - 1)))
             break;
     }
     np->end = (uint32_t)(head + 1);
@@ -510,7 +513,7 @@ static kh_status noun_phrase(chunk_ctx *c, uint32_t sent, size_t i, size_t e, si
             head = j;
         j++;
         if (j < e && head == j - 1 && tag(c, j - 1) == KH_UPOS_NOUN &&
-            kh_chk_time_word(low(c, j - 1)) && tag(c, j) == KH_UPOS_PROPN)
+            tag(c, j) == KH_UPOS_PROPN && kh_chk_time_word(low(c, j - 1)))
             break;
     }
     if (head == SIZE_MAX) {

@@ -15,12 +15,16 @@ static const char *const NAMES[12] = {"january", "february", "march",     "april
 static const char *const ABBRS[12] = {"jan", "feb", "mar", "apr", "may", "jun",
                                       "jul", "aug", "sep", "oct", "nov", "dec"};
 
+static const unsigned char NAME_LEN[12] = {7, 8, 5, 5, 3, 4, 4, 6, 9, 7, 8, 8};
+
 int kh_month_find(const char *s, size_t len, unsigned flags)
 {
-    if (!s)
+    /* Most callers ask about every word: lengths no month form has, and a
+     * first letter none starts with, answer without a comparison. */
+    if (!s || len < 3 || len > 9 || !strchr("jfmasond", kh_to_lower((unsigned char)s[0])))
         return 0;
     for (int m = 0; m < 12; m++) {
-        if ((flags & KH_MONTH_FULL) && len == strlen(NAMES[m]) && kh_eq_nocase(s, len, NAMES[m], len))
+        if ((flags & KH_MONTH_FULL) && len == NAME_LEN[m] && kh_eq_nocase(s, len, NAMES[m], len))
             return m + 1;
         if ((flags & KH_MONTH_ABBR) && len == 3 && kh_eq_nocase(s, 3, ABBRS[m], 3))
             return m + 1;

@@ -157,9 +157,19 @@ int kh_lex_in_class(const kh_lexicon *lex, kh_word_class wc, const char *word)
 {
     if (!lex || !word || (unsigned)wc >= KH_WC_COUNT || !lex->classes[wc])
         return 0;
-    /* The first byte rules out almost every word without a call. */
-    for (const char *w = lex->classes[wc]; *w; w += strlen(w) + 1)
-        if (w[0] == word[0] && !strcmp(w, word))
+    /* One pass over the list: each entry is compared as far as it agrees
+     * with the word (almost always not past the first byte), then skipped
+     * to its NUL; no call per entry. */
+    for (const char *w = lex->classes[wc]; *w; w++) {
+        const char *q = word;
+        while (*w && *w == *q) {
+            w++;
+            q++;
+        }
+        if (!*w && !*q)
             return 1;
+        while (*w)
+            w++;
+    }
     return 0;
 }

@@ -4,13 +4,27 @@
  * inputs, the feature templates, and the averaged-perceptron weights stored
  * in the lexicon image (section TGMD).
  *
- * Model section layout (little-endian, 8-byte aligned):
- *   0  magic "PCP1"  u32       4  n_classes (KH_UPOS_COUNT) u32
- *   8  n_slots (power of two)  12 max_probe   16 n_weights   20 feature set version
+ * Model section layout (little-endian, 8-byte aligned): 0.75 MB for the
+ * shipped weights (the 16-byte slots before it took 2.4 MB), so
+ * that the probes of tagging stay in the cache:
+ *   0  magic "PCP2"  u32       4  n_classes (KH_UPOS_COUNT) u32
+ *   8  n_slots (power of two)  12 max_probe   16 n_over   20 feature set version
  *   24 reserved (8 bytes)
- *   32 slots: n_slots x {u64 key (0 = empty), u32 first weight, u32 count}
- *   .. weights: n_weights x u32 = class << 27 | (weight & 0x7ffffff), weight a
- *      27-bit two's complement number (averaged weight x KH_MODEL_SCALE)
+ *   32 slots: n_slots x {u32 check, u32 payload}, a feature key k at slot
+ *      (k mod n_slots) or after it (linear probing), check = k >> 32;
+ *      payload 0 = empty slot, else either
+ *        bit 31 clear (inline): bits 26-30 class a, 21-25 class b, 0-15 an
+ *          int16 w: the weights are +w on a and -w on b;
+ *        bit 31 set (KH_MODEL_OVER): bits 26-30 count, 0-25 first: the
+ *          feature's weights are over[first .. first + count), u32 each =
+ *          class << 27 | (weight & 0x7ffffff), a 27-bit two's complement
+ *          number; count KH_MODEL_DENSE: over[first ..) is a dense row of
+ *          KH_TAG_VEC int16 (KH_MODEL_ROW_WORDS words), the weight of every
+ *          class, for features with KH_MODEL_DENSE_MIN weights or more
+ *   .. over: n_over u32 words
+ * Every weight is the averaged weight x KH_MODEL_SCALE, an integer, so this
+ * layout holds the trained weights exactly. ("PCP1", 16-byte slots with the
+ * whole key and every weight out of line, is refused: rebuild the lexicon.)
  */
 #ifndef KH_TAGS_MODEL_H
 #define KH_TAGS_MODEL_H
@@ -18,7 +32,12 @@
 #include "core/core.h"
 #include "lexicon/lexicon.h"
 
-#define KH_MODEL_MAGIC KH_SEC('P', 'C', 'P', '1')
+#define KH_MODEL_MAGIC KH_SEC('P', 'C', 'P', '2')
+#define KH_MODEL_MAGIC_V1 KH_SEC('P', 'C', 'P', '1')
+#define KH_MODEL_OVER 0x80000000u
+#define KH_MODEL_DENSE 31u
+#define KH_MODEL_DENSE_MIN 5u
+#define KH_MODEL_ROW_WORDS (KH_TAG_VEC / 2u)
 #define KH_MODEL_HEADER 32u
 #define KH_MODEL_FEATURE_VERSION 3u
 #define KH_MODEL_SCALE 1024.0
@@ -75,8 +94,8 @@ typedef struct kh_model_view {
     const unsigned char *slots;
     uint32_t n_slots;
     uint32_t max_probe;
-    const unsigned char *weights;
-    uint32_t n_weights;
+    const unsigned char *over;
+    uint32_t n_over;
     int32_t tags[KH_TAG_N_P1 * KH_TAG_N_P2][KH_TAG_VEC]; /* [p1 * KH_TAG_N_P2 + p2] */
     int32_t edge[KH_EDGE_COUNT][KH_TAG_VEC];
 } kh_model_view;
@@ -88,8 +107,19 @@ kh_status kh_model_open(const unsigned char *data, size_t len, const kh_allocato
                         void **view, kh_error *err);
 void kh_model_close(void *view, const kh_allocator *alloc);
 
-/* Adds the weights of `keys` to scores[KH_UPOS_COUNT]. */
+/* Adds the weights of `keys` to scores[KH_TAG_VEC]. */
 void kh_model_score(const kh_model_view *m, const uint64_t *keys, size_t nk, int32_t *scores);
+
+/* Asks for the cache line of key's home slot (a hint: no effect on results). */
+static inline void kh_model_prefetch(const kh_model_view *m, uint64_t key)
+{
+#if defined(__GNUC__)
+    __builtin_prefetch(m->slots + (size_t)((uint32_t)key & (m->n_slots - 1)) * 8);
+#else
+    (void)m;
+    (void)key;
+#endif
+}
 
 /*
  * The trained weights in their canonical order, independent of the TGMD

@@ -96,8 +96,9 @@ static void scan_token(const kh_token *tok, size_t i, kh_tagtok *x, size_t *lett
     *letters_out = letters;
 }
 
-/* The affix hashes and the lexicon's record of a scanned token. */
-static void lex_token(const kh_lexicon *lex, kh_tagtok *x)
+/* The affix hashes of a scanned token (features of the word itself; a
+ * token found in the word cache skips them). */
+static void affixes(kh_tagtok *x)
 {
     size_t len = x->len;
     for (size_t k = 1; k <= 4; k++)
@@ -106,7 +107,13 @@ static void lex_token(const kh_lexicon *lex, kh_tagtok *x)
     for (size_t k = 1; k <= 3; k++)
         if (len > k)
             x->pre[k - 1] = hlow(x->s, k);
-    if (kh_lex_find(lex, x->s, len, &x->form)) {
+}
+
+/* The affix hashes and the lexicon's record of a scanned token. */
+static void lex_token(const kh_lexicon *lex, kh_tagtok *x)
+{
+    affixes(x);
+    if (kh_lex_find(lex, x->s, x->len, &x->form)) {
         x->pos = x->form.pos;
         x->lflags = x->form.flags;
         x->best = (uint8_t)x->form.best;
@@ -309,8 +316,7 @@ size_t kh_tag_features(const kh_tagtok *t, size_t n, size_t i, const uint8_t *ta
  * Scores are integer sums, so the grouping gives exactly kh_tag_features'
  * results.
  */
-enum { V_LOCAL, V_M1, V_M2, V_P1, V_P2, V_FIRST, V_COUNT };
-/* V_FIRST: what the word's own features change when it opens a sentence. */
+enum { V_LOCAL, V_M1, V_M2, V_P1, V_P2, V_COUNT };
 
 
 /* The features a token y (NULL: none, past an edge) gives the token at
@@ -404,18 +410,17 @@ static inline int argmax(const int32_t *scores, uint32_t allowed)
  * Direct-mapped, KH_TAG_CACHE_WORDS entries; a collision replaces the old
  * entry, so the cache never grows and never changes a result.
  */
-#define KH_TAG_CACHE_WORDS 8192u /* entries, in sets of two (~5 MB a thread) */
-#define KH_TAG_CACHE_LEN 23u     /* longer forms are not cached */
+#define KH_TAG_CACHE_WORDS 16384u /* entries, in sets of two (7.5 MB a thread) */
+#define KH_TAG_CACHE_LEN 21u      /* longer forms are not cached */
 
+/* About 450 bytes; what tc_find compares comes first, next to the vectors. */
 typedef struct tc_entry {
-    int32_t v[V_COUNT][KH_TAG_VEC];
     uint64_t wh;
-    uint64_t suf[4];
-    uint64_t pre[3];
-    kh_lex_form form;
     uint16_t shape;
     uint8_t len;  /* 0: empty */
     char w[KH_TAG_CACHE_LEN]; /* the form, lower-cased */
+    kh_lex_form form;
+    int32_t v[V_COUNT][KH_TAG_VEC];
 } tc_entry;
 
 struct kh_tag_cache {
@@ -477,6 +482,31 @@ static int tc_match(const tc_entry *e, const kh_tagtok *x, unsigned shape)
     return 1;
 }
 
+/* Asks for the lines tc_find will read for x (the head of each entry of
+ * its set), and for the vectors of an entry found. Hints only. */
+static inline void tc_prefetch(kh_tag_cache *c, const kh_tagtok *x)
+{
+#if defined(__GNUC__)
+    const tc_entry *e = tc_set(c, x->wh, x->shape);
+    __builtin_prefetch(&e[0]);
+    __builtin_prefetch(&e[1]);
+#else
+    KH_UNUSED(c);
+    KH_UNUSED(x);
+#endif
+}
+
+static inline void tc_prefetch_vectors(const tc_entry *e)
+{
+#if defined(__GNUC__)
+    const char *v = (const char *)e->v;
+    for (size_t off = 0; off < sizeof e->v; off += 64)
+        __builtin_prefetch(v + off);
+#else
+    KH_UNUSED(e);
+#endif
+}
+
 static const tc_entry *tc_find(kh_tag_cache *c, const kh_tagtok *x)
 {
     tc_entry *e = tc_set(c, x->wh, x->shape);
@@ -493,37 +523,57 @@ static void tc_fill(tc_entry *e, const kh_model_view *m, const kh_tagtok *x)
     uint64_t k[KH_TAG_MAX_FEATURES];
     kh_tagtok y = *x;
     y.first = 0;
+    affixes(&y); /* x may have come from the cache under another shape */
     memset(e->v, 0, sizeof e->v);
     kh_model_score(m, k, keys_local(&y, k), e->v[V_LOCAL]);
     for (int v = V_M1; v <= V_P2; v++)
-        kh_model_score(m, k, keys_neighbour(x, v, k), e->v[v]);
-    /* V_FIRST = features(first) - features(not first), of the two templates
-     * that read `first`. */
+        kh_model_score(m, k, keys_neighbour(&y, v, k), e->v[v]);
+}
+
+/* What the word's own features change when it opens a sentence: the two
+ * templates that read `first`, with it set minus without it. */
+static void add_first(const kh_model_view *m, const kh_tagtok *x, int32_t *scores)
+{
+    uint64_t k[2];
     int32_t minus[KH_TAG_VEC] = {0};
+    kh_tagtok y = *x;
+    y.first = 0;
     k[0] = fk_shape_first(&y);
     k[1] = fk_cap_first_lex(&y);
     kh_model_score(m, k, 2, minus);
     y.first = 1;
     k[0] = fk_shape_first(&y);
     k[1] = fk_cap_first_lex(&y);
-    kh_model_score(m, k, 2, e->v[V_FIRST]);
+    kh_model_score(m, k, 2, scores);
     for (size_t c = 0; c < KH_TAG_VEC; c++)
-        e->v[V_FIRST][c] -= minus[c];
+        scores[c] -= minus[c];
 }
 
 /* kh_tag_prepare through the cache: known words skip the affix hashes and
- * the lexicon lookup. */
+ * the lexicon lookup. hit[i] is token i's entry (NULL: none) when it was
+ * found: a hint for decoding, which checks it again. */
 static void prepare_cached(kh_tag_cache *c, const kh_lexicon *lex, const kh_token *toks,
-                           size_t n, kh_unit_kind kind, kh_tagtok *t)
+                           size_t n, kh_unit_kind kind, kh_tagtok *t, const tc_entry **hit)
 {
     size_t upper_words = 0, words = 0, letters;
+    /* Scanning every token first lets the cache lines of their entries be
+     * asked for at once (the cache is megabytes: most lookups miss the
+     * processor's caches). */
     for (size_t i = 0; i < n; i++) {
         kh_tagtok *x = &t[i];
         scan_token(&toks[i], i, x, &letters);
+        if (letters > 1) {
+            words++;
+            upper_words += x->capcls == 2;
+        }
+        tc_prefetch(c, x);
+    }
+    for (size_t i = 0; i < n; i++) {
+        kh_tagtok *x = &t[i];
         const tc_entry *e = x->len ? tc_find(c, x) : NULL;
+        hit[i] = e;
         if (e) {
-            memcpy(x->suf, e->suf, sizeof x->suf);
-            memcpy(x->pre, e->pre, sizeof x->pre);
+            tc_prefetch_vectors(e);
             x->form = e->form;
             if (e->form.n) {
                 x->pos = e->form.pos;
@@ -535,25 +585,26 @@ static void prepare_cached(kh_tag_cache *c, const kh_lexicon *lex, const kh_toke
         } else {
             lex_token(lex, x);
         }
-        if (letters > 1) {
-            words++;
-            upper_words += x->capcls == 2;
-        }
     }
     if (kind == KH_UNIT_HEADLINE)
         fold_headline(t, n, words, upper_words);
 }
 
-/* The word's entry (found, or filled in the cache, or in *tmp when the word
- * cannot be cached). */
+/* The word's entry (`hit` when it still holds the word, else found, or
+ * filled in the cache, or in *tmp when the word cannot be cached). A fill
+ * for an earlier token of the sentence may have replaced or moved the entry
+ * `hit` points to, and headline folding may have changed the shape: so the
+ * hit is checked in full, like any cache entry. */
 static const tc_entry *entry_of(kh_tag_cache *c, const kh_model_view *m, const kh_tagtok *x,
-                                tc_entry *tmp)
+                                const tc_entry *hit, tc_entry *tmp)
 {
+    if (hit && tc_match(hit, x, x->shape))
+        return hit;
     tc_entry *e = tmp;
     if (c && x->len && x->len <= KH_TAG_CACHE_LEN) {
-        const tc_entry *hit = tc_find(c, x);
-        if (hit)
-            return hit;
+        const tc_entry *found = tc_find(c, x);
+        if (found)
+            return found;
         /* The newer entry of the set moves to the second place. */
         e = tc_set(c, x->wh, x->shape);
         if (e[0].len)
@@ -562,8 +613,6 @@ static const tc_entry *entry_of(kh_tag_cache *c, const kh_model_view *m, const k
     tc_fill(e, m, x);
     if (e != tmp) {
         e->wh = x->wh;
-        memcpy(e->suf, x->suf, sizeof e->suf);
-        memcpy(e->pre, x->pre, sizeof e->pre);
         e->form = x->form;
         e->shape = x->shape;
         e->len = (uint8_t)x->len;
@@ -576,7 +625,7 @@ static const tc_entry *entry_of(kh_tag_cache *c, const kh_model_view *m, const k
 /* Tags t[0..n) with the model: the tag-independent part of every token's
  * score first (base), then greedy decoding left to right. */
 static kh_status decode(kh_tag_cache *c, const kh_model_view *m, kh_arena *arena,
-                        const kh_tagtok *t, size_t n, uint8_t *upos)
+                        const kh_tagtok *t, size_t n, const tc_entry *const *hit, uint8_t *upos)
 {
     int32_t(*base)[KH_TAG_VEC] = (int32_t(*)[KH_TAG_VEC])kh_arena_calloc(arena, n, sizeof *base);
     if (!base)
@@ -584,10 +633,8 @@ static kh_status decode(kh_tag_cache *c, const kh_model_view *m, kh_arena *arena
     uint64_t k[KH_TAG_MAX_FEATURES];
     tc_entry tmp;
     for (size_t i = 0; i < n; i++) {
-        const tc_entry *e = entry_of(c, m, &t[i], &tmp);
+        const tc_entry *e = entry_of(c, m, &t[i], hit ? hit[i] : NULL, &tmp);
         vadd(base[i], e->v[V_LOCAL]);
-        if (i == 0)
-            vadd(base[0], e->v[V_FIRST]);
         if (i + 1 < n)
             vadd(base[i + 1], e->v[V_M1]);
         if (i + 2 < n)
@@ -597,6 +644,24 @@ static kh_status decode(kh_tag_cache *c, const kh_model_view *m, kh_arena *arena
         if (i >= 2)
             vadd(base[i - 2], e->v[V_P2]);
     }
+    /* The word-pair features do not depend on the tags chosen: their keys
+     * for the whole sentence first, each slot asked for at once, so that the
+     * cache misses overlap instead of queueing behind each decision. */
+    uint64_t *pair = (uint64_t *)kh_arena_alloc(arena, n * 3 * sizeof *pair);
+    if (!pair)
+        return KH_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const kh_tagtok *prev = i >= 1 ? &t[i - 1] : NULL;
+        const kh_tagtok *next = i + 1 < n ? &t[i + 1] : NULL;
+        pair[3 * i] = fk_lexp1lex(&t[i], next);
+        pair[3 * i + 1] = fk_wwp1(&t[i], next);
+        pair[3 * i + 2] = fk_wm1w(&t[i], prev);
+        for (size_t j = 3 * i; j < 3 * i + 3; j++)
+            kh_model_prefetch(m, pair[j]);
+    }
+    for (size_t i = 0; i < n; i++)
+        kh_model_score(m, pair + 3 * i, 3, base[i]);
+    add_first(m, &t[0], base[0]);
     vadd(base[0], m->edge[KH_EDGE_M1]);
     vadd(base[0], m->edge[KH_EDGE_M2]);
     vadd(base[n - 1], m->edge[KH_EDGE_P1]);
@@ -605,9 +670,24 @@ static kh_status decode(kh_tag_cache *c, const kh_model_view *m, kh_arena *arena
         vadd(base[1], m->edge[KH_EDGE_M2]);
         vadd(base[n - 2], m->edge[KH_EDGE_P2]);
     }
+    /* The previous-tag features are probed while decoding, one token after
+     * the other; their slots are asked for beforehand under a guess of the
+     * previous tag (its best class on the tag-independent score alone),
+     * which is usually the tag chosen. A wrong guess costs only the hint. */
+    for (size_t i = 0; i < n; i++) {
+        const kh_tagtok *next = i + 1 < n ? &t[i + 1] : NULL;
+        uint64_t p1 = TAG_START;
+        if (i >= 1) {
+            uint32_t allowed = (t[i - 1].lflags & KH_LEX_CLOSED) ? t[i - 1].pos : KH_POS_ALL;
+            int g = argmax(base[i - 1], allowed);
+            p1 = g < 0 ? 0 : (uint64_t)g;
+        }
+        kh_model_prefetch(m, fk_p1w(&t[i], p1));
+        kh_model_prefetch(m, fk_p1lex(&t[i], p1));
+        kh_model_prefetch(m, fk_p1wp1(next, p1));
+    }
     for (size_t i = 0; i < n; i++) {
         const kh_tagtok *x = &t[i];
-        const kh_tagtok *prev = i >= 1 ? &t[i - 1] : NULL;
         const kh_tagtok *next = i + 1 < n ? &t[i + 1] : NULL;
         uint64_t p1 = i >= 1 ? upos[i - 1] : TAG_START;
         uint64_t p2 = i >= 2 ? upos[i - 2] : i == 1 ? TAG_START : TAG_START2;
@@ -616,10 +696,7 @@ static kh_status decode(kh_tag_cache *c, const kh_model_view *m, kh_arena *arena
         k[0] = fk_p1w(x, p1);
         k[1] = fk_p1lex(x, p1);
         k[2] = fk_p1wp1(next, p1);
-        k[3] = fk_lexp1lex(x, next);
-        k[4] = fk_wwp1(x, next);
-        k[5] = fk_wm1w(x, prev);
-        kh_model_score(m, k, 6, scores);
+        kh_model_score(m, k, 3, scores);
         /* khaldun's closed lists are authoritative for function words. */
         uint32_t allowed = (x->lflags & KH_LEX_CLOSED) ? x->pos : KH_POS_ALL;
         upos[i] = (uint8_t)argmax(scores, allowed);
@@ -821,7 +898,7 @@ static void set_lemmas(const kh_lexicon *lex, const kh_tagtok *t, size_t n, cons
             if (!l && u == KH_UPOS_NUM)
                 l = NULL;
             else if (!l && (u == KH_UPOS_ADJ || u == KH_UPOS_ADV || u == KH_UPOS_NOUN) &&
-                     (x->pos & KH_POS_BIT(KH_UPOS_VERB)) && x->suf[1] &&
+                     (x->pos & KH_POS_BIT(KH_UPOS_VERB)) && x->len > 2 &&
                      (memcmp(x->s + x->len - 2, "ed", 2) == 0))
                 l = NULL; /* a participle used as an adjective keeps its form */
             if (l) {
@@ -858,14 +935,17 @@ kh_status kh_tag_sentence(kh_tag_cache *cache, const kh_lexicon *lex, kh_arena *
         return KH_ERR_NOMEM;
     const kh_model_view *m = lex && !(flags & KH_TAG_RULES_ONLY) ? (const kh_model_view *)lex->model_view
                                                            : NULL;
+    const tc_entry **hit = NULL;
     if (m && cache) {
+        if (!(hit = (const tc_entry **)kh_arena_alloc(arena, n * sizeof *hit)))
+            return KH_ERR_NOMEM;
         tc_own(cache, lex, m);
-        prepare_cached(cache, lex, toks, n, kind, t);
+        prepare_cached(cache, lex, toks, n, kind, t, hit);
     } else {
         kh_tag_prepare(lex, toks, n, kind, t);
     }
     if (m) {
-        kh_status st = decode(cache, m, arena, t, n, upos);
+        kh_status st = decode(cache, m, arena, t, n, hit, upos);
         if (st)
             return st;
     } else {

@@ -12,7 +12,7 @@
  * A per-thread cache of what the tagger learns about each distinct word
  * (lexicon record, affix hashes, the model's score vectors), so that a word
  * seen before costs one lookup instead of some thirty. Bounded (a fixed
- * number of entries, about 5 MB), owned by one thread's kh_scratch, allocated
+ * number of entries, about 7.5 MB), owned by one thread's kh_scratch, allocated
  * through `alloc`; it never changes a result, and empties itself when used
  * with another lexicon. kh_tag_cache_free accepts NULL.
  */

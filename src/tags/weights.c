@@ -44,35 +44,99 @@ void kh_model_weights_free(kh_model_weights *m)
     m->n_feats = m->n_w = 0;
 }
 
+/* A feature whose two weights cancel (w on one class, -w on another, |w| <
+ * 2^15: most of them, since each perceptron update moves one class up and
+ * one down) fits in its slot; *payload gets the inline form of model.h. */
+static int pack_inline(const uint32_t *w, uint8_t count, uint32_t *payload)
+{
+    if (count != 2)
+        return 0;
+    int32_t a = (int32_t)((w[0] & 0x7ffffffu) ^ 0x4000000u) - 0x4000000;
+    int32_t b = (int32_t)((w[1] & 0x7ffffffu) ^ 0x4000000u) - 0x4000000;
+    if (a != -b || a > 32767 || a < -32767)
+        return 0;
+    *payload = (w[0] >> 27) << 26 | (w[1] >> 27) << 21 | (uint32_t)(uint16_t)(int16_t)a;
+    return 1;
+}
+
+/* A feature with many weights, all within int16, is stored as a dense row
+ * of KH_TAG_VEC int16 (KH_MODEL_ROW_WORDS u32 words), added with a few
+ * vector instructions. Returns 1 and fills row when it qualifies. */
+static int pack_dense(const uint32_t *w, uint8_t count, unsigned char *row)
+{
+    if (count < KH_MODEL_DENSE_MIN)
+        return 0;
+    int32_t v[KH_TAG_VEC] = {0};
+    for (uint8_t k = 0; k < count; k++) {
+        int32_t a = (int32_t)((w[k] & 0x7ffffffu) ^ 0x4000000u) - 0x4000000;
+        if (a > 32767 || a < -32767)
+            return 0;
+        v[w[k] >> 27] = a;
+    }
+    if (row)
+        for (size_t c = 0; c < KH_TAG_VEC; c++) {
+            uint16_t u = (uint16_t)(int16_t)v[c];
+            row[2 * c] = (unsigned char)u;
+            row[2 * c + 1] = (unsigned char)(u >> 8);
+        }
+    return 1;
+}
+
+/* How many u32 words of the `over` area feature w[0..count) takes (0: it
+ * fits in its slot). */
+static size_t over_words(const uint32_t *w, uint8_t count)
+{
+    uint32_t payload;
+    if (pack_inline(w, count, &payload))
+        return 0;
+    return pack_dense(w, count, NULL) ? KH_MODEL_ROW_WORDS : count;
+}
+
 kh_status kh_model_pack(const kh_model_weights *m, kh_buf *out)
 {
     if (m->n_feats > KH_MODEL_MAX_FEATURES || m->n_w > m->n_feats * KH_UPOS_COUNT)
         return KH_ERR_LIMIT;
+    /* At most 70% full: an absent key (most probes) ends at an empty slot
+     * after about three slots, in the same cache line as a rule. */
     uint32_t n_slots = 1024;
-    while (n_slots < m->n_feats * 2 + 1)
+    while ((size_t)n_slots * 7 < m->n_feats * 10 + 1)
         n_slots *= 2;
-    size_t total = KH_MODEL_HEADER + (size_t)n_slots * 16 + m->n_w * 4;
+    size_t n_over = 0, wi = 0;
+    uint32_t payload;
+    for (size_t f = 0; f < m->n_feats; wi += m->counts[f], f++)
+        n_over += over_words(m->w + wi, m->counts[f]);
+    if (n_over > 0x3ffffffu)
+        return KH_ERR_LIMIT;
+    size_t total = KH_MODEL_HEADER + (size_t)n_slots * 8 + n_over * 4;
     kh_status st = kh_buf_reserve(out, total);
     if (st)
         return st;
     unsigned char *base = (unsigned char *)out->data + out->len;
     memset(base, 0, total);
     unsigned char *slots = base + KH_MODEL_HEADER;
-    unsigned char *wts = slots + (size_t)n_slots * 16;
-    for (size_t i = 0; i < m->n_w; i++)
-        kh_wr32(wts + i * 4, m->w[i]);
+    unsigned char *over = slots + (size_t)n_slots * 8;
     uint32_t max_probe = 1, first = 0;
-    for (size_t f = 0; f < m->n_feats; f++) {
+    wi = 0;
+    for (size_t f = 0; f < m->n_feats; wi += m->counts[f], f++) {
         uint64_t key = m->keys[f];
         uint32_t s = (uint32_t)key & (n_slots - 1), probe = 1;
-        while (kh_rd64(slots + (size_t)s * 16)) {
+        while (kh_rd32(slots + (size_t)s * 8 + 4)) {
             s = (s + 1) & (n_slots - 1);
             probe++;
         }
-        kh_wr64(slots + (size_t)s * 16, key);
-        kh_wr32(slots + (size_t)s * 16 + 8, first);
-        kh_wr32(slots + (size_t)s * 16 + 12, m->counts[f]);
-        first += m->counts[f];
+        if (pack_inline(m->w + wi, m->counts[f], &payload)) {
+            /* in the slot */
+        } else if (pack_dense(m->w + wi, m->counts[f], over + (size_t)first * 4)) {
+            payload = KH_MODEL_OVER | KH_MODEL_DENSE << 26 | first;
+            first += KH_MODEL_ROW_WORDS;
+        } else {
+            payload = KH_MODEL_OVER | (uint32_t)m->counts[f] << 26 | first;
+            for (uint8_t k = 0; k < m->counts[f]; k++)
+                kh_wr32(over + (size_t)(first + k) * 4, m->w[wi + k]);
+            first += m->counts[f];
+        }
+        kh_wr32(slots + (size_t)s * 8, (uint32_t)(key >> 32));
+        kh_wr32(slots + (size_t)s * 8 + 4, payload);
         if (probe > max_probe)
             max_probe = probe;
     }
@@ -80,7 +144,7 @@ kh_status kh_model_pack(const kh_model_weights *m, kh_buf *out)
     kh_wr32(base + 4, KH_UPOS_COUNT);
     kh_wr32(base + 8, n_slots);
     kh_wr32(base + 12, max_probe);
-    kh_wr32(base + 16, (uint32_t)m->n_w);
+    kh_wr32(base + 16, (uint32_t)n_over);
     kh_wr32(base + 20, KH_MODEL_FEATURE_VERSION);
     out->len += total;
     return KH_OK;

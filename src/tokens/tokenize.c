@@ -285,6 +285,9 @@ static int is_pronoun_s(const unsigned char *s, size_t len)
 static int url_prefix(const unsigned char *s, size_t n)
 {
     static const char *const pre[] = {"http://", "https://", "ftp://", "www."};
+    int c = kh_to_lower(s[0]);
+    if (c != 'h' && c != 'f' && c != 'w')
+        return 0; /* every word is asked: most answer here */
     for (size_t i = 0; i < KH_ARRAY_LEN(pre); i++) {
         size_t l = strlen(pre[i]);
         if (n > l && kh_eq_nocase((const char *)s, l, pre[i], l) && s[l] > ' ' && s[l] < 0x7F)

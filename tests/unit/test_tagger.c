@@ -9,6 +9,7 @@
 
 #include "unit.h"
 #include "lexicon/lexicon.h"
+#include "tags/model.h"
 #include "tags/tags.h"
 
 #define MAXT 64
@@ -172,4 +173,63 @@ TEST(tagger_edge_cases)
     expect(&t, 2, KH_UPOS_PUNCT, ",");
     CHECK(kh_tag_sentence(NULL, NULL, &arena, "", NULL, 0, KH_UNIT_BODY, 0, NULL, NULL) == KH_OK);
     kh_arena_free(&arena);
+}
+
+/* One packed weight (weights.c's canonical form). */
+static uint32_t wt(kh_upos cl, int32_t v) { return (uint32_t)cl << 27 | ((uint32_t)v & 0x7ffffffu); }
+
+TEST(tagger_model_layout)
+{
+    /* The TGMD layout keeps every weight exactly, whichever way a feature
+     * is stored: in its slot (two weights that cancel), as a dense int16
+     * row (five or more), or out of line (the rest, and any weight past
+     * int16). A key not in the model adds nothing; a slot naming a class
+     * past the classes is refused at load. */
+    uint64_t keys[5] = {0x1111222233334444ULL, 0x5555666677778888ULL, 0x9999aaaabbbbccccULL,
+                        0xddddeeeeffff0001ULL, 0x0123456789abcdefULL};
+    uint8_t counts[5] = {2, 5, 3, 2, 2};
+    uint32_t w[14] = {wt(KH_UPOS_ADJ, -993), wt(KH_UPOS_ADV, 993),
+                      wt(KH_UPOS_ADJ, 7), wt(KH_UPOS_NOUN, -32767), wt(KH_UPOS_PROPN, 32767),
+                      wt(KH_UPOS_VERB, 1), wt(KH_UPOS_X, -2),
+                      wt(KH_UPOS_ADP, -1770), wt(KH_UPOS_ADV, 1842), wt(KH_UPOS_AUX, 40000),
+                      wt(KH_UPOS_DET, 5), wt(KH_UPOS_PRON, 6),
+                      wt(KH_UPOS_NOUN, 50000), wt(KH_UPOS_VERB, -50000)};
+    kh_model_weights m;
+    memset(&m, 0, sizeof m);
+    m.keys = keys;
+    m.counts = counts;
+    m.w = w;
+    m.n_feats = 5;
+    m.n_w = 14;
+    kh_buf b;
+    kh_buf_init(&b, NULL, 0);
+    REQUIRE(kh_model_pack(&m, &b) == KH_OK);
+    void *view = NULL;
+    kh_error err;
+    REQUIRE(kh_model_open((const unsigned char *)b.data, b.len, NULL, &view, &err) == KH_OK);
+    const kh_model_view *mv = (const kh_model_view *)view;
+    for (size_t f = 0, wi = 0; f < 5; wi += counts[f], f++) {
+        int32_t got[KH_TAG_VEC] = {0}, want[KH_TAG_VEC] = {0};
+        for (size_t k = wi; k < wi + counts[f]; k++)
+            want[w[k] >> 27] += (int32_t)((w[k] & 0x7ffffffu) ^ 0x4000000u) - 0x4000000;
+        kh_model_score(mv, &keys[f], 1, got);
+        CHECK(memcmp(got, want, sizeof got) == 0);
+    }
+    int32_t none[KH_TAG_VEC] = {0}, zero[KH_TAG_VEC] = {0};
+    uint64_t absent = 0x1111222233334445ULL;
+    kh_model_score(mv, &absent, 1, none);
+    CHECK(memcmp(none, zero, sizeof none) == 0);
+    kh_model_close(view, NULL);
+    /* The first feature's slot, its class a made 31: refused. */
+    unsigned char *slots = (unsigned char *)b.data + KH_MODEL_HEADER;
+    uint32_t n_slots = kh_rd32((const unsigned char *)b.data + 8);
+    int corrupted = 0;
+    for (uint32_t i = 0; i < n_slots && !corrupted; i++)
+        if (kh_rd32(slots + (size_t)i * 8) == (uint32_t)(keys[0] >> 32)) {
+            kh_wr32(slots + (size_t)i * 8 + 4, kh_rd32(slots + (size_t)i * 8 + 4) | 31u << 26);
+            corrupted = 1;
+        }
+    CHECK(corrupted);
+    CHECK(kh_model_open((const unsigned char *)b.data, b.len, NULL, &view, &err) == KH_ERR_CORRUPT);
+    kh_buf_free(&b);
 }
