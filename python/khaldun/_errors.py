@@ -17,7 +17,7 @@ class KhaldunError(Exception):
         self.code = code
         self.diagnostics = list(diagnostics)
         where = ""
-        if file:
+        if file and not message.startswith(file + ":"):  # khaldun's own messages often name it
             where = "%s:%d: " % (file, self.line) if self.line else "%s: " % file
         super().__init__("khaldun: " + where + message)
 

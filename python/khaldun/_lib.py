@@ -27,14 +27,17 @@ _TYPES = ["kh_status", "kh_error", "kh_allocator", "kh_limits", "kh_date", "kh_s
           "kh_diag", "kh_diag_fn", "kh_input_format", "kh_unit_kind", "kh_span", "kh_unit",
           "kh_story", "kh_story_fn", "kh_read_options", "kh_reader", "kh_lexicon", "kh_dict",
           "kh_place", "kh_mention", "kh_event", "kh_trace_fn", "kh_code_options", "kh_coder",
-          "kh_write_fn", "kh_store"]
+          "kh_write_fn", "kh_store", "kh_store_query", "kh_store_mention", "kh_store_event",
+          "kh_store_event_fn", "kh_store_group", "kh_store_period", "kh_store_stat",
+          "kh_store_stat_fn"]
 _FUNCS = ["kh_version", "kh_strerror", "kh_date_parse", "kh_input_format_parse",
           "kh_story_from_text", "kh_reader_new", "kh_reader_push", "kh_reader_finish",
           "kh_reader_counts", "kh_reader_free", "kh_lexicon_load", "kh_lexicon_free",
           "kh_dict_load", "kh_dict_free", "kh_dict_hash", "kh_coder_new", "kh_coder_code",
           "kh_coder_free", "kh_events_write_json", "kh_store_open", "kh_store_close",
           "kh_store_errmsg", "kh_store_begin", "kh_store_commit", "kh_store_rollback",
-          "kh_store_has_story", "kh_store_add_story", "kh_store_counts"]
+          "kh_store_has_story", "kh_store_add_story", "kh_store_counts",
+          "kh_store_query_events", "kh_store_stats"]
 # Declared when the header has them (newer libraries): shards and merging.
 _OPTIONAL_TYPES = ["kh_store_merge_counts"]
 _OPTIONAL_FUNCS = ["kh_story_shard", "kh_store_merge", "kh_store_set_default_date"]
