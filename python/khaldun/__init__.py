@@ -11,8 +11,8 @@ khaldun.store reads an event store into pandas; khaldun.dask codes an archive
 on a Dask cluster. Thread safety: see khaldun._coder.
 """
 from ._errors import KhaldunError, KhaldunWarning
-from ._lib import LibraryNotFound, ffi as _ffi, lib as _lib
+from ._lib import LibraryNotFound, ffi as _ffi, lib as _clib
 from ._coder import Coder
 
-__version__ = _ffi.string(_lib.kh_version()).decode()
+__version__ = _ffi.string(_clib.kh_version()).decode()
 __all__ = ["Coder", "KhaldunError", "KhaldunWarning", "LibraryNotFound", "__version__"]
