@@ -247,7 +247,7 @@ class Coder:
             raise KhaldunError(_s(lib.kh_store_errmsg(run.store)) or _s(lib.kh_strerror(st)),
                                file=run.db, code=status_name(st))
 
-    def _read(self, run, path, date, format):
+    def _read(self, run, path, date, format, raise_rejected=True):
         """Feeds the file to the reader; yields after each chunk (events in run.out)."""
         opt = ffi.new("kh_read_options *")
         if format:
@@ -280,16 +280,17 @@ class Coder:
                 yield
                 if not data:
                     break
-        self._report(run)
+        self._report(run, raise_rejected)
 
     @staticmethod
-    def _report(run):
+    def _report(run, raise_rejected):
         errors = [d for d in run.diags if d[0] == 2]
         for sev, src, line, msg in run.diags:
             if sev != 2:
                 warnings.warn("khaldun: %s:%d: warning: %s" % (src, line, msg), KhaldunWarning,
                               stacklevel=4)
-        if errors:
+        run.counts["rejected"] = [e[1:] for e in errors]
+        if errors and raise_rejected:
             _, src, line, msg = errors[0]
             more = " (and %d more rejected records)" % (len(errors) - 1) if len(errors) > 1 else ""
             raise KhaldunError(msg + more, file=src, line=line, code="KH_ERR_FORMAT",
@@ -308,11 +309,14 @@ class Coder:
             chunks, run.out = run.out, []
             yield from _records(chunks)
 
-    def code_to_store(self, path, db, date=None, format=None, shard=None, batch=500):
+    def code_to_store(self, path, db, date=None, format=None, shard=None, batch=500,
+                      raise_rejected=True):
         """Codes a file into the event store `db` (created when missing), as
         `khaldun code --db` would: stories already stored are skipped, a batch
         is committed every `batch` stories. Returns counts (stories, known,
-        out_of_shard, events)."""
+        out_of_shard, events, rejected: (file, line, message) of each record
+        the reader rejected). Rejected records raise KhaldunError after the
+        store is committed, unless raise_rejected is False."""
         path, db = os.fspath(path), os.fspath(db)
         run = _Run(self, path, _shard(shard))
         run.db, run.batch, run.added = db, max(1, batch), 0
@@ -325,7 +329,7 @@ class Coder:
                 lib.kh_store_set_default_date(run.store, parse_date(date))
             self._store_check(run, lib.kh_store_begin(run.store))
             try:
-                for _ in self._read(run, path, date, format):
+                for _ in self._read(run, path, date, format, raise_rejected):
                     pass
             finally:
                 if run.error is None:

@@ -74,7 +74,8 @@ def code_shard(spec, db, dictionary=None, lexicon=None, date=None, format=None):
     with warnings.catch_warnings(record=True) as warned:  # counted, not printed by every worker
         warnings.simplefilter("always")
         counts = _coder(dictionary, lexicon).code_to_store(
-            path, part, date=date, format=format, shard=(i, n) if n > 1 else None)
+            path, part, date=date, format=format, shard=(i, n) if n > 1 else None,
+            raise_rejected=False)
     counts["warnings"] = len(warned)
     os.replace(part, db)
     return counts
@@ -111,7 +112,9 @@ def code_archive(paths, client, out, dictionary=None, lexicon=None, date=None, f
                  retries=2, progress=False, shards_dir=None):
     """Codes `paths` (files or shard specs, above) on the Dask `client` into
     the event store `out`. Returns a dict: shards, coded (the shards coded in
-    this call), skipped, and the merged store's counts."""
+    this call), skipped, rejected ((file, line, message) of every record the
+    readers rejected in this call, as the CLI's messages; the rest of the
+    file is coded) and the merged store's counts."""
     specs = [_spec(p) for p in paths]
     if not specs:
         raise ValueError("no input files")
@@ -134,5 +137,6 @@ def code_archive(paths, client, out, dictionary=None, lexicon=None, date=None, f
         raise KhaldunError("%d shard stores missing after coding (is %s on a file system every "
                            "worker sees?)" % (len(missing), shards_dir), file=missing[0])
     merged = merge(out, dbs)
+    rejected = [r for res in results for r in res.get("rejected", ())]
     return {"shards": len(specs), "coded": len([r for r in results if not r.get("skipped")]),
-            "skipped": len(specs) - len(todo), "merged": merged}
+            "skipped": len(specs) - len(todo), "rejected": rejected, "merged": merged}
