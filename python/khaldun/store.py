@@ -111,7 +111,7 @@ class Store:
             q.dyad_a, q.dyad_b = cs(dyad[0]), cs(dyad[1])
         q.quad = quad or 0
         q.limit = limit or 0
-        q.__setattr__("from", parse_date(start))
+        setattr(q, "from", parse_date(start))  # a Python keyword
         q.to = parse_date(end)
         return q
 

@@ -142,6 +142,9 @@ def test_store_dataframes(tmp_path):
             1 for a, b in zip(ev["source"], ev["target"])
             if (a or "").startswith("IRN") or (b or "").startswith("IRN"))
         assert s.stats(by="code")["events"].sum() == counts["events"]
+        since = s.events(start="2024-01-01", end="2024-12-31")
+        assert 0 < len(since) == sum(1 for d in ev["date"] if d.year == 2024) < len(ev)
+        assert len(s.events(limit=2)) == 2
 
 
 def test_store_refuses_other_files(tmp_path):
