@@ -19,7 +19,7 @@
 #   - the dictionary image: compile time of the default sources (as tools/build-data.sh
 #     builds them) and load time (`khaldun dict info --time`).
 # BENCH_BIG=0 skips the 1 GB part; there only the roofs, stages 1-4 and `code` on every
-# core run, BENCH_BIG_RUNS times (default 1), since one single-threaded pass takes minutes. Runs bench/store.sh too when it exists. Prints the
+# core run, BENCH_BIG_RUNS times (default 1), since one single-threaded pass takes minutes. Runs bench/store.sh and bench/peer.sh too when they exist. Prints the
 # report and writes it to build/bench/report.txt. Nothing here asserts a timing: the
 # machine may be shared, so the load average is printed with the figures.
 set -u
@@ -225,6 +225,11 @@ if [ -f bench/store.sh ]; then
     say ""
     say "== bench/store.sh"
     sh bench/store.sh "$BIN" 2>&1 | tee -a "$REPORT"
+fi
+if [ -f bench/peer.sh ]; then
+    say ""
+    say "== bench/peer.sh"
+    sh bench/peer.sh "$BIN" 2>&1 | tee -a "$REPORT"
 fi
 say ""
 say "report written to $REPORT"

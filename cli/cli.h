@@ -59,10 +59,12 @@ typedef struct cli_input {
     size_t stories;
     size_t rejected;
     cli_progress *progress; /* NULL, or counts bytes and stories read */
+    size_t shard, shards;   /* --shard I/N: only stories of shard I-1 of N (N 0: all) */
+    size_t out_of_shard;    /* stories read that fell in other shards */
 } cli_input;
 
 void cli_input_init(cli_input *in);
-/* Handles --input FORMAT, --date YYYY-MM-DD, --max-line N; returns the
+/* Handles --input FORMAT, --date YYYY-MM-DD, --max-line N, --shard I/N; returns the
  * number of argv entries consumed (0 when argv[i] is not one of them). */
 int cli_input_option(cli_input *in, int argc, char **argv, int i, const char *usage);
 /* The reading loop: reads each file (or "-" / none for stdin) in fixed-size
@@ -70,6 +72,16 @@ int cli_input_option(cli_input *in, int argc, char **argv, int i, const char *us
  * cannot be opened is reported and counted as rejected. Returns the first
  * non-OK status fn returned, else KH_OK. */
 kh_status cli_input_run(cli_input *in, int nfiles, char **files, kh_story_fn fn, void *ctx);
+
+/* Operands (file names) anywhere among the options, as in
+ * `khaldun code FILE --format gdelt`: an option loop runs to `end` (at
+ * first argc, and the bound for every option's value) and, on an operand,
+ * calls cli_operand_defer(argc, argv, i--, &end), which moves it behind the
+ * arguments still to be read; at "--" it calls cli_operands_rest(argc, argv,
+ * i, &end) and stops. Afterwards the operands are argv[end..argc), in the
+ * order given. */
+void cli_operand_defer(int argc, char **argv, int i, int *end);
+void cli_operands_rest(int argc, char **argv, int i, int *end);
 
 /* Locates a compiled data file: $KHALDUN_DATA/NAME when KHALDUN_DATA is
  * set, else <dir of the executable>/build/data/NAME (a source checkout),
@@ -100,6 +112,13 @@ int cli_models_option(cli_models *m, int argc, char **argv, int i, const char *u
  * 0 when argv[i] is none of them. */
 int cli_text_option(cli_input *in, cli_models *m, const char **text, int argc, char **argv, int i,
                     const char *usage);
+/* Adds a dictionary source to b: a file, or a folder (its files the
+ * format reads, recursively, in name order; a TABARI folder with a
+ * .project file reads that). Fatal on I/O failure; returns the number of
+ * files read. */
+size_t cli_dict_add(kh_dict_builder *b, kh_dict_format format, const char *path);
+/* After a build: what the peers' importers read and loaded (stderr). */
+void cli_dict_summary(const kh_dict_builder *b);
 /* Loads both (fatal on failure). */
 void cli_models_load(cli_models *m);
 void cli_models_free(cli_models *m);
@@ -113,6 +132,7 @@ int cmd_eval(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_lex(int argc, char **argv);
 int cmd_query(int argc, char **argv), cmd_stats(int argc, char **argv), cmd_export(int argc, char **argv), cmd_recode(int argc, char **argv); /* event store */
+int cmd_merge(int argc, char **argv);
 int cmd_eval_pos(int argc, char **argv, const char *conllu);
 int cmd_eval_gold(int argc, char **argv), cmd_eval_conflibert(int argc, char **argv); /* real news */
 

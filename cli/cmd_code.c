@@ -19,9 +19,9 @@
 #define STORE_BATCH 500
 
 static const char code_usage[] =
-    "khaldun code [--format jsonl|gdelt] [--mentions FILE] [--db FILE] [--dict FILE]\n"
+    "khaldun code [--format jsonl|gdelt|plover|tabari] [--mentions FILE] [--db FILE] [--dict FILE]\n"
     "                    [--dict-format F] [--input FORMAT] [--date YYYY-MM-DD] [-j N] [--stats]\n"
-    "                    [--quiet] [FILE...]";
+    "                    [--shard I/N] [--quiet] [FILE...]";
 
 static void code_help(void)
 {
@@ -30,7 +30,10 @@ static void code_help(void)
            "story, sentence, date, source, target, names, code, root, quad, goldstein,\n"
            "place, mentions, text, spans (byte offsets), dict (image hash).\n\n"
            "options:\n"
-           "  --format F        jsonl (default) or gdelt (GDELT 2.0 Events, 61 columns)\n"
+           "  --format F        jsonl (default), gdelt (GDELT 2.0 Events, 61 columns),\n"
+           "                    plover (PLOVER/POLECAT records as NGEC writes them) or\n"
+           "                    tabari (TABARI's event lines: date, source, target, code,\n"
+           "                    name, record id)\n"
            "  --mentions FILE   with --format gdelt, write the GDELT Mentions table there\n"
            "  --dict FILE       a dictionary image, or sources (repeatable) with --dict-format\n"
            "  --dict-format F   khaldun (default), tabari, petrarch: import the peers' dictionaries\n"
@@ -40,6 +43,9 @@ static void code_help(void)
            "                    --format is given too: then every story read is also printed\n"
            "  --input FORMAT    auto (default), text, jsonl, tabari, petrarch\n"
            "  --date DATE       date for stories whose record has none\n"
+           "  --shard I/N       code only the stories in shard I of N (by kh_story_shard: the\n"
+           "                    story's identity hash modulo N), so N machines share one\n"
+           "                    archive; `khaldun merge` joins their stores (docs/store.md)\n"
            "  -j, --jobs N      coding threads (default: every core); output order and bytes,\n"
            "                    and the store, are the same for any N\n"
            "  --stats           time each stage and print the shares on standard error\n"
@@ -49,7 +55,7 @@ static void code_help(void)
 
 /* What the options ask for. */
 typedef struct code_args {
-    int format;               /* 0 none given, 1 jsonl, 2 gdelt */
+    int format;               /* 0 none given, 1 jsonl, 2 gdelt, 3 plover, 4 tabari */
     const char *mentions_path;
     const char *db_path;
     int quiet;
@@ -66,6 +72,7 @@ typedef struct code_run {
     kh_store *store;
     kh_output *mentions;      /* --mentions FILE, or NULL */
     size_t known;             /* stories skipped because the store has them */
+    kh_date default_date;     /* --date, recorded with the stories it dates */
 } code_run;
 
 /* A store failure: the open batch is rolled back when the store closes, so
@@ -73,7 +80,7 @@ typedef struct code_run {
 static void store_die(code_run *c, const char *what, kh_status st)
 {
     const char *m = kh_store_errmsg(c->store);
-    char msg[600];
+    char msg[1100];
     snprintf(msg, sizeof msg, "%s", m && *m ? m : kh_strerror(st));
     kh_store_close(c->store);
     fatal("%s: %s (the stories of the last batch were not stored; re-run to resume)", what, msg);
@@ -131,52 +138,60 @@ static void print_stats(const kh_coder_stats *s, uint64_t output_ns, uint64_t wa
 static int parse_args(int argc, char **argv, code_args *a, cli_input *in, cli_models *models)
 {
     int i = 1;
-    for (; i < argc; i++) {
+    int end = argc;
+    for (; i < end; i++) {
         const char *o = argv[i];
         int used;
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
             code_help();
             exit(EXIT_OK);
         } else if (!strcmp(o, "--format")) {
-            if (++i >= argc)
+            if (++i >= end)
                 usage_error(code_usage, "--format needs a value");
             if (!strcmp(argv[i], "gdelt"))
                 a->format = 2;
             else if (!strcmp(argv[i], "jsonl"))
                 a->format = 1;
+            else if (!strcmp(argv[i], "plover"))
+                a->format = 3;
+            else if (!strcmp(argv[i], "tabari"))
+                a->format = 4;
             else
-                usage_error(code_usage, "unknown output format '%s' (jsonl, gdelt)", argv[i]);
+                usage_error(code_usage, "unknown output format '%s' (jsonl, gdelt, plover, tabari)",
+                            argv[i]);
         } else if (!strcmp(o, "--mentions")) {
-            if (++i >= argc)
+            if (++i >= end)
                 usage_error(code_usage, "--mentions needs a file");
             a->mentions_path = argv[i];
         } else if (!strcmp(o, "--db")) {
-            if (++i >= argc)
+            if (++i >= end)
                 usage_error(code_usage, "--db needs a file");
             a->db_path = argv[i];
         } else if (!strcmp(o, "--quiet") || !strcmp(o, "-q")) {
             a->quiet = 1;
         } else if (!strcmp(o, "-j") || !strcmp(o, "--jobs")) {
-            char *end;
-            if (++i >= argc)
+            char *stop;
+            if (++i >= end)
                 usage_error(code_usage, "%s needs a number", o);
-            long v = strtol(argv[i], &end, 10);
-            if (*end || end == argv[i] || v < 1 || v > 256)
+            long v = strtol(argv[i], &stop, 10);
+            if (*stop || stop == argv[i] || v < 1 || v > 256)
                 usage_error(code_usage, "%s wants a number from 1 to 256, not '%s'", o, argv[i]);
             a->threads = (int)v;
         } else if (!strcmp(o, "--stats")) {
             a->stats = 1;
-        } else if ((used = cli_input_option(in, argc, argv, i, code_usage)) > 0 ||
-                   (used = cli_models_option(models, argc, argv, i, code_usage)) > 0) {
+        } else if ((used = cli_input_option(in, end, argv, i, code_usage)) > 0 ||
+                   (used = cli_models_option(models, end, argv, i, code_usage)) > 0) {
             i += used - 1;
         } else if (!strcmp(o, "--")) {
-            return i + 1;
+            cli_operands_rest(argc, argv, i, &end);
+            break;
         } else if (o[0] == '-' && o[1]) {
             usage_error(code_usage, "unknown option '%s'", o);
         } else {
-            break;
+            cli_operand_defer(argc, argv, i--, &end);
         }
     }
+    i = end;
     if (a->mentions_path && a->format != 2)
         usage_error(code_usage, "--mentions goes with --format gdelt");
     return i;
@@ -209,7 +224,8 @@ static kh_output *open_mentions(const char *path, const char *db_path, int n_fil
 }
 
 /* Makes the sinks: standard output unless --db alone, and the store. */
-static void open_sinks(code_run *c, const kh_dict *dict, int n_files, char **files)
+static void open_sinks(code_run *c, const kh_dict *dict, const kh_lexicon *lexicon, int n_files,
+                       char **files)
 {
     const code_args *a = c->args;
     kh_status st = KH_OK;
@@ -220,6 +236,11 @@ static void open_sinks(code_run *c, const kh_dict *dict, int n_files, char **fil
             c->mentions = open_mentions(a->mentions_path, a->db_path, n_files, files);
         st = kh_sink_gdelt_new(cli_write_stdout, NULL, c->mentions ? kh_output_write : NULL,
                                c->mentions, &c->sinks[c->n_sinks++]);
+    } else if (a->format == 3) {
+        st = kh_sink_plover_new(kh_dict_hash(dict), cli_write_stdout, NULL,
+                                &c->sinks[c->n_sinks++]);
+    } else if (a->format == 4) {
+        st = kh_sink_tabari_new(cli_write_stdout, NULL, &c->sinks[c->n_sinks++]);
     } else if (a->format == 1 || !a->db_path) {
         st = kh_sink_json_new(kh_dict_hash(dict), cli_write_stdout, NULL, &c->sinks[c->n_sinks++]);
     }
@@ -227,6 +248,8 @@ static void open_sinks(code_run *c, const kh_dict *dict, int n_files, char **fil
         fatal("%s", kh_strerror(st));
     if (a->db_path) {
         c->store = store_open_or_die(a->db_path, KH_STORE_CREATE);
+        kh_store_set_lexicon(c->store, lexicon);
+        kh_store_set_default_date(c->store, c->default_date);
         c->store_sink = c->n_sinks;
         if ((st = kh_sink_store_new(c->store, kh_dict_hash(dict), STORE_BATCH,
                                     &c->sinks[c->n_sinks++])))
@@ -254,6 +277,17 @@ static void close_sinks(code_run *c)
 
 static void print_summary(const code_run *c, const cli_input *in, size_t events)
 {
+    if (in->shards > 1)
+        fprintf(stderr, "khaldun: shard %zu/%zu: %zu stor%s left to the other shards\n",
+                in->shard + 1, in->shards, in->out_of_shard, in->out_of_shard == 1 ? "y" : "ies");
+    if (c->args->format == 3) { /* PLOVER leaves some codes out: say how many */
+        kh_sink_counts pc;
+        kh_sink_counts_get(c->sinks[0], &pc);
+        if (pc.events < events)
+            fprintf(stderr, "khaldun: %zu event%s left out: PLOVER drops CAMEO 01 and 02\n",
+                    events - pc.events, events - pc.events == 1 ? "" : "s");
+        events = pc.events;
+    }
     if (!c->store) {
         fprintf(stderr, "khaldun: %zu stor%s read, %zu rejected, %zu event%s written\n",
                 in->stories, in->stories == 1 ? "y" : "ies", in->rejected, events,
@@ -287,7 +321,8 @@ int cmd_code(int argc, char **argv)
     code_run c;
     memset(&c, 0, sizeof c);
     c.args = &args;
-    open_sinks(&c, models.dict, argc - i, argv + i);
+    c.default_date = in.read.default_date;
+    open_sinks(&c, models.dict, models.lexicon, argc - i, argv + i);
     kh_code_options opt;
     memset(&opt, 0, sizeof opt);
     opt.dict = models.dict;

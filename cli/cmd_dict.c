@@ -4,7 +4,6 @@
  * versioned image the coder maps, report every source error as
  * FILE:LINE:COL, and print an image's counts and hash.
  */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,8 +11,8 @@
 #include "cli.h"
 
 static const char dict_usage[] =
-    "khaldun dict build [-o IMAGE] [--format khaldun|tabari|petrarch] SOURCE...\n"
-    "       khaldun dict check [--format FORMAT] SOURCE...\n"
+    "khaldun dict build [-o IMAGE] [--format khaldun|tabari|petrarch] [--strict] SOURCE...\n"
+    "       khaldun dict check [--format FORMAT] [--strict] SOURCE...\n"
     "       khaldun dict info [--time] [IMAGE]\n"
     "       khaldun dict lookup [--image FILE] [--date YYYY-MM-DD] PHRASE...\n"
     "       khaldun dict codes [IMAGE]";
@@ -30,7 +29,13 @@ static void dict_help(void)
            "A SOURCE is a file or a directory (all *.txt files in it, recursively, in\n"
            "name order). --format tabari|petrarch reads the peers' dictionary formats;\n"
            "khaldun's CAMEO code table (data/cameo.txt) is then added automatically\n"
-           "when found, so imported verb codes have names and Goldstein values.\n", dict_usage);
+           "when found, so imported verb codes have names and Goldstein values. A\n"
+           "TABARI directory is read by TABARI's extensions (.actors .agents .verbs\n"
+           ".options), or through its .project file when it holds one.\n\n"
+           "The peers' files are read as the peers read them: a line the peer would\n"
+           "skip is skipped with a warning, the image is still written (exit 0), and\n"
+           "a summary counts what was read and loaded. --strict makes every such line\n"
+           "an error (exit 1, no image), for people who write new dictionaries.\n", dict_usage);
 }
 
 /* Loads a dictionary image (fatal with its message on failure). */
@@ -45,69 +50,15 @@ static kh_dict *load_image(const char *path)
     return d;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 typedef struct dict_run {
     kh_dict_builder *b;
     kh_dict_format format;
     size_t files;
 } dict_run;
 
-static void add_path(dict_run *r, const char *path);
-
-static void add_dir(dict_run *r, const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        fatal("%s: cannot open directory", dir);
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            names = realloc(names, cap * sizeof *names);
-            if (!names)
-                fatal("out of memory");
-        }
-        size_t len = strlen(dir) + strlen(e->d_name) + 2;
-        names[n] = malloc(len);
-        if (!names[n])
-            fatal("out of memory");
-        snprintf(names[n], len, "%s/%s", dir, e->d_name);
-        n++;
-    }
-    closedir(d);
-    if (n)
-        qsort(names, n, sizeof *names, cmp_str);
-    for (size_t i = 0; i < n; i++) {
-        struct stat st;
-        if (stat(names[i], &st) == 0 &&
-            (S_ISDIR(st.st_mode) || (strlen(names[i]) > 4 && !strcmp(names[i] + strlen(names[i]) - 4, ".txt"))))
-            add_path(r, names[i]);
-        free(names[i]);
-    }
-    free(names);
-}
-
 static void add_path(dict_run *r, const char *path)
 {
-    struct stat st;
-    if (stat(path, &st) != 0)
-        fatal("%s: no such file or directory", path);
-    if (S_ISDIR(st.st_mode)) {
-        add_dir(r, path);
-        return;
-    }
-    kh_status s = kh_dict_builder_add(r->b, r->format, path, NULL, 0);
-    if (s && s != KH_ERR_FORMAT)
-        fatal("%s: %s", path, kh_strerror(s));
-    r->files++;
+    r->files += cli_dict_add(r->b, r->format, path);
 }
 
 /* data/cameo.txt next to the executable, for imported dictionaries. */
@@ -124,29 +75,33 @@ static int dict_build(int argc, char **argv, int check_only)
 {
     const char *out = NULL;
     dict_run r = {NULL, KH_DICT_KHALDUN, 0};
-    int i = 1;
-    for (; i < argc; i++) {
+    int i = 1, strict = 0;
+    int end = argc;
+    for (; i < end; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            if (++i >= argc)
+            if (++i >= end)
                 usage_error(dict_usage, "%s needs a file", a);
             out = argv[i];
         } else if (!strcmp(a, "--format")) {
-            if (++i >= argc)
+            if (++i >= end)
                 usage_error(dict_usage, "--format needs a value");
             if (!strcmp(argv[i], "khaldun")) r.format = KH_DICT_KHALDUN;
             else if (!strcmp(argv[i], "tabari")) r.format = KH_DICT_TABARI;
             else if (!strcmp(argv[i], "petrarch")) r.format = KH_DICT_PETRARCH;
             else usage_error(dict_usage, "unknown dictionary format '%s'", argv[i]);
+        } else if (!strcmp(a, "--strict")) {
+            strict = 1;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             dict_help();
             return EXIT_OK;
         } else if (a[0] == '-' && a[1]) {
             usage_error(dict_usage, "unknown option '%s'", a);
         } else {
-            break;
+            cli_operand_defer(argc, argv, i--, &end);
         }
     }
+    i = end;
     if (i >= argc)
         usage_error(dict_usage, "no dictionary sources given");
     if (!out && !check_only)
@@ -155,6 +110,7 @@ static int dict_build(int argc, char **argv, int check_only)
     kh_status s = kh_dict_builder_new(NULL, cli_diag_print, &diag, &r.b);
     if (s)
         fatal("%s", kh_strerror(s));
+    kh_dict_builder_set_flags(r.b, strict ? KH_DICT_STRICT : 0);
     if (r.format != KH_DICT_KHALDUN) {
         const char *cameo = cameo_source();
         if (cameo) {
@@ -168,7 +124,11 @@ static int dict_build(int argc, char **argv, int check_only)
     kh_error err;
     memset(&err, 0, sizeof err);
     s = kh_dict_builder_finish(r.b, check_only ? NULL : out, &err);
+    if (!strict)
+        cli_dict_summary(r.b);
     kh_dict_builder_free(r.b);
+    if (s == KH_ERR_FORMAT && !diag.errors && err.message[0])
+        fatal("%s%s", err.message, check_only ? "" : "; no image written");
     if (s == KH_ERR_FORMAT || diag.errors) {
         fprintf(stderr, "khaldun: %zu error%s, %zu warning%s in %zu file%s%s\n", diag.errors,
                 diag.errors == 1 ? "" : "s", diag.warnings, diag.warnings == 1 ? "" : "s", r.files,

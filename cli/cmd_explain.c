@@ -68,20 +68,22 @@ int cmd_explain(int argc, char **argv)
     cli_models_init(&models);
     const char *text = NULL;
     int i = 1;
-    for (; i < argc; i++) {
+    int end = argc;
+    for (; i < end; i++) {
         const char *a = argv[i];
         int used;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             explain_help();
             return EXIT_OK;
-        } else if ((used = cli_text_option(&in, &models, &text, argc, argv, i, explain_usage)) > 0) {
+        } else if ((used = cli_text_option(&in, &models, &text, end, argv, i, explain_usage)) > 0) {
             i += used - 1;
         } else if (a[0] == '-' && a[1]) {
             usage_error(explain_usage, "unknown option '%s'", a);
         } else {
-            break;
+            cli_operand_defer(argc, argv, i--, &end);
         }
     }
+    i = end;
     cli_models_load(&models);
     explain_state es;
     memset(&es, 0, sizeof es);

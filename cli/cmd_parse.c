@@ -103,7 +103,8 @@ int cmd_parse(int argc, char **argv)
     parse_state ps = {NULL, NULL, 0};
     const char *text = NULL;
     int i = 1;
-    for (; i < argc; i++) {
+    int end = argc;
+    for (; i < end; i++) {
         const char *a = argv[i];
         int used;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -114,14 +115,15 @@ int cmd_parse(int argc, char **argv)
             return EXIT_OK;
         } else if (!strcmp(a, "--pretty")) {
             ps.pretty = 1;
-        } else if ((used = cli_text_option(&in, &models, &text, argc, argv, i, parse_usage)) > 0) {
+        } else if ((used = cli_text_option(&in, &models, &text, end, argv, i, parse_usage)) > 0) {
             i += used - 1;
         } else if (a[0] == '-' && a[1]) {
             usage_error(parse_usage, "unknown option '%s'", a);
         } else {
-            break;
+            cli_operand_defer(argc, argv, i--, &end);
         }
     }
+    i = end;
     kh_error err;
     memset(&err, 0, sizeof err);
     const char *lex = models.lexicon_path ? models.lexicon_path : cli_data_path("lexicon.img");

@@ -13,7 +13,7 @@
 
 static void store_die(kh_store *s, const char *what, kh_status st)
 {
-    char msg[600];
+    char msg[1100];
     snprintf(msg, sizeof msg, "%s", kh_store_errmsg(s));
     kh_store_close(s);
     fatal("%s: %s", what, msg[0] ? msg : kh_strerror(st));

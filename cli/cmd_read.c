@@ -47,7 +47,8 @@ int cmd_read(int argc, char **argv)
     cli_input_init(&in);
     read_state rs = {NULL, KH_JSON_TOKENS};
     int i = 1;
-    for (; i < argc; i++) {
+    int end = argc;
+    for (; i < end; i++) {
         const char *a = argv[i];
         int used;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -55,17 +56,18 @@ int cmd_read(int argc, char **argv)
             return EXIT_OK;
         } else if (!strcmp(a, "--no-tokens")) {
             rs.json_flags = 0;
-        } else if ((used = cli_input_option(&in, argc, argv, i, read_usage)) > 0) {
+        } else if ((used = cli_input_option(&in, end, argv, i, read_usage)) > 0) {
             i += used - 1;
         } else if (!strcmp(a, "--")) {
-            i++;
+            cli_operands_rest(argc, argv, i, &end);
             break;
         } else if (a[0] == '-' && a[1]) {
             usage_error(read_usage, "unknown option '%s'", a);
         } else {
-            break;
+            cli_operand_defer(argc, argv, i--, &end);
         }
     }
+    i = end;
     kh_status st = kh_scratch_new(NULL, &in.read.limits, &rs.scratch);
     if (st)
         fatal("%s", kh_strerror(st));

@@ -3,8 +3,10 @@
  * loading the lexicon and the dictionary image, or building an image from
  * TABARI / PETRARCH / khaldun sources given on the command line.
  */
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -69,6 +71,115 @@ static int is_image(const char *path)
     return n == 8 && !memcmp(magic, "KHALDUN", 8);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int ends_with(const char *s, const char *ext)
+{
+    size_t n = strlen(s), e = strlen(ext);
+    return n >= e && !strcasecmp(s + n - e, ext);
+}
+
+/* Is a file in a folder source one the format reads? khaldun and PETRARCH:
+ * *.txt. TABARI: its extensions (.actors .agents .verbs .options), or with
+ * `project` only *.project. */
+static int dir_wants(kh_dict_format f, const char *name, int project)
+{
+    if (f != KH_DICT_TABARI)
+        return ends_with(name, ".txt");
+    if (project)
+        return ends_with(name, ".project");
+    return ends_with(name, ".actors") || ends_with(name, ".agents") ||
+           ends_with(name, ".verbs") || ends_with(name, ".options");
+}
+
+/* The entries of a folder, sorted, as "dir/name" (the caller frees them). */
+static char **dir_list(const char *dir, size_t *n)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        fatal("%s: cannot open directory", dir);
+    char **names = NULL;
+    size_t cap = 0;
+    struct dirent *e;
+    *n = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 32;
+            names = realloc(names, cap * sizeof *names);
+            if (!names)
+                fatal("out of memory");
+        }
+        size_t len = strlen(dir) + strlen(e->d_name) + 2;
+        names[*n] = malloc(len);
+        if (!names[*n])
+            fatal("out of memory");
+        snprintf(names[*n], len, "%s/%s", dir, e->d_name);
+        (*n)++;
+    }
+    closedir(d);
+    if (*n)
+        qsort(names, *n, sizeof *names, cmp_str);
+    return names;
+}
+
+size_t cli_dict_add(kh_dict_builder *b, kh_dict_format format, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        fatal("%s: no such file or directory", path);
+    if (!S_ISDIR(st.st_mode)) {
+        kh_status s = kh_dict_builder_add(b, format, path, NULL, 0);
+        if (s && s != KH_ERR_FORMAT)
+            fatal("%s: %s", path, kh_strerror(s));
+        return 1;
+    }
+    size_t n, files = 0;
+    char **names = dir_list(path, &n);
+    /* A TABARI folder with a project file: the files the project names,
+     * as TABARI reads them. */
+    int project = 0;
+    for (size_t i = 0; i < n && format == KH_DICT_TABARI; i++)
+        project |= dir_wants(format, names[i], 1) && stat(names[i], &st) == 0 &&
+                   S_ISREG(st.st_mode);
+    for (size_t i = 0; i < n; i++) {
+        if (stat(names[i], &st) == 0 &&
+            ((S_ISDIR(st.st_mode) && !project) ||
+             (S_ISREG(st.st_mode) && dir_wants(format, names[i], project))))
+            files += cli_dict_add(b, format, names[i]);
+        free(names[i]);
+    }
+    free(names);
+    return files;
+}
+
+/* Prints what a peer import read and loaded, by kind (standard error). */
+void cli_dict_summary(const kh_dict_builder *b)
+{
+    kh_dict_build_summary s;
+    kh_dict_builder_summary(b, &s);
+    if (!s.peer)
+        return;
+    static const char *const kinds[KH_ENTRY_KINDS] = {"actors", "agents", "verbs and patterns",
+                                                      "synset members"};
+    char line[512];
+    size_t n = 0;
+    for (int k = 0; k < KH_ENTRY_KINDS && n < sizeof line; k++)
+        if (s.read[k])
+            n += (size_t)snprintf(line + n, sizeof line - n, "%s%zu of %zu %s", n ? ", " : "",
+                                  s.read[k] - s.skipped[k], s.read[k], kinds[k]);
+    fprintf(stderr, "khaldun: loaded %s; %zu line%s skipped (a warning each)", n ? line : "nothing",
+            s.skipped_lines, s.skipped_lines == 1 ? "" : "s");
+    if (s.remarks)
+        fprintf(stderr, "; %zu remark%s not shown (duplicates, codes outside the table: "
+                "--strict shows them)", s.remarks, s.remarks == 1 ? "" : "s");
+    fputc('\n', stderr);
+}
+
 /* Builds an image from sources into a temporary file and loads it. */
 static void build_dict(cli_models *m)
 {
@@ -88,11 +199,8 @@ static void build_dict(cli_models *m)
                 fatal("%s: %s", cameo, kh_strerror(s));
         }
     }
-    for (size_t i = 0; i < m->n_dict_paths; i++) {
-        s = kh_dict_builder_add(b, m->dict_format, m->dict_paths[i], NULL, 0);
-        if (s && s != KH_ERR_FORMAT)
-            fatal("%s: %s", m->dict_paths[i], kh_strerror(s));
-    }
+    for (size_t i = 0; i < m->n_dict_paths; i++)
+        cli_dict_add(b, m->dict_format, m->dict_paths[i]);
     char tmpl[] = "/tmp/khaldun-dict-XXXXXX";
     int fd = mkstemp(tmpl);
     if (fd < 0)

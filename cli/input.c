@@ -2,7 +2,8 @@
  * input.c: the CLI's one reading loop: options every reading subcommand
  * shares (--input, --date, --max-line), and feeding files or standard input
  * to a kh_reader in fixed-size chunks so memory stays bounded whatever the
- * size of the input, counting bytes for the progress line when asked.
+ * size of the input, counting bytes for the progress line when asked, and
+ * passing on only the stories of one shard with --shard I/N.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,6 +12,33 @@
 #include "cli.h"
 
 #define CHUNK (256u << 10)
+
+void cli_operand_defer(int argc, char **argv, int i, int *end)
+{
+    char *op = argv[i];
+    memmove(argv + i, argv + i + 1, (size_t)(argc - i - 1) * sizeof *argv);
+    argv[argc - 1] = op;
+    (*end)--;
+}
+
+static void reverse(char **v, int from, int to)
+{
+    for (to--; from < to; from++, to--) {
+        char *t = v[from];
+        v[from] = v[to];
+        v[to] = t;
+    }
+}
+
+void cli_operands_rest(int argc, char **argv, int i, int *end)
+{
+    /* argv[i+1..end) came after "--", argv[end..argc) were deferred before it:
+     * rotate the deferred ones first. */
+    reverse(argv, i + 1, *end);
+    reverse(argv, *end, argc);
+    reverse(argv, i + 1, argc);
+    *end = i + 1;
+}
 
 void cli_input_init(cli_input *in)
 {
@@ -38,6 +66,21 @@ static size_t parse_size(const char *s, const char *usage, const char *opt)
 int cli_input_option(cli_input *in, int argc, char **argv, int i, const char *usage)
 {
     const char *a = argv[i];
+    if (!strcmp(a, "--shard")) {
+        if (i + 1 >= argc)
+            usage_error(usage, "--shard needs I/N");
+        char *end;
+        errno = 0;
+        unsigned long long k = strtoull(argv[i + 1], &end, 10), n = 0;
+        if (!errno && *end == '/' && end[1] >= '0' && end[1] <= '9')
+            n = strtoull(end + 1, &end, 10);
+        if (errno || *end || argv[i + 1][0] == '-' || k < 1 || n < 1 || k > n || n > 1000000)
+            usage_error(usage, "--shard wants I/N with 1 <= I <= N (3/8: the third of eight), "
+                               "not '%s'", argv[i + 1]);
+        in->shard = (size_t)k - 1;
+        in->shards = (size_t)n;
+        return 2;
+    }
     if (!strcmp(a, "--input") || !strcmp(a, "--date") || !strcmp(a, "--max-line") ||
         !strcmp(a, "--max-tokens") || !strcmp(a, "--max-sentences")) {
         if (i + 1 >= argc)
@@ -61,8 +104,29 @@ int cli_input_option(cli_input *in, int argc, char **argv, int i, const char *us
     return 0;
 }
 
+/* --shard: passes on the stories of the chosen shard only. */
+typedef struct shard_filter {
+    cli_input *in;
+    kh_story_fn fn;
+    void *ctx;
+} shard_filter;
+
+static kh_status shard_story(void *ctx, const kh_story *story)
+{
+    shard_filter *f = (shard_filter *)ctx;
+    if (kh_story_shard(story, f->in->shards) != f->in->shard) {
+        f->in->out_of_shard++;
+        return KH_OK;
+    }
+    return f->fn(f->ctx, story);
+}
+
 static kh_status run_one(cli_input *in, const char *name, FILE *f, kh_story_fn fn, void *ctx)
 {
+    shard_filter sf = {in, fn, ctx};
+    if (in->shards > 1)
+        fn = shard_story, ctx = &sf;
+    size_t skipped = in->out_of_shard;
     kh_reader *r = NULL;
     kh_status st = kh_reader_new(&in->read, name, &r);
     if (st)
@@ -77,7 +141,7 @@ static kh_status run_one(cli_input *in, const char *name, FILE *f, kh_story_fn f
         if (p && p->on) {
             p->bytes += n;
             kh_reader_counts(r, &stories, &rejected);
-            p->stories = in->stories + stories;
+            p->stories = in->stories + stories - (in->out_of_shard - skipped);
             cli_progress_tick(p);
         }
     }
@@ -88,7 +152,7 @@ static kh_status run_one(cli_input *in, const char *name, FILE *f, kh_story_fn f
     if (st == KH_OK)
         st = kh_reader_finish(r, fn, ctx);
     kh_reader_counts(r, &stories, &rejected);
-    in->stories += stories;
+    in->stories += stories - (in->out_of_shard - skipped); /* this shard's */
     in->rejected += rejected;
     if (p)
         p->stories = in->stories;

@@ -171,6 +171,7 @@ static const command commands[] = {
     {"dict", cmd_dict, "build, check and describe dictionary images"},
     {"lex", cmd_lex, "build, describe and query the lexicon image (WordNet + data/lexicon)"},
     {"query", cmd_query, "list stored events by actor, dyad, code, date, place, text (table, jsonl, csv, gdelt)"}, {"stats", cmd_stats, "event counts and Goldstein sums per dyad per day/week/month; top actors, codes"}, {"export", cmd_export, "the event store as GDELT 2.0 Events + Mentions TSV or JSON Lines"}, {"recode", cmd_recode, "re-code the stored stories with another dictionary image"},
+    {"merge", cmd_merge, "merge event stores (the shards of code --shard I/N) into a new one"},
     {"eval", cmd_eval, "run a validation suite (TABARI, PETRARCH) or measure tagging (--pos)"},
 };
 

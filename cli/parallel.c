@@ -151,7 +151,7 @@ typedef struct par_rec {
 /* The strings of a kept event (offsets into the batch's event text). */
 typedef struct par_evx {
     size_t source, target, source_name, target_name, code, name;
-    size_t place;    /* index into places, or NO_STR */
+    size_t place, source_place, target_place; /* indexes into places, or NO_STR */
     size_t mention0; /* index into mentions */
 } par_evx;
 
@@ -298,6 +298,8 @@ static void keep_events(par_batch *b, par_rec *r, const kh_event *ev, size_t n)
         x->code = put_str(&b->evtext, e->code);
         x->name = put_str(&b->evtext, e->name);
         x->place = e->place ? keep_place(b, e->place) : NO_STR;
+        x->source_place = e->source_place ? keep_place(b, e->source_place) : NO_STR;
+        x->target_place = e->target_place ? keep_place(b, e->target_place) : NO_STR;
         x->mention0 = b->n_mentions;
         size_t m = b->n_mentions + e->n_mentions;
         grow((void **)&b->mentions, &b->mentions_cap, m, sizeof *b->mentions);
@@ -330,6 +332,8 @@ static void fix_events(par_batch *b)
         e->code = str_at(t, x->code);
         e->name = str_at(t, x->name);
         e->place = x->place == NO_STR ? NULL : &b->places[x->place];
+        e->source_place = x->source_place == NO_STR ? NULL : &b->places[x->source_place];
+        e->target_place = x->target_place == NO_STR ? NULL : &b->places[x->target_place];
         e->mentions = &b->mentions[x->mention0];
     }
 }

@@ -24,7 +24,8 @@ const char store_filter_help[] =
     "  --to DATE         on or before YYYY-MM-DD\n"
     "  --country ISO3    the event's place is in this country\n"
     "  --place NAME      the event's place (case-insensitive)\n"
-    "  --text WORDS      words that all appear in one evidence sentence\n"
+    "  --text WORDS      whole words that all appear in one evidence sentence (nucl* for\n"
+    "                    a prefix; case and accents ignored)\n"
     "  --limit N         at most N rows\n";
 
 kh_store *store_open_or_die(const char *path, unsigned flags)
@@ -152,7 +153,8 @@ int store_query_option(kh_store_query *q, int argc, char **argv, int i, const ch
 /* ---- khaldun recode ---- */
 
 static const char recode_usage[] =
-    "khaldun recode --db FILE [--dict IMAGE] [--dict-format F] [--lexicon FILE] [--quiet]";
+    "khaldun recode --db FILE [--dict IMAGE] [--dict-format F] [--lexicon FILE]\n"
+    "                      [--date YYYY-MM-DD] [--quiet]";
 
 int cmd_recode(int argc, char **argv)
 {
@@ -160,6 +162,7 @@ int cmd_recode(int argc, char **argv)
     cli_models_init(&models);
     const char *db = NULL;
     int quiet = 0;
+    kh_date date = {0, 0, 0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int used;
@@ -173,6 +176,8 @@ int cmd_recode(int argc, char **argv)
                    "  --db FILE         the event store (required)\n"
                    "  --dict FILE       the dictionary image, or sources with --dict-format\n"
                    "  --lexicon FILE    the lexicon image\n"
+                   "  --date DATE       the date of every stored story whose record gave none (it\n"
+                   "                    had --date, or no date): a corrected --date\n"
                    "  --quiet           no summary on standard error\n",
                    recode_usage);
             return EXIT_OK;
@@ -182,6 +187,10 @@ int cmd_recode(int argc, char **argv)
             db = argv[i];
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             quiet = 1;
+        } else if (!strcmp(a, "--date")) {
+            if (++i >= argc || kh_date_parse(argv[i], strlen(argv[i]), &date) != KH_OK ||
+                !date.day)
+                usage_error(recode_usage, "--date wants YYYY-MM-DD");
         } else if ((used = cli_models_option(&models, argc, argv, i, recode_usage)) > 0) {
             i += used - 1;
         } else {
@@ -191,6 +200,7 @@ int cmd_recode(int argc, char **argv)
     if (!db)
         usage_error(recode_usage, "--db FILE is required");
     kh_store *s = store_open_or_die(db, 0);
+    kh_store_set_default_date(s, date);
     cli_models_load(&models);
     kh_code_options opt;
     memset(&opt, 0, sizeof opt);
@@ -200,7 +210,7 @@ int cmd_recode(int argc, char **argv)
     size_t stories = 0, events = 0, n_events = 0;
     kh_status st = kh_store_recode(s, &opt, &stories, &events);
     if (st) {
-        char msg[600];
+        char msg[1100];
         snprintf(msg, sizeof msg, "%s", kh_store_errmsg(s));
         kh_store_close(s);
         fatal("%s: recode failed, the store is unchanged: %s", db, msg[0] ? msg : kh_strerror(st));

@@ -90,7 +90,7 @@ typedef struct kh_error {
     size_t line;
     size_t col;
     uint64_t offset;
-    char message[256];
+    char message[1024]; /* whole: paths may be long */
 } kh_error;
 
 /* ---------------------------------------------------------------------- */
@@ -551,6 +551,27 @@ KH_API kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, 
 KH_API kh_status kh_dict_builder_finish(kh_dict_builder *b, const char *out_path, kh_error *err);
 /* Errors and warnings reported so far. */
 KH_API void kh_dict_builder_counts(const kh_dict_builder *b, size_t *errors, size_t *warnings);
+/*
+ * Builder flags (kh_dict_builder_set_flags), set before the first add.
+ * By default the peers' formats (TABARI, PETRARCH) are read as the peers
+ * read them: a line the peer would skip is skipped with a warning and the
+ * image is still written; remarks the peer does not make (a duplicate
+ * pattern, a code outside the CAMEO table) are only counted. With
+ * KH_DICT_STRICT every such line is an error, for people who write new
+ * dictionaries. khaldun's own format is always strict.
+ */
+enum { KH_DICT_STRICT = 1u << 0 };
+KH_API void kh_dict_builder_set_flags(kh_dict_builder *b, unsigned flags);
+/* What the peer importers read and loaded, by kind of entry. */
+enum { KH_ENTRY_ACTOR = 0, KH_ENTRY_AGENT, KH_ENTRY_PATTERN, KH_ENTRY_SYNSET, KH_ENTRY_KINDS };
+typedef struct kh_dict_build_summary {
+    size_t read[KH_ENTRY_KINDS];    /* entries in the sources */
+    size_t skipped[KH_ENTRY_KINDS]; /* of those, skipped (a warning each) */
+    size_t skipped_lines;           /* lines skipped, of any kind */
+    size_t remarks;                 /* counted, not reported (see KH_DICT_STRICT) */
+    int peer;                       /* a peer format was read */
+} kh_dict_build_summary;
+KH_API void kh_dict_builder_summary(const kh_dict_builder *b, kh_dict_build_summary *out);
 KH_API void kh_dict_builder_free(kh_dict_builder *b);
 
 KH_API kh_status kh_dict_load(const char *path, const kh_allocator *alloc, kh_dict **out,
@@ -661,6 +682,10 @@ typedef struct kh_event {
     uint32_t flags;
     const kh_mention *mentions;
     size_t n_mentions;
+    /* The actors' own places, where their words name one ("Tehran said":
+     * Tehran; "Kabul police": Kabul); NULL otherwise. GDELT's Actor1Geo and
+     * Actor2Geo. Not kept by the event store. */
+    const kh_place *source_place, *target_place;
 } kh_event;
 
 /* A line of explanation: what the coder considered and why (khaldun explain). */
@@ -772,14 +797,14 @@ KH_API kh_status kh_events_write_json(const kh_story *story, const kh_event *eve
 
 /*
  * GDELT 2.0 Events (61 tab-separated columns) and Mentions (16 columns)
- * rows for the events of one story. `first_id` numbers the events
- * (GLOBALEVENTID); it is advanced by n. Tabs and newlines in text are
- * replaced by spaces, so every row is well-formed TSV.
+ * rows for the events of one story. GLOBALEVENTID is a hash of the event's
+ * key (date, source, target, code), the same in every run (docs/formats.md).
+ * Tabs and newlines in text are replaced by spaces, so every row is
+ * well-formed TSV.
  */
 KH_API kh_status kh_events_write_gdelt(const kh_story *story, const kh_event *events, size_t n,
-                                       uint64_t *first_id, kh_write_fn write_events,
-                                       void *events_ctx, kh_write_fn write_mentions,
-                                       void *mentions_ctx);
+                                       kh_write_fn write_events, void *events_ctx,
+                                       kh_write_fn write_mentions, void *mentions_ctx);
 
 /*
  * A sink: where coded stories go, one interface for every output (JSON
@@ -788,7 +813,8 @@ KH_API kh_status kh_events_write_gdelt(const kh_story *story, const kh_event *ev
  * kh_sink_event for each of its events; kh_sink_finish once. The story must
  * stay valid until its last event has been given; each event during its
  * call. A sink writes what kh_events_write_json / kh_events_write_gdelt
- * would for the same stories, byte for byte. A non-KH_OK status stops
+ * would for the same stories, byte for byte (but for the Events row of an
+ * event an earlier story reported, which the GDELT sink does not repeat). A non-KH_OK status stops
  * nothing by itself: the caller decides (a store's message is in
  * kh_store_errmsg). Free with kh_sink_free (accepts NULL).
  */
@@ -796,10 +822,18 @@ typedef struct kh_sink kh_sink;
 
 /* JSON Lines events, each stamped with `dict_hash`, to `write`. */
 kh_status kh_sink_json_new(const char *dict_hash, kh_write_fn write, void *ctx, kh_sink **out);
-/* GDELT 2.0 Events rows to `write_events`, numbered from 1 in the order
- * given, and Mentions rows to `write_mentions` (NULL: none). */
+/* GDELT 2.0 Events rows to `write_events`, one per event of the run (from
+ * the first story that reports it; later stories add Mentions rows only),
+ * and Mentions rows to `write_mentions` (NULL: none). */
 kh_status kh_sink_gdelt_new(kh_write_fn write_events, void *events_ctx,
                             kh_write_fn write_mentions, void *mentions_ctx, kh_sink **out);
+/* TABARI's event lines to `write`: date (YYMMDD), source, target ("---"
+ * when none), code, code name, record id; tab-separated, one a line. */
+kh_status kh_sink_tabari_new(kh_write_fn write, void *ctx, kh_sink **out);
+/* PLOVER/POLECAT records (NGEC's shape, docs/formats.md), one JSON object a
+ * line, stamped with `dict_hash`, to `write`. Events whose CAMEO code PLOVER
+ * leaves out (01, 02) get none; the sink's event count is records written. */
+kh_status kh_sink_plover_new(const char *dict_hash, kh_write_fn write, void *ctx, kh_sink **out);
 
 kh_status kh_sink_begin(kh_sink *sink);
 kh_status kh_sink_story(kh_sink *sink, const kh_story *story);
@@ -885,8 +919,8 @@ KH_API int kh_output_is_direct(const kh_output *output);
  * An embedded SQLite database of stories, evidence sentences, events and
  * mentions (schema: docs/store.md). Events reported by several stories
  * (same date, source, target, code) are one row with GDELT-style counts.
- * Ingestion is idempotent: a story is identified by the SHA-256 of its id
- * and text (see kh_store_add_story) and is never stored twice. Writes run in
+ * Ingestion is idempotent: a story is identified by kh_story_hash (its text
+ * and its own metadata) and is never stored twice. Writes run in
  * batches (kh_store_begin/commit) in WAL mode, so a process killed at any
  * point leaves the last committed batch; re-running the same input then
  * completes the store. Every statement uses bound parameters.
@@ -896,6 +930,27 @@ KH_API int kh_output_is_direct(const kh_output *output);
  */
 typedef struct kh_store kh_store;
 
+/*
+ * A story's identity: 64 lowercase hex digits and a NUL into hex. SHA-256
+ * over the tag "khaldun story 2" and the story's text, record id, URL and
+ * publisher, each field preceded by its 8-byte little-endian length (an
+ * absent field is length 0). The id counts only when the record gave it:
+ * the reader's "SOURCE:LINE" names a file, not a story. So the same story
+ * read under another path (or from standard input) has the same identity,
+ * and two outlets' copies of one wire story have two. The date is not part
+ * of it. The event store keys stories by it (stories.content_hash).
+ */
+KH_API void kh_story_hash(const kh_story *story, char hex[65]);
+
+/*
+ * The shard of a story among n (0 .. n-1; 0 when n < 2): the first 16 hex
+ * digits of kh_story_hash read as a 64-bit number, modulo n. Stable across
+ * machines, runs, file names and input formats, so `khaldun code --shard
+ * I/N` (which takes shard I-1) on N machines splits one archive with no
+ * splitting step, and the shards' stores merge into one run's store.
+ */
+KH_API size_t kh_story_shard(const kh_story *story, size_t n);
+
 /* Flags for kh_store_open. */
 enum {
     KH_STORE_READONLY = 1u << 0, /* never write; the file must exist */
@@ -904,7 +959,7 @@ enum {
 
 /* The schema version this library writes (PRAGMA user_version) and the
  * SQLite application id that marks a khaldun store ("KHDN"). */
-#define KH_STORE_SCHEMA_VERSION 1
+#define KH_STORE_SCHEMA_VERSION 2
 #define KH_STORE_APPLICATION_ID 0x4B48444E
 
 /*
@@ -930,6 +985,12 @@ KH_API void kh_store_close(kh_store *store);
  * the next call on the store. */
 KH_API const char *kh_store_errmsg(const kh_store *store);
 
+/* Sets the lexicon image recorded with each story added from now on
+ * (stories.lexicon_hash, 16 hex digits of its checksum; NULL: none), so
+ * kh_store_merge can tell stores coded with different images apart.
+ * kh_store_recode sets it from its options. */
+KH_API void kh_store_set_lexicon(kh_store *store, const kh_lexicon *lexicon);
+
 /* A batch: everything added between begin and commit becomes durable at
  * once, or not at all. kh_store_rollback drops an open batch (no-op when
  * none is open). Without a batch each kh_store_add_story is its own. */
@@ -937,8 +998,19 @@ KH_API kh_status kh_store_begin(kh_store *store);
 KH_API kh_status kh_store_commit(kh_store *store);
 KH_API void kh_store_rollback(kh_store *store);
 
-/* Sets *known to 1 when a story with the same content hash is stored, so a
- * caller can skip coding it. */
+/*
+ * Sets the run's default date (the --date of `khaldun code`, for stories
+ * whose record gives none): stories added with it record that their date
+ * was given (stories.date_given). A story stored with a given date, or with
+ * none, that comes again with another default date is dated again: it is
+ * not "known" (kh_store_has_story), and adding it replaces the stored one
+ * and its events. kh_store_recode gives this date to every such stored
+ * story. A record's own date is never replaced. Year 0: no default.
+ */
+KH_API void kh_store_set_default_date(kh_store *store, kh_date date);
+
+/* Sets *known to 1 when a story with the same content hash is stored (and
+ * is not to be dated again, above), so a caller can skip coding it. */
 KH_API kh_status kh_store_has_story(kh_store *store, const kh_story *story, int *known);
 
 /*
@@ -948,8 +1020,8 @@ KH_API kh_status kh_store_has_story(kh_store *store, const kh_story *story, int 
  * appended and NumMentions, NumSources (distinct publishers; the URL's host
  * or the source file when the story names none) and NumArticles (distinct
  * stories) updated. `dict_hash` (kh_dict_hash) is recorded with the story
- * and its events. The content hash is SHA-256 over the 8-byte little-endian
- * length of the id, the id, and the text. A story already stored is left as
+ * and its events. The story is identified by kh_story_hash (its text and
+ * its own metadata, not its file's name). A story already stored is left as
  * it is and *added (when non-NULL) set to 0; else 1. A failure leaves
  * nothing of the story behind.
  */
@@ -976,6 +1048,34 @@ KH_API kh_status kh_store_recode(kh_store *store, const kh_code_options *options
  */
 kh_status kh_sink_store_new(kh_store *store, const char *dict_hash, size_t batch, kh_sink **out);
 
+/* What kh_store_merge built. */
+typedef struct kh_store_merge_counts {
+    size_t stories, events, mentions;
+} kh_store_merge_counts;
+
+/* Flags for kh_store_merge. */
+enum {
+    KH_MERGE_ANY_IMAGES = 1u << 0 /* merge stores coded with different dictionary/lexicon images */
+};
+
+/*
+ * Writes a new event store at `path` holding every story of the `n` stores
+ * `inputs` (typically the shards of `khaldun code --shard I/N`): stories
+ * united by content hash (kh_story_hash), events by (date, source, target,
+ * code), NumMentions, NumSources and NumArticles counted again, an event's
+ * first story, names and place from its earliest story (by date, then
+ * content hash), as one run over all the stories would store them. Inputs
+ * are opened read-only (kh_store_open), must be of this schema version and
+ * pass PRAGMA quick_check, and are never written. Stores coded with
+ * different dictionary or lexicon images are refused with KH_ERR_INVALID unless
+ * `flags` has KH_MERGE_ANY_IMAGES. `path` must not exist (or be an empty
+ * file): the store is built in a temporary file beside it and appears
+ * under the name only when complete, so a failure leaves nothing. Counts
+ * go to *counts (may be NULL); messages to *err.
+ */
+KH_API kh_status kh_store_merge(const char *path, const char *const *inputs, size_t n,
+                                unsigned flags, kh_store_merge_counts *counts, kh_error *err);
+
 /* Row counts: stories, events, mentions (any may be NULL). */
 KH_API kh_status kh_store_counts(kh_store *store, size_t *stories, size_t *events,
                                  size_t *mentions);
@@ -985,7 +1085,9 @@ KH_API kh_status kh_store_counts(kh_store *store, size_t *stories, size_t *event
  * ending in '*' is a prefix ("IRN*" matches IRN, IRNGOV, ...). `actor`
  * matches either side; `dyad_a`/`dyad_b` match a pair in either direction;
  * `source`/`target` one direction. `text` holds words that must all appear
- * (ASCII case-insensitively) in one evidence sentence.
+ * in one evidence sentence, matched as whole words (case- and accent-
+ * insensitively; "word*" is a prefix) through the store's FTS5 index; at
+ * most 16 words of 100 bytes (KH_ERR_LIMIT).
  */
 typedef struct kh_store_query {
     const char *actor;

@@ -15,7 +15,9 @@
 #   sqlite3, jq                  used by the tests to check the store and JSON output
 #   cppcheck                     make lint
 #   time                         GNU time: peak memory in make bench and the tests
-#   python3-cffi, python3-pandas the Python binding (python/khaldun) and khaldun.store
+#   python3, python3-pandas      the GDELT load tests (csv and pandas with the codebook's
+#                                names and types) and tools/plover-gsr.py (PLOVER agreement);
+#                                with python3-cffi the Python binding (python/khaldun)
 #   python3-dask, python3-distributed  khaldun.dask: archives coded on a Dask cluster
 #   python3-pytest               the Python tests (tests/sh/python.sh)
 set -eu
@@ -23,8 +25,8 @@ cd "$(dirname "$0")/.."
 APT=1
 [ "${1:-}" = "--no-apt" ] && APT=0
 PKGS="build-essential pkg-config git clang libclang-rt-14-dev libsqlite3-dev wordnet-base iso-codes \
-libgeonames0 sqlite3 jq cppcheck time diffutils util-linux python3-cffi python3-pandas python3-dask \
-python3-distributed python3-pytest"
+libgeonames0 sqlite3 jq cppcheck time diffutils util-linux python3 \
+python3-pandas python3-cffi python3-dask python3-distributed python3-pytest"
 if [ $APT = 1 ]; then
     missing=""
     for p in $PKGS; do

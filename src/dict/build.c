@@ -184,6 +184,21 @@ void kh_bld_diag(kh_dict_builder *b, const kh_srcpos *pos, kh_severity sev, cons
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    if (sev == KH_SEV_ERROR && b->lenient) {
+        /* Read as the peer reads: the line is skipped, the build goes on. */
+        sev = KH_SEV_WARNING;
+        size_t ml = strlen(msg);
+        snprintf(msg + ml, sizeof msg - ml, "; line skipped");
+        const char *file = pos ? pos->file : "";
+        size_t line = pos ? pos->line : 0;
+        /* One warning a line: a pattern line fails once per verb spelling. */
+        if (line && file == b->skip_file && line == b->skip_line)
+            return;
+        b->skip_file = file;
+        b->skip_line = line;
+        b->sum.skipped_lines++;
+        b->sum.skipped[b->entry_kind]++;
+    }
     if (sev == KH_SEV_ERROR)
         b->errors++;
     else
@@ -199,6 +214,35 @@ void kh_bld_diag(kh_dict_builder *b, const kh_srcpos *pos, kh_severity sev, cons
     d.col = pos ? pos->col : 0;
     d.message = msg;
     b->diag(b->diag_ctx, &d);
+}
+
+void kh_bld_remark(kh_dict_builder *b, const kh_srcpos *pos, const char *fmt, ...)
+{
+    if (b->lenient) {
+        b->sum.remarks++;
+        return;
+    }
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    kh_bld_diag(b, pos, KH_SEV_WARNING, "%s", msg);
+}
+
+void kh_dict_builder_set_flags(kh_dict_builder *b, unsigned flags)
+{
+    if (b)
+        b->flags = flags;
+}
+
+void kh_dict_builder_summary(const kh_dict_builder *b, kh_dict_build_summary *out)
+{
+    if (!out)
+        return;
+    memset(out, 0, sizeof *out);
+    if (b)
+        *out = b->sum;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -218,6 +262,7 @@ kh_status kh_dict_builder_new(const kh_allocator *alloc, kh_diag_fn diag, void *
     b->diag_ctx = diag_ctx;
     kh_buf_init(&b->pool, alloc, (size_t)UINT32_MAX - 1);
     kh_buf_init(&b->srchash, alloc, 0);
+    kh_buf_init(&b->options, alloc, (size_t)1 << 20);
     b->words.elem = sizeof(kh_word_rec);
     b->nodes.elem = sizeof(kh_bnode);
     b->bpayloads.elem = sizeof(kh_bpayload);
@@ -267,6 +312,7 @@ void kh_dict_builder_free(kh_dict_builder *b)
     kh_scratch_free(b->scratch);
     kh_buf_free(&b->pool);
     kh_buf_free(&b->srchash);
+    kh_buf_free(&b->options);
     kh_map_free(a, &b->str_map);
     kh_map_free(a, &b->word_map);
     kh_map_free(a, &b->edge_map);
@@ -303,7 +349,7 @@ kh_status kh_bld_read_file(kh_dict_builder *b, const char *path, char **data, si
 static size_t entries(const kh_dict_builder *b)
 {
     return b->codes.n + b->countries.n + b->actors.n + b->roles.n + b->agents.n + b->places.n +
-           b->synsets.n + b->patterns.n + b->bpayloads.n;
+           b->synsets.n + b->patterns.n + b->bpayloads.n + b->options.len;
 }
 
 kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, const char *path,
@@ -326,11 +372,15 @@ kh_status kh_dict_builder_add(kh_dict_builder *b, kh_dict_format format, const c
     size_t errors_before = b->errors, warnings_before = b->warnings;
     size_t entries_before = entries(b);
     kh_status st = KH_ERR_INVALID;
+    int peer = format != KH_DICT_KHALDUN;
+    b->sum.peer |= peer;
+    b->lenient = peer && !(b->flags & KH_DICT_STRICT);
     for (size_t i = 0; i < kh_src_n_formats; i++)
         if (kh_src_formats[i].format == format) {
             st = kh_src_formats[i].parse(b, name, data, len);
             break;
         }
+    b->lenient = 0;
     /* A source that added nothing and said nothing is empty or only
      * comments: most likely the wrong file, and an image built from it
      * alone would code nothing while every run reported success. */

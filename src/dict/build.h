@@ -47,6 +47,7 @@ struct kh_dict_builder {
     kh_scratch *scratch;     /* tokenises phrases like the runtime does */
     kh_buf pool;             /* string pool */
     kh_buf srchash;
+    kh_buf options;          /* TABARI .options text read, NUL-terminated when not empty */
     kh_map str_map;          /* hash -> pool offset */
     kh_map word_map;         /* pool offset of folded form -> word id */
     kh_map edge_map;         /* (parent << 32 | word) -> child */
@@ -57,10 +58,22 @@ struct kh_dict_builder {
     kh_vec words, nodes, bpayloads, actors, roles, countries, agents, places, synsets, codes,
         patterns, elems, alts;
     kh_vec inputs;           /* kh_file_id of every source file read: never written over */
+    unsigned flags;          /* KH_DICT_* */
+    int lenient;             /* a peer importer runs, not strict: errors skip the line */
+    kh_dict_build_summary sum;
+    int entry_kind;          /* KH_ENTRY_* of the line being read (peer importers) */
+    const char *skip_file;   /* the last line skipped, counted once */
+    size_t skip_line;
 };
 
+/* Reports at pos. While a peer importer reads leniently (b->lenient), an
+ * error is reported as a warning that the line was skipped, and counted. */
 void kh_bld_diag(kh_dict_builder *b, const kh_srcpos *pos, kh_severity sev, const char *fmt,
                  ...) KH_PRINTF(4, 5);
+/* A remark the peer itself would not make (a duplicate, a code outside the
+ * table): a warning when strict, else only counted in the summary. */
+void kh_bld_remark(kh_dict_builder *b, const kh_srcpos *pos, const char *fmt, ...)
+    KH_PRINTF(3, 4);
 /* Reads a whole source file (from b's allocator) and notes its identity in
  * b->inputs, so the image is never written over it. KH_ERR_NOTFOUND /
  * KH_ERR_IO with errno set on failure. */

@@ -9,7 +9,8 @@
 enum {
     SEC_STRINGS = 1, SEC_WORDS, SEC_WORD_SLOTS, SEC_NODES, SEC_EDGES, SEC_PAYLOADS,
     SEC_ACTORS, SEC_ROLES, SEC_COUNTRIES, SEC_AGENTS, SEC_PLACES, SEC_SYNSETS, SEC_CODES,
-    SEC_PATTERNS, SEC_ELEMS, SEC_ALTS
+    SEC_PATTERNS, SEC_ELEMS, SEC_ALTS,
+    SEC_OPTIONS /* optional: the peer coder's settings (a TABARI .options file) */
 };
 
 static size_t pow2_at_least(size_t n)
@@ -243,9 +244,13 @@ static kh_status write_image(const kh_dict_builder *b, const dict_tables *t,
         {SEC_PATTERNS, t->pats, t->kept * sizeof *t->pats},
         {SEC_ELEMS, b->elems.p, b->elems.n * sizeof(kh_elem)},
         {SEC_ALTS, b->alts.p, b->alts.n * sizeof(uint32_t)},
+        {SEC_OPTIONS, b->options.data, b->options.len},
     };
+    /* The options section only when an options file was read (and then
+     * NUL-terminated by the reader, tabari.c). */
+    size_t n_secs = KH_ARRAY_LEN(secs) - (b->options.len ? 0 : 1);
     return kh_image_write(out_path, kh_fourcc("DIC1"), KH_DICT_VERSION, b->source_hash, secs,
-                          KH_ARRAY_LEN(secs), (const kh_file_id *)b->inputs.p, b->inputs.n,
+                          n_secs, (const kh_file_id *)b->inputs.p, b->inputs.n,
                           "a source this build reads", b->alloc, err);
 }
 
@@ -265,10 +270,18 @@ kh_status kh_dict_builder_finish(kh_dict_builder *b, const char *out_path, kh_er
         sort_codes(b, &t, &sc);
         flatten_payloads(b, &t);
         hash_tables(b, &t);
+        b->lenient = b->sum.peer && !(b->flags & KH_DICT_STRICT);
         resolve_patterns(b, &t, &sc);
+        b->lenient = 0;
         if (b->errors)
             st = kh_error_set(err, KH_ERR_FORMAT, 0, 0, "%zu error%s in the dictionary sources",
                               b->errors, b->errors == 1 ? "" : "s");
+        else if (b->sum.peer && (!b->actors.n || !t.kept))
+            /* Imported dictionaries that load no actor or no pattern code
+             * nothing: refused, never a silent success. */
+            st = kh_error_set(err, KH_ERR_FORMAT, 0, 0,
+                              "the dictionary sources hold no %s: the image could code no event",
+                              !b->actors.n ? "actors" : "verb patterns");
         else if (out_path)
             st = write_image(b, &t, out_path, err);
     }

@@ -12,7 +12,8 @@
 enum {
     SEC_STRINGS = 1, SEC_WORDS, SEC_WORD_SLOTS, SEC_NODES, SEC_EDGES, SEC_PAYLOADS,
     SEC_ACTORS, SEC_ROLES, SEC_COUNTRIES, SEC_AGENTS, SEC_PLACES, SEC_SYNSETS, SEC_CODES,
-    SEC_PATTERNS, SEC_ELEMS, SEC_ALTS
+    SEC_PATTERNS, SEC_ELEMS, SEC_ALTS,
+    SEC_OPTIONS /* optional: the peer coder's settings (a TABARI .options file) */
 };
 
 uint64_t kh_dict_word_hash(const char *s, size_t len) { return kh_hash64(s, len, 0x776f7264u); }
@@ -171,6 +172,11 @@ static kh_status validate(kh_dict *d, kh_error *err)
     GET(SEC_PATTERNS, patterns, n_patterns, kh_pattern);
     GET(SEC_ELEMS, elems, n_elems, kh_elem);
     GET(SEC_ALTS, alts, n_alts, uint32_t);
+    size_t olen;
+    const char *opts = (const char *)kh_image_section(&d->img, SEC_OPTIONS, &olen);
+    if (opts && (!olen || opts[olen - 1] != '\0'))
+        BAD("dictionary image: bad options section");
+    d->peer_options = opts;
     if (d->n_word_slots & (d->n_word_slots - 1) || d->n_edges & (d->n_edges - 1))
         BAD("dictionary image: hash table sizes are not powers of two");
     if (d->n_nodes == 0)

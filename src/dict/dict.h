@@ -269,6 +269,7 @@ struct kh_dict {
     const kh_pattern *patterns; size_t n_patterns;       /* sorted by verb word id */
     const kh_elem *elems; size_t n_elems;
     const uint32_t *alts; size_t n_alts;
+    const char *peer_options;  /* the imported .options text (NUL-terminated), or NULL */
     char hash_hex[17];
     const kh_allocator *alloc;
 };

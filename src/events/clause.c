@@ -707,6 +707,8 @@ static kh_status clause_events(kh_coder *c, clause_job *j, kh_date date, const k
                 ev.mention.source = kh_coder_span(c, s->first, s->end);
             if (t->code)
                 ev.mention.target = kh_coder_span(c, t->first, t->end);
+            ev.source_place = s->code ? kh_actor_place_of(&c->view, s->first, s->end) : NULL;
+            ev.target_place = t->code ? kh_actor_place_of(&c->view, t->first, t->end) : NULL;
             ev.mention.verb = kh_coder_span(c, j->vg->aux_first,
                                             j->vg->end > j->best.last + 1 ? j->vg->end : j->best.last + 1);
             ev.mention.pattern = p ? kh_dict_str(d, p->src) : "clashes between $S and $T (a noun phrase)";

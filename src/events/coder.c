@@ -217,9 +217,16 @@ static kh_status merge(kh_coder *c)
             e->quad = (int)r->code->quad;
             e->goldstein = r->code->goldstein;
             e->place = r->place;
+            e->source_place = r->source_place;
+            e->target_place = r->target_place;
             e->flags = r->flags;
-        } else if (!e->place && r->place) {
-            e->place = r->place;
+        } else {
+            if (!e->place)
+                e->place = r->place;
+            if (!e->source_place)
+                e->source_place = r->source_place;
+            if (!e->target_place)
+                e->target_place = r->target_place;
         }
         ((kh_mention *)e->mentions)[count[g]++] = r->mention;
         e->n_mentions = count[g];

@@ -18,6 +18,7 @@ typedef struct raw_event {
     const char *source, *target, *source_name, *target_name;
     const kh_code_rec *code;
     const kh_place *place;
+    const kh_place *source_place, *target_place; /* the actors' own places, NULL if none */
     uint32_t flags;
     kh_mention mention;
     size_t order; /* first appearance */

@@ -101,7 +101,9 @@ kh_status kh_image_open(const char *path, uint32_t kind, uint32_t version,
         munmap(map, size);
         if (err) {
             char msg[sizeof err->message];
-            snprintf(msg, sizeof msg, "%.40s: %.200s", path, err->message);
+            int n = snprintf(msg, sizeof msg, "%s: %s", path, err->message);
+            if (n < 0 || (size_t)n >= sizeof msg) /* too long: the path, then what fits */
+                memcpy(msg + sizeof msg - 4, "...", 4);
             memcpy(err->message, msg, sizeof msg);
         }
         return stt;

@@ -93,12 +93,25 @@ static void forward_remember(const im_sent *s)
         PEER(c)->fwd.sent++;
 }
 
-/* A verb for the complexity filter: its first matching pattern has a
- * code; null-coded verbs, and verbs none of whose patterns match (the
- * first word of "HAVE NOTHING TO DO WITH"), do not count (TABARI 8.7). */
+/* A verb for the complexity filter (TABARI 8.7). TABARI: a verb whose root
+ * phrase stands in the text ("TO_POST_" is no verb at "to" alone), unless
+ * it is null-coded and has no pattern: those are type NULL and do not
+ * count; whether a pattern matches does not matter. PETRARCH: its first
+ * matching pattern has a code. */
 static int verb_live(im_sent *s, size_t v, pref *pats)
 {
     size_t np = kh_peer_verb_patterns(s, v, pats, IM_MAX_PATS);
+    if (!s->petrarch) {
+        int root = 0, live = 0;
+        for (size_t k = 0; k < np; k++) {
+            mstate m;
+            if (pats[k].bare && kh_peer_match_pattern(s, pats[k].p, v, &m))
+                root = 1;
+            if (!pats[k].bare || !(pats[k].p->flags & KH_PAT_NULL))
+                live = 1;
+        }
+        return root && live;
+    }
     for (size_t k = 0; k < np; k++) {
         mstate m;
         if (kh_peer_match_pattern(s, pats[k].p, v, &m))
@@ -208,10 +221,12 @@ static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
             continue;
         }
         /* TABARI joins words with `_` in texts as in dictionaries:
-         * "Dol_Amroth" is the words DOL AMROTH. */
+         * "Dol_Amroth" is the words DOL AMROTH; and it blanks hyphens in
+         * the text (manual 5.2, since 0.7.3): "Cuban-backed" is CUBAN
+         * BACKED. PETRARCH keeps its parser's tokens. */
         size_t from = 0;
         for (size_t b = 0; b <= tk->norm_len && s->n < cap; b++) {
-            if (b < tk->norm_len && tk->norm[b] != '_')
+            if (b < tk->norm_len && tk->norm[b] != '_' && (tk->norm[b] != '-' || petr))
                 continue;
             if (b == from || tk->norm_len > 60000) {
                 from = b + 1;
@@ -391,7 +406,12 @@ static kh_status peer_option(kh_coder *c, void *state, const char *line)
     return kh_peer_apply(&((peer_state *)state)->opts, line);
 }
 
-static void peer_free(kh_coder *c, void *state) { kh_free(c->opt.alloc, state); }
+static void peer_free(kh_coder *c, void *state)
+{
+    if (state)
+        kh_peer_order_free(c, (peer_state *)state);
+    kh_free(c->opt.alloc, state);
+}
 
 static kh_status peer_init(kh_coder *c, const char *text, void **state)
 {
@@ -401,6 +421,10 @@ static kh_status peer_init(kh_coder *c, const char *text, void **state)
     *state = ps;
     kh_peer_opts *o = &ps->opts;
     ps->fwd.sent = -1;
+    /* Without options of the caller's, those the image was built with
+     * (its TABARI .options file), as TABARI codes with its project's. */
+    if (!text)
+        text = c->dict->peer_options;
     int petr = 0;
     for (size_t i = 0; i < c->dict->n_patterns; i++)
         if (c->dict->patterns[i].flags & (KH_PAT_TABARI | KH_PAT_PETRARCH)) {

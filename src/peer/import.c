@@ -14,7 +14,7 @@
 
 #include "peer/import.h"
 
-#define IMP_MAX_NAMES 64     /* phrases of one actor entry */
+#define IMP_MAX_NAMES 65536  /* phrases of one actor entry (Phoenix has 400 and more) */
 
 struct imp_span {
     const char *s;
@@ -170,7 +170,7 @@ kh_status kh_bld_code_ensure(kh_dict_builder *b, const char *code, size_t len,
     if (!st)
         st = kh_vec_push(b->alloc, &b->codes, &rec);
     if (!st && !special)
-        kh_bld_diag(b, pos, KH_SEV_WARNING,
+        kh_bld_remark(b, pos,
                     "event code '%.*s' is not in the CAMEO table: added with Goldstein 0%s",
                     (int)len, code, rec.quad ? "" : " and no QuadClass");
     return st;
@@ -260,6 +260,12 @@ kh_status kh_imp_code_parse(kh_imp *im, const char *s, size_t len, int time, kh_
         out->flags |= c[n - 1] == '?' ? KH_PAT_SUBORDINATE : KH_PAT_DOMINANT;
         c[--n] = '\0';
     }
+    /* PETRARCH2's combined codes "[:173]": the code the verb's meaning
+     * combines into, with no code of its own before the colon. */
+    if (n > 1 && c[0] == ':' && im->dialect == KH_IMP_PETRARCH) {
+        memmove(c, c + 1, n);
+        n--;
+    }
     char *colon = memchr(c, ':', n);
     size_t n1 = colon ? (size_t)(colon - c) : n;
     if (!code_chars_ok(c, n1) || (colon && !code_chars_ok(colon + 1, n - n1 - 1))) {
@@ -305,7 +311,21 @@ kh_status kh_imp_word_ids(kh_imp *im, const char *w, size_t wl, int stem, uint32
     *n = 0;
     if (!wl)
         return KH_OK;
-    kh_status st = kh_bld_tokenize(im->b, w, wl, ids, max, n);
+    kh_status st = KH_OK;
+    /* TABARI reads a hyphen in a dictionary word as `_` (manual 5.2), as
+     * it blanks hyphens in the text: "AL-ASSAD" is AL ASSAD, adjacent. */
+    for (size_t a = 0; im->dialect == KH_IMP_TABARI && a < wl && !st;) {
+        size_t e = a;
+        while (e < wl && w[e] != '-')
+            e++;
+        size_t got = 0;
+        if (e > a)
+            st = kh_bld_tokenize(im->b, w + a, e - a, ids + *n, max - *n, &got);
+        *n += got;
+        a = e + 1;
+    }
+    if (im->dialect != KH_IMP_TABARI)
+        st = kh_bld_tokenize(im->b, w, wl, ids, max, n);
     if (st)
         return st;
     if (stem && *n)
@@ -492,7 +512,12 @@ kh_status kh_imp_synset_define(kh_imp *im, const char *name, size_t len, uint32_
         plural = 0;
         len--;
     }
-    if (len < 2 || name[0] != '&' || kh_imp_syn_name_len(name + 1, len - 1) != len - 1) {
+    size_t nl = len > 1 ? kh_imp_syn_name_len(name + 1, len - 1) : 0;
+    /* PETRARCH names may join words with '_' ("&FIGHT_OF_WORDS"). */
+    while (im->dialect == KH_IMP_PETRARCH && nl + 2 < len && name[1 + nl] == '_' &&
+           kh_imp_is_alnum((unsigned char)name[2 + nl]))
+        nl += 1 + kh_imp_syn_name_len(name + 2 + nl, len - 2 - nl);
+    if (len < 2 || name[0] != '&' || nl != len - 1) {
         IMP_ERR(im, name, "bad synset name '%.*s' (& and letters or digits)", (int)len, name);
         return KH_ERR_FORMAT;
     }
@@ -651,36 +676,10 @@ kh_status kh_imp_actor_phrase(kh_imp *im, kh_imp_actor *a, const char *s, size_t
         IMP_ERR(im, s, "too many synonyms (at most %d)", IMP_MAX_NAMES);
         return KH_ERR_FORMAT;
     }
+    if (!a->phrases.n)
+        im->b->sum.read[KH_ENTRY_ACTOR]++;
     struct imp_span sp = {s, len, im->lineno, kh_imp_col_in(im, s)};
     return kh_vec_push(im->b->alloc, &a->phrases, &sp);
-}
-
-/* YYMMDD (00-30 -> 20xx) or YYYYMMDD to days. */
-static int tab_date(const char *s, size_t n, int32_t *out)
-{
-    if (n != 6 && n != 8)
-        return 0;
-    int v[8] = {0};
-    for (size_t i = 0; i < n; i++) {
-        if (!kh_is_digit((unsigned char)s[i]))
-            return 0;
-        v[i] = s[i] - '0';
-    }
-    int y, k = 0;
-    if (n == 6) {
-        y = v[0] * 10 + v[1];
-        y += y <= 30 ? 2000 : 1900;
-        k = 2;
-    } else {
-        y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3];
-        k = 4;
-    }
-    int m = v[k] * 10 + v[k + 1], d = v[k + 2] * 10 + v[k + 3];
-    if (!kh_date_valid(y, m, d))
-        return 0;
-    kh_date dt = {(int16_t)y, (uint8_t)m, (uint8_t)d};
-    *out = (int32_t)kh_date_to_days(dt);
-    return 1;
 }
 
 static int actor_code_ok(const char *s, size_t n)
@@ -717,7 +716,7 @@ kh_status kh_imp_actor_role(kh_imp *im, kh_imp_actor *a, const char *s, size_t l
         k = 5;
     }
     if (!cl || !actor_code_ok(code, cl) || (cl && kh_is_digit((unsigned char)code[0]) &&
-                                            k == len && tab_date(code, cl, &(int32_t){0}))) {
+                                            k == len && kh_imp_date(im->dialect, code, cl, &(int32_t){0}))) {
         IMP_ERR(im, s, cl ? "bad actor code '%.*s' (letters and digits, A/B for a compound, or ---, ###, +++)"
                           : "no code in [...]%.*s",
                 (int)cl, code);
@@ -730,6 +729,11 @@ kh_status kh_imp_actor_role(kh_imp *im, kh_imp_actor *a, const char *s, size_t l
     const char *p = s + k, *end = s + len;
     while (p < end && kh_imp_is_blank((unsigned char)*p))
         p++;
+    /* PETRARCH: a block with neither '<', '>' nor '-' after its code is a
+     * default code ("[RUSGOV 19820101]"): what follows the code is not read. */
+    if (p < end && im->dialect == KH_IMP_PETRARCH && !memchr(p, '<', (size_t)(end - p)) &&
+        !memchr(p, '>', (size_t)(end - p)) && !memchr(p, '-', (size_t)(end - p)))
+        p = end;
     if (p < end) {
         r.dated = 1;
         const char *rs = p;
@@ -741,7 +745,7 @@ kh_status kh_imp_actor_role(kh_imp *im, kh_imp_actor *a, const char *s, size_t l
             while (p < end && kh_is_digit((unsigned char)*p))
                 p++;
             int32_t d;
-            if (p != end || !tab_date(ds, (size_t)(p - ds), &d)) {
+            if (p != end || !kh_imp_date(im->dialect, ds, (size_t)(p - ds), &d)) {
                 IMP_ERR(im, rs, "bad date restriction '%.*s' (<YYMMDD, >YYMMDD or YYMMDD-YYMMDD)",
                         (int)(end - rs), rs);
                 return KH_ERR_FORMAT;
@@ -765,8 +769,12 @@ kh_status kh_imp_actor_role(kh_imp *im, kh_imp_actor *a, const char *s, size_t l
             const char *d2 = p;
             while (p < end && kh_is_digit((unsigned char)*p))
                 p++;
-            if (!ok || p != end || !tab_date(d1, (size_t)(d1e - d1), &r.role.from) ||
-                !tab_date(d2, (size_t)(p - d2), &r.role.to) || r.role.from > r.role.to) {
+            /* PETRARCH skips an interval that ends before it starts; TABARI
+             * keeps it (it never applies), and so does khaldun unless strict. */
+            if (!ok || p != end || !kh_imp_date(im->dialect, d1, (size_t)(d1e - d1), &r.role.from) ||
+                !kh_imp_date(im->dialect, d2, (size_t)(p - d2), &r.role.to) ||
+                (r.role.from > r.role.to &&
+                 (im->dialect == KH_IMP_PETRARCH || (im->b->flags & KH_DICT_STRICT)))) {
                 IMP_ERR(im, rs, "bad date restriction '%.*s' (<YYMMDD, >YYMMDD or YYMMDD-YYMMDD, the first not after the second)",
                         (int)(end - rs), rs);
                 return KH_ERR_FORMAT;
@@ -791,9 +799,15 @@ kh_status kh_imp_actor_end(kh_imp *im, kh_imp_actor *a)
     const char *save_ptr = im->line;
     const struct imp_span *first = &KH_VEC_AT(a->phrases, struct imp_span, 0);
     if (!a->roles.n) {
+        /* The peers pass over a line without a code that no code line
+         * follows ("Source: MNC.MLH.actors"): free text to them. */
         kh_srcpos pos = {im->name, a->lineno, first->col};
-        kh_bld_diag(b, &pos, KH_SEV_ERROR, "actor '%.*s' has no code", (int)first->len,
-                    first->s);
+        if (b->lenient)
+            kh_bld_remark(b, &pos, "actor '%.*s' has no code: ignored", (int)first->len,
+                          first->s);
+        else
+            kh_bld_diag(b, &pos, KH_SEV_ERROR, "actor '%.*s' has no code", (int)first->len,
+                        first->s);
         goto out;
     }
     kh_actor_rec rec;
@@ -814,7 +828,7 @@ kh_status kh_imp_actor_end(kh_imp *im, kh_imp_actor *a)
         goto out;
     if (defaults > 1) {
         kh_srcpos pos = {im->name, a->lineno, first->col};
-        kh_bld_diag(b, &pos, KH_SEV_WARNING,
+        kh_bld_remark(b, &pos,
                     "actor '%.*s' has %zu codes without a date: the first is used",
                     (int)first->len, first->s, defaults);
     }
@@ -933,6 +947,16 @@ kh_status kh_imp_role_blocks(kh_imp *im, kh_imp_actor *a, const char *p, const c
             p++;
         if (p >= end)
             break;
+        if (*p != '[' && im->b->lenient) {
+            /* The peers read the [...] blocks and pass over the text around
+             * them ("[MNCMED] Newspapers/Magazines"). */
+            const char *nb = memchr(p, '[', (size_t)(end - p));
+            kh_srcpos pos = {im->name, im->lineno, kh_imp_col_in(im, imp_at(at, ctx, p))};
+            kh_bld_remark(im->b, &pos, "text after the code blocks ignored");
+            if (!nb)
+                break;
+            p = nb;
+        }
         if (*p != '[') {
             IMP_ERR(im, imp_at(at, ctx, p), "expected a code block [CODE] here");
             return KH_ERR_FORMAT;
@@ -961,20 +985,5 @@ int kh_imp_pattern_split(kh_imp *im, const char *t, size_t tl, const char **txt,
                 has < 0 ? "missing ']'" : "pattern without a code [...]");
         return 0;
     }
-    return 1;
-}
-
-int kh_imp_raw_line(const char *data, size_t len, size_t *i, const char **t, size_t *tl)
-{
-    if (*i >= len)
-        return 0;
-    const char *l = data + *i;
-    size_t ll = 0;
-    while (*i + ll < len && data[*i + ll] != '\n')
-        ll++;
-    *i += ll + 1;
-    *t = l;
-    *tl = ll;
-    kh_imp_trim(t, tl);
     return 1;
 }

@@ -156,6 +156,16 @@ size_t kh_imp_verb_forms(kh_imp_dialect dialect, const char *word, size_t len,
 int kh_imp_verb_word(const char *form, size_t len, const char **w, size_t *wl);
 
 
+/* A file's bytes as UTF-8 (text.c): lines that are not UTF-8 are read as
+ * Windows-1252 (Latin-1 where it defines nothing), as the peers read 8-bit
+ * text. *out is NULL when the data is UTF-8 already, else a copy (from
+ * b's allocator; the caller frees it) with the same lines. */
+kh_status kh_imp_decode(kh_dict_builder *b, const char *data, size_t len, char **out,
+                        size_t *out_len);
+/* A date restriction's date (YYMMDD, YYYYMMDD) to days by the dialect's
+ * rules (text.c). Returns 0 when the peer would not read it. */
+int kh_imp_date(kh_imp_dialect dialect, const char *s, size_t n, int32_t *out);
+
 /* The two source formats (tabari.c, petrarch.c), listed in dict/formats.c. */
 kh_status kh_src_tabari(kh_dict_builder *b, const char *name, const char *data, size_t len);
 kh_status kh_src_petrarch(kh_dict_builder *b, const char *name, const char *data, size_t len);

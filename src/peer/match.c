@@ -382,17 +382,99 @@ static int pref_cmp(const void *a, const void *b)
         return x->bare ? 1 : -1;
     if (x->p->weight != y->p->weight)
         return x->p->weight > y->p->weight ? -1 : 1;
-    if (x->p->n_elems != y->p->n_elems)
+    /* TABARI 5.7.1: a pattern's length counts letters and digits only,
+     * slots and blanks not; equal lengths keep the file's order. Verb roots
+     * alone: the longer phrase first (CALLED_UPON before CALL). */
+    if (x->p->n_elems != y->p->n_elems && (!(x->p->flags & KH_PAT_TABARI) || x->bare))
         return x->p->n_elems > y->p->n_elems ? -1 : 1;
     if (x->line != y->line)
         return x->line < y->line ? -1 : 1;
     return x->p < y->p ? -1 : x->p > y->p;
 }
 
-/* The patterns of a verb word, in the order they are tried. */
+/* The patterns of one word id in the order they are tried (verb patterns,
+ * then <TIME> ones), from the coder's cache, made here on first use. */
+const peer_order *kh_peer_word_order(const im_sent *s, uint32_t id)
+{
+    peer_state *ps = PEER(s->c);
+    const kh_allocator *a = s->c->opt.alloc;
+    if (!ps->order) {
+        ps->order = (peer_order *)kh_calloc(a, s->d->n_words + 1, sizeof *ps->order);
+        if (!ps->order)
+            return NULL;
+    }
+    if (id >= s->d->n_words)
+        return NULL;
+    peer_order *o = &ps->order[id];
+    if (o->p)
+        return o;
+    size_t first, np = kh_dict_patterns(s->d, id, &first), n = 0;
+    o->p = (pref *)kh_malloc(a, (np ? np : 1) * sizeof *o->p);
+    if (!o->p)
+        return NULL;
+    for (int time = 0; time < 2; time++) {
+        size_t from = n;
+        for (size_t j = 0; j < np; j++) {
+            const kh_pattern *p = &s->d->patterns[first + j];
+            if (!(p->flags & (KH_PAT_TABARI | KH_PAT_PETRARCH)) ||
+                ((p->flags & KH_PAT_TIME) != 0) != time)
+                continue;
+            o->p[n].p = p;
+            o->p[n].line = line_of(s->d, p);
+            o->p[n].bare = time ? 0 : pat_bare(s->d, p);
+            n++;
+        }
+        qsort(o->p + from, n - from, sizeof *o->p, pref_cmp);
+        if (!time)
+            o->n = (uint32_t)n;
+    }
+    o->nt = (uint32_t)(n - o->n);
+    return o;
+}
+
+void kh_peer_order_free(kh_coder *c, peer_state *ps)
+{
+    if (!ps->order)
+        return;
+    for (size_t i = 0; i <= c->dict->n_words; i++)
+        kh_free(c->opt.alloc, ps->order[i].p);
+    kh_free(c->opt.alloc, ps->order);
+    ps->order = NULL;
+}
+
+/* The patterns of a verb word (each of its candidate ids), in the order
+ * they are tried: the ids' cached lists merged. */
 size_t kh_peer_verb_patterns(im_sent *s, size_t i, pref *out, size_t cap)
 {
     const im_word *w = &s->w[i];
+    const peer_order *lists[16];
+    size_t at[16], total = 0, nl = 0;
+    int ok = w->nid <= 16;
+    for (uint32_t k = 0; k < w->nid && ok; k++) {
+        const peer_order *o = kh_peer_word_order(s, s->ids[w->id0 + k]);
+        if (!o) {
+            ok = 0;
+            break;
+        }
+        if (o->n) {
+            at[nl] = 0;
+            lists[nl++] = o;
+            total += o->n;
+        }
+    }
+    if (ok && total <= cap) {
+        size_t n = 0;
+        while (n < total) {
+            size_t best = SIZE_MAX;
+            for (size_t l = 0; l < nl; l++)
+                if (at[l] < lists[l]->n &&
+                    (best == SIZE_MAX ||
+                     pref_cmp(&lists[l]->p[at[l]], &lists[best]->p[at[best]]) < 0))
+                    best = l;
+            out[n++] = lists[best]->p[at[best]++];
+        }
+        return n;
+    }
     size_t n = 0;
     for (uint32_t k = 0; k < w->nid; k++) {
         size_t first;
@@ -543,8 +625,10 @@ static int32_t find_source(im_sent *s, const clause_run *r, size_t v, const msta
     /* DEFAULT: SOURCE [..] PRIOR: whenever no actor precedes the verb */
     if (src < 0 && o->def_src[0] && o->def_prior)
         src = default_unit(s, o->def_src, v);
-    /* else TABARI looks after the verb (8.5, note 3), then the default */
-    if (src < 0 && tgt < 0 && (o->def_src[0] || o->def_tgt[0])) {
+    /* else TABARI looks after the verb (8.5, note 3), then the default.
+     * It does so with or without a DEFAULT: COMPLEX: NOACTPRIOR exists to
+     * set aside the sentences it would code that way (5.8, note 18). */
+    if (src < 0 && tgt < 0 && (!s->petrarch || o->def_src[0] || o->def_tgt[0])) {
         src = first_unit(s, m->hi + 1, r->hi, IM_NONE);
         *after = src >= 0;
     }

@@ -45,9 +45,19 @@ typedef struct kh_peer_fwd {
 } kh_peer_fwd;
 
 /* The peer coder's state (kh_coder.sc_state). */
+/* A word id's patterns in the order they are tried (match.c), made on the
+ * word's first use: sorting them anew for every verb met cost more than
+ * matching them. */
+typedef struct peer_order {
+    struct pref *p;    /* NULL: not made yet; verb patterns, then <TIME> ones */
+    uint32_t n, nt;    /* verb patterns, <TIME> patterns (at p + n) */
+} peer_order;
+
+
 typedef struct peer_state {
     kh_peer_opts opts;
     kh_peer_fwd fwd;
+    peer_order *order;   /* by word id (n_words of the dictionary), or NULL */
 } peer_state;
 #define PEER(c) ((peer_state *)(c)->sc_state)
 
@@ -214,6 +224,12 @@ int kh_peer_time_shift(im_sent *s, pref *pats);
 
 void kh_peer_trie_walk(const im_sent *s, uint32_t node, size_t i, size_t spec, node_ok_fn ok,
                       uint32_t ref, size_t depth, trie_best *best);
+
+/* A word id's cached patterns (match.c), NULL when memory is short. */
+const peer_order *kh_peer_word_order(const im_sent *s, uint32_t id);
+
+/* Frees the coder's cache of pattern orders (match.c). */
+void kh_peer_order_free(kh_coder *c, peer_state *ps);
 
 /* The patterns of a verb word, in the order they are tried. */
 size_t kh_peer_verb_patterns(im_sent *s, size_t i, pref *out, size_t cap);

@@ -174,7 +174,11 @@ static kh_status petr_actors(kh_imp *im, const char *data, size_t len)
             if (!st && has)
                 st = role_blocks(im, l, &a, code - 1, t + tl);
         } else {
-            st = kh_imp_actor_end(im, &a);
+            /* PETRARCH: primary phrases without a code share the codes of
+             * the entry that follows ("IVO_JOSIPOVIC_" "JOSIPOVIC_" then the
+             * dated lines): read_actor_dictionary keeps their code index. */
+            if (!(a.open && !a.roles.n && a.phrases.n))
+                st = kh_imp_actor_end(im, &a);
             if (st)
                 break;
             bad = 0;
@@ -398,7 +402,7 @@ static kh_status petr_agents(kh_imp *im, const char *data, size_t len)
         if (t[0] == '!' && eq && !memchr(t, '[', tl))
             subst_line(im, l, t, tl, eq, subs, &n_subs);
         else
-            st = agent_line(im, l, t, tl, subs, n_subs);
+            im->b->sum.read[KH_ENTRY_AGENT]++, st = agent_line(im, l, t, tl, subs, n_subs);
     }
     kh_free(im->b->alloc, l);
     kh_free(im->b->alloc, subs);
@@ -708,6 +712,10 @@ static kh_status petr_verbs(kh_imp *im, const char *data, size_t len)
     size_t tl;
     while (!st && next_trimmed(im, data, len, &pos, &in_xml, l, &t, &tl)) {
         kh_status e = KH_OK;
+        int syn_line = t[0] == '&' || (t[0] == '+' && in_syn);
+        im->b->entry_kind = syn_line ? KH_ENTRY_SYNSET : KH_ENTRY_PATTERN;
+        if (t[0] != '&' && !(tl >= 3 && (!memcmp(t, "---", 3) || !memcmp(t, "###", 3))))
+            im->b->sum.read[im->b->entry_kind]++;
         if (t[0] == '&') {
             /* A synset label ends the verb block before it. */
             st = block_end(im, bk);
@@ -793,15 +801,25 @@ static pkind kind_of(const char *name, const char *data, size_t len)
 
 kh_status kh_src_petrarch(kh_dict_builder *b, const char *name, const char *data, size_t len)
 {
+    char *dec;
+    size_t dl;
+    kh_status st = kh_imp_decode(b, data, len, &dec, &dl);
+    if (st)
+        return st;
+    if (dec)
+        data = dec, len = dl;
     kh_imp im;
     kh_imp_init(&im, b, name, KH_IMP_PETRARCH);
-    kh_status st;
-    switch (kind_of(name, data, len)) {
+    pkind k = kind_of(name, data, len);
+    b->entry_kind = k == PK_AGENTS ? KH_ENTRY_AGENT : k == PK_VERBS ? KH_ENTRY_PATTERN
+                                                                  : KH_ENTRY_ACTOR;
+    switch (k) {
     case PK_AGENTS: st = petr_agents(&im, data, len); break;
     case PK_VERBS: st = petr_verbs(&im, data, len); break;
     case PK_DISCARDS: st = petr_discards(&im, data, len); break;
     default: st = petr_actors(&im, data, len); break;
     }
     kh_imp_free(&im);
+    kh_free(b->alloc, dec);
     return st;
 }

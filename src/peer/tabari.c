@@ -81,6 +81,17 @@ static int tab_next(kh_imp *im, const char *data, size_t len, size_t *pos, const
     return 0;
 }
 
+/* A word that starts with '&' in an actor phrase ("SAINT_KITTS_&_NEVIS_"):
+ * TABARI reads it as a synset, which an actors file cannot define, and
+ * skips the line with a message ("NB&T_FINANCIAL_" is a plain word). */
+static const char *tab_synset_word(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '&' && (i == 0 || s[i - 1] == '_' || kh_imp_is_blank((unsigned char)s[i - 1])))
+            return s + i;
+    return NULL;
+}
+
 /* Reads "[CODE ...]" blocks in [s, s + n) into the actor entry. */
 static kh_status tab_role_blocks(kh_imp *im, kh_imp_actor *a, const char *s, size_t n)
 {
@@ -143,6 +154,11 @@ static kh_status tab_actors(kh_imp *im, const char *data, size_t len)
             const char *txt, *code;
             size_t txl, cl;
             int has = kh_imp_split_code(ph, pl, &txt, &txl, &code, &cl);
+            const char *amp = tab_synset_word(txt, txl);
+            if (amp) {
+                IMP_ERR(im, amp, "'&' starts a synset, which an actors file cannot name");
+                continue;
+            }
             st = kh_imp_actor_phrase(im, &a, txt, txl);
             if (!st && has)
                 st = tab_role_blocks(im, &a, code - 1, pl - (size_t)(code - 1 - ph));
@@ -156,6 +172,13 @@ static kh_status tab_actors(kh_imp *im, const char *data, size_t len)
             int has = kh_imp_split_code(t, tl, &txt, &txl, &code, &cl);
             if (has < 0) {
                 IMP_ERR(im, code - 1, "missing ']'");
+                bad_entry = 1;
+                continue;
+            }
+            const char *amp = tab_synset_word(txt, txl);
+            if (amp) {
+                im->b->sum.read[KH_ENTRY_ACTOR]++; /* an entry, though skipped */
+                IMP_ERR(im, amp, "'&' starts a synset, which an actors file cannot name");
                 bad_entry = 1;
                 continue;
             }
@@ -181,6 +204,7 @@ static kh_status tab_agents(kh_imp *im, const char *data, size_t len)
     while (!st && tab_next(im, data, len, &pos, &s, &t, &tl)) {
         if (t[0] == '<')
             continue; /* <NOUN> style sections: nothing to keep */
+        im->b->sum.read[KH_ENTRY_AGENT]++;
         const char *txt, *code;
         size_t txl, cl;
         int has = kh_imp_split_code(t, tl, &txt, &txl, &code, &cl);
@@ -401,6 +425,9 @@ static kh_status tab_verbs_file(kh_imp *im, const char *data, size_t len)
             continue;
         }
         kh_status e = KH_OK;
+        im->b->entry_kind = v.in_syn ? KH_ENTRY_SYNSET : KH_ENTRY_PATTERN;
+        if (t[0] != '{' && !(v.in_syn && t[0] == '&'))
+            im->b->sum.read[im->b->entry_kind]++; /* a root, a pattern, a member */
         if (v.in_syn)
             e = verbs_synset_line(im, &v, t, tl);
         else if (t[0] == '{')
@@ -417,8 +444,9 @@ static kh_status tab_verbs_file(kh_imp *im, const char *data, size_t len)
     return st;
 }
 
-/* .options: coder settings. Checked line by line; nothing is stored in
- * the image (the coder's own options cover them). */
+/* .options: coder settings. Checked line by line and kept whole in the
+ * image (its options section), which the peer coder applies when the
+ * caller gives none (kh_code_options.peer_options). */
 static kh_status tab_options(kh_imp *im, const char *data, size_t len)
 {
     static const char *const cmds[] = {
@@ -451,7 +479,13 @@ static kh_status tab_options(kh_imp *im, const char *data, size_t len)
         if (k == KH_ARRAY_LEN(cmds))
             IMP_WARN(im, t, "unknown .options command '%.*s' ignored", (int)tl, t);
     }
-    return KH_OK;
+    kh_buf *o = &im->b->options;
+    if (o->len)
+        o->len--; /* the NUL of the file before */
+    kh_status st = kh_buf_append(o, data, len);
+    if (!st)
+        st = kh_buf_append(o, "\n", 2); /* a line end and the NUL */
+    return st;
 }
 
 typedef enum tab_kind { TK_ACTORS = 1, TK_AGENTS, TK_VERBS, TK_OPTIONS, TK_PROJECT } tab_kind;
@@ -506,8 +540,25 @@ static tab_kind tab_kind_of(const char *name, const char *data, size_t len)
     return agentish > actorish ? TK_AGENTS : TK_ACTORS;
 }
 
-static kh_status tab_file(kh_dict_builder *b, const char *name, const char *data, size_t len,
-                          int depth);
+/* One dictionary file of a known kind; the kind of entry its lines hold
+ * is noted for the summary. */
+static kh_status tab_kind_file(kh_dict_builder *b, const char *name, tab_kind k, const char *data,
+                               size_t len)
+{
+    kh_imp im;
+    kh_imp_init(&im, b, name, KH_IMP_TABARI);
+    kh_status st;
+    b->entry_kind = k == TK_AGENTS ? KH_ENTRY_AGENT : k == TK_VERBS ? KH_ENTRY_PATTERN
+                                                                   : KH_ENTRY_ACTOR;
+    switch (k) {
+    case TK_ACTORS: st = tab_actors(&im, data, len); break;
+    case TK_AGENTS: st = tab_agents(&im, data, len); break;
+    case TK_VERBS: st = tab_verbs_file(&im, data, len); break;
+    default: st = tab_options(&im, data, len); break;
+    }
+    kh_imp_free(&im);
+    return st;
+}
 
 /* .project: loads the dictionaries it names, relative to its directory. */
 static kh_status tab_project(kh_imp *im, const char *data, size_t len, int depth)
@@ -554,7 +605,12 @@ static kh_status tab_project(kh_imp *im, const char *data, size_t len, int depth
         size_t flen = 0;
         kh_status rs = kh_bld_read_file(im->b, path, &fd, &flen);
         if (rs) {
+            /* A file the project names and that is not there is no line
+             * to skip: the build is refused, as TABARI stops. */
+            int lenient = im->b->lenient;
+            im->b->lenient = 0;
             IMP_ERR(im, f, "cannot read '%s': %s", path, kh_strerror(rs));
+            im->b->lenient = lenient;
             if (rs != KH_ERR_NOTFOUND && rs != KH_ERR_IO)
                 st = rs;
             continue;
@@ -564,15 +620,12 @@ static kh_status tab_project(kh_imp *im, const char *data, size_t len, int depth
         tab_kind k = kh_imp_has_prefix_ci(t, tl, "<ac") ? TK_ACTORS
                    : kh_imp_has_prefix_ci(t, tl, "<ag") ? TK_AGENTS
                    : kh_imp_has_prefix_ci(t, tl, "<ve") ? TK_VERBS : TK_OPTIONS;
-        kh_imp sub;
-        kh_imp_init(&sub, im->b, path, KH_IMP_TABARI);
-        switch (k) {
-        case TK_ACTORS: st = tab_actors(&sub, fd, flen); break;
-        case TK_AGENTS: st = tab_agents(&sub, fd, flen); break;
-        case TK_VERBS: st = tab_verbs_file(&sub, fd, flen); break;
-        default: st = tab_options(&sub, fd, flen); break;
-        }
-        kh_imp_free(&sub);
+        char *dec;
+        size_t dl;
+        st = kh_imp_decode(im->b, fd, flen, &dec, &dl);
+        if (!st)
+            st = tab_kind_file(im->b, path, k, dec ? dec : fd, dec ? dl : flen);
+        kh_free(im->b->alloc, dec);
         kh_free(im->b->alloc, fd);
         (void)depth;
     }
@@ -582,21 +635,23 @@ static kh_status tab_project(kh_imp *im, const char *data, size_t len, int depth
 static kh_status tab_file(kh_dict_builder *b, const char *name, const char *data, size_t len,
                           int depth)
 {
+    tab_kind k = tab_kind_of(name, data, len);
+    if (k != TK_PROJECT)
+        return tab_kind_file(b, name, k, data, len);
     kh_imp im;
     kh_imp_init(&im, b, name, KH_IMP_TABARI);
-    kh_status st;
-    switch (tab_kind_of(name, data, len)) {
-    case TK_ACTORS: st = tab_actors(&im, data, len); break;
-    case TK_AGENTS: st = tab_agents(&im, data, len); break;
-    case TK_VERBS: st = tab_verbs_file(&im, data, len); break;
-    case TK_OPTIONS: st = tab_options(&im, data, len); break;
-    default: st = tab_project(&im, data, len, depth); break;
-    }
+    kh_status st = tab_project(&im, data, len, depth);
     kh_imp_free(&im);
     return st;
 }
 
 kh_status kh_src_tabari(kh_dict_builder *b, const char *name, const char *data, size_t len)
 {
-    return tab_file(b, name, data, len, 0);
+    char *dec;
+    size_t dl;
+    kh_status st = kh_imp_decode(b, data, len, &dec, &dl);
+    if (!st)
+        st = tab_file(b, name, dec ? dec : data, dec ? dl : len, 0);
+    kh_free(b->alloc, dec);
+    return st;
 }

@@ -144,6 +144,12 @@ static kh_status scan(kh_imp *im, const char *s, size_t len, int form, const cha
 static kh_status scan_verb_marker(kh_imp *im, const scan_text *t, pat_t *p, uint16_t flags,
                                   const char *at)
 {
+    if (p->have_verb && im->b->lenient) {
+        /* "- * COMMIT * AID": the first '*' places the verb. */
+        kh_srcpos pos = {im->name, im->lineno, kh_imp_col_in(im, at)};
+        kh_bld_remark(im->b, &pos, "a second verb marker '*' ignored");
+        return KH_OK;
+    }
     if (p->have_verb) {
         IMP_ERR(im, at, "more than one verb marker '*' in a pattern");
         return KH_ERR_FORMAT;
@@ -166,8 +172,16 @@ static kh_status scan_verb_marker(kh_imp *im, const scan_text *t, pat_t *p, uint
 static kh_status scan_synset(kh_imp *im, scan_text *t, pat_t *p, uint16_t flags)
 {
     const char *at = t->s + t->i;
-    size_t nl = kh_imp_syn_name_len(at + 1, t->len - t->i - 1);
+    size_t rest = t->len - t->i - 1;
+    size_t nl = kh_imp_syn_name_len(at + 1, rest);
     uint32_t y;
+    /* PETRARCH: the longest defined name over '_' ("&FIGHT_OF_WORDS"). */
+    for (size_t k = nl; im->dialect == KH_IMP_PETRARCH && k + 2 < rest + 1 && at[1 + k] == '_' &&
+                        kh_imp_is_alnum((unsigned char)at[2 + k]);) {
+        k += 1 + kh_imp_syn_name_len(at + 2 + k, rest - 1 - k);
+        if (kh_imp_syn_find(im, at, k + 1, &y))
+            nl = k;
+    }
     if (!nl || !kh_imp_syn_find(im, at, nl + 1, &y)) {
         IMP_ERR(im, at, "synset '%.*s' is not defined (define it before it is used)",
                 (int)(nl + 1), at);
@@ -226,6 +240,10 @@ static kh_status scan_group(kh_imp *im, scan_text *t, pat_t *p, uint16_t flags)
 {
     const char *at = t->s + t->i;
     const char *close = memchr(at, '}', t->len - t->i);
+    /* "{ WILL | WOULD ] *": the 2012 TABARI verbs close some groups with
+     * ']' (a code block never stands inside a pattern). */
+    if (!close && im->b->lenient)
+        close = memchr(at, ']', t->len - t->i);
     if (!close) {
         IMP_ERR(im, at, "'{' without its '}'");
         return KH_ERR_FORMAT;
@@ -364,6 +382,12 @@ static kh_status scan(kh_imp *im, const char *s, size_t len, int form, const cha
                 adj = 0;
                 continue;
             }
+        } else if ((c == '}' || c == ']') && im->b->lenient) {
+            /* A stray closing brace ("PROTEST }"): nothing to close. */
+            kh_srcpos pos = {im->name, im->lineno, kh_imp_col_in(im, at)};
+            kh_bld_remark(im->b, &pos, "a '%c' without its opening ignored", c);
+            t.i++;
+            continue;
         } else if (c == '}' || c == '|' || c == ']' || c == '[') {
             IMP_ERR(im, at, "unexpected '%c' in a pattern", c);
             return KH_ERR_FORMAT;
@@ -407,8 +431,15 @@ kh_status kh_imp_pattern(kh_imp *im, const char *form, size_t form_len, const ch
     }
     size_t slots[3] = {0, 0, 0};
     for (size_t k = 0; k < p.n; k++) {
-        slots[0] += p.e[k].kind == KH_E_SOURCE;
-        slots[1] += p.e[k].kind == KH_E_TARGET;
+        int src = p.e[k].kind == KH_E_SOURCE, tgt = p.e[k].kind == KH_E_TARGET;
+        /* "- + * TO_ + [173]": the first '+' (or '$') is the slot; a later
+         * one still asks for an actor there, as '^' does. */
+        if (im->b->lenient && ((src && slots[0]) || (tgt && slots[1]))) {
+            p.e[k].kind = KH_E_SKIP;
+            continue;
+        }
+        slots[0] += (size_t)src;
+        slots[1] += (size_t)tgt;
     }
     if (slots[0] > 1 || slots[1] > 1) {
         IMP_ERR(im, at, "pattern has more than one %s", slots[0] > 1 ? "source $" : "target +");
@@ -434,8 +465,9 @@ kh_status kh_imp_pattern(kh_imp *im, const char *form, size_t form_len, const ch
     if (kh_map_get(&b->pattern_map, kh_hash64(text, tl, 0x7061u), &prev) &&
         KH_VEC_AT(b->patterns, kh_bpattern, prev).p.text == text_off) {
         const kh_bpattern *o = &KH_VEC_AT(b->patterns, kh_bpattern, prev);
-        IMP_WARN(im, at, "duplicate pattern '%s' (also at %s:%u): the first is kept", text,
-                 b->pool.data + o->file, o->line);
+        kh_srcpos dpos = {im->name, im->lineno, kh_imp_col_in(im, at)};
+        kh_bld_remark(b, &dpos, "duplicate pattern '%s' (also at %s:%u): the first is kept",
+                      text, b->pool.data + o->file, o->line);
         return KH_OK;
     }
     kh_srcpos pos = {im->name, im->lineno, kh_imp_col_in(im, at)};

@@ -287,6 +287,12 @@ int kh_peer_word_has_verb_patterns(const im_sent *s, size_t i, int time)
 {
     const im_word *w = &s->w[i];
     for (uint32_t k = 0; k < w->nid; k++) {
+        const peer_order *o = kh_peer_word_order(s, s->ids[w->id0 + k]);
+        if (o) {
+            if (time ? o->nt : o->n)
+                return 1;
+            continue;
+        }
         size_t first;
         size_t n = kh_dict_patterns(s->d, s->ids[w->id0 + k], &first);
         for (size_t j = 0; j < n; j++) {

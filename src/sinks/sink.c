@@ -1,8 +1,9 @@
 /*
  * sink.c: the one sink interface (begin, story, event, finish) and its two
  * streaming implementations: JSON Lines (events_json.c's writer) and GDELT
- * 2.0 Events + Mentions (gdelt.c's writer, numbering events in the order
- * they come). The event store's implementation is in store.c. A driver
+ * 2.0 Events + Mentions (gdelt.c's writer, remembering which events it
+ * has written a row for); the PLOVER sink is in plover.c, the event
+ * store's in store.c. A driver
  * (the CLI's `code`, at any -j) calls these from one thread, in input
  * order, so every output is the same whatever the number of coders.
  */
@@ -106,7 +107,7 @@ kh_status kh_sink_json_new(const char *dict_hash, kh_write_fn write, void *ctx, 
 
 typedef struct gdelt_sink {
     kh_sink base;
-    uint64_t next_id;
+    kh_map seen; /* GLOBALEVENTIDs written -> first story date */
     kh_write_fn write_events, write_mentions;
     void *events_ctx, *mentions_ctx;
 } gdelt_sink;
@@ -114,14 +115,20 @@ typedef struct gdelt_sink {
 static kh_status gdelt_event(kh_sink *sink, const kh_event *event)
 {
     gdelt_sink *g = (gdelt_sink *)sink;
-    kh_status st = kh_events_write_gdelt(sink->story, event, 1, &g->next_id, g->write_events,
-                                         g->events_ctx, g->write_mentions, g->mentions_ctx);
+    kh_status st = kh_gdelt_write_story(sink->story, event, 1, &g->seen, g->write_events,
+                                        g->events_ctx, g->write_mentions, g->mentions_ctx);
     if (!st)
         sink->counts.events++;
     return st;
 }
 
-static const kh_sink_ops gdelt_ops = {NULL, count_story, gdelt_event, NULL, plain_free};
+static void gdelt_free(kh_sink *sink)
+{
+    kh_map_free(NULL, &((gdelt_sink *)sink)->seen);
+    kh_free(NULL, sink);
+}
+
+static const kh_sink_ops gdelt_ops = {NULL, count_story, gdelt_event, NULL, gdelt_free};
 
 kh_status kh_sink_gdelt_new(kh_write_fn write_events, void *events_ctx,
                             kh_write_fn write_mentions, void *mentions_ctx, kh_sink **out)
@@ -132,7 +139,6 @@ kh_status kh_sink_gdelt_new(kh_write_fn write_events, void *events_ctx,
     if (!g)
         return KH_ERR_NOMEM;
     g->base.ops = &gdelt_ops;
-    g->next_id = 1;
     g->write_events = write_events;
     g->events_ctx = events_ctx;
     g->write_mentions = write_mentions;

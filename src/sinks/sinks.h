@@ -34,11 +34,29 @@ kh_status kh_json_put_names(kh_buf *b, uint32_t flags, const char *const *names,
 /* KH_EV_* flags as a JSON array of names ("intent", "refusal", ...). */
 kh_status kh_json_put_flags(kh_buf *b, uint32_t flags);
 
-/* What one GDELT 2.0 Events row says: the event, its GLOBALEVENTID and the
- * counts and source that the live writer (one story) and the store (merged
- * stories) each know in their own way. */
+/* GLOBALEVENTID: the first 63 bits of SHA-256 over the event's key (date,
+ * source, target, code), never 0; the same event gets the same id in every
+ * run, shard and merged store (docs/formats.md). */
+uint64_t kh_gdelt_id(kh_date date, const char *source, const char *target, const char *code);
+
+/* Characters (UTF-8 code points; an invalid byte counts as one) in s[0..len). */
+size_t kh_sink_chars(const char *s, size_t len);
+
+/* An actor code read three letters at a time, as GDELT does: a country or
+ * CAMEO region first, then each part by GDELT's lookup that lists it
+ * (known groups before types, so UNO, AMN and IRC are groups; the last
+ * group wins: IGOUNOHCR is HCR, with type IGO). A part no lookup lists
+ * (khaldun's own group codes, REL) stays only in the whole code. Empty
+ * strings where there is none. */
+typedef struct kh_actor_parts {
+    char country[4], group[4], religion[2][4], type[3][4];
+} kh_actor_parts;
+void kh_actor_parts_of(const char *code, kh_actor_parts *out);
+
+/* What one GDELT 2.0 Events row says: the event (its key gives the
+ * GLOBALEVENTID) and the counts and source that the live writer (one story)
+ * and the store (merged stories) each know in their own way. */
 typedef struct kh_gdelt_event {
-    uint64_t id;
     kh_date date;
     const char *source, *source_name, *target, *target_name;
     const char *code;         /* never NULL */
@@ -46,6 +64,7 @@ typedef struct kh_gdelt_event {
     int quad;
     double goldstein;
     const kh_place *place;    /* NULL when none */
+    const kh_place *source_place, *target_place; /* Actor1Geo, Actor2Geo; NULL when none */
     size_t first_sentence;    /* IsRootEvent: the first mention is in the lead */
     size_t num_mentions, num_sources, num_articles;
     kh_date added;            /* DATEADDED: the (first) story's date */
@@ -60,14 +79,23 @@ typedef struct kh_gdelt_mention {
     const char *publisher;      /* "" when none */
     const char *url;            /* MentionIdentifier */
     size_t sentence;            /* 0-based; written 1-based */
-    kh_span source, target, verb;
-    size_t doc_len;
+    kh_span source, target, verb; /* byte offsets into doc */
+    const char *doc;            /* the story text: offsets are written in characters;
+                                 * NULL: written as the byte offsets they are */
+    size_t doc_len;             /* bytes */
 } kh_gdelt_mention;
 
 /* Appends the 61 tab-separated columns and a newline. */
 kh_status kh_gdelt_event_row(kh_buf *b, const kh_gdelt_event *e);
 /* Appends the 16 tab-separated columns and a newline. */
 kh_status kh_gdelt_mention_row(kh_buf *b, const kh_gdelt_mention *m);
+
+/* kh_events_write_gdelt with `seen` (NULL: none), the ids of the events
+ * whose Events row a run has written: a repeated event gets Mentions rows
+ * only, as in GDELT, where an event's row comes from the first report. */
+kh_status kh_gdelt_write_story(const kh_story *story, const kh_event *events, size_t n,
+                               kh_map *seen, kh_write_fn write_events, void *events_ctx,
+                               kh_write_fn write_mentions, void *mentions_ctx);
 
 /* The sink interface (khaldun.h): each implementation puts a struct kh_sink
  * first in its own struct and fills `ops`. */

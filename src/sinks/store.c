@@ -21,41 +21,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/sha256.h"
 #include "sinks/store.h"
-
-/* The content hash of a story, as 64 hex digits: SHA-256 over the 8-byte
- * little-endian length of the id, the id, and the text. */
-static void story_hash(const kh_story *s, char hex[65])
-{
-    kh_sha256 c;
-    unsigned char d[32], n8[8];
-    size_t idlen = s->id ? strlen(s->id) : 0;
-    for (size_t i = 0; i < 8; i++)
-        n8[i] = (unsigned char)((uint64_t)idlen >> (8 * i));
-    kh_sha256_init(&c);
-    kh_sha256_update(&c, n8, 8);
-    if (idlen)
-        kh_sha256_update(&c, s->id, idlen);
-    if (s->text_len)
-        kh_sha256_update(&c, s->text, s->text_len);
-    kh_sha256_final(&c, d);
-    for (size_t i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
-}
 
 /* ---------------------------------------------------------------------- */
 /* Statements, schema and errors                                          */
 /* ---------------------------------------------------------------------- */
 
 static const char *const stmt_sql[ST_COUNT] = {
-    /* ST_HAS */ "SELECT id FROM stories WHERE content_hash = ?1",
+    /* ST_HAS */ "SELECT id, date, date_given FROM stories WHERE content_hash = ?1",
     /* ST_INS_STORY */
     "INSERT INTO stories(story_id, date, title, publisher, url, dateline, source_file, line,"
-    " input_offset, raw, content_hash, dict_hash, src_key, units, captions, text)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    " input_offset, raw, content_hash, dict_hash, src_key, units, captions, text, lexicon_hash,"
+    " date_given)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     /* ST_FIND_EVENT */
-    "SELECT id FROM events WHERE date = ?1 AND source = ?2 AND target = ?3 AND code = ?4",
+    "SELECT id FROM events WHERE date = ?1 AND source = ?2 AND ifnull(target, '') = ifnull(?3, '')"
+    " AND code = ?4",
     /* ST_INS_EVENT */
     "INSERT INTO events(date, source, target, code, root, quad, goldstein, name, source_name,"
     " target_name, flags, num_mentions, num_sources, num_articles, first_story, dict_hash)"
@@ -63,9 +44,13 @@ static const char *const stmt_sql[ST_COUNT] = {
     /* ST_UPD_EVENT */
     "UPDATE events SET num_mentions = num_mentions + ?1, num_articles = num_articles + ?2,"
     " num_sources = num_sources + ?3, flags = flags | ?4, dict_hash = ?5 WHERE id = ?6",
-    /* ST_UPD_PLACE */
+    /* ST_UPD_PLACE: the place of the earliest story that gave one (KH_STORE_STORY_KEY) */
     "UPDATE events SET place_name = ?1, place_country = ?2, place_admin1 = ?3, place_lat = ?4,"
-    " place_lon = ?5, place_type = ?6, place_feature = ?7 WHERE id = ?8 AND place_name IS NULL",
+    " place_lon = ?5, place_type = ?6, place_feature = ?7, place_story = ?9 WHERE id = ?8 AND"
+    " (place_name IS NULL OR " KH_STORE_STORY_KEY("?9") " < " KH_STORE_STORY_KEY("place_story") ")",
+    /* ST_UPD_FIRST: the earliest story that reported the event, and its names */
+    "UPDATE events SET first_story = ?1, source_name = ?2, target_name = ?3 WHERE id = ?4 AND"
+    " " KH_STORE_STORY_KEY("?1") " < " KH_STORE_STORY_KEY("first_story"),
     /* ST_INS_SRC */ "INSERT OR IGNORE INTO event_sources(event, src) VALUES(?1, ?2)",
     /* ST_SEEN */ "SELECT 1 FROM mentions WHERE event = ?1 AND story = ?2 LIMIT 1",
     /* ST_INS_MENTION */
@@ -84,8 +69,11 @@ static const char *const stmt_sql[ST_COUNT] = {
     " WHERE m.event = ?1 ORDER BY m.id",
     /* ST_LOAD_STORY */
     "SELECT story_id, date, title, publisher, url, dateline, source_file, line, input_offset,"
-    " raw, units, captions, text, src_key FROM stories WHERE id = ?1",
-    /* ST_SET_DICT */ "UPDATE stories SET dict_hash = ?1 WHERE id = ?2",
+    " raw, units, captions, text, src_key, date_given FROM stories WHERE id = ?1",
+    /* ST_INS_FTS */ "INSERT INTO sentence_fts(rowid, text) VALUES((?1 << 24) | ?2, ?3)",
+    /* ST_SET_DICT */
+    "UPDATE stories SET dict_hash = ?1, lexicon_hash = ?3, date = ?4, date_given = ?5"
+    " WHERE id = ?2",
 };
 
 
@@ -101,24 +89,15 @@ static const char schema_sql[] =
     "  dict_hash TEXT NOT NULL,\n"
     "  src_key TEXT NOT NULL,\n"
     "  units TEXT NOT NULL, captions TEXT NOT NULL,\n"
-    "  text BLOB NOT NULL);\n"
+    "  text BLOB NOT NULL,\n"
+    "  lexicon_hash TEXT NOT NULL DEFAULT '',\n"
+    "  date_given INTEGER NOT NULL DEFAULT 0);\n"
     "CREATE TABLE sentences(\n"
     "  story INTEGER NOT NULL REFERENCES stories(id),\n"
     "  idx INTEGER NOT NULL, kind INTEGER NOT NULL, off INTEGER NOT NULL, len INTEGER NOT NULL,\n"
     "  text TEXT NOT NULL,\n"
     "  PRIMARY KEY(story, idx)) WITHOUT ROWID;\n"
-    "CREATE TABLE events(\n"
-    "  id INTEGER PRIMARY KEY,\n"
-    "  date TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, code TEXT NOT NULL,\n"
-    "  root TEXT NOT NULL, quad INTEGER NOT NULL, goldstein REAL NOT NULL, name TEXT,\n"
-    "  source_name TEXT, target_name TEXT, flags INTEGER NOT NULL,\n"
-    "  place_name TEXT, place_country TEXT, place_admin1 TEXT, place_lat REAL, place_lon REAL,\n"
-    "  place_type INTEGER, place_feature INTEGER,\n"
-    "  num_mentions INTEGER NOT NULL, num_sources INTEGER NOT NULL,\n"
-    "  num_articles INTEGER NOT NULL,\n"
-    "  first_story INTEGER NOT NULL REFERENCES stories(id),\n"
-    "  dict_hash TEXT NOT NULL,\n"
-    "  UNIQUE(date, source, target, code));\n"
+    KH_STORE_EVENTS_TABLE("events")
     "CREATE TABLE mentions(\n"
     "  id INTEGER PRIMARY KEY,\n"
     "  event INTEGER NOT NULL REFERENCES events(id),\n"
@@ -131,14 +110,10 @@ static const char schema_sql[] =
     "  pattern TEXT);\n"
     "CREATE TABLE event_sources(event INTEGER NOT NULL, src TEXT NOT NULL,\n"
     "  PRIMARY KEY(event, src)) WITHOUT ROWID;\n"
-    "CREATE INDEX events_date ON events(date);\n"
-    "CREATE INDEX events_dyad ON events(source, target, date);\n"
-    "CREATE INDEX events_target ON events(target, date);\n"
-    "CREATE INDEX events_code ON events(code, date);\n"
-    "CREATE INDEX events_root ON events(root, date);\n"
-    "CREATE INDEX events_country ON events(place_country, date);\n"
+    KH_STORE_EVENTS_INDEXES
     "CREATE INDEX mentions_event ON mentions(event, story);\n"
-    "CREATE INDEX mentions_story ON mentions(story);\n";
+    "CREATE INDEX mentions_story ON mentions(story);\n"
+    KH_STORE_FTS_TABLE;
 
 kh_status kh_store_fail(kh_store *s, kh_status code, const char *fmt, ...)
 {
@@ -172,7 +147,10 @@ kh_status kh_store_db_fail(kh_store *s, int rc, const char *what)
 kh_status kh_store_exec(kh_store *s, const char *sql)
 {
     int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-    return rc == SQLITE_OK ? KH_OK : kh_store_db_fail(s, rc, sql);
+    /* A short statement names itself ("COMMIT"); a script is not printed. */
+    return rc == SQLITE_OK ? KH_OK
+           : kh_store_db_fail(s, rc, strlen(sql) <= 40 && !strchr(sql, '\n') ? sql
+                                                                           : "updating the store");
 }
 
 /* The cached statement `id`, reset and unbound, or NULL on failure. */
@@ -211,6 +189,21 @@ static int file_nonempty(const char *path, int *exists)
     return *exists && sb.st_size > 0;
 }
 
+int kh_store_uri(const char *path, const char *query, char *out, size_t size)
+{
+    size_t k = (size_t)snprintf(out, size, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (k + 4 >= size)
+            return 0;
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            *p == '/' || *p == '.' || *p == '_' || *p == '-')
+            out[k++] = (char)*p;
+        else
+            k += (size_t)snprintf(out + k, size - k, "%%%02X", *p);
+    }
+    return snprintf(out + k, size - k, "?%s", query) < (int)(size - k);
+}
+
 /* Opens `path` read-only. A WAL database in a folder we cannot write (no
  * PATH-shm can be made) is opened as immutable instead: nobody can be
  * writing it then, since a writer would need the same files. */
@@ -224,17 +217,10 @@ static int open_readonly(const char *path, sqlite3 **db)
     if (base != SQLITE_READONLY && base != SQLITE_CANTOPEN)
         return SQLITE_OK; /* other problems are reported by the caller's own query */
     char uri[8192];
-    size_t k = (size_t)snprintf(uri, sizeof uri, "file:");
-    for (const unsigned char *p = (const unsigned char *)path; *p && k + 4 < sizeof uri; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            *p == '/' || *p == '.' || *p == '_' || *p == '-')
-            uri[k++] = (char)*p;
-        else
-            k += (size_t)snprintf(uri + k, sizeof uri - k, "%%%02X", *p);
-    }
-    snprintf(uri + k, sizeof uri - k, "?immutable=1");
     sqlite3_close(*db);
     *db = NULL;
+    if (!kh_store_uri(path, "immutable=1", uri, sizeof uri))
+        return SQLITE_CANTOPEN;
     return sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
                            NULL);
 }
@@ -275,10 +261,12 @@ static kh_status quick_check(sqlite3 *db, const char *path, kh_error *err)
 /* Checks an existing file through a read-only connection. Sets *empty when
  * the file holds no schema at all (a run killed while creating it). With
  * `for_writing`, a store must also pass PRAGMA quick_check. */
-static kh_status check_file(const char *path, int for_writing, int *empty, kh_error *err)
+static kh_status check_file(const char *path, int for_writing, int *empty, int *version,
+                            kh_error *err)
 {
     sqlite3 *db = NULL;
     *empty = 0;
+    *version = 0;
     int rc = open_readonly(path, &db);
     if (rc != SQLITE_OK) {
         kh_status st = kh_error_set(err, KH_ERR_IO, 0, 0, "%s: cannot open: %s", path,
@@ -298,6 +286,7 @@ static kh_status check_file(const char *path, int for_writing, int *empty, kh_er
         app = sqlite3_column_int64(q, 0);
         ver = sqlite3_column_int64(q, 1);
         tables = sqlite3_column_int64(q, 2);
+        *version = ver > 0 && ver <= KH_STORE_SCHEMA_VERSION ? (int)ver : 0;
         rc = SQLITE_OK;
     }
     kh_status st = KH_OK;
@@ -333,11 +322,22 @@ static kh_status check_file(const char *path, int for_writing, int *empty, kh_er
     return st;
 }
 
+/* Creates the schema, unless another writer did while this one waited for
+ * the lock (two runs creating one new store at once): the write lock is
+ * taken first, and the file looked at again under it. */
 static kh_status create_schema(kh_store *s)
 {
     kh_status st = kh_store_exec(s, "BEGIN IMMEDIATE");
     if (st)
         return st;
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master", -1, &q, NULL);
+    int tables = rc == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
+    sqlite3_finalize(q);
+    if (tables != 0) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return tables > 0 ? KH_OK : kh_store_db_fail(s, rc, "reading the schema");
+    }
     char sql[256];
     if ((st = kh_store_exec(s, schema_sql)))
         goto fail;
@@ -397,9 +397,9 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_store **out, kh_err
     if (name_st)
         return name_st;
     int readonly = (flags & KH_STORE_READONLY) != 0;
-    int exists, empty = 1;
+    int exists, empty = 1, version = 0;
     if (file_nonempty(path, &exists)) {
-        kh_status st = check_file(path, !readonly, &empty, err);
+        kh_status st = check_file(path, !readonly, &empty, &version, err);
         if (st)
             return st;
     }
@@ -418,6 +418,10 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_store **out, kh_err
             slash[slash == dir ? 1 : 0] = '\0';
         else
             snprintf(dir, sizeof dir, ".");
+        struct stat db;
+        if (stat(dir, &db) != 0 || !S_ISDIR(db.st_mode))
+            return kh_error_set(err, KH_ERR_NOTFOUND, 0, 0, "%s: no such folder (%s); nothing was "
+                                "written", path, dir);
         if ((exists && access(path, W_OK) != 0) || access(dir, W_OK) != 0)
             return kh_error_set(err, KH_ERR_IO, 0, 0,
                                 "%s: the database is read-only (no write permission on the file "
@@ -454,10 +458,16 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_store **out, kh_err
         }
         if (empty) { /* re-check what we wrote, as any other opener would */
             int e2;
-            if ((st = check_file(path, 0, &e2, err)))
+            if ((st = check_file(path, 0, &e2, &version, err)))
                 goto fail;
+        } else if (version < KH_STORE_SCHEMA_VERSION &&
+                   (st = kh_store_migrate(s, version))) {
+            kh_error_set(err, st, 0, 0, "%s: upgrading the event store from schema version %d "
+                                        "failed, the file is as it was: %s", path, version, s->msg);
+            goto fail;
         }
     }
+    s->version = readonly ? version : KH_STORE_SCHEMA_VERSION;
     *out = s;
     return KH_OK;
 fail:
@@ -481,6 +491,19 @@ void kh_store_close(kh_store *s)
 }
 
 const char *kh_store_errmsg(const kh_store *s) { return s ? s->msg : ""; }
+
+void kh_store_set_lexicon(kh_store *s, const kh_lexicon *lexicon)
+{
+    if (!s)
+        return;
+    uint64_t sum = 0;
+    if (lexicon)
+        kh_lexicon_hashes(lexicon, &sum, NULL);
+    if (lexicon)
+        snprintf(s->lexicon_hash, sizeof s->lexicon_hash, "%016llx", (unsigned long long)sum);
+    else
+        s->lexicon_hash[0] = '\0';
+}
 
 kh_status kh_store_begin(kh_store *s)
 {
@@ -518,22 +541,47 @@ void kh_store_rollback(kh_store *s)
 /* Ingestion                                                              */
 /* ---------------------------------------------------------------------- */
 
-kh_status kh_store_has_story(kh_store *s, const kh_story *story, int *known)
+/* Looks the story up: *sid its row (0 when not stored), *redate 1 when it
+ * is stored with a date that this run's --date corrects (the stored date
+ * came from --date, or there was none, and the run gives another). */
+static kh_status find_story(kh_store *s, const kh_story *story, sqlite3_int64 *sid, int *redate)
 {
-    if (!s || !story || !known)
-        return KH_ERR_INVALID;
-    char hex[65];
-    story_hash(story, hex);
+    char hex[65], date[16];
+    kh_story_hash(story, hex);
     sqlite3_stmt *q = kh_store_stmt(s, ST_HAS);
     if (!q)
         return KH_ERR_DB;
     bind_text(q, 1, hex, 64);
     int rc = sqlite3_step(q);
-    *known = rc == SQLITE_ROW;
+    *sid = 0, *redate = 0;
+    if (rc == SQLITE_ROW) {
+        *sid = sqlite3_column_int64(q, 0);
+        const char *old = col_str(q, 1);
+        kh_sink_date_text(story->date, date);
+        *redate = kh_store_date_given(s, story->date) &&
+                  (sqlite3_column_int(q, 2) || !old) && (!old || strcmp(old, date) != 0);
+    }
     sqlite3_reset(q);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return kh_store_db_fail(s, rc, "looking up a story");
     return KH_OK;
+}
+
+kh_status kh_store_has_story(kh_store *s, const kh_story *story, int *known)
+{
+    if (!s || !story || !known)
+        return KH_ERR_INVALID;
+    sqlite3_int64 sid;
+    int redate;
+    kh_status st = find_story(s, story, &sid, &redate);
+    *known = sid && !redate;
+    return st;
+}
+
+void kh_store_set_default_date(kh_store *s, kh_date date)
+{
+    if (s)
+        s->default_date = date;
 }
 
 /* Who published a story, for NumSources: the publisher, else the URL's
@@ -570,7 +618,7 @@ kh_status kh_store_add_events(kh_store *s, sqlite3_int64 sid, const kh_story *st
         const kh_event *e = &events[i];
         char date[16];
         kh_sink_date_text(e->date, date);
-        const char *target = e->target ? e->target : "";
+        const char *target = e->target && *e->target ? e->target : NULL; /* NULL: none */
         sqlite3_stmt *q = kh_store_stmt(s, ST_FIND_EVENT);
         if (!q)
             return KH_ERR_DB;
@@ -591,7 +639,7 @@ kh_status kh_store_add_events(kh_store *s, sqlite3_int64 sid, const kh_story *st
             bind_str(q, 3, target), bind_str(q, 4, e->code ? e->code : "");
             bind_text(q, 5, e->root, strnlen(e->root, sizeof e->root));
             sqlite3_bind_int(q, 6, e->quad);
-            sqlite3_bind_double(q, 7, e->goldstein);
+            sqlite3_bind_double(q, 7, kh_store_goldstein(e->goldstein));
             bind_str(q, 8, e->name), bind_str(q, 9, e->source_name);
             bind_str(q, 10, e->target_name);
             sqlite3_bind_int64(q, 11, sid);
@@ -608,6 +656,11 @@ kh_status kh_store_add_events(kh_store *s, sqlite3_int64 sid, const kh_story *st
             else if (rc != SQLITE_DONE)
                 return kh_store_db_fail(s, rc, "checking a mention");
             sqlite3_reset(q);
+            if (!(q = kh_store_stmt(s, ST_UPD_FIRST)))
+                return KH_ERR_DB;
+            sqlite3_bind_int64(q, 1, sid), bind_str(q, 2, e->source_name);
+            bind_str(q, 3, e->target_name), sqlite3_bind_int64(q, 4, eid);
+            STEP_DONE(q, "updating an event's first story");
         }
         if (e->place) {
             const kh_place *p = e->place;
@@ -620,7 +673,7 @@ kh_status kh_store_add_events(kh_store *s, sqlite3_int64 sid, const kh_story *st
             sqlite3_bind_int(q, 6, p->type);
             if (p->feature_id)
                 sqlite3_bind_int64(q, 7, p->feature_id);
-            sqlite3_bind_int64(q, 8, eid);
+            sqlite3_bind_int64(q, 8, eid), sqlite3_bind_int64(q, 9, sid);
             STEP_DONE(q, "setting an event's place");
         }
         if (!(q = kh_store_stmt(s, ST_INS_SRC)))
@@ -658,6 +711,13 @@ kh_status kh_store_add_events(kh_store *s, sqlite3_int64 sid, const kh_story *st
             bind_size(q, 4, m->text.off), bind_size(q, 5, m->text.len);
             bind_text(q, 6, story->text + m->text.off, m->text.len);
             STEP_DONE(q, "adding a sentence");
+            if (sqlite3_changes(s->db) == 0 || m->sentence > KH_STORE_FTS_MAX_SENTENCE)
+                continue; /* stored (and indexed) already, or past what the index can name */
+            if (!(q = kh_store_stmt(s, ST_INS_FTS)))
+                return KH_ERR_DB;
+            sqlite3_bind_int64(q, 1, sid), bind_size(q, 2, m->sentence);
+            bind_text(q, 3, story->text + m->text.off, m->text.len);
+            STEP_DONE(q, "indexing a sentence");
         }
     }
 done:
@@ -684,7 +744,7 @@ static kh_status insert_story(kh_store *s, const kh_story *story, const char *di
                               const char *src, const kh_buf *units, const kh_buf *caps)
 {
     char hex[65], date[16];
-    story_hash(story, hex);
+    kh_story_hash(story, hex);
     kh_sink_date_text(story->date, date);
     if (story->text_len > INT_MAX)
         return kh_store_fail(s, KH_ERR_LIMIT, "story %s: text too large for the store", story->id);
@@ -705,9 +765,21 @@ static kh_status insert_story(kh_store *s, const kh_story *story, const char *di
     bind_str(q, 15, caps->data ? caps->data : "");
     sqlite3_bind_blob(q, 16, story->text_len ? story->text : "", (int)story->text_len,
                       SQLITE_STATIC);
+    bind_str(q, 17, s->lexicon_hash);
+    sqlite3_bind_int(q, 18, kh_store_date_given(s, story->date));
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     return rc == SQLITE_DONE ? KH_OK : kh_store_db_fail(s, rc, "adding a story");
+}
+
+/* A story stored with a date this run corrects goes, with its evidence,
+ * before it is stored again with the new date (kh_store_remove_story). */
+static kh_status drop_redated(kh_store *s, const kh_story *story)
+{
+    sqlite3_int64 sid;
+    int redate;
+    kh_status st = find_story(s, story, &sid, &redate);
+    return st ? st : sid && redate ? kh_store_remove_story(s, sid) : KH_OK;
 }
 
 kh_status kh_store_story_begin(kh_store *s, const kh_story *story, const char *dict_hash,
@@ -722,7 +794,8 @@ kh_status kh_store_story_begin(kh_store *s, const kh_story *story, const char *d
         (st = kh_buf_putc(&units, '\0')) || (st = kh_buf_putc(&caps, '\0')))
         st = kh_store_fail(s, st, "encoding a story's units");
     else if (!(st = kh_store_exec(s, "SAVEPOINT kh_story")) &&
-             (st = insert_story(s, story, dict_hash, out->src, &units, &caps)))
+             ((st = drop_redated(s, story)) ||
+              (st = insert_story(s, story, dict_hash, out->src, &units, &caps))))
         kh_store_story_end(s, st);
     out->sid = sqlite3_last_insert_rowid(s->db);
     kh_buf_free(&units);

@@ -15,10 +15,71 @@
 
 #include "sinks/sinks.h"
 
+/* The events table (version 2), for the schema and the upgrade. A missing
+ * target is NULL; events are one row per (date, source, target, code), the
+ * UNIQUE index taking a missing target as '' (NULLs would all differ). */
+#define KH_STORE_EVENTS_TABLE(name) \
+    "CREATE TABLE " name "(\n" \
+    "  id INTEGER PRIMARY KEY,\n" \
+    "  date TEXT NOT NULL, source TEXT NOT NULL, target TEXT, code TEXT NOT NULL,\n" \
+    "  root TEXT NOT NULL, quad INTEGER NOT NULL, goldstein REAL NOT NULL, name TEXT,\n" \
+    "  source_name TEXT, target_name TEXT, flags INTEGER NOT NULL,\n" \
+    "  place_name TEXT, place_country TEXT, place_admin1 TEXT, place_lat REAL, place_lon REAL,\n" \
+    "  place_type INTEGER, place_feature INTEGER, place_story INTEGER,\n" \
+    "  num_mentions INTEGER NOT NULL, num_sources INTEGER NOT NULL,\n" \
+    "  num_articles INTEGER NOT NULL,\n" \
+    "  first_story INTEGER NOT NULL REFERENCES stories(id),\n" \
+    "  dict_hash TEXT NOT NULL);\n"
+#define KH_STORE_EVENTS_INDEXES \
+    "CREATE UNIQUE INDEX events_key ON events(date, source, ifnull(target, ''), code);\n" \
+    "CREATE INDEX events_date ON events(date);\n" \
+    "CREATE INDEX events_dyad ON events(source, target, date);\n" \
+    "CREATE INDEX events_target ON events(target, date);\n" \
+    "CREATE INDEX events_code ON events(code, date);\n" \
+    "CREATE INDEX events_root ON events(root, date);\n" \
+    "CREATE INDEX events_country ON events(place_country, date);\n"
+
+/* The order in which stories count as "first" for an event (its first
+ * story, the names as first seen, its place): by date, undated last, then
+ * by content hash. Not the order of reading, so one run and the merge of
+ * its shards (khaldun merge) agree. KH_STORE_STORY_KEY is the key of story
+ * row `id`; KH_STORE_FIRST_STORY the earliest story among the mentions of
+ * the event being updated. */
+#define KH_STORE_STORY_KEY(id) \
+    "(SELECT coalesce(date, '~') || content_hash FROM stories WHERE id = " id ")"
+#define KH_STORE_FIRST_STORY \
+    "(SELECT s.id FROM mentions m JOIN stories s ON s.id = m.story WHERE m.event = events.id" \
+    " ORDER BY coalesce(s.date, '~'), s.content_hash LIMIT 1)"
+
+/* The text index of the evidence sentences (version 2), for `query
+ * --text`: an FTS5 table without content of its own (the text is in
+ * sentences), its rowid naming the sentence: story << 24 | sentence index.
+ * Sentences past KH_STORE_FTS_MAX_SENTENCE (beyond any --max-sentences in
+ * use) are stored but not indexed. */
+#define KH_STORE_FTS_TABLE \
+    "CREATE VIRTUAL TABLE sentence_fts USING fts5(text, content = '',\n" \
+    "  tokenize = 'unicode61 remove_diacritics 2');\n"
+#define KH_STORE_FTS_MAX_SENTENCE 16777215u
+#define KH_STORE_FTS_FILL \
+    "INSERT INTO sentence_fts(rowid, text) SELECT (story << 24) | idx, text FROM sentences" \
+    " WHERE idx <= 16777215;\n"
+
+/* Goldstein as stored: the scale has one decimal, and the dictionary's
+ * float (1.9f is 1.89999997615814) rounded to the nearest double of that
+ * decimal reads back as 1.9 in SQL and every client. */
+static inline double kh_store_goldstein(double g)
+{
+    double t = g * 10.0;
+    double r = (double)(long long)(t < 0 ? t - 0.5 : t + 0.5);
+    return r / 10.0;
+}
+
 /* The cached statements (SQL in store.c). */
 enum {
-    ST_HAS, ST_INS_STORY, ST_FIND_EVENT, ST_INS_EVENT, ST_UPD_EVENT, ST_UPD_PLACE, ST_INS_SRC,
-    ST_SEEN, ST_INS_MENTION, ST_INS_SENTENCE, ST_MENTIONS, ST_LOAD_STORY, ST_SET_DICT,
+    ST_HAS, ST_INS_STORY, ST_FIND_EVENT, ST_INS_EVENT, ST_UPD_EVENT, ST_UPD_PLACE, ST_UPD_FIRST,
+    ST_INS_SRC,
+    ST_SEEN, ST_INS_MENTION, ST_INS_SENTENCE, ST_MENTIONS, ST_LOAD_STORY, ST_INS_FTS,
+    ST_SET_DICT,
     ST_COUNT
 };
 
@@ -26,11 +87,37 @@ struct kh_store {
     sqlite3 *db;
     int writable;
     int in_batch;
+    int version;    /* the schema version of the file (read-only: may be older) */
+    char lexicon_hash[17]; /* recorded with each story added (kh_store_set_lexicon) */
+    kh_date default_date;  /* the run's --date (kh_store_set_default_date); year 0: none */
     sqlite3_stmt *st[ST_COUNT];
     kh_arena arena; /* per-event memory for loaded mentions */
-    char msg[512];
+    char msg[1024];
 };
 
+/* 1 when a story's date is the run's --date (so the record gave none). */
+static inline int kh_store_date_given(const kh_store *s, kh_date d)
+{
+    return s->default_date.year && d.year == s->default_date.year &&
+           d.month == s->default_date.month && d.day == s->default_date.day;
+}
+
+/* Removes stored story `sid` with its mentions and evidence; its events
+ * are counted again, lose it as their first story (and as their place's,
+ * which then is the new first story's), and go when no mention is left
+ * (store_migrate.c). */
+kh_status kh_store_remove_story(kh_store *s, sqlite3_int64 sid);
+
+/* Upgrades a writable store from schema version `from` to
+ * KH_STORE_SCHEMA_VERSION in one transaction (store_migrate.c). */
+kh_status kh_store_migrate(kh_store *s, int from);
+/* Counts NumMentions, NumSources and NumArticles of every event again from
+ * the mentions, and event_sources with them (merge, upgrades). */
+kh_status kh_store_recount(kh_store *s);
+/* The SQLite URI of a path, "file:PATH?QUERY" with PATH percent-encoded
+ * (so no character of a name can be read as URI syntax). Returns 0 when it
+ * does not fit in `size`. */
+int kh_store_uri(const char *path, const char *query, char *out, size_t size);
 /* Sets the store's message from a printf format and returns `code`. */
 kh_status kh_store_fail(kh_store *s, kh_status code, const char *fmt, ...) KH_PRINTF(3, 4);
 /* Maps an SQLite failure to a status and a message that says what to do. */

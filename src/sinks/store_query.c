@@ -10,6 +10,7 @@
 
 /* Caps on the words of a --text query and the size of a built query. */
 #define KH_STORE_MAX_WORDS 16
+#define KH_STORE_MAX_WORD 100
 #define KH_STORE_MAX_SQL 4096
 #define KH_STORE_MAX_BINDS 64
 
@@ -25,9 +26,11 @@ typedef struct qbuild {
     int is_int[KH_STORE_MAX_BINDS];
     sqlite3_int64 ival[KH_STORE_MAX_BINDS];
     int nb;
-    char strs[KH_STORE_MAX_BINDS][160]; /* computed values: prefix bounds, LIKE patterns */
+    char strs[KH_STORE_MAX_BINDS][160]; /* computed values: prefix bounds, dates */
     int ns;
     int overflow;
+    const char *error; /* a --text the index cannot take, for the message */
+    char match[KH_STORE_MAX_WORDS * (2 * KH_STORE_MAX_WORD + 4) + 1]; /* the FTS5 query */
 } qbuild;
 
 static void qb_sql(qbuild *b, const char *s)
@@ -104,6 +107,50 @@ static void qb_code(qbuild *b, const char *col, const char *code)
 
 static void qb_and(qbuild *b) { qb_sql(b, " AND "); }
 
+/* --text: events with an evidence sentence holding every word, through the
+ * FTS5 index sentence_fts (rowid = story << 24 | sentence index; see
+ * store.c). Each word becomes an FTS5 string ("..." with quotes doubled),
+ * so no input is read as query syntax; a final * keeps its prefix meaning. */
+static void qb_text(qbuild *b, const char *text)
+{
+    size_t words = 0, k = 0;
+    for (const char *p = text; *p;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t n = strcspn(p, " \t");
+        if (!n)
+            break;
+        if (++words > KH_STORE_MAX_WORDS) {
+            b->error = "at most 16 words of --text";
+            return;
+        }
+        if (n > KH_STORE_MAX_WORD) {
+            b->error = "a word of --text has at most 100 bytes";
+            return;
+        }
+        int prefix = n > 1 && p[n - 1] == '*';
+        b->match[k++] = '"';
+        for (size_t i = 0; i < n - (size_t)prefix; i++) {
+            if (p[i] == '"')
+                b->match[k++] = '"';
+            b->match[k++] = p[i];
+        }
+        b->match[k++] = '"';
+        if (prefix)
+            b->match[k++] = '*';
+        b->match[k++] = ' ';
+        p += n;
+    }
+    if (!words)
+        return;
+    b->match[k - 1] = '\0';
+    qb_and(b);
+    qb_sql(b, "e.id IN (SELECT m.event FROM sentence_fts f JOIN mentions m"
+              " ON m.story = (f.rowid >> 24) AND m.sentence = (f.rowid & 16777215)"
+              " WHERE sentence_fts MATCH ?)");
+    qb_str(b, b->match);
+}
+
 static void qb_where(qbuild *b, const kh_store_query *q)
 {
     qb_sql(b, " WHERE 1");
@@ -149,39 +196,8 @@ static void qb_where(qbuild *b, const kh_store_query *q)
         qb_and(b), qb_sql(b, "e.place_country = ?"), qb_str(b, q->country);
     if (q->place && *q->place)
         qb_and(b), qb_sql(b, "e.place_name = ? COLLATE NOCASE"), qb_str(b, q->place);
-    if (q->text && *q->text) {
-        qb_and(b);
-        qb_sql(b, "EXISTS (SELECT 1 FROM mentions m JOIN sentences s ON s.story = m.story"
-                  " AND s.idx = m.sentence WHERE m.event = e.id");
-        const char *p = q->text;
-        size_t words = 0;
-        while (*p) {
-            while (*p == ' ' || *p == '\t')
-                p++;
-            size_t n = strcspn(p, " \t");
-            if (!n)
-                break;
-            if (++words > KH_STORE_MAX_WORDS || n > 70) {
-                b->overflow = 1;
-                break;
-            }
-            char *pat = qb_tmp(b);
-            if (!pat)
-                break;
-            size_t k = 0;
-            pat[k++] = '%';
-            for (size_t i = 0; i < n; i++) {
-                if (p[i] == '%' || p[i] == '_' || p[i] == '\\')
-                    pat[k++] = '\\';
-                pat[k++] = p[i];
-            }
-            pat[k++] = '%', pat[k] = '\0';
-            qb_sql(b, " AND s.text LIKE ? ESCAPE '\\'");
-            qb_str(b, pat);
-            p += n;
-        }
-        qb_sql(b, ")");
-    }
+    if (q->text && *q->text)
+        qb_text(b, q->text);
 }
 
 static void qb_limit(qbuild *b, const kh_store_query *q)
@@ -195,9 +211,14 @@ static void qb_limit(qbuild *b, const kh_store_query *q)
 static kh_status qb_prepare(kh_store *s, qbuild *b, sqlite3_stmt **out)
 {
     *out = NULL;
+    if (b->error)
+        return kh_store_fail(s, KH_ERR_LIMIT, "%s", b->error);
     if (b->overflow)
-        return kh_store_fail(s, KH_ERR_LIMIT, "query too large (at most %d words of text)",
-                    KH_STORE_MAX_WORDS);
+        return kh_store_fail(s, KH_ERR_LIMIT, "query too large");
+    if (s->version < 2 && strstr(b->sql, "sentence_fts"))
+        return kh_store_fail(s, KH_ERR_VERSION, "--text needs the text index of event store "
+                             "version 2, and this store is version %d: any write upgrades it "
+                             "(khaldun code --db FILE </dev/null)", s->version);
     int rc = sqlite3_prepare_v2(s->db, b->sql, -1, out, NULL);
     if (rc != SQLITE_OK)
         return kh_store_db_fail(s, rc, "preparing a query");
@@ -401,7 +422,7 @@ kh_status kh_store_stats(kh_store *s, const kh_store_query *query, kh_store_grou
         return kh_store_fail(s, KH_ERR_NOMEM, "out of memory");
     if (group == KH_GROUP_DYAD) {
         qb_sql(b, "SELECT "), qb_sql(b, p);
-        qb_sql(b, " AS p, e.source, e.target, count(*) AS n, sum(e.num_mentions),"
+        qb_sql(b, " AS p, e.source, coalesce(e.target, ''), count(*) AS n, sum(e.num_mentions),"
                   " sum(e.goldstein) FROM events e");
         qb_where(b, query);
         qb_sql(b, " GROUP BY p, e.source, e.target ORDER BY p, e.source, e.target");
@@ -420,7 +441,7 @@ kh_status kh_store_stats(kh_store *s, const kh_store_query *query, kh_store_grou
                   " UNION ALL SELECT ");
         qb_sql(b, p);
         qb_sql(b, " AS p, e.target AS k, e.num_mentions AS nm, e.goldstein AS g FROM f e"
-                  " WHERE e.target <> '') GROUP BY p, k ORDER BY p, n DESC, k");
+                  " WHERE coalesce(e.target, '') <> '') GROUP BY p, k ORDER BY p, n DESC, k");
     }
     stat_rows rows = {fn, ctx};
     return qb_run(s, b, query, "running statistics", stat_row, &rows);

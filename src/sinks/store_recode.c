@@ -141,6 +141,20 @@ static kh_status recode_story(kh_store *s, kh_coder *coder, sqlite3_int64 id, co
     /* src_key stays valid: add_events runs other statements meanwhile, but
      * l is not stepped again until reset. */
     const char *src = col_str(l, 13);
+    int given = sqlite3_column_int(l, 14);
+    if (s->default_date.year && (given || !story.date.year)) /* recode --date */
+        story.date = s->default_date, given = 1;
+    /* The story's row first: the events' "earliest story" reads its date. */
+    char date[16];
+    kh_sink_date_text(story.date, date);
+    sqlite3_stmt *d = kh_store_stmt(s, ST_SET_DICT);
+    if (!d)
+        return KH_ERR_DB;
+    bind_str(d, 1, hash), sqlite3_bind_int64(d, 2, id), bind_str(d, 3, s->lexicon_hash);
+    bind_str(d, 4, date[0] ? date : NULL), sqlite3_bind_int(d, 5, given);
+    if ((rc = sqlite3_step(d)) != SQLITE_DONE)
+        return kh_store_db_fail(s, rc, "recording the dictionary");
+    sqlite3_reset(d);
     const kh_event *ev = NULL;
     size_t nev = 0;
     st = kh_coder_code(coder, &story, &ev, &nev);
@@ -150,13 +164,6 @@ static kh_status recode_story(kh_store *s, kh_coder *coder, sqlite3_int64 id, co
         return kh_store_fail(s, st, "coding story %s: %s", story.id, kh_strerror(st));
     if ((st = kh_store_add_events(s, id, &story, ev, nev, hash, src ? src : "")))
         return st;
-    sqlite3_stmt *d = kh_store_stmt(s, ST_SET_DICT);
-    if (!d)
-        return KH_ERR_DB;
-    bind_str(d, 1, hash), sqlite3_bind_int64(d, 2, id);
-    if ((rc = sqlite3_step(d)) != SQLITE_DONE)
-        return kh_store_db_fail(s, rc, "recording the dictionary");
-    sqlite3_reset(d);
     sqlite3_reset(l);
     *n_events += nev;
     return KH_OK;
@@ -179,6 +186,7 @@ kh_status kh_store_recode(kh_store *s, const kh_code_options *options, size_t *n
     if (st)
         return kh_store_fail(s, st, "creating a coder: %s", kh_strerror(st));
     const char *hash = kh_dict_hash(options->dict);
+    kh_store_set_lexicon(s, options->lexicon);
     sqlite3_int64 *ids = NULL;
     size_t nids = 0, done = 0, events = 0;
     story_buf sb = {NULL, NULL, NULL};
@@ -186,7 +194,8 @@ kh_status kh_store_recode(kh_store *s, const kh_code_options *options, size_t *n
         goto out;
     s->in_batch = 1;
     if ((st = kh_store_exec(s, "DELETE FROM mentions; DELETE FROM event_sources;"
-                               " DELETE FROM events; DELETE FROM sentences")) ||
+                               " DELETE FROM events; DELETE FROM sentences;"
+                               " INSERT INTO sentence_fts(sentence_fts) VALUES('delete-all')")) ||
         (st = list_stories(s, &ids, &nids)))
         goto out;
     for (; done < nids; done++)

@@ -148,7 +148,7 @@ done:
 static kh_status write_gdelt(kh_buf *out, const kh_store_event *e)
 {
     kh_gdelt_event row = {
-        .id = (uint64_t)e->id, .date = e->date,
+        .date = e->date,
         .source = e->source, .source_name = e->source_name,
         .target = e->target, .target_name = e->target_name,
         .code = e->code ? e->code : "", .root = e->root, .quad = e->quad,
@@ -169,7 +169,8 @@ kh_status kh_store_write_gdelt_mentions(const kh_store_event *e, kh_write_fn wri
     for (size_t k = 0; k < e->n_mentions; k++) {
         const kh_store_mention *m = &e->mentions[k];
         kh_gdelt_mention row = {
-            .event_id = (uint64_t)e->id, .event_added = e->first_story_date,
+            .event_id = kh_gdelt_id(e->date, e->source, e->target, e->code),
+            .event_added = e->first_story_date,
             .added = m->story_date, .has_url = m->url != NULL,
             .publisher = m->publisher ? m->publisher : "", .url = m->url ? m->url : m->story,
             .sentence = m->sentence, .source = m->source, .target = m->target,

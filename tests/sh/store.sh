@@ -48,7 +48,7 @@ check code-db $? "$(head -n 3 "$TMP/code.err")"
 [ "$(sqlite3 "$DB" 'PRAGMA integrity_check')" = ok ] &&
     [ "$(sqlite3 "$DB" 'PRAGMA journal_mode')" = wal ] &&
     [ "$(sqlite3 "$DB" 'PRAGMA application_id')" = 1263027278 ] &&
-    [ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 1 ]
+    [ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 2 ]
 check schema-pragmas $?
 
 # --- each query kind -----------------------------------------------------------------------
@@ -56,7 +56,7 @@ mkdir -p "$TMP/got"
 grep -v -e '^#' -e '^ *$' $FIX/queries.txt | while IFS='|' read -r name args; do
     name=$(echo "$name" | tr -d ' ')
     sub=${args# }; sub=${sub%% *}; rest=${args# }; rest=${rest#"$sub"}
-    eval "\"$BIN\" $sub --db \"$DB\" $rest" 2>&1 | sed -E 's/[0-9a-f]{16}/DICT/g' >"$TMP/got/$name.out"
+    eval "\"$BIN\" $sub --db \"$DB\" $rest" 2>&1 | sed -E 's/\b[0-9a-f]{16}\b/DICT/g' >"$TMP/got/$name.out"
     if [ -n "${STORE_BLESS:-}" ]; then mkdir -p $FIX/expected; cp "$TMP/got/$name.out" $FIX/expected/; fi
     if [ ! -s "$TMP/got/$name.out" ] || ! cmp -s "$TMP/got/$name.out" "$FIX/expected/$name.out"; then
         fail "query/$name" "khaldun$args"
@@ -199,3 +199,169 @@ s=$(sqlite3 "$FULL" 'SELECT count(*) FROM stories')
 [ $rc = 2 ] && [ "$r" = ok ] && grep -q -i -e 'full' -e 'disk' -e 'I/O' "$TMP/full.err" &&
     [ $((s % 500)) -eq 7 ]
 check write-failure-consistent $? "rc $rc, integrity $r, $s stories, $(head -n 1 "$TMP/full.err")"
+
+# --- upgrading a store of schema version 1 --------------------------------------------------
+# Read-only use leaves it as it is; the first write upgrades it in one transaction, keeping
+# every story, event and count.
+V1=$TMP/v1.db
+sqlite3 "$V1" <$FIX/v1.sql
+sum1=$(sha256sum <"$V1")
+"$BIN" query --db "$V1" >/dev/null 2>&1 && [ "$sum1" = "$(sha256sum <"$V1")" ]
+check v1-read-untouched $?
+before=$(counts "$V1")
+"$BIN" code --quiet --dict "$DICT" --date 2024-04-24 --db "$V1" $FIX/stories.jsonl 2>"$TMP/v1.err"
+rc=$?
+[ $rc = 0 ] && [ "$(sqlite3 "$V1" 'PRAGMA user_version')" = 2 ] &&
+    [ "$(sqlite3 "$V1" "SELECT value FROM meta WHERE key = 'schema_version'")" = 2 ] &&
+    [ "$(counts "$V1")" = "$before" ] && [ "$(sqlite3 "$V1" 'PRAGMA integrity_check')" = ok ] &&
+    [ "$(sqlite3 "$V1" 'SELECT count(*) FROM events WHERE place_name IS NOT NULL AND place_story IS NULL')" = 0 ]
+check v1-upgraded $? "rc $rc, $before -> $(counts "$V1"), $(head -n 1 "$TMP/v1.err")"
+
+# --- issue 17 case 9: a story is its content and its own metadata, not the file's name ----------
+# The same file as seed.txt, ./seed.txt, an absolute path or standard input was stored again
+# each time, multiplying NumArticles, NumSources and NumMentions.
+S9=$TMP/case9.db
+"$BIN" code --quiet --dict "$DICT" --date 2024-04-24 --db "$S9" examples/seed-2024.txt 2>/dev/null
+before=$(counts "$S9")
+"$BIN" code --quiet --dict "$DICT" --date 2024-04-24 --db "$S9" ./examples/seed-2024.txt \
+    "$(pwd)/examples/seed-2024.txt" 2>/dev/null
+"$BIN" code --quiet --dict "$DICT" --date 2024-04-24 --db "$S9" - <examples/seed-2024.txt 2>/dev/null
+cp examples/seed-2024.txt "$TMP/copy-of-seed.txt"
+"$BIN" code --quiet --dict "$DICT" --date 2024-04-24 --db "$S9" "$TMP/copy-of-seed.txt" 2>/dev/null
+[ "$(counts "$S9")" = "$before" ]
+check case9-same-story-other-path $? "$before -> $(counts "$S9")"
+# Two outlets' copies of one wire story stay two articles.
+printf '{"id":"a-1","source":"Outlet A","url":"https://a.example/1","text":"Iran accused the United States of sabotage."}\n{"id":"b-7","source":"Outlet B","url":"https://b.example/7","text":"Iran accused the United States of sabotage."}\n' >"$TMP/two-outlets.jsonl"
+"$BIN" code --quiet --dict "$DICT" --date 2024-04-24 --db "$TMP/outlets.db" "$TMP/two-outlets.jsonl" 2>/dev/null
+[ "$(sqlite3 "$TMP/outlets.db" 'SELECT count(*), max(num_articles), max(num_sources) FROM stories, events')" = "2|2|2" ]
+check case9-two-outlets-two-articles $? "$(sqlite3 "$TMP/outlets.db" 'SELECT count(*), max(num_articles), max(num_sources) FROM stories, events')"
+# A store of version 1 (seed-2024.txt stored under an absolute path) is upgraded to the new
+# identity: the same file under a relative path is known.
+V9=$TMP/v1-case9.db
+sqlite3 "$V9" <$FIX/v1.sql
+before=$(counts "$V9")
+"$BIN" code --quiet --dict "$DICT" --date 2024-04-24 --db "$V9" examples/seed-2024.txt $FIX/stories.jsonl 2>/dev/null
+[ "$(counts "$V9")" = "$before" ]
+check case9-upgraded-store-knows-its-stories $? "$before -> $(counts "$V9")"
+
+# --- Goldstein without float noise, a missing target is NULL (issue 14, item 5) ----------------
+# Goldstein was stored from the dictionary's float (1.9 as 1.89999997615814), so goldstein = 1.9
+# matched nothing; a missing target was '' in the store and null in JSON Lines. Both for a new
+# store and for one upgraded from version 1.
+for db in "$DB" "$V1"; do
+    g=$(sqlite3 "$db" "SELECT count(*) FROM events WHERE goldstein <> round(goldstein, 1)
+        OR CAST(goldstein AS TEXT) GLOB '*[0-9][0-9][0-9][0-9][0-9]*'")
+    t=$(sqlite3 "$db" "SELECT count(*) FROM events WHERE target = ''")
+    [ "$g" = 0 ] && [ "$t" = 0 ]
+    check "goldstein-and-null-target/$(basename "$db")" $? "$g noisy Goldstein, $t targets ''"
+done
+[ "$(sqlite3 "$V1" "SELECT count(*) FROM events WHERE goldstein = 1.9 AND code = '042'")" -gt 0 ]
+check goldstein-equals-1.9 $?
+# A source-only event: NULL in SQL, null in JSON, and a second story with it merges into it.
+printf '{"id":"so-1","source":"X","text":"Iran protested."}\n{"id":"so-2","source":"Y","text":"Iran protested."}\n' >"$TMP/so.jsonl"
+printf 'Iran protested.\n' >"$TMP/so.txt"
+{ cat $FIX/dict.txt; echo 'protest | 141 |'; } >"$TMP/so-dict.txt"
+"$BIN" dict build -o "$TMP/so.dict" data/cameo.txt "$TMP/so-dict.txt" >/dev/null 2>&1
+"$BIN" code --quiet --dict "$TMP/so.dict" --date 2024-04-24 --db "$TMP/so.db" "$TMP/so.jsonl" "$TMP/so.txt" 2>/dev/null
+n=$(sqlite3 "$TMP/so.db" "SELECT count(*) || ':' || max(num_articles) FROM events WHERE target IS NULL")
+j=$("$BIN" query --db "$TMP/so.db" --format jsonl 2>/dev/null | jq -r 'select(.target == null) | .num_articles' | head -n 1)
+[ "$n" = "1:3" ] && [ "$j" = 3 ]
+check null-target-source-only $? "sql $n, json $j"
+
+# --- query --text through the FTS5 index (issue 14) ------------------------------------------
+# Every evidence sentence is indexed, in a new store, an upgraded one and after recode; words are
+# words, never FTS5 syntax; a final * is a prefix.
+fts_ok() { [ "$(sqlite3 "$1" 'SELECT count(*) FROM sentences')" = "$(sqlite3 "$1" 'SELECT count(*) FROM sentence_fts')" ] &&
+    [ "$(sqlite3 "$1" "SELECT count(*) FROM sentence_fts WHERE sentence_fts MATCH 'iran*'")" = \
+      "$(sqlite3 "$1" "SELECT count(*) FROM sentences WHERE ' ' || text LIKE '% iran%'")" ]; }
+fts_ok "$DB" && fts_ok "$V1" && fts_ok "$TMP/recode.db"
+check fts-index-complete $?
+a=$("$BIN" query --db "$DB" --text 'sabot*' --format csv 2>&1 | wc -l)
+b=$("$BIN" query --db "$DB" --text 'SABOTAGE' --format csv 2>&1 | wc -l)
+[ "$a" -gt 1 ] && [ "$a" = "$b" ]
+check fts-prefix $? "$a vs $b rows"
+ok=1
+for w in 'sabotage OR' '"' 'NEAR(iran' 'iran -united' 'col:iran' '*' 'iran^' "it's"; do
+    out=$("$BIN" query --db "$DB" --text "$w" --format csv 2>&1); rc=$?
+    [ $rc = 0 ] || { ok=0; echo "    --text '$w': rc $rc: $out" | head -n 2; }
+done
+[ $ok = 1 ]
+check fts-no-syntax $?
+"$BIN" query --db "$DB" --text "$(printf 'w%.0s' $(seq 1 150))" >/dev/null 2>"$TMP/long.err"
+[ $? = 2 ] && grep -q 'at most 100 bytes' "$TMP/long.err"
+check fts-long-word-message $? "$(head -n 1 "$TMP/long.err")"
+! grep -n 'LIKE' src/sinks/store_query.c
+check fts-no-like-scan $?
+V1RO=$TMP/v1-ro.db
+sqlite3 "$V1RO" <$FIX/v1.sql
+"$BIN" query --db "$V1RO" --text iran >/dev/null 2>"$TMP/v1ro.err"
+[ $? = 2 ] && grep -q 'version 2' "$TMP/v1ro.err" && [ "$(sqlite3 "$V1RO" 'PRAGMA user_version')" = 1 ]
+check fts-old-store-says-upgrade $? "$(head -n 1 "$TMP/v1ro.err")"
+
+# --- issue 17 case 12: two writers creating one new store at once -----------------------------
+# The second printed 265 bytes of CREATE TABLE SQL and failed; both must succeed, and the store
+# hold each story once.
+bad=0
+for i in 1 2 3 4 5; do
+    rm -f "$TMP/race.db" "$TMP/race.db-wal" "$TMP/race.db-shm"
+    "$BIN" code --quiet --dict "$DICT" --db "$TMP/race.db" $FIX/stories.jsonl 2>"$TMP/race1.err" &
+    p1=$!
+    "$BIN" code --quiet --dict "$DICT" --db "$TMP/race.db" $FIX/stories.jsonl 2>"$TMP/race2.err" &
+    p2=$!
+    wait $p1; r1=$?; wait $p2; r2=$?
+    if [ $r1 != 0 ] || [ $r2 != 0 ] || [ -s "$TMP/race1.err" ] || [ -s "$TMP/race2.err" ] ||
+        [ "$(sqlite3 "$TMP/race.db" 'SELECT count(*) FROM stories')" != 7 ]; then
+        bad=$((bad + 1)); cat "$TMP/race1.err" "$TMP/race2.err" | head -n 2 | cut -c 1-160 | sed 's/^/    /'
+    fi
+done
+[ $bad = 0 ]
+check case12-concurrent-create $? "$bad of 5 races failed"
+
+# --- issue 17 case 13: device paths, misleading messages, messages cut short -------------------
+# A missing folder was reported as "read-only"; a device left PATH-journal behind; messages
+# were cut at 255 bytes and image paths at 40 characters.
+"$BIN" code --quiet --dict "$DICT" --db "$TMP/no-such-folder/x.db" $FIX/stories.jsonl 2>"$TMP/c13.err"
+rc=$?
+[ $rc = 2 ] && grep -q 'no such folder' "$TMP/c13.err" && ! grep -q 'read-only' "$TMP/c13.err"
+check case13-missing-folder $? "rc $rc: $(head -n 1 "$TMP/c13.err")"
+mkfifo "$TMP/fifo.db"
+"$BIN" code --quiet --dict "$DICT" --db "$TMP/fifo.db" $FIX/stories.jsonl 2>"$TMP/c13.err" </dev/null
+rc=$?
+[ $rc = 2 ] && grep -q 'not a regular file' "$TMP/c13.err" && [ ! -e "$TMP/fifo.db-journal" ] &&
+    [ ! -e "$TMP/fifo.db-wal" ] && [ -p "$TMP/fifo.db" ]
+check case13-device-refused $? "rc $rc: $(head -n 1 "$TMP/c13.err")"
+LONG=$TMP/$(printf 'a%.0s' $(seq 1 120))/$(printf 'b%.0s' $(seq 1 120))
+"$BIN" code --quiet --dict "$DICT" --db "$LONG/end-of-the-name.db" $FIX/stories.jsonl 2>"$TMP/c13.err"
+grep -q 'end-of-the-name.db: no such folder' "$TMP/c13.err"
+check case13-long-message-whole $? "$(wc -c <"$TMP/c13.err") bytes: $(cut -c 1-80 "$TMP/c13.err")..."
+mkdir -p "$LONG"
+printf 'KHALDUN\0this is no image at all, only its magic bytes and some text to be long enough' >"$LONG/broken.dict"
+head -c 4096 /dev/zero >>"$LONG/broken.dict"
+"$BIN" code --quiet --dict "$LONG/broken.dict" $FIX/stories.jsonl >/dev/null 2>"$TMP/c13.err"
+rc=$?
+[ $rc = 2 ] && grep -q "$LONG/broken.dict" "$TMP/c13.err"
+check case13-image-path-whole $? "rc $rc: $(cut -c 1-120 "$TMP/c13.err")"
+
+# --- issue 17 case 14: a corrected --date reaches the stories already stored -------------------
+# Stories coded with a wrong --date were known on the re-run and kept it; recode had no --date.
+# A record's own date is never replaced.
+"$BIN" code --quiet --dict "$DICT" --date 2024-04-24 --db "$TMP/right.db" examples/seed-2024.txt 2>/dev/null
+"$BIN" code --quiet --dict "$DICT" --date 2020-01-01 --db "$TMP/redate.db" examples/seed-2024.txt 2>/dev/null
+"$BIN" code --quiet --dict "$DICT" --date 2024-04-24 --db "$TMP/redate.db" examples/seed-2024.txt 2>"$TMP/c14.err"
+rc=$?
+dump "$TMP/right.db" >"$TMP/right.dump"; dump "$TMP/redate.db" >"$TMP/redate.dump"
+[ $rc = 0 ] && cmp -s "$TMP/right.dump" "$TMP/redate.dump" && [ "$(counts "$TMP/redate.db")" = "$(counts "$TMP/right.db")" ] &&
+    [ "$(sqlite3 "$TMP/redate.db" "SELECT count(*) FROM stories WHERE date = '2020-01-01'")" = 0 ]
+check case14-code-corrected-date $? "rc $rc $(head -n 1 "$TMP/c14.err"); $(counts "$TMP/redate.db") vs $(counts "$TMP/right.db")"
+"$BIN" code --quiet --dict "$DICT" --date 2020-01-01 --db "$TMP/redate2.db" examples/seed-2024.txt 2>/dev/null
+"$BIN" recode --quiet --db "$TMP/redate2.db" --dict "$DICT" --date 2024-04-24 2>"$TMP/c14.err"
+rc=$?
+dump "$TMP/redate2.db" >"$TMP/redate2.dump"
+[ $rc = 0 ] && cmp -s "$TMP/right.dump" "$TMP/redate2.dump"
+check case14-recode-date $? "rc $rc $(head -n 1 "$TMP/c14.err")"
+cp "$DB" "$TMP/own-dates.db"
+before=$(sqlite3 "$TMP/own-dates.db" 'SELECT group_concat(date) FROM stories')
+"$BIN" code --quiet --dict "$DICT" --date 2020-01-01 --db "$TMP/own-dates.db" $FIX/stories.jsonl 2>/dev/null
+"$BIN" recode --quiet --db "$TMP/own-dates.db" --dict "$DICT" --date 2020-01-01 2>/dev/null
+[ "$(sqlite3 "$TMP/own-dates.db" 'SELECT group_concat(date) FROM stories')" = "$before" ]
+check case14-record-dates-kept $?

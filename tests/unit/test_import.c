@@ -397,6 +397,7 @@ TEST(import_tabari_fixtures)
     REQUIRE(g);
     kh_dict_builder *b;
     REQUIRE(kh_dict_builder_new(NULL, collect, g, &b) == KH_OK);
+    kh_dict_builder_set_flags(b, KH_DICT_STRICT);
     CHECK(kh_dict_builder_add(b, KH_DICT_TABARI, "tests/fixtures/tabari/mini.project", NULL, 0) ==
           KH_ERR_FORMAT);
     size_t errors, warnings;
@@ -463,12 +464,60 @@ TEST(import_tabari_fixtures)
     free(g);
 }
 
+/* Read as TABARI reads: the lines TABARI skips are skipped with a warning
+ * each, the rest loads, and the summary counts both; what TABARI reads
+ * without a word (day 31 in any month, an interval that never applies, a
+ * group closed by ']', a second '+', text after the code) loads silently. */
+TEST(import_tabari_lenient)
+{
+    diags *g = calloc(1, sizeof *g);
+    REQUIRE(g);
+    kh_dict_builder *b;
+    REQUIRE(kh_dict_builder_new(NULL, collect, g, &b) == KH_OK);
+    static const char actors[] = "NORTHLAND [NTH]\nELDER_KING_\n\t[NTHGOV 030101-040931]\n"
+                                 "\t[NTHELI 270101-730717]\nNOTES: free text\n"
+                                 "SOUTH_&_WEST_ [SWX]\nACME_ [MNCNTH] Retail $100\n";
+    static const char verbs[] = "PARLEY [031]\n- + * TO_ + [036]\n- { WILL | WOULD ] * + [033]\n"
+                                "- * MISSION PROTEST } [090]\n- * FOO * BAR [040]\n";
+    CHECK(kh_dict_builder_add(b, KH_DICT_TABARI, "x.actors", actors, sizeof actors - 1) == KH_OK);
+    CHECK(kh_dict_builder_add(b, KH_DICT_TABARI, "x.verbs", verbs, sizeof verbs - 1) == KH_OK);
+    size_t errors, warnings;
+    kh_dict_builder_counts(b, &errors, &warnings);
+    CHECK_EQ_INT(errors, 0);
+    CHECK_EQ_INT(warnings, 1);
+    CHECK(has_diag(g, "x.actors:6:7: warning: '&' starts a synset"));
+    kh_dict_build_summary s;
+    kh_dict_builder_summary(b, &s);
+    CHECK_EQ_INT(s.read[KH_ENTRY_ACTOR], 5);
+    CHECK_EQ_INT(s.skipped[KH_ENTRY_ACTOR], 1);
+    CHECK_EQ_INT(s.read[KH_ENTRY_PATTERN], 5);
+    CHECK_EQ_INT(s.skipped[KH_ENTRY_PATTERN], 0);
+    CHECK_EQ_INT(s.skipped_lines, 1);
+    kh_error err;
+    memset(&err, 0, sizeof err);
+    CHECK(kh_dict_builder_finish(b, NULL, &err) == KH_OK);
+    kh_dict_builder_free(b);
+    if (unit_failed_now())
+        dump(g);
+
+    /* No actors: an image that could code nothing is refused. */
+    g->n = 0;
+    REQUIRE(kh_dict_builder_new(NULL, collect, g, &b) == KH_OK);
+    CHECK(kh_dict_builder_add(b, KH_DICT_TABARI, "x.verbs", verbs, sizeof verbs - 1) == KH_OK);
+    memset(&err, 0, sizeof err);
+    CHECK(kh_dict_builder_finish(b, NULL, &err) == KH_ERR_FORMAT);
+    CHECK(strstr(err.message, "no actors") != NULL);
+    kh_dict_builder_free(b);
+    free(g);
+}
+
 TEST(import_petrarch_fixtures)
 {
     diags *g = calloc(1, sizeof *g);
     REQUIRE(g);
     kh_dict_builder *b;
     REQUIRE(kh_dict_builder_new(NULL, collect, g, &b) == KH_OK);
+    kh_dict_builder_set_flags(b, KH_DICT_STRICT);
     const char *files[] = {"tests/fixtures/petrarch/odd.actors.txt",
                            "tests/fixtures/petrarch/odd.agents.txt",
                            "tests/fixtures/petrarch/odd.verbs.txt",
