@@ -99,7 +99,8 @@ def _load():
         break
     else:
         raise LibraryNotFound("khaldun: no libkhaldun.so (looked for %s; build it with `make lib`, "
-                              "install it with `make install`, or set KHALDUN_LIB)" % ", ".join(tried))
+                              "install it with `make install`, or set KHALDUN_LIB)"
+                              % ", ".join(tried))
     real = os.path.realpath(path) if os.path.sep in path else None
     hdr = os.environ.get("KHALDUN_HEADER")
     if not hdr:
@@ -152,8 +153,8 @@ def data_dirs():
     if env:
         return [env]
     libdir = os.path.dirname(LIB_PATH) if os.path.sep in LIB_PATH else ""
-    if not libdir:
-        return []
+    if not libdir:  # found by ld.so: the usual prefixes
+        return ["/usr/local/share/khaldun", "/usr/share/khaldun"]
     return [os.path.join(libdir, "data"), os.path.join(os.path.dirname(libdir), "share", "khaldun")]
 
 

@@ -17,7 +17,7 @@ import khaldun  # noqa: E402
 import khaldun.dask  # noqa: E402
 from khaldun import store  # noqa: E402
 from khaldun._lib import has  # noqa: E402
-from conftest import REPO, SEED, SEED_DATE, cli, need_shared, reuters  # noqa: E402
+from conftest import REPO, SEED, SEED_DATE, cli, reuters  # noqa: E402
 
 
 def _can_merge():

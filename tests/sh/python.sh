@@ -36,12 +36,13 @@ san=0
 case $BUILD in *asan* | *ubsan*) san=1 ;; esac
 readelf -d "$SO" 2>/dev/null | grep -q 'lib[a-z]*san' && san=1
 if [ $san = 1 ]; then
-    echo "python: not run against the sanitizer build in $BUILD (its library cannot be loaded into python3); the plain make check runs these tests"
+    echo "python: not run against the sanitizer build in $BUILD (its library cannot be loaded"
+    echo "python: into python3); the plain make check runs these tests"
     exit 0
 fi
 if ! $PY -c 'import cffi, pandas, pytest' 2>/dev/null; then
-    if [ "${CI:-}" = true ]; then fail all "python3-cffi, python3-pandas or python3-pytest missing (sh tools/setup.sh)"
-    else skip all "no python3-cffi, python3-pandas or python3-pytest: sh tools/setup.sh"; fi
+    missing="python3-cffi, python3-pandas or python3-pytest missing: sh tools/setup.sh"
+    if [ "${CI:-}" = true ]; then fail all "$missing"; else skip all "$missing"; fi
     exit 0
 fi
 TMP=$(mktemp -d)
