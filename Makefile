@@ -163,7 +163,12 @@ lint:
 INSTALLED = $(KH_BINDIR)/khaldun $(KH_DATADIR)/lexicon.img $(KH_DATADIR)/khaldun.dict \
             $(KH_DATADIR)/README.tagger.md $(MANDIR)/man1/khaldun.1 $(LIBDIR)/$(SO_FILE) \
             $(LIBDIR)/$(SO_NAME) $(LIBDIR)/libkhaldun.so $(INCLUDEDIR)/khaldun.h \
-            $(PKGCONFIGDIR)/khaldun.pc
+            $(PKGCONFIGDIR)/khaldun.pc $(PY_INSTALLED)
+# The Python package (python/khaldun), for Debian's /usr/bin/python3: PYTHONDIR
+# is on its path for PREFIX=/usr/local (else add it to PYTHONPATH).
+PYVER        := $(shell /usr/bin/python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || echo 3)
+PYTHONDIR    ?= $(PREFIX)/lib/python$(PYVER)/dist-packages
+PY_INSTALLED = $(addprefix $(PYTHONDIR)/khaldun/,$(notdir $(wildcard python/khaldun/*.py)))
 
 install: $(KHALDUN_BIN) $(BUILD)/$(SO_FILE)
 	@for f in $(DATA_DIR)/lexicon.img $(DATA_DIR)/khaldun.dict; do \
@@ -188,12 +193,16 @@ install: $(KHALDUN_BIN) $(BUILD)/$(SO_FILE)
 	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/khaldun.pc
 	@if [ -d $(WEB_DIR)/vendor ]; then rm -rf $(DESTDIR)$(KH_DATADIR)/web; \
 	    cp -R $(WEB_DIR) $(DESTDIR)$(KH_DATADIR)/web; fi
+	install -d $(DESTDIR)$(PYTHONDIR)/khaldun
+	install -m 644 python/khaldun/*.py $(DESTDIR)$(PYTHONDIR)/khaldun/
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	rm -rf $(DESTDIR)$(KH_DATADIR)/web
 	-rmdir $(DESTDIR)$(KH_DATADIR) 2>/dev/null
+	rm -rf $(DESTDIR)$(PYTHONDIR)/khaldun/__pycache__
+	-rmdir $(DESTDIR)$(PYTHONDIR)/khaldun 2>/dev/null
 
 clean:
 	rm -rf build build-asan build-ubsan build-lint build-fuzz khaldun

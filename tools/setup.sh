@@ -16,7 +16,10 @@
 #   cppcheck                     make lint
 #   time                         GNU time: peak memory in make bench and the tests
 #   python3, python3-pandas      the GDELT load tests (csv and pandas with the codebook's
-#                                names and types) and tools/plover-gsr.py (PLOVER agreement)
+#                                names and types) and tools/plover-gsr.py (PLOVER agreement);
+#                                with python3-cffi the Python binding (python/khaldun)
+#   python3-dask, python3-distributed  khaldun.dask: archives coded on a Dask cluster
+#   python3-pytest               the Python tests (tests/sh/python.sh)
 #   libmicrohttpd-dev, curl      khaldun serve's HTTP server; curl for its API tests
 #   chromium                     the headless browser of serve's browser test
 #   nodejs, npm                  npm ci installs the pages' JavaScript libraries (package-lock.json)
@@ -28,7 +31,8 @@ APT=1
 [ "${1:-}" = "--no-apt" ] && APT=0
 PKGS="build-essential pkg-config git clang libclang-rt-14-dev libsqlite3-dev wordnet-base iso-codes \
 libgeonames0 sqlite3 jq cppcheck time diffutils util-linux python3 \
-python3-pandas libmicrohttpd-dev curl chromium"
+python3-pandas python3-cffi python3-dask python3-distributed python3-pytest libmicrohttpd-dev \
+curl chromium"
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 if [ $APT = 1 ]; then
     missing=""
