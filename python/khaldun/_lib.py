@@ -23,7 +23,8 @@ import cffi
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 # The declarations the binding uses, by name, in the header's order of need.
-_TYPES = ["kh_status", "kh_error", "kh_allocator", "kh_limits", "kh_date", "kh_severity",
+_TYPES = ["kh_status", "kh_error", "kh_allocator", "kh_limits", "kh_date", "kh_date_precision",
+          "kh_severity",
           "kh_diag", "kh_diag_fn", "kh_input_format", "kh_unit_kind", "kh_span", "kh_unit",
           "kh_story", "kh_story_fn", "kh_read_options", "kh_reader", "kh_lexicon", "kh_dict",
           "kh_place", "kh_mention", "kh_event", "kh_trace_fn", "kh_code_options", "kh_coder",
