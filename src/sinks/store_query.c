@@ -414,8 +414,11 @@ kh_status kh_store_query_events(kh_store *s, const kh_store_query *query, unsign
     /* Schema 1 (a store opened read-only, so not migrated) has no precision. */
     qb_sql(b, s->version >= 2 ? "e.date_precision" : "NULL");
     qb_sql(b, " FROM events e JOIN stories st ON st.id = e.first_story"
-              " LEFT JOIN mentions fm ON fm.id = (SELECT min(id) FROM mentions"
-              " WHERE event = e.id)"
+              /* The first mention of the event's first story (an order a
+               * merge of shards keeps, unlike the order of insertion). */
+              " LEFT JOIN mentions fm ON fm.id = coalesce((SELECT id FROM mentions"
+              " WHERE event = e.id AND story = e.first_story ORDER BY sentence, id LIMIT 1),"
+              " (SELECT min(id) FROM mentions WHERE event = e.id))"
               " LEFT JOIN sentences se ON se.story = fm.story AND se.idx = fm.sentence");
     qb_where(b, query);
     qb_sql(b, " ORDER BY e.date, e.id");
