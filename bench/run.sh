@@ -231,5 +231,14 @@ if [ -f bench/peer.sh ]; then
     say "== bench/peer.sh"
     sh bench/peer.sh "$BIN" 2>&1 | tee -a "$REPORT"
 fi
+if [ -f python/bench.py ] && /usr/bin/python3 -c 'import cffi' 2>/dev/null; then
+    # The Python binding's overhead over the C coder (issue 15): CPU time, on the first
+    # 4,000 records of the corpus, for .code_file() and for .code() one story at a time.
+    say ""
+    say "== python/bench.py (binding overhead, CPU seconds)"
+    head -n 4000 "$CORPUS" >"${TMPDIR:-/tmp}/khaldun-bench-py.jsonl"
+    /usr/bin/python3 python/bench.py "${TMPDIR:-/tmp}/khaldun-bench-py.jsonl" "$BIN" 2>&1 | tee -a "$REPORT"
+    rm -f "${TMPDIR:-/tmp}/khaldun-bench-py.jsonl"
+fi
 say ""
 say "report written to $REPORT"
