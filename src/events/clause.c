@@ -433,12 +433,10 @@ static int clause_code(kh_coder *c, clause_job *j)
             kh_coder_trace(c, si, "  the report's content names %s: no statement", kind);
             return 0;
         }
-        {
-            code = r;
-            statement = strcmp(kind, "no other kind") ? 1 : 2;
-            kh_coder_trace(c, si, "  the report's content gives no event: a statement (%s) -> %s", kind,
-                           kh_dict_str(d, code->code));
-        }
+        code = r;
+        statement = strcmp(kind, "no other kind") ? 1 : 2;
+        kh_coder_trace(c, si, "  the report's content gives no event: a statement (%s) -> %s", kind,
+                       kh_dict_str(d, code->code));
     }
     if (vg->flags & KH_VG_NEGATED) {
         kh_coder_trace(c, si, "  negated: not coded");
