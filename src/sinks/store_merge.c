@@ -95,11 +95,12 @@ static kh_status check_input(const char *path, char *images, size_t size, kh_err
     if (st)
         return st;
     if (in->version < KH_STORE_SCHEMA_VERSION) {
+        int version = in->version; /* read before the close frees it */
         kh_store_close(in);
         return kh_error_set(err, KH_ERR_VERSION, 0, 0,
                             "%s: event store schema version %d, older than this khaldun's (%d); "
                             "upgrade it first (any write does: khaldun code --db %s </dev/null)",
-                            path, in->version, KH_STORE_SCHEMA_VERSION, path);
+                            path, version, KH_STORE_SCHEMA_VERSION, path);
     }
     sqlite3_stmt *q = NULL;
     int rc = sqlite3_prepare_v2(in->db, "PRAGMA quick_check(1)", -1, &q, NULL);
