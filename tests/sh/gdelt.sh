@@ -132,7 +132,7 @@ fi
 # Loading as an analyst does: python3's csv with the codebook's names and types, empty = NaN;
 # ActionGeo_CountryCode is FIPS wherever there is a place and empty where there is none.
 if [ ! -f "$ref" ]; then
-    if [ "${CI:-}" = true ]; then echo "FAIL gdelt/load (no shared)"; else echo "skip gdelt/load (no shared)"; fi
+    echo "skip gdelt/load (no shared)" # tests/run.sh fails a skip in CI when ../shared is there
     exit 0
 fi
 cat "$T/events.tsv" "$T/groups.tsv" >"$T/all.tsv"

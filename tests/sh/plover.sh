@@ -70,7 +70,7 @@ grep -q 'left out: PLOVER drops CAMEO 01 and 02' "$T/err" && echo "ok   plover/l
 # Event-type agreement on the PLOVER GSR (CAMEO manual sentences, PLOVER 0.5b1, crosswalked).
 GSR=${KHALDUN_SHARED:-../shared}/reference/plover/PLOVER_GSR_CAMEO.txt
 if [ ! -f "$GSR" ]; then
-    if [ "${CI:-}" = true ]; then echo "FAIL plover/gsr-agreement (no shared)"; else echo "skip plover/gsr-agreement (no shared)"; fi
+    echo "skip plover/gsr-agreement (no shared)" # tests/run.sh fails a skip in CI when ../shared is there
     exit 0
 fi
 # Measured 50.3% (161 of 322) when this test was written; the floor leaves room for changes
