@@ -10,17 +10,10 @@
 # of the Reuters corpus when $KHALDUN_SHARED has it, else the bundled example.
 # Prints "ok NAME" / "FAIL NAME" / "skip NAME" lines for tests/run.sh.
 cd "$(dirname "$0")/../.." || exit 1
-BIN=${KHALDUN_BIN:-./khaldun}
-SHARED=${KHALDUN_SHARED:-$(cd .. && pwd)/shared}
-DATA=${KHALDUN_DATA:-build/data}
-CORPUS=$SHARED/corpora/reuters21578/reuters21578.jsonl
 T=compose
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT INT TERM
-
-ok() { echo "ok   $T/$1${2:+ ($2)}"; }
-fail() { echo "FAIL $T/$1${2:+ ($2)}"; }
-skip() { echo "skip $T/$1${2:+ ($2)}"; }
+. tests/sh/lib.sh
+CORPUS=$SHARED/corpora/reuters21578/reuters21578.jsonl
+make_tmp
 same() { # NAME FILE FILE
     if cmp -s "$2" "$3"; then ok "$1"; else fail "$1" "$(cmp "$2" "$3" 2>&1 | head -n 1)"; fi
 }

@@ -12,19 +12,11 @@
 # Prints "ok NAME" / "FAIL NAME" / "skip NAME" lines for tests/run.sh.
 cd "$(dirname "$0")/../.." || exit 1
 T=merge
-BIN=${KHALDUN_BIN:-$(pwd)/khaldun}
-DATA=${KHALDUN_DATA:-build/data}
+. tests/sh/lib.sh
 FIX=tests/fixtures/store
-if [ ! -f "$DATA/lexicon.img" ]; then echo "skip $T (no $DATA/lexicon.img: make data)"; exit 0; fi
-for tool in sqlite3 jq; do
-    command -v $tool >/dev/null 2>&1 || { echo "FAIL $T/tools ($tool missing: tools/setup.sh installs it)"; exit 0; }
-done
-export KHALDUN_DATA=$DATA
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT INT TERM
-ok() { echo "ok   $T/$1"; }
-fail() { echo "FAIL $T/$1${2:+ ($2)}"; }
-check() { if [ "$2" -eq 0 ]; then ok "$1"; else fail "$1" "${3:-}"; fi; }
+need_images lexicon.img
+need_tools sqlite3 jq
+make_tmp
 
 # Every khaldun table, rows named by what they are (content hash, event key), not by row id.
 tables() { sqlite3 -separator '|' "$1" "

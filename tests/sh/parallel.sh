@@ -13,17 +13,10 @@
 # Prints "ok NAME" / "FAIL NAME" / "skip NAME" lines for tests/run.sh. Timings are never
 # asserted.
 cd "$(dirname "$0")/../.." || exit 1
-BIN=${KHALDUN_BIN:-./khaldun}
-SHARED=${KHALDUN_SHARED:-$(cd .. && pwd)/shared}
-DATA=${KHALDUN_DATA:-build/data}
-CORPUS=$SHARED/corpora/reuters21578/reuters21578.jsonl
 T=parallel
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT INT TERM
-
-ok() { echo "ok   $T/$1${2:+ ($2)}"; }
-fail() { echo "FAIL $T/$1${2:+ ($2)}"; }
-skip() { echo "skip $T/$1${2:+ ($2)}"; }
+. tests/sh/lib.sh
+CORPUS=$SHARED/corpora/reuters21578/reuters21578.jsonl
+make_tmp
 
 if [ ! -f "$DATA/khaldun.dict" ] || [ ! -f "$DATA/lexicon.img" ]; then
     skip all "no data images in $DATA (make data)"

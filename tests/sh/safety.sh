@@ -26,19 +26,11 @@
 # old behaviour would replace it. Devices are made privately (mkfifo, mknod as root) in $TMP.
 cd "$(dirname "$0")/../.." || exit 1
 T=safety
-BIN=${KHALDUN_BIN:-$(pwd)/khaldun}
-DATA=${KHALDUN_DATA:-build/data}
+. tests/sh/lib.sh
 FIX=tests/fixtures/store
-if [ ! -f "$DATA/lexicon.img" ]; then echo "skip $T (no $DATA/lexicon.img: make data)"; exit 0; fi
-for tool in sqlite3 sha256sum; do
-    command -v $tool >/dev/null 2>&1 || { echo "FAIL $T/tools ($tool missing: tools/setup.sh installs it)"; exit 0; }
-done
-export KHALDUN_DATA=$DATA
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT INT TERM
-ok() { echo "ok   $T/$1"; }
-fail() { echo "FAIL $T/$1${2:+ ($2)}"; }
-check() { if [ "$2" -eq 0 ]; then ok "$1"; else fail "$1" "${3:-}"; fi; }
+need_images lexicon.img
+need_tools sqlite3 sha256sum
+make_tmp
 sum() { sha256sum "$1" 2>/dev/null | cut -c1-64; }
 events() { sqlite3 "$1" "SELECT count(*) FROM events" 2>/dev/null; }
 

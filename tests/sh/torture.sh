@@ -18,14 +18,10 @@
 cd "$(dirname "$0")/../.." || exit 1
 T=torture
 if [ "${KHALDUN_HEAVY:-1}" = 0 ]; then echo "# $T: heavy tests off in this build (KHALDUN_HEAVY=0)"; exit 0; fi
-BIN=${KHALDUN_BIN:-$(pwd)/khaldun}
-DATA=${KHALDUN_DATA:-build/data}
+. tests/sh/lib.sh
 FIX=tests/fixtures/store
-if [ ! -f "$DATA/lexicon.img" ]; then echo "skip $T (no $DATA/lexicon.img: make data)"; exit 0; fi
-for tool in sqlite3 jq cmp; do
-    command -v $tool >/dev/null 2>&1 || { echo "FAIL $T/tools ($tool missing: tools/setup.sh installs it)"; exit 0; }
-done
-export KHALDUN_DATA=$DATA
+need_images lexicon.img
+need_tools sqlite3 jq cmp
 TMP=$(mktemp -d)
 MNT=
 cleanup() {
@@ -34,9 +30,6 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 chmod 755 "$TMP" # the unreadable-input checks run as nobody when root
-ok() { echo "ok   $T/$1"; }
-fail() { echo "FAIL $T/$1${2:+ ($2)}"; }
-check() { if [ "$2" -eq 0 ]; then ok "$1"; else fail "$1" "${3:-}"; fi; }
 SEED=${TORTURE_SEED:-$(date +%s)}
 echo "# $T: TORTURE_SEED=$SEED"
 # next_delay: DELAY becomes a pseudo-random 0.00 to 0.99 seconds from the seed (a small LCG, so
