@@ -1148,13 +1148,14 @@ typedef struct kh_store_mention {
     const char *url;         /* NULL when none */
     const char *publisher;   /* NULL when none */
     kh_date story_date;
-    size_t story_len;        /* bytes of story text */
+    size_t story_len;        /* characters of story text */
     size_t sentence;
     kh_unit_kind kind;
     kh_span text, source, target, verb;
     const char *sentence_text;
     const char *pattern;
     const char *dict_hash;   /* the image that coded the story */
+    size_t text_chars;       /* characters of the story before the sentence (text.off bytes) */
 } kh_store_mention;
 
 /* A stored event. Strings are NUL-terminated and valid during the callback;

@@ -265,7 +265,9 @@ static kh_status field_char_off(kh_buf *b, const kh_gdelt_mention *m, kh_span sp
 {
     if (!sp.len)
         return kh_buf_putc(b, '\t');
-    size_t off = m->doc && sp.off <= m->doc_len ? kh_sink_chars(m->doc, sp.off) : sp.off;
+    size_t off = sp.off;
+    if (m->doc && sp.off >= m->doc_at && sp.off - m->doc_at <= m->doc_bytes)
+        off = m->chars_before + kh_sink_chars(m->doc, sp.off - m->doc_at);
     return field_u(b, off);
 }
 
@@ -287,7 +289,7 @@ kh_status kh_gdelt_mention_row(kh_buf *b, const kh_gdelt_mention *m)
     TRY(field_char_off(b, m, m->verb));
     TRY(field_u(b, 1));         /* InRawText: coded from the text as written */
     TRY(field(b, ""));          /* Confidence: not measured */
-    TRY(field_u(b, m->doc ? kh_sink_chars(m->doc, m->doc_len) : m->doc_len));
+    TRY(field_u(b, m->doc_chars));
     TRY(field(b, ""));          /* MentionDocTone: not measured */
     TRY(field(b, ""));
     TRY(field(b, ""));
@@ -306,6 +308,7 @@ kh_status kh_gdelt_write_story(const kh_story *story, const kh_event *events, si
     kh_buf_init(&b, NULL, 0);
     kh_status st = KH_OK;
     const char *url = story->url ? story->url : story->id;
+    size_t doc_chars = write_mentions && n ? kh_sink_chars(story->text, story->text_len) : 0;
     for (size_t i = 0; i < n; i++) {
         const kh_event *e = &events[i];
         kh_gdelt_event row = {
@@ -338,7 +341,8 @@ kh_status kh_gdelt_write_story(const kh_story *story, const kh_event *events, si
                 .has_url = story->url != NULL,
                 .publisher = story->publisher ? story->publisher : "", .url = url,
                 .sentence = m->sentence, .source = m->source, .target = m->target,
-                .verb = m->verb, .doc = story->text, .doc_len = story->text_len};
+                .verb = m->verb, .doc = story->text, .doc_bytes = story->text_len,
+                .doc_chars = doc_chars};
             kh_buf_clear(&b);
             TRY(kh_gdelt_mention_row(&b, &mr));
             TRY(write_mentions(mentions_ctx, b.data, b.len));

@@ -80,10 +80,14 @@ typedef struct kh_gdelt_mention {
     const char *publisher;      /* "" when none */
     const char *url;            /* MentionIdentifier */
     size_t sentence;            /* 0-based; written 1-based */
-    kh_span source, target, verb; /* byte offsets into doc */
-    const char *doc;            /* the story text: offsets are written in characters;
-                                 * NULL: written as the byte offsets they are */
-    size_t doc_len;             /* bytes */
+    kh_span source, target, verb; /* byte offsets into the story */
+    /* The story's bytes [doc_at, doc_at + doc_bytes), with chars_before
+     * characters before them: the whole story, or the mention's sentence.
+     * Offsets inside are written in characters; doc NULL: the offsets are
+     * written as the bytes they are. */
+    const char *doc;
+    size_t doc_at, doc_bytes, chars_before;
+    size_t doc_chars;           /* MentionDocLen: the story's length in characters */
 } kh_gdelt_mention;
 
 /* Appends the 61 tab-separated columns and a newline. */

@@ -62,9 +62,10 @@ static const char *const stmt_sql[ST_COUNT] = {
     "INSERT OR IGNORE INTO sentences(story, idx, kind, off, len, text)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     /* ST_MENTIONS */
-    "SELECT m.event, s.story_id, s.url, s.publisher, s.date, length(s.text), m.sentence,"
+    "SELECT m.event, s.story_id, s.url, s.publisher, s.date, length(CAST(s.text AS TEXT)), m.sentence,"
     " m.kind, m.text_off, m.text_len, m.source_off, m.source_len, m.target_off, m.target_len,"
-    " m.verb_off, m.verb_len, se.text, m.pattern, s.dict_hash"
+    " m.verb_off, m.verb_len, se.text, m.pattern, s.dict_hash,"
+    " length(CAST(substr(CAST(s.text AS BLOB), 1, m.text_off) AS TEXT))"
     " FROM mentions m JOIN stories s ON s.id = m.story"
     " LEFT JOIN sentences se ON se.story = m.story AND se.idx = m.sentence"
     " WHERE m.event = ?1 ORDER BY m.id",

@@ -305,6 +305,7 @@ static kh_status stream_mentions(kh_store *s, kh_store_event *ev, kh_store_event
             m->sentence_text = DUP(16);
             m->pattern = DUP(17);
             m->dict_hash = DUP(18);
+            m->text_chars = col_size(q, 19);
             if (!m->story)
                 st = kh_store_fail(s, KH_ERR_NOMEM, "out of memory");
             continue;

@@ -199,7 +199,9 @@ kh_status kh_store_write_gdelt_mentions(const kh_store_event *e, kh_write_fn wri
             .added = m->story_date, .has_url = m->url != NULL,
             .publisher = m->publisher ? m->publisher : "", .url = m->url ? m->url : m->story,
             .sentence = m->sentence, .source = m->source, .target = m->target,
-            .verb = m->verb, .doc_len = m->story_len};
+            .verb = m->verb, .doc = m->sentence_text, .doc_at = m->text.off,
+            .doc_bytes = m->sentence_text ? strlen(m->sentence_text) : 0,
+            .chars_before = m->text_chars, .doc_chars = m->story_len};
         kh_buf_clear(&b);
         TRY(kh_gdelt_mention_row(&b, &row));
         TRY(write(ctx, b.data, b.len));

@@ -384,3 +384,14 @@ before=$(sqlite3 "$TMP/own-dates.db" 'SELECT group_concat(date) FROM stories')
 "$BIN" recode --quiet --db "$TMP/own-dates.db" --dict "$DICT" --date 2020-01-01 2>/dev/null
 [ "$(sqlite3 "$TMP/own-dates.db" 'SELECT group_concat(date) FROM stories')" = "$before" ]
 check case14-record-dates-kept $?
+
+# --- GDELT Mentions from the store: character offsets, as `code --format gdelt` writes them -----
+# The store keeps byte spans; export used to write them as bytes (and MentionDocLen in bytes), so
+# a story with non-ASCII text before an actor got other offsets from the store than live.
+printf '%s\n\n%s\n' 'Le président français — «très inquiet» — said on Monday that Russian troops attacked Ukrainian soldiers near Kharkiv.' \
+    'Syrian forces shelled rebel positions in Idlib, état-major sources said.' >"$TMP/utf8.txt"
+"$BIN" code --quiet --date 2024-04-24 --format gdelt --mentions "$TMP/live-m.tsv" "$TMP/utf8.txt" >/dev/null 2>&1
+"$BIN" code --quiet --date 2024-04-24 --db "$TMP/utf8.db" "$TMP/utf8.txt" 2>/dev/null
+"$BIN" export --db "$TMP/utf8.db" --format gdelt --mentions "$TMP/export-m.tsv" >/dev/null 2>&1
+[ -s "$TMP/live-m.tsv" ] && cmp -s "$TMP/live-m.tsv" "$TMP/export-m.tsv"
+check export-mentions-characters $? "$(diff "$TMP/live-m.tsv" "$TMP/export-m.tsv" 2>&1 | head -n 3 | tr '\n' ' ')"
