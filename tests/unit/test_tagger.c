@@ -161,6 +161,27 @@ TEST(tagger_news_ambiguities)
     kh_lexicon_free(lex);
 }
 
+/* The closed lists bound a function word's classes, except that "be"
+ * with no verb to help may be VERB (UD's split, made by syntax). */
+TEST(tagger_closed_lists_let_be_be_verb)
+{
+    kh_lexicon *lex = real_lexicon();
+    if (!lex)
+        return;
+    kh_arena arena;
+    kh_arena_init(&arena, NULL, 0);
+    tagged t;
+    tag(lex, &arena, "There are no talks between the two sides .", KH_UNIT_BODY, 0, &t);
+    expect(&t, 0, KH_UPOS_PRON, NULL);
+    expect(&t, 1, KH_UPOS_VERB, "be");
+    expect(&t, 4, KH_UPOS_ADP, "between");
+    tag(lex, &arena, "The talks are held in Geneva .", KH_UNIT_BODY, 0, &t);
+    expect(&t, 2, KH_UPOS_AUX, "be");
+    expect(&t, 4, KH_UPOS_ADP, "in");
+    kh_arena_free(&arena);
+    kh_lexicon_free(lex);
+}
+
 TEST(tagger_edge_cases)
 {
     /* No lexicon at all, empty sentences, odd bytes: never fails or crashes. */
