@@ -778,6 +778,8 @@ static int code_verb(im_sent *s, clause_run *r, size_t v, pref *pats)
         }
         return record_event(s, r, p, v, &m, subj, &a);
     }
+    kh_coder_trace(s->c, s->si, "  verb '%s': none of its %zu patterns matches",
+                   kh_view_text(&s->c->view, s->w[v].tok, s->w[v].tok + 1), np);
     return VERB_NEXT;
 }
 
