@@ -609,8 +609,8 @@ static int32_t verb_phrase_subject(const im_sent *s, size_t done_hi, size_t v)
 /* TABARI's source when no slot gave one: the clause's carried-over source
  * or the first actor before verb v (another one when it has the target's
  * code); then DEFAULT SOURCE PRIOR; then, with defaults set, the first
- * actor after the match (8.5, note 3; *after set); then the default. */
-static int32_t find_source(im_sent *s, const clause_run *r, size_t v, const mstate *m,
+ * actor after the verb (8.5, note 3; *after set); then the default. */
+static int32_t find_source(im_sent *s, const clause_run *r, size_t v,
                            int32_t tgt, int *after)
 {
     const kh_peer_opts *o = &PEER(s->c)->opts;
@@ -629,7 +629,10 @@ static int32_t find_source(im_sent *s, const clause_run *r, size_t v, const msta
      * It does so with or without a DEFAULT: COMPLEX: NOACTPRIOR exists to
      * set aside the sentences it would code that way (5.8, note 18). */
     if (src < 0 && tgt < 0 && (!s->petrarch || o->def_src[0] || o->def_tgt[0])) {
-        src = first_unit(s, m->hi + 1, r->hi, IM_NONE);
+        /* from the verb on, not from the end of the match: the phrase's
+         * words may stand around the source ("signed with Britain Export
+         * Credits ... Nigeria", SIGN - * EXPORT: GBR NGA) */
+        src = first_unit(s, v + 1, r->hi, IM_NONE);
         *after = src >= 0;
     }
     if (src < 0 && o->def_src[0])
@@ -692,7 +695,7 @@ static void event_actors(im_sent *s, const clause_run *r, size_t v, const mstate
         int slots = a->src >= 0 || a->tgt >= 0;
         int src_after = 0;
         if (a->src < 0)
-            a->src = find_source(s, r, v, m, a->tgt, &src_after);
+            a->src = find_source(s, r, v, a->tgt, &src_after);
         if (a->tgt < 0 && a->src >= 0)
             a->tgt = find_target(s, r, v, a->src, src_after, &a->split);
         if (!slots && a->src >= 0 && a->tgt >= 0 && passive_at(s, m->hi)) {
