@@ -185,6 +185,26 @@ int kh_peer_dict(const kh_dict *d)
 static kh_status code_sentence(im_sent *s, pref *pats);
 static uint32_t find_synset(const kh_dict *d, const char *name);
 
+/* TABARI's words are what blanks delimit (manual 7.3): a ticker
+ * "<CHV>", three tokens to khaldun, is one word to TABARI, and one that
+ * no dictionary entry names. Returns the last token of such a run glued
+ * together from "<" to ">" starting at token t (before `end`), or t when
+ * none starts there. */
+static size_t ticker_run(const kh_doc *doc, size_t t, size_t end)
+{
+    const kh_token *a = &doc->tokens[t];
+    if (a->norm_len != 1 || a->norm[0] != '<')
+        return t;
+    for (size_t k = t + 1; k < end && k <= t + 4; k++) {
+        const kh_token *p = &doc->tokens[k - 1], *q = &doc->tokens[k];
+        if (p->off + p->len != q->off)
+            return t;
+        if (q->norm_len == 1 && q->norm[0] == '>')
+            return k;
+    }
+    return t;
+}
+
 static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
 {
     (void)state; /* reached through PEER(c) by the helpers */
@@ -217,6 +237,16 @@ static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
         const kh_token *tk = &doc->tokens[t];
         for (size_t b = 0; b < tk->norm_len && !lower; b++)
             lower = kh_is_lower((unsigned char)tk->norm[b]);
+        size_t tick = petr ? t : ticker_run(doc, t, se->first_token + se->n_tokens);
+        if (tick != t) {
+            im_word *w = &s->w[s->n++];
+            w->tok = (uint32_t)t;
+            w->unit = IM_NONE;
+            w->agent = IM_NONE;
+            w->id0 = (uint32_t)s->n_ids; /* no candidates: it names nothing */
+            t = tick;
+            continue;
+        }
         if (kh_peer_dropped(tk)) {
             if ((tk->flags & KH_TOK_POSSESSIVE) && s->n < cap)
                 s->w[s->n].poss = 1;
