@@ -628,11 +628,15 @@ static int32_t find_source(im_sent *s, const clause_run *r, size_t v,
     /* else TABARI looks after the verb (8.5, note 3), then the default.
      * It does so with or without a DEFAULT: COMPLEX: NOACTPRIOR exists to
      * set aside the sentences it would code that way (5.8, note 18). */
-    if (src < 0 && tgt < 0 && (!s->petrarch || o->def_src[0] || o->def_tgt[0])) {
+    if (src < 0 && (tgt < 0 || !s->petrarch) && (!s->petrarch || o->def_src[0] || o->def_tgt[0])) {
+        /* TABARI: whether or not a + slot gave the target ("the envoy
+         * had discussed the deployment of Iranian missiles ... with
+         * Kuwaiti ...", DISCUSS - * WITH_ +: IRN KWT), an actor with
+         * another code than the target's */
         /* from the verb on, not from the end of the match: the phrase's
          * words may stand around the source ("signed with Britain Export
          * Credits ... Nigeria", SIGN - * EXPORT: GBR NGA) */
-        src = first_unit(s, v + 1, r->hi, IM_NONE);
+        src = first_unit(s, v + 1, r->hi, tgt);
         *after = src >= 0;
     }
     if (src < 0 && o->def_src[0])
