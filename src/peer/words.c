@@ -504,7 +504,10 @@ static int32_t agent_actor(const im_sent *s, size_t i, size_t end, int former, s
         ui = possessor_unit(s, i, from);
     if (ui != IM_NONE)
         return ui;
-    if (i > 0 && s->w[i - 1].unit >= 0)
+    /* TABARI: "immediately after an actor" (manual 5.4), the actor's own
+     * word, not an agent already joined to it ("Japanese television
+     * manufacturers" is JPNMED) */
+    if (i > 0 && s->w[i - 1].unit >= 0 && (s->petrarch || s->w[i - 1].cls == C_ACTOR))
         return s->w[i - 1].unit; /* ISRAELI PRESIDENT */
     if (former && i > 1 && s->w[i - 2].unit >= 0) {
         *from = i - 1;
