@@ -644,6 +644,21 @@ static int32_t find_source(im_sent *s, const clause_run *r, size_t v,
     return src;
 }
 
+/* The unit nearest before word hi (down to lo) whose first code differs
+ * from not_unit's, or IM_NONE. */
+static int32_t nearest_unit_before(const im_sent *s, size_t lo, size_t hi, int32_t not_unit)
+{
+    for (size_t i = hi; i-- > lo;) {
+        int32_t ui = s->w[i].unit;
+        if (ui < 0 || s->u[ui].dead || s->w[i].elim || s->u[ui].first != i || !s->u[ui].n)
+            continue;
+        if (not_unit >= 0 && !strcmp(s->u[ui].codes[0], s->u[not_unit].codes[0]))
+            continue;
+        return ui;
+    }
+    return IM_NONE;
+}
+
 /* TABARI's target for source src when no slot gave one: the first other
  * actor after the verb (after the source when that came after the verb),
  * DEFAULT TARGET AFTER, an actor before the verb, the source itself when a
@@ -657,7 +672,9 @@ static int32_t find_target(im_sent *s, const clause_run *r, size_t v, int32_t sr
     if (tgt < 0 && o->def_tgt[0] && o->def_after && !src_after)
         tgt = default_unit(s, o->def_tgt, v);
     if (tgt < 0 && !src_after)
-        tgt = first_unit(s, r->lo, v, src);
+        /* TABARI 5.8: "the first actor before the verb", going back from
+         * it; PETRARCH: the first of the clause */
+        tgt = s->petrarch ? first_unit(s, r->lo, v, src) : nearest_unit_before(s, r->lo, v, src);
     if (tgt < 0 && s->u[src].compound && s->u[src].n > 1) {
         tgt = src;
         *split = 1;
