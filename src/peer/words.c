@@ -751,7 +751,9 @@ void kh_peer_find_compounds(im_sent *s)
 
 /* Pronouns: HE/SHE/IT/HIM the first actor of the sentence, ITS/HIS/HER the
  * first actor before them, THEY/THEM/THEIR the first compound, else the
- * first actor. */
+ * first actor. TABARI: a referent stands before its pronoun (7.7: the
+ * pronoun refers back to an actor's index), so "He denied a suggestion by
+ * a dealer at one Vienna bank" leaves HE without a referent. */
 void kh_peer_resolve_pronouns(im_sent *s)
 {
     for (size_t i = 0; i < s->n; i++) {
@@ -781,7 +783,7 @@ void kh_peer_resolve_pronouns(im_sent *s)
         }
         if (tok_is(t, "he") || tok_is(t, "she") || tok_is(t, "it") || tok_is(t, "him")) {
             for (size_t k = 0; k < nu && ref < 0; k++)
-                if (!s->u[k].dead)
+                if (!s->u[k].dead && (s->petrarch || s->u[k].end <= i))
                     ref = (int32_t)k;
         } else if (tok_is(t, "its") || tok_is(t, "his") || tok_is(t, "her")) {
             for (size_t k = 0; k < nu && ref < 0; k++)
@@ -795,10 +797,10 @@ void kh_peer_resolve_pronouns(im_sent *s)
                     ref = (int32_t)k;
         } else {
             for (size_t k = 0; k < nu && ref < 0; k++)
-                if (!s->u[k].dead && s->u[k].compound)
+                if (!s->u[k].dead && s->u[k].compound && (s->petrarch || s->u[k].end <= i))
                     ref = (int32_t)k;
             for (size_t k = 0; k < nu && ref < 0; k++)
-                if (!s->u[k].dead)
+                if (!s->u[k].dead && (s->petrarch || s->u[k].end <= i))
                     ref = (int32_t)k;
         }
         for (size_t k = 0; k < nu; k++)
