@@ -669,6 +669,12 @@ void kh_peer_attach_agents(im_sent *s)
             }
         }
         attach_to_unit(s, &wk, ui, i, end, from, lead, former);
+        /* TABARI 5.4: an agent codes the actor immediately before it and
+         * the one immediately after it ("Japanese Finance Minister Kiichi
+         * Miyazawa": JPNGOV, JPNELIGOV) */
+        if (!s->petrarch && before && end < s->n && s->w[end].unit >= 0 &&
+            s->w[end].unit != ui && s->u[s->w[end].unit].first == end)
+            apply_agent(s, s->w[end].unit, ag, former);
         i = end - 1;
     }
 }
