@@ -334,16 +334,25 @@ static int32_t default_unit(im_sent *s, const char *code, size_t v)
     return (int32_t)s->nu++;
 }
 
+/* The unit starting at word i when its first code differs from
+ * not_unit's, else IM_NONE. */
+static int32_t unit_starting(const im_sent *s, size_t i, int32_t not_unit)
+{
+    int32_t ui = s->w[i].unit;
+    if (ui < 0 || s->u[ui].dead || s->w[i].elim || s->u[ui].first != i || !s->u[ui].n)
+        return IM_NONE;
+    if (not_unit >= 0 && !strcmp(s->u[ui].codes[0], s->u[not_unit].codes[0]))
+        return IM_NONE;
+    return ui;
+}
+
 /* First unit in words [lo, hi) whose first code differs from `not`. */
 static int32_t first_unit(const im_sent *s, size_t lo, size_t hi, int32_t not_unit)
 {
     for (size_t i = lo; i < hi && i < s->n; i++) {
-        int32_t ui = s->w[i].unit;
-        if (ui < 0 || s->u[ui].dead || s->w[i].elim || s->u[ui].first != i || !s->u[ui].n)
-            continue;
-        if (not_unit >= 0 && !strcmp(s->u[ui].codes[0], s->u[not_unit].codes[0]))
-            continue;
-        return ui;
+        int32_t ui = unit_starting(s, i, not_unit);
+        if (ui >= 0)
+            return ui;
     }
     return IM_NONE;
 }
@@ -649,12 +658,9 @@ static int32_t find_source(im_sent *s, const clause_run *r, size_t v,
 static int32_t nearest_unit_before(const im_sent *s, size_t lo, size_t hi, int32_t not_unit)
 {
     for (size_t i = hi; i-- > lo;) {
-        int32_t ui = s->w[i].unit;
-        if (ui < 0 || s->u[ui].dead || s->w[i].elim || s->u[ui].first != i || !s->u[ui].n)
-            continue;
-        if (not_unit >= 0 && !strcmp(s->u[ui].codes[0], s->u[not_unit].codes[0]))
-            continue;
-        return ui;
+        int32_t ui = unit_starting(s, i, not_unit);
+        if (ui >= 0)
+            return ui;
     }
     return IM_NONE;
 }
