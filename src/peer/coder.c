@@ -185,6 +185,26 @@ int kh_peer_dict(const kh_dict *d)
 static kh_status code_sentence(im_sent *s, pref *pats);
 static uint32_t find_synset(const kh_dict *d, const char *name);
 
+/* TABARI's words are what blanks delimit (manual 7.3): a ticker
+ * "<CHV>", three tokens to khaldun, is one word to TABARI, and one that
+ * no dictionary entry names. Returns the last token of such a run glued
+ * together from "<" to ">" starting at token t (before `end`), or t when
+ * none starts there. */
+static size_t ticker_run(const kh_doc *doc, size_t t, size_t end)
+{
+    const kh_token *a = &doc->tokens[t];
+    if (a->norm_len != 1 || a->norm[0] != '<')
+        return t;
+    for (size_t k = t + 1; k < end && k <= t + 4; k++) {
+        const kh_token *p = &doc->tokens[k - 1], *q = &doc->tokens[k];
+        if (p->off + p->len != q->off)
+            return t;
+        if (q->norm_len == 1 && q->norm[0] == '>')
+            return k;
+    }
+    return t;
+}
+
 static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
 {
     (void)state; /* reached through PEER(c) by the helpers */
@@ -202,7 +222,9 @@ static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
     size_t cap = se->n_tokens < IM_MAX_WORDS ? se->n_tokens : IM_MAX_WORDS;
     s->w = (im_word *)kh_arena_calloc(&c->arena, cap + 1, sizeof *s->w);
     s->u = (im_unit *)kh_arena_calloc(&c->arena, IM_MAX_UNITS, sizeof *s->u);
-    pref *pats = (pref *)kh_arena_alloc(&c->arena, IM_MAX_PATS * sizeof *pats);
+    if (!PEER(c)->pats)
+        PEER(c)->pats = (pref *)kh_malloc(c->opt.alloc, IM_MAX_PATS * sizeof(pref));
+    pref *pats = PEER(c)->pats;
     if (!s->w || !s->u || !pats)
         return KH_ERR_NOMEM;
     int lower = 0, petr = 0;
@@ -215,6 +237,16 @@ static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
         const kh_token *tk = &doc->tokens[t];
         for (size_t b = 0; b < tk->norm_len && !lower; b++)
             lower = kh_is_lower((unsigned char)tk->norm[b]);
+        size_t tick = petr ? t : ticker_run(doc, t, se->first_token + se->n_tokens);
+        if (tick != t) {
+            im_word *w = &s->w[s->n++];
+            w->tok = (uint32_t)t;
+            w->unit = IM_NONE;
+            w->agent = IM_NONE;
+            w->id0 = (uint32_t)s->n_ids; /* no candidates: it names nothing */
+            t = tick;
+            continue;
+        }
         if (kh_peer_dropped(tk)) {
             if ((tk->flags & KH_TOK_POSSESSIVE) && s->n < cap)
                 s->w[s->n].poss = 1;
@@ -313,6 +345,36 @@ static int compound_phrase_conj(const im_sent *s, size_t i)
     return k < s->n && list_phrase(s, k, s->syn_noun, 1) != k;
 }
 
+/* The parse as TABARI displays it (manual 7.2), for `khaldun explain`:
+ * each word with its class (A actor, G agent, V verb, N noun, C
+ * conjunction, P pronoun, x eliminated) and, at a unit's first word, its
+ * codes. */
+static void trace_parse(im_sent *s)
+{
+    static const char cls[] = "-AGVNC,DPbWoF";
+    if (!s->c->opt.trace)
+        return;
+    char line[900];
+    size_t n = 0;
+    for (size_t i = 0; i < s->n && n + 80 < sizeof line; i++) {
+        const im_word *w = &s->w[i];
+        const kh_token *t = &s->c->doc->tokens[w->tok];
+        size_t fl = w->len ? w->len : t->norm_len;
+        n += (size_t)snprintf(line + n, sizeof line - n, " %.*s/%c%s", (int)(fl > 24 ? 24 : fl),
+                              t->norm + w->off, w->cls < sizeof cls - 1 ? cls[w->cls] : '?',
+                              w->elim ? "x" : "");
+        int32_t ui = w->unit;
+        if (ui >= 0 && s->u[ui].first == i && !s->u[ui].dead)
+            for (uint32_t k = 0; k < s->u[ui].n && n + 40 < sizeof line; k++)
+                n += (size_t)snprintf(line + n, sizeof line - n, "%c%s", k ? ',' : '[',
+                                      s->u[ui].codes[k]);
+        if (ui >= 0 && s->u[ui].first == i && !s->u[ui].dead && s->u[ui].n)
+            line[n++] = ']';
+        line[n] = '\0';
+    }
+    kh_coder_trace(s->c, s->si, "  parse:%s", line);
+}
+
 static kh_status code_sentence(im_sent *s, pref *pats)
 {
     kh_coder *c = s->c;
@@ -331,6 +393,7 @@ static kh_status code_sentence(im_sent *s, pref *pats)
         kh_peer_spread_agents(s);
     kh_peer_drop_comma_clauses(s);
     kh_peer_resolve_pronouns(s);
+    trace_parse(s);
     if (PEER(c)->opts.time_shift && kh_peer_time_shift(s, pats)) {
         kh_coder_trace(c, si, "  <TIME> discard: sentence not coded");
         return KH_OK;
@@ -408,8 +471,10 @@ static kh_status peer_option(kh_coder *c, void *state, const char *line)
 
 static void peer_free(kh_coder *c, void *state)
 {
-    if (state)
+    if (state) {
         kh_peer_order_free(c, (peer_state *)state);
+        kh_free(c->opt.alloc, ((peer_state *)state)->pats);
+    }
     kh_free(c->opt.alloc, state);
 }
 

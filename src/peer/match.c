@@ -334,16 +334,25 @@ static int32_t default_unit(im_sent *s, const char *code, size_t v)
     return (int32_t)s->nu++;
 }
 
+/* The unit starting at word i when its first code differs from
+ * not_unit's, else IM_NONE. */
+static int32_t unit_starting(const im_sent *s, size_t i, int32_t not_unit)
+{
+    int32_t ui = s->w[i].unit;
+    if (ui < 0 || s->u[ui].dead || s->w[i].elim || s->u[ui].first != i || !s->u[ui].n)
+        return IM_NONE;
+    if (not_unit >= 0 && !strcmp(s->u[ui].codes[0], s->u[not_unit].codes[0]))
+        return IM_NONE;
+    return ui;
+}
+
 /* First unit in words [lo, hi) whose first code differs from `not`. */
 static int32_t first_unit(const im_sent *s, size_t lo, size_t hi, int32_t not_unit)
 {
     for (size_t i = lo; i < hi && i < s->n; i++) {
-        int32_t ui = s->w[i].unit;
-        if (ui < 0 || s->u[ui].dead || s->w[i].elim || s->u[ui].first != i || !s->u[ui].n)
-            continue;
-        if (not_unit >= 0 && !strcmp(s->u[ui].codes[0], s->u[not_unit].codes[0]))
-            continue;
-        return ui;
+        int32_t ui = unit_starting(s, i, not_unit);
+        if (ui >= 0)
+            return ui;
     }
     return IM_NONE;
 }
@@ -609,8 +618,8 @@ static int32_t verb_phrase_subject(const im_sent *s, size_t done_hi, size_t v)
 /* TABARI's source when no slot gave one: the clause's carried-over source
  * or the first actor before verb v (another one when it has the target's
  * code); then DEFAULT SOURCE PRIOR; then, with defaults set, the first
- * actor after the match (8.5, note 3; *after set); then the default. */
-static int32_t find_source(im_sent *s, const clause_run *r, size_t v, const mstate *m,
+ * actor after the verb (8.5, note 3; *after set); then the default. */
+static int32_t find_source(im_sent *s, const clause_run *r, size_t v,
                            int32_t tgt, int *after)
 {
     const kh_peer_opts *o = &PEER(s->c)->opts;
@@ -628,13 +637,32 @@ static int32_t find_source(im_sent *s, const clause_run *r, size_t v, const msta
     /* else TABARI looks after the verb (8.5, note 3), then the default.
      * It does so with or without a DEFAULT: COMPLEX: NOACTPRIOR exists to
      * set aside the sentences it would code that way (5.8, note 18). */
-    if (src < 0 && tgt < 0 && (!s->petrarch || o->def_src[0] || o->def_tgt[0])) {
-        src = first_unit(s, m->hi + 1, r->hi, IM_NONE);
+    if (src < 0 && (tgt < 0 || !s->petrarch) && (!s->petrarch || o->def_src[0] || o->def_tgt[0])) {
+        /* TABARI: whether or not a + slot gave the target ("the envoy
+         * had discussed the deployment of Iranian missiles ... with
+         * Kuwaiti ...", DISCUSS - * WITH_ +: IRN KWT), an actor with
+         * another code than the target's */
+        /* from the verb on, not from the end of the match: the phrase's
+         * words may stand around the source ("signed with Britain Export
+         * Credits ... Nigeria", SIGN - * EXPORT: GBR NGA) */
+        src = first_unit(s, v + 1, r->hi, tgt);
         *after = src >= 0;
     }
     if (src < 0 && o->def_src[0])
         src = default_unit(s, o->def_src, v);
     return src;
+}
+
+/* The unit nearest before word hi (down to lo) whose first code differs
+ * from not_unit's, or IM_NONE. */
+static int32_t nearest_unit_before(const im_sent *s, size_t lo, size_t hi, int32_t not_unit)
+{
+    for (size_t i = hi; i-- > lo;) {
+        int32_t ui = unit_starting(s, i, not_unit);
+        if (ui >= 0)
+            return ui;
+    }
+    return IM_NONE;
 }
 
 /* TABARI's target for source src when no slot gave one: the first other
@@ -650,7 +678,9 @@ static int32_t find_target(im_sent *s, const clause_run *r, size_t v, int32_t sr
     if (tgt < 0 && o->def_tgt[0] && o->def_after && !src_after)
         tgt = default_unit(s, o->def_tgt, v);
     if (tgt < 0 && !src_after)
-        tgt = first_unit(s, r->lo, v, src);
+        /* TABARI 5.8: "the first actor before the verb", going back from
+         * it; PETRARCH: the first of the clause */
+        tgt = s->petrarch ? first_unit(s, r->lo, v, src) : nearest_unit_before(s, r->lo, v, src);
     if (tgt < 0 && s->u[src].compound && s->u[src].n > 1) {
         tgt = src;
         *split = 1;
@@ -692,7 +722,7 @@ static void event_actors(im_sent *s, const clause_run *r, size_t v, const mstate
         int slots = a->src >= 0 || a->tgt >= 0;
         int src_after = 0;
         if (a->src < 0)
-            a->src = find_source(s, r, v, m, a->tgt, &src_after);
+            a->src = find_source(s, r, v, a->tgt, &src_after);
         if (a->tgt < 0 && a->src >= 0)
             a->tgt = find_target(s, r, v, a->src, src_after, &a->split);
         if (!slots && a->src >= 0 && a->tgt >= 0 && passive_at(s, m->hi)) {
@@ -778,6 +808,8 @@ static int code_verb(im_sent *s, clause_run *r, size_t v, pref *pats)
         }
         return record_event(s, r, p, v, &m, subj, &a);
     }
+    kh_coder_trace(s->c, s->si, "  verb '%s': none of its %zu patterns matches",
+                   kh_view_text(&s->c->view, s->w[v].tok, s->w[v].tok + 1), np);
     return VERB_NEXT;
 }
 

@@ -58,13 +58,14 @@ typedef struct peer_state {
     kh_peer_opts opts;
     kh_peer_fwd fwd;
     peer_order *order;   /* by word id (n_words of the dictionary), or NULL */
+    struct pref *pats;   /* IM_MAX_PATS patterns of one verb, made on first use */
 } peer_state;
 #define PEER(c) ((peer_state *)(c)->sc_state)
 
 #define IM_MAX_WORDS 400   /* words of one sentence looked at */
 #define IM_MAX_CODES 24    /* codes of one actor unit (compounds) */
 #define IM_MAX_UNITS 96    /* actor units of one sentence */
-#define IM_MAX_PATS 512    /* patterns tried for one verb */
+#define IM_MAX_PATS 8192   /* patterns tried for one verb (TABARI 2012: SAID has 1,467) */
 #define IM_MAX_EVENTS 64   /* events of one sentence (TABARI's MAX_EVENTS) */
 #define IM_BUDGET 4000     /* matching steps for one pattern */
 #define IM_MAX_PHRASE 24   /* words of one dictionary phrase (IM_MAX_PHRASE) */

@@ -504,7 +504,10 @@ static int32_t agent_actor(const im_sent *s, size_t i, size_t end, int former, s
         ui = possessor_unit(s, i, from);
     if (ui != IM_NONE)
         return ui;
-    if (i > 0 && s->w[i - 1].unit >= 0)
+    /* TABARI: "immediately after an actor" (manual 5.4), the actor's own
+     * word, not an agent already joined to it ("Japanese television
+     * manufacturers" is JPNMED) */
+    if (i > 0 && s->w[i - 1].unit >= 0 && (s->petrarch || s->w[i - 1].cls == C_ACTOR))
         return s->w[i - 1].unit; /* ISRAELI PRESIDENT */
     if (former && i > 1 && s->w[i - 2].unit >= 0) {
         *from = i - 1;
@@ -666,6 +669,12 @@ void kh_peer_attach_agents(im_sent *s)
             }
         }
         attach_to_unit(s, &wk, ui, i, end, from, lead, former);
+        /* TABARI 5.4: an agent codes the actor immediately before it and
+         * the one immediately after it ("Japanese Finance Minister Kiichi
+         * Miyazawa": JPNGOV, JPNELIGOV) */
+        if (!s->petrarch && before && end < s->n && s->w[end].unit >= 0 &&
+            s->w[end].unit != ui && s->u[s->w[end].unit].first == end)
+            apply_agent(s, s->w[end].unit, ag, former);
         i = end - 1;
     }
 }
@@ -748,7 +757,9 @@ void kh_peer_find_compounds(im_sent *s)
 
 /* Pronouns: HE/SHE/IT/HIM the first actor of the sentence, ITS/HIS/HER the
  * first actor before them, THEY/THEM/THEIR the first compound, else the
- * first actor. */
+ * first actor. TABARI: a referent stands before its pronoun (7.7: the
+ * pronoun refers back to an actor's index), so "He denied a suggestion by
+ * a dealer at one Vienna bank" leaves HE without a referent. */
 void kh_peer_resolve_pronouns(im_sent *s)
 {
     for (size_t i = 0; i < s->n; i++) {
@@ -778,7 +789,7 @@ void kh_peer_resolve_pronouns(im_sent *s)
         }
         if (tok_is(t, "he") || tok_is(t, "she") || tok_is(t, "it") || tok_is(t, "him")) {
             for (size_t k = 0; k < nu && ref < 0; k++)
-                if (!s->u[k].dead)
+                if (!s->u[k].dead && (s->petrarch || s->u[k].end <= i))
                     ref = (int32_t)k;
         } else if (tok_is(t, "its") || tok_is(t, "his") || tok_is(t, "her")) {
             for (size_t k = 0; k < nu && ref < 0; k++)
@@ -792,10 +803,10 @@ void kh_peer_resolve_pronouns(im_sent *s)
                     ref = (int32_t)k;
         } else {
             for (size_t k = 0; k < nu && ref < 0; k++)
-                if (!s->u[k].dead && s->u[k].compound)
+                if (!s->u[k].dead && s->u[k].compound && (s->petrarch || s->u[k].end <= i))
                     ref = (int32_t)k;
             for (size_t k = 0; k < nu && ref < 0; k++)
-                if (!s->u[k].dead)
+                if (!s->u[k].dead && (s->petrarch || s->u[k].end <= i))
                     ref = (int32_t)k;
         }
         for (size_t k = 0; k < nu; k++)
