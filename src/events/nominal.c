@@ -1,0 +1,307 @@
+/*
+ * nominal.c: events told by a noun rather than a verb, for the clause
+ * coder (clause.c), which calls it once a sentence's clauses are coded:
+ *
+ *   "talks between India and Pakistan"           IND <-> PAK  046
+ *   "the abduction of two engineers by militants" INS  -> CVL  181
+ *   "attacks on pipelines", "Israeli shelling"    ...          190, 194
+ *   "Israel, Egypt in prisoner swap"              ISR <-> EGY  0841
+ *   "20 dead in car bombing"                      -    -> CVL  183
+ *
+ * The event nouns are dictionary data: every synset of data/verbs.txt named
+ * &NOM_<CAMEO code>, and &CLASH (190, "between" only). Their actors come from the noun phrase
+ * itself (a demonym, a named owner: kh_actors_owner), from the
+ * prepositional phrases after it ("by X" the doer; "on", "against" the
+ * target; "of" the target of coercion and violence; "to" of visits and aid;
+ * "with" of talks; "from" the source of threats), from "between X and Y"
+ * and "X, Y in <noun>" (each to the other), and from the victims before
+ * "dead in", "killed in" (&NOM_VICTIM).
+ *
+ * A noun is read only where the sentence's verbs gave no event (a verb's
+ * pattern knows its sentence better), except "between X and Y", which
+ * names both sides whatever the verb. What it does not do: nouns as the
+ * objects of verbs with a pattern ("concluded their talks"), possessives
+ * other than the owners kh_actors_owner knows, nouns the tagger took for
+ * verbs ("in Kirkuk bombing" tagged VERB).
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "events/coder.h"
+
+void kh_nominal_setup(kh_coder *c)
+{
+    const kh_dict *d = c->dict;
+    c->n_nom = 0;
+    c->victim_syn = c->hit_syn = KH_NONE;
+    for (size_t i = 0; i < d->n_synsets; i++) {
+        const char *name = kh_dict_str(d, d->synsets[i].name);
+        if (strncasecmp(name, "&NOM_", 5))
+            continue;
+        if (!strcasecmp(name, "&NOM_VICTIM") || !strcasecmp(name, "&NOM_HIT")) {
+            *(name[5] == 'V' || name[5] == 'v' ? &c->victim_syn : &c->hit_syn) = (uint32_t)i;
+            continue;
+        }
+        const kh_code_rec *code = kh_dict_code(d, name + 5, strlen(name + 5));
+        if (code && c->n_nom < KH_MAX_NOUN_KINDS) {
+            c->nom_syn[c->n_nom] = (uint32_t)i;
+            c->nom_code[c->n_nom++] = code;
+        }
+    }
+}
+
+static int in_synset(const kh_coder *c, uint32_t node, uint32_t syn)
+{
+    return syn != KH_NONE && kh_node_payload(c->dict, node, KH_P_SYNSET, syn) != NULL;
+}
+
+/* The event code NP chunk np's head names (a phrase covering the head),
+ * NULL when none; *clash is set when it names fighting (&CLASH) only. */
+static const kh_code_rec *noun_code(kh_coder *c, size_t np, int *clash)
+{
+    const kh_chunk *ch = &c->doc->chunks[np];
+    *clash = 0;
+    for (size_t t = ch->first; t <= ch->head; t++) {
+        uint32_t node = c->view.mnode[t];
+        if (!node || t + c->view.mlen[t] <= ch->head)
+            continue;
+        for (size_t k = 0; k < c->n_nom; k++)
+            if (in_synset(c, node, c->nom_syn[k]))
+                return c->nom_code[k];
+        if (in_synset(c, node, c->clash_syn)) {
+            *clash = 1;
+            return kh_dict_code(c->dict, "190", 3);
+        }
+    }
+    return NULL;
+}
+
+static int code_root(const kh_coder *c, const kh_code_rec *code)
+{
+    const char *s = kh_dict_str(c->dict, code->code);
+    return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* Chunk k is a preposition (PP chunk) right after chunk k-1, followed by an
+ * NP chunk; returns its word's index in `preps`, -1 when none. */
+static int prep_at(kh_coder *c, size_t k, const char *const *preps)
+{
+    const kh_doc *doc = c->doc;
+    if (k == 0 || k + 1 >= doc->n_chunks || doc->chunks[k].kind != KH_CHUNK_PP ||
+        doc->chunks[k].first != doc->chunks[k - 1].end || doc->chunks[k + 1].kind != KH_CHUNK_NP)
+        return -1;
+    for (int q = 0; preps[q]; q++)
+        if (kh_view_word_is(&c->view, doc->chunks[k].first, preps[q]))
+            return q;
+    return -1;
+}
+
+/* The clause of sentence si that token tok stands in, -1 when the sentence
+ * has none. */
+static int32_t clause_of(kh_coder *c, size_t si, size_t tok)
+{
+    const kh_doc *doc = c->doc;
+    int32_t cli = -1;
+    for (size_t q = c->next_clause; q-- > 0 && doc->clauses[q].sentence == si;)
+        if (cli < 0 || doc->clauses[q].end > tok)
+            cli = (int32_t)q;
+    return cli;
+}
+
+static kh_status emit(kh_coder *c, kh_noun_event *ne, const actor *src, const actor *tgt)
+{
+    if (src)
+        ne->src = *src;
+    else
+        memset(&ne->src, 0, sizeof ne->src);
+    if (tgt)
+        ne->tgt = *tgt;
+    else
+        memset(&ne->tgt, 0, sizeof ne->tgt);
+    if (ne->src.code && ne->tgt.code && !strcmp(ne->src.code, ne->tgt.code))
+        return KH_OK;
+    kh_coder_trace(c, ne->sentence, "  noun '%s' (%s): %s -> %s %s",
+                   kh_view_text(&c->view, ne->first, ne->end), ne->note,
+                   ne->src.code ? ne->src.code : "-", ne->tgt.code ? ne->tgt.code : "-",
+                   kh_dict_str(c->dict, ne->code->code));
+    return kh_clause_noun_event(c, ne);
+}
+
+/* "X and Y" resolved to two actors: the act each way. */
+static kh_status each_way(kh_coder *c, kh_noun_event *ne, const actor *sides, size_t n)
+{
+    if (n < 2 || !sides[0].code || !sides[1].code)
+        return KH_OK;
+    kh_status st = emit(c, ne, &sides[0], &sides[1]);
+    return st ? st : emit(c, ne, &sides[1], &sides[0]);
+}
+
+/* The victims of NP chunk np: "20 dead in <np>", "three were killed during
+ * <np>": the phrase before a &NOM_VICTIM word that comes right before the
+ * preposition in front of np. */
+static int victims_of(kh_coder *c, size_t np, actor *out)
+{
+    static const char *const preps[] = {"in", "during", NULL};
+    const kh_doc *doc = c->doc;
+    if (np < 2 || c->victim_syn == KH_NONE || prep_at(c, np - 1, preps) < 0)
+        return 0;
+    size_t w = doc->chunks[np - 1].first;
+    if (w == 0 || !c->view.mnode[w - 1] || !in_synset(c, c->view.mnode[w - 1], c->victim_syn))
+        return 0;
+    for (size_t k = np - 1; k-- > 0 && doc->chunks[k].sentence == doc->chunks[np].sentence;)
+        if (doc->chunks[k].kind == KH_CHUNK_NP && doc->chunks[k].end <= w - 1)
+            return kh_actors_resolve_target(&c->ax, (int32_t)k, -1, out) > 0;
+    return 0;
+}
+
+/* The prepositional phrases after NP chunk np: the doer ("by"), the target
+ * by the kind of act, "between X and Y". Returns how many sides "between"
+ * named (in sides), 0 when it is not there. */
+static size_t after_noun(kh_coder *c, size_t np, int root, actor *src, actor *tgt, actor *sides)
+{
+    static const char *const preps[] = {"by", "between", "on", "against", "of", "to", "with", "from", NULL};
+    actor a[MAX_ACTORS];
+    for (size_t k = np + 1, hops = 0; hops < 3; k += 2, hops++) {
+        int q = prep_at(c, k, preps);
+        if (q < 0)
+            break;
+        if (q == 1)
+            return kh_actors_resolve_np(&c->ax, (int32_t)(k + 1), -1, sides);
+        int to_target = q == 2 || q == 3 || (q == 4 && (root >= 15 || root == 8)) ||
+                        (q == 5 && (root == 4 || root == 7 || root == 8)) || (q == 6 && root >= 3 && root <= 6);
+        if ((q == 0 || (q == 7 && root == 13)) && !src->code &&
+            kh_actors_resolve_np(&c->ax, (int32_t)(k + 1), -1, a))
+            *src = a[0];
+        else if (to_target && !tgt->code && kh_actors_resolve_target(&c->ax, (int32_t)(k + 1), -1, a))
+            *tgt = a[0];
+    }
+    return 0;
+}
+
+/* "Israel, Egypt in prisoner swap": a phrase of two actors right before
+ * "in" <np>. */
+static size_t pair_before(kh_coder *c, size_t np, actor *sides)
+{
+    static const char *const preps[] = {"in", NULL};
+    if (np < 2 || prep_at(c, np - 1, preps) < 0 || c->doc->chunks[np - 2].kind != KH_CHUNK_NP)
+        return 0;
+    return kh_actors_resolve_np(&c->ax, (int32_t)(np - 2), -1, sides);
+}
+
+/* What an attack did it to when nothing after the noun says: the object
+ * of the clause whose subject it is, the verb an &NOM_HIT one ("sabotage
+ * halts Iraq's oil exports": returns 1, the victim is told), else the
+ * place after it ("a U.S. offensive in Iraq": returns 0). */
+static int what_it_hit(kh_coder *c, size_t si, size_t np, int32_t cli, actor *tgt, int no_source)
+{
+    static const char *const preps[] = {"in", NULL};
+    const kh_doc *doc = c->doc;
+    actor a[MAX_ACTORS];
+    const kh_clause *cl = cli >= 0 ? &doc->clauses[cli] : NULL;
+    const kh_chunk *vg = cl ? &doc->chunks[cl->verb] : NULL;
+    if (cl && cl->subject == (int32_t)np && cl->object >= 0 &&
+        !(vg->flags & (KH_VG_NEGATED | KH_VG_MODAL | KH_VG_FUTURE)) && c->view.mnode[vg->head] &&
+        in_synset(c, c->view.mnode[vg->head], c->hit_syn) &&
+        kh_actors_resolve_target(&c->ax, cl->object, -1, a)) {
+        *tgt = a[0];
+        return 1;
+    }
+    if (no_source)
+        return 0; /* "an attack in Iraq" by no one named is no act to code */
+    for (size_t k = np + 1; k + 1 < doc->n_chunks && doc->chunks[k].sentence == si && k <= np + 4; k++)
+        if (prep_at(c, k, preps) >= 0 && kh_view_place_words(&c->view, doc->chunks[k + 1].first,
+                                                             doc->chunks[k + 1].end - doc->chunks[k + 1].first) &&
+            kh_actors_resolve_target(&c->ax, (int32_t)(k + 1), -1, a)) {
+            *tgt = a[0];
+            return 0;
+        }
+    return 0;
+}
+
+/* Both sides private (companies, unions, people): their talks and deals
+ * are not political acts. */
+static int private_pair(const actor *sides)
+{
+    static const char *const roles[] = {"BUS", "LAB", "CVL", "EDU", "HLH", "MED", "REL", NULL};
+    int n = 0;
+    for (int k = 0; k < 2; k++) {
+        const char *code = sides[k].code;
+        size_t len = strlen(code);
+        for (size_t q = 0; roles[q]; q++)
+            if (len >= 3 && !strcmp(code + len - 3, roles[q]))
+                n++;
+    }
+    return n == 2;
+}
+
+/* One event noun at NP chunk np of sentence si; `others`: the sentence's
+ * verbs gave events. */
+static kh_status noun_events(kh_coder *c, size_t si, size_t np, int others)
+{
+    const kh_chunk *ch = &c->doc->chunks[np];
+    int clash;
+    const kh_code_rec *code = noun_code(c, np, &clash);
+    if (!code)
+        return KH_OK;
+    int root = code_root(c, code);
+    kh_noun_event ne;
+    memset(&ne, 0, sizeof ne);
+    ne.sentence = si;
+    ne.clause = clause_of(c, si, ch->first);
+    ne.code = code;
+    ne.first = ch->first;
+    ne.end = ch->end;
+    actor src, tgt, sides[MAX_ACTORS];
+    memset(&src, 0, sizeof src);
+    memset(&tgt, 0, sizeof tgt);
+    size_t n = after_noun(c, np, root, &src, &tgt, sides);
+    if (n >= 2 && !(root <= 8 && sides[0].code && sides[1].code && private_pair(sides))) {
+        ne.note = "<event noun> between $S and $T";
+        return each_way(c, &ne, sides, n);
+    }
+    if (others || clash)
+        return KH_OK;
+    n = pair_before(c, np, sides);
+    if (n >= 2 && root <= 8) {
+        ne.note = "$S, $T in <event noun>";
+        return each_way(c, &ne, sides, n);
+    }
+    if (!src.code && kh_actors_owner(&c->ax, (int32_t)np, &src) && root < 18) {
+        /* A demonym makes an attack's owner the armed forces; talks,
+         * protests and arrests are the country's. */
+        if (strlen(src.code) == 6 && !strcmp(src.code + 3, "MIL") && src.first == ch->first)
+            src.code = kh_arena_strndup(&c->arena, src.code, 3);
+    }
+    /* Who did it may go unsaid only where the sentence is about what was
+     * done to whom ("20 dead in a bombing", "a bombing killed three"); a
+     * bare "attack on X" leaves its author to the story, not to no one.
+     * A target is needed but for protests. */
+    int hit = 0;
+    if (!tgt.code && root >= 17)
+        hit = victims_of(c, np, &tgt) || what_it_hit(c, si, np, ne.clause, &tgt, !src.code);
+    if ((!src.code && !hit) || (!tgt.code && root != 14))
+        return KH_OK;
+    ne.note = "<event noun> (by $S) (on/of/to/with $T)";
+    return emit(c, &ne, src.code ? &src : NULL, tgt.code ? &tgt : NULL);
+}
+
+kh_status kh_nominal_sentence(kh_coder *c, size_t si, size_t first_clause)
+{
+    const kh_doc *doc = c->doc;
+    const kh_sentence *se = &doc->sentences[si];
+    size_t end = se->first_token + se->n_tokens;
+    int others = 0;
+    for (size_t k = first_clause; k < c->next_clause; k++)
+        others |= c->clause_nev[k] != 0;
+    for (size_t k = kh_chunk_from(doc, se->first_token); k < doc->n_chunks; k++) {
+        const kh_chunk *np = &doc->chunks[k];
+        if (np->first >= end)
+            break;
+        if (np->kind != KH_CHUNK_NP)
+            continue;
+        kh_status st = noun_events(c, si, k, others);
+        if (st)
+            return st;
+    }
+    return KH_OK;
+}
