@@ -148,10 +148,24 @@ static int victims_of(kh_coder *c, size_t np, actor *out)
     size_t w = doc->chunks[np - 1].first;
     if (w == 0 || !c->view.mnode[w - 1] || !in_synset(c, c->view.mnode[w - 1], c->victim_syn))
         return 0;
-    for (size_t k = np - 1; k-- > 0 && doc->chunks[k].sentence == doc->chunks[np].sentence;)
-        if (doc->chunks[k].kind == KH_CHUNK_NP && doc->chunks[k].end <= w - 1)
-            return kh_actors_resolve_target(&c->ax, (int32_t)k, -1, out) > 0;
-    return 0;
+    /* "were killed in": the subject of that verb's clause; "20 dead in":
+     * the phrase right before the adjective; "the injured in" is no
+     * victim's phrase. */
+    size_t v = w - 1, k = np - 1;
+    while (k > 0 && doc->chunks[k - 1].first > v)
+        k--;
+    if (k == 0 || doc->chunks[k - 1].sentence != doc->chunks[np].sentence)
+        return 0;
+    const kh_chunk *at = &doc->chunks[k - 1];
+    int32_t victims = -1;
+    if (at->kind == KH_CHUNK_VG && at->end > v) {
+        for (size_t q = c->next_clause; q-- > 0 && doc->clauses[q].sentence == at->sentence;)
+            if (doc->clauses[q].verb == (int32_t)(k - 1))
+                victims = doc->clauses[q].subject;
+    } else if (at->kind == KH_CHUNK_NP && at->end == v) {
+        victims = (int32_t)(k - 1);
+    }
+    return victims >= 0 && kh_actors_resolve_target(&c->ax, victims, -1, out) > 0;
 }
 
 /* The prepositional phrases after NP chunk np: the doer ("by"), the target
