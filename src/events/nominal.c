@@ -197,9 +197,24 @@ static size_t after_noun(kh_coder *c, size_t np, int root, actor *src, actor *tg
 static size_t pair_before(kh_coder *c, size_t np, actor *sides)
 {
     static const char *const preps[] = {"in", NULL};
-    if (np < 2 || prep_at(c, np - 1, preps) < 0 || c->doc->chunks[np - 2].kind != KH_CHUNK_NP)
+    const kh_doc *doc = c->doc;
+    if (np < 2 || prep_at(c, np - 1, preps) < 0 || doc->chunks[np - 2].kind != KH_CHUNK_NP)
         return 0;
-    return kh_actors_resolve_np(&c->ax, (int32_t)(np - 2), -1, sides);
+    size_t n = kh_actors_resolve_np(&c->ax, (int32_t)(np - 2), -1, sides);
+    /* "Israel and Egypt", a headline's "Israel, Egypt": two phrases, a
+     * comma or "and" between; the first resolves to both when coordinated. */
+    const kh_chunk *a = np >= 3 ? &doc->chunks[np - 3] : NULL, *b = &doc->chunks[np - 2];
+    if (n <= 1 && a && a->kind == KH_CHUNK_NP && a->sentence == b->sentence && a->end + 1 == b->first &&
+        (kh_view_word_is(&c->view, a->end, ",") || kh_view_word_is(&c->view, a->end, "and"))) {
+        actor first[MAX_ACTORS];
+        size_t m = kh_actors_resolve_np(&c->ax, (int32_t)(np - 3), -1, first);
+        if (m >= 2)
+            memcpy(sides, first, 2 * sizeof *sides);
+        else if (m == 1 && n == 1)
+            sides[1] = first[0];
+        n = m >= 2 || (m == 1 && n == 1) ? 2 : 0;
+    }
+    return n;
 }
 
 /* What an attack did it to when nothing after the noun says: the object
@@ -293,10 +308,32 @@ static kh_status noun_events(kh_coder *c, size_t si, size_t np, int others)
     int hit = 0;
     if (!tgt.code && root >= 17)
         hit = victims_of(c, np, &tgt) || what_it_hit(c, si, np, ne.clause, &tgt, !src.code);
+    /* "The attack left three injured": a definite phrase tells again an
+     * attack the story has named, and its author with it. */
+    if (!src.code && (kh_view_word_is(&c->view, ch->first, "the") || kh_view_word_is(&c->view, ch->first, "this") ||
+                      kh_view_word_is(&c->view, ch->first, "that")))
+        return KH_OK;
     if ((!src.code && !hit) || (!tgt.code && root != 14))
         return KH_OK;
     ne.note = "<event noun> (by $S) (on/of/to/with $T)";
     return emit(c, &ne, src.code ? &src : NULL, tgt.code ? &tgt : NULL);
+}
+
+/* A verb group that is a headline's noun the tagger read as a verb
+ * ("Talks between ...", "... in Kirkuk bombing"): one word, no auxiliary,
+ * no subject, first in its sentence or after a preposition or determiner. */
+static int noun_as_verb(kh_coder *c, size_t k)
+{
+    const kh_doc *doc = c->doc;
+    const kh_chunk *vg = &doc->chunks[k];
+    if (vg->aux_first != vg->first || vg->end != vg->first + 1)
+        return 0;
+    for (size_t q = c->next_clause; q-- > 0 && doc->clauses[q].sentence == vg->sentence;)
+        if (doc->clauses[q].verb == (int32_t)k && doc->clauses[q].subject >= 0)
+            return 0;
+    size_t t = vg->first;
+    return t == doc->sentences[vg->sentence].first_token || doc->upos[t - 1] == KH_UPOS_ADP ||
+           doc->upos[t - 1] == KH_UPOS_DET;
 }
 
 kh_status kh_nominal_sentence(kh_coder *c, size_t si, size_t first_clause)
@@ -311,7 +348,7 @@ kh_status kh_nominal_sentence(kh_coder *c, size_t si, size_t first_clause)
         const kh_chunk *np = &doc->chunks[k];
         if (np->first >= end)
             break;
-        if (np->kind != KH_CHUNK_NP)
+        if (np->kind != KH_CHUNK_NP && !(np->kind == KH_CHUNK_VG && noun_as_verb(c, k)))
             continue;
         kh_status st = noun_events(c, si, k, others);
         if (st)
