@@ -143,9 +143,11 @@ static int victims_of(kh_coder *c, size_t np, actor *out)
 {
     static const char *const preps[] = {"in", "during", NULL};
     const kh_doc *doc = c->doc;
-    if (np < 2 || c->victim_syn == KH_NONE || prep_at(c, np - 1, preps) < 0)
+    if (np < 2 || c->victim_syn == KH_NONE || doc->chunks[np - 1].kind != KH_CHUNK_PP)
         return 0;
     size_t w = doc->chunks[np - 1].first;
+    if (!kh_view_word_is(&c->view, w, preps[0]) && !kh_view_word_is(&c->view, w, preps[1]))
+        return 0;
     if (w == 0 || !c->view.mnode[w - 1] || !in_synset(c, c->view.mnode[w - 1], c->victim_syn))
         return 0;
     /* "were killed in": the subject of that verb's clause; "20 dead in":
