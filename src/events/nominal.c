@@ -28,18 +28,22 @@
 #include <strings.h>
 
 #include "events/coder.h"
+#include "resolve/places.h"
 
 void kh_nominal_setup(kh_coder *c)
 {
     const kh_dict *d = c->dict;
     c->n_nom = 0;
-    c->victim_syn = c->hit_syn = KH_NONE;
+    c->victim_syn = c->hit_syn = c->author_syn = KH_NONE;
     for (size_t i = 0; i < d->n_synsets; i++) {
         const char *name = kh_dict_str(d, d->synsets[i].name);
         if (strncasecmp(name, "&NOM_", 5))
             continue;
-        if (!strcasecmp(name, "&NOM_VICTIM") || !strcasecmp(name, "&NOM_HIT")) {
-            *(name[5] == 'V' || name[5] == 'v' ? &c->victim_syn : &c->hit_syn) = (uint32_t)i;
+        uint32_t *role = !strcasecmp(name, "&NOM_VICTIM") ? &c->victim_syn
+                         : !strcasecmp(name, "&NOM_HIT")  ? &c->hit_syn
+                         : !strcasecmp(name, "&NOM_AUTHOR") ? &c->author_syn : NULL;
+        if (role) {
+            *role = (uint32_t)i;
             continue;
         }
         const kh_code_rec *code = kh_dict_code(d, name + 5, strlen(name + 5));
@@ -265,6 +269,56 @@ static int private_pair(const actor *sides)
     return n == 2;
 }
 
+/* "Mosul killings", "a Moscow visit": a town's or region's name before
+ * the noun is where the act was done, its country the target of force and
+ * of visits. A country's name before it ("U.S. offensive") is its owner,
+ * left to kh_actors_owner. */
+static int place_before(kh_coder *c, size_t np, actor *tgt)
+{
+    const kh_doc *doc = c->doc;
+    const kh_chunk *ch = &doc->chunks[np];
+    for (size_t t = ch->first; t < ch->head; t++) {
+        size_t e = t;
+        while (e < ch->head && doc->upos[e] == KH_UPOS_PROPN)
+            e++;
+        const kh_place *pl = e > t ? kh_actor_place_of(&c->view, t, e) : NULL;
+        if (pl && pl->type != 1 && pl->country && *pl->country) {
+            memset(tgt, 0, sizeof *tgt);
+            tgt->code = pl->country;
+            tgt->name = kh_view_text(&c->view, t, e);
+            tgt->first = (uint32_t)t;
+            tgt->end = (uint32_t)e;
+            return 1;
+        }
+        t = e > t ? e - 1 : t;
+    }
+    return 0;
+}
+
+/* "The group claimed the killings", "claimed responsibility for the
+ * attack": the subject of an &NOM_AUTHOR verb whose object (or the object's
+ * "for"/"of" phrase) is NP chunk np did the act. */
+static int author_of(kh_coder *c, size_t si, size_t np, actor *src)
+{
+    static const char *const preps[] = {"for", "of", NULL};
+    const kh_doc *doc = c->doc;
+    actor a[MAX_ACTORS];
+    for (size_t q = c->next_clause; q-- > 0 && doc->clauses[q].sentence == si;) {
+        const kh_clause *cl = &doc->clauses[q];
+        const kh_chunk *vg = &doc->chunks[cl->verb];
+        int32_t obj = cl->object;
+        if (obj < 0 || cl->subject < 0 || (vg->flags & (KH_VG_NEGATED | KH_VG_MODAL)) ||
+            (obj != (int32_t)np && !(obj + 2 == (int32_t)np && prep_at(c, np - 1, preps) >= 0)))
+            continue;
+        uint32_t node = c->view.mnode[vg->head];
+        if (node && in_synset(c, node, c->author_syn) && kh_actors_resolve_np(&c->ax, cl->subject, -1, a)) {
+            *src = a[0];
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* One event noun at NP chunk np of sentence si; `others`: the sentence's
  * verbs gave events. */
 static kh_status noun_events(kh_coder *c, size_t si, size_t np, int others)
@@ -290,14 +344,21 @@ static kh_status noun_events(kh_coder *c, size_t si, size_t np, int others)
         ne.note = "<event noun> between $S and $T";
         return each_way(c, &ne, sides, n);
     }
-    if (others || clash)
+    /* An author's claim is an event of its own (015); the act it claims
+     * is another. */
+    int authored = root >= 18 && author_of(c, si, np, &src);
+    if ((others && !authored) || clash)
         return KH_OK;
     n = pair_before(c, np, sides);
     if (n >= 2 && root <= 8) {
         ne.note = "$S, $T in <event noun>";
         return each_way(c, &ne, sides, n);
     }
-    if (!src.code && kh_actors_owner(&c->ax, (int32_t)np, &src) && root < 18) {
+    int placed = !tgt.code && (root >= 18 || root == 4) && place_before(c, np, &tgt);
+    if (!src.code && kh_actors_owner(&c->ax, (int32_t)np, &src) && placed && src.first == ch->first &&
+        !strncmp(src.code, tgt.code, 3))
+        memset(&src, 0, sizeof src); /* the owner it found is the place */
+    else if (src.code && src.first == ch->first && root < 18) {
         /* A demonym makes an attack's owner the armed forces; talks,
          * protests and arrests are the country's. */
         if (strlen(src.code) == 6 && !strcmp(src.code + 3, "MIL") && src.first == ch->first)

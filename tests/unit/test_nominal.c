@@ -2,7 +2,8 @@
  * test_nominal.c: events told by a noun (src/events/nominal.c), through the
  * public API on a fixture dictionary of invented countries: "talks between
  * X and Y", "X, Y in <noun>", "the abduction of X by Y", victims before
- * "dead in", the object of the verb an attack is the subject of, and the
+ * "dead in", the object of the verb an attack is the subject of, the author
+ * of a claimed act, a town's name before the noun, and the
  * limits (a weapon is no act, an attack by no one named is none, the
  * sentence's verb wins).
  */
@@ -13,6 +14,7 @@
 static const char nominal_dict[] =
     "[codes]\n"
     "010 | 0.0 | Make a statement\n"
+    "042 | 1.9 | Make a visit\n"
     "046 | 7.0 | Negotiate\n"
     "0841 | 7.0 | Release people\n"
     "141 | -6.5 | Demonstrate or rally\n"
@@ -35,6 +37,8 @@ static const char nominal_dict[] =
     "&CLASH | clashes\n"
     "&NOM_VICTIM | dead; killed; injured\n"
     "&NOM_HIT | halts; killed\n"
+    "&NOM_AUTHOR | claimed\n"
+    "&NOM_042 | visit; trip\n"
     "&NOM_046 | talks\n"
     "&NOM_0841 | prisoner swap\n"
     "&NOM_181 | abduction\n"
@@ -42,6 +46,8 @@ static const char nominal_dict[] =
     "&NOM_190 | attack; attacks\n"
     "&NOM_1712 | sabotage\n"
     "&INSTR_BOMBING | bomb\n"
+    "[places]\n"
+    "Marxton | SYL | Marx | 10.5,20.25 | 50000 | 77\n"
     "[verbs]\n"
     "say | 010 |\n"
     "arrest $T | 173 |\n";
@@ -65,6 +71,11 @@ static const nominal_case nominal_cases[] = {
     {"Twenty Sylvanian policemen dead in Sylburg blast", 1, NULL, "SYLCOP", "183"},
     /* the object of the verb whose subject the attack is */
     {"Sabotage halts Sylvanian police patrols.", 1, NULL, "SYLCOP", "1712"},
+    /* the subject of "claimed" is the author of the act claimed */
+    {"The Sylvanian Liberation Front claimed responsibility for the attack on Freedonian police.", 1, "SYLREB",
+     "FRDCOP", "190"},
+    /* a town's name before the noun: where it was done, its country the target */
+    {"A Marxton trip by Freedonian troops ended on Monday.", 1, "FRDMIL", "SYL", "042"},
     /* a weapon is no act; an attack by no one named on no one is none */
     {"A bomb was found near the Sylvanian embassy.", 0, NULL, NULL, NULL},
     {"An attack on the Sylvanian police was reported.", 0, NULL, NULL, NULL},
