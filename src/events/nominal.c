@@ -34,14 +34,15 @@ void kh_nominal_setup(kh_coder *c)
 {
     const kh_dict *d = c->dict;
     c->n_nom = 0;
-    c->victim_syn = c->hit_syn = c->author_syn = KH_NONE;
+    c->victim_syn = c->hit_syn = c->author_syn = c->unreal_syn = KH_NONE;
     for (size_t i = 0; i < d->n_synsets; i++) {
         const char *name = kh_dict_str(d, d->synsets[i].name);
         if (strncasecmp(name, "&NOM_", 5))
             continue;
         uint32_t *role = !strcasecmp(name, "&NOM_VICTIM") ? &c->victim_syn
                          : !strcasecmp(name, "&NOM_HIT")  ? &c->hit_syn
-                         : !strcasecmp(name, "&NOM_AUTHOR") ? &c->author_syn : NULL;
+                         : !strcasecmp(name, "&NOM_AUTHOR") ? &c->author_syn
+                         : !strcasecmp(name, "&NOM_UNREAL") ? &c->unreal_syn : NULL;
         if (role) {
             *role = (uint32_t)i;
             continue;
@@ -319,6 +320,24 @@ static int author_of(kh_coder *c, size_t si, size_t np, actor *src)
     return 0;
 }
 
+/* The noun names no act that happened: its clause is not a fact
+ * (modality.c: conditional, question, possibility...), or it follows an
+ * &NOM_UNREAL word and "of", "for" or "to" ("the threat of a strike",
+ * "calls for talks"). */
+static int unreal(kh_coder *c, size_t np, int32_t cli)
+{
+    const kh_doc *doc = c->doc;
+    if (cli >= 0 && kh_clause_modality(c, (size_t)cli))
+        return 1;
+    size_t t = doc->chunks[np].first;
+    if (t < 2 || c->unreal_syn == KH_NONE ||
+        !(kh_view_word_is(&c->view, t - 1, "of") || kh_view_word_is(&c->view, t - 1, "for") ||
+          kh_view_word_is(&c->view, t - 1, "to")))
+        return 0;
+    uint32_t node = c->view.mnode[t - 2];
+    return node && in_synset(c, node, c->unreal_syn);
+}
+
 /* One event noun at NP chunk np of sentence si; `others`: the sentence's
  * verbs gave events. */
 static kh_status noun_events(kh_coder *c, size_t si, size_t np, int others)
@@ -329,6 +348,10 @@ static kh_status noun_events(kh_coder *c, size_t si, size_t np, int others)
     if (!code)
         return KH_OK;
     int root = code_root(c, code);
+    if (unreal(c, np, clause_of(c, si, ch->first))) {
+        kh_coder_trace(c, si, "  noun '%s': no act that happened", kh_view_text(&c->view, ch->first, ch->end));
+        return KH_OK;
+    }
     kh_noun_event ne;
     memset(&ne, 0, sizeof ne);
     ne.sentence = si;

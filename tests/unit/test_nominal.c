@@ -38,6 +38,7 @@ static const char nominal_dict[] =
     "&NOM_VICTIM | dead; killed; injured\n"
     "&NOM_HIT | halts; killed\n"
     "&NOM_AUTHOR | claimed\n"
+    "&NOM_UNREAL | threat; calls\n"
     "&NOM_042 | visit; trip\n"
     "&NOM_046 | talks\n"
     "&NOM_0841 | prisoner swap\n"
@@ -76,6 +77,9 @@ static const nominal_case nominal_cases[] = {
      "FRDCOP", "190"},
     /* a town's name before the noun: where it was done, its country the target */
     {"A Marxton trip by Freedonian troops ended on Monday.", 1, "FRDMIL", "SYL", "042"},
+    /* a threatened act, an act called for, a possible one, did not happen */
+    {"Fredville feared the threat of an attack on Sylvanian police by militants.", 0, NULL, NULL, NULL},
+    {"An attack on Sylvanian police by militants could follow.", 0, NULL, NULL, NULL},
     /* a weapon is no act; an attack by no one named on no one is none */
     {"A bomb was found near the Sylvanian embassy.", 0, NULL, NULL, NULL},
     {"An attack on the Sylvanian police was reported.", 0, NULL, NULL, NULL},
