@@ -364,7 +364,7 @@ static kh_status noun_events(kh_coder *c, size_t si, size_t np, int others)
     memset(&tgt, 0, sizeof tgt);
     size_t n = after_noun(c, np, root, &src, &tgt, sides);
     if (n >= 2 && !(root <= 8 && sides[0].code && sides[1].code && private_pair(sides))) {
-        ne.note = "<event noun> between $S and $T";
+        ne.note = clash ? "clashes between $S and $T (a noun phrase)" : "<event noun> between $S and $T";
         return each_way(c, &ne, sides, n);
     }
     /* An author's claim is an event of its own (015); the act it claims
