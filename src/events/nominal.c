@@ -394,9 +394,11 @@ static kh_status noun_events(kh_coder *c, size_t si, size_t np, int others)
     int hit = 0;
     if (!tgt.code && root >= 17)
         hit = victims_of(c, np, &tgt) || what_it_hit(c, si, np, ne.clause, &tgt, !src.code);
-    /* "The attack left three injured": a definite phrase tells again an
-     * attack the story has named, and its author with it. */
-    if (!src.code && (kh_view_word_is(&c->view, ch->first, "the") || kh_view_word_is(&c->view, ch->first, "this") ||
+    /* "The attack left three injured", "condemned the attack on the
+     * embassy": a definite phrase tells again an act the story has named
+     * (where it was coded, with its author), or one in the background;
+     * but a claim ("claimed the attack") tells its author anew. */
+    if (!authored && (kh_view_word_is(&c->view, ch->first, "the") || kh_view_word_is(&c->view, ch->first, "this") ||
                       kh_view_word_is(&c->view, ch->first, "that")))
         return KH_OK;
     if ((!src.code && !hit) || (!tgt.code && root != 14))

@@ -65,7 +65,9 @@ static const nominal_case nominal_cases[] = {
     /* a headline's two actors before "in <noun>" */
     {"Freedonia and Sylvania in prisoner swap", 2, "FRD", "SYL", "0841"},
     /* the doer after "by", the victim after "of" */
-    {"The abduction of two Sylvanian engineers by militants angered Sylburg.", 1, "SYLINS", "SYLCVL", "181"},
+    {"An abduction of two Sylvanian engineers by militants angered Sylburg.", 1, "SYLINS", "SYLCVL", "181"},
+    /* a definite phrase tells again an act the story named */
+    {"The abduction of two Sylvanian engineers by militants angered Sylburg.", 0, NULL, NULL, NULL},
     /* a demonym owns an attack; the target after "on" */
     {"A Freedonian attack on Sylvanian police was reported.", 1, "FRDMIL", "SYLCOP", "190"},
     /* victims before "dead in", "killed in": no one named did it */
