@@ -70,12 +70,19 @@ static const kh_code_rec *noun_code(kh_coder *c, size_t np, int *clash)
         uint32_t node = c->view.mnode[t];
         if (!node || t + c->view.mlen[t] <= ch->head)
             continue;
-        for (size_t k = 0; k < c->n_nom; k++)
-            if (in_synset(c, node, c->nom_syn[k]))
-                return c->nom_code[k];
-        if (in_synset(c, node, c->clash_syn)) {
-            *clash = 1;
-            return kh_dict_code(c->dict, "190", 3);
+        /* One pass over the phrase's payloads: most have no synset. */
+        const kh_trie_node *n = &c->dict->nodes[node];
+        for (uint32_t q = 0; q < n->n_payloads; q++) {
+            const kh_payload *pl = &c->dict->payloads[n->first_payload + q];
+            if (pl->kind != KH_P_SYNSET)
+                continue;
+            for (size_t k = 0; k < c->n_nom; k++)
+                if (pl->ref == c->nom_syn[k])
+                    return c->nom_code[k];
+            if (pl->ref == c->clash_syn) {
+                *clash = 1;
+                return kh_dict_code(c->dict, "190", 3);
+            }
         }
     }
     return NULL;
