@@ -15,7 +15,7 @@
 
 #define KH_MAX_NOUN_KINDS 48 /* &NOM_ synsets read; more are ignored */
 
-/* An event a noun tells ("talks between X and Y", "the abduction of two
+/* An event a noun tells ("talks between X and Y", "an abduction of two
  * engineers by militants"): nominal.c finds it, clause.c dates, places and
  * adds it (kh_clause_noun_event). */
 typedef struct kh_noun_event {

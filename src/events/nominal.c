@@ -2,27 +2,32 @@
  * nominal.c: events told by a noun rather than a verb, for the clause
  * coder (clause.c), which calls it once a sentence's clauses are coded:
  *
- *   "talks between India and Pakistan"           IND <-> PAK  046
- *   "the abduction of two engineers by militants" INS  -> CVL  181
- *   "attacks on pipelines", "Israeli shelling"    ...          190, 194
- *   "Israel, Egypt in prisoner swap"              ISR <-> EGY  0841
- *   "20 dead in car bombing"                      -    -> CVL  183
+ *   "talks between India and Pakistan"             IND <-> PAK    046
+ *   "an abduction of two engineers by militants"   INS  -> CVL    181
+ *   "Israeli shelling of Gaza"                     ISRMIL -> PSE  194
+ *   "Israel, Egypt in prisoner swap"               ISR <-> EGY    0841
+ *   "20 dead in car bombing"                       -    -> CVL    183
  *
  * The event nouns are dictionary data: every synset of data/verbs.txt named
- * &NOM_<CAMEO code>, and &CLASH (190, "between" only). Their actors come from the noun phrase
- * itself (a demonym, a named owner: kh_actors_owner), from the
- * prepositional phrases after it ("by X" the doer; "on", "against" the
- * target; "of" the target of coercion and violence; "to" of visits and aid;
- * "with" of talks; "from" the source of threats), from "between X and Y"
- * and "X, Y in <noun>" (each to the other), and from the victims before
- * "dead in", "killed in" (&NOM_VICTIM).
+ * &NOM_<CAMEO code>, and &CLASH (190, "between" only). Their actors come
+ * from the noun phrase itself (a demonym, a named owner: kh_actors_owner; a
+ * town's name is where it was done), from the prepositional phrases after
+ * it ("by X" the doer; "on", "against" the target; "of" the target of
+ * coercion and violence; "to" of visits and aid; "with" of talks; "from"
+ * the source of threats), from "between X and Y" and "X, Y in <noun>"
+ * (each to the other), from the victims before "dead in", "killed in"
+ * (&NOM_VICTIM), the object of the verb it is the subject of ("sabotage
+ * halts exports", &NOM_HIT) and the subject of a claim (&NOM_AUTHOR).
  *
  * A noun is read only where the sentence's verbs gave no event (a verb's
  * pattern knows its sentence better), except "between X and Y", which
- * names both sides whatever the verb. What it does not do: nouns as the
- * objects of verbs with a pattern ("concluded their talks"), possessives
- * other than the owners kh_actors_owner knows, nouns the tagger took for
- * verbs ("in Kirkuk bombing" tagged VERB).
+ * names both sides whatever the verb, and a claimed act. It is not read in
+ * a clause that is not a fact, after "the threat of" (&NOM_UNREAL), nor
+ * after "the", "this", "that": a definite phrase tells again an act the
+ * story named, or a background one. What it does not do: nouns as the
+ * objects of verbs with a pattern ("concluded their talks"), possessive
+ * pronouns ("their talks"), nouns the tagger took for verbs except a
+ * headline's first word ("Talks between ...").
  */
 #include <string.h>
 #include <strings.h>
