@@ -139,6 +139,7 @@ void kh_clause_coder_setup(kh_coder *c)
             if (!strcasecmp(name, instrument_kinds[k].synset))
                 c->instr_syn[k] = (uint32_t)i;
     }
+    kh_nominal_setup(c);
 }
 
 /* The attack code of a subject phrase naming a weapon or an attack (its
@@ -266,6 +267,7 @@ typedef struct clause_job {
     const char *modality;    /* why the clause is not a fact (modality.c), NULL if it is */
     int demand;              /* "X said Y must ...": X demands of Y */
     kh_date_precision date_precision;
+    const kh_noun_event *noun; /* an event told by a noun (nominal.c), NULL for a verb's */
 } clause_job;
 
 /* Clauses that are not events of their own: verbs an earlier pattern used,
@@ -746,16 +748,20 @@ static kh_status clause_events(kh_coder *c, clause_job *j, kh_date date, const k
                 ev.mention.target = kh_coder_span(c, t->first, t->end);
             ev.source_place = s->code ? kh_actor_place_of(&c->view, s->first, s->end) : NULL;
             ev.target_place = t->code ? kh_actor_place_of(&c->view, t->first, t->end) : NULL;
-            ev.mention.verb = kh_coder_span(c, j->vg->aux_first,
-                                            j->vg->end > j->best.last + 1 ? j->vg->end : j->best.last + 1);
-            ev.mention.pattern = p ? kh_dict_str(d, p->src) : "clashes between $S and $T (a noun phrase)";
+            if (j->noun)
+                ev.mention.verb = kh_coder_span(c, j->noun->first, j->noun->end);
+            else
+                ev.mention.verb = kh_coder_span(c, j->vg->aux_first,
+                                                j->vg->end > j->best.last + 1 ? j->vg->end : j->best.last + 1);
+            ev.mention.pattern = j->noun ? j->noun->note : kh_dict_str(d, p->src);
             kh_coder_trace(c, si, "  EVENT %s -> %s %s (%s)", ev.source ? ev.source : "-",
                            ev.target ? ev.target : "-",
                   kh_dict_str(d, j->code->code), kh_dict_str(d, j->code->name));
             kh_status st = kh_coder_add_event(c, &ev);
             if (st)
                 return st;
-            c->clause_nev[j->cli]++;
+            if (j->cl)
+                c->clause_nev[j->cli]++;
         }
     return KH_OK;
 }
@@ -815,6 +821,12 @@ static kh_status clause_finish(kh_coder *c, clause_job *j0)
     const kh_doc *doc = c->doc;
     clause_job j = *j0;
     const kh_chunk *vg = j.vg;
+    if (!vg) {
+        /* A noun's event in a sentence without a verb (a headline): the
+         * story's day, no place. */
+        infer_countries(c, &j, NULL);
+        return clause_events(c, &j, c->story->date, NULL);
+    }
     /* The clause's own date expression, else its reporter's, else the
      * sentence's fronted one (resolve/dates.c); an intent keeps the day it
      * was stated. */
@@ -836,72 +848,27 @@ static kh_status clause_finish(kh_coder *c, clause_job *j0)
     return clause_events(c, &j, ds.date, place);
 }
 
-/* NP chunk np names fighting: its head is covered by the &CLASH synset. */
-static int names_clash(kh_coder *c, size_t np)
-{
-    const kh_chunk *ch = &c->doc->chunks[np];
-    if (c->clash_syn == KH_NONE)
-        return 0;
-    for (size_t t = ch->first; t <= ch->head; t++) {
-        uint32_t node = c->view.mnode[t];
-        if (node && t + c->view.mlen[t] > ch->head &&
-            kh_node_payload(c->dict, node, KH_P_SYNSET, c->clash_syn))
-            return 1;
-    }
-    return 0;
-}
-
-/* "Clashes between security forces and militants", "fighting between
- * the army and the rebels": each side used force against the other (190),
- * whatever verb the clause has ("occurred", "erupted", "left ten dead"). */
-static kh_status sentence_clashes(kh_coder *c, size_t si)
+/* An event a noun tells (nominal.c), dated and placed by the clause it
+ * stands in (none in a verbless headline). */
+kh_status kh_clause_noun_event(kh_coder *c, const kh_noun_event *ne)
 {
     const kh_doc *doc = c->doc;
-    const kh_sentence *se = &doc->sentences[si];
-    size_t end = se->first_token + se->n_tokens;
-    const kh_code_rec *code = code_named(c, "190");
-    for (size_t k = kh_chunk_from(doc, se->first_token); code && k + 2 < doc->n_chunks; k++) {
-        const kh_chunk *np = &doc->chunks[k];
-        if (np->first >= end)
-            break;
-        const kh_chunk *pp = &doc->chunks[k + 1];
-        if (np->kind != KH_CHUNK_NP || pp->kind != KH_CHUNK_PP || pp->first != np->end ||
-            !kh_view_word_is(&c->view, pp->first, "between") || doc->chunks[k + 2].kind != KH_CHUNK_NP ||
-            !names_clash(c, k))
-            continue;
-        /* The clause the phrase stands in, for its date and place. */
-        int32_t cli = -1;
-        for (size_t q = c->next_clause; q-- > 0 && doc->clauses[q].sentence == si;)
-            if (cli < 0 || doc->clauses[q].end > np->first)
-                cli = (int32_t)q;
-        if (cli < 0)
-            continue;
-        actor sides[MAX_ACTORS];
-        size_t n = kh_actors_resolve_np(&c->ax, (int32_t)(k + 2), -1, sides);
-        if (n < 2 || !sides[0].code || !sides[1].code || !strcmp(sides[0].code, sides[1].code))
-            continue;
-        kh_coder_trace(c, si, "  '%s': fighting between %s and %s -> 190 each way",
-                       kh_view_text(&c->view, np->first, doc->chunks[k + 2].end), sides[0].code,
-                       sides[1].code);
-        for (int dir = 0; dir < 2; dir++) {
-            clause_job j;
-            memset(&j, 0, sizeof j);
-            j.cli = (size_t)cli;
-            j.cl = &doc->clauses[cli];
-            j.vg = &doc->chunks[j.cl->verb];
-            j.se = se;
-            j.si = si;
-            j.code = code;
-            j.best.last = np->head;
-            j.src[0] = sides[dir];
-            j.tgt[0] = sides[!dir];
-            j.ns = j.nt = 1;
-            kh_status st = clause_finish(c, &j);
-            if (st)
-                return st;
-        }
+    clause_job j;
+    memset(&j, 0, sizeof j);
+    j.si = ne->sentence;
+    j.se = &doc->sentences[ne->sentence];
+    if (ne->clause >= 0) {
+        j.cli = (size_t)ne->clause;
+        j.cl = &doc->clauses[j.cli];
+        j.vg = &doc->chunks[j.cl->verb];
     }
-    return KH_OK;
+    j.noun = ne;
+    j.code = ne->code;
+    j.best.last = (uint32_t)(ne->end - 1);
+    j.src[0] = ne->src;
+    j.tgt[0] = ne->tgt;
+    j.ns = j.nt = 1;
+    return clause_finish(c, &j);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -936,7 +903,7 @@ static kh_status clause_sentence(kh_coder *c, void *state, size_t si)
         if (st)
             return st;
     }
-    kh_status st = sentence_clashes(c, si);
+    kh_status st = kh_nominal_sentence(c, si, first);
     if (st)
         return st;
     kh_actors_remember_sentence(&c->ax, si);

@@ -13,6 +13,20 @@
 
 
 
+#define KH_MAX_NOUN_KINDS 48 /* &NOM_ synsets read; more are ignored */
+
+/* An event a noun tells ("talks between X and Y", "an abduction of two
+ * engineers by militants"): nominal.c finds it, clause.c dates, places and
+ * adds it (kh_clause_noun_event). */
+typedef struct kh_noun_event {
+    size_t sentence;
+    int32_t clause;          /* the clause it stands in, -1 in a verbless sentence */
+    const kh_code_rec *code;
+    actor src, tgt;          /* code NULL: the side is not named */
+    size_t first, end;       /* the noun phrase's tokens */
+    const char *note;        /* what told it, for the mention's pattern (static) */
+} kh_noun_event;
+
 typedef struct raw_event {
     kh_date date;
     kh_date_precision date_precision;
@@ -46,6 +60,14 @@ extern const kh_sentence_coder kh_clause_coder; /* events/clause.c */
 extern const kh_sentence_coder kh_peer_coder;   /* peer/coder.c */
 /* clause.c: looks up the dictionary's statement synsets (kh_coder_new). */
 void kh_clause_coder_setup(kh_coder *c);
+/* clause.c: dates, places and adds an event nominal.c found. */
+kh_status kh_clause_noun_event(kh_coder *c, const kh_noun_event *ne);
+/* nominal.c: looks up the dictionary's event-noun synsets (from
+ * kh_clause_coder_setup). */
+void kh_nominal_setup(kh_coder *c);
+/* nominal.c: the events the nouns of sentence `si` tell; `first_clause` is
+ * the sentence's first clause, already coded. */
+kh_status kh_nominal_sentence(kh_coder *c, size_t si, size_t first_clause);
 
 struct kh_coder {
     kh_code_options opt;
@@ -71,7 +93,14 @@ struct kh_coder {
     int statement_pass;      /* coding pending reports as statements (clause.c) */
     uint32_t stmt_syn[8];    /* synsets of what statements say (clause.c), KH_NONE when absent */
     uint32_t instr_syn[4];   /* synsets of weapons and attacks as subjects (clause.c) */
-    uint32_t clash_syn;      /* &CLASH: fighting between two sides (clause.c), KH_NONE when absent */
+    uint32_t clash_syn;      /* &CLASH: fighting between two sides (nominal.c), KH_NONE when absent */
+    uint32_t nom_syn[KH_MAX_NOUN_KINDS]; /* &NOM_<code> synsets: event nouns (nominal.c) */
+    const kh_code_rec *nom_code[KH_MAX_NOUN_KINDS];
+    size_t n_nom;
+    uint32_t victim_syn;     /* &NOM_VICTIM ("dead", "killed"), KH_NONE when absent */
+    uint32_t hit_syn;        /* &NOM_HIT ("killed", "halts"): what an attack did */
+    uint32_t author_syn;     /* &NOM_AUTHOR ("claimed"): who did the act its object names */
+    uint32_t unreal_syn;     /* &NOM_UNREAL ("threat of", "calls for"): no act happened */
     size_t next_clause;      /* the clause sentence coding goes on from */
     char buf[512];
     /* per-stage statistics (src/events/stats.c) */
