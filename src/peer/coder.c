@@ -197,8 +197,9 @@ static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
     s->d = c->dict;
     s->si = si;
     s->gap = kh_dict_word(c->dict, KH_WORD_GAP, 1);
-    s->syn_noun = find_synset(c->dict, KH_SYN_NOUN);
-    s->syn_adj = find_synset(c->dict, KH_SYN_ADJECTIVE);
+    s->syn_noun = PEER(c)->syn_noun;
+    s->syn_adj = PEER(c)->syn_adj;
+    kh_peer_forms_trim(c);
     size_t cap = se->n_tokens < IM_MAX_WORDS ? se->n_tokens : IM_MAX_WORDS;
     s->w = (im_word *)kh_arena_calloc(&c->arena, cap + 1, sizeof *s->w);
     s->u = (im_unit *)kh_arena_calloc(&c->arena, IM_MAX_UNITS, sizeof *s->u);
@@ -247,6 +248,7 @@ static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
         }
     }
     s->allcaps = !lower;
+    kh_peer_mark_ids(s);
     kh_coder_trace(c, si, "imported dictionary (%s rules): %zu words",
                    petr ? "PETRARCH" : "TABARI", s->n);
     s->fwd = forwarded(c, si);
@@ -331,7 +333,7 @@ static kh_status code_sentence(im_sent *s, pref *pats)
         kh_peer_spread_agents(s);
     kh_peer_drop_comma_clauses(s);
     kh_peer_resolve_pronouns(s);
-    if (PEER(c)->opts.time_shift && kh_peer_time_shift(s, pats)) {
+    if (PEER(c)->opts.time_shift && kh_peer_time_shift(s)) {
         kh_coder_trace(c, si, "  <TIME> discard: sentence not coded");
         return KH_OK;
     }
@@ -409,7 +411,7 @@ static kh_status peer_option(kh_coder *c, void *state, const char *line)
 static void peer_free(kh_coder *c, void *state)
 {
     if (state)
-        kh_peer_order_free(c, (peer_state *)state);
+        kh_peer_index_free(c, (peer_state *)state);
     kh_free(c->opt.alloc, state);
 }
 
@@ -421,6 +423,11 @@ static kh_status peer_init(kh_coder *c, const char *text, void **state)
     *state = ps;
     kh_peer_opts *o = &ps->opts;
     ps->fwd.sent = -1;
+    ps->syn_noun = find_synset(c->dict, KH_SYN_NOUN);
+    ps->syn_adj = find_synset(c->dict, KH_SYN_ADJECTIVE);
+    kh_status st = kh_peer_index_init(c, ps);
+    if (st)
+        return st;
     /* Without options of the caller's, those the image was built with
      * (its TABARI .options file), as TABARI codes with its project's. */
     if (!text)
