@@ -211,6 +211,8 @@ static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
         if (c->dict->patterns[i].flags & KH_PAT_PETRARCH)
             petr = 1;
     s->petrarch = petr;
+    if (petr)
+        (void)kh_peer_upos(s); /* PETRARCH reads the tags throughout */
     size_t id_cap = 0;
     for (size_t t = se->first_token; t < se->first_token + se->n_tokens && s->n < cap; t++) {
         const kh_token *tk = &doc->tokens[t];
@@ -319,7 +321,6 @@ static kh_status code_sentence(im_sent *s, pref *pats)
 {
     kh_coder *c = s->c;
     size_t si = s->si;
-    const kh_doc *doc = c->doc;
     if (PEER(c)->opts.min_words && s->n < PEER(c)->opts.min_words) {
         kh_coder_trace(c, si, "  %zu words, fewer than MINIMUM WORDS %u: not coded", s->n,
                        (unsigned)PEER(c)->opts.min_words);
@@ -347,11 +348,13 @@ static kh_status code_sentence(im_sent *s, pref *pats)
     clause_state cs = {IM_NONE};
     size_t lo = 0;
     int first = 1;
-    const uint8_t *upos = doc->upos;
+    const uint8_t *upos = NULL; /* tagged at the first conjunction */
     for (size_t i = 0; i <= s->n; i++) {
         int brk = i == s->n;
         if (!brk && s->w[i].cls == C_CONJ && !s->w[i].incomp && !s->w[i].elim) {
             brk = 1;
+            if (!upos)
+                upos = kh_peer_upos(s);
             if (s->syn_noun != KH_NONE || s->syn_adj != KH_NONE)
                 brk = !compound_phrase_conj(s, i);
             else if (upos && i > 0 && i + 1 < s->n && s->w[i - 1].cls == C_NONE &&
@@ -465,4 +468,5 @@ static kh_status peer_init(kh_coder *c, const char *text, void **state)
     return KH_OK;
 }
 
-const kh_sentence_coder kh_peer_coder = {"peer", peer_init, peer_free, peer_option, peer_sentence};
+const kh_sentence_coder kh_peer_coder = {"peer", peer_init, peer_free, peer_option, peer_sentence,
+                                         KH_SC_LAZY_TAGS};

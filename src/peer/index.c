@@ -14,8 +14,9 @@
  * loop computed for each word, and a pattern skipped could not match.
  */
 #include "peer/peer.h"
+#include "analyze/analyze.h"
 
-#define PEER_FORMS_MAX 65536u /* forms kept before the table starts over */
+#define PEER_FORMS_MAX 131072u /* forms kept before the table starts over */
 #define PEER_FORM_LEN 120     /* longer words have no candidates (as before) */
 
 static void forms_clear(kh_coder *c, peer_forms *f)
@@ -222,4 +223,12 @@ void kh_peer_index_free(kh_coder *c, peer_state *ps)
     kh_free(a, ps->seen);
     kh_free(a, ps->need_at);
     kh_free(a, ps->need);
+}
+
+const uint8_t *kh_peer_upos(const im_sent *s)
+{
+    kh_coder *c = s->c;
+    if (kh_analyze_tag_sentence(c->scratch, c->opt.lexicon, s->si))
+        return NULL;
+    return c->doc->upos;
 }

@@ -506,7 +506,7 @@ static void clause_subject(im_sent *s, size_t lo, size_t hi, clause_state *cs)
     size_t f = lo;
     while (f < hi && (s->w[f].elim || s->w[f].cls == C_CONJ || s->w[f].cls == C_DET))
         f++;
-    const uint8_t *upos = s->c->doc->upos;
+    const uint8_t *upos = kh_peer_upos(s);
     if (!s->petrarch)
         while (f < hi && s->w[f].cls != C_VERB && s->w[f].cls != C_COMMA &&
                (s->w[f].unit < 0 || s->u[s->w[f].unit].dead || s->w[f].elim) &&

@@ -269,6 +269,11 @@ kh_status kh_peer_index_init(kh_coder *c, peer_state *ps);
 /* Frees what index.c made. */
 void kh_peer_index_free(kh_coder *c, peer_state *ps);
 
+/* The document's tags, with the sentence's own made on first use (the
+ * peer coder asks the analysis for none: TABARI's rules need them only at
+ * conjunctions and compounds); NULL when tagging failed (index.c). */
+const uint8_t *kh_peer_upos(const im_sent *s);
+
 /* Marks the sentence's candidate ids as present (index.c). */
 void kh_peer_mark_ids(im_sent *s);
 

@@ -659,7 +659,6 @@ void kh_peer_attach_agents(im_sent *s)
 int kh_peer_modifier(const im_sent *s, size_t k)
 {
     const im_word *w = &s->w[k];
-    const uint8_t *upos = s->c->doc->upos;
     if (w->cls != C_NONE || w->unit >= 0)
         return 0;
     const kh_token *t = &s->c->doc->tokens[w->tok];
@@ -667,6 +666,7 @@ int kh_peer_modifier(const im_sent *s, size_t k)
         return 0;
     if (t->flags & (KH_TOK_PUNCT | KH_TOK_NUMBER))
         return 0;
+    const uint8_t *upos = kh_peer_upos(s);
     return !upos || upos[w->tok] == KH_UPOS_ADJ || upos[w->tok] == KH_UPOS_NOUN;
 }
 
