@@ -75,15 +75,18 @@ static peer_form *form_new(kh_coder *c, const char *folded, size_t len)
         if (id != KH_NONE)
             ids[nid++] = id;
     }
-    /* the form, its ids, its key */
-    peer_form *e = (peer_form *)kh_malloc(c->opt.alloc, sizeof *e + nid * sizeof *ids + len);
+    /* the form, its ids, their children of the root, its key */
+    peer_form *e = (peer_form *)kh_malloc(c->opt.alloc, sizeof *e + 2 * nid * sizeof *ids + len);
     if (!e)
         return NULL;
     memset(e, 0, sizeof *e);
     e->ids = (uint32_t *)(void *)(e + 1);
     memcpy(e->ids, ids, nid * sizeof *ids);
     e->nid = (uint32_t)nid;
-    char *key = (char *)(e->ids + nid);
+    e->root = e->ids + nid;
+    for (size_t k = 0; k < nid; k++)
+        e->root[k] = kh_dict_child(d, 0, ids[k]);
+    char *key = (char *)(e->root + nid);
     memcpy(key, folded, len);
     e->key = key;
     e->len = (uint32_t)len;
@@ -193,8 +196,12 @@ kh_status kh_peer_index_init(kh_coder *c, peer_state *ps)
     ps->punct = (uint8_t *)kh_calloc(a, d->n_words + 1, 1);
     ps->seen = (uint32_t *)kh_calloc(a, d->n_words + 1, sizeof *ps->seen);
     ps->need_at = (uint32_t *)kh_calloc(a, d->n_patterns + 1, sizeof *ps->need_at);
-    if (!ps->punct || !ps->seen || !ps->need_at)
+    ps->inner = (uint8_t *)kh_calloc(a, d->n_nodes + 1, 1);
+    if (!ps->punct || !ps->seen || !ps->need_at || !ps->inner)
         return KH_ERR_NOMEM;
+    for (size_t i = 0; i < d->n_edges; i++)
+        if (d->edges[i].child && d->edges[i].parent < d->n_nodes)
+            ps->inner[d->edges[i].parent] = 1;
     for (uint32_t i = 0; i < d->n_words; i++)
         ps->punct[i] = (uint8_t)punct_form(d, i);
     size_t total = 0;
@@ -220,6 +227,7 @@ void kh_peer_index_free(kh_coder *c, peer_state *ps)
     kh_free(a, ps->forms.e);
     kh_free(a, ps->forms.slot);
     kh_free(a, ps->punct);
+    kh_free(a, ps->inner);
     kh_free(a, ps->seen);
     kh_free(a, ps->need_at);
     kh_free(a, ps->need);

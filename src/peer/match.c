@@ -496,6 +496,14 @@ typedef struct ev_actors {
 /* What coding a verb leaves for the rest of the clause. */
 enum { VERB_NEXT, VERB_DISCARD, VERB_STOP };
 
+/* Is word i tagged a preposition? (The sentence is tagged here, when first
+ * asked.) */
+static int adp_at(const im_sent *s, size_t i)
+{
+    const uint8_t *upos = kh_peer_upos(s);
+    return upos && upos[s->w[i].tok] == KH_UPOS_ADP;
+}
+
 /* A later clause's own subject: the actor right after its conjunction or,
  * in TABARI, the first actor before its first verb ("and cool minister
  * Calimehtar warned", "and pigs of Gondor warned"), not the object of a
@@ -506,11 +514,10 @@ static void clause_subject(im_sent *s, size_t lo, size_t hi, clause_state *cs)
     size_t f = lo;
     while (f < hi && (s->w[f].elim || s->w[f].cls == C_CONJ || s->w[f].cls == C_DET))
         f++;
-    const uint8_t *upos = kh_peer_upos(s);
     if (!s->petrarch)
         while (f < hi && s->w[f].cls != C_VERB && s->w[f].cls != C_COMMA &&
                (s->w[f].unit < 0 || s->u[s->w[f].unit].dead || s->w[f].elim) &&
-               !(upos && upos[s->w[f].tok] == KH_UPOS_ADP && s->w[f].cls != C_OFIN))
+               !(s->w[f].cls != C_OFIN && adp_at(s, f)))
             f++;
     if (f < hi && s->w[f].unit >= 0 && !s->u[s->w[f].unit].dead)
         cs->source = s->w[f].unit;

@@ -58,6 +58,7 @@ typedef struct peer_form {
     const char *key;      /* the folded form (not NUL-terminated) */
     uint32_t len;
     uint32_t *ids, nid;   /* the form's id, then its stems longest first */
+    uint32_t *root;       /* per id, its child of the trie's root (0: none) */
     pref *verb;           /* verb patterns (TABARI's order; at most IM_MAX_PATS) */
     pref *time;           /* <TIME> patterns (at most IM_MAX_PATS) */
     uint32_t nverb, ntime;
@@ -83,6 +84,7 @@ typedef struct peer_state {
      * among its candidates (seen[id] == sent: present in this one). */
     uint8_t *punct;
     uint32_t *seen;
+    uint8_t *inner;       /* per trie node: 1 when it has children */
     uint32_t sent;
     /* Per pattern: the word ids it needs somewhere in the sentence
      * (need[need_at[i] .. need_at[i + 1])). */

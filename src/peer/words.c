@@ -100,6 +100,8 @@ void kh_peer_trie_walk(const im_sent *s, uint32_t node, size_t i, size_t spec, n
 {
     if (i >= s->n || depth >= IM_MAX_PHRASE)
         return;
+    if (node && !PEER(s->c)->inner[node])
+        return; /* a leaf: nothing to walk (index.c) */
     /* TABARI: 's is a noun ending, so a phrase ends at it ("ithilen's
      * government radio" is not ITHILEN_GOVERNMENT_RADIO_). */
     if (depth > 0 && s->w[i].poss && !s->petrarch)
@@ -118,7 +120,8 @@ void kh_peer_trie_walk(const im_sent *s, uint32_t node, size_t i, size_t spec, n
     const im_word *w = &s->w[i];
     for (uint32_t k = 0; k < w->nid; k++) {
         uint32_t id = s->ids[w->id0 + k];
-        uint32_t child = kh_dict_child(s->d, node, id);
+        /* the root's children of a form are in its index entry */
+        uint32_t child = node == 0 && w->form ? w->form->root[k] : kh_dict_child(s->d, node, id);
         if (!child)
             continue;
         const kh_word_rec *wr = &s->d->words[id];
@@ -691,6 +694,8 @@ void kh_peer_find_compounds(im_sent *s)
                     conj = 1;
                 k++;
             }
+            if (!comma && !conj && !conj_seen)
+                break; /* what the modifiers below are does not matter */
             size_t mods = k;
             while (k < s->n && s->w[k].unit < 0 && k - mods < 4 &&
                    (s->w[k].cls == C_DET || kh_peer_modifier(s, k)))
