@@ -199,9 +199,11 @@ kh_status kh_peer_index_init(kh_coder *c, peer_state *ps)
     ps->inner = (uint8_t *)kh_calloc(a, d->n_nodes + 1, 1);
     if (!ps->punct || !ps->seen || !ps->need_at || !ps->inner)
         return KH_ERR_NOMEM;
+    uint32_t gap = kh_dict_word(d, KH_WORD_GAP, 1);
     for (size_t i = 0; i < d->n_edges; i++)
         if (d->edges[i].child && d->edges[i].parent < d->n_nodes)
-            ps->inner[d->edges[i].parent] = 1;
+            ps->inner[d->edges[i].parent] |= (uint8_t)(PEER_NODE_KIDS |
+                                                       (d->edges[i].word == gap ? PEER_NODE_GAP : 0));
     for (uint32_t i = 0; i < d->n_words; i++)
         ps->punct[i] = (uint8_t)punct_form(d, i);
     size_t total = 0;

@@ -84,13 +84,14 @@ typedef struct peer_state {
      * among its candidates (seen[id] == sent: present in this one). */
     uint8_t *punct;
     uint32_t *seen;
-    uint8_t *inner;       /* per trie node: 1 when it has children */
+    uint8_t *inner;       /* per trie node: PEER_NODE_* */
     uint32_t sent;
     /* Per pattern: the word ids it needs somewhere in the sentence
      * (need[need_at[i] .. need_at[i + 1])). */
     uint32_t *need_at, *need;
 } peer_state;
 #define PEER(c) ((peer_state *)(c)->sc_state)
+enum { PEER_NODE_KIDS = 1, PEER_NODE_GAP = 2 }; /* has children; has a gap child */
 
 #define IM_MAX_WORDS 400   /* words of one sentence looked at */
 #define IM_MAX_CODES 24    /* codes of one actor unit (compounds) */

@@ -106,7 +106,7 @@ void kh_peer_trie_walk(const im_sent *s, uint32_t node, size_t i, size_t spec, n
      * government radio" is not ITHILEN_GOVERNMENT_RADIO_). */
     if (depth > 0 && s->w[i].poss && !s->petrarch)
         return;
-    if (s->gap != KH_NONE && depth > 0) {
+    if (s->gap != KH_NONE && depth > 0 && (PEER(s->c)->inner[node] & PEER_NODE_GAP)) {
         /* A gap: the rest of the name after 0..IM_MAX_GAP skipped words,
          * a little less specific than the same words together. */
         uint32_t g = kh_dict_child(s->d, node, s->gap);
