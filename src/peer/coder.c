@@ -348,13 +348,14 @@ static kh_status code_sentence(im_sent *s, pref *pats)
     clause_state cs = {IM_NONE};
     size_t lo = 0;
     int first = 1;
-    const uint8_t *upos = NULL; /* tagged at the first conjunction after a word */
+    const uint8_t *upos = NULL; /* tagged at the first conjunction between words */
     for (size_t i = 0; i <= s->n; i++) {
         int brk = i == s->n;
         if (!brk && s->w[i].cls == C_CONJ && !s->w[i].incomp && !s->w[i].elim) {
             brk = 1;
-            if (!upos && i > 0 && i + 1 < s->n && s->w[i - 1].cls == C_NONE)
-                upos = kh_peer_upos(s); /* the tags are read only there */
+            if (!upos && i > 0 && i + 1 < s->n && s->w[i - 1].cls == C_NONE &&
+                s->w[i + 1].cls == C_NONE)
+                upos = kh_peer_upos(s); /* the tags decide nothing elsewhere */
             if (s->syn_noun != KH_NONE || s->syn_adj != KH_NONE)
                 brk = !compound_phrase_conj(s, i);
             else if (upos && i > 0 && i + 1 < s->n && s->w[i - 1].cls == C_NONE &&

@@ -43,14 +43,15 @@ static uint64_t form_hash(const char *s, size_t len) { return kh_hash64(s, len, 
 static kh_status forms_grow(kh_coder *c, peer_forms *f)
 {
     size_t ns = f->nslot ? f->nslot * 2 : 1024;
-    uint32_t *slot = (uint32_t *)kh_calloc(c->opt.alloc, ns, sizeof *slot);
+    uint64_t *slot = (uint64_t *)kh_calloc(c->opt.alloc, ns, sizeof *slot);
     if (!slot)
         return KH_ERR_NOMEM;
     for (size_t i = 0; i < f->n; i++) {
-        size_t j = form_hash(f->e[i]->key, f->e[i]->len) & (ns - 1);
+        uint64_t h = form_hash(f->e[i]->key, f->e[i]->len);
+        size_t j = h & (ns - 1);
         while (slot[j])
             j = (j + 1) & (ns - 1);
-        slot[j] = (uint32_t)i + 1;
+        slot[j] = (h & ~(uint64_t)UINT32_MAX) | (i + 1);
     }
     kh_free(c->opt.alloc, f->slot);
     f->slot = slot;
@@ -122,9 +123,12 @@ const peer_form *kh_peer_form(kh_coder *c, const char *folded, size_t len)
         return NULL;
     if ((f->n + 1) * 2 > f->nslot && forms_grow(c, f))
         return NULL;
-    size_t mask = f->nslot - 1, j = form_hash(folded, len) & mask;
+    uint64_t h = form_hash(folded, len), tag = h & ~(uint64_t)UINT32_MAX;
+    size_t mask = f->nslot - 1, j = h & mask;
     for (; f->slot[j]; j = (j + 1) & mask) {
-        const peer_form *e = f->e[f->slot[j] - 1];
+        if ((f->slot[j] & ~(uint64_t)UINT32_MAX) != tag)
+            continue; /* another form: its entry is not read */
+        const peer_form *e = f->e[(f->slot[j] & UINT32_MAX) - 1];
         if (e->len == len && !memcmp(e->key, folded, len))
             return e;
     }
@@ -134,8 +138,8 @@ const peer_form *kh_peer_form(kh_coder *c, const char *folded, size_t len)
     peer_form *e = form_new(c, folded, len);
     if (!e)
         return NULL;
-    f->e[f->n] = e;
-    f->slot[j] = (uint32_t)++f->n;
+    f->e[f->n++] = e;
+    f->slot[j] = tag | f->n;
     return e;
 }
 

@@ -69,7 +69,7 @@ typedef struct peer_form {
 typedef struct peer_forms {
     peer_form **e;        /* each one block: the form, its key and ids */
     size_t n, cap;
-    uint32_t *slot;       /* index + 1 into e, 0 empty */
+    uint64_t *slot;       /* the hash's high half, index + 1 into e; 0 empty */
     size_t nslot;         /* a power of two */
 } peer_forms;
 
