@@ -33,6 +33,10 @@ struct kh_scratch {
     kh_doc doc;
     kh_tag_cache *tagcache; /* the tagger's word cache, made at the first tagging */
     kh_name_finder names;   /* known names for the recasing stage; find NULL: none */
+    /* kh_analyze_tag_sentence: the sentences tagged (NULL: none yet) and the
+     * doc's upos and lemma arrays, writable */
+    uint8_t *tagged, *upos;
+    const char **lemma;
 };
 
 void kh_scratch_set_names(kh_scratch *scratch, const kh_name_finder *names)
@@ -197,6 +201,41 @@ static kh_status tag_doc(kh_scratch *s, const kh_lexicon *lexicon, const kh_stor
     return KH_OK;
 }
 
+kh_status kh_analyze_tag_sentence(kh_scratch *s, const kh_lexicon *lexicon, size_t si)
+{
+    kh_doc *d = &s->doc;
+    if (!lexicon || !d->story || si >= d->n_sentences)
+        return KH_ERR_INVALID;
+    if (!s->tagged) {
+        kh_status st = tag_cache(s);
+        if (st)
+            return st;
+        size_t nt = d->n_tokens ? d->n_tokens : 1;
+        uint8_t *upos = (uint8_t *)kh_arena_calloc(&s->arena, nt, 1);
+        const char **lemma = (const char **)kh_arena_calloc(&s->arena, nt, sizeof *lemma);
+        s->tagged = (uint8_t *)kh_arena_calloc(&s->arena, d->n_sentences, 1);
+        if (!upos || !lemma || !s->tagged) {
+            s->tagged = NULL;
+            return KH_ERR_NOMEM;
+        }
+        d->upos = s->upos = upos;
+        d->lemma = s->lemma = lemma;
+    }
+    if (s->tagged[si])
+        return KH_OK;
+    const kh_sentence *se = &s->sents[si];
+    uint8_t *upos = s->upos;
+    const char **lemma = s->lemma;
+    kh_status st = kh_tag_sentence(s->tagcache, lexicon, &s->arena, d->story->text,
+                                   s->toks + se->first_token, se->n_tokens, se->kind, 0,
+                                   upos + se->first_token, lemma + se->first_token);
+    if (st)
+        return st;
+    kh_headline_retag(lexicon, s->toks, se, 1, upos, lemma);
+    s->tagged[si] = 1;
+    return KH_OK;
+}
+
 kh_status kh_analyze(kh_scratch *scratch, const kh_lexicon *lexicon, const kh_story *story,
                      unsigned flags, const kh_doc **out)
 {
@@ -220,7 +259,8 @@ kh_status kh_analyze_timed(kh_scratch *scratch, const kh_lexicon *lexicon, const
         *out = NULL;
     if (!scratch || !story || !out)
         return KH_ERR_INVALID;
-    if (flags & ~(unsigned)(KH_ANALYZE_TOKENS | KH_ANALYZE_TAGS | KH_ANALYZE_CHUNKS))
+    if (flags & ~(unsigned)(KH_ANALYZE_TOKENS | KH_ANALYZE_TAGS | KH_ANALYZE_CHUNKS |
+                            KH_ANALYZE_RECASE))
         return KH_ERR_INVALID;
     if ((!story->text && story->text_len) || (!story->units && story->n_units))
         return KH_ERR_INVALID;
@@ -235,6 +275,7 @@ kh_status kh_analyze_timed(kh_scratch *scratch, const kh_lexicon *lexicon, const
 
     uint64_t t = times ? kh_clock_ns() : 0;
     kh_arena_reset(&scratch->arena);
+    scratch->tagged = NULL;
     kh_doc *d = &scratch->doc;
     memset(d, 0, sizeof *d);
     d->story = story;
@@ -246,11 +287,11 @@ kh_status kh_analyze_timed(kh_scratch *scratch, const kh_lexicon *lexicon, const
             break;
     }
     lap(times, &t, times ? &times->analyze_ns : NULL);
-    if (!st && (flags & KH_ANALYZE_TAGS) && lexicon) {
+    if (!st && (flags & (KH_ANALYZE_TAGS | KH_ANALYZE_RECASE)) && lexicon) {
         /* Text without case information is recased first (recase.c). */
         st = kh_recase_doc(&scratch->arena, lexicon, scratch->names.find ? &scratch->names : NULL,
                            scratch->toks, scratch->sents, d->n_sentences);
-        if (!st)
+        if (!st && (flags & KH_ANALYZE_TAGS))
             st = tag_doc(scratch, lexicon, story);
         lap(times, &t, times ? &times->tags_ns : NULL);
     }
@@ -275,6 +316,7 @@ kh_status kh_tag_tokens(const kh_lexicon *lex, kh_scratch *scratch, const char *
     if (!lex || !scratch || (n && (!toks || !upos || !lemma)))
         return KH_ERR_INVALID;
     kh_arena_reset(&scratch->arena);
+    scratch->tagged = NULL;
     memset(&scratch->doc, 0, sizeof scratch->doc);
     kh_status st = tag_cache(scratch);
     if (st)

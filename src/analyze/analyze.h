@@ -13,6 +13,17 @@
 kh_status kh_analyze_timed(kh_scratch *scratch, const kh_lexicon *lexicon, const kh_story *story,
                            unsigned flags, kh_coder_stats *times, const kh_doc **out);
 
+/* For a sentence coder that tags only the sentences it needs (the peer
+ * wing): KH_ANALYZE_RECASE, an internal flag beside the public
+ * KH_ANALYZE_*, recases as KH_ANALYZE_TAGS does but tags nothing; then
+ * kh_analyze_tag_sentence tags sentence si of the scratch's document (once;
+ * a later call returns at once), exactly as KH_ANALYZE_TAGS would have:
+ * the tagger reads one sentence at a time. The document's upos and lemma
+ * arrays appear at the first call; entries of sentences not tagged are 0
+ * and NULL. */
+#define KH_ANALYZE_RECASE (1u << 8)
+kh_status kh_analyze_tag_sentence(kh_scratch *scratch, const kh_lexicon *lexicon, size_t si);
+
 /*
  * The recasing stage (recase.c), between tokens and tags: a sentence whose
  * letters carry no case information (all lower-case, all capitals, or a

@@ -917,4 +917,4 @@ static kh_status clause_init(kh_coder *c, const char *options, void **state)
     return KH_OK;
 }
 
-const kh_sentence_coder kh_clause_coder = {"clause", clause_init, NULL, NULL, clause_sentence};
+const kh_sentence_coder kh_clause_coder = {"clause", clause_init, NULL, NULL, clause_sentence, 0};

@@ -260,46 +260,11 @@ static kh_status grow_tokens(kh_coder *c, size_t n)
     return KH_OK;
 }
 
-kh_status kh_coder_code(kh_coder *c, const kh_story *story, const kh_event **events, size_t *n)
+/* The clause coder's per-story tables: word ids of forms and lemmas,
+ * dictionary phrases, the story's context, per-clause marks. */
+static kh_status prepare_story(kh_coder *c, const kh_doc *doc, const kh_story *story)
 {
-    if (!c || !story || !events || !n)
-        return KH_ERR_INVALID;
-    *events = NULL;
-    *n = 0;
-    kh_arena_reset(&c->arena);
-    c->tok_cap = 0;
-    c->consumed = NULL;
-    c->raw = NULL;
-    c->n_raw = c->raw_cap = 0;
-    c->n_events = 0;
-    c->story = story;
-    c->days = story->date.year ? kh_date_to_days(story->date) : KH_DAYS_MIN;
-    memset(&c->view, 0, sizeof c->view);
-    c->view.dict = c->dict;
-    c->view.arena = &c->arena;
-    c->view.days = c->days;
-    c->view.text = story->text;
-    kh_actors_reset(&c->ax, &c->view);
-    const kh_doc *doc;
-    unsigned flags = KH_ANALYZE_TOKENS;
-    if (c->opt.lexicon)
-        flags |= KH_ANALYZE_TAGS | KH_ANALYZE_CHUNKS;
-    kh_status st;
-    uint64_t t_coding = 0;
-    c->stats.stories++;
-    int timed = (c->opt.flags & KH_CODE_STATS) != 0;
-    st = kh_analyze_timed(c->scratch, c->opt.lexicon, story, flags, timed ? &c->stats : NULL, &doc);
-    if (timed)
-        t_coding = kh_clock_ns();
-    if (st)
-        return st;
-    c->doc = doc;
-    c->view.doc = doc;
-    c->stats.sentences += doc->n_sentences;
-    c->stats.tokens += doc->n_tokens;
-    if (!doc->upos || !doc->chunks)
-        return KH_OK; /* without a lexicon there is nothing to code */
-    st = grow_tokens(c, doc->n_tokens + 1);
+    kh_status st = grow_tokens(c, doc->n_tokens + 1);
     if (st)
         return st;
     for (size_t i = 0; i < doc->n_tokens; i++) {
@@ -327,6 +292,54 @@ kh_status kh_coder_code(kh_coder *c, const kh_story *story, const kh_event **eve
     c->clause_nev = (uint16_t *)kh_arena_calloc(&c->arena, doc->n_clauses + 1, sizeof *c->clause_nev);
     if (!c->consumed || !c->pending_report || !c->clause_nev)
         return KH_ERR_NOMEM;
+    return KH_OK;
+}
+
+kh_status kh_coder_code(kh_coder *c, const kh_story *story, const kh_event **events, size_t *n)
+{
+    if (!c || !story || !events || !n)
+        return KH_ERR_INVALID;
+    *events = NULL;
+    *n = 0;
+    kh_arena_reset(&c->arena);
+    c->tok_cap = 0;
+    c->consumed = NULL;
+    c->raw = NULL;
+    c->n_raw = c->raw_cap = 0;
+    c->n_events = 0;
+    c->story = story;
+    c->days = story->date.year ? kh_date_to_days(story->date) : KH_DAYS_MIN;
+    memset(&c->view, 0, sizeof c->view);
+    c->view.dict = c->dict;
+    c->view.arena = &c->arena;
+    c->view.days = c->days;
+    c->view.text = story->text;
+    kh_actors_reset(&c->ax, &c->view);
+    const kh_doc *doc;
+    unsigned flags = KH_ANALYZE_TOKENS;
+    int lazy = (c->sc->flags & KH_SC_LAZY_TAGS) != 0;
+    if (c->opt.lexicon)
+        flags |= lazy ? KH_ANALYZE_RECASE : KH_ANALYZE_TAGS | KH_ANALYZE_CHUNKS;
+    kh_status st;
+    uint64_t t_coding = 0;
+    c->stats.stories++;
+    int timed = (c->opt.flags & KH_CODE_STATS) != 0;
+    st = kh_analyze_timed(c->scratch, c->opt.lexicon, story, flags, timed ? &c->stats : NULL, &doc);
+    if (timed)
+        t_coding = kh_clock_ns();
+    if (st)
+        return st;
+    c->doc = doc;
+    c->view.doc = doc;
+    c->stats.sentences += doc->n_sentences;
+    c->stats.tokens += doc->n_tokens;
+    if (!c->opt.lexicon || (!lazy && (!doc->upos || !doc->chunks)))
+        return KH_OK; /* without a lexicon there is nothing to code */
+    if (!lazy) {
+        st = prepare_story(c, doc, story);
+        if (st)
+            return st;
+    }
     c->next_clause = 0;
     for (size_t si = 0; si < doc->n_sentences; si++) {
         st = c->sc->sentence(c, c->sc_state, si);

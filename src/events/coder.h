@@ -54,7 +54,12 @@ typedef struct kh_sentence_coder {
     kh_status (*option)(kh_coder *c, void *state, const char *line);
     /* Codes sentence `si` of c->doc, adding events with kh_coder_add_event. */
     kh_status (*sentence)(kh_coder *c, void *state, size_t si);
+    /* KH_SC_LAZY_TAGS: c->doc comes recased but neither tagged nor
+     * chunked, and the clause coder's per-story tables are not made; the
+     * sentence coder tags what it needs (kh_analyze_tag_sentence). */
+    unsigned flags;
 } kh_sentence_coder;
+#define KH_SC_LAZY_TAGS 1u
 
 extern const kh_sentence_coder kh_clause_coder; /* events/clause.c */
 extern const kh_sentence_coder kh_peer_coder;   /* peer/coder.c */

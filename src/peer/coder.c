@@ -217,13 +217,12 @@ static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
     s->d = c->dict;
     s->si = si;
     s->gap = kh_dict_word(c->dict, KH_WORD_GAP, 1);
-    s->syn_noun = find_synset(c->dict, KH_SYN_NOUN);
-    s->syn_adj = find_synset(c->dict, KH_SYN_ADJECTIVE);
+    s->syn_noun = PEER(c)->syn_noun;
+    s->syn_adj = PEER(c)->syn_adj;
+    kh_peer_forms_trim(c);
     size_t cap = se->n_tokens < IM_MAX_WORDS ? se->n_tokens : IM_MAX_WORDS;
     s->w = (im_word *)kh_arena_calloc(&c->arena, cap + 1, sizeof *s->w);
     s->u = (im_unit *)kh_arena_calloc(&c->arena, IM_MAX_UNITS, sizeof *s->u);
-    if (!PEER(c)->pats)
-        PEER(c)->pats = (pref *)kh_malloc(c->opt.alloc, IM_MAX_PATS * sizeof(pref));
     pref *pats = PEER(c)->pats;
     if (!s->w || !s->u || !pats)
         return KH_ERR_NOMEM;
@@ -232,6 +231,8 @@ static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
         if (c->dict->patterns[i].flags & KH_PAT_PETRARCH)
             petr = 1;
     s->petrarch = petr;
+    if (petr)
+        (void)kh_peer_upos(s); /* PETRARCH reads the tags throughout */
     size_t id_cap = 0;
     for (size_t t = se->first_token; t < se->first_token + se->n_tokens && s->n < cap; t++) {
         const kh_token *tk = &doc->tokens[t];
@@ -279,6 +280,7 @@ static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
         }
     }
     s->allcaps = !lower;
+    kh_peer_mark_ids(s);
     kh_coder_trace(c, si, "imported dictionary (%s rules): %zu words",
                    petr ? "PETRARCH" : "TABARI", s->n);
     s->fwd = forwarded(c, si);
@@ -379,7 +381,6 @@ static kh_status code_sentence(im_sent *s, pref *pats)
 {
     kh_coder *c = s->c;
     size_t si = s->si;
-    const kh_doc *doc = c->doc;
     if (PEER(c)->opts.min_words && s->n < PEER(c)->opts.min_words) {
         kh_coder_trace(c, si, "  %zu words, fewer than MINIMUM WORDS %u: not coded", s->n,
                        (unsigned)PEER(c)->opts.min_words);
@@ -394,7 +395,7 @@ static kh_status code_sentence(im_sent *s, pref *pats)
     kh_peer_drop_comma_clauses(s);
     kh_peer_resolve_pronouns(s);
     trace_parse(s);
-    if (PEER(c)->opts.time_shift && kh_peer_time_shift(s, pats)) {
+    if (PEER(c)->opts.time_shift && kh_peer_time_shift(s)) {
         kh_coder_trace(c, si, "  <TIME> discard: sentence not coded");
         return KH_OK;
     }
@@ -408,11 +409,14 @@ static kh_status code_sentence(im_sent *s, pref *pats)
     clause_state cs = {IM_NONE};
     size_t lo = 0;
     int first = 1;
-    const uint8_t *upos = doc->upos;
+    const uint8_t *upos = NULL; /* tagged at the first conjunction between words */
     for (size_t i = 0; i <= s->n; i++) {
         int brk = i == s->n;
         if (!brk && s->w[i].cls == C_CONJ && !s->w[i].incomp && !s->w[i].elim) {
             brk = 1;
+            if (!upos && i > 0 && i + 1 < s->n && s->w[i - 1].cls == C_NONE &&
+                s->w[i + 1].cls == C_NONE)
+                upos = kh_peer_upos(s); /* the tags decide nothing elsewhere */
             if (s->syn_noun != KH_NONE || s->syn_adj != KH_NONE)
                 brk = !compound_phrase_conj(s, i);
             else if (upos && i > 0 && i + 1 < s->n && s->w[i - 1].cls == C_NONE &&
@@ -472,7 +476,7 @@ static kh_status peer_option(kh_coder *c, void *state, const char *line)
 static void peer_free(kh_coder *c, void *state)
 {
     if (state) {
-        kh_peer_order_free(c, (peer_state *)state);
+        kh_peer_index_free(c, (peer_state *)state);
         kh_free(c->opt.alloc, ((peer_state *)state)->pats);
     }
     kh_free(c->opt.alloc, state);
@@ -486,6 +490,16 @@ static kh_status peer_init(kh_coder *c, const char *text, void **state)
     *state = ps;
     kh_peer_opts *o = &ps->opts;
     ps->fwd.sent = -1;
+    ps->syn_noun = find_synset(c->dict, KH_SYN_NOUN);
+    ps->syn_adj = find_synset(c->dict, KH_SYN_ADJECTIVE);
+    /* one verb's patterns in a sentence, then room for a new form's two
+     * lists (index.c, form_new) */
+    ps->pats = (pref *)kh_malloc(c->opt.alloc, 3 * IM_MAX_PATS * sizeof(pref));
+    if (!ps->pats)
+        return KH_ERR_NOMEM;
+    kh_status st = kh_peer_index_init(c, ps);
+    if (st)
+        return st;
     /* Without options of the caller's, those the image was built with
      * (its TABARI .options file), as TABARI codes with its project's. */
     if (!text)
@@ -523,4 +537,5 @@ static kh_status peer_init(kh_coder *c, const char *text, void **state)
     return KH_OK;
 }
 
-const kh_sentence_coder kh_peer_coder = {"peer", peer_init, peer_free, peer_option, peer_sentence};
+const kh_sentence_coder kh_peer_coder = {"peer", peer_init, peer_free, peer_option, peer_sentence,
+                                         KH_SC_LAZY_TAGS};

@@ -116,17 +116,10 @@ static size_t elem_at(im_sent *s, const kh_elem *e, size_t i, int dir, int32_t *
     }
 }
 
-static int punct_word(const kh_dict *d, uint32_t id)
+/* A word of punctuation alone (index.c's table). */
+static int punct_word(const im_sent *s, uint32_t id)
 {
-    if (id >= d->n_words)
-        return 0;
-    const kh_word_rec *w = &d->words[id];
-    for (uint32_t i = 0; i < w->len; i++) {
-        unsigned char ch = (unsigned char)d->strings[w->str + i];
-        if (kh_is_alpha(ch) || kh_is_digit(ch) || ch >= 0x80)
-            return 0;
-    }
-    return 1;
+    return id < s->d->n_words && PEER(s->c)->punct[id];
 }
 
 static int is_slot(const kh_elem *e)
@@ -190,7 +183,7 @@ static int match_dir(im_sent *s, const kh_elem *el, size_t n, size_t k, size_t f
     size_t next_k = dir > 0 ? k + 1 : (k == 0 ? SIZE_MAX : k - 1);
     /* A word of punctuation alone ("ANTI-" gives "anti" "-"): TABARI
      * blanks hyphens in text and dictionaries alike, so it matches nothing. */
-    if (e->kind == KH_E_WORD && punct_word(s->d, e->ref))
+    if (e->kind == KH_E_WORD && punct_word(s, e->ref))
         return match_dir(s, el, n, next_k, from, dir, m);
     /* Adjacency: forward, this element's flag; backward, the flag of the
      * element after it. */
@@ -238,7 +231,7 @@ int kh_peer_match_pattern(im_sent *s, const kh_pattern *p, size_t verb, mstate *
 {
     const kh_elem *el = &s->d->elems[p->first_elem];
     size_t n = p->n_elems, v = p->verb_pos;
-    if (v >= n || !kh_peer_has_id(s, verb, el[v].ref))
+    if (v >= n || !kh_peer_has_id(s, verb, el[v].ref) || !kh_peer_may_match(s, p))
         return 0;
     m->src = m->tgt = m->comp = IM_NONE;
     m->alt_len = 0;
@@ -401,104 +394,38 @@ static int pref_cmp(const void *a, const void *b)
     return x->p < y->p ? -1 : x->p > y->p;
 }
 
-/* The patterns of one word id in the order they are tried (verb patterns,
- * then <TIME> ones), from the coder's cache, made here on first use. */
-const peer_order *kh_peer_word_order(const im_sent *s, uint32_t id)
+size_t kh_peer_collect(const kh_dict *d, const uint32_t *ids, size_t nid, int time, pref *out,
+                       size_t cap)
 {
-    peer_state *ps = PEER(s->c);
-    const kh_allocator *a = s->c->opt.alloc;
-    if (!ps->order) {
-        ps->order = (peer_order *)kh_calloc(a, s->d->n_words + 1, sizeof *ps->order);
-        if (!ps->order)
-            return NULL;
-    }
-    if (id >= s->d->n_words)
-        return NULL;
-    peer_order *o = &ps->order[id];
-    if (o->p)
-        return o;
-    size_t first, np = kh_dict_patterns(s->d, id, &first), n = 0;
-    o->p = (pref *)kh_malloc(a, (np ? np : 1) * sizeof *o->p);
-    if (!o->p)
-        return NULL;
-    for (int time = 0; time < 2; time++) {
-        size_t from = n;
-        for (size_t j = 0; j < np; j++) {
-            const kh_pattern *p = &s->d->patterns[first + j];
-            if (!(p->flags & (KH_PAT_TABARI | KH_PAT_PETRARCH)) ||
-                ((p->flags & KH_PAT_TIME) != 0) != time)
-                continue;
-            o->p[n].p = p;
-            o->p[n].line = line_of(s->d, p);
-            o->p[n].bare = time ? 0 : pat_bare(s->d, p);
-            n++;
-        }
-        qsort(o->p + from, n - from, sizeof *o->p, pref_cmp);
-        if (!time)
-            o->n = (uint32_t)n;
-    }
-    o->nt = (uint32_t)(n - o->n);
-    return o;
-}
-
-void kh_peer_order_free(kh_coder *c, peer_state *ps)
-{
-    if (!ps->order)
-        return;
-    for (size_t i = 0; i <= c->dict->n_words; i++)
-        kh_free(c->opt.alloc, ps->order[i].p);
-    kh_free(c->opt.alloc, ps->order);
-    ps->order = NULL;
-}
-
-/* The patterns of a verb word (each of its candidate ids), in the order
- * they are tried: the ids' cached lists merged. */
-size_t kh_peer_verb_patterns(im_sent *s, size_t i, pref *out, size_t cap)
-{
-    const im_word *w = &s->w[i];
-    const peer_order *lists[16];
-    size_t at[16], total = 0, nl = 0;
-    int ok = w->nid <= 16;
-    for (uint32_t k = 0; k < w->nid && ok; k++) {
-        const peer_order *o = kh_peer_word_order(s, s->ids[w->id0 + k]);
-        if (!o) {
-            ok = 0;
-            break;
-        }
-        if (o->n) {
-            at[nl] = 0;
-            lists[nl++] = o;
-            total += o->n;
-        }
-    }
-    if (ok && total <= cap) {
-        size_t n = 0;
-        while (n < total) {
-            size_t best = SIZE_MAX;
-            for (size_t l = 0; l < nl; l++)
-                if (at[l] < lists[l]->n &&
-                    (best == SIZE_MAX ||
-                     pref_cmp(&lists[l]->p[at[l]], &lists[best]->p[at[best]]) < 0))
-                    best = l;
-            out[n++] = lists[best]->p[at[best]++];
-        }
-        return n;
-    }
     size_t n = 0;
-    for (uint32_t k = 0; k < w->nid; k++) {
+    for (size_t k = 0; k < nid; k++) {
         size_t first;
-        size_t np = kh_dict_patterns(s->d, s->ids[w->id0 + k], &first);
+        size_t np = kh_dict_patterns(d, ids[k], &first);
         for (size_t j = 0; j < np && n < cap; j++) {
-            const kh_pattern *p = &s->d->patterns[first + j];
-            if (!(p->flags & (KH_PAT_TABARI | KH_PAT_PETRARCH)) || (p->flags & KH_PAT_TIME))
+            const kh_pattern *p = &d->patterns[first + j];
+            if (time ? !(p->flags & KH_PAT_TIME)
+                     : !(p->flags & (KH_PAT_TABARI | KH_PAT_PETRARCH)) || (p->flags & KH_PAT_TIME))
                 continue;
             out[n].p = p;
-            out[n].line = line_of(s->d, p);
-            out[n].bare = pat_bare(s->d, p);
+            out[n].line = line_of(d, p);
+            out[n].bare = time ? 0 : pat_bare(d, p);
             n++;
         }
     }
     qsort(out, n, sizeof *out, pref_cmp);
+    return n;
+}
+
+/* The patterns of a verb word (each of its candidate ids), in the order
+ * they are tried: its form's list (index.c). */
+size_t kh_peer_verb_patterns(im_sent *s, size_t i, pref *out, size_t cap)
+{
+    const peer_form *f = s->w[i].form;
+    size_t n = f ? f->nverb : 0;
+    if (n > cap)
+        n = cap;
+    if (n)
+        memcpy(out, f->verb, n * sizeof *out);
     return n;
 }
 
@@ -578,6 +505,14 @@ typedef struct ev_actors {
 /* What coding a verb leaves for the rest of the clause. */
 enum { VERB_NEXT, VERB_DISCARD, VERB_STOP };
 
+/* Is word i tagged a preposition? (The sentence is tagged here, when first
+ * asked.) */
+static int adp_at(const im_sent *s, size_t i)
+{
+    const uint8_t *upos = kh_peer_upos(s);
+    return upos && upos[s->w[i].tok] == KH_UPOS_ADP;
+}
+
 /* A later clause's own subject: the actor right after its conjunction or,
  * in TABARI, the first actor before its first verb ("and cool minister
  * Calimehtar warned", "and pigs of Gondor warned"), not the object of a
@@ -588,11 +523,10 @@ static void clause_subject(im_sent *s, size_t lo, size_t hi, clause_state *cs)
     size_t f = lo;
     while (f < hi && (s->w[f].elim || s->w[f].cls == C_CONJ || s->w[f].cls == C_DET))
         f++;
-    const uint8_t *upos = s->c->doc->upos;
     if (!s->petrarch)
         while (f < hi && s->w[f].cls != C_VERB && s->w[f].cls != C_COMMA &&
                (s->w[f].unit < 0 || s->u[s->w[f].unit].dead || s->w[f].elim) &&
-               !(upos && upos[s->w[f].tok] == KH_UPOS_ADP && s->w[f].cls != C_OFIN))
+               !(s->w[f].cls != C_OFIN && adp_at(s, f)))
             f++;
     if (f < hi && s->w[f].unit >= 0 && !s->u[s->w[f].unit].dead)
         cs->source = s->w[f].unit;
@@ -839,27 +773,13 @@ int kh_peer_code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, clau
 
 /* <TIME> patterns: the first one found shifts the date; ### and +++
  * among them discard. Returns 1 on a discard. */
-int kh_peer_time_shift(im_sent *s, pref *pats)
+int kh_peer_time_shift(im_sent *s)
 {
     for (size_t i = 0; i < s->n; i++) {
         if (s->w[i].elim || !kh_peer_word_has_verb_patterns(s, i, 1))
             continue;
-        const im_word *w = &s->w[i];
-        size_t n = 0;
-        for (uint32_t k = 0; k < w->nid; k++) {
-            size_t first;
-            size_t np = kh_dict_patterns(s->d, s->ids[w->id0 + k], &first);
-            for (size_t j = 0; j < np && n < IM_MAX_PATS; j++) {
-                const kh_pattern *p = &s->d->patterns[first + j];
-                if (p->flags & KH_PAT_TIME) {
-                    pats[n].p = p;
-                    pats[n].line = line_of(s->d, p);
-                    pats[n].bare = 0;
-                    n++;
-                }
-            }
-        }
-        qsort(pats, n, sizeof *pats, pref_cmp);
+        const pref *pats = s->w[i].form->time;
+        size_t n = s->w[i].form->ntime;
         for (size_t k = 0; k < n; k++) {
             mstate m;
             if (!kh_peer_match_pattern(s, pats[k].p, i, &m))

@@ -44,23 +44,55 @@ typedef struct kh_peer_fwd {
     char code[48];            /* its first actor's code, "" none */
 } kh_peer_fwd;
 
+/* A pattern to try, in TABARI's order (match.c). */
+typedef struct pref {
+    const kh_pattern *p;
+    int line;
+    int bare;
+} pref;
+
+/* One word form the coder has met (index.c): its candidate word ids and
+ * the patterns they give, in the order they are tried, made once per form
+ * rather than for every word of every sentence. */
+typedef struct peer_form {
+    const char *key;      /* the folded form (not NUL-terminated) */
+    uint32_t len;
+    uint32_t *ids, nid;   /* the form's id, then its stems longest first */
+    uint32_t *root;       /* per id, its child of the trie's root (0: none) */
+    pref *verb;           /* verb patterns (TABARI's order; at most IM_MAX_PATS) */
+    pref *time;           /* <TIME> patterns (at most IM_MAX_PATS) */
+    uint32_t nverb, ntime;
+    uint8_t has_time;     /* a TABARI or PETRARCH <TIME> pattern */
+} peer_form;
+
+/* The coder's forms: an open-addressing table over an array. */
+typedef struct peer_forms {
+    peer_form **e;        /* each one block: the form, its key and ids */
+    size_t n, cap;
+    uint64_t *slot;       /* the hash's high half, index + 1 into e; 0 empty */
+    size_t nslot;         /* a power of two */
+} peer_forms;
+
 /* The peer coder's state (kh_coder.sc_state). */
-/* A word id's patterns in the order they are tried (match.c), made on the
- * word's first use: sorting them anew for every verb met cost more than
- * matching them. */
-typedef struct peer_order {
-    struct pref *p;    /* NULL: not made yet; verb patterns, then <TIME> ones */
-    uint32_t n, nt;    /* verb patterns, <TIME> patterns (at p + n) */
-} peer_order;
-
-
 typedef struct peer_state {
     kh_peer_opts opts;
     kh_peer_fwd fwd;
-    peer_order *order;   /* by word id (n_words of the dictionary), or NULL */
-    struct pref *pats;   /* IM_MAX_PATS patterns of one verb, made on first use */
+    peer_forms forms;     /* index.c */
+    struct pref *pats;    /* 3 * IM_MAX_PATS: a verb's patterns, a new form's two lists */
+    uint32_t syn_noun, syn_adj; /* KH_SYN_NOUN, KH_SYN_ADJECTIVE synsets, KH_NONE when none */
+    /* Per word id, made at init (index.c): 1 when the word is punctuation
+     * alone (it matches nothing); and the sentence that last held the id
+     * among its candidates (seen[id] == sent: present in this one). */
+    uint8_t *punct;
+    uint32_t *seen;
+    uint8_t *inner;       /* per trie node: PEER_NODE_* */
+    uint32_t sent;
+    /* Per pattern: the word ids it needs somewhere in the sentence
+     * (need[need_at[i] .. need_at[i + 1])). */
+    uint32_t *need_at, *need;
 } peer_state;
 #define PEER(c) ((peer_state *)(c)->sc_state)
+enum { PEER_NODE_KIDS = 1, PEER_NODE_GAP = 2 }; /* has children; has a gap child */
 
 #define IM_MAX_WORDS 400   /* words of one sentence looked at */
 #define IM_MAX_CODES 24    /* codes of one actor unit (compounds) */
@@ -96,6 +128,7 @@ typedef struct im_word {
     int32_t agent;       /* agent index when cls == C_AGENT (first word) */
     uint32_t span_end;   /* one past the last word of the actor/agent phrase starting here */
     uint16_t off, len;   /* part of the token's form ("Dol_Amroth" is two words); len 0: all */
+    const peer_form *form; /* its ids and patterns (index.c), NULL: none */
 } im_word;
 
 typedef struct im_unit {
@@ -170,13 +203,6 @@ typedef struct clause_state {
 
 #define PEER_LINE_MAX 512
 
-/* A pattern to try, in TABARI's order (match.c). */
-typedef struct pref {
-    const kh_pattern *p;
-    int line;
-    int bare;
-} pref;
-
 /* Agents join the actor next to them, or after OF/IN. */
 void kh_peer_attach_agents(im_sent *s);
 
@@ -221,16 +247,43 @@ void kh_peer_spread_agents(im_sent *s);
 
 /* <TIME> patterns: the first one found shifts the date; ### and +++
  * among them discard. Returns 1 on a discard. */
-int kh_peer_time_shift(im_sent *s, pref *pats);
+int kh_peer_time_shift(im_sent *s);
 
 void kh_peer_trie_walk(const im_sent *s, uint32_t node, size_t i, size_t spec, node_ok_fn ok,
                       uint32_t ref, size_t depth, trie_best *best);
 
-/* A word id's cached patterns (match.c), NULL when memory is short. */
-const peer_order *kh_peer_word_order(const im_sent *s, uint32_t id);
+/* The patterns of word ids ids[0 .. nid) in the order they are tried
+ * (match.c): <TIME> ones (time) or verb ones, the first `cap` in the
+ * dictionary's order, sorted. Returns how many were written to out. */
+size_t kh_peer_collect(const kh_dict *d, const uint32_t *ids, size_t nid, int time, pref *out,
+                       size_t cap);
 
-/* Frees the coder's cache of pattern orders (match.c). */
-void kh_peer_order_free(kh_coder *c, peer_state *ps);
+/* The form of a word (folded, len bytes) with its ids and patterns, made
+ * on first use (index.c); NULL when memory is short. Valid until the next
+ * kh_peer_forms_trim. */
+const peer_form *kh_peer_form(kh_coder *c, const char *folded, size_t len);
+
+/* At a sentence's start: empties the forms when they grew past their cap
+ * (index.c). */
+void kh_peer_forms_trim(kh_coder *c);
+
+/* Makes the per-word and per-pattern tables of the coder (index.c). */
+kh_status kh_peer_index_init(kh_coder *c, peer_state *ps);
+
+/* Frees what index.c made. */
+void kh_peer_index_free(kh_coder *c, peer_state *ps);
+
+/* The document's tags, with the sentence's own made on first use (the
+ * peer coder asks the analysis for none: TABARI's rules need them only at
+ * conjunctions and compounds); NULL when tagging failed (index.c). */
+const uint8_t *kh_peer_upos(const im_sent *s);
+
+/* Marks the sentence's candidate ids as present (index.c). */
+void kh_peer_mark_ids(im_sent *s);
+
+/* 0 when pattern p cannot match in the sentence: one of the words it
+ * names stands nowhere in it (index.c). */
+int kh_peer_may_match(const im_sent *s, const kh_pattern *p);
 
 /* The patterns of a verb word, in the order they are tried. */
 size_t kh_peer_verb_patterns(im_sent *s, size_t i, pref *out, size_t cap);

@@ -47,29 +47,29 @@ static kh_status push_id(im_sent *s, size_t *cap, uint32_t id)
 }
 
 /* The candidate ids of a token: its folded form, then each stem
- * "prefix*" the dictionary holds, longest first. */
+ * "prefix*" the dictionary holds, longest first (its form, index.c). */
 kh_status kh_peer_candidates(im_sent *s, im_word *w, size_t *cap)
 {
     const kh_token *t = &s->c->doc->tokens[w->tok];
     char buf[130];
     w->id0 = (uint32_t)s->n_ids;
+    w->nid = 0;
     const char *form = t->norm + w->off;
     size_t flen = w->len ? w->len : t->norm_len;
     if (flen == 0 || flen > 120)
         return KH_OK;
     size_t len = kh_dict_fold(form, flen, buf);
-    uint32_t id = kh_dict_word(s->d, buf, len);
-    kh_status st = KH_OK;
-    if (id != KH_NONE)
-        st = push_id(s, cap, id);
-    for (size_t l = len; l >= 1 && !st; l--) {
-        buf[l] = KH_WORD_STEM;
-        id = kh_dict_word(s->d, buf, l + 1);
-        if (id != KH_NONE)
-            st = push_id(s, cap, id);
+    const peer_form *f = kh_peer_form(s->c, buf, len);
+    if (!f)
+        return KH_ERR_NOMEM;
+    w->form = f;
+    for (uint32_t k = 0; k < f->nid; k++) {
+        kh_status st = push_id(s, cap, f->ids[k]);
+        if (st)
+            return st;
     }
-    w->nid = (uint32_t)(s->n_ids - w->id0);
-    return st;
+    w->nid = f->nid;
+    return KH_OK;
 }
 
 int kh_peer_has_id(const im_sent *s, size_t i, uint32_t id)
@@ -100,11 +100,13 @@ void kh_peer_trie_walk(const im_sent *s, uint32_t node, size_t i, size_t spec, n
 {
     if (i >= s->n || depth >= IM_MAX_PHRASE)
         return;
+    if (node && !PEER(s->c)->inner[node])
+        return; /* a leaf: nothing to walk (index.c) */
     /* TABARI: 's is a noun ending, so a phrase ends at it ("ithilen's
      * government radio" is not ITHILEN_GOVERNMENT_RADIO_). */
     if (depth > 0 && s->w[i].poss && !s->petrarch)
         return;
-    if (s->gap != KH_NONE && depth > 0) {
+    if (s->gap != KH_NONE && depth > 0 && (PEER(s->c)->inner[node] & PEER_NODE_GAP)) {
         /* A gap: the rest of the name after 0..IM_MAX_GAP skipped words,
          * a little less specific than the same words together. */
         uint32_t g = kh_dict_child(s->d, node, s->gap);
@@ -118,7 +120,8 @@ void kh_peer_trie_walk(const im_sent *s, uint32_t node, size_t i, size_t spec, n
     const im_word *w = &s->w[i];
     for (uint32_t k = 0; k < w->nid; k++) {
         uint32_t id = s->ids[w->id0 + k];
-        uint32_t child = kh_dict_child(s->d, node, id);
+        /* the root's children of a form are in its index entry */
+        uint32_t child = node == 0 && w->form ? w->form->root[k] : kh_dict_child(s->d, node, id);
         if (!child)
             continue;
         const kh_word_rec *wr = &s->d->words[id];
@@ -282,28 +285,12 @@ static int is_pronoun(const kh_token *t)
     return 0;
 }
 
-/* Patterns of a word (over its candidate ids) that are not <TIME>. */
+/* Patterns of a word (over its candidate ids) that are not <TIME>
+ * (time: that are <TIME>). */
 int kh_peer_word_has_verb_patterns(const im_sent *s, size_t i, int time)
 {
-    const im_word *w = &s->w[i];
-    for (uint32_t k = 0; k < w->nid; k++) {
-        const peer_order *o = kh_peer_word_order(s, s->ids[w->id0 + k]);
-        if (o) {
-            if (time ? o->nt : o->n)
-                return 1;
-            continue;
-        }
-        size_t first;
-        size_t n = kh_dict_patterns(s->d, s->ids[w->id0 + k], &first);
-        for (size_t j = 0; j < n; j++) {
-            const kh_pattern *p = &s->d->patterns[first + j];
-            if (!(p->flags & (KH_PAT_TABARI | KH_PAT_PETRARCH)))
-                continue;
-            if (((p->flags & KH_PAT_TIME) != 0) == time)
-                return 1;
-        }
-    }
-    return 0;
+    const peer_form *f = s->w[i].form;
+    return f && (time ? f->has_time : f->nverb > 0);
 }
 
 /* A past participle right after HAVE/HAS/HAD ("have cordoned off"), or
@@ -684,7 +671,6 @@ void kh_peer_attach_agents(im_sent *s)
 int kh_peer_modifier(const im_sent *s, size_t k)
 {
     const im_word *w = &s->w[k];
-    const uint8_t *upos = s->c->doc->upos;
     if (w->cls != C_NONE || w->unit >= 0)
         return 0;
     const kh_token *t = &s->c->doc->tokens[w->tok];
@@ -692,6 +678,7 @@ int kh_peer_modifier(const im_sent *s, size_t k)
         return 0;
     if (t->flags & (KH_TOK_PUNCT | KH_TOK_NUMBER))
         return 0;
+    const uint8_t *upos = kh_peer_upos(s);
     return !upos || upos[w->tok] == KH_UPOS_ADJ || upos[w->tok] == KH_UPOS_NOUN;
 }
 
@@ -716,6 +703,8 @@ void kh_peer_find_compounds(im_sent *s)
                     conj = 1;
                 k++;
             }
+            if (!comma && !conj && !conj_seen)
+                break; /* what the modifiers below are does not matter */
             size_t mods = k;
             while (k < s->n && s->w[k].unit < 0 && k - mods < 4 &&
                    (s->w[k].cls == C_DET || kh_peer_modifier(s, k)))

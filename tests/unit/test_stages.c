@@ -666,3 +666,62 @@ TEST(stage_clause_coder_dates)
     kh_coder_free(c);
     fixture_close(&f);
 }
+
+/* The peer wing tags only the sentences it reads the tags of
+ * (kh_analyze_tag_sentence after KH_ANALYZE_RECASE): each sentence gets
+ * exactly the tags and lemmas the whole document's tagging gives it, in
+ * whatever order it is asked for, a headline's retagging and a recased
+ * sentence included. */
+TEST(stage_lazy_tags_as_full_tagging)
+{
+    stage_fixture f;
+    if (!fixture_open(&f))
+        return;
+    static const char text[] = "US FORCES BOMB MARXTON\n"
+                               "Freedonian troops shelled Marxton on Monday, and the minister "
+                               "said talks would resume. POLICE ARRESTED FIVE MEN IN FREDVILLE. "
+                               "Rebels attack army base in Marxton - report.";
+    size_t head = strlen("US FORCES BOMB MARXTON");
+    kh_story s;
+    kh_unit u[2];
+    memset(&s, 0, sizeof s);
+    memset(u, 0, sizeof u);
+    u[0].kind = KH_UNIT_HEADLINE;
+    u[0].span.len = head;
+    u[1].kind = KH_UNIT_BODY;
+    u[1].span.off = head + 1;
+    u[1].span.len = strlen(text) - head - 1;
+    s.text = text;
+    s.text_len = strlen(text);
+    s.units = u;
+    s.n_units = 2;
+    const kh_doc *doc;
+    REQUIRE(kh_analyze(f.scratch, f.lex, &s, KH_ANALYZE_TOKENS | KH_ANALYZE_TAGS, &doc) == KH_OK);
+    size_t n = doc->n_tokens, ns = doc->n_sentences;
+    REQUIRE(n < 256 && ns >= 4);
+    uint8_t upos[256];
+    char norm[256][32], lemma[256][32];
+    for (size_t i = 0; i < n; i++) {
+        upos[i] = doc->upos[i];
+        snprintf(norm[i], sizeof norm[i], "%.*s", (int)doc->tokens[i].norm_len, doc->tokens[i].norm);
+        snprintf(lemma[i], sizeof lemma[i], "%s", doc->lemma[i] ? doc->lemma[i] : "");
+    }
+    REQUIRE(kh_analyze_timed(f.scratch, f.lex, &s, KH_ANALYZE_TOKENS | KH_ANALYZE_RECASE, NULL,
+                             &doc) == KH_OK);
+    REQUIRE(doc->n_tokens == n && !doc->upos && !doc->chunks);
+    for (size_t k = ns; k-- > 0;) { /* last sentence first; the third twice */
+        REQUIRE(kh_analyze_tag_sentence(f.scratch, f.lex, k) == KH_OK);
+        if (k == 2)
+            REQUIRE(kh_analyze_tag_sentence(f.scratch, f.lex, k) == KH_OK);
+    }
+    CHECK_EQ_INT(kh_analyze_tag_sentence(f.scratch, f.lex, ns), KH_ERR_INVALID);
+    REQUIRE(doc->upos && doc->lemma);
+    for (size_t i = 0; i < n; i++) {
+        char got[32];
+        snprintf(got, sizeof got, "%.*s", (int)doc->tokens[i].norm_len, doc->tokens[i].norm);
+        CHECK_EQ_STR(got, norm[i]);
+        CHECK_EQ_INT(doc->upos[i], upos[i]);
+        CHECK_EQ_STR(doc->lemma[i] ? doc->lemma[i] : "", lemma[i]);
+    }
+    fixture_close(&f);
+}
