@@ -151,6 +151,11 @@ void kh_actors_story_context(kh_actors *a, const char *dateline);
  * returned unchanged. */
 const char *kh_actors_with_country(kh_actors *a, const char *code, const kh_place *place,
                                    size_t si, const char *other, const char **why);
+/* context.c: `code` with the country code of the story's date when its
+ * country did not yet exist then (RUS before 1991-12-26 is USR, DEU before
+ * 1990-10-03 GMW, ...); `code` itself otherwise, or when the story has no
+ * date. A new code is in the story arena. */
+const char *kh_actors_dated_country(kh_actors *a, const char *code);
 /* Remembers the actors of every NP of sentence si, for later references. */
 void kh_actors_remember_sentence(kh_actors *a, size_t si);
 

@@ -17,6 +17,12 @@
  * codes (IGO, NGO, ...) never take a country. When none of the three has
  * evidence, the code stays as it is. The coder marks every completed code as
  * inferred in the event's flags.
+ *
+ * Every code, given or inferred, then takes the country code of its story's
+ * date (kh_actors_dated_country): the dictionary names states as they are
+ * now ("Moscow", "German", a gazetteer town in Slovakia), and CAMEO codes a
+ * story by the states of its day (USR before the Soviet Union's end, GMW
+ * for West Germany, CZA, YUG, FRY, SCG).
  */
 #include <strings.h>
 
@@ -136,6 +142,60 @@ static const char *dominant_country(const kh_story_view *v)
         if (k != best && count[k] == count[best])
             return NULL; /* a tie is no evidence */
     return seen[best];
+}
+
+/* States that did not yet exist: a code of `now` in a story dated before
+ * `until` (exclusive) is one of `then`. A state that passed through several
+ * predecessors has one row per period, latest first. Dates: the USSR's end
+ * (1991-12-26; the Baltic states' recognition 1991-09-06), German
+ * reunification (1990-10-03), Czechoslovakia's split (1993-01-01), the
+ * Yugoslav republics' independence (Slovenia and Croatia 1991-06-25,
+ * Macedonia 1991-09-08, Bosnia 1992-03-03), the Federal Republic of
+ * Yugoslavia (1992-04-27) and Serbia and Montenegro (2003-02-04 to
+ * Montenegro's independence, 2006-06-03), Kosovo's independence
+ * (2008-02-17), Yemen's unification (1990-05-22: North Yemen, whose capital
+ * was Sanaa, was the state most stories meant) and South Sudan's
+ * independence (2011-07-09). */
+static const struct former_state {
+    char now[4], then[4];
+    int16_t year;
+    uint8_t month, day;
+} former_states[] = {
+    {"RUS", "USR", 1991, 12, 26}, {"UKR", "USR", 1991, 12, 26}, {"BLR", "USR", 1991, 12, 26},
+    {"MDA", "USR", 1991, 12, 26}, {"GEO", "USR", 1991, 12, 26}, {"ARM", "USR", 1991, 12, 26},
+    {"AZE", "USR", 1991, 12, 26}, {"KAZ", "USR", 1991, 12, 26}, {"UZB", "USR", 1991, 12, 26},
+    {"TKM", "USR", 1991, 12, 26}, {"KGZ", "USR", 1991, 12, 26}, {"TJK", "USR", 1991, 12, 26},
+    {"EST", "USR", 1991, 9, 6},   {"LVA", "USR", 1991, 9, 6},   {"LTU", "USR", 1991, 9, 6},
+    {"DEU", "GMW", 1990, 10, 3},  {"CZE", "CZA", 1993, 1, 1},   {"SVK", "CZA", 1993, 1, 1},
+    {"SVN", "YUG", 1991, 6, 25},  {"HRV", "YUG", 1991, 6, 25},  {"MKD", "YUG", 1991, 9, 8},
+    {"BIH", "YUG", 1992, 3, 3},   {"SRB", "SCG", 2006, 6, 3},   {"SRB", "FRY", 2003, 2, 4},
+    {"SRB", "YUG", 1992, 4, 27},  {"MNE", "SCG", 2006, 6, 3},   {"MNE", "FRY", 2003, 2, 4},
+    {"MNE", "YUG", 1992, 4, 27},  {"KSV", "SRB", 2008, 2, 17},  {"KSV", "SCG", 2006, 6, 3},
+    {"KSV", "FRY", 2003, 2, 4},   {"KSV", "YUG", 1992, 4, 27},  {"YEM", "YMN", 1990, 5, 22},
+    {"SSD", "SDN", 2011, 7, 9},
+};
+
+const char *kh_actors_dated_country(kh_actors *a, const char *code)
+{
+    int64_t days = a->v->days;
+    if (days == KH_DAYS_MIN || !code || strlen(code) < 3)
+        return code;
+    const struct former_state *hit = NULL;
+    for (size_t i = 0; i < KH_ARRAY_LEN(former_states); i++) {
+        const struct former_state *f = &former_states[i];
+        kh_date until = {f->year, f->month, f->day};
+        if (!strncmp(code, f->now, 3) && days < kh_date_to_days(until))
+            hit = f; /* rows run latest first: the last hit is the earliest period */
+    }
+    if (!hit)
+        return code;
+    size_t n = strlen(code);
+    char *s = (char *)kh_arena_alloc(a->v->arena, n + 1);
+    if (!s)
+        return code;
+    memcpy(s, code, n + 1);
+    memcpy(s, hit->then, 3);
+    return s;
 }
 
 void kh_actors_story_context(kh_actors *a, const char *dateline)
