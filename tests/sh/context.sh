@@ -30,3 +30,7 @@ case_ 1990-05-04 "Croatian police arrested five Serbian men." "YUGCOP YUGCVL 17"
 case_ 1998-05-04 "Serbian police arrested five Albanian men." "FRYCOP ALBCVL 17" "serbia-1998-is-fry"
 case_ 2004-05-04 "Serbian police arrested five Albanian men." "SCGCOP ALBCVL 17" "serbia-2004-is-scg"
 case_ 2010-05-04 "Serbian police arrested five Albanian men." "SRBCOP ALBCVL 17" "serbia-2010-is-srb"
+# --- a country from the places the text names -----------------------------------------------
+case_ 2012-05-04 "Police arrested five men in Takhar Province." "AFGCOP AFGCVL 17" "province-gives-country"
+case_ 2012-05-04 "Unidentified gunmen shot dead two policemen in the Kohlu District of Balochistan." \
+    "PAKUAF PAKCOP 19" "district-and-region-give-country"
