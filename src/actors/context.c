@@ -4,17 +4,19 @@
  * in this order:
  *
  *   1. the place of the event's own clause ("in Ahmedabad", "near Kirkuk");
- *   2. the story's dateline ("TEHRAN (Reuters) -");
  *   2. the only country the event's sentence names ("Sudanese troops
  *      recaptured the town from the paramilitary forces");
  *   3. the story's dateline ("TEHRAN (Reuters) -");
  *   4. the story's dominant country: the only country the story names (by
- *      name, demonym, capital or a gazetteer place), or the one named at
- *      least twice and in at least half of all its country mentions.
+ *      name, demonym, capital or a gazetteer place, first-level regions
+ *      included), or the one named at least twice and in at least half of
+ *      all its country mentions; in a story that names none, the same
+ *      counted over the countries of the actors it names ("the Times of
+ *      India", "Tehrik-i-Taliban Pakistan").
  *
  * Only a bare role code (COP, MIL, CVL, ...) is completed; an actor the text
  * gives a country or an organisation to is never changed, and international
- * codes (IGO, NGO, ...) never take a country. When none of the three has
+ * codes (IGO, NGO, ...) never take a country. When none of the four has
  * evidence, the code stays as it is. The coder marks every completed code as
  * inferred in the event's flags.
  *
@@ -113,24 +115,66 @@ static const char *next_country(const kh_story_view *v, size_t *i, size_t end)
     return NULL;
 }
 
-/* The country named most in the story, when the evidence is clear. */
+/* The country of a country-prefixed actor code ("INDMED", "PAKREBTTP"), as
+ * the dictionary's string; NULL for international codes and bare roles. */
+static const char *code_country(const kh_dict *d, const char *code)
+{
+    if (!code || strlen(code) < 3)
+        return NULL;
+    for (size_t k = 0; k < d->n_countries; k++) {
+        const char *cc = kh_dict_str(d, d->countries[k].code);
+        if (!strncmp(cc, code, 3))
+            return cc;
+    }
+    return NULL;
+}
+
+/* The next named actor of some country in tokens [*i, end) ("the Times of
+ * India", "Tehrik-i-Taliban Pakistan"), moving *i past it: that country,
+ * with the actor's code at the story's date. */
+static const char *next_actor_country(const kh_story_view *v, size_t *i, size_t end)
+{
+    const kh_dict *d = v->dict;
+    while (*i < end) {
+        size_t t = *i;
+        if (!v->mnode[t]) {
+            (*i)++;
+            continue;
+        }
+        *i += v->mlen[t] ? v->mlen[t] : 1;
+        const kh_payload *pl = kh_node_payload(d, v->mnode[t], KH_P_ACTOR, KH_NONE);
+        const kh_role *r = pl ? kh_dict_actor_role(d, &d->actors[pl->ref], v->days) : NULL;
+        const char *c = r ? code_country(d, kh_dict_str(d, r->code)) : NULL;
+        if (c)
+            return c;
+    }
+    return NULL;
+}
+
+/* The country named most in the story, when the evidence is clear: by its
+ * names, demonyms, capitals and places; when it names none, by the
+ * countries of the actors it names. */
 static const char *dominant_country(const kh_story_view *v)
 {
     enum { MAX_SEEN = 16 };
     const char *seen[MAX_SEEN];
     size_t count[MAX_SEEN], n_seen = 0, total = 0;
     const char *c;
-    for (size_t i = 0; (c = next_country(v, &i, v->doc->n_tokens)) != NULL;) {
-        total++;
-        size_t k = 0;
-        while (k < n_seen && strcmp(seen[k], c))
-            k++;
-        if (k == n_seen) {
-            if (n_seen == MAX_SEEN)
-                continue;
-            seen[n_seen] = c, count[n_seen++] = 0;
+    for (size_t i = 0, pass = 0; pass < 2; pass++, i = 0) {
+        if (pass == 1 && n_seen)
+            break;
+        while ((c = (pass ? next_actor_country : next_country)(v, &i, v->doc->n_tokens)) != NULL) {
+            total++;
+            size_t k = 0;
+            while (k < n_seen && strcmp(seen[k], c))
+                k++;
+            if (k == n_seen) {
+                if (n_seen == MAX_SEEN)
+                    continue;
+                seen[n_seen] = c, count[n_seen++] = 0;
+            }
+            count[k]++;
         }
-        count[k]++;
     }
     size_t best = 0;
     for (size_t k = 1; k < n_seen; k++)

@@ -34,3 +34,6 @@ case_ 2010-05-04 "Serbian police arrested five Albanian men." "SRBCOP ALBCVL 17"
 case_ 2012-05-04 "Police arrested five men in Takhar Province." "AFGCOP AFGCVL 17" "province-gives-country"
 case_ 2012-05-04 "Unidentified gunmen shot dead two policemen in the Kohlu District of Balochistan." \
     "PAKUAF PAKCOP 19" "district-and-region-give-country"
+# a story that names no country or known place: the country of the actors it names
+case_ 2012-05-04 "Unidentified gunmen shot dead two policemen in Zorvak District, reports The Times of India." \
+    "INDUAF INDCOP 19" "named-actors-give-country"
