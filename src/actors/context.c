@@ -46,6 +46,20 @@ int kh_actors_code_needs_country(const char *code)
     return 0;
 }
 
+/* The country of a country-prefixed actor code ("INDMED", "PAKREBTTP"), as
+ * the dictionary's string; NULL for international codes and bare roles. */
+static const char *code_country(const kh_dict *d, const char *code)
+{
+    if (!code || strlen(code) < 3)
+        return NULL;
+    for (size_t k = 0; k < d->n_countries; k++) {
+        const char *cc = kh_dict_str(d, d->countries[k].code);
+        if (!strncmp(cc, code, 3))
+            return cc;
+    }
+    return NULL;
+}
+
 /* The country a trie node names, as a name, demonym, capital or the most
  * populous gazetteer place of that name; NULL when none. */
 static const char *node_country(const kh_dict *d, uint32_t node, int places)
@@ -115,20 +129,6 @@ static const char *next_country(const kh_story_view *v, size_t *i, size_t end)
     return NULL;
 }
 
-/* The country of a country-prefixed actor code ("INDMED", "PAKREBTTP"), as
- * the dictionary's string; NULL for international codes and bare roles. */
-static const char *code_country(const kh_dict *d, const char *code)
-{
-    if (!code || strlen(code) < 3)
-        return NULL;
-    for (size_t k = 0; k < d->n_countries; k++) {
-        const char *cc = kh_dict_str(d, d->countries[k].code);
-        if (!strncmp(cc, code, 3))
-            return cc;
-    }
-    return NULL;
-}
-
 /* The next named actor of some country in tokens [*i, end) ("the Times of
  * India", "Tehrik-i-Taliban Pakistan"), moving *i past it: that country,
  * with the actor's code at the story's date. */
@@ -188,35 +188,43 @@ static const char *dominant_country(const kh_story_view *v)
     return seen[best];
 }
 
-/* States that did not yet exist: a code of `now` in a story dated before
- * `until` (exclusive) is one of `then`. A state that passed through several
- * predecessors has one row per period, latest first. Dates: the USSR's end
+/* States of another day: a code of `now` in a story dated in [from, until)
+ * is one of `then` (a zero year is an open end). A state that passed through
+ * several predecessors has one row per period. Dates: the USSR's end
  * (1991-12-26; the Baltic states' recognition 1991-09-06), German
  * reunification (1990-10-03), Czechoslovakia's split (1993-01-01), the
  * Yugoslav republics' independence (Slovenia and Croatia 1991-06-25,
  * Macedonia 1991-09-08, Bosnia 1992-03-03), the Federal Republic of
- * Yugoslavia (1992-04-27) and Serbia and Montenegro (2003-02-04 to
- * Montenegro's independence, 2006-06-03), Kosovo's independence
- * (2008-02-17), Yemen's unification (1990-05-22: North Yemen, whose capital
- * was Sanaa, was the state most stories meant) and South Sudan's
- * independence (2011-07-09). */
+ * Yugoslavia (1992-04-27; "Yugoslavia" then names it) and Serbia and
+ * Montenegro (2003-02-04 to Montenegro's independence, 2006-06-03),
+ * Kosovo's independence (2008-02-17), Yemen's unification (1990-05-22:
+ * North Yemen, whose capital was Sanaa, was the state most stories meant)
+ * and South Sudan's independence (2011-07-09). */
 static const struct former_state {
     char now[4], then[4];
-    int16_t year;
-    uint8_t month, day;
+    kh_date from, until;
 } former_states[] = {
-    {"RUS", "USR", 1991, 12, 26}, {"UKR", "USR", 1991, 12, 26}, {"BLR", "USR", 1991, 12, 26},
-    {"MDA", "USR", 1991, 12, 26}, {"GEO", "USR", 1991, 12, 26}, {"ARM", "USR", 1991, 12, 26},
-    {"AZE", "USR", 1991, 12, 26}, {"KAZ", "USR", 1991, 12, 26}, {"UZB", "USR", 1991, 12, 26},
-    {"TKM", "USR", 1991, 12, 26}, {"KGZ", "USR", 1991, 12, 26}, {"TJK", "USR", 1991, 12, 26},
-    {"EST", "USR", 1991, 9, 6},   {"LVA", "USR", 1991, 9, 6},   {"LTU", "USR", 1991, 9, 6},
-    {"DEU", "GMW", 1990, 10, 3},  {"CZE", "CZA", 1993, 1, 1},   {"SVK", "CZA", 1993, 1, 1},
-    {"SVN", "YUG", 1991, 6, 25},  {"HRV", "YUG", 1991, 6, 25},  {"MKD", "YUG", 1991, 9, 8},
-    {"BIH", "YUG", 1992, 3, 3},   {"SRB", "SCG", 2006, 6, 3},   {"SRB", "FRY", 2003, 2, 4},
-    {"SRB", "YUG", 1992, 4, 27},  {"MNE", "SCG", 2006, 6, 3},   {"MNE", "FRY", 2003, 2, 4},
-    {"MNE", "YUG", 1992, 4, 27},  {"KSV", "SRB", 2008, 2, 17},  {"KSV", "SCG", 2006, 6, 3},
-    {"KSV", "FRY", 2003, 2, 4},   {"KSV", "YUG", 1992, 4, 27},  {"YEM", "YMN", 1990, 5, 22},
-    {"SSD", "SDN", 2011, 7, 9},
+#define KH_UNTIL(y, m, d) {0, 0, 0}, {y, m, d}
+    {"RUS", "USR", KH_UNTIL(1991, 12, 26)}, {"UKR", "USR", KH_UNTIL(1991, 12, 26)},
+    {"BLR", "USR", KH_UNTIL(1991, 12, 26)}, {"MDA", "USR", KH_UNTIL(1991, 12, 26)},
+    {"GEO", "USR", KH_UNTIL(1991, 12, 26)}, {"ARM", "USR", KH_UNTIL(1991, 12, 26)},
+    {"AZE", "USR", KH_UNTIL(1991, 12, 26)}, {"KAZ", "USR", KH_UNTIL(1991, 12, 26)},
+    {"UZB", "USR", KH_UNTIL(1991, 12, 26)}, {"TKM", "USR", KH_UNTIL(1991, 12, 26)},
+    {"KGZ", "USR", KH_UNTIL(1991, 12, 26)}, {"TJK", "USR", KH_UNTIL(1991, 12, 26)},
+    {"EST", "USR", KH_UNTIL(1991, 9, 6)},   {"LVA", "USR", KH_UNTIL(1991, 9, 6)},
+    {"LTU", "USR", KH_UNTIL(1991, 9, 6)},   {"DEU", "GMW", KH_UNTIL(1990, 10, 3)},
+    {"CZE", "CZA", KH_UNTIL(1993, 1, 1)},   {"SVK", "CZA", KH_UNTIL(1993, 1, 1)},
+    {"SVN", "YUG", KH_UNTIL(1991, 6, 25)},  {"HRV", "YUG", KH_UNTIL(1991, 6, 25)},
+    {"MKD", "YUG", KH_UNTIL(1991, 9, 8)},   {"BIH", "YUG", KH_UNTIL(1992, 3, 3)},
+    {"YEM", "YMN", KH_UNTIL(1990, 5, 22)},  {"SSD", "SDN", KH_UNTIL(2011, 7, 9)},
+    {"SRB", "YUG", KH_UNTIL(1992, 4, 27)},  {"MNE", "YUG", KH_UNTIL(1992, 4, 27)},
+    {"KSV", "YUG", KH_UNTIL(1992, 4, 27)},
+#undef KH_UNTIL
+    {"SRB", "FRY", {1992, 4, 27}, {2003, 2, 4}}, {"MNE", "FRY", {1992, 4, 27}, {2003, 2, 4}},
+    {"KSV", "FRY", {1992, 4, 27}, {2003, 2, 4}}, {"YUG", "FRY", {1992, 4, 27}, {2003, 2, 4}},
+    {"SRB", "SCG", {2003, 2, 4}, {2006, 6, 3}},  {"MNE", "SCG", {2003, 2, 4}, {2006, 6, 3}},
+    {"KSV", "SCG", {2003, 2, 4}, {2006, 6, 3}},  {"YUG", "SCG", {2003, 2, 4}, {2006, 6, 3}},
+    {"KSV", "SRB", {2006, 6, 3}, {2008, 2, 17}},
 };
 
 const char *kh_actors_dated_country(kh_actors *a, const char *code)
@@ -225,13 +233,15 @@ const char *kh_actors_dated_country(kh_actors *a, const char *code)
     if (days == KH_DAYS_MIN || !code || strlen(code) < 3)
         return code;
     const struct former_state *hit = NULL;
-    for (size_t i = 0; i < KH_ARRAY_LEN(former_states); i++) {
+    for (size_t i = 0; i < KH_ARRAY_LEN(former_states) && !hit; i++) {
         const struct former_state *f = &former_states[i];
-        kh_date until = {f->year, f->month, f->day};
-        if (!strncmp(code, f->now, 3) && days < kh_date_to_days(until))
-            hit = f; /* rows run latest first: the last hit is the earliest period */
+        if (!strncmp(code, f->now, 3) && (!f->from.year || days >= kh_date_to_days(f->from)) &&
+            days < kh_date_to_days(f->until))
+            hit = f;
     }
-    if (!hit)
+    /* Only a dictionary that lists the former state codes with it: one with
+     * its own conventions (a peer's, a test's) keeps its codes. */
+    if (!hit || !code_country(a->v->dict, hit->then))
         return code;
     size_t n = strlen(code);
     char *s = (char *)kh_arena_alloc(a->v->arena, n + 1);

@@ -37,3 +37,4 @@ case_ 2012-05-04 "Unidentified gunmen shot dead two policemen in the Kohlu Distr
 # a story that names no country or known place: the country of the actors it names
 case_ 2012-05-04 "Unidentified gunmen shot dead two policemen in Zorvak District, reports The Times of India." \
     "INDUAF INDCOP 19" "named-actors-give-country"
+case_ 1998-05-04 "Yugoslavia accused Albania of spying." "FRY ALB 11" "yugoslavia-1998-is-fry"
