@@ -114,6 +114,24 @@ static inline int kh_view_place_words(const kh_story_view *v, size_t i, size_t l
     return !(len == 1 && kh_month_find(t->norm, t->norm_len, KH_MONTH_FULL | KH_MONTH_ABBR));
 }
 
+/* Token t ends a longer name that is no phrase of the dictionary's, so a
+ * gazetteer town of its name is not meant: a proper noun the dictionary
+ * does not know comes right before it ("Sabzi Mandi", a market, is not the
+ * town of Mandi; "Pajhwok Afghan News"). A compass word before it is part
+ * of the place ("North Waziristan" when only "Waziristan" is known). */
+static inline int kh_view_inside_longer_name(const kh_story_view *v, size_t t)
+{
+    static const char *const compass[] = {"north", "south", "east", "west", "northern",
+                                           "southern", "eastern", "western", "central",
+                                           "upper", "lower", "greater", NULL};
+    if (t == 0 || v->doc->upos[t - 1] != KH_UPOS_PROPN || v->mnode[t - 1])
+        return 0;
+    for (size_t k = 0; compass[k]; k++)
+        if (kh_view_word_is(v, t - 1, compass[k]))
+            return 0;
+    return 1;
+}
+
 /* The recasing stage's name finder over dictionary `ctx` (a kh_dict): see
  * kh_name_finder in analyze/analyze.h. */
 size_t kh_actors_name_at(const void *ctx, const kh_token *toks, size_t i, size_t end,

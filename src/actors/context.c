@@ -122,7 +122,8 @@ static const char *next_country(const kh_story_view *v, size_t *i, size_t end)
         }
         size_t len = v->mlen[t] ? v->mlen[t] : 1;
         *i += len;
-        const char *c = node_country(v->dict, v->mnode[t], kh_view_place_words(v, t, len));
+        const char *c = node_country(v->dict, v->mnode[t],
+                                     kh_view_place_words(v, t, len) && !kh_view_inside_longer_name(v, t));
         if (c)
             return c;
     }

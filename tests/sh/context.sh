@@ -38,3 +38,7 @@ case_ 2012-05-04 "Unidentified gunmen shot dead two policemen in the Kohlu Distr
 case_ 2012-05-04 "Unidentified gunmen shot dead two policemen in Zorvak District, reports The Times of India." \
     "INDUAF INDCOP 19" "named-actors-give-country"
 case_ 1998-05-04 "Yugoslavia accused Albania of spying." "FRY ALB 11" "yugoslavia-1998-is-fry"
+# a town's name at the end of a longer unknown name is not that town ("Zorvak Mandi", a
+# market: not Mandi in India)
+case_ 2012-05-04 "Police arrested five men at Zorvak Mandi market in Quetta." "PAKCOP PAKCVL 17" \
+    "name-inside-longer-name-is-no-place"
