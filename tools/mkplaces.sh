@@ -92,7 +92,7 @@ function generic(s) {
 function short(s,   t) {
     t = s
     sub(/^(State|Province|Region|Republic|Department|Governorate|Municipality) of (the )?/, "", t)
-    sub(/ (Province|Governorate|Region|Oblast|Prefecture|Department|District|State|Division|County|Municipality|Territory|Krai|Voivodeship|Emirate|Governorate)$/, "", t)
+    sub(/ (Province|Governorate|Region|Oblast|Prefecture|Department|District|State|Division|County|Municipality|Territory|Krai|Voivodeship|Emirate)$/, "", t)
     if (t == s || t !~ /^[A-Z]/)
         return ""
     return t
