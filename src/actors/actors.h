@@ -114,6 +114,24 @@ static inline int kh_view_place_words(const kh_story_view *v, size_t i, size_t l
     return !(len == 1 && kh_month_find(t->norm, t->norm_len, KH_MONTH_FULL | KH_MONTH_ABBR));
 }
 
+/* Token t ends a longer name that is no phrase of the dictionary's, so a
+ * gazetteer town of its name is not meant: a proper noun the dictionary
+ * does not know comes right before it ("Sabzi Mandi", a market, is not the
+ * town of Mandi; "Pajhwok Afghan News"). A compass word before it is part
+ * of the place ("North Waziristan" when only "Waziristan" is known). */
+static inline int kh_view_inside_longer_name(const kh_story_view *v, size_t t)
+{
+    static const char *const compass[] = {"north", "south", "east", "west", "northern",
+                                           "southern", "eastern", "western", "central",
+                                           "upper", "lower", "greater", NULL};
+    if (t == 0 || v->doc->upos[t - 1] != KH_UPOS_PROPN || v->mnode[t - 1])
+        return 0;
+    for (size_t k = 0; compass[k]; k++)
+        if (kh_view_word_is(v, t - 1, compass[k]))
+            return 0;
+    return 1;
+}
+
 /* The recasing stage's name finder over dictionary `ctx` (a kh_dict): see
  * kh_name_finder in analyze/analyze.h. */
 size_t kh_actors_name_at(const void *ctx, const kh_token *toks, size_t i, size_t end,
@@ -151,6 +169,11 @@ void kh_actors_story_context(kh_actors *a, const char *dateline);
  * returned unchanged. */
 const char *kh_actors_with_country(kh_actors *a, const char *code, const kh_place *place,
                                    size_t si, const char *other, const char **why);
+/* context.c: `code` with the country code of the story's date when its
+ * country did not yet exist then (RUS before 1991-12-26 is USR, DEU before
+ * 1990-10-03 GMW, ...); `code` itself otherwise, or when the story has no
+ * date. A new code is in the story arena. */
+const char *kh_actors_dated_country(kh_actors *a, const char *code);
 /* Remembers the actors of every NP of sentence si, for later references. */
 void kh_actors_remember_sentence(kh_actors *a, size_t si);
 

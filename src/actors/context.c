@@ -4,19 +4,27 @@
  * in this order:
  *
  *   1. the place of the event's own clause ("in Ahmedabad", "near Kirkuk");
- *   2. the story's dateline ("TEHRAN (Reuters) -");
  *   2. the only country the event's sentence names ("Sudanese troops
  *      recaptured the town from the paramilitary forces");
  *   3. the story's dateline ("TEHRAN (Reuters) -");
  *   4. the story's dominant country: the only country the story names (by
- *      name, demonym, capital or a gazetteer place), or the one named at
- *      least twice and in at least half of all its country mentions.
+ *      name, demonym, capital or a gazetteer place, first-level regions
+ *      included), or the one named at least twice and in at least half of
+ *      all its country mentions; in a story that names none, the same
+ *      counted over the countries of the actors it names ("the Times of
+ *      India", "Tehrik-i-Taliban Pakistan").
  *
  * Only a bare role code (COP, MIL, CVL, ...) is completed; an actor the text
  * gives a country or an organisation to is never changed, and international
- * codes (IGO, NGO, ...) never take a country. When none of the three has
+ * codes (IGO, NGO, ...) never take a country. When none of the four has
  * evidence, the code stays as it is. The coder marks every completed code as
  * inferred in the event's flags.
+ *
+ * Every code, given or inferred, then takes the country code of its story's
+ * date (kh_actors_dated_country): the dictionary names states as they are
+ * now ("Moscow", "German", a gazetteer town in Slovakia), and CAMEO codes a
+ * story by the states of its day (USR before the Soviet Union's end, GMW
+ * for West Germany, CZA, YUG, FRY, SCG).
  */
 #include <strings.h>
 
@@ -36,6 +44,20 @@ int kh_actors_code_needs_country(const char *code)
         if (!strncmp(code, country_roles[i], 3))
             return 1;
     return 0;
+}
+
+/* The country of a country-prefixed actor code ("INDMED", "PAKREBTTP"), as
+ * the dictionary's string; NULL for international codes and bare roles. */
+static const char *code_country(const kh_dict *d, const char *code)
+{
+    if (!code || strlen(code) < 3)
+        return NULL;
+    for (size_t k = 0; k < d->n_countries; k++) {
+        const char *cc = kh_dict_str(d, d->countries[k].code);
+        if (!strncmp(cc, code, 3))
+            return cc;
+    }
+    return NULL;
 }
 
 /* The country a trie node names, as a name, demonym, capital or the most
@@ -100,31 +122,60 @@ static const char *next_country(const kh_story_view *v, size_t *i, size_t end)
         }
         size_t len = v->mlen[t] ? v->mlen[t] : 1;
         *i += len;
-        const char *c = node_country(v->dict, v->mnode[t], kh_view_place_words(v, t, len));
+        const char *c = node_country(v->dict, v->mnode[t],
+                                     kh_view_place_words(v, t, len) && !kh_view_inside_longer_name(v, t));
         if (c)
             return c;
     }
     return NULL;
 }
 
-/* The country named most in the story, when the evidence is clear. */
+/* The next named actor of some country in tokens [*i, end) ("the Times of
+ * India", "Tehrik-i-Taliban Pakistan"), moving *i past it: that country,
+ * with the actor's code at the story's date. */
+static const char *next_actor_country(const kh_story_view *v, size_t *i, size_t end)
+{
+    const kh_dict *d = v->dict;
+    while (*i < end) {
+        size_t t = *i;
+        if (!v->mnode[t]) {
+            (*i)++;
+            continue;
+        }
+        *i += v->mlen[t] ? v->mlen[t] : 1;
+        const kh_payload *pl = kh_node_payload(d, v->mnode[t], KH_P_ACTOR, KH_NONE);
+        const kh_role *r = pl ? kh_dict_actor_role(d, &d->actors[pl->ref], v->days) : NULL;
+        const char *c = r ? code_country(d, kh_dict_str(d, r->code)) : NULL;
+        if (c)
+            return c;
+    }
+    return NULL;
+}
+
+/* The country named most in the story, when the evidence is clear: by its
+ * names, demonyms, capitals and places; when it names none, by the
+ * countries of the actors it names. */
 static const char *dominant_country(const kh_story_view *v)
 {
     enum { MAX_SEEN = 16 };
     const char *seen[MAX_SEEN];
     size_t count[MAX_SEEN], n_seen = 0, total = 0;
     const char *c;
-    for (size_t i = 0; (c = next_country(v, &i, v->doc->n_tokens)) != NULL;) {
-        total++;
-        size_t k = 0;
-        while (k < n_seen && strcmp(seen[k], c))
-            k++;
-        if (k == n_seen) {
-            if (n_seen == MAX_SEEN)
-                continue;
-            seen[n_seen] = c, count[n_seen++] = 0;
+    for (size_t i = 0, pass = 0; pass < 2; pass++, i = 0) {
+        if (pass == 1 && n_seen)
+            break;
+        while ((c = (pass ? next_actor_country : next_country)(v, &i, v->doc->n_tokens)) != NULL) {
+            total++;
+            size_t k = 0;
+            while (k < n_seen && strcmp(seen[k], c))
+                k++;
+            if (k == n_seen) {
+                if (n_seen == MAX_SEEN)
+                    continue;
+                seen[n_seen] = c, count[n_seen++] = 0;
+            }
+            count[k]++;
         }
-        count[k]++;
     }
     size_t best = 0;
     for (size_t k = 1; k < n_seen; k++)
@@ -136,6 +187,70 @@ static const char *dominant_country(const kh_story_view *v)
         if (k != best && count[k] == count[best])
             return NULL; /* a tie is no evidence */
     return seen[best];
+}
+
+/* States of another day: a code of `now` in a story dated in [from, until)
+ * is one of `then` (a zero year is an open end). A state that passed through
+ * several predecessors has one row per period. Dates: the USSR's end
+ * (1991-12-26; the Baltic states' recognition 1991-09-06), German
+ * reunification (1990-10-03), Czechoslovakia's split (1993-01-01), the
+ * Yugoslav republics' independence (Slovenia and Croatia 1991-06-25,
+ * Macedonia 1991-09-08, Bosnia 1992-03-03), the Federal Republic of
+ * Yugoslavia (1992-04-27; "Yugoslavia" then names it) and Serbia and
+ * Montenegro (2003-02-04 to Montenegro's independence, 2006-06-03),
+ * Kosovo's independence (2008-02-17), Yemen's unification (1990-05-22:
+ * North Yemen, whose capital was Sanaa, was the state most stories meant)
+ * and South Sudan's independence (2011-07-09). */
+static const struct former_state {
+    char now[4], then[4];
+    kh_date from, until;
+} former_states[] = {
+#define KH_UNTIL(y, m, d) {0, 0, 0}, {y, m, d}
+    {"RUS", "USR", KH_UNTIL(1991, 12, 26)}, {"UKR", "USR", KH_UNTIL(1991, 12, 26)},
+    {"BLR", "USR", KH_UNTIL(1991, 12, 26)}, {"MDA", "USR", KH_UNTIL(1991, 12, 26)},
+    {"GEO", "USR", KH_UNTIL(1991, 12, 26)}, {"ARM", "USR", KH_UNTIL(1991, 12, 26)},
+    {"AZE", "USR", KH_UNTIL(1991, 12, 26)}, {"KAZ", "USR", KH_UNTIL(1991, 12, 26)},
+    {"UZB", "USR", KH_UNTIL(1991, 12, 26)}, {"TKM", "USR", KH_UNTIL(1991, 12, 26)},
+    {"KGZ", "USR", KH_UNTIL(1991, 12, 26)}, {"TJK", "USR", KH_UNTIL(1991, 12, 26)},
+    {"EST", "USR", KH_UNTIL(1991, 9, 6)},   {"LVA", "USR", KH_UNTIL(1991, 9, 6)},
+    {"LTU", "USR", KH_UNTIL(1991, 9, 6)},   {"DEU", "GMW", KH_UNTIL(1990, 10, 3)},
+    {"CZE", "CZA", KH_UNTIL(1993, 1, 1)},   {"SVK", "CZA", KH_UNTIL(1993, 1, 1)},
+    {"SVN", "YUG", KH_UNTIL(1991, 6, 25)},  {"HRV", "YUG", KH_UNTIL(1991, 6, 25)},
+    {"MKD", "YUG", KH_UNTIL(1991, 9, 8)},   {"BIH", "YUG", KH_UNTIL(1992, 3, 3)},
+    {"YEM", "YMN", KH_UNTIL(1990, 5, 22)},  {"SSD", "SDN", KH_UNTIL(2011, 7, 9)},
+    {"SRB", "YUG", KH_UNTIL(1992, 4, 27)},  {"MNE", "YUG", KH_UNTIL(1992, 4, 27)},
+    {"KSV", "YUG", KH_UNTIL(1992, 4, 27)},
+#undef KH_UNTIL
+    {"SRB", "FRY", {1992, 4, 27}, {2003, 2, 4}}, {"MNE", "FRY", {1992, 4, 27}, {2003, 2, 4}},
+    {"KSV", "FRY", {1992, 4, 27}, {2003, 2, 4}}, {"YUG", "FRY", {1992, 4, 27}, {2003, 2, 4}},
+    {"SRB", "SCG", {2003, 2, 4}, {2006, 6, 3}},  {"MNE", "SCG", {2003, 2, 4}, {2006, 6, 3}},
+    {"KSV", "SCG", {2003, 2, 4}, {2006, 6, 3}},  {"YUG", "SCG", {2003, 2, 4}, {2006, 6, 3}},
+    {"KSV", "SRB", {2006, 6, 3}, {2008, 2, 17}},
+};
+
+const char *kh_actors_dated_country(kh_actors *a, const char *code)
+{
+    int64_t days = a->v->days;
+    if (days == KH_DAYS_MIN || !code || strlen(code) < 3)
+        return code;
+    const struct former_state *hit = NULL;
+    for (size_t i = 0; i < KH_ARRAY_LEN(former_states) && !hit; i++) {
+        const struct former_state *f = &former_states[i];
+        if (!strncmp(code, f->now, 3) && (!f->from.year || days >= kh_date_to_days(f->from)) &&
+            days < kh_date_to_days(f->until))
+            hit = f;
+    }
+    /* Only a dictionary that lists the former state codes with it: one with
+     * its own conventions (a peer's, a test's) keeps its codes. */
+    if (!hit || !code_country(a->v->dict, hit->then))
+        return code;
+    size_t n = strlen(code);
+    char *s = (char *)kh_arena_alloc(a->v->arena, n + 1);
+    if (!s)
+        return code;
+    memcpy(s, code, n + 1);
+    memcpy(s, hit->then, 3);
+    return s;
 }
 
 void kh_actors_story_context(kh_actors *a, const char *dateline)

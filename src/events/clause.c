@@ -777,12 +777,16 @@ static void infer_countries(kh_coder *c, clause_job *j, const kh_place *place)
         for (size_t k = 0; k < n; k++) {
             const char *why;
             const char *code = kh_actors_with_country(&c->ax, as[k].code, place, j->si, other, &why);
-            if (!why)
-                continue;
-            kh_coder_trace(c, j->si, "  %s %s: country from %s -> %s", side ? "target" : "source",
-                           as[k].code, why, code);
-            as[k].code = code;
-            j->flags |= side ? KH_EV_TARGET_INFERRED : KH_EV_SOURCE_INFERRED;
+            const char *dated = kh_actors_dated_country(&c->ax, code);
+            if (dated != code)
+                kh_coder_trace(c, j->si, "  %s %s: the story's date -> %s", side ? "target" : "source",
+                               code, dated);
+            if (why) {
+                kh_coder_trace(c, j->si, "  %s %s: country from %s -> %s",
+                               side ? "target" : "source", as[k].code, why, code);
+                j->flags |= side ? KH_EV_TARGET_INFERRED : KH_EV_SOURCE_INFERRED;
+            }
+            as[k].code = dated;
         }
     }
 }

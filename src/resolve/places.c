@@ -25,7 +25,8 @@ static const kh_place *place_in(const kh_story_view *c, size_t from, size_t end,
         uint32_t node = c->mnode[i];
         if (!node || i + c->mlen[i] > end || kh_node_is_role_word(d, node))
             continue;
-        int place_words = kh_view_place_words(c, i, c->mlen[i] ? c->mlen[i] : 1);
+        int place_words = kh_view_place_words(c, i, c->mlen[i] ? c->mlen[i] : 1) &&
+                          !kh_view_inside_longer_name(c, i);
         const kh_trie_node *n = &d->nodes[node];
         const kh_place_rec *best = NULL;
         const kh_country_rec *cty = NULL, *capital_of = NULL;

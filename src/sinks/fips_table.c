@@ -83,6 +83,7 @@ const kh_fips_row kh_fips_rows[] = {
     {"FLK", "FK", -51.80, -59.52, "Falkland Islands"},
     {"FRA", "FR", 46.23, 2.21, "France"},
     {"FRO", "FO", 61.89, -6.91, "Faroe Islands"},
+    {"FRY", "RI", 44.00, 20.50, "Federal Republic of Yugoslavia"},
     {"FSM", "FM", 7.43, 150.55, "Micronesia"},
     {"GAB", "GB", -0.80, 11.61, "Gabon"},
     {"GBR", "UK", 55.38, -3.44, "United Kingdom"},

@@ -2,7 +2,7 @@
 # tests/sh/gazetteer.sh: the set-up time generators of the gazetteer and the ISO countries.
 #
 # Runs tools/mkplaces.sh and tools/mkcountries.sh into a temporary folder and checks what
-# they write: at least 20,000 places, six columns a line, every country code one of
+# they write: at least 20,000 places, six columns a line, first-level regions as places, every country code one of
 # iso-codes' 249, the seed's capitals where they belong (Tehran in IRN near 35.69,51.42,
 # Pyongyang in PRK, Washington in USA), a deterministic output, and 249 distinct countries.
 # Prints "ok NAME" / "FAIL NAME" / "skip NAME" lines for tests/run.sh. A missing
@@ -71,9 +71,18 @@ if sh tools/mkplaces.sh "$TMP/places.txt" 2>"$TMP/places.err"; then
         [ -z "$bad" ]
         check places-iso3-in-countries $? "not in the countries file: $bad"
     fi
-    dup=$(awk -F' [|] ' '{ print $6 }' "$TMP/lines" | sort | uniq -d | head -n 3 | tr '\n' ' ')
+    dup=$(awk -F' [|] ' '$6 != 0 { print $6 }' "$TMP/lines" | sort | uniq -d | head -n 3 | tr '\n' ' ')
     [ -z "$dup" ]
     check places-ids-distinct $? "$dup"
+    # First-level regions are places (feature id 0): with the name without its kind, never
+    # a name two countries' regions hold, never a name of compass words only.
+    awk -F' [|] ' '$6 == 0' "$TMP/lines" >"$TMP/regions"
+    grep -q '^Khyber Pakhtunkhwa | PAK | Khyber Pakhtunkhwa | [0-9.]*,[0-9.]* | 0 | 0$' "$TMP/regions" &&
+        grep -q '^Sindh Province; Sindh | PAK |' "$TMP/regions" && grep -q '; Manipur | IND |' "$TMP/regions"
+    check places-regions $?
+    bad=$(grep -E -i -e '(^|; )(Punjab|North West|Northern|Eastern Region)( ;| [|])' "$TMP/regions" | head -n 3)
+    [ -z "$bad" ]
+    check places-regions-unambiguous $? "$bad"
     # place NAME ISO3 LAT LON: a line whose names include NAME, in ISO3, within 0.2 degrees
     place() {
         awk -F' [|] ' -v name="$1" -v iso="$2" -v lat="$3" -v lon="$4" '
