@@ -40,10 +40,7 @@ fi
 # --- places --------------------------------------------------------------------------------
 start=$(date +%s)
 if sh tools/mkplaces.sh "$TMP/places.txt" 2>"$TMP/places.err"; then
-    secs=$(($(date +%s) - start))
-    ok mkplaces
-    [ "$secs" -lt 10 ]
-    check mkplaces-time $? "${secs}s"
+    ok mkplaces "$(($(date +%s) - start))s, reported, not asserted: tests never assert timings"
     grep -v -e '^#' -e '^\[places\]$' -e '^$' "$TMP/places.txt" >"$TMP/lines"
     n=$(wc -l <"$TMP/lines")
     [ "$n" -ge 20000 ]
