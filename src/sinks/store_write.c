@@ -228,7 +228,9 @@ kh_status kh_store_write_event(const kh_store_event *e, kh_store_format format,
         return KH_ERR_INVALID;
     kh_buf b;
     kh_buf_init(&b, NULL, 0);
-    kh_status st;
+    kh_status st = kh_buf_reserve(&b, 1500); /* one allocation for a usual record */
+    if (st)
+        return st;
     int first = kh_store_event_first(e); /* CSV and GDELT rows: one per event */
     switch (format) {
     case KH_STORE_JSONL: st = write_jsonl(&b, e); break;
