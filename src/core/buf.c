@@ -88,7 +88,8 @@ kh_status kh_buf_printf(kh_buf *b, const char *fmt, ...)
     return KH_OK;
 }
 
-kh_status kh_buf_put_u64(kh_buf *b, uint64_t v)
+/* Writes the decimal digits of v at out (room for 20); returns how many. */
+static size_t u64_digits(char *out, uint64_t v)
 {
     char tmp[24];
     size_t i = sizeof tmp;
@@ -96,7 +97,14 @@ kh_status kh_buf_put_u64(kh_buf *b, uint64_t v)
         tmp[--i] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    return kh_buf_append(b, tmp + i, sizeof tmp - i);
+    memcpy(out, tmp + i, sizeof tmp - i);
+    return sizeof tmp - i;
+}
+
+kh_status kh_buf_put_u64(kh_buf *b, uint64_t v)
+{
+    char tmp[24];
+    return kh_buf_append(b, tmp, u64_digits(tmp, v));
 }
 
 kh_status kh_buf_put_i64(kh_buf *b, int64_t v)
@@ -129,14 +137,7 @@ static size_t num_fast(char *out, double v, int decimals)
     size_t n = 0;
     if (r < 0) /* "-0" is written "0" */
         out[n++] = '-';
-    char tmp[24];
-    size_t k = sizeof tmp;
-    do {
-        tmp[--k] = (char)('0' + ip % 10);
-        ip /= 10;
-    } while (ip);
-    memcpy(out + n, tmp + k, sizeof tmp - k);
-    n += sizeof tmp - k;
+    n += u64_digits(out + n, ip);
     if (fp) { /* the fraction's digits without its trailing zeros */
         int d = decimals;
         while (fp % 10 == 0)
