@@ -277,10 +277,12 @@ kh_status kh_store_merge(const char *path, const char *const *inputs, size_t n, 
         sqlite3_exec(out->db, "ROLLBACK", NULL, NULL, NULL);
     }
     kh_store_close(out); /* the last connection: the WAL is checkpointed into the file */
-    if (!st && (fd = open(tmp, O_RDONLY | O_CLOEXEC)) >= 0) { /* written unsynced (above) */
-        if (fsync(fd) != 0)
-            st = kh_error_set(err, KH_ERR_IO, 0, 0, "%s: %s", tmp, strerror(errno));
-        close(fd);
+    if (!st) { /* written unsynced (above): on disk before it gets its name */
+        fd = open(tmp, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || fsync(fd) != 0)
+            st = kh_error_set(err, KH_ERR_IO, 0, 0, "%s: syncing: %s", tmp, strerror(errno));
+        if (fd >= 0)
+            close(fd);
     }
     if (!st)
         st = publish(tmp, path, was_empty, err);
