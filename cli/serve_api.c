@@ -55,6 +55,16 @@ void sbuf_put(sbuf *b, const char *s, size_t n)
     b->data[b->len] = '\0';
 }
 
+/* Makes room for `n` more bytes now (a hint: failing here fails nothing). */
+static void sbuf_reserve(sbuf *b, size_t n)
+{
+    if (b->failed || b->len + n + 1 <= b->cap || n > b->max)
+        return;
+    char *d = (char *)realloc(b->data, b->len + n + 1);
+    if (d)
+        b->data = d, b->cap = b->len + n + 1;
+}
+
 void sbuf_puts(sbuf *b, const char *s) { sbuf_put(b, s, strlen(s)); }
 
 void sbuf_printf(sbuf *b, const char *fmt, ...)
@@ -436,6 +446,7 @@ static kh_status events_row(void *ctx, const kh_store_event *e)
 static kh_status api_events(kh_store *s, req *r, sbuf *b)
 {
     r->q.limit = r->offset + r->limit + 1;
+    sbuf_reserve(b, r->limit * 600); /* an event is ~500 bytes: no growing on the way */
     events_ctx c = {b, 0, 0, r->offset, r->limit, 0};
     sbuf_printf(b, "{\"offset\":%zu,\"limit\":%zu,\"events\":[", r->offset, r->limit);
     kh_status st = kh_store_query_events(s, &r->q, 0, events_row, &c);

@@ -206,13 +206,20 @@ static kh_status edge_row(void *ctx, const kh_store_stat *st)
     return KH_OK;
 }
 
+/* The order of edges and places: most events first, then by two names. */
+static int events_then_names(size_t ex, size_t ey, const char *x1, const char *y1,
+                             const char *x2, const char *y2)
+{
+    if (ex != ey)
+        return ex > ey ? -1 : 1;
+    int c = strcmp(x1, y1);
+    return c ? c : strcmp(x2, y2);
+}
+
 static int edge_cmp(const void *a, const void *b)
 {
     const edge *x = (const edge *)a, *y = (const edge *)b;
-    if (x->events != y->events)
-        return x->events > y->events ? -1 : 1;
-    int c = strcmp(x->source, y->source);
-    return c ? c : strcmp(x->target, y->target);
+    return events_then_names(x->events, y->events, x->source, y->source, x->target, y->target);
 }
 
 typedef struct node {
@@ -368,10 +375,7 @@ static kh_status place_event(void *ctx, const kh_store_event *e)
 static int place_cmp(const void *a, const void *b)
 {
     const place_row *x = (const place_row *)a, *y = (const place_row *)b;
-    if (x->events != y->events)
-        return x->events > y->events ? -1 : 1;
-    int k = strcmp(x->name, y->name);
-    return k ? k : strcmp(x->country, y->country);
+    return events_then_names(x->events, y->events, x->name, y->name, x->country, y->country);
 }
 
 kh_status serve_places(kh_store *s, const kh_store_query *q, size_t limit, sbuf *b)

@@ -88,7 +88,8 @@ kh_status kh_buf_printf(kh_buf *b, const char *fmt, ...)
     return KH_OK;
 }
 
-kh_status kh_buf_put_u64(kh_buf *b, uint64_t v)
+/* Writes the decimal digits of v at out (room for 20); returns how many. */
+static size_t u64_digits(char *out, uint64_t v)
 {
     char tmp[24];
     size_t i = sizeof tmp;
@@ -96,7 +97,14 @@ kh_status kh_buf_put_u64(kh_buf *b, uint64_t v)
         tmp[--i] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    return kh_buf_append(b, tmp + i, sizeof tmp - i);
+    memcpy(out, tmp + i, sizeof tmp - i);
+    return sizeof tmp - i;
+}
+
+kh_status kh_buf_put_u64(kh_buf *b, uint64_t v)
+{
+    char tmp[24];
+    return kh_buf_append(b, tmp, u64_digits(tmp, v));
 }
 
 kh_status kh_buf_put_i64(kh_buf *b, int64_t v)
@@ -110,11 +118,46 @@ kh_status kh_buf_put_i64(kh_buf *b, int64_t v)
     return kh_buf_put_u64(b, (uint64_t)v);
 }
 
+/* kh_buf_put_num without printf, for the usual case: a value whose
+ * scaled form v * 10^decimals lies well inside the integers and not within
+ * a millionth of a rounding tie, so rounding it here gives the digits
+ * printf would. Returns 0 (nothing written) otherwise. */
+static size_t num_fast(char *out, double v, int decimals)
+{
+    static const double scale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+    if (decimals < 0 || decimals > 6 || !(v > -1e9 && v < 1e9))
+        return 0;
+    double t = v * scale[decimals];
+    double r = floor(t + 0.5);
+    if (fabs(t - r) > 0.5 - 1e-6)
+        return 0;
+    static const uint64_t pow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+    uint64_t u = (uint64_t)(r < 0 ? -r : r);
+    uint64_t ip = u / pow10[decimals], fp = u % pow10[decimals];
+    size_t n = 0;
+    if (r < 0) /* "-0" is written "0" */
+        out[n++] = '-';
+    n += u64_digits(out + n, ip);
+    if (fp) { /* the fraction's digits without its trailing zeros */
+        int d = decimals;
+        while (fp % 10 == 0)
+            fp /= 10, d--;
+        out[n++] = '.';
+        for (int i = d; i-- > 0; fp /= 10)
+            out[n + (size_t)i] = (char)('0' + fp % 10);
+        n += (size_t)d;
+    }
+    return n;
+}
+
 kh_status kh_buf_put_num(kh_buf *b, double v, int decimals)
 {
     if (!isfinite(v))
         return kh_buf_append(b, "null", 4);
     char tmp[48];
+    size_t fast = num_fast(tmp, v, decimals);
+    if (fast)
+        return kh_buf_append(b, tmp, fast);
     snprintf(tmp, sizeof tmp, "%.*f", decimals, v);
     size_t n = strlen(tmp);
     if (memchr(tmp, '.', n)) {

@@ -25,6 +25,14 @@ kh_status kh_json_put_date(kh_buf *b, kh_date d)
     if (!d.year)
         return kh_buf_append(b, "null", 4);
     char tmp[32];
+    if (d.year > 0 && d.year <= 9999 && d.month <= 99 && d.day <= 99) { /* printf's digits */
+        int y = d.year, m = d.month, dd = d.day;
+        char q[12] = {'"', (char)('0' + y / 1000), (char)('0' + y / 100 % 10),
+                      (char)('0' + y / 10 % 10), (char)('0' + y % 10), '-',
+                      (char)('0' + m / 10), (char)('0' + m % 10), '-', (char)('0' + dd / 10),
+                      (char)('0' + dd % 10), '"'};
+        return kh_buf_append(b, q, sizeof q);
+    }
     snprintf(tmp, sizeof tmp, "\"%04d-%02d-%02d\"", d.year, d.month, d.day);
     return kh_buf_puts(b, tmp);
 }

@@ -487,6 +487,10 @@ void kh_store_close(kh_store *s)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     for (size_t i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->st[i]);
+    for (size_t i = 0; i < KH_STORE_QCACHE; i++) {
+        sqlite3_finalize(s->qc_st[i]);
+        free(s->qc_sql[i]);
+    }
     sqlite3_close(s->db);
     kh_arena_free(&s->arena);
     free(s);

@@ -84,6 +84,9 @@ enum {
     ST_COUNT
 };
 
+/* How many built queries a store keeps prepared (least recently used goes). */
+#define KH_STORE_QCACHE 8
+
 struct kh_store {
     sqlite3 *db;
     int writable;
@@ -92,6 +95,12 @@ struct kh_store {
     char lexicon_hash[17]; /* recorded with each story added (kh_store_set_lexicon) */
     kh_date default_date;  /* the run's --date (kh_store_set_default_date); year 0: none */
     sqlite3_stmt *st[ST_COUNT];
+    /* Queries built at run time (store_query.c), kept prepared by their SQL
+     * text: a server asking the same query again skips the parse. */
+    sqlite3_stmt *qc_st[KH_STORE_QCACHE];
+    char *qc_sql[KH_STORE_QCACHE];
+    unsigned long qc_used[KH_STORE_QCACHE], qc_clock;
+    unsigned char qc_busy[KH_STORE_QCACHE]; /* running: a nested query must not take it */
     kh_arena arena; /* per-event memory for loaded mentions */
     char msg[1024];
 };

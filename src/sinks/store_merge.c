@@ -14,6 +14,7 @@
  * hold a store already, so it can never be one of the inputs.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -257,17 +258,32 @@ kh_status kh_store_merge(const char *path, const char *const *inputs, size_t n, 
     close(fd);
     kh_store *out = NULL;
     st = kh_store_open(tmp, KH_STORE_CREATE, &out, err);
+    /* The store being built is a temporary file until it is published:
+     * written without a journal and without syncs (a failure discards it
+     * whole), so each page is written once, not once to the WAL and again
+     * by each checkpoint; one fsync before it is published. */
+    if (!st && (st = merge_exec(out, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+                                " PRAGMA temp_store = MEMORY", "setting up the merge")))
+        kh_error_set(err, st, 0, 0, "%s: %s", path, out->msg);
     for (size_t i = 0; i < n && !st; i++)
         st = merge_one(out, inputs[i], err);
     if (!st && ((st = merge_exec(out, "BEGIN IMMEDIATE", "starting a transaction")) ||
                 (st = kh_store_recount(out)) ||
                 (st = merge_exec(out, "COMMIT", "committing the counts")) ||
+                (st = merge_exec(out, "PRAGMA journal_mode = WAL", "switching to WAL")) ||
                 (counts && (st = kh_store_counts(out, &counts->stories, &counts->events,
                                                  &counts->mentions))))) {
         kh_error_set(err, st, 0, 0, "%s: %s", path, out->msg);
         sqlite3_exec(out->db, "ROLLBACK", NULL, NULL, NULL);
     }
     kh_store_close(out); /* the last connection: the WAL is checkpointed into the file */
+    if (!st) { /* written unsynced (above): on disk before it gets its name */
+        fd = open(tmp, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || fsync(fd) != 0)
+            st = kh_error_set(err, KH_ERR_IO, 0, 0, "%s: syncing: %s", tmp, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+    }
     if (!st)
         st = publish(tmp, path, was_empty, err);
     remove_store_files(tmp);

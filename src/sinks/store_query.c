@@ -208,6 +208,53 @@ static void qb_limit(qbuild *b, const kh_store_query *q)
     }
 }
 
+/* The prepared statement of `sql`, from the store's cache (reset and
+ * unbound) or prepared now and cached in the least recently used slot.
+ * Returns an SQLite result code; hand the statement back with qc_put. */
+static int qc_get(kh_store *s, const char *sql, sqlite3_stmt **out)
+{
+    size_t slot = KH_STORE_QCACHE;
+    for (size_t i = 0; i < KH_STORE_QCACHE; i++) {
+        if (s->qc_busy[i])
+            continue;
+        if (s->qc_sql[i] && !strcmp(s->qc_sql[i], sql)) {
+            s->qc_used[i] = ++s->qc_clock;
+            s->qc_busy[i] = 1;
+            sqlite3_clear_bindings(s->qc_st[i]);
+            *out = s->qc_st[i];
+            return SQLITE_OK;
+        }
+        if (slot == KH_STORE_QCACHE || s->qc_used[i] < s->qc_used[slot])
+            slot = i;
+    }
+    int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
+    size_t n = strlen(sql) + 1;
+    /* With every slot running (nested queries) or no memory for the copy,
+     * the statement is simply not kept. */
+    char *copy = rc == SQLITE_OK && slot < KH_STORE_QCACHE ? (char *)malloc(n) : NULL;
+    if (copy) {
+        sqlite3_finalize(s->qc_st[slot]);
+        free(s->qc_sql[slot]);
+        memcpy(copy, sql, n);
+        s->qc_st[slot] = *out, s->qc_sql[slot] = copy;
+        s->qc_used[slot] = ++s->qc_clock, s->qc_busy[slot] = 1;
+    }
+    return rc;
+}
+
+/* Ends a run of a statement from qc_get: reset (so it holds no read
+ * transaction) when cached, finalized when not. */
+static void qc_put(kh_store *s, sqlite3_stmt *q)
+{
+    for (size_t i = 0; i < KH_STORE_QCACHE; i++)
+        if (s->qc_st[i] == q) {
+            sqlite3_reset(q);
+            s->qc_busy[i] = 0;
+            return;
+        }
+    sqlite3_finalize(q);
+}
+
 static kh_status qb_prepare(kh_store *s, qbuild *b, sqlite3_stmt **out)
 {
     *out = NULL;
@@ -219,7 +266,7 @@ static kh_status qb_prepare(kh_store *s, qbuild *b, sqlite3_stmt **out)
         return kh_store_fail(s, KH_ERR_VERSION, "--text needs the text index of event store "
                              "version 2, and this store is version %d: any write upgrades it "
                              "(khaldun code --db FILE </dev/null)", s->version);
-    int rc = sqlite3_prepare_v2(s->db, b->sql, -1, out, NULL);
+    int rc = qc_get(s, b->sql, out);
     if (rc != SQLITE_OK)
         return kh_store_db_fail(s, rc, "preparing a query");
     for (int i = 0; i < b->nb; i++) {
@@ -229,7 +276,7 @@ static kh_status qb_prepare(kh_store *s, qbuild *b, sqlite3_stmt **out)
             rc = b->bind[i] ? sqlite3_bind_text(*out, i + 1, b->bind[i], -1, SQLITE_TRANSIENT)
                             : sqlite3_bind_null(*out, i + 1);
         if (rc != SQLITE_OK) {
-            sqlite3_finalize(*out);
+            qc_put(s, *out);
             *out = NULL;
             return kh_store_db_fail(s, rc, "binding a query");
         }
@@ -255,7 +302,7 @@ static kh_status qb_run(kh_store *s, qbuild *b, const kh_store_query *query, con
         ;
     if (!st && rc != SQLITE_DONE)
         st = kh_store_db_fail(s, rc, what);
-    sqlite3_finalize(q);
+    qc_put(s, q);
     return st;
 }
 

@@ -21,12 +21,17 @@ static kh_status put_kv(kh_buf *b, const char *key, const char *val)
 
 static kh_status put_span(kh_buf *b, const char *key, kh_span sp)
 {
-    kh_status st = kh_buf_puts(b, key);
-    if (st)
-        return st;
+    kh_status st = KH_OK;
+    TRY(kh_buf_puts(b, key));
     if (!sp.len)
         return kh_buf_puts(b, "null");
-    return kh_buf_printf(b, "[%zu,%zu]", sp.off, sp.off + sp.len);
+    TRY(kh_buf_putc(b, '['));
+    TRY(kh_buf_put_u64(b, sp.off));
+    TRY(kh_buf_putc(b, ','));
+    TRY(kh_buf_put_u64(b, sp.off + sp.len));
+    TRY(kh_buf_putc(b, ']'));
+done:
+    return st;
 }
 
 /* The part flags of an event: one not paged is the whole event. */
@@ -47,7 +52,8 @@ static kh_status write_evidence(kh_buf *b, const kh_store_event *e)
         TRY(kh_json_put_date(b, m->story_date));
         TRY(put_kv(b, ",\"publisher\":", m->publisher));
         TRY(put_kv(b, ",\"url\":", m->url));
-        TRY(kh_buf_printf(b, ",\"sentence\":%zu", m->sentence));
+        TRY(kh_buf_puts(b, ",\"sentence\":"));
+        TRY(kh_buf_put_u64(b, m->sentence));
         TRY(put_kv(b, ",\"kind\":", m->kind == KH_UNIT_HEADLINE ? "headline" : "body"));
         TRY(put_kv(b, ",\"text\":", m->sentence_text));
         TRY(put_span(b, ",\"spans\":{\"text\":", m->text));
@@ -82,14 +88,20 @@ static kh_status write_jsonl(kh_buf *b, const kh_store_event *e)
     TRY(put_kv(b, ",\"code\":", e->code));
     TRY(put_kv(b, ",\"code_name\":", e->name));
     TRY(put_kv(b, ",\"root\":", e->root));
-    TRY(kh_buf_printf(b, ",\"quad\":%d,\"goldstein\":", e->quad));
+    TRY(kh_buf_puts(b, ",\"quad\":"));
+    TRY(kh_buf_put_i64(b, e->quad));
+    TRY(kh_buf_puts(b, ",\"goldstein\":"));
     TRY(kh_buf_put_num(b, e->goldstein, 1));
     TRY(kh_buf_puts(b, ",\"place\":"));
     TRY(kh_json_put_place(b, e->place));
     TRY(kh_buf_puts(b, ",\"flags\":"));
     TRY(kh_json_put_flags(b, e->flags));
-    TRY(kh_buf_printf(b, ",\"num_mentions\":%zu,\"num_sources\":%zu,\"num_articles\":%zu",
-                      e->num_mentions, e->num_sources, e->num_articles));
+    TRY(kh_buf_puts(b, ",\"num_mentions\":"));
+    TRY(kh_buf_put_u64(b, e->num_mentions));
+    TRY(kh_buf_puts(b, ",\"num_sources\":"));
+    TRY(kh_buf_put_u64(b, e->num_sources));
+    TRY(kh_buf_puts(b, ",\"num_articles\":"));
+    TRY(kh_buf_put_u64(b, e->num_articles));
     TRY(put_kv(b, ",\"first_story\":", e->first_story));
     TRY(put_kv(b, ",\"url\":", e->first_url));
     TRY(put_kv(b, ",\"text\":", e->text));
@@ -218,7 +230,9 @@ kh_status kh_store_write_event(const kh_store_event *e, kh_store_format format,
         return KH_ERR_INVALID;
     kh_buf b;
     kh_buf_init(&b, NULL, 0);
-    kh_status st;
+    kh_status st = kh_buf_reserve(&b, 1500); /* one allocation for a usual record */
+    if (st)
+        return st;
     int first = kh_store_event_first(e); /* CSV and GDELT rows: one per event */
     switch (format) {
     case KH_STORE_JSONL: st = write_jsonl(&b, e); break;

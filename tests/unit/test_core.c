@@ -26,6 +26,43 @@ TEST(core_json_escape)
     kh_buf_free(&b);
 }
 
+/* kh_buf_put_num writes what "%.*f" with its trailing zeros cut would,
+ * whether it takes its printf-free path or not. */
+TEST(core_put_num)
+{
+    static const double fixed[] = {0, -0.0, 1.9, -1.9, 10, -10, 0.05, -0.05, 0.5, -0.5, 2.5,
+                                   -1.25, 1e-7, -1e-7, 0.00005, 99999.99999, 123.45678, 1e12};
+    unsigned seed = 7;
+    for (int i = 0; i < 200000; i++) {
+        int d = i % 7;
+        double v;
+        if (i < (int)(sizeof fixed / sizeof fixed[0]) * 7) {
+            v = fixed[i / 7];
+        } else {
+            seed = seed * 1103515245u + 12345u;
+            int k = (int)(seed >> 16) % 1000001 - 500000;
+            v = i % 3 == 0 ? k / 10.0 : i % 3 == 1 ? k / 1e4 : k * 3.0e3 / 7.0;
+        }
+        char want[64];
+        snprintf(want, sizeof want, "%.*f", d, v);
+        size_t n = strlen(want);
+        if (strchr(want, '.')) {
+            while (want[n - 1] == '0')
+                n--;
+            if (want[n - 1] == '.')
+                n--;
+        }
+        want[n] = '\0';
+        if (!strcmp(want, "-0"))
+            strcpy(want, "0");
+        kh_buf b;
+        kh_buf_init(&b, NULL, 0);
+        CHECK(kh_buf_put_num(&b, v, d) == KH_OK);
+        CHECK_EQ_STR(b.data, want);
+        kh_buf_free(&b);
+    }
+}
+
 TEST(core_utf8)
 {
     uint32_t cp;
