@@ -344,6 +344,54 @@ static int named_group(kh_actors *c, const kh_chunk *np, const np_parts *p, acto
     return 1;
 }
 
+/* The armed role (MIL, COP, REB, INS, SEP, UAF, SPY) the one word `w`
+ * (`len` bytes) names as an agent on its own, NULL when none. */
+static const kh_agent_rec *armed_agent_word(const kh_dict *d, const char *w, size_t len)
+{
+    static const char *const roles[] = {"MIL", "COP", "REB", "INS", "SEP", "UAF", "SPY", NULL};
+    uint32_t word = kh_dict_word(d, w, len);
+    uint32_t node = word == KH_NONE ? 0 : kh_dict_child(d, 0, word);
+    const kh_payload *pl = node ? kh_node_payload(d, node, KH_P_AGENT, KH_NONE) : NULL;
+    if (!pl || d->agents[pl->ref].code == KH_NONE)
+        return NULL;
+    const char *code = kh_dict_str(d, d->agents[pl->ref].code);
+    for (size_t k = 0; roles[k]; k++)
+        if (!strcmp(code, roles[k]))
+            return &d->agents[pl->ref];
+    return NULL;
+}
+
+/* A target whose head an armed role modifies ("attacked a police station",
+ * "raided militant hideouts", "ambushed an army convoy", "stormed
+ * rebel-held towns") is acted on as that force: what is done to its post,
+ * vehicle or camp is done to it. The role is a "ROLE-held" word before the
+ * head, else the one word right before it. Sets p->agent; returns 1 when
+ * it found one. */
+static int role_modifier(kh_actors *c, const kh_chunk *np, np_parts *p)
+{
+    static const char *const held[] = {"-held", "-controlled", "-occupied", "-run", NULL};
+    const kh_dict *d = c->v->dict;
+    const kh_token *tok = c->v->doc->tokens;
+    for (size_t t = np->first; t < np->head; t++)
+        for (size_t k = 0; held[k]; k++) {
+            size_t hl = strlen(held[k]), n = tok[t].norm_len;
+            const kh_agent_rec *a;
+            if (n > hl && !strncasecmp(tok[t].norm + n - hl, held[k], hl) &&
+                (a = armed_agent_word(d, tok[t].norm, n - hl)) != NULL) {
+                p->agent = a;
+                return 1;
+            }
+        }
+    if (np->head == np->first || c->v->doc->upos[np->head] != KH_UPOS_NOUN)
+        return 0;
+    const kh_token *m = &tok[np->head - 1];
+    const kh_agent_rec *a = armed_agent_word(d, m->norm, m->norm_len);
+    if (!a)
+        return 0;
+    p->agent = a;
+    return 1;
+}
+
 static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
 {
     const kh_doc *doc = c->v->doc;
@@ -382,7 +430,8 @@ static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
          * names it. A capital or country used as a plain modifier ("the
          * Paris accord") does not. */
         if (!covered && !(as_target && (p.demonym || (np->flags & KH_NP_POSSESSOR)) && p.country) &&
-            !(as_target && (p.org || (p.named && !actor_is_person(d, p.named)))))
+            !(as_target && (p.org || (p.named && !actor_is_person(d, p.named)))) &&
+            !(as_target && role_modifier(c, np, &p)))
             return 0;
     }
     /* "minister of X", "delegation from X": the PPs attached to this NP. */
