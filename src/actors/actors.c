@@ -747,6 +747,20 @@ static size_t coordinated_demonyms(kh_actors *c, const kh_chunk *np, actor *outs
     return n;
 }
 
+/* A country written as a short capitalised abbreviation ("US", "U.S.",
+ * "UK") in text that is not all capitals: news uses it as a modifier ("US
+ * and Iraqi forces"), as it does a demonym, where a full name ("Israel and
+ * Palestinian militants") is a party of its own. */
+static int abbreviated_country(kh_actors *c, const kh_chunk *np, const actor *a)
+{
+    const kh_token *t = &c->v->doc->tokens[np->first];
+    if (!a->code || strlen(a->code) != 3 || !(t->flags & KH_TOK_UPPER) || t->norm_len > 4)
+        return 0;
+    /* In a headline written in capitals every word is: the next word says. */
+    size_t nx = np->end + 1;
+    return nx < c->v->doc->n_tokens && !(c->v->doc->tokens[nx].flags & KH_TOK_UPPER);
+}
+
 static size_t resolve_np_as(kh_actors *c, int32_t ci, int32_t reporter_np, int as_target,
                             actor *outs)
 {
@@ -762,7 +776,7 @@ static size_t resolve_np_as(kh_actors *c, int32_t ci, int32_t reporter_np, int a
         actor a;
         if (resolve_np1(c, k, as_target, &a) || resolve_part_name(c, &doc->chunks[k], &a)) {
             adjective[n] = doc->chunks[k].end - doc->chunks[k].first == 1 &&
-                           demonym_at(c, doc->chunks[k].first) != NULL;
+                           (demonym_at(c, doc->chunks[k].first) != NULL || abbreviated_country(c, &doc->chunks[k], &a));
             outs[n++] = a;
             size_t before = n;
             n = coordinated_demonyms(c, &doc->chunks[k], outs, n);
