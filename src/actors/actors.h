@@ -154,4 +154,8 @@ const char *kh_actors_with_country(kh_actors *a, const char *code, const kh_plac
 /* Remembers the actors of every NP of sentence si, for later references. */
 void kh_actors_remember_sentence(kh_actors *a, size_t si);
 
+/* Token i is a preposition of extent ("along", "across"): the phrase
+ * after it says over what area, not at whom (targets.c). */
+int kh_actors_locative(const kh_story_view *v, size_t i);
+
 #endif

@@ -509,8 +509,11 @@ static void clause_target(kh_coder *c, clause_job *j)
             break;
         if (ch->kind != KH_CHUNK_NP)
             continue;
-        /* "(Reuters)", "(AP)": a credit in parentheses is not a party. */
-        if (ch->first > 0 && kh_view_word_is(&c->view, ch->first - 1, "("))
+        /* "(Reuters)", "(AP)": a credit in parentheses is not a party; an
+         * area the act ran over ("along the Gaza Strip's border") is not
+         * one either. */
+        if (ch->first > 0 && (kh_view_word_is(&c->view, ch->first - 1, "(") ||
+                              kh_actors_locative(&c->view, ch->first - 1)))
             continue;
         j->nt = kh_actors_resolve_target(&c->ax, (int32_t)k, cl->reporter, j->tgt);
         if (j->nt && j->src[0].code && !strcmp(j->tgt[0].code, j->src[0].code))
