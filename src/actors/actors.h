@@ -158,4 +158,10 @@ void kh_actors_remember_sentence(kh_actors *a, size_t si);
  * after it says over what area, not at whom (targets.c). */
 int kh_actors_locative(const kh_story_view *v, size_t i);
 
+/* The armed force a "when"/"as" clause after clause `cli` makes its
+ * subject ("were killed when militants opened fire"): the author of an act
+ * its own clause does not name (targets.c). Returns 1 and sets *out when
+ * there is one. */
+int kh_actors_when_author(kh_actors *c, size_t cli, actor *out);
+
 #endif

@@ -7,6 +7,8 @@
  */
 #include "actors/actors.h"
 
+#include <string.h>
+
 /* "shot them dead along the border", "clashes across the region",
  * "raids throughout the province": a phrase after a preposition of extent
  * says over what area the act happened, never at whom. Prepositions of a
@@ -19,5 +21,46 @@ int kh_actors_locative(const kh_story_view *v, size_t i)
     for (size_t k = 0; preps[k]; k++)
         if (kh_view_word_is(v, i, preps[k]))
             return 1;
+    return 0;
+}
+
+/* The role part of `code` names an armed force: MIL, COP, REB, INS, SEP,
+ * UAF or SPY right after a country or organisation prefix or alone. */
+static int armed_code(const char *code)
+{
+    static const char *const roles[] = {"MIL", "COP", "REB", "INS", "SEP", "UAF", "SPY", NULL};
+    size_t n = code ? strlen(code) : 0;
+    for (size_t k = 0; roles[k]; k++)
+        for (size_t at = 0; at + 3 <= n && at <= 6; at += 3)
+            if (!strncmp(code + at, roles[k], 3))
+                return 1;
+    return 0;
+}
+
+/* "Four persons were killed when unidentified militants blew up a tanker",
+ * "One soldier died as militants attacked an army vehicle": a violent act
+ * with no author in its own clause was done by the armed force the next
+ * "when"/"as" clause of its sentence makes the subject (the annotation
+ * guide: an author given elsewhere in the sentence is the source). Only an
+ * armed force counts: "killed when their bus overturned" names none. Sets
+ * *out and returns 1 when it found one. */
+int kh_actors_when_author(kh_actors *c, size_t cli, actor *out)
+{
+    const kh_doc *doc = c->v->doc;
+    const kh_clause *cl = &doc->clauses[cli];
+    for (size_t k = cli + 1; k < doc->n_clauses && doc->clauses[k].sentence == cl->sentence; k++) {
+        int32_t subj = doc->clauses[k].subject;
+        if (subj < 0 || doc->chunks[subj].first == 0)
+            continue;
+        size_t before = doc->chunks[subj].first - 1;
+        if (!kh_view_word_is(c->v, before, "when") && !kh_view_word_is(c->v, before, "as"))
+            continue;
+        actor a[MAX_ACTORS];
+        size_t n = kh_actors_resolve_np(c, subj, -1, a);
+        if (!n || !armed_code(a[0].code))
+            return 0;
+        *out = a[0];
+        return 1;
+    }
     return 0;
 }

@@ -577,11 +577,15 @@ static void attack_in_clause(kh_coder *c, clause_job *j)
             continue;
         if (!strcmp(kh_dict_str(c->dict, j->code->code), "190"))
             j->code = kind;
-        if (kh_actors_owner(&c->ax, (int32_t)k, &j->src[0]))
+        if (kh_actors_owner(&c->ax, (int32_t)k, &j->src[0])) {
             kh_coder_trace(c, j->si, "  done in an attack the clause names: its owner %s is the source",
                            j->src[0].code);
-        return;
+            return;
+        }
+        break;
     }
+    if (kh_actors_when_author(&c->ax, j->cli, &j->src[0]))
+        kh_coder_trace(c, j->si, "  done when %s acted: the source", j->src[0].code);
 }
 
 /* Source and target actors: by voice, the pattern's slots, a slotless
