@@ -164,4 +164,9 @@ int kh_actors_locative(const kh_story_view *v, size_t i);
  * there is one. */
 int kh_actors_when_author(kh_actors *c, size_t cli, actor *out);
 
+/* A "him"/"her"/"them" target (chunk np of clause cli) the context left
+ * unresolved, read as the subject or object of the clause before it
+ * (targets.c). Returns the number of actors written to outs. */
+size_t kh_actors_antecedent(kh_actors *c, size_t cli, int32_t np, const actor *src, actor *outs);
+
 #endif

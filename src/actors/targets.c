@@ -64,3 +64,38 @@ int kh_actors_when_author(kh_actors *c, size_t cli, actor *out)
     }
     return 0;
 }
+
+/* A pronoun target ("him", "her", "them") that the story context left
+ * unresolved, read as a party of the clause before it in its sentence:
+ * "a man was wounded when militants opened fire on him" (its subject),
+ * "troops stopped three men and shot them" (its object, when its subject
+ * is the source again). `src` is the act's source, NULL when none. Returns
+ * the number of actors written to outs. */
+size_t kh_actors_antecedent(kh_actors *c, size_t cli, int32_t np, const actor *src, actor *outs)
+{
+    const kh_doc *doc = c->v->doc;
+    if (np < 0 || !(doc->chunks[np].flags & KH_NP_PRONOUN))
+        return 0;
+    size_t f = doc->chunks[np].first;
+    if (!kh_view_word_is(c->v, f, "him") && !kh_view_word_is(c->v, f, "her") &&
+        !kh_view_word_is(c->v, f, "them"))
+        return 0;
+    const kh_clause *cl = &doc->clauses[cli];
+    if (cli == 0 || doc->clauses[cli - 1].sentence != cl->sentence)
+        return 0;
+    const kh_clause *prev = &doc->clauses[cli - 1];
+    const int32_t cands[2] = {prev->subject, prev->object};
+    for (size_t k = 0; k < 2; k++) {
+        if (cands[k] < 0 || cands[k] == np || (doc->chunks[cands[k]].flags & KH_NP_PRONOUN))
+            continue;
+        size_t n = kh_actors_resolve_target(c, cands[k], -1, outs);
+        if (!n)
+            continue;
+        if (src && src->code && outs[0].code && !strcmp(src->code, outs[0].code))
+            continue; /* the source acting again: the other party is meant */
+        for (size_t q = 0; q < n; q++)
+            outs[q].first = (uint32_t)f, outs[q].end = doc->chunks[np].end;
+        return n;
+    }
+    return 0;
+}

@@ -620,6 +620,8 @@ static int clause_actors(kh_coder *c, clause_job *j)
         j->ns = kh_actors_resolve_np(&c->ax, j->best.source_np >= 0 ? j->best.source_np : cl->subject,
                                      reporter, j->src);
         j->nt = kh_actors_resolve_target(&c->ax, j->best.target_np, reporter, j->tgt);
+        if (!j->nt)
+            j->nt = kh_actors_antecedent(&c->ax, j->cli, j->best.target_np, j->ns ? &j->src[0] : NULL, j->tgt);
     }
     const char *jc = kh_dict_str(d, j->code->code);
     int violent = jc[0] == '1' && jc[1] >= '8' && jc[1] <= '9';
