@@ -502,7 +502,13 @@ static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
         return 1;
     }
     if (p.agent && p.agent->code != KH_NONE) {
+        /* "Punjab police", "Queensland premier": a place before the role
+         * gives its country. */
+        const char *pc = doc->upos[np->head] == KH_UPOS_NOUN
+                             ? kh_actors_place_country(c->v, np->first, np->head) : NULL;
         out->code = kh_dict_str(d, p.agent->code);
+        if (pc)
+            out->code = join_codes(c, pc, out->code);
         out->name = kh_view_text(c->v, np->first, np->end);
         return 1;
     }

@@ -169,4 +169,9 @@ int kh_actors_when_author(kh_actors *c, size_t cli, actor *out);
  * (targets.c). Returns the number of actors written to outs. */
 size_t kh_actors_antecedent(kh_actors *c, size_t cli, int32_t np, const actor *src, actor *outs);
 
+/* The country of a gazetteer place named as proper nouns in tokens
+ * [first, end) and ending at `end` ("Punjab police"), NULL when none
+ * (targets.c). */
+const char *kh_actors_place_country(const kh_story_view *v, size_t first, size_t end);
+
 #endif

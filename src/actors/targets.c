@@ -99,3 +99,39 @@ size_t kh_actors_antecedent(kh_actors *c, size_t cli, int32_t np, const actor *s
     }
     return 0;
 }
+
+/* The country of a place the gazetteer knows, named as proper nouns in
+ * tokens [first, end) and ending right at `end` ("Punjab police",
+ * "Karachi police"; `end` is the role word), when every place of that name
+ * is in that one country. A place further left is a person's name as often ("President
+ * Leon Febres Cordero"). NULL when none; a role word ("Police", a town in
+ * Poland) is never a place. */
+const char *kh_actors_place_country(const kh_story_view *v, size_t first, size_t end)
+{
+    const kh_dict *d = v->dict;
+    for (size_t t = first; t < end;) {
+        uint32_t node = v->mnode[t];
+        size_t len = v->mlen[t] ? v->mlen[t] : 1;
+        if (!node || t + len != end || kh_node_is_role_word(d, node) || !kh_view_place_words(v, t, len)) {
+            t += len;
+            continue;
+        }
+        /* A name places of several countries share ("Punjab") is left to
+         * the story's context (context.c). */
+        const kh_trie_node *n = &d->nodes[node];
+        const char *cc = NULL;
+        for (uint32_t k = 0; k < n->n_payloads; k++) {
+            const kh_payload *pl = &d->payloads[n->first_payload + k];
+            if (pl->kind != KH_P_PLACE)
+                continue;
+            const char *pcc = kh_dict_str(d, d->places[pl->ref].country);
+            if (cc && strcmp(cc, pcc))
+                return NULL;
+            cc = pcc;
+        }
+        if (cc)
+            return cc;
+        t += len;
+    }
+    return NULL;
+}
