@@ -348,21 +348,17 @@ static int named_group(kh_actors *c, const kh_chunk *np, const np_parts *p, acto
  * (`len` bytes) names as an agent on its own, NULL when none. */
 static const kh_agent_rec *armed_agent_word(const kh_dict *d, const char *w, size_t len)
 {
-    static const char *const roles[] = {"MIL", "COP", "REB", "INS", "SEP", "UAF", "SPY", NULL};
     uint32_t word = kh_dict_word(d, w, len);
     uint32_t node = word == KH_NONE ? 0 : kh_dict_child(d, 0, word);
     const kh_payload *pl = node ? kh_node_payload(d, node, KH_P_AGENT, KH_NONE) : NULL;
     if (!pl || d->agents[pl->ref].code == KH_NONE)
         return NULL;
     const char *code = kh_dict_str(d, d->agents[pl->ref].code);
-    for (size_t k = 0; roles[k]; k++)
-        if (!strcmp(code, roles[k]))
-            return &d->agents[pl->ref];
-    return NULL;
+    return strlen(code) == 3 && kh_actors_armed(code) ? &d->agents[pl->ref] : NULL;
 }
 
 /* A target whose head an armed role modifies ("attacked a police station",
- * "raided militant hideouts", "ambushed an army convoy", "stormed
+ * "shelled rebel positions", "ambushed an army convoy", "stormed
  * rebel-held towns") is acted on as that force: what is done to its post,
  * vehicle or camp is done to it. The role is a "ROLE-held" word before the
  * head, else the one word right before it. Sets p->agent; returns 1 when
@@ -382,11 +378,15 @@ static int role_modifier(kh_actors *c, const kh_chunk *np, np_parts *p)
                 return 1;
             }
         }
-    if (np->head == np->first || c->v->doc->upos[np->head] != KH_UPOS_NOUN)
+    const uint8_t *u = c->v->doc->upos;
+    if (np->head == np->first || u[np->head] != KH_UPOS_NOUN)
         return 0;
     const kh_token *m = &tok[np->head - 1];
     const kh_agent_rec *a = armed_agent_word(d, m->norm, m->norm_len);
-    if (!a)
+    /* "military" as an adjective ("military targets", "military aid") says
+     * what kind of thing, not whose; "militant hideouts" and "rebel
+     * positions" say whose. */
+    if (!a || (u[np->head - 1] == KH_UPOS_ADJ && !strcmp(kh_dict_str(d, a->code), "MIL")))
         return 0;
     p->agent = a;
     return 1;
@@ -782,7 +782,8 @@ static size_t resolve_np_as(kh_actors *c, int32_t ci, int32_t reporter_np, int a
         actor a;
         if (resolve_np1(c, k, as_target, &a) || resolve_part_name(c, &doc->chunks[k], &a)) {
             adjective[n] = doc->chunks[k].end - doc->chunks[k].first == 1 &&
-                           (demonym_at(c, doc->chunks[k].first) != NULL || abbreviated_country(c, &doc->chunks[k], &a));
+                           (demonym_at(c, doc->chunks[k].first) != NULL ||
+                            abbreviated_country(c, &doc->chunks[k], &a));
             outs[n++] = a;
             size_t before = n;
             n = coordinated_demonyms(c, &doc->chunks[k], outs, n);

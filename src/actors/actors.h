@@ -174,4 +174,8 @@ size_t kh_actors_antecedent(kh_actors *c, size_t cli, int32_t np, const actor *s
  * (targets.c). */
 const char *kh_actors_place_country(const kh_story_view *v, size_t first, size_t end);
 
+/* The role part of `code` names an armed force (MIL, COP, REB, INS, SEP,
+ * UAF, SPY) (targets.c). */
+int kh_actors_armed(const char *code);
+
 #endif

@@ -1,9 +1,11 @@
 /*
- * targets.c: which noun phrase after a verb is the party an act is done
- * to, for the events stage's target choice (events/clause.c). The actors
- * stage (actors.c) says what actor a phrase names; this file says which
- * phrases are candidates at all. It reads the story view and keeps no
- * state.
+ * targets.c: the parties of an act its own noun phrases do not give, for
+ * the events stage's actor choice (events/clause.c): which phrases after a
+ * verb are not targets at all (an area the act ran over), the armed force
+ * a "when" clause names as an agentless act's author, the clause a "him"
+ * or "them" refers back to, and the country of a town before a role word.
+ * The actors stage (actors.c) says what actor a phrase names; this file
+ * reads the story view and keeps no state.
  */
 #include "actors/actors.h"
 
@@ -25,8 +27,8 @@ int kh_actors_locative(const kh_story_view *v, size_t i)
 }
 
 /* The role part of `code` names an armed force: MIL, COP, REB, INS, SEP,
- * UAF or SPY right after a country or organisation prefix or alone. */
-static int armed_code(const char *code)
+ * UAF or SPY alone or after a country or organisation prefix. */
+int kh_actors_armed(const char *code)
 {
     static const char *const roles[] = {"MIL", "COP", "REB", "INS", "SEP", "UAF", "SPY", NULL};
     size_t n = code ? strlen(code) : 0;
@@ -57,7 +59,7 @@ int kh_actors_when_author(kh_actors *c, size_t cli, actor *out)
             continue;
         actor a[MAX_ACTORS];
         size_t n = kh_actors_resolve_np(c, subj, -1, a);
-        if (!n || !armed_code(a[0].code))
+        if (!n || !kh_actors_armed(a[0].code))
             return 0;
         *out = a[0];
         return 1;
@@ -101,9 +103,9 @@ size_t kh_actors_antecedent(kh_actors *c, size_t cli, int32_t np, const actor *s
 }
 
 /* The country of a place the gazetteer knows, named as proper nouns in
- * tokens [first, end) and ending right at `end` ("Punjab police",
- * "Karachi police"; `end` is the role word), when every place of that name
- * is in that one country. A place further left is a person's name as often ("President
+ * tokens [first, end) and ending right at `end` ("Karachi police"; `end`
+ * is the role word), when every place of that name is in that one
+ * country. A place further left is a person's name as often ("President
  * Leon Febres Cordero"). NULL when none; a role word ("Police", a town in
  * Poland) is never a place. */
 const char *kh_actors_place_country(const kh_story_view *v, size_t first, size_t end)
