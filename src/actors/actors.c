@@ -378,15 +378,17 @@ static int role_modifier(kh_actors *c, const kh_chunk *np, np_parts *p)
                 return 1;
             }
         }
-    const uint8_t *u = c->v->doc->upos;
-    if (np->head == np->first || u[np->head] != KH_UPOS_NOUN)
+    if (np->head == np->first || c->v->doc->upos[np->head] != KH_UPOS_NOUN)
+        return 0;
+    /* "struck military targets in Iran": a country named as where the
+     * thing is makes the act one against that country (clause_target). */
+    size_t e = np->end;
+    if (e + 1 < c->v->doc->n_tokens && kh_view_word_is(c->v, e, "in") && c->v->mnode[e + 1] &&
+        kh_node_payload(d, c->v->mnode[e + 1], KH_P_COUNTRY, KH_NONE))
         return 0;
     const kh_token *m = &tok[np->head - 1];
     const kh_agent_rec *a = armed_agent_word(d, m->norm, m->norm_len);
-    /* "military" as an adjective ("military targets", "military aid") says
-     * what kind of thing, not whose; "militant hideouts" and "rebel
-     * positions" say whose. */
-    if (!a || (u[np->head - 1] == KH_UPOS_ADJ && !strcmp(kh_dict_str(d, a->code), "MIL")))
+    if (!a)
         return 0;
     p->agent = a;
     return 1;

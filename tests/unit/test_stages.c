@@ -355,6 +355,8 @@ TEST(stage_clause_coder_real_news)
         {"Freedonian militants attacked a police station.", 1, "FRDREB", "FRDCOP", "190",
          KH_EV_TARGET_INFERRED},
         {"Sylvanian troops attacked rebel-held towns.", 1, "SYLMIL", "SYLREB", "190", KH_EV_TARGET_INFERRED},
+        /* ... unless a country is named as where it is: the act is against that country */
+        {"Sylvanian troops attacked police stations in Freedonia.", 1, "SYLMIL", "FRD", "190", 0},
         /* an abbreviated country before a demonym and role takes the role */
         {"FDN and Sylvanian troops visited Marxton.", 2, "FRDMIL", "SYL", "042", 0},
         /* the author of an agentless act is the force the "when" clause names */
