@@ -344,6 +344,56 @@ static int named_group(kh_actors *c, const kh_chunk *np, const np_parts *p, acto
     return 1;
 }
 
+/* The armed role (MIL, COP, REB, INS, SEP, UAF, SPY) the one word `w`
+ * (`len` bytes) names as an agent on its own, NULL when none. */
+static const kh_agent_rec *armed_agent_word(const kh_dict *d, const char *w, size_t len)
+{
+    uint32_t word = kh_dict_word(d, w, len);
+    uint32_t node = word == KH_NONE ? 0 : kh_dict_child(d, 0, word);
+    const kh_payload *pl = node ? kh_node_payload(d, node, KH_P_AGENT, KH_NONE) : NULL;
+    if (!pl || d->agents[pl->ref].code == KH_NONE)
+        return NULL;
+    const char *code = kh_dict_str(d, d->agents[pl->ref].code);
+    return strlen(code) == 3 && kh_actors_armed(code) ? &d->agents[pl->ref] : NULL;
+}
+
+/* A target whose head an armed role modifies ("attacked a police station",
+ * "shelled rebel positions", "ambushed an army convoy", "stormed
+ * rebel-held towns") is acted on as that force: what is done to its post,
+ * vehicle or camp is done to it. The role is a "ROLE-held" word before the
+ * head, else the one word right before it. Sets p->agent; returns 1 when
+ * it found one. */
+static int role_modifier(kh_actors *c, const kh_chunk *np, np_parts *p)
+{
+    static const char *const held[] = {"-held", "-controlled", "-occupied", "-run", NULL};
+    const kh_dict *d = c->v->dict;
+    const kh_token *tok = c->v->doc->tokens;
+    for (size_t t = np->first; t < np->head; t++)
+        for (size_t k = 0; held[k]; k++) {
+            size_t hl = strlen(held[k]), n = tok[t].norm_len;
+            const kh_agent_rec *a;
+            if (n > hl && !strncasecmp(tok[t].norm + n - hl, held[k], hl) &&
+                (a = armed_agent_word(d, tok[t].norm, n - hl)) != NULL) {
+                p->agent = a;
+                return 1;
+            }
+        }
+    if (np->head == np->first || c->v->doc->upos[np->head] != KH_UPOS_NOUN)
+        return 0;
+    /* "struck military targets in Iran": a country named as where the
+     * thing is makes the act one against that country (clause_target). */
+    size_t e = np->end;
+    if (e + 1 < c->v->doc->n_tokens && kh_view_word_is(c->v, e, "in") && c->v->mnode[e + 1] &&
+        kh_node_payload(d, c->v->mnode[e + 1], KH_P_COUNTRY, KH_NONE))
+        return 0;
+    const kh_token *m = &tok[np->head - 1];
+    const kh_agent_rec *a = armed_agent_word(d, m->norm, m->norm_len);
+    if (!a)
+        return 0;
+    p->agent = a;
+    return 1;
+}
+
 static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
 {
     const kh_doc *doc = c->v->doc;
@@ -382,7 +432,8 @@ static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
          * names it. A capital or country used as a plain modifier ("the
          * Paris accord") does not. */
         if (!covered && !(as_target && (p.demonym || (np->flags & KH_NP_POSSESSOR)) && p.country) &&
-            !(as_target && (p.org || (p.named && !actor_is_person(d, p.named)))))
+            !(as_target && (p.org || (p.named && !actor_is_person(d, p.named)))) &&
+            !(as_target && role_modifier(c, np, &p)))
             return 0;
     }
     /* "minister of X", "delegation from X": the PPs attached to this NP. */
@@ -453,7 +504,13 @@ static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
         return 1;
     }
     if (p.agent && p.agent->code != KH_NONE) {
+        /* "Punjab police", "Queensland premier": a place before the role
+         * gives its country. */
+        const char *pc = doc->upos[np->head] == KH_UPOS_NOUN
+                             ? kh_actors_place_country(c->v, np->first, np->head) : NULL;
         out->code = kh_dict_str(d, p.agent->code);
+        if (pc)
+            out->code = join_codes(c, pc, out->code);
         out->name = kh_view_text(c->v, np->first, np->end);
         return 1;
     }
@@ -698,6 +755,20 @@ static size_t coordinated_demonyms(kh_actors *c, const kh_chunk *np, actor *outs
     return n;
 }
 
+/* A country written as a short capitalised abbreviation ("US", "U.S.",
+ * "UK") in text that is not all capitals: news uses it as a modifier ("US
+ * and Iraqi forces"), as it does a demonym, where a full name ("Israel and
+ * Palestinian militants") is a party of its own. */
+static int abbreviated_country(kh_actors *c, const kh_chunk *np, const actor *a)
+{
+    const kh_token *t = &c->v->doc->tokens[np->first];
+    if (!a->code || strlen(a->code) != 3 || !(t->flags & KH_TOK_UPPER) || t->norm_len > 4)
+        return 0;
+    /* In a headline written in capitals every word is: the next word says. */
+    size_t nx = np->end + 1;
+    return nx < c->v->doc->n_tokens && !(c->v->doc->tokens[nx].flags & KH_TOK_UPPER);
+}
+
 static size_t resolve_np_as(kh_actors *c, int32_t ci, int32_t reporter_np, int as_target,
                             actor *outs)
 {
@@ -713,7 +784,8 @@ static size_t resolve_np_as(kh_actors *c, int32_t ci, int32_t reporter_np, int a
         actor a;
         if (resolve_np1(c, k, as_target, &a) || resolve_part_name(c, &doc->chunks[k], &a)) {
             adjective[n] = doc->chunks[k].end - doc->chunks[k].first == 1 &&
-                           demonym_at(c, doc->chunks[k].first) != NULL;
+                           (demonym_at(c, doc->chunks[k].first) != NULL ||
+                            abbreviated_country(c, &doc->chunks[k], &a));
             outs[n++] = a;
             size_t before = n;
             n = coordinated_demonyms(c, &doc->chunks[k], outs, n);

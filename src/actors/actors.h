@@ -177,4 +177,28 @@ const char *kh_actors_dated_country(kh_actors *a, const char *code);
 /* Remembers the actors of every NP of sentence si, for later references. */
 void kh_actors_remember_sentence(kh_actors *a, size_t si);
 
+/* Token i is a preposition of extent ("along", "across"): the phrase
+ * after it says over what area, not at whom (targets.c). */
+int kh_actors_locative(const kh_story_view *v, size_t i);
+
+/* The armed force a "when"/"as" clause after clause `cli` makes its
+ * subject ("were killed when militants opened fire"): the author of an act
+ * its own clause does not name (targets.c). Returns 1 and sets *out when
+ * there is one. */
+int kh_actors_when_author(kh_actors *c, size_t cli, actor *out);
+
+/* A "him"/"her"/"them" target (chunk np of clause cli) the context left
+ * unresolved, read as the subject or object of the clause before it
+ * (targets.c). Returns the number of actors written to outs. */
+size_t kh_actors_antecedent(kh_actors *c, size_t cli, int32_t np, const actor *src, actor *outs);
+
+/* The country of a gazetteer place named as proper nouns in tokens
+ * [first, end) and ending at `end` ("Punjab police"), NULL when none
+ * (targets.c). */
+const char *kh_actors_place_country(const kh_story_view *v, size_t first, size_t end);
+
+/* The role part of `code` names an armed force (MIL, COP, REB, INS, SEP,
+ * UAF, SPY) (targets.c). */
+int kh_actors_armed(const char *code);
+
 #endif

@@ -511,8 +511,11 @@ static void clause_target(kh_coder *c, clause_job *j)
             break;
         if (ch->kind != KH_CHUNK_NP)
             continue;
-        /* "(Reuters)", "(AP)": a credit in parentheses is not a party. */
-        if (ch->first > 0 && kh_view_word_is(&c->view, ch->first - 1, "("))
+        /* "(Reuters)", "(AP)": a credit in parentheses is not a party; an
+         * area the act ran over ("along the Gaza Strip's border") is not
+         * one either. */
+        if (ch->first > 0 && (kh_view_word_is(&c->view, ch->first - 1, "(") ||
+                              kh_actors_locative(&c->view, ch->first - 1)))
             continue;
         j->nt = kh_actors_resolve_target(&c->ax, (int32_t)k, cl->reporter, j->tgt);
         if (j->nt && j->src[0].code && !strcmp(j->tgt[0].code, j->src[0].code))
@@ -576,11 +579,15 @@ static void attack_in_clause(kh_coder *c, clause_job *j)
             continue;
         if (!strcmp(kh_dict_str(c->dict, j->code->code), "190"))
             j->code = kind;
-        if (kh_actors_owner(&c->ax, (int32_t)k, &j->src[0]))
+        if (kh_actors_owner(&c->ax, (int32_t)k, &j->src[0])) {
             kh_coder_trace(c, j->si, "  done in an attack the clause names: its owner %s is the source",
                            j->src[0].code);
-        return;
+            return;
+        }
+        break;
     }
+    if (kh_actors_when_author(&c->ax, j->cli, &j->src[0]))
+        kh_coder_trace(c, j->si, "  done when %s acted: the source", j->src[0].code);
 }
 
 /* Source and target actors: by voice, the pattern's slots, a slotless
@@ -615,6 +622,8 @@ static int clause_actors(kh_coder *c, clause_job *j)
         j->ns = kh_actors_resolve_np(&c->ax, j->best.source_np >= 0 ? j->best.source_np : cl->subject,
                                      reporter, j->src);
         j->nt = kh_actors_resolve_target(&c->ax, j->best.target_np, reporter, j->tgt);
+        if (!j->nt)
+            j->nt = kh_actors_antecedent(&c->ax, j->cli, j->best.target_np, j->ns ? &j->src[0] : NULL, j->tgt);
     }
     const char *jc = kh_dict_str(d, j->code->code);
     int violent = jc[0] == '1' && jc[1] >= '8' && jc[1] <= '9';

@@ -30,7 +30,7 @@ static const char fixture_dict[] =
     "016 | 3.4 | Deny responsibility\n"
     "106 | -5.0 | Demand a meeting or negotiation\n"
     "[countries]\n"
-    "FRD | Freedonia | Freedonian; Freedonians | Fredville\n"
+    "FRD | Freedonia; FDN | Freedonian; Freedonians | Fredville\n"
     "SYL | Sylvania | Sylvanian; Sylvanians | Sylburg\n"
     "[actors]\n"
     "Rufus Firefly; Firefly | FRDGOV 1933-01-01.. | leader of Freedonia\n"
@@ -40,6 +40,7 @@ static const char fixture_dict[] =
     "troops; soldiers | MIL |\n"
     "police | COP |\n"
     "people; men | CVL |\n"
+    "militants; rebel | REB |\n"
     "[synsets]\n"
     "&STMT_PESSIMISM | worried; concern\n"
     "&INSTR_BOMBING | bomb; car bomb; blast\n"
@@ -56,7 +57,9 @@ static const char fixture_dict[] =
     "arrest $T | 173 |\n"
     "kill $T | 190 |\n"
     "$T die in &INSTR_ATTACK | 190 |\n"
-    "extradite $T | 0631 |\n";
+    "extradite $T | 0631 |\n"
+    "attack $T | 190 |\n"
+    "open fire | 190 |\n";
 
 typedef struct stage_fixture {
     kh_dict *dict;
@@ -289,7 +292,9 @@ TEST(stage_clause_coder_voice_negation_intent)
 
 /* The mechanisms that find events in real news: country from context,
  * agentless passives, statements by what they say, headline futures,
- * coordinated demonyms, targets the pattern's slot missed. */
+ * coordinated demonyms, targets the pattern's slot missed, targets named by an
+ * armed role before their head, authors named by a "when" clause, pronoun
+ * targets, places of extent, a town before a role word. */
 TEST(stage_clause_coder_real_news)
 {
     stage_fixture f;
@@ -351,6 +356,24 @@ TEST(stage_clause_coder_real_news)
          "190", 0},
         /* a participle after a verb modifies the object */
         {"Sylvania extradited suspected Freedonian troops.", 1, "SYL", "FRDMIL", "0631", 0},
+        /* what is done to a force's post or a place it holds is done to it */
+        {"Freedonian militants attacked a police station.", 1, "FRDREB", "FRDCOP", "190",
+         KH_EV_TARGET_INFERRED},
+        {"Sylvanian troops attacked rebel-held towns.", 1, "SYLMIL", "SYLREB", "190", KH_EV_TARGET_INFERRED},
+        /* ... unless a country is named as where it is: the act is against that country */
+        {"Sylvanian troops attacked police stations in Freedonia.", 1, "SYLMIL", "FRD", "190", 0},
+        /* an abbreviated country before a demonym and role takes the role */
+        {"FDN and Sylvanian troops visited Marxton.", 2, "FRDMIL", "SYL", "042", 0},
+        /* the author of an agentless act is the force the "when" clause names */
+        {"Five people were killed when Freedonian militants stormed the village.", 1, "FRDREB", "FRDCVL",
+         "190", KH_EV_PASSIVE | KH_EV_TARGET_INFERRED},
+        /* "them": the object of the clause before, whose subject is the source */
+        {"Freedonian troops stopped five men and killed them.", 1, "FRDMIL", "FRDCVL", "190",
+         KH_EV_TARGET_INFERRED},
+        /* an area the act ran over is not its target */
+        {"Freedonian troops opened fire along the Sylvanian border.", 1, "FRDMIL", NULL, "190", 0},
+        /* a town right before a role word gives its country */
+        {"Marxton police arrested five Freedonian men.", 1, "SYLCOP", "FRDCVL", "173", 0},
     };
     kh_code_options o;
     memset(&o, 0, sizeof o);
