@@ -521,8 +521,7 @@ static int clause_actors(kh_coder *c, clause_job *j)
     }
     /* A plain comment is a statement event only from a political speaker;
      * "police said", "a witness said" attribute a fact. */
-    if (j->statement == 2 && (!kh_political_speaker(j->src[0].code) ||
-                              doc->upos[j->src[0].first] == KH_UPOS_PRON)) {
+    if (j->statement && !kh_statement_speaker(c, j->statement == 2, &j->src[0])) {
         kh_coder_trace(c, si, "  a comment by %s, not a political speaker: not coded",
                        j->src[0].code ? j->src[0].code : "no one");
         return 0;

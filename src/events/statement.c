@@ -53,6 +53,17 @@ int kh_political_speaker(const char *code)
     return 1;
 }
 
+/* Whether `speaker` makes a statement event: a political speaker, and
+ * for a plain comment (010, `plain`) one named in the clause, not a
+ * pronoun: "police said", "a witness said" attribute a fact, and "he
+ * said" with nothing of a kind is too often attribution to be coded. */
+int kh_statement_speaker(const kh_coder *c, int plain, const actor *speaker)
+{
+    if (!kh_political_speaker(speaker->code))
+        return 0;
+    return !plain || c->doc->upos[speaker->first] != KH_UPOS_PRON;
+}
+
 /* What a statement says, by the synsets of data/verbs.txt, in the order a
  * content is classified (the first that matches wins): denial, sympathy,
  * accusation, criticism, praise, pessimism, optimism; else a plain
@@ -129,24 +140,38 @@ static int content_names_act(kh_coder *c, size_t cli)
     return 0;
 }
 
+/* The first statement kind (an index of statement_kinds, below `best`)
+ * whose words stand in tokens [first, end), else `best`. */
+static size_t kind_in(const kh_coder *c, size_t first, size_t end, size_t best)
+{
+    for (size_t t = first; t < end; t++) {
+        uint32_t node = c->view.mnode[t];
+        if (!node)
+            continue;
+        for (size_t s = 0; s < best; s++)
+            if (c->stmt_syn[s] != KH_NONE && kh_node_payload(c->dict, node, KH_P_SYNSET, c->stmt_syn[s]))
+                best = s;
+    }
+    return best;
+}
+
 /* The kind of statement the content of report `cli` makes (its reported
- * clauses' words), as an event code record. */
+ * clauses' words, their subjects included: "said the tyrant is Bush"), as
+ * an event code record. */
 const kh_code_rec *kh_statement_code(kh_coder *c, size_t cli, const char **kind)
 {
     const kh_doc *doc = c->doc;
-    const kh_dict *d = c->dict;
     size_t best = KH_ARRAY_LEN(statement_kinds);
     for (size_t k = kh_sentence_clause0(doc, cli); k < doc->n_clauses && doc->clauses[k].sentence == doc->clauses[cli].sentence; k++) {
         if (k == cli || !kh_reported_by(doc, k, cli))
             continue;
-        for (size_t t = doc->clauses[k].first; t < doc->clauses[k].end; t++) {
-            uint32_t node = c->view.mnode[t];
-            if (!node)
-                continue;
-            for (size_t s = 0; s < best; s++)
-                if (c->stmt_syn[s] != KH_NONE && kh_node_payload(d, node, KH_P_SYNSET, c->stmt_syn[s]))
-                    best = s;
-        }
+        const kh_clause *cl = &doc->clauses[k];
+        /* A relative clause's subject is its antecedent, outside the
+         * content; the report's own subject is the speaker. */
+        if (cl->subject >= 0 && cl->subject != doc->clauses[cli].subject && !(cl->flags & KH_CL_RELATIVE) &&
+            doc->chunks[cl->subject].end <= cl->first)
+            best = kind_in(c, doc->chunks[cl->subject].first, doc->chunks[cl->subject].end, best);
+        best = kind_in(c, cl->first, cl->end, best);
     }
     if (best == KH_ARRAY_LEN(statement_kinds) && content_names_act(c, cli)) {
         *kind = "an act it could not code";
