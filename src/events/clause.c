@@ -130,6 +130,7 @@ typedef struct clause_job {
     int future;              /* a headline's "X to VERB" */
     const char *modality;    /* why the clause is not a fact (modality.c), NULL if it is */
     int demand;              /* "X said Y must ...": X demands of Y */
+    const char *how;         /* what coded it when no pattern did (a mention's "pattern") */
     kh_date_precision date_precision;
 } clause_job;
 
@@ -582,7 +583,7 @@ static kh_status clause_events(kh_coder *c, clause_job *j, kh_date date, const k
             ev.target_place = t->code ? kh_actor_place_of(&c->view, t->first, t->end) : NULL;
             ev.mention.verb = kh_coder_span(c, j->vg->aux_first,
                                             j->vg->end > j->best.last + 1 ? j->vg->end : j->best.last + 1);
-            ev.mention.pattern = p ? kh_dict_str(d, p->src) : "clashes between $S and $T (a noun phrase)";
+            ev.mention.pattern = p ? kh_dict_str(d, p->src) : j->how ? j->how : "clashes between $S and $T (a noun phrase)";
             kh_coder_trace(c, si, "  EVENT %s -> %s %s (%s)", ev.source ? ev.source : "-",
                            ev.target ? ev.target : "-",
                   kh_dict_str(d, j->code->code), kh_dict_str(d, j->code->name));
@@ -617,6 +618,31 @@ static void infer_countries(kh_coder *c, clause_job *j, const kh_place *place)
 
 static kh_status clause_finish(kh_coder *c, clause_job *j);
 
+/* A clause no pattern codes that states its subject's feeling ("Uganda was
+ * disappointed by the stalemate"): a statement of that kind by the subject
+ * (statement.c), about the actor the clause names after the verb. */
+static kh_status state_statement(kh_coder *c, clause_job *j)
+{
+    const char *kind;
+    const kh_code_rec *code = kh_statement_state(c, j->cli, &kind);
+    if (!code || kh_clause_modality(c, j->cli))
+        return KH_OK;
+    j->ns = kh_actors_resolve_np(&c->ax, j->cl->subject, j->cl->reporter, j->src);
+    if (!j->ns || !kh_statement_speaker(c, 0, &j->src[0])) {
+        kh_coder_trace(c, j->si, "  a feeling (%s) of no political speaker: not coded", kind);
+        return KH_OK;
+    }
+    kh_coder_trace(c, j->si, "  the subject's feeling (%s): a statement -> %s", kind,
+                   kh_dict_str(c->dict, code->code));
+    j->code = code;
+    j->how = "a feeling of the subject (a statement)";
+    j->best.last = (uint32_t)j->vg->head;
+    j->best_tok = j->vg->head;
+    j->flags = j->cl->flags & KH_CL_REPORTED ? KH_EV_REPORTED : 0u;
+    clause_target(c, j);
+    return clause_finish(c, j);
+}
+
 static kh_status code_clause(kh_coder *c, size_t cli)
 {
     const kh_doc *doc = c->doc;
@@ -634,8 +660,10 @@ static kh_status code_clause(kh_coder *c, size_t cli)
           j.passive ? " passive" : "", vg->flags & KH_VG_NEGATED ? " negated" : "",
           vg->flags & KH_VG_INTENT ? " intent" : "", vg->flags & KH_VG_REFUSAL ? " refusal" : "",
           vg->flags & KH_VG_FUTURE ? " future" : "", j.cl->flags & KH_CL_REPORTED ? " reported" : "");
-    if (!clause_is_own_event(c, &j) || !clause_pattern(c, &j))
+    if (!clause_is_own_event(c, &j))
         return KH_OK;
+    if (!clause_pattern(c, &j))
+        return state_statement(c, &j);
     j.modality = kh_clause_modality(c, cli);
     if (!clause_code(c, &j) || !clause_modality(c, &j) || !clause_actors(c, &j))
         return KH_OK;

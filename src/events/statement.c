@@ -190,6 +190,48 @@ int kh_has_reported_children(kh_coder *c, size_t cli)
     return 0;
 }
 
+/* The statement a clause makes by its subject's state of mind: a
+ * participle naming a feeling of one of the kinds ("Uganda was
+ * disappointed by the stalemate", "Tokyo is concerned about the move",
+ * a headline's "MINISTER ALARMED AT ..."), of a verb that names no act (it
+ * has no pattern: "threatened", "attacked" are acts done to the subject).
+ * NULL when the clause is no such statement; *kind names the kind. */
+const kh_code_rec *kh_statement_state(kh_coder *c, size_t cli, const char **kind)
+{
+    const kh_doc *doc = c->doc;
+    const kh_clause *cl = &doc->clauses[cli];
+    const kh_chunk *vg = &doc->chunks[cl->verb];
+    if ((vg->flags & KH_VG_NEGATED) || cl->subject < 0 || !vg->lemma)
+        return NULL;
+    /* The word of the feeling: the passive's participle, or what follows
+     * a copula ("was deeply concerned", "remains optimistic"). */
+    size_t t = vg->head;
+    if (!(vg->flags & KH_VG_PASSIVE)) {
+        if (strcmp(vg->lemma, "be") && strcmp(vg->lemma, "remain") && strcmp(vg->lemma, "feel"))
+            return NULL;
+        const kh_sentence *se = &doc->sentences[cl->sentence];
+        size_t end = se->first_token + se->n_tokens;
+        for (t = vg->end; t < end && doc->upos[t] == KH_UPOS_ADV; t++)
+            ;
+        /* A participle ("concerned", "dismayed"), not an adjective that
+         * describes the subject ("Iran is dangerous" is said of Iran,
+         * not by it); "be optimistic" and its like are verb patterns. */
+        const kh_token *tk = t < end ? &doc->tokens[t] : NULL;
+        if (!tk || (doc->upos[t] != KH_UPOS_ADJ && doc->upos[t] != KH_UPOS_VERB) || tk->norm_len < 3 ||
+            strncasecmp(tk->norm + tk->norm_len - 2, "ed", 2))
+            return NULL;
+    }
+    size_t first = 0;
+    uint32_t w = c->lemw[t];
+    if (w != KH_NONE && kh_dict_patterns(c->dict, w, &first))
+        return NULL;
+    size_t best = kind_in(c, t, t + 1, KH_ARRAY_LEN(statement_kinds));
+    if (best == KH_ARRAY_LEN(statement_kinds))
+        return NULL;
+    *kind = statement_kinds[best].synset;
+    return code_named(c, statement_kinds[best].code);
+}
+
 /* The actor a statement of a kind (criticism, accusation, praise,
  * sympathy, worry) is about: the first actor its content names other than
  * the speaker ("North Korea said the tyrant is Bush", "Sylvania said

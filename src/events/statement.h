@@ -32,6 +32,10 @@ int kh_statement_speaker(const kh_coder *c, int plain, const actor *speaker);
  * when of no other kind); *kind says which (a static string). NULL when the
  * content names an act the coder could not code. */
 const kh_code_rec *kh_statement_code(kh_coder *c, size_t cli, const char **kind);
+/* The statement clause cli makes by its subject's state of mind (a
+ * passive participle of a feeling: "X was disappointed by ..."), NULL when
+ * none; *kind names the kind (a static string). */
+const kh_code_rec *kh_statement_state(kh_coder *c, size_t cli, const char **kind);
 /* The actor report cli's content is about (other than the speaker), into
  * tgt (MAX_ACTORS); returns how many, 0 when none. */
 size_t kh_statement_target(kh_coder *c, size_t cli, const actor *speaker, actor *tgt);
