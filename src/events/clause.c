@@ -620,11 +620,14 @@ static kh_status clause_finish(kh_coder *c, clause_job *j);
 
 /* A clause no pattern codes that states its subject's feeling ("Uganda was
  * disappointed by the stalemate"): a statement of that kind by the subject
- * (statement.c), about the actor the clause names after the verb. */
+ * (statement.c), about the actor its phrase names. */
 static kh_status state_statement(kh_coder *c, clause_job *j)
 {
     const char *kind;
-    const kh_code_rec *code = kh_statement_state(c, j->cli, &kind);
+    size_t tok = 0;
+    const kh_code_rec *code = kh_statement_state(c, j->cli, &kind, &tok);
+    /* A reported feeling ("X said Y was worried") is Y's, as a reported
+     * act is its subject's, and flagged as reported. */
     if (!code || kh_clause_modality(c, j->cli))
         return KH_OK;
     j->ns = kh_actors_resolve_np(&c->ax, j->cl->subject, j->cl->reporter, j->src);
@@ -639,7 +642,7 @@ static kh_status state_statement(kh_coder *c, clause_job *j)
     j->best.last = (uint32_t)j->vg->head;
     j->best_tok = j->vg->head;
     j->flags = j->cl->flags & KH_CL_REPORTED ? KH_EV_REPORTED : 0u;
-    clause_target(c, j);
+    j->nt = kh_statement_state_target(c, j->si, tok, &j->src[0], j->tgt);
     return clause_finish(c, j);
 }
 

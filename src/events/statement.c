@@ -196,7 +196,7 @@ int kh_has_reported_children(kh_coder *c, size_t cli)
  * a headline's "MINISTER ALARMED AT ..."), of a verb that names no act (it
  * has no pattern: "threatened", "attacked" are acts done to the subject).
  * NULL when the clause is no such statement; *kind names the kind. */
-const kh_code_rec *kh_statement_state(kh_coder *c, size_t cli, const char **kind)
+const kh_code_rec *kh_statement_state(kh_coder *c, size_t cli, const char **kind, size_t *tok)
 {
     const kh_doc *doc = c->doc;
     const kh_clause *cl = &doc->clauses[cli];
@@ -229,7 +229,38 @@ const kh_code_rec *kh_statement_state(kh_coder *c, size_t cli, const char **kind
     if (best == KH_ARRAY_LEN(statement_kinds))
         return NULL;
     *kind = statement_kinds[best].synset;
+    *tok = t;
     return code_named(c, statement_kinds[best].code);
+}
+
+/* The actors NP chunk q names, into tgt, unless it is the speaker or the
+ * speaker's own country ("Soviet" said by a Soviet official is not what
+ * the statement is about) or the media; returns how many. */
+static size_t about_np(kh_coder *c, size_t q, const actor *speaker, actor *tgt)
+{
+    size_t nt = kh_actors_resolve_target(&c->ax, (int32_t)q, -1, tgt);
+    const char *tc = nt ? tgt[0].code : NULL, *sc = speaker->code;
+    if (nt && (!tc || kh_is_media(tc) ||
+               (sc && (!strcmp(tc, sc) || (strlen(tc) == 3 && !strncmp(tc, sc, 3))))))
+        nt = 0;
+    return nt;
+}
+
+/* The actor a feeling (kh_statement_state, at token tok) is about: the
+ * first its phrase names before the next verb ("concerned about
+ * Freedonia", "angry at the ministers"); returns how many, into tgt. */
+size_t kh_statement_state_target(kh_coder *c, size_t si, size_t tok, const actor *speaker, actor *tgt)
+{
+    const kh_doc *doc = c->doc;
+    size_t nt = 0;
+    for (size_t q = kh_chunk_from(doc, tok + 1); q < doc->n_chunks && !nt; q++) {
+        const kh_chunk *ch = &doc->chunks[q];
+        if (ch->kind == KH_CHUNK_VG || ch->first <= tok || ch->sentence != si)
+            break;
+        if (ch->kind == KH_CHUNK_NP && !(ch->flags & KH_NP_PRONOUN))
+            nt = about_np(c, q, speaker, tgt);
+    }
+    return nt;
 }
 
 /* The actor a statement of a kind (criticism, accusation, praise,
@@ -250,13 +281,7 @@ size_t kh_statement_target(kh_coder *c, size_t cli, const actor *speaker, actor 
                 break;
             if (ch->kind != KH_CHUNK_NP || (ch->flags & KH_NP_PRONOUN))
                 continue;
-            nt = kh_actors_resolve_target(&c->ax, (int32_t)q, -1, tgt);
-            /* The speaker's own country ("Soviet" said by a Soviet
-             * official) is not what the statement is about. */
-            const char *tc = nt ? tgt[0].code : NULL, *sc = speaker->code;
-            if (nt && (!tc || kh_is_media(tc) ||
-                   (sc && (!strcmp(tc, sc) || (strlen(tc) == 3 && !strncmp(tc, sc, 3))))))
-                nt = 0;
+            nt = about_np(c, q, speaker, tgt);
         }
     }
     if (nt)

@@ -34,8 +34,11 @@ int kh_statement_speaker(const kh_coder *c, int plain, const actor *speaker);
 const kh_code_rec *kh_statement_code(kh_coder *c, size_t cli, const char **kind);
 /* The statement clause cli makes by its subject's state of mind (a
  * passive participle of a feeling: "X was disappointed by ..."), NULL when
- * none; *kind names the kind (a static string). */
-const kh_code_rec *kh_statement_state(kh_coder *c, size_t cli, const char **kind);
+ * none; *kind names the kind (a static string), *tok the feeling's token. */
+const kh_code_rec *kh_statement_state(kh_coder *c, size_t cli, const char **kind, size_t *tok);
+/* The actor the feeling at token tok of sentence si is about (not the speaker), into tgt
+ * (MAX_ACTORS); returns how many. */
+size_t kh_statement_state_target(kh_coder *c, size_t si, size_t tok, const actor *speaker, actor *tgt);
 /* The actor report cli's content is about (other than the speaker), into
  * tgt (MAX_ACTORS); returns how many, 0 when none. */
 size_t kh_statement_target(kh_coder *c, size_t cli, const actor *speaker, actor *tgt);
