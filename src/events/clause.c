@@ -631,7 +631,7 @@ static kh_status state_statement(kh_coder *c, clause_job *j)
     if (!code || kh_clause_modality(c, j->cli))
         return KH_OK;
     j->ns = kh_actors_resolve_np(&c->ax, j->cl->subject, j->cl->reporter, j->src);
-    if (!j->ns || !kh_statement_speaker(c, 0, &j->src[0])) {
+    if (!j->ns || !kh_political_speaker(j->src[0].code)) {
         kh_coder_trace(c, j->si, "  a feeling (%s) of no political speaker: not coded", kind);
         return KH_OK;
     }

@@ -37,31 +37,38 @@ int kh_is_bare_role(const char *code)
     return code && (!strcmp(code, "IGO") || !strcmp(code, "NGO") || kh_actors_code_needs_country(code));
 }
 
+/* A speaker whose words attribute facts: the police, the media,
+ * civilians, schools, hospitals, refugees, criminals, unknown gunmen (a
+ * role anywhere in the code). */
+static int routine_speaker(const char *code)
+{
+    static const char *const routine[] = {"COP", "MED", "CVL", "EDU", "HLH", "REF", "CRM", "UAF", NULL};
+    for (size_t n = strlen(code), at = 0; at + 3 <= n; at += 3)
+        for (size_t k = 0; routine[k]; k++)
+            if (!strncmp(code + at, routine[k], 3))
+                return 1;
+    return 0;
+}
+
 /* A speaker whose plain comments are political statements (CAMEO 010): a
  * named actor, a government, party, legislature, court, armed force or
  * organisation; not the police, the media, civilians, schools, hospitals,
  * refugees or criminals, whose words attribute facts. */
 int kh_political_speaker(const char *code)
 {
-    static const char *const routine[] = {"COP", "MED", "CVL", "EDU", "HLH", "REF", "CRM", "UAF", NULL};
-    if (!code || kh_is_bare_role(code))
-        return 0;
-    for (size_t n = strlen(code), at = 0; at + 3 <= n; at += 3)
-        for (size_t k = 0; routine[k]; k++)
-            if (!strncmp(code + at, routine[k], 3))
-                return 0;
-    return 1;
+    return code && !kh_is_bare_role(code) && !routine_speaker(code);
 }
 
-/* Whether `speaker` makes a statement event: a political speaker, and
- * for a plain comment (010, `plain`) one named in the clause, not a
- * pronoun: "police said", "a witness said" attribute a fact, and "he
- * said" with nothing of a kind is too often attribution to be coded. */
+/* Whether `speaker` makes a statement event: not one whose words
+ * attribute facts ("police said", "a witness said"); for a plain comment
+ * (010, `plain`) a political speaker named in the clause, not a pronoun
+ * or a bare role ("he said", "officials said" with nothing of a kind are
+ * too often attribution to be coded). */
 int kh_statement_speaker(const kh_coder *c, int plain, const actor *speaker)
 {
-    if (!kh_political_speaker(speaker->code))
+    if (!speaker->code || routine_speaker(speaker->code))
         return 0;
-    return !plain || c->doc->upos[speaker->first] != KH_UPOS_PRON;
+    return !plain || (kh_political_speaker(speaker->code) && c->doc->upos[speaker->first] != KH_UPOS_PRON);
 }
 
 /* What a statement says, by the synsets of data/verbs.txt, in the order a
@@ -156,8 +163,7 @@ static size_t kind_in(const kh_coder *c, size_t first, size_t end, size_t best)
 }
 
 /* The kind of statement the content of report `cli` makes (its reported
- * clauses' words, their subjects included: "said the tyrant is Bush"), as
- * an event code record. */
+ * clauses' words), as an event code record. */
 const kh_code_rec *kh_statement_code(kh_coder *c, size_t cli, const char **kind)
 {
     const kh_doc *doc = c->doc;
@@ -165,13 +171,7 @@ const kh_code_rec *kh_statement_code(kh_coder *c, size_t cli, const char **kind)
     for (size_t k = kh_sentence_clause0(doc, cli); k < doc->n_clauses && doc->clauses[k].sentence == doc->clauses[cli].sentence; k++) {
         if (k == cli || !kh_reported_by(doc, k, cli))
             continue;
-        const kh_clause *cl = &doc->clauses[k];
-        /* A relative clause's subject is its antecedent, outside the
-         * content; the report's own subject is the speaker. */
-        if (cl->subject >= 0 && cl->subject != doc->clauses[cli].subject && !(cl->flags & KH_CL_RELATIVE) &&
-            doc->chunks[cl->subject].end <= cl->first)
-            best = kind_in(c, doc->chunks[cl->subject].first, doc->chunks[cl->subject].end, best);
-        best = kind_in(c, cl->first, cl->end, best);
+        best = kind_in(c, doc->clauses[k].first, doc->clauses[k].end, best);
     }
     if (best == KH_ARRAY_LEN(statement_kinds) && content_names_act(c, cli)) {
         *kind = "an act it could not code";

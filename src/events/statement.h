@@ -24,8 +24,9 @@ int kh_is_media(const char *code);
 int kh_is_bare_role(const char *code);
 /* A speaker whose plain comments are political statements (010). */
 int kh_political_speaker(const char *code);
-/* Whether speaker makes a statement event: a political speaker, and for a
- * plain comment (plain != 0) not a pronoun. */
+/* Whether speaker makes a statement event: not the police, the media or
+ * civilians; for a plain comment (plain != 0) a political speaker, not a
+ * pronoun or a bare role. */
 int kh_statement_speaker(const kh_coder *c, int plain, const actor *speaker);
 
 /* The statement the content of report cli makes, as a code record (010

@@ -97,10 +97,9 @@ TEST(statement_kinds)
         size_t n;
         const char *source, *target, *code;
     } cases[] = {
-        /* the kind is read in the content's subject too */
+        /* the content's words give the kind; the actor it names is the target */
         {"Freedonia said the tyrant is Sylvania.", 1, "FRD", "SYL", "111"},
         {"Sylvania said the plan was flawed.", 1, "SYL", NULL, "111"},
-        /* kinds from the neighbours of the head words */
         {"Firefly said the ministers had misgivings about the border.", 1, "FRDGOV", NULL, "012"},
         /* a feeling the clause states of a political subject */
         {"Sylvania was disappointed by the talks.", 1, "SYL", NULL, "012"},
