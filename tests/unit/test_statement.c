@@ -80,6 +80,19 @@ static kh_coder *stmt_coder(kh_dict **dict, kh_lexicon **lex, int *skipped)
     return kh_coder_new(&o, &c) == KH_OK ? c : NULL;
 }
 
+/* Codes `text` as a one-unit story (a headline when it has no full stop)
+ * dated 2024-01-01; returns how many events, (size_t)-1 on failure. */
+static size_t code_sentence(kh_coder *c, const char *text, const kh_event **ev)
+{
+    kh_unit u = {.kind = strchr(text, '.') ? KH_UNIT_BODY : KH_UNIT_HEADLINE, .span = {.off = 0, .len = strlen(text)}};
+    kh_story s;
+    memset(&s, 0, sizeof s);
+    s.text = text, s.text_len = u.span.len, s.units = &u, s.n_units = 1;
+    s.date = (kh_date){.year = 2024, .month = 1, .day = 1};
+    size_t n = 0;
+    return kh_coder_code(c, &s, ev, &n) == KH_OK ? n : (size_t)-1;
+}
+
 TEST(statement_kinds)
 {
     kh_dict *dict = NULL;
@@ -98,7 +111,7 @@ TEST(statement_kinds)
         const char *source, *target, *code;
     } cases[] = {
         /* the content's words give the kind; the actor it names is the target */
-        {"Freedonia said the tyrant is Sylvania.", 1, "FRD", "SYL", "111"},
+        {"Freedonia said there was a tyrant in Sylvania.", 1, "FRD", "SYL", "111"},
         {"Sylvania said the plan was flawed.", 1, "SYL", NULL, "111"},
         {"Firefly said the ministers had misgivings about the border.", 1, "FRDGOV", NULL, "012"},
         /* a feeling the clause states of a political subject */
@@ -115,30 +128,17 @@ TEST(statement_kinds)
         {"Police said the plan was flawed.", 0, NULL, NULL, NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        kh_story s;
-        kh_unit u;
-        memset(&s, 0, sizeof s);
-        memset(&u, 0, sizeof u);
-        u.kind = strchr(cases[i].text, '.') ? KH_UNIT_BODY : KH_UNIT_HEADLINE;
-        u.span.len = strlen(cases[i].text);
-        s.text = cases[i].text;
-        s.text_len = u.span.len;
-        s.units = &u;
-        s.n_units = 1;
-        s.date.year = 2024, s.date.month = 1, s.date.day = 1;
         const kh_event *ev;
-        size_t n;
-        REQUIRE(kh_coder_code(c, &s, &ev, &n) == KH_OK);
+        size_t n = code_sentence(c, cases[i].text, &ev);
         if (n != cases[i].n)
             fprintf(stderr, "  case: %s\n", cases[i].text);
         CHECK_EQ_INT(n, cases[i].n);
         if (!n || n != cases[i].n)
             continue;
         CHECK_EQ_STR(ev[0].source, cases[i].source);
-        if (cases[i].target)
-            CHECK_EQ_STR(ev[0].target, cases[i].target);
-        else
-            CHECK(ev[0].target == NULL);
+        if (cases[i].target ? !ev[0].target || strcmp(ev[0].target, cases[i].target) : ev[0].target != NULL)
+            fprintf(stderr, "  case: %s (target %s)\n", cases[i].text, ev[0].target ? ev[0].target : "none");
+        CHECK(cases[i].target ? ev[0].target && !strcmp(ev[0].target, cases[i].target) : !ev[0].target);
         CHECK_EQ_STR(ev[0].code, cases[i].code);
     }
     kh_coder_free(c);
