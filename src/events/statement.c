@@ -77,10 +77,11 @@ int kh_statement_speaker(const kh_coder *c, int plain, const actor *speaker)
  * statement (010). */
 static const struct {
     const char *synset, *code;
+    int feeling; /* its words also name a speaker's feeling (kh_statement_state) */
 } statement_kinds[] = {
-    {"&STMT_DENIAL", "016"},     {"&STMT_SYMPATHY", "018"},  {"&STMT_ACCUSATION", "112"},
-    {"&STMT_CRITICISM", "111"},  {"&STMT_PRAISE", "051"},    {"&STMT_PESSIMISM", "012"},
-    {"&STMT_OPTIMISM", "013"},
+    {"&STMT_DENIAL", "016", 0},    {"&STMT_SYMPATHY", "018", 1},  {"&STMT_ACCUSATION", "112", 0},
+    {"&STMT_CRITICISM", "111", 1}, {"&STMT_PRAISE", "051", 0},    {"&STMT_PESSIMISM", "012", 1},
+    {"&STMT_OPTIMISM", "013", 1},
 };
 
 void kh_statement_setup(kh_coder *c)
@@ -226,7 +227,9 @@ const kh_code_rec *kh_statement_state(kh_coder *c, size_t cli, const char **kind
     if (w != KH_NONE && kh_dict_patterns(c->dict, w, &first))
         return NULL;
     size_t best = kind_in(c, t, t + 1, KH_ARRAY_LEN(statement_kinds));
-    if (best == KH_ARRAY_LEN(statement_kinds))
+    /* Only the kinds that are feelings: "involved", "blamed" say what was
+     * said of the subject, not what it feels. */
+    if (best == KH_ARRAY_LEN(statement_kinds) || !statement_kinds[best].feeling)
         return NULL;
     *kind = statement_kinds[best].synset;
     *tok = t;

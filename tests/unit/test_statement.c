@@ -33,7 +33,7 @@ static const char stmt_dict[] =
     "&STMT_OPTIMISM | hope; upbeat; satisfied\n"
     "&STMT_SYMPATHY | saddened; shocked\n"
     "&STMT_CRITICISM | tyrant; flawed; unjustified\n"
-    "&STMT_ACCUSATION | accuse; to blame\n"
+    "&STMT_ACCUSATION | accuse; to blame; involved\n"
     "&STMT_DENIAL | deny; denied\n"
     "&STMT_PRAISE | praise\n"
     "[verbs]\n"
@@ -123,6 +123,7 @@ TEST(statement_kinds)
         {"Villagers were shocked by the floods.", 0, NULL, NULL, NULL},
         {"Sylvania was threatened by Freedonia.", 1, "FRD", "SYL", "130"},
         {"Sylvania is dangerous.", 0, NULL, NULL, NULL},
+        {"Sylvania is involved in the talks.", 0, NULL, NULL, NULL},
         {"Sylvania was not disappointed by the talks.", 0, NULL, NULL, NULL},
         /* a statement of a kind needs a political speaker too */
         {"Police said the plan was flawed.", 0, NULL, NULL, NULL},
