@@ -19,6 +19,7 @@
 
 #include "events/coder.h"
 #include "events/patterns.h"
+#include "events/statement.h"
 #include "resolve/places.h"
 
 static const kh_code_rec *code_named(kh_coder *c, const char *code)
@@ -67,50 +68,6 @@ static const kh_code_rec *refusal_code(kh_coder *c, const kh_code_rec *rec)
     return r ? r : rec;
 }
 
-/* A media actor: a code whose role after the country (or alone) is MED. */
-static int is_media(const char *code)
-{
-    if (!code)
-        return 0;
-    size_t n = strlen(code);
-    return (n == 3 && !strcmp(code, "MED")) || (n >= 6 && !strncmp(code + 3, "MED", 3));
-}
-
-/* A role code with no country or organisation: "GOV", "BUS", "MIL", a bare
- * "IGO" (but not "IGOUNOWFP"). */
-static int is_bare_role(const char *code)
-{
-    return code && (!strcmp(code, "IGO") || !strcmp(code, "NGO") || kh_actors_code_needs_country(code));
-}
-
-/* A speaker whose plain comments are political statements (CAMEO 010): a
- * named actor, a government, party, legislature, court, armed force or
- * organisation; not the police, the media, civilians, schools, hospitals,
- * refugees or criminals, whose words attribute facts. */
-static int political_speaker(const char *code)
-{
-    static const char *const routine[] = {"COP", "MED", "CVL", "EDU", "HLH", "REF", "CRM", "UAF", NULL};
-    if (!code || is_bare_role(code))
-        return 0;
-    for (size_t n = strlen(code), at = 0; at + 3 <= n; at += 3)
-        for (size_t k = 0; routine[k]; k++)
-            if (!strncmp(code + at, routine[k], 3))
-                return 0;
-    return 1;
-}
-
-/* What a statement says, by the synsets of data/verbs.txt, in the order a
- * content is classified (the first that matches wins): denial, sympathy,
- * accusation, criticism, praise, pessimism, optimism; else a plain
- * statement (010). */
-static const struct {
-    const char *synset, *code;
-} statement_kinds[] = {
-    {"&STMT_DENIAL", "016"},     {"&STMT_SYMPATHY", "018"},  {"&STMT_ACCUSATION", "112"},
-    {"&STMT_CRITICISM", "111"},  {"&STMT_PRAISE", "051"},    {"&STMT_PESSIMISM", "012"},
-    {"&STMT_OPTIMISM", "013"},
-};
-
 /* What did it, when a violent verb's subject is a weapon or an attack and
  * no one is named: the kind of attack decides the code (synsets of
  * data/verbs.txt). */
@@ -123,8 +80,7 @@ static const struct {
 
 void kh_clause_coder_setup(kh_coder *c)
 {
-    for (size_t k = 0; k < KH_ARRAY_LEN(c->stmt_syn); k++)
-        c->stmt_syn[k] = KH_NONE;
+    kh_statement_setup(c);
     for (size_t k = 0; k < KH_ARRAY_LEN(c->instr_syn); k++)
         c->instr_syn[k] = KH_NONE;
     c->clash_syn = KH_NONE;
@@ -132,9 +88,6 @@ void kh_clause_coder_setup(kh_coder *c)
         const char *name = kh_dict_str(c->dict, c->dict->synsets[i].name);
         if (!strcasecmp(name, "&CLASH"))
             c->clash_syn = (uint32_t)i;
-        for (size_t k = 0; k < KH_ARRAY_LEN(statement_kinds); k++)
-            if (!strcasecmp(name, statement_kinds[k].synset))
-                c->stmt_syn[k] = (uint32_t)i;
         for (size_t k = 0; k < KH_ARRAY_LEN(instrument_kinds); k++)
             if (!strcasecmp(name, instrument_kinds[k].synset))
                 c->instr_syn[k] = (uint32_t)i;
@@ -161,94 +114,6 @@ static const kh_code_rec *instrument_code(kh_coder *c, int32_t np)
     return NULL;
 }
 
-/* The first clause of clause cl's sentence: a report's content may come
- * before it ("..., officials said"). */
-static size_t sentence_clause0(const kh_doc *doc, size_t cl)
-{
-    while (cl > 0 && doc->clauses[cl - 1].sentence == doc->clauses[cl].sentence)
-        cl--;
-    return cl;
-}
-
-/* Clause k is cl or reported (at any depth) by it. */
-static int reported_by(const kh_doc *doc, size_t k, size_t cl)
-{
-    for (int32_t p = (int32_t)k, depth = 0; p >= 0 && depth < 16; p = doc->clauses[p].parent, depth++)
-        if ((size_t)p == cl)
-            return 1;
-    return 0;
-}
-
-/* The content of report `cli` has a clause one of whose verb patterns
- * matches in full: it reports an act (that the coder could not code, for
- * want of actors or by its mood), not a comment. */
-static int content_names_act(kh_coder *c, size_t cli)
-{
-    const kh_doc *doc = c->doc;
-    for (size_t k = sentence_clause0(doc, cli); k < doc->n_clauses && doc->clauses[k].sentence == doc->clauses[cli].sentence; k++) {
-        if (k == cli || !reported_by(doc, k, cli))
-            continue;
-        const kh_clause *cl = &doc->clauses[k];
-        const kh_chunk *vg = &doc->chunks[cl->verb];
-        uint32_t w = vg->lemma ? kh_dict_word(c->dict, vg->lemma, strlen(vg->lemma)) : KH_NONE;
-        size_t first = 0, n = w == KH_NONE ? 0 : kh_dict_patterns(c->dict, w, &first);
-        /* A verb that names acts ("agree", "free", "extradite") names one
-         * even where none of its patterns matched; light and copular verbs
-         * name acts only through their patterns. */
-        static const char *const light[] = {"be", "have", "do", "make", "take", "give", "get", "go",
-                                            "come", "keep", "use", "remain", "continue", "need",
-                                            "want", "see", "put", "set", "hold", "become", NULL};
-        int is_light = 0;
-        for (size_t q = 0; light[q] && !is_light; q++)
-            is_light = !strcmp(vg->lemma, light[q]);
-        if (n && !is_light)
-            return 1;
-        for (size_t q = 0; q < n; q++) {
-            pmatch m;
-            if (kh_try_pattern(&c->view, &c->dict->patterns[first + q], cl, vg, vg->head,
-                               (vg->flags & KH_VG_PASSIVE) != 0, &m))
-                return 1;
-        }
-    }
-    return 0;
-}
-
-/* The kind of statement the content of report `cli` makes (its reported
- * clauses' words), as an event code record. */
-static const kh_code_rec *statement_code(kh_coder *c, size_t cli, const char **kind)
-{
-    const kh_doc *doc = c->doc;
-    const kh_dict *d = c->dict;
-    size_t best = KH_ARRAY_LEN(statement_kinds);
-    for (size_t k = sentence_clause0(doc, cli); k < doc->n_clauses && doc->clauses[k].sentence == doc->clauses[cli].sentence; k++) {
-        if (k == cli || !reported_by(doc, k, cli))
-            continue;
-        for (size_t t = doc->clauses[k].first; t < doc->clauses[k].end; t++) {
-            uint32_t node = c->view.mnode[t];
-            if (!node)
-                continue;
-            for (size_t s = 0; s < best; s++)
-                if (c->stmt_syn[s] != KH_NONE && kh_node_payload(d, node, KH_P_SYNSET, c->stmt_syn[s]))
-                    best = s;
-        }
-    }
-    if (best == KH_ARRAY_LEN(statement_kinds) && content_names_act(c, cli)) {
-        *kind = "an act it could not code";
-        return NULL;
-    }
-    *kind = best < KH_ARRAY_LEN(statement_kinds) ? statement_kinds[best].synset : "no other kind";
-    const kh_code_rec *r = code_named(c, best < KH_ARRAY_LEN(statement_kinds) ? statement_kinds[best].code : "010");
-    return r ? r : code_named(c, "010");
-}
-
-static int has_reported_children(kh_coder *c, size_t cli)
-{
-    for (size_t k = 0; k < c->doc->n_clauses; k++)
-        if (c->doc->clauses[k].parent == (int32_t)cli)
-            return 1;
-    return 0;
-}
-
 /* One clause being coded: what the steps below find and hand on. */
 typedef struct clause_job {
     size_t cli, si;
@@ -266,6 +131,7 @@ typedef struct clause_job {
     int future;              /* a headline's "X to VERB" */
     const char *modality;    /* why the clause is not a fact (modality.c), NULL if it is */
     int demand;              /* "X said Y must ...": X demands of Y */
+    const char *how;         /* what coded it when no pattern did (a mention's "pattern") */
     kh_date_precision date_precision;
     const kh_noun_event *noun; /* an event told by a noun (nominal.c), NULL for a verb's */
 } clause_job;
@@ -422,7 +288,7 @@ static int clause_code(kh_coder *c, clause_job *j)
     /* "X said ...", "X told reporters ...": a report whose pattern is a
      * plain statement. */
     int plain_report = ((p->flags & KH_PAT_NO_TARGET) && p->n_elems == 1) || !strcmp(cs, "010");
-    if ((vg->flags & KH_VG_REPORTING) && plain_report && has_reported_children(c, j->cli)) {
+    if ((vg->flags & KH_VG_REPORTING) && plain_report && kh_has_reported_children(c, j->cli)) {
         if (!c->statement_pass) {
             kh_coder_trace(c, si, "  a report of other clauses: the reported acts are coded instead"
                                   " (a statement if they give none)");
@@ -430,7 +296,7 @@ static int clause_code(kh_coder *c, clause_job *j)
             return 0;
         }
         const char *kind;
-        const kh_code_rec *r = statement_code(c, j->cli, &kind);
+        const kh_code_rec *r = kh_statement_code(c, j->cli, &kind);
         if (!r) {
             kh_coder_trace(c, si, "  the report's content names %s: no statement", kind);
             return 0;
@@ -523,36 +389,6 @@ static void clause_target(kh_coder *c, clause_job *j)
         if (j->nt)
             kh_coder_trace(c, j->si, "  target from the clause after the verb: %s", j->tgt[0].code);
     }
-}
-
-/* The actor a statement of a kind (criticism, accusation, praise,
- * sympathy, worry) is about: the first actor its content names other than
- * the speaker ("North Korea said the tyrant is Bush", "Sylvania said
- * Freedonia's move was unacceptable"). */
-static void statement_target(kh_coder *c, clause_job *j)
-{
-    const kh_doc *doc = c->doc;
-    for (size_t k = sentence_clause0(doc, j->cli); k < doc->n_clauses && doc->clauses[k].sentence == j->si && !j->nt; k++) {
-        if (k == j->cli || !reported_by(doc, k, j->cli))
-            continue;
-        const kh_clause *cl = &doc->clauses[k];
-        for (size_t q = kh_chunk_from(doc, cl->first); q < doc->n_chunks && !j->nt; q++) {
-            const kh_chunk *ch = &doc->chunks[q];
-            if (ch->first >= cl->end || ch->sentence != j->si)
-                break;
-            if (ch->kind != KH_CHUNK_NP || (ch->flags & KH_NP_PRONOUN))
-                continue;
-            j->nt = kh_actors_resolve_target(&c->ax, (int32_t)q, -1, j->tgt);
-            /* The speaker's own country ("Soviet" said by a Soviet
-             * official) is not what the statement is about. */
-            const char *tc = j->nt ? j->tgt[0].code : NULL, *sc = j->src[0].code;
-            if (j->nt && (!tc || is_media(tc) ||
-                          (sc && (!strcmp(tc, sc) || (strlen(tc) == 3 && !strncmp(tc, sc, 3))))))
-                j->nt = 0;
-        }
-    }
-    if (j->nt)
-        kh_coder_trace(c, j->si, "  the statement is about %s: its target", j->tgt[0].code);
 }
 
 /* A violent act with no source, done "in"/"during"/"under" an attack the
@@ -684,21 +520,20 @@ static int clause_actors(kh_coder *c, clause_job *j)
     if (!j->nt && !j->passive && !verbal && !j->statement)
         clause_target(c, j);
     if (!j->nt && j->statement == 1)
-        statement_target(c, j);
-    if (verbal && j->nt && is_media(j->tgt[0].code)) {
+        j->nt = kh_statement_target(c, j->cli, &j->src[0], j->tgt);
+    if (verbal && j->nt && kh_is_media(j->tgt[0].code)) {
         kh_coder_trace(c, si, "  said to the media (%s): a statement without a target", j->tgt[0].code);
         j->nt = 0;
     }
     /* A bare role with no country or organisation ("officials said") says
      * nothing about who acted: such statements are not coded. */
-    if (!j->nt && verbal && is_bare_role(j->src[0].code)) {
+    if (!j->nt && verbal && kh_is_bare_role(j->src[0].code)) {
         kh_coder_trace(c, si, "  statement by an unidentified %s: not coded", j->src[0].code);
         return 0;
     }
     /* A plain comment is a statement event only from a political speaker;
      * "police said", "a witness said" attribute a fact. */
-    if (j->statement == 2 && (!political_speaker(j->src[0].code) ||
-                              doc->upos[j->src[0].first] == KH_UPOS_PRON)) {
+    if (j->statement && !kh_statement_speaker(c, j->statement == 2, &j->src[0])) {
         kh_coder_trace(c, si, "  a comment by %s, not a political speaker: not coded",
                        j->src[0].code ? j->src[0].code : "no one");
         return 0;
@@ -762,7 +597,7 @@ static kh_status clause_events(kh_coder *c, clause_job *j, kh_date date, const k
             else
                 ev.mention.verb = kh_coder_span(c, j->vg->aux_first,
                                                 j->vg->end > j->best.last + 1 ? j->vg->end : j->best.last + 1);
-            ev.mention.pattern = j->noun ? j->noun->note : kh_dict_str(d, p->src);
+            ev.mention.pattern = j->noun ? j->noun->note : p ? kh_dict_str(d, p->src) : j->how ? j->how : "";
             kh_coder_trace(c, si, "  EVENT %s -> %s %s (%s)", ev.source ? ev.source : "-",
                            ev.target ? ev.target : "-",
                   kh_dict_str(d, j->code->code), kh_dict_str(d, j->code->name));
@@ -802,6 +637,34 @@ static void infer_countries(kh_coder *c, clause_job *j, const kh_place *place)
 
 static kh_status clause_finish(kh_coder *c, clause_job *j);
 
+/* A clause no pattern codes that states its subject's feeling ("Uganda was
+ * disappointed by the stalemate"): a statement of that kind by the subject
+ * (statement.c), about the actor its phrase names. */
+static kh_status state_statement(kh_coder *c, clause_job *j)
+{
+    const char *kind;
+    size_t tok = 0;
+    const kh_code_rec *code = kh_statement_state(c, j->cli, &kind, &tok);
+    /* A reported feeling ("X said Y was worried") is Y's, as a reported
+     * act is its subject's, and flagged as reported. */
+    if (!code || kh_clause_modality(c, j->cli))
+        return KH_OK;
+    j->ns = kh_actors_resolve_np(&c->ax, j->cl->subject, j->cl->reporter, j->src);
+    if (!j->ns || !kh_political_speaker(j->src[0].code)) {
+        kh_coder_trace(c, j->si, "  a feeling (%s) of no political speaker: not coded", kind);
+        return KH_OK;
+    }
+    kh_coder_trace(c, j->si, "  the subject's feeling (%s): a statement -> %s", kind,
+                   kh_dict_str(c->dict, code->code));
+    j->code = code;
+    j->how = "a feeling of the subject (a statement)";
+    j->best.last = (uint32_t)j->vg->head;
+    j->best_tok = j->vg->head;
+    j->flags = j->cl->flags & KH_CL_REPORTED ? KH_EV_REPORTED : 0u;
+    j->nt = kh_statement_state_target(c, j->si, tok, &j->src[0], j->tgt);
+    return clause_finish(c, j);
+}
+
 static kh_status code_clause(kh_coder *c, size_t cli)
 {
     const kh_doc *doc = c->doc;
@@ -819,8 +682,10 @@ static kh_status code_clause(kh_coder *c, size_t cli)
           j.passive ? " passive" : "", vg->flags & KH_VG_NEGATED ? " negated" : "",
           vg->flags & KH_VG_INTENT ? " intent" : "", vg->flags & KH_VG_REFUSAL ? " refusal" : "",
           vg->flags & KH_VG_FUTURE ? " future" : "", j.cl->flags & KH_CL_REPORTED ? " reported" : "");
-    if (!clause_is_own_event(c, &j) || !clause_pattern(c, &j))
+    if (!clause_is_own_event(c, &j))
         return KH_OK;
+    if (!clause_pattern(c, &j))
+        return state_statement(c, &j);
     j.modality = kh_clause_modality(c, cli);
     if (!clause_code(c, &j) || !clause_modality(c, &j) || !clause_actors(c, &j))
         return KH_OK;
@@ -906,7 +771,7 @@ static kh_status clause_sentence(kh_coder *c, void *state, size_t si)
             continue;
         size_t nev = 0;
         for (size_t k = first; k < c->next_clause; k++)
-            if (k != r && reported_by(doc, k, r))
+            if (k != r && kh_reported_by(doc, k, r))
                 nev += c->clause_nev[k];
         if (nev)
             continue;

@@ -314,7 +314,7 @@ TEST(stage_clause_coder_real_news)
         /* an act with no agent is coded without a source */
         {"Five Sylvanian soldiers were killed on Monday.", 1, NULL, "SYLMIL", "190", KH_EV_PASSIVE},
         /* a report whose content holds no event is a statement of what it says */
-        {"Sylvania said it was deeply worried about the border.", 1, "SYL", NULL, "012", 0},
+        {"Sylvania said it was deeply worried about the border.", 1, "SYL", NULL, "012", KH_EV_REPORTED},
         /* the reporter is what "it" refers to */
         {"Sylvania said it would visit Freedonia.", 1, "SYL", "FRD", "036", KH_EV_INTENT | KH_EV_REPORTED},
         /* a headline's past form after its subject is a passive: the subject is the target */
@@ -350,7 +350,7 @@ TEST(stage_clause_coder_real_news)
         /* the content of a report placed after it: an act, so no comment */
         {"The suspects would be extradited, Firefly said.", 0, NULL, NULL, NULL, 0},
         /* a statement of a kind is about the actor its content names */
-        {"Firefly said he was worried about Sylvania.", 1, "FRDGOV", "SYL", "012", 0},
+        {"Firefly said he was worried about Sylvania.", 1, "FRDGOV", "SYL", "012", KH_EV_REPORTED},
         /* fighting between two sides is force each way, whatever the verb */
         {"Clashes between Sylvanian troops (ST) and Freedonian police erupted.", 2, "SYLMIL", "FRDCOP",
          "190", 0},
