@@ -453,27 +453,10 @@ static kh_status np_over_participle(chunk_ctx *c, uint32_t sent, size_t first_ch
     return KH_OK;
 }
 
-/* Headline grammar writes a passive without its "be": "Army school
- * bombed", "Former deputy arrested in Iraq", "Soldier shot dead near X".
- * Past acts are written in the present ("Rebels attack X"), so a past form
- * right after the headline's subject with no object after it (the end, a
- * preposition, a conjunction, an adverb or "dead") is a participle. */
-static int headline_passive(chunk_ctx *c, const kh_chunk *vg, int prev_np, size_t j, size_t e)
-{
-    if (!prev_np || c->doc->sentences[vg->sentence].kind != KH_UNIT_HEADLINE ||
-        !participle_form(c, vg->head) || (vg->flags & KH_VG_REPORTING))
-        return 0;
-    if (j >= e)
-        return 1;
-    kh_upos u = tag(c, j);
-    return u == KH_UPOS_ADP || u == KH_UPOS_CCONJ || u == KH_UPOS_PUNCT || u == KH_UPOS_ADV ||
-           u == KH_UPOS_SCONJ || !strcmp(low(c, j), "dead");
-}
-
 /* A bare participle (a verb group of one verb, past the sentence start) is
  * a participial phrase after a comma (", including ...") or a reduced
- * passive relative before "by" ("a group led by"), or a headline's passive
- * (headline_passive); flags vg so. j is where the group ends. */
+ * passive relative before "by" ("a group led by"); flags vg so. j is where
+ * the group ends. */
 static void mark_bare_participle(chunk_ctx *c, kh_chunk *vg, size_t first_chunk, size_t s, size_t j,
                                  size_t e)
 {
@@ -490,8 +473,6 @@ static void mark_bare_participle(chunk_ctx *c, kh_chunk *vg, size_t first_chunk,
     else if ((prev_np || after_comma) && participle_form(c, vg->head) && j < e &&
              !strcmp(low(c, j), "by"))
         vg->flags |= KH_VG_PARTICIPLE | KH_VG_PASSIVE;
-    else if (headline_passive(c, vg, prev_np, j, e))
-        vg->flags |= KH_VG_PASSIVE;
 }
 
 /* The verb group from i (verb_group), flagged when it is a bare participle
