@@ -165,9 +165,40 @@ static int same_key(const raw_event *a, const raw_event *b)
            ((!a->target && !b->target) || (a->target && b->target && !strcmp(a->target, b->target)));
 }
 
+/* An act told without its doer ("Suspects arrested in X", "five soldiers
+ * were killed") is the act the story tells elsewhere with one ("police
+ * arrested three suspects"): the same date, code and target, and one doer
+ * among the story's events of that act. It takes that source and so merges
+ * with it; with no such event, or with two doers, it stays source-less. */
+static void adopt_sources(kh_coder *c)
+{
+    for (size_t i = 0; i < c->n_raw; i++) {
+        raw_event *r = &c->raw[i];
+        if (r->source || !r->target || !(r->flags & KH_EV_PASSIVE))
+            continue;
+        const raw_event *doer = NULL;
+        int several = 0;
+        for (size_t k = 0; k < c->n_raw && k < 4096 && !several; k++) {
+            const raw_event *o = &c->raw[k];
+            if (!o->source || o->code != r->code || strcmp(o->target ? o->target : "", r->target) ||
+                memcmp(&o->date, &r->date, sizeof o->date) || o->date_precision != r->date_precision)
+                continue;
+            several = doer && strcmp(doer->source, o->source);
+            doer = o;
+        }
+        if (doer && !several) {
+            r->source = doer->source;
+            r->source_name = doer->source_name;
+            r->source_place = doer->source_place;
+            r->flags |= doer->flags & KH_EV_SOURCE_INFERRED;
+        }
+    }
+}
+
 static kh_status merge(kh_coder *c)
 {
     c->n_events = 0;
+    adopt_sources(c);
     if (!c->n_raw) {
         c->events = NULL;
         return KH_OK;

@@ -369,6 +369,9 @@ TEST(stage_clause_coder_real_news)
         {"Freedonian troops opened fire along the Sylvanian border.", 1, "FRDMIL", NULL, "190", 0},
         /* a town right before a role word gives its country */
         {"Marxton police arrested five Freedonian men.", 1, "SYLCOP", "FRDCVL", "173", 0},
+        /* an act told without its doer is the story's act told with one: one event */
+        {"Freedonian troops killed five Sylvanian soldiers. Five Sylvanian soldiers were killed.", 1,
+         "FRDMIL", "SYLMIL", "190", 0},
     };
     kh_code_options o;
     memset(&o, 0, sizeof o);
