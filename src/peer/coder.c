@@ -98,14 +98,16 @@ static void forward_remember(const im_sent *s)
  * it is null-coded and has no pattern: those are type NULL and do not
  * count; whether a pattern matches does not matter. PETRARCH: its first
  * matching pattern has a code. */
-static int verb_live(im_sent *s, size_t v, pref *pats)
+static int verb_live(im_sent *s, size_t v)
 {
-    size_t np = kh_peer_verb_patterns(s, v, pats, IM_MAX_PATS);
+    const pref *pats;
+    size_t np = kh_peer_verb_patterns(s, v, &pats);
     if (!s->petrarch) {
         int root = 0, live = 0;
         for (size_t k = 0; k < np; k++) {
             mstate m;
-            if (pats[k].bare && kh_peer_match_pattern(s, pats[k].p, v, &m))
+            if (!root && pats[k].bare && kh_peer_pref_may(s, &pats[k]) &&
+                kh_peer_match_pattern(s, pats[k].p, v, &m))
                 root = 1;
             if (!pats[k].bare || !(pats[k].p->flags & KH_PAT_NULL))
                 live = 1;
@@ -114,14 +116,14 @@ static int verb_live(im_sent *s, size_t v, pref *pats)
     }
     for (size_t k = 0; k < np; k++) {
         mstate m;
-        if (kh_peer_match_pattern(s, pats[k].p, v, &m))
+        if (kh_peer_pref_may(s, &pats[k]) && kh_peer_match_pattern(s, pats[k].p, v, &m))
             return !(pats[k].p->flags & KH_PAT_NULL);
     }
     return 0;
 }
 
 /* COMPLEX: (TABARI 8.7): why the sentence is set aside, or NULL. */
-static const char *complex_why(im_sent *s, pref *pats)
+static const char *complex_why(im_sent *s)
 {
     const kh_peer_opts *o = &PEER(s->c)->opts;
     if (!o->cx_verbs && !o->cx_conj && !o->cx_actors && !o->cx_pron && !o->cx_comma &&
@@ -130,7 +132,7 @@ static const char *complex_why(im_sent *s, pref *pats)
     size_t verbs = 0, conj = 0, actors = 0, pron = 0, commas = 0, first_verb = SIZE_MAX;
     for (size_t i = 0; i < s->n; i++) {
         const im_word *w = &s->w[i];
-        if (w->cls == C_VERB && !w->elim && verb_live(s, i, pats)) {
+        if (w->cls == C_VERB && !w->elim && verb_live(s, i)) {
             verbs++;
             if (first_verb == SIZE_MAX)
                 first_verb = i;
@@ -182,7 +184,7 @@ int kh_peer_dict(const kh_dict *d)
     return 0;
 }
 
-static kh_status code_sentence(im_sent *s, pref *pats);
+static kh_status code_sentence(im_sent *s);
 static uint32_t find_synset(const kh_dict *d, const char *name);
 
 /* TABARI's words are what blanks delimit (manual 7.3): a ticker
@@ -223,8 +225,7 @@ static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
     size_t cap = se->n_tokens < IM_MAX_WORDS ? se->n_tokens : IM_MAX_WORDS;
     s->w = (im_word *)kh_arena_calloc(&c->arena, cap + 1, sizeof *s->w);
     s->u = (im_unit *)kh_arena_calloc(&c->arena, IM_MAX_UNITS, sizeof *s->u);
-    pref *pats = PEER(c)->pats;
-    if (!s->w || !s->u || !pats)
+    if (!s->w || !s->u || !PEER(c)->pats)
         return KH_ERR_NOMEM;
     int lower = 0, petr = 0;
     for (size_t i = 0; i < c->dict->n_patterns && i < 64; i++)
@@ -284,7 +285,7 @@ static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
     kh_coder_trace(c, si, "imported dictionary (%s rules): %zu words",
                    petr ? "PETRARCH" : "TABARI", s->n);
     s->fwd = forwarded(c, si);
-    kh_status st = code_sentence(s, pats);
+    kh_status st = code_sentence(s);
     if (!st && PEER(c)->opts.forward)
         forward_remember(s);
     return st;
@@ -377,7 +378,7 @@ static void trace_parse(im_sent *s)
     kh_coder_trace(s->c, s->si, "  parse:%s", line);
 }
 
-static kh_status code_sentence(im_sent *s, pref *pats)
+static kh_status code_sentence(im_sent *s)
 {
     kh_coder *c = s->c;
     size_t si = s->si;
@@ -399,7 +400,7 @@ static kh_status code_sentence(im_sent *s, pref *pats)
         kh_coder_trace(c, si, "  <TIME> discard: sentence not coded");
         return KH_OK;
     }
-    const char *why = complex_why(s, pats);
+    const char *why = complex_why(s);
     if (why) {
         kh_coder_trace(c, si, "  complex (%s): sentence not coded", why);
         return KH_OK;
@@ -436,7 +437,7 @@ static kh_status code_sentence(im_sent *s, pref *pats)
         }
         if (!brk)
             continue;
-        if (kh_peer_code_clause(s, lo, i, first, &cs, pats)) {
+        if (kh_peer_code_clause(s, lo, i, first, &cs)) {
             kh_coder_trace(c, si, "  sentence not coded");
             return KH_OK;
         }
@@ -494,7 +495,7 @@ static kh_status peer_init(kh_coder *c, const char *text, void **state)
     ps->syn_adj = find_synset(c->dict, KH_SYN_ADJECTIVE);
     /* one verb's patterns in a sentence, then room for a new form's two
      * lists (index.c, form_new) */
-    ps->pats = (pref *)kh_malloc(c->opt.alloc, 3 * IM_MAX_PATS * sizeof(pref));
+    ps->pats = (pref *)kh_malloc(c->opt.alloc, 2 * IM_MAX_PATS * sizeof(pref));
     if (!ps->pats)
         return KH_ERR_NOMEM;
     kh_status st = kh_peer_index_init(c, ps);

@@ -59,6 +59,25 @@ static kh_status forms_grow(kh_coder *c, peer_forms *f)
     return KH_OK;
 }
 
+/* Each pattern's two needed ids that are not the form's own (always
+ * present where the form stands), the sentinel n_words when fewer. */
+static void pref_needs(kh_coder *c, const uint32_t *ids, size_t nid, pref *r, size_t n)
+{
+    const peer_state *ps = PEER(c);
+    const kh_dict *d = c->dict;
+    for (size_t j = 0; j < n; j++) {
+        size_t i = (size_t)(r[j].p - d->patterns), got = 0;
+        r[j].need[0] = r[j].need[1] = (uint32_t)d->n_words;
+        for (uint32_t k = ps->need_at[i]; k < ps->need_at[i + 1] && got < 2; k++) {
+            size_t own = 0;
+            while (own < nid && ids[own] != ps->need[k])
+                own++;
+            if (own == nid)
+                r[j].need[got++] = ps->need[k];
+        }
+    }
+}
+
 /* A new form: its ids, then its patterns (one block for both lists). */
 static peer_form *form_new(kh_coder *c, const char *folded, size_t len)
 {
@@ -91,8 +110,8 @@ static peer_form *form_new(kh_coder *c, const char *folded, size_t len)
     memcpy(key, folded, len);
     e->key = key;
     e->len = (uint32_t)len;
-    /* after the verb's IM_MAX_PATS that a sentence uses, two lists' room (peer_init) */
-    pref *tmp[2] = {PEER(c)->pats + IM_MAX_PATS, PEER(c)->pats + 2 * IM_MAX_PATS};
+    /* two lists' room (peer_init) */
+    pref *tmp[2] = {PEER(c)->pats, PEER(c)->pats + IM_MAX_PATS};
     size_t nv = kh_peer_collect(d, ids, nid, 0, tmp[0], IM_MAX_PATS);
     size_t nt = kh_peer_collect(d, ids, nid, 1, tmp[1], IM_MAX_PATS);
     for (size_t k = 0; k < nid && !e->has_time; k++) {
@@ -102,6 +121,8 @@ static peer_form *form_new(kh_coder *c, const char *folded, size_t len)
             e->has_time = (fl & KH_PAT_TIME) && (fl & (KH_PAT_TABARI | KH_PAT_PETRARCH));
         }
     }
+    pref_needs(c, ids, nid, tmp[0], nv);
+    pref_needs(c, ids, nid, tmp[1], nt);
     if (nv + nt) {
         e->verb = (pref *)kh_malloc(c->opt.alloc, (nv + nt) * sizeof *e->verb);
         if (!e->verb) {
@@ -153,6 +174,7 @@ void kh_peer_mark_ids(im_sent *s)
     }
     for (size_t k = 0; k < s->n_ids; k++)
         ps->seen[s->ids[k]] = ps->sent;
+    ps->seen[s->d->n_words] = ps->sent; /* the sentinel (kh_peer_pref_may) */
 }
 
 int kh_peer_may_match(const im_sent *s, const kh_pattern *p)

@@ -418,15 +418,11 @@ size_t kh_peer_collect(const kh_dict *d, const uint32_t *ids, size_t nid, int ti
 
 /* The patterns of a verb word (each of its candidate ids), in the order
  * they are tried: its form's list (index.c). */
-size_t kh_peer_verb_patterns(im_sent *s, size_t i, pref *out, size_t cap)
+size_t kh_peer_verb_patterns(const im_sent *s, size_t i, const pref **out)
 {
     const peer_form *f = s->w[i].form;
-    size_t n = f ? f->nverb : 0;
-    if (n > cap)
-        n = cap;
-    if (n)
-        memcpy(out, f->verb, n * sizeof *out);
-    return n;
+    *out = f ? f->verb : NULL;
+    return f ? f->nverb : 0;
 }
 
 /* Passive voice: WAS/WERE/BEEN one or two words before the verb, BY right
@@ -473,7 +469,7 @@ static const kh_pattern *longer_match(im_sent *s, const pref *pats, size_t np, s
     uint32_t actual = pat_fixed_len(s->d, pats[*k].p, &alts) + m->alt_len;
     for (size_t j = *k + 1; alts && j < np; j++) {
         const kh_pattern *q = pats[j].p;
-        if (pats[j].bare || q->weight <= actual)
+        if (pats[j].bare || q->weight <= actual || !kh_peer_pref_may(s, &pats[j]))
             continue;
         mstate m2;
         if (!kh_peer_match_pattern(s, q, v, &m2))
@@ -705,14 +701,15 @@ static int record_event(im_sent *s, clause_run *r, const kh_pattern *p, size_t v
  * pattern, a verb after a coded one (unless dominant or with its own
  * subject) and a match without actors give nothing. Returns VERB_DISCARD
  * on a discard or complex pattern, VERB_STOP when the sentence is done. */
-static int code_verb(im_sent *s, clause_run *r, size_t v, pref *pats)
+static int code_verb(im_sent *s, clause_run *r, size_t v)
 {
     const kh_dict *d = s->d;
-    size_t np = kh_peer_verb_patterns(s, v, pats, IM_MAX_PATS);
+    const pref *pats;
+    size_t np = kh_peer_verb_patterns(s, v, &pats);
     for (size_t k = 0; k < np; k++) {
         const kh_pattern *p = pats[k].p;
         mstate m;
-        if (!kh_peer_match_pattern(s, p, v, &m))
+        if (!kh_peer_pref_may(s, &pats[k]) || !kh_peer_match_pattern(s, p, v, &m))
             continue;
         if (!s->petrarch)
             p = longer_match(s, pats, np, v, &k, &m);
@@ -749,8 +746,7 @@ static int code_verb(im_sent *s, clause_run *r, size_t v, pref *pats)
 
 /* Codes one clause [lo, hi): its own subject, then each verb left to
  * right. Returns 1 when a discard or complex code was met. */
-int kh_peer_code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, clause_state *cs,
-                       pref *pats)
+int kh_peer_code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, clause_state *cs)
 {
     clause_run r = {.lo = lo, .hi = hi, .first_clause = first_clause, .cs = cs,
                     .done = 0, .done_hi = 0, .sub_from = SIZE_MAX};
@@ -760,7 +756,7 @@ int kh_peer_code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, clau
     for (size_t v = lo; v < hi; v++) {
         if (s->w[v].cls != C_VERB || s->w[v].elim)
             continue;
-        int st = code_verb(s, &r, v, pats);
+        int st = code_verb(s, &r, v);
         if (st == VERB_DISCARD)
             return 1;
         if (st == VERB_STOP)
@@ -782,7 +778,7 @@ int kh_peer_time_shift(im_sent *s)
         size_t n = s->w[i].form->ntime;
         for (size_t k = 0; k < n; k++) {
             mstate m;
-            if (!kh_peer_match_pattern(s, pats[k].p, i, &m))
+            if (!kh_peer_pref_may(s, &pats[k]) || !kh_peer_match_pattern(s, pats[k].p, i, &m))
                 continue;
             if (pats[k].p->flags & (KH_PAT_DISCARD | KH_PAT_COMPLEX))
                 return 1;

@@ -44,11 +44,14 @@ typedef struct kh_peer_fwd {
     char code[48];            /* its first actor's code, "" none */
 } kh_peer_fwd;
 
-/* A pattern to try, in TABARI's order (match.c). */
+/* A pattern to try, in TABARI's order (match.c). need: two of the word
+ * ids it needs besides its verb's (index.c; the sentinel d->n_words is
+ * always present), read before the pattern itself (kh_peer_pref_may). */
 typedef struct pref {
     const kh_pattern *p;
     int line;
     int bare;
+    uint32_t need[2];
 } pref;
 
 /* One word form the coder has met (index.c): its candidate word ids and
@@ -78,11 +81,12 @@ typedef struct peer_state {
     kh_peer_opts opts;
     kh_peer_fwd fwd;
     peer_forms forms;     /* index.c */
-    struct pref *pats;    /* 3 * IM_MAX_PATS: a verb's patterns, a new form's two lists */
+    struct pref *pats;    /* 2 * IM_MAX_PATS: a new form's two lists (index.c) */
     uint32_t syn_noun, syn_adj; /* KH_SYN_NOUN, KH_SYN_ADJECTIVE synsets, KH_NONE when none */
     /* Per word id, made at init (index.c): 1 when the word is punctuation
      * alone (it matches nothing); and the sentence that last held the id
-     * among its candidates (seen[id] == sent: present in this one). */
+     * among its candidates (seen[id] == sent: present in this one;
+     * seen[n_words], the sentinel, always is). */
     uint8_t *punct;
     uint32_t *seen;
     uint8_t *inner;       /* per trie node: PEER_NODE_* */
@@ -215,8 +219,7 @@ int kh_peer_classify(im_sent *s);
 
 /* Codes one clause [lo, hi). Returns 1 when a discard or complex code
  * was met. */
-int kh_peer_code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, clause_state *cs,
-                       pref *pats);
+int kh_peer_code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, clause_state *cs);
 
 /* Drops comma-delimited clauses (TABARI 7.8, COMMA: 8.6): between two
  * commas, of more than MIN and at most MAX words; between the last comma
@@ -285,8 +288,18 @@ void kh_peer_mark_ids(im_sent *s);
  * names stands nowhere in it (index.c). */
 int kh_peer_may_match(const im_sent *s, const kh_pattern *p);
 
-/* The patterns of a verb word, in the order they are tried. */
-size_t kh_peer_verb_patterns(im_sent *s, size_t i, pref *out, size_t cap);
+/* The patterns of a verb word, in the order they are tried (its form's
+ * list, *out; none when NULL). Returns how many. */
+size_t kh_peer_verb_patterns(const im_sent *s, size_t i, const pref **out);
+
+/* 0 when pattern r cannot match: one of its pref's two needed ids stands
+ * nowhere in the sentence (what kh_peer_may_match would find, without
+ * reading the pattern). */
+static inline int kh_peer_pref_may(const im_sent *s, const pref *r)
+{
+    const peer_state *ps = PEER(s->c);
+    return ps->seen[r->need[0]] == ps->sent && ps->seen[r->need[1]] == ps->sent;
+}
 
 kh_status kh_peer_apply(kh_peer_opts *o, const char *line);
 
