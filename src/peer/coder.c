@@ -103,16 +103,15 @@ static int verb_live(im_sent *s, size_t v)
     const pref *pats;
     size_t np = kh_peer_verb_patterns(s, v, &pats);
     if (!s->petrarch) {
-        int root = 0, live = 0;
-        for (size_t k = 0; k < np; k++) {
+        /* live: the form's; its own entries stand last (match.c pref_cmp) */
+        if (!np || !s->w[v].form->live)
+            return 0;
+        for (size_t k = s->w[v].form->bare0; k < np; k++) {
             mstate m;
-            if (!root && pats[k].bare && kh_peer_pref_may(s, &pats[k]) &&
-                kh_peer_match_pattern(s, pats[k].p, v, &m))
-                root = 1;
-            if (!pats[k].bare || !(pats[k].p->flags & KH_PAT_NULL))
-                live = 1;
+            if (kh_peer_pref_may(s, &pats[k]) && kh_peer_match_pattern(s, pats[k].p, v, &m))
+                return 1;
         }
-        return root && live;
+        return 0;
     }
     for (size_t k = 0; k < np; k++) {
         mstate m;

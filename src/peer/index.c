@@ -133,6 +133,11 @@ static peer_form *form_new(kh_coder *c, const char *folded, size_t len)
         memcpy(e->verb + nv, tmp[1], nt * sizeof *e->verb);
         e->time = e->verb + nv;
     }
+    e->bare0 = (uint32_t)nv;
+    while (e->bare0 > 0 && tmp[0][e->bare0 - 1].bare)
+        e->bare0--;
+    for (size_t k = 0; k < nv && !e->live; k++)
+        e->live = !tmp[0][k].bare || !(tmp[0][k].p->flags & KH_PAT_NULL);
     e->nverb = (uint32_t)nv;
     e->ntime = (uint32_t)nt;
     return e;

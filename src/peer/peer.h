@@ -65,6 +65,8 @@ typedef struct peer_form {
     pref *verb;           /* verb patterns (TABARI's order; at most IM_MAX_PATS) */
     pref *time;           /* <TIME> patterns (at most IM_MAX_PATS) */
     uint32_t nverb, ntime;
+    uint32_t bare0;       /* verb[bare0 ..]: the verb's own entries (sorted last) */
+    uint8_t live;         /* a verb pattern that is not a null-coded own entry */
     uint8_t has_time;     /* a TABARI or PETRARCH <TIME> pattern */
 } peer_form;
 
