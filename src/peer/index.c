@@ -182,6 +182,40 @@ void kh_peer_mark_ids(im_sent *s)
     ps->seen[s->d->n_words] = ps->sent; /* the sentinel (kh_peer_pref_may) */
 }
 
+static uint64_t edge_bit(uint32_t node, uint32_t word, uint64_t mask)
+{
+    uint64_t h = ((uint64_t)node << 32 | word) * 0x9e3779b97f4a7c15u;
+    return (h ^ (h >> 29)) & mask;
+}
+
+uint32_t kh_peer_child(const im_sent *s, uint32_t node, uint32_t word)
+{
+    const peer_state *ps = PEER(s->c);
+    uint64_t b = edge_bit(node, word, ps->edge_mask);
+    if (!(ps->edge_bits[b >> 6] >> (b & 63) & 1))
+        return 0;
+    return kh_dict_child(s->d, node, word);
+}
+
+/* Sets the bit of every edge below the root, 16 bits per edge or more. */
+static kh_status edge_bits_init(kh_coder *c, peer_state *ps)
+{
+    const kh_dict *d = c->dict;
+    uint64_t nbits = 1024;
+    while (nbits < (uint64_t)d->n_edges * 16)
+        nbits *= 2;
+    ps->edge_bits = (uint64_t *)kh_calloc(c->opt.alloc, nbits / 64, sizeof *ps->edge_bits);
+    if (!ps->edge_bits)
+        return KH_ERR_NOMEM;
+    ps->edge_mask = nbits - 1;
+    for (size_t i = 0; i < d->n_edges; i++)
+        if (d->edges[i].child) {
+            uint64_t b = edge_bit(d->edges[i].parent, d->edges[i].word, ps->edge_mask);
+            ps->edge_bits[b >> 6] |= (uint64_t)1 << (b & 63);
+        }
+    return KH_OK;
+}
+
 int kh_peer_may_match(const im_sent *s, const kh_pattern *p)
 {
     const peer_state *ps = PEER(s->c);
@@ -231,6 +265,8 @@ kh_status kh_peer_index_init(kh_coder *c, peer_state *ps)
     ps->inner = (uint8_t *)kh_calloc(a, d->n_nodes + 1, 1);
     if (!ps->punct || !ps->seen || !ps->need_at || !ps->inner)
         return KH_ERR_NOMEM;
+    if (edge_bits_init(c, ps))
+        return KH_ERR_NOMEM;
     uint32_t gap = kh_dict_word(d, KH_WORD_GAP, 1);
     for (size_t i = 0; i < d->n_edges; i++)
         if (d->edges[i].child && d->edges[i].parent < d->n_nodes)
@@ -262,6 +298,7 @@ void kh_peer_index_free(kh_coder *c, peer_state *ps)
     kh_free(a, ps->forms.slot);
     kh_free(a, ps->punct);
     kh_free(a, ps->inner);
+    kh_free(a, ps->edge_bits);
     kh_free(a, ps->seen);
     kh_free(a, ps->need_at);
     kh_free(a, ps->need);

@@ -92,6 +92,10 @@ typedef struct peer_state {
     uint8_t *punct;
     uint32_t *seen;
     uint8_t *inner;       /* per trie node: PEER_NODE_* */
+    /* The trie's edges below the root, (parent, word) hashed into bits: a
+     * pair whose bit is clear is no edge (kh_peer_child). */
+    uint64_t *edge_bits;
+    uint64_t edge_mask;   /* bits - 1, a power of two */
     uint32_t sent;
     /* Per pattern: the word ids it needs somewhere in the sentence
      * (need[need_at[i] .. need_at[i + 1])). */
@@ -253,6 +257,10 @@ void kh_peer_spread_agents(im_sent *s);
 /* <TIME> patterns: the first one found shifts the date; ### and +++
  * among them discard. Returns 1 on a discard. */
 int kh_peer_time_shift(im_sent *s);
+
+/* kh_dict_child below the root, a pair that is no edge mostly answered
+ * from the coder's edge bits (index.c). */
+uint32_t kh_peer_child(const im_sent *s, uint32_t node, uint32_t word);
 
 void kh_peer_trie_walk(const im_sent *s, uint32_t node, size_t i, size_t spec, node_ok_fn ok,
                       uint32_t ref, size_t depth, trie_best *best);

@@ -121,7 +121,7 @@ void kh_peer_trie_walk(const im_sent *s, uint32_t node, size_t i, size_t spec, n
     for (uint32_t k = 0; k < w->nid; k++) {
         uint32_t id = s->ids[w->id0 + k];
         /* the root's children of a form are in its index entry */
-        uint32_t child = node == 0 && w->form ? w->form->root[k] : kh_dict_child(s->d, node, id);
+        uint32_t child = node == 0 && w->form ? w->form->root[k] : kh_peer_child(s, node, id);
         if (!child)
             continue;
         const kh_word_rec *wr = &s->d->words[id];
