@@ -39,19 +39,22 @@ void kh_peer_forms_trim(kh_coder *c)
 
 static uint64_t form_hash(const char *s, size_t len) { return kh_hash64(s, len, 0x70656572u); }
 
+static uint64_t form_tag(uint64_t h, size_t len) { return (h & ~(uint64_t)UINT32_MAX) | len; }
+
 /* Doubles the slots (the table stays at most half full). */
 static kh_status forms_grow(kh_coder *c, peer_forms *f)
 {
     size_t ns = f->nslot ? f->nslot * 2 : 1024;
-    uint64_t *slot = (uint64_t *)kh_calloc(c->opt.alloc, ns, sizeof *slot);
+    peer_slot *slot = (peer_slot *)kh_calloc(c->opt.alloc, ns, sizeof *slot);
     if (!slot)
         return KH_ERR_NOMEM;
     for (size_t i = 0; i < f->n; i++) {
         uint64_t h = form_hash(f->e[i]->key, f->e[i]->len);
         size_t j = h & (ns - 1);
-        while (slot[j])
+        while (slot[j].e)
             j = (j + 1) & (ns - 1);
-        slot[j] = (h & ~(uint64_t)UINT32_MAX) | (i + 1);
+        slot[j].tag = form_tag(h, f->e[i]->len);
+        slot[j].e = f->e[i];
     }
     kh_free(c->opt.alloc, f->slot);
     f->slot = slot;
@@ -150,13 +153,13 @@ const peer_form *kh_peer_form(kh_coder *c, const char *folded, size_t len)
         return NULL;
     if ((f->n + 1) * 2 > f->nslot && forms_grow(c, f))
         return NULL;
-    uint64_t h = form_hash(folded, len), tag = h & ~(uint64_t)UINT32_MAX;
+    uint64_t h = form_hash(folded, len), tag = form_tag(h, len);
     size_t mask = f->nslot - 1, j = h & mask;
-    for (; f->slot[j]; j = (j + 1) & mask) {
-        if ((f->slot[j] & ~(uint64_t)UINT32_MAX) != tag)
+    for (; f->slot[j].e; j = (j + 1) & mask) {
+        if (f->slot[j].tag != tag)
             continue; /* another form: its entry is not read */
-        const peer_form *e = f->e[(f->slot[j] & UINT32_MAX) - 1];
-        if (e->len == len && !memcmp(e->key, folded, len))
+        const peer_form *e = f->slot[j].e;
+        if (!memcmp(e->key, folded, len))
             return e;
     }
     if (f->n == f->cap &&
@@ -166,7 +169,8 @@ const peer_form *kh_peer_form(kh_coder *c, const char *folded, size_t len)
     if (!e)
         return NULL;
     f->e[f->n++] = e;
-    f->slot[j] = tag | f->n;
+    f->slot[j].tag = tag;
+    f->slot[j].e = e;
     return e;
 }
 

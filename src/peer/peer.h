@@ -70,11 +70,18 @@ typedef struct peer_form {
     uint8_t has_time;     /* a TABARI or PETRARCH <TIME> pattern */
 } peer_form;
 
+/* One slot of the forms' table: the hash's high half and the form's
+ * length (read before the form), and the form; e NULL: empty. */
+typedef struct peer_slot {
+    uint64_t tag;
+    peer_form *e;
+} peer_slot;
+
 /* The coder's forms: an open-addressing table over an array. */
 typedef struct peer_forms {
     peer_form **e;        /* each one block: the form, its key and ids */
     size_t n, cap;
-    uint64_t *slot;       /* the hash's high half, index + 1 into e; 0 empty */
+    peer_slot *slot;
     size_t nslot;         /* a power of two */
 } peer_forms;
 
