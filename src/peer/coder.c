@@ -492,8 +492,8 @@ static kh_status peer_init(kh_coder *c, const char *text, void **state)
     ps->fwd.sent = -1;
     ps->syn_noun = find_synset(c->dict, KH_SYN_NOUN);
     ps->syn_adj = find_synset(c->dict, KH_SYN_ADJECTIVE);
-    /* one verb's patterns in a sentence, then room for a new form's two
-     * lists (index.c, form_new) */
+    /* room for a new form's two lists (index.c, form_new); a verb's
+     * patterns are read in place from its form */
     ps->pats = (pref *)kh_malloc(c->opt.alloc, 2 * IM_MAX_PATS * sizeof(pref));
     if (!ps->pats)
         return KH_ERR_NOMEM;
