@@ -155,6 +155,22 @@ kh_status kh_store_exec(kh_store *s, const char *sql)
                                                                            : "updating the store");
 }
 
+/* WAL mode. Switching to it takes the file for a moment; while another
+ * writer holds it (two writers creating one store at once) SQLite answers
+ * BUSY at once, without the busy handler (waiting there could deadlock), so
+ * it is tried again for up to the busy timeout (10 s). */
+static kh_status set_wal(kh_store *s)
+{
+    int rc = SQLITE_BUSY;
+    for (int tries = 0; tries < 200; tries++) {
+        rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+        if ((rc & 0xff) != SQLITE_BUSY)
+            break;
+        sqlite3_sleep(50);
+    }
+    return rc == SQLITE_OK ? KH_OK : kh_store_db_fail(s, rc, "PRAGMA journal_mode = WAL");
+}
+
 /* The cached statement `id`, reset and unbound, or NULL on failure. */
 sqlite3_stmt *kh_store_stmt(kh_store *s, int id)
 {
@@ -452,7 +468,7 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_store **out, kh_err
     if (s->writable) {
         /* WAL: readers never block the writer, and a killed writer leaves the
          * last committed batch. NORMAL sync is crash-safe for the process. */
-        if ((st = kh_store_exec(s, "PRAGMA journal_mode = WAL")) ||
+        if ((st = set_wal(s)) ||
             (st = kh_store_exec(s, "PRAGMA synchronous = NORMAL")) ||
             (empty && (st = create_schema(s)))) {
             kh_error_set(err, st, 0, 0, "%s: %s", path, s->msg);
