@@ -137,3 +137,32 @@ const char *kh_actors_place_country(const kh_story_view *v, size_t first, size_t
     }
     return NULL;
 }
+
+/* CAMEO code `code` names an act of force, always done to someone:
+ * assault (18), fighting (19), mass violence (20) and the threat of
+ * military force (138, what an intended act of force is coded as). */
+int kh_actors_code_needs_target(const char *code)
+{
+    if (!code || !code[0] || !code[1])
+        return 0;
+    return (code[0] == '1' && (code[1] == '8' || code[1] == '9')) ||
+           (code[0] == '2' && code[1] == '0') || !strncmp(code, "138", 3);
+}
+
+/* NP chunk `ci` names no one: its head is no pronoun, and no word of it is
+ * a proper noun or starts a dictionary phrase (an actor, a role, a place).
+ * "the area", "his political agenda", "the atmosphere", "ships": the
+ * object of a verb of force read in another sense ("fight for an
+ * agenda", "poison the atmosphere", "cordoned off the area"). */
+int kh_actors_names_no_one(const kh_story_view *v, int32_t ci)
+{
+    if (ci < 0 || (size_t)ci >= v->doc->n_chunks)
+        return 0;
+    const kh_chunk *ch = &v->doc->chunks[ci];
+    if (ch->kind != KH_CHUNK_NP || v->doc->upos[ch->head] == KH_UPOS_PRON)
+        return 0;
+    for (size_t k = ch->first; k < ch->end; k++)
+        if (v->doc->upos[k] == KH_UPOS_PROPN || v->mnode[k])
+            return 0;
+    return 1;
+}

@@ -521,6 +521,13 @@ static int clause_actors(kh_coder *c, clause_job *j)
         clause_target(c, j);
     if (!j->nt && j->statement == 1)
         j->nt = kh_statement_target(c, j->cli, &j->src[0], j->tgt);
+    /* "fight for his agenda", "cordoned off the area": force is used on
+     * someone; an object naming no one is another sense of the verb. */
+    if (!j->nt && !j->passive && kh_actors_code_needs_target(kh_dict_str(d, j->code->code)) &&
+        kh_actors_names_no_one(&c->view, j->best.target_np)) {
+        kh_coder_trace(c, si, "  an act of force whose object names no one: not coded");
+        return 0;
+    }
     if (verbal && j->nt && kh_is_media(j->tgt[0].code)) {
         kh_coder_trace(c, si, "  said to the media (%s): a statement without a target", j->tgt[0].code);
         j->nt = 0;
