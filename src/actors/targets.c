@@ -150,7 +150,8 @@ int kh_actors_code_needs_target(const char *code)
 }
 
 /* NP chunk `ci` names no one: its head is no pronoun, and no word of it is
- * a proper noun or starts a dictionary phrase (an actor, a role, a place).
+ * a proper noun or starts a dictionary phrase of an actor, a role or a
+ * place (a word class of the patterns' does not count).
  * "the area", "his political agenda", "the atmosphere", "ships": the
  * object of a verb of force read in another sense ("fight for an
  * agenda", "poison the atmosphere", "cordoned off the area"). */
@@ -161,8 +162,15 @@ int kh_actors_names_no_one(const kh_story_view *v, int32_t ci)
     const kh_chunk *ch = &v->doc->chunks[ci];
     if (ch->kind != KH_CHUNK_NP || v->doc->upos[ch->head] == KH_UPOS_PRON)
         return 0;
-    for (size_t k = ch->first; k < ch->end; k++)
-        if (v->doc->upos[k] == KH_UPOS_PROPN || v->mnode[k])
+    const kh_dict *d = v->dict;
+    for (size_t k = ch->first; k < ch->end; k++) {
+        if (v->doc->upos[k] == KH_UPOS_PROPN)
             return 0;
+        /* A word class of the verb patterns' ("&AREA") names no one. */
+        const kh_trie_node *n = v->mnode[k] ? &d->nodes[v->mnode[k]] : NULL;
+        for (uint32_t p = 0; n && p < n->n_payloads; p++)
+            if (d->payloads[n->first_payload + p].kind != KH_P_SYNSET)
+                return 0;
+    }
     return 1;
 }
