@@ -521,6 +521,13 @@ static int clause_actors(kh_coder *c, clause_job *j)
         clause_target(c, j);
     if (!j->nt && j->statement == 1)
         j->nt = kh_statement_target(c, j->cli, &j->src[0], j->tgt);
+    /* "Troops stormed the police station": an armed force storming a
+     * place is a military assault, not a riot. */
+    if (j->ns && j->src[0].code && kh_actors_armed(j->src[0].code) &&
+        !strncmp(kh_dict_str(d, j->code->code), "145", 3) && code_named(c, "190")) {
+        kh_coder_trace(c, si, "  a violent protest by an armed force (%s): coded as 190", j->src[0].code);
+        j->code = code_named(c, "190");
+    }
     /* "fight for his agenda", "cordoned off the area": force is used on
      * someone; an object naming no one is another sense of the verb. */
     if (!j->nt && !j->passive && kh_actors_code_needs_target(kh_dict_str(d, j->code->code)) &&
