@@ -29,6 +29,8 @@ static const char fixture_dict[] =
     "0631 | 5.0 | Extradite\n"
     "016 | 3.4 | Deny responsibility\n"
     "106 | -5.0 | Demand a meeting or negotiation\n"
+    "145 | -7.5 | Protest violently, riot\n"
+    "191 | -9.5 | Impose blockade, restrict movement\n"
     "[countries]\n"
     "FRD | Freedonia; FDN | Freedonian; Freedonians | Fredville\n"
     "SYL | Sylvania | Sylvanian; Sylvanians | Sylburg\n"
@@ -59,7 +61,9 @@ static const char fixture_dict[] =
     "$T die in &INSTR_ATTACK | 190 |\n"
     "extradite $T | 0631 |\n"
     "attack $T | 190 |\n"
-    "open fire | 190 |\n";
+    "open fire | 190 |\n"
+    "storm $T | 145 |\n"
+    "cordon off $T | 191 |\n";
 
 typedef struct stage_fixture {
     kh_dict *dict;
@@ -744,5 +748,41 @@ TEST(stage_lazy_tags_as_full_tagging)
         CHECK_EQ_INT(doc->upos[i], upos[i]);
         CHECK_EQ_STR(doc->lemma[i] ? doc->lemma[i] : "", lemma[i]);
     }
+    fixture_close(&f);
+}
+
+/* An act of force whose object names no one is another sense of its verb
+ * ("attacked the budget"), and an armed force storming a place makes a
+ * military assault, not a riot (events/clause.c, actors/targets.c). */
+TEST(stage_clause_force_sense)
+{
+    stage_fixture f;
+    if (!fixture_open(&f))
+        return;
+    static const struct {
+        const char *text;
+        const char *code;   /* the event coded, or NULL */
+        const char *absent; /* a code that must not be coded */
+    } cases[] = {
+        {"Firefly attacked the budget.", NULL, "190"},
+        {"Freedonian troops cordoned off the area.", NULL, "191"},
+        {"Freedonian troops attacked Sylvanian villages.", "190", NULL},
+        {"Freedonian troops attacked the Marxton market.", "190", NULL},
+        {"Freedonian troops stormed the police station.", "190", "145"},
+        {"Sylvanian people stormed the police station.", "145", "190"},
+    };
+    kh_coder *c = fixture_coder(&f, 0);
+    REQUIRE(c);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const kh_event *ev = NULL;
+        size_t n = 0;
+        REQUIRE(code_text(c, cases[i].text, &ev, &n) == KH_OK);
+        int ok = (!cases[i].code || event_coded(ev, n, cases[i].code)) &&
+                 (!cases[i].absent || !event_coded(ev, n, cases[i].absent));
+        if (!ok)
+            fprintf(stderr, "  case: %s (%zu events, first %s)\n", cases[i].text, n, n ? ev[0].code : "-");
+        CHECK(ok);
+    }
+    kh_coder_free(c);
     fixture_close(&f);
 }
