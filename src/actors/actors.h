@@ -205,8 +205,8 @@ int kh_actors_armed(const char *code);
  * 18-20, code 138) (targets.c). */
 int kh_actors_code_needs_target(const char *code);
 
-/* NP chunk `ci` names no one: no pronoun head, no proper noun, no
- * dictionary phrase ("the area", "his agenda") (targets.c). */
+/* What NP chunk `ci` names: 0 someone, 1 only things of the patterns'
+ * word classes ("the area"), 2 nothing known ("his agenda") (targets.c). */
 int kh_actors_names_no_one(const kh_story_view *v, int32_t ci);
 
 #endif

@@ -30,6 +30,7 @@ static const char fixture_dict[] =
     "016 | 3.4 | Deny responsibility\n"
     "106 | -5.0 | Demand a meeting or negotiation\n"
     "145 | -7.5 | Protest violently, riot\n"
+    "150 | -7.2 | Demonstrate military or police power\n"
     "191 | -9.5 | Impose blockade, restrict movement\n"
     "[countries]\n"
     "FRD | Freedonia; FDN | Freedonian; Freedonians | Fredville\n"
@@ -49,6 +50,7 @@ static const char fixture_dict[] =
     "&INSTR_ATTACK | attack; attacks\n"
     "&CLASH | clashes; fighting\n"
     "&STMT_DENIAL | deny; denied\n"
+    "&TERRAIN | area; camp\n"
     "[places]\n"
     "Marxton | SYL | Marx | 10.5,20.25 | 50000 | 77\n"
     "[verbs]\n"
@@ -63,7 +65,7 @@ static const char fixture_dict[] =
     "attack $T | 190 |\n"
     "open fire | 190 |\n"
     "storm $T | 145 |\n"
-    "cordon off $T | 191 |\n";
+    "besiege $T | 191 |\n";
 
 typedef struct stage_fixture {
     kh_dict *dict;
@@ -751,9 +753,10 @@ TEST(stage_lazy_tags_as_full_tagging)
     fixture_close(&f);
 }
 
-/* An act of force whose object names no one is another sense of its verb
- * ("attacked the budget"), and an armed force storming a place makes a
- * military assault, not a riot (events/clause.c, actors/targets.c). */
+/* An act of force whose object names nothing known is another sense of its
+ * verb ("attacked the budget"); a blockade of a place with no party named
+ * shows force (150); an armed force storming a place makes a military
+ * assault, not a riot (events/clause.c, actors/targets.c). */
 TEST(stage_clause_force_sense)
 {
     stage_fixture f;
@@ -765,7 +768,8 @@ TEST(stage_clause_force_sense)
         const char *absent; /* a code that must not be coded */
     } cases[] = {
         {"Firefly attacked the budget.", NULL, "190"},
-        {"Freedonian troops cordoned off the area.", NULL, "191"},
+        {"Freedonian troops besieged the area.", "150", "191"},
+        {"Freedonian troops attacked a camp.", "190", NULL},
         {"Freedonian troops attacked Sylvanian villages.", "190", NULL},
         {"Freedonian troops attacked the Marxton market.", "190", NULL},
         {"Freedonian troops stormed the police station.", "190", "145"},
