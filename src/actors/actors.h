@@ -201,4 +201,12 @@ const char *kh_actors_place_country(const kh_story_view *v, size_t first, size_t
  * UAF, SPY) (targets.c). */
 int kh_actors_armed(const char *code);
 
+/* CAMEO code `code` names an act of force, always done to someone (roots
+ * 18-20, code 138) (targets.c). */
+int kh_actors_code_needs_target(const char *code);
+
+/* What NP chunk `ci` names: 0 someone, 1 only things of the patterns'
+ * word classes ("the area"), 2 nothing known ("his agenda") (targets.c). */
+int kh_actors_names_no_one(const kh_story_view *v, int32_t ci);
+
 #endif

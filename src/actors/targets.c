@@ -137,3 +137,42 @@ const char *kh_actors_place_country(const kh_story_view *v, size_t first, size_t
     }
     return NULL;
 }
+
+/* CAMEO code `code` names an act of force, always done to someone:
+ * assault (18), fighting (19), mass violence (20) and the threat of
+ * military force (138, what an intended act of force is coded as). */
+int kh_actors_code_needs_target(const char *code)
+{
+    if (!code || !code[0] || !code[1])
+        return 0;
+    return (code[0] == '1' && (code[1] == '8' || code[1] == '9')) ||
+           (code[0] == '2' && code[1] == '0') || !strncmp(code, "138", 3);
+}
+
+/* What NP chunk `ci` names: 0 someone (its head a pronoun, a proper noun,
+ * or a dictionary phrase of an actor, a role or a place in it), 1 only
+ * things of the verb patterns' word classes ("the area", "a camp"), 2
+ * nothing the dictionary knows ("his political agenda", "the
+ * atmosphere"): the object of a verb of force read in another sense
+ * ("fight for an agenda", "poison the atmosphere"). */
+int kh_actors_names_no_one(const kh_story_view *v, int32_t ci)
+{
+    if (ci < 0 || (size_t)ci >= v->doc->n_chunks)
+        return 0;
+    const kh_chunk *ch = &v->doc->chunks[ci];
+    if (ch->kind != KH_CHUNK_NP || v->doc->upos[ch->head] == KH_UPOS_PRON)
+        return 0;
+    const kh_dict *d = v->dict;
+    int known = 0;
+    for (size_t k = ch->first; k < ch->end; k++) {
+        if (v->doc->upos[k] == KH_UPOS_PROPN)
+            return 0;
+        const kh_trie_node *n = v->mnode[k] ? &d->nodes[v->mnode[k]] : NULL;
+        for (uint32_t p = 0; n && p < n->n_payloads; p++) {
+            if (d->payloads[n->first_payload + p].kind != KH_P_SYNSET)
+                return 0;
+            known = 1;
+        }
+    }
+    return known ? 1 : 2;
+}

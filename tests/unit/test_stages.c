@@ -29,6 +29,9 @@ static const char fixture_dict[] =
     "0631 | 5.0 | Extradite\n"
     "016 | 3.4 | Deny responsibility\n"
     "106 | -5.0 | Demand a meeting or negotiation\n"
+    "145 | -7.5 | Protest violently, riot\n"
+    "150 | -7.2 | Demonstrate military or police power\n"
+    "191 | -9.5 | Impose blockade, restrict movement\n"
     "[countries]\n"
     "FRD | Freedonia; FDN | Freedonian; Freedonians | Fredville\n"
     "SYL | Sylvania | Sylvanian; Sylvanians | Sylburg\n"
@@ -47,6 +50,7 @@ static const char fixture_dict[] =
     "&INSTR_ATTACK | attack; attacks\n"
     "&CLASH | clashes; fighting\n"
     "&STMT_DENIAL | deny; denied\n"
+    "&TERRAIN | area; camp\n"
     "[places]\n"
     "Marxton | SYL | Marx | 10.5,20.25 | 50000 | 77\n"
     "[verbs]\n"
@@ -59,7 +63,9 @@ static const char fixture_dict[] =
     "$T die in &INSTR_ATTACK | 190 |\n"
     "extradite $T | 0631 |\n"
     "attack $T | 190 |\n"
-    "open fire | 190 |\n";
+    "open fire | 190 |\n"
+    "storm $T | 145 |\n"
+    "besiege $T | 191 |\n";
 
 typedef struct stage_fixture {
     kh_dict *dict;
@@ -571,7 +577,8 @@ static const kh_event *event_coded(const kh_event *ev, size_t n, const char *cod
 
 /* Modality from the clause's structure: what the text does not assert is
  * not coded, or flagged with KH_CODE_HYPOTHETICAL; a fact, an intent and a
- * demand stay events. */
+ * demand stay events. And the sense of a verb of force (events/clause.c,
+ * actors/targets.c). */
 TEST(stage_clause_coder_modality)
 {
     stage_fixture f;
@@ -599,6 +606,17 @@ TEST(stage_clause_coder_modality)
          "conditional"},
         /* what a speaker says another must do is the speaker's demand */
         {"Sylvania said Freedonia must visit Marxton.", "106", "042", NULL},
+        /* an act of force whose object names nothing known is another
+         * sense of its verb; a blockade of a place with no party named
+         * shows force (150); an armed force storming a place makes a
+         * military assault, not a riot */
+        {"Firefly attacked the budget.", NULL, "190", NULL},
+        {"Freedonian troops besieged the area.", "150", "191", NULL},
+        {"Freedonian troops attacked a camp.", "190", NULL, NULL},
+        {"Freedonian troops attacked Sylvanian villages.", "190", NULL, NULL},
+        {"Freedonian troops attacked the Marxton market.", "190", NULL, NULL},
+        {"Freedonian troops stormed the police station.", "190", "145", NULL},
+        {"Sylvanian people stormed the police station.", "145", "190", NULL},
     };
     for (int hyp = 0; hyp < 2; hyp++) {
         kh_coder *c = fixture_coder(&f, hyp ? KH_CODE_HYPOTHETICAL : 0u);
