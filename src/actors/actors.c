@@ -394,6 +394,33 @@ static int role_modifier(kh_actors *c, const kh_chunk *np, np_parts *p)
     return 1;
 }
 
+/* "minister of X", "delegation from X": what the PPs attached to the NP
+ * ci add to its parts p. */
+static void attached_pps(kh_actors *c, int32_t ci, np_parts *p)
+{
+    const kh_doc *doc = c->v->doc;
+    for (size_t k = (size_t)ci + 1; k < doc->n_chunks && k < (size_t)ci + 8; k++) {
+        const kh_chunk *ch = &doc->chunks[k];
+        if (ch->kind == KH_CHUNK_VG)
+            break;
+        if (ch->kind != KH_CHUNK_PP || ch->attach != ci)
+            continue;
+        np_parts q;
+        memset(&q, 0, sizeof q);
+        scan_parts(c, ch->first + 1, ch->end, &q);
+        if (!p->country && q.country)
+            p->country = q.country;
+        if (!p->named && !p->country && q.named)
+            p->org = p->org ? p->org : q.named, p->org_role = p->org_role ? p->org_role : q.role;
+        if (!p->org && q.org)
+            p->org = q.org, p->org_role = q.org_role;
+        /* "minister of external economic relations": an agent phrase
+         * running into the PP. */
+        if (!p->agent && q.agent)
+            p->agent = q.agent;
+    }
+}
+
 static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
 {
     const kh_doc *doc = c->v->doc;
@@ -436,27 +463,7 @@ static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
             !(as_target && role_modifier(c, np, &p)))
             return 0;
     }
-    /* "minister of X", "delegation from X": the PPs attached to this NP. */
-    for (size_t k = (size_t)ci + 1; k < doc->n_chunks && k < (size_t)ci + 8; k++) {
-        const kh_chunk *ch = &doc->chunks[k];
-        if (ch->kind == KH_CHUNK_VG)
-            break;
-        if (ch->kind == KH_CHUNK_PP && ch->attach == ci) {
-            np_parts q;
-            memset(&q, 0, sizeof q);
-            scan_parts(c, ch->first + 1, ch->end, &q);
-            if (!p.country && q.country)
-                p.country = q.country;
-            if (!p.named && !p.country && q.named)
-                p.org = p.org ? p.org : q.named, p.org_role = p.org_role ? p.org_role : q.role;
-            if (!p.org && q.org)
-                p.org = q.org, p.org_role = q.org_role;
-            /* "minister of external economic relations": an agent phrase
-             * running into the PP. */
-            if (!p.agent && q.agent)
-                p.agent = q.agent;
-        }
-    }
+    attached_pps(c, ci, &p);
     /* The apposition of a name: "Yun Jung Ho, North Korea's minister ...". */
     if (!p.named && (np->flags & KH_NP_APPOSITION)) {
         for (size_t k = (size_t)ci + 1; k < doc->n_chunks && k < (size_t)ci + 3; k++)

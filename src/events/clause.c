@@ -426,6 +426,33 @@ static void attack_in_clause(kh_coder *c, clause_job *j)
         kh_coder_trace(c, j->si, "  done when %s acted: the source", j->src[0].code);
 }
 
+/* The sense of a verb of force from its actors: "Troops stormed the police
+ * station" (an armed force storming a place is a military assault, not a
+ * riot); "fight for his agenda", "poison the atmosphere" (force is used on
+ * someone; an object naming nothing known is another sense of the verb:
+ * 0, not coded); "cordoned off the area" (a blockade of a place, no party
+ * named, shows force: 150). */
+static int force_sense(kh_coder *c, clause_job *j)
+{
+    const kh_dict *d = c->dict;
+    size_t si = j->si;
+    if (j->ns && j->src[0].code && kh_actors_armed(j->src[0].code) &&
+        !strncmp(kh_dict_str(d, j->code->code), "145", 3) && code_named(c, "190")) {
+        kh_coder_trace(c, si, "  a violent protest by an armed force (%s): coded as 190", j->src[0].code);
+        j->code = code_named(c, "190");
+    }
+    int none = !j->nt && !j->passive && kh_actors_code_needs_target(kh_dict_str(d, j->code->code))
+                   ? kh_actors_names_no_one(&c->view, j->best.target_np) : 0;
+    if (none && !strncmp(kh_dict_str(d, j->code->code), "191", 3) && code_named(c, "150")) {
+        kh_coder_trace(c, si, "  a blockade of a place, no party named: a show of force (150)");
+        j->code = code_named(c, "150");
+    } else if (none == 2) {
+        kh_coder_trace(c, si, "  an act of force whose object names no one: not coded");
+        return 0;
+    }
+    return 1;
+}
+
 /* Source and target actors: by voice, the pattern's slots, a slotless
  * pattern running through an actor's noun phrase, with statements to the
  * media and by unidentified roles left out. Returns 0 (traced) when the
@@ -521,26 +548,8 @@ static int clause_actors(kh_coder *c, clause_job *j)
         clause_target(c, j);
     if (!j->nt && j->statement == 1)
         j->nt = kh_statement_target(c, j->cli, &j->src[0], j->tgt);
-    /* "Troops stormed the police station": an armed force storming a
-     * place is a military assault, not a riot. */
-    if (j->ns && j->src[0].code && kh_actors_armed(j->src[0].code) &&
-        !strncmp(kh_dict_str(d, j->code->code), "145", 3) && code_named(c, "190")) {
-        kh_coder_trace(c, si, "  a violent protest by an armed force (%s): coded as 190", j->src[0].code);
-        j->code = code_named(c, "190");
-    }
-    /* "fight for his agenda", "poison the atmosphere": force is used on
-     * someone; an object naming nothing known is another sense of the
-     * verb. "Cordoned off the area": a blockade of a place, no party
-     * named, shows force (150). */
-    int none = !j->nt && !j->passive && kh_actors_code_needs_target(kh_dict_str(d, j->code->code))
-                   ? kh_actors_names_no_one(&c->view, j->best.target_np) : 0;
-    if (none && !strncmp(kh_dict_str(d, j->code->code), "191", 3) && code_named(c, "150")) {
-        kh_coder_trace(c, si, "  a blockade of a place, no party named: a show of force (150)");
-        j->code = code_named(c, "150");
-    } else if (none == 2) {
-        kh_coder_trace(c, si, "  an act of force whose object names no one: not coded");
+    if (!force_sense(c, j))
         return 0;
-    }
     if (verbal && j->nt && kh_is_media(j->tgt[0].code)) {
         kh_coder_trace(c, si, "  said to the media (%s): a statement without a target", j->tgt[0].code);
         j->nt = 0;
