@@ -5,19 +5,20 @@
 # role taken from the text (a region or district the gazetteer's towns lie in). The
 # sentences are invented for the test; each case says what it checks.
 set -u
-BIN=${KHALDUN_BIN:-./khaldun}
-if [ ! -f "${KHALDUN_DATA:-build/data}/khaldun.dict" ]; then echo "skip context (no images: make data)"; exit 0; fi
-if ! command -v jq >/dev/null; then echo "skip context (no jq)"; exit 0; fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+cd "$(dirname "$0")/../.." || exit 1
+T=context
+. tests/sh/lib.sh
+need_images khaldun.dict lexicon.img
+need_tools jq
+make_tmp
 n=0
 # case DATE TEXT WANT WHY: WANT is "SOURCE TARGET ROOT" of one of the text's events ("-" none)
 case_() {
     n=$((n + 1))
-    jq -cn --arg id "c$n" --arg d "$1" --arg t "$2" '{id: $id, date: $d, text: $t}' >"$T/in"
-    "$BIN" code --quiet "$T/in" 2>"$T/err" | jq -r '[.source // "-", .target // "-", .code[0:2]] | join(" ")' >"$T/got"
-    if grep -qx "$3" "$T/got"; then echo "ok   context/$4"
-    else echo "FAIL context/$4 (want $3; got: $(tr '\n' ';' <"$T/got") $(head -c 200 "$T/err"))"; fi
+    jq -cn --arg id "c$n" --arg d "$1" --arg t "$2" '{id: $id, date: $d, text: $t}' >"$TMP/in"
+    "$BIN" code --quiet "$TMP/in" 2>"$TMP/err" | jq -r '[.source // "-", .target // "-", .code[0:2]] | join(" ")' >"$TMP/got"
+    grep -qx "$3" "$TMP/got"
+    check "$4" $? "want $3; got: $(tr '\n' ';' <"$TMP/got") $(head -c 200 "$TMP/err")"
 }
 # --- states of the story's date ------------------------------------------------------------
 case_ 1987-05-04 "Moscow accused Washington of violating the treaty." "USR USA 11" "moscow-1987-is-usr"
