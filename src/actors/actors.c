@@ -538,7 +538,10 @@ static int resolve_reference(kh_actors *c, const kh_chunk *np, int32_t reporter_
 {
     size_t f = np->first, e = np->end;
     *n = 0;
-    if (np->flags & KH_NP_PRONOUN) {
+    int near = np->flags & KH_NP_PRONOUN ? kh_actors_nearest_antecedent(c, np, reporter_np, outs, n) : -1;
+    if (near >= 0) {
+        /* The sentence gives the antecedent (coref.c), coded or not. */
+    } else if (np->flags & KH_NP_PRONOUN) {
         if (kh_view_word_is(c->v, f, "he") || kh_view_word_is(c->v, f, "she") || kh_view_word_is(c->v, f, "him") ||
             kh_view_word_is(c->v, f, "her")) {
             /* "X announced he intends to ...": he is X when X is a person. */
