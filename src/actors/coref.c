@@ -82,6 +82,29 @@ static int32_t plural_subject_before(const kh_doc *doc, uint32_t si, size_t befo
     return best;
 }
 
+/* The last person the story named is written in phrase np too: a
+ * proper-noun token of np, or of what follows it up to the next verb (its
+ * prepositional phrases), is the last word of that person's name
+ * ("Secretary of Commerce Malcolm Baldrige" after "Commerce Secretary
+ * Malcolm Baldrige"), so np, which the dictionary does not give, is that
+ * person. */
+static int names_last_person(const kh_actors *c, const kh_chunk *np)
+{
+    const char *name = c->last_person.code ? c->last_person.name : NULL;
+    if (!name)
+        return 0;
+    const char *last = strrchr(name, ' ');
+    last = last ? last + 1 : name;
+    size_t ln = strlen(last);
+    const kh_doc *doc = c->v->doc;
+    size_t stop = doc->sentences[np->sentence].first_token + doc->sentences[np->sentence].n_tokens;
+    for (size_t t = np->first; t < stop && (t < np->end || (doc->upos[t] != KH_UPOS_VERB &&
+                                                           doc->upos[t] != KH_UPOS_AUX)); t++)
+        if (doc->upos[t] == KH_UPOS_PROPN && kh_eq_nocase(doc->tokens[t].norm, doc->tokens[t].norm_len, last, ln))
+            return 1;
+    return 0;
+}
+
 int kh_actors_nearest_antecedent(kh_actors *c, const kh_chunk *np, int32_t reporter_np, actor *outs,
                                  size_t *n)
 {
@@ -95,7 +118,8 @@ int kh_actors_nearest_antecedent(kh_actors *c, const kh_chunk *np, int32_t repor
         /* The reporter agrees: it is the antecedent, coded or not. A coded
          * one is left to the caller's own checks (a person for "he"). */
         actor tmp[MAX_ACTORS];
-        if (kh_actors_resolve_np(c, reporter_np, -1, tmp))
+        if (kh_actors_resolve_np(c, reporter_np, -1, tmp) ||
+            (num == 0 && names_last_person(c, &doc->chunks[reporter_np])))
             return -1;
         return 0;
     }

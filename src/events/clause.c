@@ -715,6 +715,10 @@ static kh_status code_clause(kh_coder *c, size_t cli)
         return KH_OK;
     if (!clause_pattern(c, &j))
         return state_statement(c, &j);
+    if (!j.future && kh_clause_scheduled(c, cli)) {
+        kh_coder_trace(c, j.si, "  told of a time after the story's date: a scheduled act, an intent");
+        j.future = 1;
+    }
     j.modality = kh_clause_modality(c, cli);
     if (!clause_code(c, &j) || !clause_modality(c, &j) || !clause_actors(c, &j))
         return KH_OK;
@@ -771,6 +775,14 @@ kh_status kh_clause_noun_event(kh_coder *c, const kh_noun_event *ne)
     }
     j.noun = ne;
     j.code = ne->code;
+    if (ne->clause >= 0 && kh_clause_scheduled(c, (size_t)ne->clause)) {
+        /* "talks later this month": not held yet (modality.c). */
+        const kh_code_rec *r = intent_code(c, j.code);
+        kh_coder_trace(c, j.si, "  told of a time after the story's date: a scheduled act, an intent");
+        j.flags |= r != j.code ? KH_EV_INTENT : 0u;
+        j.code = r;
+        j.future = 1;
+    }
     j.best.last = (uint32_t)(ne->end - 1);
     j.src[0] = ne->src;
     j.tgt[0] = ne->tgt;

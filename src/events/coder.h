@@ -124,6 +124,9 @@ kh_span kh_coder_span(kh_coder *c, size_t first, size_t end);
  * not ("conditional", "question", "whether", "possibility", "obligation",
  * "denied", "claim", "background"), a static string. */
 const char *kh_clause_modality(const kh_coder *c, size_t cli);
+/* modality.c: 1 when clause `cli` tells of an act scheduled after the
+ * story's date ("leaves for Moscow on Tuesday"), which is coded as intent. */
+int kh_clause_scheduled(const kh_coder *c, size_t cli);
 /* modality.c: the demand (CAMEO 10x) of the act `rec` ("X said Y must
  * meet Z": 106), NULL for acts CAMEO has no demand for (conflict). */
 const kh_code_rec *kh_demand_code(const kh_coder *c, const kh_code_rec *rec);

@@ -232,6 +232,38 @@ const char *kh_clause_modality(const kh_coder *c, size_t cli)
     return modality(c, cli, 0);
 }
 
+/* Clause k tells of a scheduled act: in a body sentence (a headline's
+ * present is its past), its verb group neither past nor perfect nor a bare
+ * participle ("leaves for Moscow on Tuesday", "talks are due later this
+ * month"), and its own words hold a time expression that, read forward,
+ * falls after the story's date ("on Tuesday" in a Sunday story, "on April
+ * 19" in an April 17 one, "next week", "tomorrow"), or is "later this
+ * week / month / year". Such an act has not happened yet: the coder codes
+ * the intent (clause.c). Not for "will" and the like, which the verb
+ * group's mood already marks, nor for a date the text gives in the past
+ * tense. */
+int kh_clause_scheduled(const kh_coder *c, size_t k)
+{
+    const kh_doc *doc = c->doc;
+    if (!doc->upos || k >= doc->n_clauses || !c->story->date.year)
+        return 0;
+    const kh_clause *cl = &doc->clauses[k];
+    const kh_chunk *vg = &doc->chunks[cl->verb];
+    if (doc->sentences[cl->sentence].kind == KH_UNIT_HEADLINE ||
+        (vg->flags & (KH_VG_PAST | KH_VG_PERFECT | KH_VG_PARTICIPLE | KH_VG_FUTURE | KH_VG_MODAL)))
+        return 0;
+    size_t first = clause_start(doc, k), end = cl->end;
+    if (first >= end)
+        return 0;
+    kh_date_shift ds = kh_resolve_date(doc, first, end, c->story->date, 0, 1);
+    if (!ds.rule)
+        return 0;
+    if (kh_date_to_days(ds.date) > kh_date_to_days(c->story->date))
+        return 1;
+    /* "later this month": the rule takes "this month", the word before says. */
+    return ds.first > first && ds.precision != KH_DATE_DAY && kh_view_word_is(&c->view, ds.first - 1, "later");
+}
+
 /* What demanding an act is (CAMEO 10x), for "X said Y must <act>": NULL
  * when the act is not one CAMEO has a demand for (conflict acts). */
 const kh_code_rec *kh_demand_code(const kh_coder *c, const kh_code_rec *rec)

@@ -149,8 +149,41 @@ TEST(coref_nearest_antecedent)
         {"Sylvania said it attacked the rebels.", 1, "190", "SYL", "SYLREB"},
         {"The rebels said they attacked Freedonia.", 1, "190", "FRDREB", "FRD"},
         {"Rufus Firefly visited Sylburg. Later he criticised Sylvania.", 1, "111", "FRDGOV", "SYL"},
+        {"Rufus Firefly visited Sylburg. Secretary of Commerce Rufus Firefly said he criticised Sylvania.", 1, "111",
+         "FRDGOV", "SYL"},
         {"Freedonia and Sylvania met in Fredville. Later they signed a pact.", 2, "057", "FRD", "SYL"},
         {"Freedonian ministers met on Monday, but they criticised Sylvania.", 1, "111", "FRDGOV", "SYL"},
+    };
+    run_cases(c, cases, sizeof cases / sizeof cases[0]);
+    kh_coder_free(c);
+    kh_dict_free(dict);
+    kh_lexicon_free(lex);
+}
+
+TEST(scheduled_acts_are_intents)
+{
+    kh_dict *dict = NULL;
+    kh_lexicon *lex = NULL;
+    int skipped = 0;
+    kh_coder *c = prec_coder(&dict, &lex, &skipped);
+    if (!c) {
+        kh_dict_free(dict);
+        kh_lexicon_free(lex);
+        CHECK(skipped);
+        return;
+    }
+    /* The story is dated Wednesday 3 January 2024. */
+    static const prec_case cases[] = {
+        /* a present-tense act dated after the story: not done yet, an intent */
+        {"Rufus Firefly visits Sylvania on Friday.", 1, "036", "FRDGOV", "SYL"},
+        {"Rufus Firefly visits Sylvania on Friday.", 0, "042", NULL, NULL},
+        {"Rufus Firefly meets the Sylvanian minister next week.", 1, "036", "FRDGOV", "SYLGOV"},
+        {"Rufus Firefly, who visits Sylvania on 9 January, criticised the rebels.", 1, "036", "FRDGOV",
+         "SYL"},
+        /* done, or done today: the act itself */
+        {"Rufus Firefly visited Sylvania on Friday.", 1, "042", "FRDGOV", "SYL"},
+        {"Rufus Firefly visits Sylvania today.", 1, "042", "FRDGOV", "SYL"},
+        {"Rufus Firefly has visited Sylvania in March.", 1, "042", "FRDGOV", "SYL"},
     };
     run_cases(c, cases, sizeof cases / sizeof cases[0]);
     kh_coder_free(c);
