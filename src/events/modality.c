@@ -238,22 +238,28 @@ const char *kh_clause_modality(const kh_coder *c, size_t cli)
  * month"), and its own words hold a time expression that, read forward,
  * falls after the story's date ("on Tuesday" in a Sunday story, "on April
  * 19" in an April 17 one, "next week", "tomorrow"), or is "later this
- * week / month / year". Such an act has not happened yet: the coder codes
+ * week / month / year"; or its verb group is "scheduled / set / slated to"
+ * an act. Such an act has not happened yet: the coder codes
  * the intent (clause.c). Not for "will" and the like, which the verb
  * group's mood already marks, nor for a date the text gives in the past
  * tense. */
 int kh_clause_scheduled(const kh_coder *c, size_t k)
 {
     const kh_doc *doc = c->doc;
-    if (!doc->upos || k >= doc->n_clauses || !c->story->date.year)
+    if (!doc->upos || k >= doc->n_clauses)
         return 0;
     const kh_clause *cl = &doc->clauses[k];
     const kh_chunk *vg = &doc->chunks[cl->verb];
     if (doc->sentences[cl->sentence].kind == KH_UNIT_HEADLINE ||
         (vg->flags & (KH_VG_PAST | KH_VG_PERFECT | KH_VG_PARTICIPLE | KH_VG_FUTURE | KH_VG_MODAL)))
         return 0;
+    /* "is scheduled to visit", "is set to arrive", "is slated to meet". */
+    static const char *const SCHEDULE[] = {"scheduled", "slated", "set", NULL};
+    for (size_t t = vg->aux_first; t + 1 < vg->head; t++)
+        if (word_in(&c->view, t, SCHEDULE) && kh_view_word_is(&c->view, t + 1, "to"))
+            return 1;
     size_t first = clause_start(doc, k), end = cl->end;
-    if (first >= end)
+    if (first >= end || !c->story->date.year)
         return 0;
     kh_date_shift ds = kh_resolve_date(doc, first, end, c->story->date, 0, 1);
     if (!ds.rule)

@@ -180,6 +180,8 @@ TEST(scheduled_acts_are_intents)
         {"Rufus Firefly meets the Sylvanian minister next week.", 1, "036", "FRDGOV", "SYLGOV"},
         {"Rufus Firefly, who visits Sylvania on 9 January, criticised the rebels.", 1, "036", "FRDGOV",
          "SYL"},
+        {"Rufus Firefly is scheduled to visit Sylvania.", 1, "036", "FRDGOV", "SYL"},
+        {"Rufus Firefly is set to visit Sylvania.", 1, "036", "FRDGOV", "SYL"},
         /* done, or done today: the act itself */
         {"Rufus Firefly visited Sylvania on Friday.", 1, "042", "FRDGOV", "SYL"},
         {"Rufus Firefly visits Sylvania today.", 1, "042", "FRDGOV", "SYL"},
