@@ -118,8 +118,15 @@ int kh_actors_nearest_antecedent(kh_actors *c, const kh_chunk *np, int32_t repor
         /* The reporter agrees: it is the antecedent, coded or not. A coded
          * one is left to the caller's own checks (a person for "he"). */
         actor tmp[MAX_ACTORS];
-        if (kh_actors_resolve_np(c, reporter_np, -1, tmp) ||
-            (num == 0 && names_last_person(c, &doc->chunks[reporter_np])))
+        size_t nr = kh_actors_resolve_np(c, reporter_np, -1, tmp);
+        if (nr && num == 0 && tmp[0].person && !kh_view_word_is(c->v, np->first, "it")) {
+            /* "Aqazadeh said ... he" after "Iranian Oil Minister Gholamreza
+             * Aqazadeh": the reporter, by the part of a name met before. */
+            outs[0] = tmp[0];
+            *n = 1;
+            return 1;
+        }
+        if (nr || (num == 0 && names_last_person(c, &doc->chunks[reporter_np])))
             return -1;
         return 0;
     }
