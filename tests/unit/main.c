@@ -4,6 +4,8 @@
  * (a skip with its reason: "(no shared)" when ../shared is missing), and
  * ends with "N passed, N failed, N skipped".
  */
+#include <unistd.h>
+
 #include "unit.h"
 
 #define MAX_TESTS 1024
@@ -50,6 +52,45 @@ const char *unit_data(void)
 {
     const char *s = getenv("KHALDUN_DATA");
     return s && *s ? s : "build/data";
+}
+
+kh_coder *unit_fixture_coder(const char *name, const char *src, size_t len, kh_dict **dict,
+                             kh_lexicon **lex)
+{
+    char lexpath[1024], tmp[] = "/tmp/kh-fixture-XXXXXX";
+    kh_error err;
+    *dict = NULL;
+    *lex = NULL;
+    snprintf(lexpath, sizeof lexpath, "%s/lexicon.img", unit_data());
+    if (kh_lexicon_load(lexpath, NULL, lex, &err) != KH_OK) {
+        *lex = NULL;
+        unit_skip("no lexicon image (make data)");
+        return NULL;
+    }
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return NULL;
+    close(fd);
+    kh_dict_builder *b = NULL;
+    kh_status st = kh_dict_builder_new(NULL, NULL, NULL, &b);
+    if (!st)
+        st = kh_dict_builder_add(b, KH_DICT_KHALDUN, name, src, len);
+    if (!st)
+        st = kh_dict_builder_finish(b, tmp, &err);
+    kh_dict_builder_free(b);
+    if (!st)
+        st = kh_dict_load(tmp, NULL, dict, &err);
+    remove(tmp);
+    if (st) {
+        *dict = NULL;
+        return NULL;
+    }
+    kh_code_options o;
+    memset(&o, 0, sizeof o);
+    o.dict = *dict;
+    o.lexicon = *lex;
+    kh_coder *c;
+    return kh_coder_new(&o, &c) == KH_OK ? c : NULL;
 }
 
 char *unit_read_file(const char *path, size_t *len)

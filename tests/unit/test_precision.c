@@ -3,11 +3,10 @@
  * precision), on a fixture dictionary of invented countries: a pronoun
  * whose nearest antecedent in its own sentence names no actor khaldun
  * knows stays unresolved (src/actors/coref.c) instead of taking the last
- * person or pair the story named. Every sentence is invented for this
- * test.
+ * person or pair the story named; an act told of a time after the story's
+ * date is an intent, not the act (src/events/modality.c). Every sentence
+ * is invented for this test.
  */
-#include <unistd.h>
-
 #include "unit.h"
 
 static const char prec_dict[] =
@@ -36,45 +35,6 @@ static const char prec_dict[] =
     "visit $T | 042 |\n"
     "meet $T | 040 |\n";
 
-static void quiet(void *ctx, const kh_diag *d) { (void)ctx, (void)d; }
-
-/* A coder over the fixture dictionary and the built lexicon; NULL on
- * failure, with *skipped set (and the test skipped) when there is no
- * lexicon image. */
-static kh_coder *prec_coder(kh_dict **dict, kh_lexicon **lex, int *skipped)
-{
-    char lexpath[1024], tmp[] = "/tmp/kh-prec-XXXXXX";
-    snprintf(lexpath, sizeof lexpath, "%s/lexicon.img", unit_data());
-    kh_error err;
-    if (kh_lexicon_load(lexpath, NULL, lex, &err) != KH_OK) {
-        unit_skip("no lexicon image (make data)");
-        *skipped = 1;
-        return NULL;
-    }
-    int fd = mkstemp(tmp);
-    if (fd < 0)
-        return NULL;
-    close(fd);
-    kh_dict_builder *b;
-    kh_status st = kh_dict_builder_new(NULL, quiet, NULL, &b);
-    if (!st)
-        st = kh_dict_builder_add(b, KH_DICT_KHALDUN, "prec.txt", prec_dict, sizeof prec_dict - 1);
-    if (!st)
-        st = kh_dict_builder_finish(b, tmp, &err);
-    kh_dict_builder_free(b);
-    if (!st)
-        st = kh_dict_load(tmp, NULL, dict, &err);
-    remove(tmp);
-    if (st)
-        return NULL;
-    kh_code_options o;
-    memset(&o, 0, sizeof o);
-    o.dict = *dict;
-    o.lexicon = *lex;
-    kh_coder *c;
-    return kh_coder_new(&o, &c) == KH_OK ? c : NULL;
-}
-
 /* Codes `text` as a one-unit body story dated 2024-01-03 (a Wednesday);
  * returns how many events, (size_t)-1 on failure. */
 static size_t code_story(kh_coder *c, const char *text, const kh_event **ev)
@@ -94,10 +54,20 @@ typedef struct prec_case {
     const char *code, *source, *target;
 } prec_case;
 
-/* Runs the cases: exactly n events carry `code`, the first of them with
- * the source and target given (NULL: none). */
-static void run_cases(kh_coder *c, const prec_case *cases, size_t n_cases)
+/* Codes each case with a coder over the fixture dictionary: exactly n
+ * events carry `code`, the first of them with the source and target given
+ * (NULL: none). */
+static void run_cases(const prec_case *cases, size_t n_cases)
 {
+    kh_dict *dict;
+    kh_lexicon *lex;
+    kh_coder *c = unit_fixture_coder("prec.txt", prec_dict, sizeof prec_dict - 1, &dict, &lex);
+    if (!c) {
+        CHECK(!lex); /* skipped: no lexicon image */
+        kh_dict_free(dict);
+        kh_lexicon_free(lex);
+        return;
+    }
     for (size_t i = 0; i < n_cases; i++) {
         const kh_event *ev;
         size_t n = code_story(c, cases[i].text, &ev);
@@ -121,20 +91,13 @@ static void run_cases(kh_coder *c, const prec_case *cases, size_t n_cases)
             fprintf(stderr, "  case: %s (target %s)\n", cases[i].text, e->target ? e->target : "none");
         CHECK(cases[i].target ? e->target && !strcmp(e->target, cases[i].target) : !e->target);
     }
+    kh_coder_free(c);
+    kh_dict_free(dict);
+    kh_lexicon_free(lex);
 }
 
 TEST(coref_nearest_antecedent)
 {
-    kh_dict *dict = NULL;
-    kh_lexicon *lex = NULL;
-    int skipped = 0;
-    kh_coder *c = prec_coder(&dict, &lex, &skipped);
-    if (!c) {
-        kh_dict_free(dict);
-        kh_lexicon_free(lex);
-        CHECK(skipped);
-        return;
-    }
     static const prec_case cases[] = {
         /* the reporter is the antecedent, coded or not */
         {"Rufus Firefly visited Sylburg. Trentino said he attacked the rebels.", 0, "190", NULL, NULL},
@@ -154,24 +117,11 @@ TEST(coref_nearest_antecedent)
         {"Freedonia and Sylvania met in Fredville. Later they signed a pact.", 2, "057", "FRD", "SYL"},
         {"Freedonian ministers met on Monday, but they criticised Sylvania.", 1, "111", "FRDGOV", "SYL"},
     };
-    run_cases(c, cases, sizeof cases / sizeof cases[0]);
-    kh_coder_free(c);
-    kh_dict_free(dict);
-    kh_lexicon_free(lex);
+    run_cases(cases, sizeof cases / sizeof cases[0]);
 }
 
 TEST(scheduled_acts_are_intents)
 {
-    kh_dict *dict = NULL;
-    kh_lexicon *lex = NULL;
-    int skipped = 0;
-    kh_coder *c = prec_coder(&dict, &lex, &skipped);
-    if (!c) {
-        kh_dict_free(dict);
-        kh_lexicon_free(lex);
-        CHECK(skipped);
-        return;
-    }
     /* The story is dated Wednesday 3 January 2024. */
     static const prec_case cases[] = {
         /* a present-tense act dated after the story: not done yet, an intent */
@@ -187,8 +137,5 @@ TEST(scheduled_acts_are_intents)
         {"Rufus Firefly visits Sylvania today.", 1, "042", "FRDGOV", "SYL"},
         {"Rufus Firefly has visited Sylvania in March.", 1, "042", "FRDGOV", "SYL"},
     };
-    run_cases(c, cases, sizeof cases / sizeof cases[0]);
-    kh_coder_free(c);
-    kh_dict_free(dict);
-    kh_lexicon_free(lex);
+    run_cases(cases, sizeof cases / sizeof cases[0]);
 }

@@ -23,6 +23,13 @@ int unit_failed_now(void);
 const char *unit_shared(void);
 const char *unit_data(void);
 void unit_skip(const char *why);
+/* A coder over a fixture dictionary (khaldun's source format, `src` of
+ * `len` bytes, named `name` in diagnostics) and the built lexicon. Returns
+ * NULL on failure, and skips the test when there is no lexicon image
+ * (make data). The caller frees the coder, then *dict and *lex (each NULL
+ * when not made). */
+kh_coder *unit_fixture_coder(const char *name, const char *src, size_t len, kh_dict **dict,
+                             kh_lexicon **lex);
 /* Reads a whole file into a malloc'ed buffer (NUL-terminated); NULL on error. */
 char *unit_read_file(const char *path, size_t *len);
 
