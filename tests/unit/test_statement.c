@@ -4,8 +4,6 @@
  * the feeling a clause states of its subject, who may make a statement.
  * Every sentence is invented for this test.
  */
-#include <unistd.h>
-
 #include "unit.h"
 
 static const char stmt_dict[] =
@@ -41,43 +39,14 @@ static const char stmt_dict[] =
     "threaten $T | 130 |\n"
     "be upbeat | 013 |\n";
 
-static void quiet(void *ctx, const kh_diag *d) { (void)ctx, (void)d; }
-
 /* A coder over the fixture dictionary and the built lexicon; NULL on
  * failure, with *skipped set (and the test skipped) when there is no
  * lexicon image. */
 static kh_coder *stmt_coder(kh_dict **dict, kh_lexicon **lex, int *skipped)
 {
-    char lexpath[1024], tmp[] = "/tmp/kh-stmt-XXXXXX";
-    snprintf(lexpath, sizeof lexpath, "%s/lexicon.img", unit_data());
-    kh_error err;
-    if (kh_lexicon_load(lexpath, NULL, lex, &err) != KH_OK) {
-        unit_skip("no lexicon image (make data)");
-        *skipped = 1;
-        return NULL;
-    }
-    int fd = mkstemp(tmp);
-    if (fd < 0)
-        return NULL;
-    close(fd);
-    kh_dict_builder *b;
-    kh_status st = kh_dict_builder_new(NULL, quiet, NULL, &b);
-    if (!st)
-        st = kh_dict_builder_add(b, KH_DICT_KHALDUN, "stmt.txt", stmt_dict, sizeof stmt_dict - 1);
-    if (!st)
-        st = kh_dict_builder_finish(b, tmp, &err);
-    kh_dict_builder_free(b);
-    if (!st)
-        st = kh_dict_load(tmp, NULL, dict, &err);
-    remove(tmp);
-    if (st)
-        return NULL;
-    kh_code_options o;
-    memset(&o, 0, sizeof o);
-    o.dict = *dict;
-    o.lexicon = *lex;
-    kh_coder *c;
-    return kh_coder_new(&o, &c) == KH_OK ? c : NULL;
+    kh_coder *c = unit_fixture_coder("stmt.txt", stmt_dict, sizeof stmt_dict - 1, dict, lex);
+    *skipped = !c && !*lex;
+    return c;
 }
 
 /* Codes `text` as a one-unit story (a headline when it has no full stop)
