@@ -174,13 +174,13 @@ const char *kh_actors_with_country(kh_actors *a, const char *code, const kh_plac
  * 1990-10-03 GMW, ...); `code` itself otherwise, or when the story has no
  * date. A new code is in the story arena. */
 const char *kh_actors_dated_country(kh_actors *a, const char *code);
-/* Remembers the actors of every NP of sentence si, for later references. */
 /* The nearest antecedent of the pronoun np in its own sentence (coref.c):
  * -1 when the sentence gives none (the caller falls back on the story
  * context), else the number of actors in outs, 0 when the antecedent names
  * no actor khaldun can code. */
 int kh_actors_nearest_antecedent(kh_actors *c, const kh_chunk *np, int32_t reporter_np, actor *outs,
                                  size_t *n);
+/* Remembers the actors of every NP of sentence si, for later references. */
 void kh_actors_remember_sentence(kh_actors *a, size_t si);
 
 /* Token i is a preposition of extent ("along", "across"): the phrase

@@ -8,9 +8,10 @@
  *
  *   - the reporter of the pronoun's clause, when it agrees in number
  *     ("A spokesman said he ...", "Aqazadeh said ... he", "The company
- *     said it ..."): when that phrase names no actor khaldun knows, the
- *     pronoun names none either, instead of the last person or country
- *     met somewhere earlier in the story;
+ *     said it ..."): when that phrase names no actor khaldun knows (nor
+ *     the last person's surname), the pronoun names none either, instead
+ *     of the last person or country met somewhere earlier in the story;
+ *     when it names a person, "he" is that person;
  *   - for "they" with no reporter to give it, the nearest plural subject
  *     before it in its sentence ("Ministers issued a statement saying they
  *     were disturbed"): its actors, or none, rather than the last pair the
