@@ -411,11 +411,16 @@ static void attack_in_clause(kh_coder *c, clause_job *j)
         for (size_t q = 0; preps[q] && !prep; q++)
             prep = kh_view_word_is(&c->view, np->first - 1, preps[q]);
         const kh_code_rec *kind = prep ? instrument_code(c, (int32_t)k) : NULL;
+        /* "in police firing": an -ing noun after the phrase of its doer. */
+        int32_t ing = prep && !kind ? kh_nominal_ing_after(c, k) : -1;
+        if (ing >= 0)
+            kind = instrument_code(c, ing);
         if (!kind)
             continue;
         if (!strcmp(kh_dict_str(c->dict, j->code->code), "190"))
             j->code = kind;
-        if (kh_actors_owner(&c->ax, (int32_t)k, &j->src[0])) {
+        if (ing >= 0 ? kh_actors_resolve_np(&c->ax, (int32_t)k, -1, j->src) > 0
+                     : kh_actors_owner(&c->ax, (int32_t)k, &j->src[0])) {
             kh_coder_trace(c, j->si, "  done in an attack the clause names: its owner %s is the source",
                            j->src[0].code);
             return;

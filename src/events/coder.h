@@ -73,6 +73,9 @@ void kh_nominal_setup(kh_coder *c);
 /* nominal.c: the events the nouns of sentence `si` tell; `first_clause` is
  * the sentence's first clause, already coded. */
 kh_status kh_nominal_sentence(kh_coder *c, size_t si, size_t first_clause);
+/* nominal.c: the VG chunk right after NP chunk np when it is an -ing noun
+ * the tagger read as a verb ("in police firing"), -1 when none. */
+int32_t kh_nominal_ing_after(kh_coder *c, size_t np);
 
 struct kh_coder {
     kh_code_options opt;

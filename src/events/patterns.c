@@ -67,11 +67,18 @@ static int elem_at(const kh_story_view *c, const kh_elem *el, size_t i, size_t e
     }
 }
 
-/* The NP chunk starting at or after token i (before `end`), or -1. */
+/* The NP chunk starting at or after token i (before `end`), or -1. An NP
+ * that a pattern word before i opened ("set ablaze eight vehicles": the
+ * chunker put the adjective in the object's phrase) is the one from i on,
+ * when its head is still ahead. */
 static int32_t np_at_or_after(const kh_story_view *c, size_t i, size_t end, size_t max_skip)
 {
     const kh_doc *doc = c->doc;
-    for (size_t k = kh_chunk_from(doc, i); k < doc->n_chunks; k++) {
+    size_t from = kh_chunk_from(doc, i);
+    if (from > 0 && doc->chunks[from - 1].kind == KH_CHUNK_NP && doc->chunks[from - 1].head >= i &&
+        doc->chunks[from - 1].end <= end)
+        return (int32_t)(from - 1);
+    for (size_t k = from; k < doc->n_chunks; k++) {
         const kh_chunk *ch = &doc->chunks[k];
         if (ch->kind != KH_CHUNK_NP || ch->first < i)
             continue;

@@ -22,6 +22,7 @@ static const char nominal_dict[] =
     "181 | -9.0 | Abduct\n"
     "183 | -10.0 | Non-military bombing\n"
     "190 | -10.0 | Use conventional military force\n"
+    "194 | -10.0 | Fight with artillery and tanks\n"
     "1712 | -9.2 | Destroy property\n"
     "[countries]\n"
     "FRD | Freedonia | Freedonian; Freedonians | Fredville\n"
@@ -44,14 +45,18 @@ static const char nominal_dict[] =
     "&NOM_0841 | prisoner swap\n"
     "&NOM_181 | abduction\n"
     "&NOM_183 | bombing; blast\n"
-    "&NOM_190 | attack; attacks\n"
+    "&NOM_190 | attack; attacks; firing\n"
+    "&NOM_194 | shelling\n"
     "&NOM_1712 | sabotage\n"
     "&INSTR_BOMBING | bomb\n"
+    "&INSTR_ATTACK | firing\n"
     "[places]\n"
     "Marxton | SYL | Marx | 10.5,20.25 | 50000 | 77\n"
     "[verbs]\n"
     "say | 010 |\n"
-    "arrest $T | 173 |\n";
+    "arrest $T | 173 |\n"
+    "kill $T | 190 |\n"
+    "set ablaze $T | 1712 |\n";
 
 typedef struct nominal_case {
     const char *text;
@@ -87,6 +92,14 @@ static const nominal_case nominal_cases[] = {
     {"An attack on the Sylvanian police was reported.", 0, NULL, NULL, NULL},
     /* a definite phrase tells again an attack the story named, with its author */
     {"The attack killed three Sylvanian policemen.", 0, NULL, NULL, NULL},
+    /* -ing nouns the tagger reads as verbs: after a modifier (its doer, a
+     * demonym: the armed forces), before "of"; "killed in police firing" */
+    {"A roadside bombing near Marxton on Sunday killed two Sylvanian soldiers.", 1, NULL, "SYLMIL", "183"},
+    {"Freedonian shelling of Sylvanian police posts angered Sylburg.", 1, "FRDMIL", "SYLCOP", "194"},
+    {"Three Sylvanian students were killed in police firing on Monday.", 1, "SYLCOP", "SYLCVL", "190"},
+    /* a pattern word the chunker put in the object's phrase ("set ablaze") */
+    {"Sylvanian Liberation Front militants set ablaze two Freedonian police vehicles.", 1, "SYLREB", "FRDCOP",
+     "1712"},
     /* the sentence's verb gave an event: the noun adds none */
     {"Freedonian police arrested Sylvanian students after an attack on Fredville.", 1, "FRDCOP", "SYLCVL", "173"},
 };
