@@ -22,6 +22,21 @@ static int skippable(const kh_story_view *c, size_t i)
            u == KH_UPOS_PRON || u == KH_UPOS_AUX || (c->doc->tokens[i].flags & KH_TOK_POSSESSIVE);
 }
 
+/* Token i is part of a measure before what is measured: the unit after a
+ * number and its "of" ("5 million dollars of aid", "700 kg of medicine",
+ * "$50,000 worth of goods"), so the pattern word is the thing measured. */
+static int measure_at(const kh_story_view *c, size_t i, size_t end)
+{
+    const uint8_t *u = c->doc->upos;
+    if (u[i] == KH_UPOS_SYM) /* a currency sign before its number */
+        return i + 1 < end && u[i + 1] == KH_UPOS_NUM;
+    if (kh_view_word_is(c, i, "of"))
+        return i >= 2 && (u[i - 2] == KH_UPOS_NUM || kh_view_word_is(c, i - 1, "worth")) &&
+               (u[i - 1] == KH_UPOS_NOUN || kh_view_word_is(c, i - 1, "worth"));
+    return i >= 1 && i + 1 < end && u[i - 1] == KH_UPOS_NUM &&
+           (u[i] == KH_UPOS_NOUN || kh_view_word_is(c, i, "worth")) && kh_view_word_is(c, i + 1, "of");
+}
+
 static int word_at(const kh_story_view *c, size_t i, uint32_t w)
 {
     return c->form[i] == w || c->lemw[i] == w;
@@ -142,7 +157,7 @@ int kh_try_pattern(const kh_story_view *c, const kh_pattern *p, const kh_clause 
             }
             /* Modifiers, and nouns or names modifying a noun ("a mutual
              * defence pact", "the Arab League summit"). */
-            if (!skippable(c, i) &&
+            if (!skippable(c, i) && !measure_at(c, i, end) &&
                 !((c->doc->upos[i] == KH_UPOS_NOUN || c->doc->upos[i] == KH_UPOS_PROPN) &&
                   i + 1 < end &&
                   (c->doc->upos[i + 1] == KH_UPOS_NOUN || c->doc->upos[i + 1] == KH_UPOS_PROPN)))

@@ -5,7 +5,10 @@
  * "dead in", the object of the verb an attack is the subject of, the author
  * of a claimed act, a town's name before the noun, and the
  * limits (a weapon is no act, an attack by no one named is none, the
- * sentence's verb wins).
+ * sentence's verb wins); -ing nouns the tagger reads as verbs; and two
+ * reaches of the verb patterns' matcher (src/events/patterns.c) that the
+ * same sentences need: a measure before the pattern word ("700 tons of
+ * medicine") and a pattern word inside the object's phrase ("set ablaze").
  */
 #include <unistd.h>
 
@@ -16,6 +19,7 @@ static const char nominal_dict[] =
     "010 | 0.0 | Make a statement\n"
     "042 | 1.9 | Make a visit\n"
     "046 | 7.0 | Negotiate\n"
+    "073 | 7.4 | Provide humanitarian aid\n"
     "0841 | 7.0 | Release people\n"
     "141 | -6.5 | Demonstrate or rally\n"
     "173 | -5.0 | Arrest\n"
@@ -49,6 +53,7 @@ static const char nominal_dict[] =
     "&NOM_194 | shelling\n"
     "&NOM_1712 | sabotage\n"
     "&INSTR_BOMBING | bomb\n"
+    "&HUMAID | medicine; food\n"
     "&INSTR_ATTACK | firing\n"
     "[places]\n"
     "Marxton | SYL | Marx | 10.5,20.25 | 50000 | 77\n"
@@ -56,7 +61,8 @@ static const char nominal_dict[] =
     "say | 010 |\n"
     "arrest $T | 173 |\n"
     "kill $T | 190 |\n"
-    "set ablaze $T | 1712 |\n";
+    "set ablaze $T | 1712 |\n"
+    "send &HUMAID to $T | 073 |\n";
 
 typedef struct nominal_case {
     const char *text;
@@ -100,6 +106,9 @@ static const nominal_case nominal_cases[] = {
     /* a pattern word the chunker put in the object's phrase ("set ablaze") */
     {"Sylvanian Liberation Front militants set ablaze two Freedonian police vehicles.", 1, "SYLREB", "FRDCOP",
      "1712"},
+    /* a measure before what the pattern names */
+    {"Freedonia sent 700 tons of medicine to Sylvania.", 1, "FRD", "SYL", "073"},
+    {"Freedonia sent $5,000 worth of food to Sylvania.", 1, "FRD", "SYL", "073"},
     /* the sentence's verb gave an event: the noun adds none */
     {"Freedonian police arrested Sylvanian students after an attack on Fredville.", 1, "FRDCOP", "SYLCVL", "173"},
 };
