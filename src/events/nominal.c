@@ -331,21 +331,31 @@ static int place_before(kh_coder *c, size_t first, size_t head, actor *tgt)
 }
 
 /* "The group claimed the killings", "claimed responsibility for the
- * attack": the subject of an &NOM_AUTHOR verb whose object (or the object's
- * "for"/"of" phrase) is NP chunk np did the act. */
+ * attack", "were involved in the abduction", "took part in the attack":
+ * the subject of an &NOM_AUTHOR verb whose object (or the object's
+ * "for"/"of"/"in" phrase, or an "in" phrase right after the verb) is NP
+ * chunk np did the act. */
 static int author_of(kh_coder *c, size_t si, size_t np, actor *src)
 {
-    static const char *const preps[] = {"for", "of", NULL};
+    static const char *const preps[] = {"for", "of", "in", NULL};
     const kh_doc *doc = c->doc;
     actor a[MAX_ACTORS];
     for (size_t q = c->next_clause; q-- > 0 && doc->clauses[q].sentence == si;) {
         const kh_clause *cl = &doc->clauses[q];
         const kh_chunk *vg = &doc->chunks[cl->verb];
         int32_t obj = cl->object;
-        if (obj < 0 || cl->subject < 0 || (vg->flags & (KH_VG_NEGATED | KH_VG_MODAL)) ||
-            (obj != (int32_t)np && !(obj + 2 == (int32_t)np && prep_at(c, np - 1, preps) >= 0)))
+        /* "in" right after the verb, or after one word that follows it
+         * ("were involved in": the tagger's adjective is the author word). */
+        size_t p = np >= 1 ? doc->chunks[np - 1].first : 0;
+        int after_verb = np >= 1 && doc->chunks[np - 1].kind == KH_CHUNK_PP && kh_view_word_is(&c->view, p, "in") &&
+                         (p == vg->end || p == vg->end + 1);
+        if (cl->subject < 0 || (vg->flags & (KH_VG_NEGATED | KH_VG_MODAL)) ||
+            (obj != (int32_t)np && !(obj >= 0 && obj + 2 == (int32_t)np && prep_at(c, np - 1, preps) >= 0) &&
+             !after_verb))
             continue;
         uint32_t node = c->view.mnode[vg->head];
+        if (!(node && in_synset(c, node, c->author_syn)) && after_verb)
+            node = kh_dict_child(c->dict, 0, c->form[p - 1]); /* the word alone, not "involved in" */
         if (node && in_synset(c, node, c->author_syn) && kh_actors_resolve_np(&c->ax, cl->subject, -1, a)) {
             *src = a[0];
             return 1;

@@ -42,7 +42,7 @@ static const char nominal_dict[] =
     "&CLASH | clashes\n"
     "&NOM_VICTIM | dead; killed; injured\n"
     "&NOM_HIT | halts; killed\n"
-    "&NOM_AUTHOR | claimed\n"
+    "&NOM_AUTHOR | claimed; involved; took part\n"
     "&NOM_UNREAL | threat; calls\n"
     "&NOM_042 | visit; trip\n"
     "&NOM_046 | talks\n"
@@ -88,6 +88,10 @@ static const nominal_case nominal_cases[] = {
     /* the subject of "claimed" is the author of the act claimed */
     {"The Sylvanian Liberation Front claimed responsibility for the attack on Freedonian police.", 1, "SYLREB",
      "FRDCOP", "190"},
+    /* "were involved in", "took part in" the act: its author */
+    {"The Sylvanian Liberation Front took part in the abduction of two Freedonian engineers.", 1, "SYLREB",
+     "FRDCVL", "181"},
+    {"Sylvanian militants were involved in the abduction of two Freedonian engineers.", 1, "SYLINS", "FRDCVL", "181"},
     /* a town's name before the noun: where it was done, its country the target */
     {"A Marxton trip by Freedonian troops ended on Monday.", 1, "FRDMIL", "SYL", "042"},
     /* a threatened act, an act called for, a possible one, did not happen */
