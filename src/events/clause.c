@@ -487,8 +487,8 @@ static int clause_actors(kh_coder *c, clause_job *j)
         if (!(p->flags & KH_PAT_NO_TARGET))
             j->nt = kh_actors_resolve_target(&c->ax, cl->subject, reporter, j->tgt);
     } else {
-        j->ns = kh_actors_resolve_np(&c->ax, j->best.source_np >= 0 ? j->best.source_np : cl->subject,
-                                     reporter, j->src);
+        int32_t subj = cl->subject >= 0 ? cl->subject : kh_aside_subject(c, j->cli);
+        j->ns = kh_actors_resolve_np(&c->ax, j->best.source_np >= 0 ? j->best.source_np : subj, reporter, j->src);
         j->nt = kh_actors_resolve_target(&c->ax, j->best.target_np, reporter, j->tgt);
         if (!j->nt)
             j->nt = kh_actors_antecedent(&c->ax, j->cli, j->best.target_np, j->ns ? &j->src[0] : NULL, j->tgt);

@@ -8,7 +8,8 @@
  * sentence's verb wins); -ing nouns the tagger reads as verbs; and two
  * reaches of the verb patterns' matcher (src/events/patterns.c) that the
  * same sentences need: a measure before the pattern word ("700 tons of
- * medicine") and a pattern word inside the object's phrase ("set ablaze").
+ * medicine") and a pattern word inside the object's phrase ("set ablaze"),
+ * and the subject an -ing aside separates from its verb (events/aside.c).
  */
 #include <unistd.h>
 
@@ -113,6 +114,9 @@ static const nominal_case nominal_cases[] = {
     /* a measure before what the pattern names */
     {"Freedonia sent 700 tons of medicine to Sylvania.", 1, "FRD", "SYL", "073"},
     {"Freedonia sent $5,000 worth of food to Sylvania.", 1, "FRD", "SYL", "073"},
+    /* an -ing aside between the subject and its verb */
+    {"Freedonian policemen guarding the embassy on Monday arrested two Sylvanian students.", 1, "FRDCOP", "SYLCVL",
+     "173"},
     /* the sentence's verb gave an event: the noun adds none */
     {"Freedonian police arrested Sylvanian students after an attack on Fredville.", 1, "FRDCOP", "SYLCVL", "173"},
 };
