@@ -146,6 +146,17 @@ int kh_try_pattern(const kh_story_view *c, const kh_pattern *p, const kh_clause 
             while (c->doc->chunks[last].member >= 0)
                 last = c->doc->chunks[last].member;
             cur = c->doc->chunks[last].end;
+            /* Two objects the chunker ran into one phrase, a name and
+             * what it is given ("give Tanzania a grant"): the next
+             * pattern word is looked for from the determiner on. */
+            const kh_chunk *t = &c->doc->chunks[np];
+            if (last == np && k + 1 < p->n_elems && c->doc->upos[t->first] == KH_UPOS_PROPN) {
+                size_t d = t->first + 1;
+                while (d < t->end && c->doc->upos[d] == KH_UPOS_PROPN)
+                    d++;
+                if (d < t->end && c->doc->upos[d] == KH_UPOS_DET)
+                    cur = d;
+            }
             m->last = (uint32_t)(cur - 1);
             continue;
         }

@@ -5,10 +5,11 @@
  * "dead in", the object of the verb an attack is the subject of, the author
  * of a claimed act, a town's name before the noun, and the
  * limits (a weapon is no act, an attack by no one named is none, the
- * sentence's verb wins); -ing nouns the tagger reads as verbs; and two
+ * sentence's verb wins); -ing nouns the tagger reads as verbs; and three
  * reaches of the verb patterns' matcher (src/events/patterns.c) that the
  * same sentences need: a measure before the pattern word ("700 tons of
- * medicine") and a pattern word inside the object's phrase ("set ablaze"),
+ * medicine"), a pattern word inside the object's phrase ("set ablaze"), two
+ * objects in one phrase ("gave Sylvania a grant"),
  * and the subject an -ing aside separates from its verb (events/aside.c).
  */
 #include <unistd.h>
@@ -20,6 +21,7 @@ static const char nominal_dict[] =
     "010 | 0.0 | Make a statement\n"
     "042 | 1.9 | Make a visit\n"
     "046 | 7.0 | Negotiate\n"
+    "071 | 7.4 | Provide economic aid\n"
     "073 | 7.4 | Provide humanitarian aid\n"
     "0841 | 7.0 | Release people\n"
     "141 | -6.5 | Demonstrate or rally\n"
@@ -55,6 +57,7 @@ static const char nominal_dict[] =
     "&NOM_1712 | sabotage\n"
     "&INSTR_BOMBING | bomb\n"
     "&HUMAID | medicine; food\n"
+    "&ECONAID | grant\n"
     "&INSTR_ATTACK | firing\n"
     "[places]\n"
     "Marxton | SYL | Marx | 10.5,20.25 | 50000 | 77\n"
@@ -63,7 +66,8 @@ static const char nominal_dict[] =
     "arrest $T | 173 |\n"
     "kill $T | 190 |\n"
     "set ablaze $T | 1712 |\n"
-    "send &HUMAID to $T | 073 |\n";
+    "send &HUMAID to $T | 073 |\n"
+    "give $T &ECONAID | 071 |\n";
 
 typedef struct nominal_case {
     const char *text;
@@ -117,6 +121,8 @@ static const nominal_case nominal_cases[] = {
     /* an -ing aside between the subject and its verb */
     {"Freedonian policemen guarding the embassy on Monday arrested two Sylvanian students.", 1, "FRDCOP", "SYLCVL",
      "173"},
+    /* two objects the chunker ran into one phrase */
+    {"Freedonia gave Sylvania a grant of five million dollars.", 1, "FRD", "SYL", "071"},
     /* the sentence's verb gave an event: the noun adds none */
     {"Freedonian police arrested Sylvanian students after an attack on Fredville.", 1, "FRDCOP", "SYLCVL", "173"},
 };
