@@ -147,6 +147,10 @@ static int clause_is_own_event(kh_coder *c, clause_job *j)
         kh_coder_trace(c, si, "  part of the pattern of an earlier verb: not an event of its own");
         return 0;
     }
+    if (kh_nominal_ing_noun(c, (size_t)j->cl->verb)) {
+        kh_coder_trace(c, si, "  an -ing noun (\"a suicide bombing by\"): the noun's event, not a verb's");
+        return 0;
+    }
     if (vg->flags & KH_VG_PARTICIPLE && !(vg->flags & KH_VG_PASSIVE) && j->cl->subject < 0) {
         kh_coder_trace(c, si, "  participial phrase: not an event of its own");
         return 0;

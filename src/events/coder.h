@@ -76,6 +76,9 @@ kh_status kh_nominal_sentence(kh_coder *c, size_t si, size_t first_clause);
 /* nominal.c: the VG chunk right after NP chunk np when it is an -ing noun
  * the tagger read as a verb ("in police firing"), -1 when none. */
 int32_t kh_nominal_ing_after(kh_coder *c, size_t np);
+/* nominal.c: 1 when VG chunk k is such an -ing noun ("the Kirkuk bombing",
+ * "shelling of Gaza"). */
+int kh_nominal_ing_noun(kh_coder *c, size_t k);
 /* aside.c: the subject of clause cli, which has none, when an -ing aside
  * separates it from its verb ("Militants claiming to hold X met Y"): the
  * aside's subject chunk; -1 when none. */

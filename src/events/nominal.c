@@ -445,9 +445,11 @@ static kh_status noun_events(kh_coder *c, size_t si, size_t np, int32_t pre, int
         ne.note = "$S, $T in <event noun>";
         return each_way(c, &ne, sides, n);
     }
+    int placed = 0;
     if (pre >= 0 && !src.code && !tgt.code)
-        before_ing(c, pre, root, &src, &tgt);
-    int placed = pre < 0 && !tgt.code && (root >= 18 || root == 4) && place_before(c, ch->first, ch->head, &tgt);
+        placed = !before_ing(c, pre, root, &src, &tgt) && tgt.code;
+    else if (pre < 0 && !tgt.code && (root >= 18 || root == 4))
+        placed = place_before(c, ch->first, ch->head, &tgt);
     if (!src.code && pre < 0 && kh_actors_owner(&c->ax, (int32_t)np, &src) && placed && src.first == first &&
         !strncmp(src.code, tgt.code, 3))
         memset(&src, 0, sizeof src); /* the owner it found is the place */
@@ -462,8 +464,15 @@ static kh_status noun_events(kh_coder *c, size_t si, size_t np, int32_t pre, int
      * bare "attack on X" leaves its author to the story, not to no one.
      * A target is needed but for protests. */
     int hit = 0;
-    if (!tgt.code && root >= 17)
-        hit = victims_of(c, mod, &tgt) || what_it_hit(c, si, np, ne.clause, &tgt, !src.code);
+    if ((!tgt.code || placed) && root >= 17) {
+        /* The victims named ("20 dead in the Kirkuk bombing") are the
+         * target rather than where it was done. */
+        actor v;
+        memset(&v, 0, sizeof v);
+        hit = victims_of(c, mod, &v) || what_it_hit(c, si, np, ne.clause, &v, !src.code);
+        if (v.code)
+            tgt = v;
+    }
     /* "The attack left three injured", "condemned the attack on the
      * embassy": a definite phrase tells again an act the story has named
      * (where it was coded, with its author), or one in the background;
@@ -524,6 +533,11 @@ static int ing_noun(kh_coder *c, size_t k)
            (doc->tokens[t - 1].flags & KH_TOK_POSSESSIVE) || kh_view_word_is(&c->view, t - 1, "its") ||
            kh_view_word_is(&c->view, t - 1, "their") || kh_view_word_is(&c->view, t - 1, "his") ||
            kh_view_word_is(&c->view, t - 1, "her");
+}
+
+int kh_nominal_ing_noun(kh_coder *c, size_t k)
+{
+    return c->doc->chunks[k].kind == KH_CHUNK_VG && ing_noun(c, k);
 }
 
 int32_t kh_nominal_ing_after(kh_coder *c, size_t np)

@@ -112,6 +112,9 @@ static const nominal_case nominal_cases[] = {
     {"A roadside bombing near Marxton on Sunday killed two Sylvanian soldiers.", 1, NULL, "SYLMIL", "183"},
     {"Freedonian shelling of Sylvanian police posts angered Sylburg.", 1, "FRDMIL", "SYLCOP", "194"},
     {"Three Sylvanian students were killed in police firing on Monday.", 1, "SYLCOP", "SYLCVL", "190"},
+    {"A suicide bombing by Sylvanian militants killed two Freedonian soldiers.", 1, "SYLINS", "FRDMIL", "183"},
+    /* the victims named are the target rather than where it was done */
+    {"Two Freedonian soldiers dead in Marxton bombing", 1, NULL, "FRDMIL", "183"},
     /* a pattern word the chunker put in the object's phrase ("set ablaze") */
     {"Sylvanian Liberation Front militants set ablaze two Freedonian police vehicles.", 1, "SYLREB", "FRDCOP",
      "1712"},
