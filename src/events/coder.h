@@ -115,6 +115,7 @@ struct kh_coder {
     uint32_t victim_syn;     /* &NOM_VICTIM ("dead", "killed"), KH_NONE when absent */
     uint32_t hit_syn;        /* &NOM_HIT ("killed", "halts"): what an attack did */
     uint32_t author_syn;     /* &NOM_AUTHOR ("claimed"): who did the act its object names */
+    uint32_t doer_syn;       /* &NOM_DOER ("mounted"): the same, where its clause gave no event */
     uint32_t unreal_syn;     /* &NOM_UNREAL ("threat of", "calls for"): no act happened */
     size_t next_clause;      /* the clause sentence coding goes on from */
     char buf[512];

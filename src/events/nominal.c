@@ -39,7 +39,7 @@ void kh_nominal_setup(kh_coder *c)
 {
     const kh_dict *d = c->dict;
     c->n_nom = 0;
-    c->victim_syn = c->hit_syn = c->author_syn = c->unreal_syn = KH_NONE;
+    c->victim_syn = c->hit_syn = c->author_syn = c->doer_syn = c->unreal_syn = KH_NONE;
     for (size_t i = 0; i < d->n_synsets; i++) {
         const char *name = kh_dict_str(d, d->synsets[i].name);
         if (strncasecmp(name, "&NOM_", 5))
@@ -47,6 +47,7 @@ void kh_nominal_setup(kh_coder *c)
         uint32_t *role = !strcasecmp(name, "&NOM_VICTIM") ? &c->victim_syn
                          : !strcasecmp(name, "&NOM_HIT")  ? &c->hit_syn
                          : !strcasecmp(name, "&NOM_AUTHOR") ? &c->author_syn
+                         : !strcasecmp(name, "&NOM_DOER") ? &c->doer_syn
                          : !strcasecmp(name, "&NOM_UNREAL") ? &c->unreal_syn : NULL;
         if (role) {
             *role = (uint32_t)i;
@@ -354,9 +355,12 @@ static int author_of(kh_coder *c, size_t si, size_t np, actor *src)
              !after_verb))
             continue;
         uint32_t node = c->view.mnode[vg->head];
-        if (!(node && in_synset(c, node, c->author_syn)) && after_verb)
+        /* A light verb ("mounted an invasion") tells the act only where
+         * its own pattern gave no event ("launched an attack on X" did). */
+        int doer = obj == (int32_t)np && node && !c->clause_nev[q] && in_synset(c, node, c->doer_syn);
+        if (!doer && !(node && in_synset(c, node, c->author_syn)) && after_verb)
             node = kh_dict_child(c->dict, 0, c->form[p - 1]); /* the word alone, not "involved in" */
-        if (node && in_synset(c, node, c->author_syn) && kh_actors_resolve_np(&c->ax, cl->subject, -1, a)) {
+        if ((doer || (node && in_synset(c, node, c->author_syn))) && kh_actors_resolve_np(&c->ax, cl->subject, -1, a)) {
             *src = a[0];
             return 1;
         }

@@ -3,7 +3,8 @@
  * public API on a fixture dictionary of invented countries: "talks between
  * X and Y", "X, Y in <noun>", "the abduction of X by Y", victims before
  * "dead in", the object of the verb an attack is the subject of, the author
- * of a claimed act, a town's name before the noun, and the
+ * of a claimed act, the subject of a light verb ("mounted an attack"), a
+ * town's name before the noun, and the
  * limits (a weapon is no act, an attack by no one named is none, the
  * sentence's verb wins); -ing nouns the tagger reads as verbs; and three
  * reaches of the verb patterns' matcher (src/events/patterns.c) that the
@@ -46,6 +47,7 @@ static const char nominal_dict[] =
     "&NOM_VICTIM | dead; killed; injured\n"
     "&NOM_HIT | halts; killed\n"
     "&NOM_AUTHOR | claimed; involved; took part\n"
+    "&NOM_DOER | mounted\n"
     "&NOM_UNREAL | threat; calls\n"
     "&NOM_042 | visit; trip\n"
     "&NOM_046 | talks\n"
@@ -97,6 +99,8 @@ static const nominal_case nominal_cases[] = {
     {"The Sylvanian Liberation Front took part in the abduction of two Freedonian engineers.", 1, "SYLREB",
      "FRDCVL", "181"},
     {"Sylvanian militants were involved in the abduction of two Freedonian engineers.", 1, "SYLINS", "FRDCVL", "181"},
+    /* a light verb's subject: the doer of the act its object names */
+    {"Sylvanian troops mounted an attack on Freedonian police.", 1, "SYLMIL", "FRDCOP", "190"},
     /* a town's name before the noun: where it was done, its country the target */
     {"A Marxton trip by Freedonian troops ended on Monday.", 1, "FRDMIL", "SYL", "042"},
     /* a threatened act, an act called for, a possible one, did not happen */
