@@ -257,8 +257,9 @@ static const kh_clause *subjectless_after(kh_coder *c, size_t si, size_t np)
 }
 
 /* What an attack did it to when nothing after the noun says: the object
- * of the clause whose subject it is, the verb an &NOM_HIT one ("sabotage
- * halts Iraq's oil exports": returns 1, the victim is told), else the
+ * of the clause whose subject it is (or of its clause, when that has no
+ * subject), the verb an &NOM_HIT one ("sabotage halts Iraq's oil exports":
+ * returns 1, the victim is told), else the
  * place after it ("a U.S. offensive in Iraq": returns 0). */
 static int what_it_hit(kh_coder *c, size_t si, size_t np, int32_t cli, actor *tgt, int no_source)
 {
@@ -399,7 +400,7 @@ static int before_ing(kh_coder *c, int32_t pre, int root, actor *src, actor *tgt
         return 0;
     *src = a[0];
     /* A country's attack is its armed forces' ("U.S. shelling"). */
-    char *mil = root >= 18 && strlen(src->code) == 3 ? kh_arena_alloc(&c->arena, 7) : NULL;
+    char *mil = root >= 18 && src->code && strlen(src->code) == 3 ? kh_arena_alloc(&c->arena, 7) : NULL;
     if (mil) {
         memcpy(mil, src->code, 3);
         memcpy(mil + 3, "MIL", 4);
