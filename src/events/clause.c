@@ -147,6 +147,10 @@ static int clause_is_own_event(kh_coder *c, clause_job *j)
         kh_coder_trace(c, si, "  part of the pattern of an earlier verb: not an event of its own");
         return 0;
     }
+    if (kh_nominal_ing_noun(c, (size_t)j->cl->verb)) {
+        kh_coder_trace(c, si, "  an -ing noun (\"a suicide bombing by\"): the noun's event, not a verb's");
+        return 0;
+    }
     if (vg->flags & KH_VG_PARTICIPLE && !(vg->flags & KH_VG_PASSIVE) && j->cl->subject < 0) {
         kh_coder_trace(c, si, "  participial phrase: not an event of its own");
         return 0;
@@ -411,11 +415,16 @@ static void attack_in_clause(kh_coder *c, clause_job *j)
         for (size_t q = 0; preps[q] && !prep; q++)
             prep = kh_view_word_is(&c->view, np->first - 1, preps[q]);
         const kh_code_rec *kind = prep ? instrument_code(c, (int32_t)k) : NULL;
+        /* "in police firing": an -ing noun after the phrase of its doer. */
+        int32_t ing = prep && !kind ? kh_nominal_ing_after(c, k) : -1;
+        if (ing >= 0)
+            kind = instrument_code(c, ing);
         if (!kind)
             continue;
         if (!strcmp(kh_dict_str(c->dict, j->code->code), "190"))
             j->code = kind;
-        if (kh_actors_owner(&c->ax, (int32_t)k, &j->src[0])) {
+        if (ing >= 0 ? kh_actors_resolve_np(&c->ax, (int32_t)k, -1, j->src) > 0
+                     : kh_actors_owner(&c->ax, (int32_t)k, &j->src[0])) {
             kh_coder_trace(c, j->si, "  done in an attack the clause names: its owner %s is the source",
                            j->src[0].code);
             return;
@@ -482,8 +491,8 @@ static int clause_actors(kh_coder *c, clause_job *j)
         if (!(p->flags & KH_PAT_NO_TARGET))
             j->nt = kh_actors_resolve_target(&c->ax, cl->subject, reporter, j->tgt);
     } else {
-        j->ns = kh_actors_resolve_np(&c->ax, j->best.source_np >= 0 ? j->best.source_np : cl->subject,
-                                     reporter, j->src);
+        int32_t subj = cl->subject >= 0 ? cl->subject : kh_aside_subject(c, j->cli);
+        j->ns = kh_actors_resolve_np(&c->ax, j->best.source_np >= 0 ? j->best.source_np : subj, reporter, j->src);
         j->nt = kh_actors_resolve_target(&c->ax, j->best.target_np, reporter, j->tgt);
         if (!j->nt)
             j->nt = kh_actors_antecedent(&c->ax, j->cli, j->best.target_np, j->ns ? &j->src[0] : NULL, j->tgt);

@@ -73,6 +73,16 @@ void kh_nominal_setup(kh_coder *c);
 /* nominal.c: the events the nouns of sentence `si` tell; `first_clause` is
  * the sentence's first clause, already coded. */
 kh_status kh_nominal_sentence(kh_coder *c, size_t si, size_t first_clause);
+/* nominal.c: the VG chunk right after NP chunk np when it is an -ing noun
+ * the tagger read as a verb ("in police firing"), -1 when none. */
+int32_t kh_nominal_ing_after(kh_coder *c, size_t np);
+/* nominal.c: 1 when VG chunk k is such an -ing noun ("the Kirkuk bombing",
+ * "shelling of Gaza"). */
+int kh_nominal_ing_noun(kh_coder *c, size_t k);
+/* aside.c: the subject of clause cli, which has none, when an -ing aside
+ * separates it from its verb ("Militants claiming to hold X met Y"): the
+ * aside's subject chunk; -1 when none. */
+int32_t kh_aside_subject(kh_coder *c, size_t cli);
 
 struct kh_coder {
     kh_code_options opt;
@@ -105,6 +115,7 @@ struct kh_coder {
     uint32_t victim_syn;     /* &NOM_VICTIM ("dead", "killed"), KH_NONE when absent */
     uint32_t hit_syn;        /* &NOM_HIT ("killed", "halts"): what an attack did */
     uint32_t author_syn;     /* &NOM_AUTHOR ("claimed"): who did the act its object names */
+    uint32_t doer_syn;       /* &NOM_DOER ("mounted"): the same, where its clause gave no event */
     uint32_t unreal_syn;     /* &NOM_UNREAL ("threat of", "calls for"): no act happened */
     size_t next_clause;      /* the clause sentence coding goes on from */
     char buf[512];

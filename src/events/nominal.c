@@ -39,7 +39,7 @@ void kh_nominal_setup(kh_coder *c)
 {
     const kh_dict *d = c->dict;
     c->n_nom = 0;
-    c->victim_syn = c->hit_syn = c->author_syn = c->unreal_syn = KH_NONE;
+    c->victim_syn = c->hit_syn = c->author_syn = c->doer_syn = c->unreal_syn = KH_NONE;
     for (size_t i = 0; i < d->n_synsets; i++) {
         const char *name = kh_dict_str(d, d->synsets[i].name);
         if (strncasecmp(name, "&NOM_", 5))
@@ -47,6 +47,7 @@ void kh_nominal_setup(kh_coder *c)
         uint32_t *role = !strcasecmp(name, "&NOM_VICTIM") ? &c->victim_syn
                          : !strcasecmp(name, "&NOM_HIT")  ? &c->hit_syn
                          : !strcasecmp(name, "&NOM_AUTHOR") ? &c->author_syn
+                         : !strcasecmp(name, "&NOM_DOER") ? &c->doer_syn
                          : !strcasecmp(name, "&NOM_UNREAL") ? &c->unreal_syn : NULL;
         if (role) {
             *role = (uint32_t)i;
@@ -236,9 +237,29 @@ static size_t pair_before(kh_coder *c, size_t np, actor *sides)
     return n;
 }
 
+/* The clause after VG chunk np with no subject whose verb comes after
+ * nothing but prepositional phrases ("near the town on Sunday"); NULL
+ * when none. */
+static const kh_clause *subjectless_after(kh_coder *c, size_t si, size_t np)
+{
+    const kh_doc *doc = c->doc;
+    for (size_t q = c->next_clause; q-- > 0 && doc->clauses[q].sentence == si;) {
+        const kh_clause *cl = &doc->clauses[q];
+        if (cl->verb <= (int32_t)np || cl->subject >= 0)
+            continue;
+        size_t k = np + 1;
+        while (k + 1 < (size_t)cl->verb && doc->chunks[k].kind == KH_CHUNK_PP && doc->chunks[k + 1].kind == KH_CHUNK_NP)
+            k += 2;
+        if (k == (size_t)cl->verb)
+            return cl;
+    }
+    return NULL;
+}
+
 /* What an attack did it to when nothing after the noun says: the object
- * of the clause whose subject it is, the verb an &NOM_HIT one ("sabotage
- * halts Iraq's oil exports": returns 1, the victim is told), else the
+ * of the clause whose subject it is (or of its clause, when that has no
+ * subject), the verb an &NOM_HIT one ("sabotage halts Iraq's oil exports":
+ * returns 1, the victim is told), else the
  * place after it ("a U.S. offensive in Iraq": returns 0). */
 static int what_it_hit(kh_coder *c, size_t si, size_t np, int32_t cli, actor *tgt, int no_source)
 {
@@ -246,8 +267,12 @@ static int what_it_hit(kh_coder *c, size_t si, size_t np, int32_t cli, actor *tg
     const kh_doc *doc = c->doc;
     actor a[MAX_ACTORS];
     const kh_clause *cl = cli >= 0 ? &doc->clauses[cli] : NULL;
+    /* An -ing noun the chunker took for a verb left the verb after it
+     * without its subject ("a roadside bombing near X killed three"). */
+    if (doc->chunks[np].kind == KH_CHUNK_VG)
+        cl = subjectless_after(c, si, np);
     const kh_chunk *vg = cl ? &doc->chunks[cl->verb] : NULL;
-    if (cl && cl->subject == (int32_t)np && cl->object >= 0 &&
+    if (cl && (cl->subject == (int32_t)np || cl->subject < 0) && cl->object >= 0 &&
         !(vg->flags & (KH_VG_NEGATED | KH_VG_MODAL | KH_VG_FUTURE)) && c->view.mnode[vg->head] &&
         in_synset(c, c->view.mnode[vg->head], c->hit_syn) &&
         kh_actors_resolve_target(&c->ax, cl->object, -1, a)) {
@@ -286,13 +311,12 @@ static int private_pair(const actor *sides)
  * the noun is where the act was done, its country the target of force and
  * of visits. A country's name before it ("U.S. offensive") is its owner,
  * left to kh_actors_owner. */
-static int place_before(kh_coder *c, size_t np, actor *tgt)
+static int place_before(kh_coder *c, size_t first, size_t head, actor *tgt)
 {
     const kh_doc *doc = c->doc;
-    const kh_chunk *ch = &doc->chunks[np];
-    for (size_t t = ch->first; t < ch->head; t++) {
+    for (size_t t = first; t < head; t++) {
         size_t e = t;
-        while (e < ch->head && doc->upos[e] == KH_UPOS_PROPN)
+        while (e < head && doc->upos[e] == KH_UPOS_PROPN)
             e++;
         const kh_place *pl = e > t ? kh_actor_place_of(&c->view, t, e) : NULL;
         if (pl && pl->type != 1 && pl->country && *pl->country) {
@@ -309,22 +333,35 @@ static int place_before(kh_coder *c, size_t np, actor *tgt)
 }
 
 /* "The group claimed the killings", "claimed responsibility for the
- * attack": the subject of an &NOM_AUTHOR verb whose object (or the object's
- * "for"/"of" phrase) is NP chunk np did the act. */
+ * attack", "were involved in the abduction", "took part in the attack":
+ * the subject of an &NOM_AUTHOR verb whose object (or the object's
+ * "for"/"of"/"in" phrase, or an "in" phrase right after the verb) is NP
+ * chunk np did the act. */
 static int author_of(kh_coder *c, size_t si, size_t np, actor *src)
 {
-    static const char *const preps[] = {"for", "of", NULL};
+    static const char *const preps[] = {"for", "of", "in", NULL};
     const kh_doc *doc = c->doc;
     actor a[MAX_ACTORS];
     for (size_t q = c->next_clause; q-- > 0 && doc->clauses[q].sentence == si;) {
         const kh_clause *cl = &doc->clauses[q];
         const kh_chunk *vg = &doc->chunks[cl->verb];
         int32_t obj = cl->object;
-        if (obj < 0 || cl->subject < 0 || (vg->flags & (KH_VG_NEGATED | KH_VG_MODAL)) ||
-            (obj != (int32_t)np && !(obj + 2 == (int32_t)np && prep_at(c, np - 1, preps) >= 0)))
+        /* "in" right after the verb, or after one word that follows it
+         * ("were involved in": the tagger's adjective is the author word). */
+        size_t p = np >= 1 ? doc->chunks[np - 1].first : 0;
+        int after_verb = np >= 1 && doc->chunks[np - 1].kind == KH_CHUNK_PP && kh_view_word_is(&c->view, p, "in") &&
+                         (p == vg->end || p == vg->end + 1);
+        if (cl->subject < 0 || (vg->flags & (KH_VG_NEGATED | KH_VG_MODAL)) ||
+            (obj != (int32_t)np && !(obj >= 0 && obj + 2 == (int32_t)np && prep_at(c, np - 1, preps) >= 0) &&
+             !after_verb))
             continue;
         uint32_t node = c->view.mnode[vg->head];
-        if (node && in_synset(c, node, c->author_syn) && kh_actors_resolve_np(&c->ax, cl->subject, -1, a)) {
+        /* A light verb ("mounted an invasion") tells the act only where
+         * its own pattern gave no event ("launched an attack on X" did). */
+        int doer = obj == (int32_t)np && node && !c->clause_nev[q] && in_synset(c, node, c->doer_syn);
+        if (!doer && !(node && in_synset(c, node, c->author_syn)) && after_verb)
+            node = kh_dict_child(c->dict, 0, c->form[p - 1]); /* the word alone, not "involved in" */
+        if ((doer || (node && in_synset(c, node, c->author_syn))) && kh_actors_resolve_np(&c->ax, cl->subject, -1, a)) {
             *src = a[0];
             return 1;
         }
@@ -336,12 +373,10 @@ static int author_of(kh_coder *c, size_t si, size_t np, actor *src)
  * (modality.c: conditional, question, possibility...), or it follows an
  * &NOM_UNREAL word and "of", "for" or "to" ("the threat of a strike",
  * "calls for talks"). */
-static int unreal(kh_coder *c, size_t np, int32_t cli)
+static int unreal(kh_coder *c, size_t t, int32_t cli)
 {
-    const kh_doc *doc = c->doc;
     if (cli >= 0 && kh_clause_modality(c, (size_t)cli))
         return 1;
-    size_t t = doc->chunks[np].first;
     if (t < 2 || c->unreal_syn == KH_NONE ||
         !(kh_view_word_is(&c->view, t - 1, "of") || kh_view_word_is(&c->view, t - 1, "for") ||
           kh_view_word_is(&c->view, t - 1, "to")))
@@ -350,18 +385,44 @@ static int unreal(kh_coder *c, size_t np, int32_t cli)
     return node && in_synset(c, node, c->unreal_syn);
 }
 
-/* One event noun at NP chunk np of sentence si; `others`: the sentence's
- * verbs gave events. */
-static kh_status noun_events(kh_coder *c, size_t si, size_t np, int others)
+/* Who did the act an -ing noun names, from the noun phrase before it
+ * (pre, -1 when none: "police firing", "Israeli tank shelling"), or where
+ * ("the Kirkuk bombing": returns 0, the place's country in *tgt). */
+static int before_ing(kh_coder *c, int32_t pre, int root, actor *src, actor *tgt)
+{
+    const kh_chunk *p = &c->doc->chunks[pre];
+    actor a[MAX_ACTORS];
+    if ((root >= 18 || root == 4) && place_before(c, p->first, p->end, tgt))
+        return 0;
+    if (kh_actors_owner(&c->ax, pre, src) && src->first == p->first)
+        return 1; /* "Israeli tank shelling": ISRMIL */
+    if (!kh_actors_resolve_np(&c->ax, pre, -1, a))
+        return 0;
+    *src = a[0];
+    /* A country's attack is its armed forces' ("U.S. shelling"). */
+    char *mil = root >= 18 && src->code && strlen(src->code) == 3 ? kh_arena_alloc(&c->arena, 7) : NULL;
+    if (mil) {
+        memcpy(mil, src->code, 3);
+        memcpy(mil + 3, "MIL", 4);
+        src->code = mil;
+    }
+    return 1;
+}
+
+/* One event noun at NP chunk np of sentence si (or an -ing noun read as a
+ * verb, VG chunk np, after the noun phrase pre, -1 when none); `others`:
+ * the sentence's verbs gave events. */
+static kh_status noun_events(kh_coder *c, size_t si, size_t np, int32_t pre, int others)
 {
     const kh_chunk *ch = &c->doc->chunks[np];
+    size_t first = pre >= 0 ? c->doc->chunks[pre].first : ch->first, mod = pre >= 0 ? (size_t)pre : np;
     int clash;
     const kh_code_rec *code = noun_code(c, np, &clash);
     if (!code)
         return KH_OK;
     int root = code_root(c, code);
-    if (unreal(c, np, clause_of(c, si, ch->first))) {
-        kh_coder_trace(c, si, "  noun '%s': no act that happened", kh_view_text(&c->view, ch->first, ch->end));
+    if (unreal(c, first, clause_of(c, si, ch->first))) {
+        kh_coder_trace(c, si, "  noun '%s': no act that happened", kh_view_text(&c->view, first, ch->end));
         return KH_OK;
     }
     kh_noun_event ne;
@@ -369,7 +430,7 @@ static kh_status noun_events(kh_coder *c, size_t si, size_t np, int others)
     ne.sentence = si;
     ne.clause = clause_of(c, si, ch->first);
     ne.code = code;
-    ne.first = ch->first;
+    ne.first = first;
     ne.end = ch->end;
     actor src, tgt, sides[MAX_ACTORS];
     memset(&src, 0, sizeof src);
@@ -381,22 +442,26 @@ static kh_status noun_events(kh_coder *c, size_t si, size_t np, int others)
     }
     /* An author's claim is an event of its own (015); the act it claims
      * is another. */
-    int authored = root >= 18 && author_of(c, si, np, &src);
+    int authored = root >= 18 && author_of(c, si, mod, &src);
     if ((others && !authored) || clash)
         return KH_OK;
-    n = pair_before(c, np, sides);
+    n = pair_before(c, mod, sides);
     if (n >= 2 && root <= 8) {
         ne.note = "$S, $T in <event noun>";
         return each_way(c, &ne, sides, n);
     }
-    int placed = !tgt.code && (root >= 18 || root == 4) && place_before(c, np, &tgt);
-    if (!src.code && kh_actors_owner(&c->ax, (int32_t)np, &src) && placed && src.first == ch->first &&
+    int placed = 0;
+    if (pre >= 0 && !src.code && !tgt.code)
+        placed = !before_ing(c, pre, root, &src, &tgt) && tgt.code;
+    else if (pre < 0 && !tgt.code && (root >= 18 || root == 4))
+        placed = place_before(c, ch->first, ch->head, &tgt);
+    if (!src.code && pre < 0 && kh_actors_owner(&c->ax, (int32_t)np, &src) && placed && src.first == first &&
         !strncmp(src.code, tgt.code, 3))
         memset(&src, 0, sizeof src); /* the owner it found is the place */
-    else if (src.code && src.first == ch->first && root < 18) {
+    else if (src.code && src.first == first && root < 18) {
         /* A demonym makes an attack's owner the armed forces; talks,
          * protests and arrests are the country's. */
-        if (strlen(src.code) == 6 && !strcmp(src.code + 3, "MIL") && src.first == ch->first)
+        if (strlen(src.code) == 6 && !strcmp(src.code + 3, "MIL"))
             src.code = kh_arena_strndup(&c->arena, src.code, 3);
     }
     /* Who did it may go unsaid only where the sentence is about what was
@@ -404,18 +469,25 @@ static kh_status noun_events(kh_coder *c, size_t si, size_t np, int others)
      * bare "attack on X" leaves its author to the story, not to no one.
      * A target is needed but for protests. */
     int hit = 0;
-    if (!tgt.code && root >= 17)
-        hit = victims_of(c, np, &tgt) || what_it_hit(c, si, np, ne.clause, &tgt, !src.code);
+    if ((!tgt.code || placed) && root >= 17) {
+        /* The victims named ("20 dead in the Kirkuk bombing") are the
+         * target rather than where it was done. */
+        actor v;
+        memset(&v, 0, sizeof v);
+        hit = victims_of(c, mod, &v) || what_it_hit(c, si, np, ne.clause, &v, !src.code);
+        if (v.code)
+            tgt = v;
+    }
     /* "The attack left three injured", "condemned the attack on the
      * embassy": a definite phrase tells again an act the story has named
      * (where it was coded, with its author), or one in the background;
      * but a claim ("claimed the attack") tells its author anew. */
-    if (!authored && (kh_view_word_is(&c->view, ch->first, "the") || kh_view_word_is(&c->view, ch->first, "this") ||
-                      kh_view_word_is(&c->view, ch->first, "that")))
+    if (!authored && (kh_view_word_is(&c->view, first, "the") || kh_view_word_is(&c->view, first, "this") ||
+                      kh_view_word_is(&c->view, first, "that")))
         return KH_OK;
     if ((!src.code && !hit) || (!tgt.code && root != 14))
         return KH_OK;
-    ne.note = "<event noun> (by $S) (on/of/to/with $T)";
+    ne.note = pre >= 0 ? "<-ing event noun> (by $S) (on/of/to/with $T)" : "<event noun> (by $S) (on/of/to/with $T)";
     return emit(c, &ne, src.code ? &src : NULL, tgt.code ? &tgt : NULL);
 }
 
@@ -436,6 +508,53 @@ static int noun_as_verb(kh_coder *c, size_t k)
            doc->upos[t - 1] == KH_UPOS_DET;
 }
 
+/* A verb group that is an -ing noun whatever its tag ("the Kirkuk
+ * bombing", "police firing", "shelling of Gaza"): one -ing word, no
+ * auxiliary, after a determiner, possessive or modifier of a noun, or
+ * before "of" or "by"; never with an object right after it ("police
+ * firing tear gas" is a verb). */
+static int ing_noun(kh_coder *c, size_t k)
+{
+    const kh_doc *doc = c->doc;
+    const kh_chunk *vg = &doc->chunks[k];
+    const kh_token *w = &doc->tokens[vg->first];
+    if (vg->aux_first != vg->first || vg->end != vg->first + 1 || w->norm_len < 5 ||
+        memcmp(w->norm + w->norm_len - 3, "ing", 3))
+        return 0;
+    const kh_sentence *se = &doc->sentences[vg->sentence];
+    size_t t = vg->first, end = se->first_token + se->n_tokens;
+    if (t + 1 < end && (kh_view_word_is(&c->view, t + 1, "of") || kh_view_word_is(&c->view, t + 1, "by")))
+        return 1;
+    if (t == se->first_token)
+        return 0;
+    if (t + 1 < end) {
+        kh_upos next = (kh_upos)doc->upos[t + 1];
+        if (next == KH_UPOS_DET || next == KH_UPOS_NOUN || next == KH_UPOS_PROPN || next == KH_UPOS_NUM ||
+            next == KH_UPOS_PRON || next == KH_UPOS_ADJ)
+            return 0;
+    }
+    kh_upos prev = (kh_upos)doc->upos[t - 1];
+    return prev == KH_UPOS_DET || prev == KH_UPOS_ADJ || prev == KH_UPOS_NOUN || prev == KH_UPOS_PROPN ||
+           (doc->tokens[t - 1].flags & KH_TOK_POSSESSIVE) || kh_view_word_is(&c->view, t - 1, "its") ||
+           kh_view_word_is(&c->view, t - 1, "their") || kh_view_word_is(&c->view, t - 1, "his") ||
+           kh_view_word_is(&c->view, t - 1, "her");
+}
+
+int kh_nominal_ing_noun(kh_coder *c, size_t k)
+{
+    return c->doc->chunks[k].kind == KH_CHUNK_VG && ing_noun(c, k);
+}
+
+int32_t kh_nominal_ing_after(kh_coder *c, size_t np)
+{
+    const kh_doc *doc = c->doc;
+    size_t k = np + 1;
+    return k < doc->n_chunks && doc->chunks[k].kind == KH_CHUNK_VG && doc->chunks[k].first == doc->chunks[np].end &&
+                   doc->chunks[k].sentence == doc->chunks[np].sentence && ing_noun(c, k)
+               ? (int32_t)k
+               : -1;
+}
+
 kh_status kh_nominal_sentence(kh_coder *c, size_t si, size_t first_clause)
 {
     const kh_doc *doc = c->doc;
@@ -448,9 +567,18 @@ kh_status kh_nominal_sentence(kh_coder *c, size_t si, size_t first_clause)
         const kh_chunk *np = &doc->chunks[k];
         if (np->first >= end)
             break;
-        if (np->kind != KH_CHUNK_NP && !(np->kind == KH_CHUNK_VG && noun_as_verb(c, k)))
+        int32_t pre = -1;
+        if (np->kind == KH_CHUNK_VG) {
+            if (!noun_as_verb(c, k) && !ing_noun(c, k))
+                continue;
+            /* The noun phrase right before it modifies it. */
+            if (k > 0 && doc->chunks[k - 1].kind == KH_CHUNK_NP && doc->chunks[k - 1].end == np->first &&
+                doc->chunks[k - 1].sentence == np->sentence)
+                pre = (int32_t)(k - 1);
+        } else if (np->kind != KH_CHUNK_NP) {
             continue;
-        kh_status st = noun_events(c, si, k, others);
+        }
+        kh_status st = noun_events(c, si, k, pre, others);
         if (st)
             return st;
     }

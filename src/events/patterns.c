@@ -22,6 +22,21 @@ static int skippable(const kh_story_view *c, size_t i)
            u == KH_UPOS_PRON || u == KH_UPOS_AUX || (c->doc->tokens[i].flags & KH_TOK_POSSESSIVE);
 }
 
+/* Token i is part of a measure before what is measured: the unit after a
+ * number and its "of" ("5 million dollars of aid", "700 kg of medicine",
+ * "$50,000 worth of goods"), so the pattern word is the thing measured. */
+static int measure_at(const kh_story_view *c, size_t i, size_t end)
+{
+    const uint8_t *u = c->doc->upos;
+    if (u[i] == KH_UPOS_SYM) /* a currency sign before its number */
+        return i + 1 < end && u[i + 1] == KH_UPOS_NUM;
+    if (kh_view_word_is(c, i, "of"))
+        return i >= 2 && (u[i - 2] == KH_UPOS_NUM || kh_view_word_is(c, i - 1, "worth")) &&
+               (u[i - 1] == KH_UPOS_NOUN || kh_view_word_is(c, i - 1, "worth"));
+    return i >= 1 && i + 1 < end && u[i - 1] == KH_UPOS_NUM &&
+           (u[i] == KH_UPOS_NOUN || kh_view_word_is(c, i, "worth")) && kh_view_word_is(c, i + 1, "of");
+}
+
 static int word_at(const kh_story_view *c, size_t i, uint32_t w)
 {
     return c->form[i] == w || c->lemw[i] == w;
@@ -67,11 +82,18 @@ static int elem_at(const kh_story_view *c, const kh_elem *el, size_t i, size_t e
     }
 }
 
-/* The NP chunk starting at or after token i (before `end`), or -1. */
+/* The NP chunk starting at or after token i (before `end`), or -1. An NP
+ * that a pattern word before i opened ("set ablaze eight vehicles": the
+ * chunker put the adjective in the object's phrase) is the one from i on,
+ * when its head is still ahead. */
 static int32_t np_at_or_after(const kh_story_view *c, size_t i, size_t end, size_t max_skip)
 {
     const kh_doc *doc = c->doc;
-    for (size_t k = kh_chunk_from(doc, i); k < doc->n_chunks; k++) {
+    size_t from = kh_chunk_from(doc, i);
+    if (from > 0 && doc->chunks[from - 1].kind == KH_CHUNK_NP && doc->chunks[from - 1].head >= i &&
+        doc->chunks[from - 1].end <= end)
+        return (int32_t)(from - 1);
+    for (size_t k = from; k < doc->n_chunks; k++) {
         const kh_chunk *ch = &doc->chunks[k];
         if (ch->kind != KH_CHUNK_NP || ch->first < i)
             continue;
@@ -124,6 +146,17 @@ int kh_try_pattern(const kh_story_view *c, const kh_pattern *p, const kh_clause 
             while (c->doc->chunks[last].member >= 0)
                 last = c->doc->chunks[last].member;
             cur = c->doc->chunks[last].end;
+            /* Two objects the chunker ran into one phrase, a name and
+             * what it is given ("give Tanzania a grant"): the next
+             * pattern word is looked for from the determiner on. */
+            const kh_chunk *t = &c->doc->chunks[np];
+            if (last == np && k + 1 < p->n_elems && c->doc->upos[t->first] == KH_UPOS_PROPN) {
+                size_t d = t->first + 1;
+                while (d < t->end && c->doc->upos[d] == KH_UPOS_PROPN)
+                    d++;
+                if (d < t->end && c->doc->upos[d] == KH_UPOS_DET)
+                    cur = d;
+            }
             m->last = (uint32_t)(cur - 1);
             continue;
         }
@@ -135,7 +168,7 @@ int kh_try_pattern(const kh_story_view *c, const kh_pattern *p, const kh_clause 
             }
             /* Modifiers, and nouns or names modifying a noun ("a mutual
              * defence pact", "the Arab League summit"). */
-            if (!skippable(c, i) &&
+            if (!skippable(c, i) && !measure_at(c, i, end) &&
                 !((c->doc->upos[i] == KH_UPOS_NOUN || c->doc->upos[i] == KH_UPOS_PROPN) &&
                   i + 1 < end &&
                   (c->doc->upos[i + 1] == KH_UPOS_NOUN || c->doc->upos[i + 1] == KH_UPOS_PROPN)))
