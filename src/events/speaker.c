@@ -14,7 +14,13 @@
  *     decides whether the speaker is identified (kh_speaker_country). A
  *     plain comment's speaker does not: "officials said" is attribution.
  *
- * Neither changes which actors the phrases name for other events.
+ *   - A headline "Speaker: what was said" ("Minister: Talks Will Resume")
+ *     whose clauses gave no event is a statement of the speaker, when a
+ *     named political speaker (a person or an organisation's actor, not a
+ *     country or a place, which before a colon is the story's topic:
+ *     "Iraq: ...") (kh_speaker_headline).
+ *
+ * None changes which actors the phrases name for other events.
  */
 #include <string.h>
 
@@ -66,14 +72,40 @@ static int np_has_word(const kh_doc *doc, const kh_chunk *np, size_t t)
     return 0;
 }
 
-/* The speaker NP `ci` is a surname (a proper-noun head no dictionary phrase
- * covers, with no determiner: "the Community" is a description) that an earlier, longer phrase of the story gave with the
- * person's title or organisation: that phrase's actor, into *out, spanning
- * the speaker's own tokens. Returns 1 when found. Looks back at most
- * KH_SPEAKER_LOOKBACK noun phrases; the nearest wins. Returns 2 when the
- * actor's country was inferred from the story at the full mention. */
+/* The nearest NP before chunk `ci` (or, with `forward`, after it: a
+ * headline names people before its story introduces them) that gives the
+ * surname NP ci in full: a longer phrase, headed by a proper noun, holding
+ * ci's head word, naming one actor. Its chunk index, or -1. Looks at most
+ * KH_SPEAKER_LOOKBACK noun phrases away. */
 #define KH_SPEAKER_LOOKBACK 400
-int kh_speaker_by_surname(kh_coder *c, int32_t ci, actor *out)
+static int32_t full_mention(kh_coder *c, int32_t ci, int forward, actor *a)
+{
+    const kh_doc *doc = c->doc;
+    const kh_chunk *np = &doc->chunks[ci];
+    size_t seen = 0;
+    for (int32_t k = forward ? ci + 1 : ci - 1; k >= 0 && (size_t)k < doc->n_chunks && seen < KH_SPEAKER_LOOKBACK;
+         k += forward ? 1 : -1) {
+        const kh_chunk *ch = &doc->chunks[k];
+        if (ch->kind != KH_CHUNK_NP)
+            continue;
+        seen++;
+        if (ch->end - ch->first <= np->end - np->first || !np_has_word(doc, ch, np->head) ||
+            (ch->flags & KH_NP_COORD) || doc->upos[ch->head] != KH_UPOS_PROPN)
+            continue;
+        if (kh_actors_resolve_np(&c->ax, k, -1, a) == 1 && a[0].code)
+            return k;
+    }
+    return -1;
+}
+
+/* The speaker NP `ci` is a surname (a proper-noun head no dictionary phrase
+ * covers, with no determiner: "the Community" is a description) that an
+ * earlier, longer phrase of the story gave with the person's title or
+ * organisation (or a later one, with `forward`): that phrase's actor, into
+ * *out, spanning the speaker's own tokens. Returns 1 when found, 2 when
+ * found and the actor's country inferred from the story at the full
+ * mention, 0 when not. */
+int kh_speaker_by_surname(kh_coder *c, int32_t ci, int forward, actor *out)
 {
     const kh_doc *doc = c->doc;
     if (ci < 0)
@@ -82,53 +114,43 @@ int kh_speaker_by_surname(kh_coder *c, int32_t ci, actor *out)
     if ((np->flags & (KH_NP_PRONOUN | KH_NP_COORD)) || doc->upos[np->first] != KH_UPOS_PROPN ||
         !names_person(&c->view, np))
         return 0;
-    size_t seen = 0;
-    for (int32_t k = ci; k-- > 0 && seen < KH_SPEAKER_LOOKBACK;) {
-        const kh_chunk *ch = &doc->chunks[k];
-        if (ch->kind != KH_CHUNK_NP)
-            continue;
-        seen++;
-        if (ch->end - ch->first <= np->end - np->first || !np_has_word(doc, ch, np->head) ||
-            (ch->flags & KH_NP_COORD) || doc->upos[ch->head] != KH_UPOS_PROPN)
-            continue;
-        actor a[MAX_ACTORS];
-        if (kh_actors_resolve_np(&c->ax, k, -1, a) != 1 || !a[0].code)
-            continue;
-        *out = a[0];
-        out->first = np->first;
-        out->end = np->end;
-        /* A role without a country takes it from where the person was
-         * named in full ("In Dar es Salaam, Tanzania's ... Minister Paul
-         * Bomani": the place of a clause there), not from the surname's
-         * sentence. */
-        const char *why = NULL, *code = out->code;
-        actor head[MAX_ACTORS];
-        if (kh_actors_code_needs_country(code) && k > 0 && doc->chunks[k - 1].member == k &&
-            kh_actors_resolve_np(&c->ax, k - 1, -1, head) && head[0].code && strlen(head[0].code) == 3 &&
-            head[0].country) {
-            /* "Tanzania's Agriculture and Livestock Development Minister
-             * Paul Bomani": the possessor is the whole title's. */
-            char *joined = kh_arena_alloc(c->view.arena, 3 + strlen(code) + 1);
-            if (joined) {
-                memcpy(joined, head[0].code, 3);
-                memcpy(joined + 3, code, strlen(code) + 1);
-                out->code = joined;
-                return 1;
-            }
-        }
-        if (kh_actors_code_needs_country(code)) {
-            const kh_place *place = NULL;
-            for (size_t q = 0; q < doc->n_clauses && !place; q++)
-                if (doc->clauses[q].sentence == ch->sentence)
-                    place = kh_place_of(&c->view, &doc->clauses[q], &doc->chunks[doc->clauses[q].verb]);
-            code = kh_actors_with_country(&c->ax, code, place, ch->sentence, NULL, &why);
-        }
-        if (!why)
+    actor a[MAX_ACTORS];
+    int32_t k = full_mention(c, ci, forward, a);
+    if (k < 0)
+        return 0;
+    const kh_chunk *ch = &doc->chunks[k];
+    *out = a[0];
+    out->first = np->first;
+    out->end = np->end;
+    /* A role without a country takes it from where the person was named
+     * in full ("In Dar es Salaam, Tanzania's ... Minister Paul Bomani": the
+     * place of a clause there), not from the surname's sentence. */
+    const char *why = NULL, *code = out->code;
+    actor head[MAX_ACTORS];
+    if (kh_actors_code_needs_country(code) && k > 0 && doc->chunks[k - 1].member == k &&
+        kh_actors_resolve_np(&c->ax, k - 1, -1, head) && head[0].code && strlen(head[0].code) == 3 &&
+        head[0].country) {
+        /* "Tanzania's Agriculture and Livestock Development Minister Paul
+         * Bomani": the possessor is the whole title's. */
+        char *joined = kh_arena_alloc(c->view.arena, 3 + strlen(code) + 1);
+        if (joined) {
+            memcpy(joined, head[0].code, 3);
+            memcpy(joined + 3, code, strlen(code) + 1);
+            out->code = joined;
             return 1;
-        out->code = code;
-        return 2;
+        }
     }
-    return 0;
+    if (kh_actors_code_needs_country(code)) {
+        const kh_place *place = NULL;
+        for (size_t q = 0; q < doc->n_clauses && !place; q++)
+            if (doc->clauses[q].sentence == ch->sentence)
+                place = kh_place_of(&c->view, &doc->clauses[q], &doc->chunks[doc->clauses[q].verb]);
+        code = kh_actors_with_country(&c->ax, code, place, ch->sentence, NULL, &why);
+    }
+    if (!why)
+        return 1;
+    out->code = code;
+    return 2;
 }
 
 /* The speaker of a statement of a kind (worry, criticism, praise: an
@@ -153,4 +175,44 @@ int kh_speaker_country(kh_coder *c, size_t cli, actor *speaker, const char **why
         return 0;
     speaker->code = code;
     return 1;
+}
+
+/* A headline "Speaker: what was said" (see the top of the file). */
+kh_status kh_speaker_headline(kh_coder *c, size_t si, size_t first_clause)
+{
+    const kh_doc *doc = c->doc;
+    const kh_sentence *se = &doc->sentences[si];
+    if (se->kind != KH_UNIT_HEADLINE)
+        return KH_OK;
+    for (size_t k = first_clause; k < doc->n_clauses && doc->clauses[k].sentence == si; k++)
+        if (c->clause_nev[k])
+            return KH_OK;
+    size_t q = kh_chunk_from(doc, se->first_token), end = se->first_token + se->n_tokens;
+    if (q >= doc->n_chunks || doc->chunks[q].kind != KH_CHUNK_NP || doc->chunks[q].first != se->first_token)
+        return KH_OK;
+    size_t colon = doc->chunks[q].end;
+    if (colon + 1 >= end || !kh_view_word_is(&c->view, colon, ":"))
+        return KH_OK;
+    actor a[MAX_ACTORS];
+    int named = kh_actors_resolve_np(&c->ax, (int32_t)q, -1, a) == 1 && a[0].code;
+    if (!named && kh_speaker_by_surname(c, (int32_t)q, 1, &a[0]))
+        named = a[0].person = 1; /* "Bush:" before "President Bush" in the story */
+    if (!named || !kh_political_speaker(a[0].code) || (!a[0].person && a[0].country && strlen(a[0].code) == 3))
+        return KH_OK;
+    const char *kind;
+    kh_noun_event ne;
+    memset(&ne, 0, sizeof ne);
+    ne.sentence = si;
+    ne.clause = -1;
+    ne.code = kh_statement_words(c, colon + 1, end, &kind);
+    if (!ne.code)
+        return KH_OK;
+    ne.src = a[0];
+    ne.first = doc->chunks[q].first;
+    ne.end = colon + 1;
+    ne.note = "a headline's speaker before a colon (a statement)";
+    kh_coder_trace(c, si, "  headline \"%s:\": a statement (%s) by %s -> %s",
+                   kh_view_text(&c->view, ne.first, colon), kind, a[0].code,
+                   kh_dict_str(c->dict, ne.code->code));
+    return kh_clause_noun_event(c, &ne);
 }

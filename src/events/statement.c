@@ -228,6 +228,16 @@ const kh_code_rec *kh_statement_code(kh_coder *c, size_t cli, const char **kind)
     return r ? r : code_named(c, "010");
 }
 
+/* The statement tokens [first, end) make by their words (the kinds of
+ * statement_kinds, else a plain comment, 010); *kind says which. */
+const kh_code_rec *kh_statement_words(kh_coder *c, size_t first, size_t end, const char **kind)
+{
+    size_t best = kind_in(c, first, end, KH_ARRAY_LEN(statement_kinds));
+    *kind = best < KH_ARRAY_LEN(statement_kinds) ? statement_kinds[best].synset : "no other kind";
+    const kh_code_rec *r = code_named(c, best < KH_ARRAY_LEN(statement_kinds) ? statement_kinds[best].code : "010");
+    return r ? r : code_named(c, "010");
+}
+
 int kh_has_reported_children(kh_coder *c, size_t cli)
 {
     for (size_t k = 0; k < c->doc->n_clauses; k++)

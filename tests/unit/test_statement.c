@@ -196,10 +196,16 @@ TEST(statement_speakers)
         /* a plain comment that only reports past facts is routine attribution */
         {"Rufus Firefly said the villagers had left the town.", 0, NULL, NULL},
         {"Rufus Firefly said the villagers will leave the town.", 1, "FRDGOV", "010"},
+        /* a headline's speaker before a colon; a country there is the topic */
+        {"Firefly: Talks With Sylvania Will Resume", 1, "FRDGOV", "010"},
+        {"Firefly: Sylvanian Plan Is Flawed", 1, "FRDGOV", "111"},
+        {"Freedonia: Talks With Sylvania Will Resume", 0, NULL, NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const kh_event *ev;
-        size_t n = code_story(c, cases[i].text, &ev);
+        /* a text without a full stop is a headline */
+        size_t n = strchr(cases[i].text, '.') ? code_story(c, cases[i].text, &ev)
+                                              : code_sentence(c, cases[i].text, &ev);
         if (n != cases[i].n)
             fprintf(stderr, "  case: %s\n", cases[i].text);
         CHECK_EQ_INT(n, cases[i].n);
