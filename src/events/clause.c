@@ -490,7 +490,7 @@ static int clause_actors(kh_coder *c, clause_job *j)
     }
     const char *jc = kh_dict_str(d, j->code->code);
     int32_t snp = j->best.source_np >= 0 ? j->best.source_np : cl->subject;
-    int by_name = !j->ns && !j->passive && kh_speech_code(jc) ? kh_speaker_by_surname(c, snp, 0, &j->src[0]) : 0;
+    int by_name = !j->ns && !j->passive && kh_speech_code(jc) ? kh_speaker_by_surname(c, snp, 0u, &j->src[0]) : 0;
     if (by_name) {
         j->ns = 1;
         j->flags |= by_name == 2 ? KH_EV_SOURCE_INFERRED : 0u;

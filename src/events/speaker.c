@@ -13,7 +13,6 @@
  *     country from the story's evidence (actors/context.c) before the coder
  *     decides whether the speaker is identified (kh_speaker_country). A
  *     plain comment's speaker does not: "officials said" is attribution.
- *
  *   - A headline "Speaker: what was said" ("Minister: Talks Will Resume")
  *     whose clauses gave no event is a statement of the speaker, when a
  *     named political speaker (a person or an organisation's actor, not a
@@ -72,14 +71,15 @@ static int np_has_word(const kh_doc *doc, const kh_chunk *np, size_t t)
     return 0;
 }
 
-/* The nearest NP before chunk `ci` (or, with `forward`, after it: a
+/* The nearest NP before chunk `ci` (or, with KH_SPEAKER_LATER, after it: a
  * headline names people before its story introduces them) that gives the
  * surname NP ci in full: a longer phrase, headed by a proper noun, holding
  * ci's head word, naming one actor. Its chunk index, or -1. Looks at most
  * KH_SPEAKER_LOOKBACK noun phrases away. */
 #define KH_SPEAKER_LOOKBACK 400
-static int32_t full_mention(kh_coder *c, int32_t ci, int forward, actor *a)
+static int32_t full_mention(kh_coder *c, int32_t ci, unsigned how, actor *a)
 {
+    int forward = (how & KH_SPEAKER_LATER) != 0;
     const kh_doc *doc = c->doc;
     const kh_chunk *np = &doc->chunks[ci];
     size_t seen = 0;
@@ -101,11 +101,11 @@ static int32_t full_mention(kh_coder *c, int32_t ci, int forward, actor *a)
 /* The speaker NP `ci` is a surname (a proper-noun head no dictionary phrase
  * covers, with no determiner: "the Community" is a description) that an
  * earlier, longer phrase of the story gave with the person's title or
- * organisation (or a later one, with `forward`): that phrase's actor, into
+ * organisation (or a later one, with KH_SPEAKER_LATER): that phrase's actor, into
  * *out, spanning the speaker's own tokens. Returns 1 when found, 2 when
  * found and the actor's country inferred from the story at the full
  * mention, 0 when not. */
-int kh_speaker_by_surname(kh_coder *c, int32_t ci, int forward, actor *out)
+int kh_speaker_by_surname(kh_coder *c, int32_t ci, unsigned how, actor *out)
 {
     const kh_doc *doc = c->doc;
     if (ci < 0)
@@ -115,7 +115,7 @@ int kh_speaker_by_surname(kh_coder *c, int32_t ci, int forward, actor *out)
         !names_person(&c->view, np))
         return 0;
     actor a[MAX_ACTORS];
-    int32_t k = full_mention(c, ci, forward, a);
+    int32_t k = full_mention(c, ci, how, a);
     if (k < 0)
         return 0;
     const kh_chunk *ch = &doc->chunks[k];
@@ -195,9 +195,10 @@ kh_status kh_speaker_headline(kh_coder *c, size_t si, size_t first_clause)
         return KH_OK;
     actor a[MAX_ACTORS];
     int named = kh_actors_resolve_np(&c->ax, (int32_t)q, -1, a) == 1 && a[0].code;
-    if (!named && kh_speaker_by_surname(c, (int32_t)q, 1, &a[0]))
-        named = a[0].person = 1; /* "Bush:" before "President Bush" in the story */
-    if (!named || !kh_political_speaker(a[0].code) || (!a[0].person && a[0].country && strlen(a[0].code) == 3))
+    /* "Bush:" before "President Bush" in the story: a person. */
+    int surname = !named && kh_speaker_by_surname(c, (int32_t)q, KH_SPEAKER_LATER, &a[0]);
+    if ((!named && !surname) || !kh_political_speaker(a[0].code) ||
+        (!surname && !a[0].person && a[0].country && strlen(a[0].code) == 3))
         return KH_OK;
     const char *kind;
     kh_noun_event ne;

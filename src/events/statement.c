@@ -152,9 +152,10 @@ static int content_names_act(kh_coder *c, size_t cli)
  * clauses is a past or perfect assertion ("police said the militants had
  * planted bombs", "a spokesman confirmed an adviser was among the dead"),
  * none a present, future, modal, negated or intended one, none in the
- * first person, none an assessment ("the border was calm"). A plain comment on such a content is routine attribution,
- * not a statement; an opinion or a position ("said the talks will fail",
- * "said we do not know", "...is a commitment of honour") is one. */
+ * first person, none an assessment ("the border was calm"). A plain
+ * comment on such a content is routine attribution, not a statement; an
+ * opinion or a position ("said the talks will fail", "said we do not
+ * know", "...is a commitment of honour") is one. */
 static int content_only_facts(kh_coder *c, size_t cli)
 {
     const kh_doc *doc = c->doc;
@@ -204,6 +205,15 @@ static size_t kind_in(const kh_coder *c, size_t first, size_t end, size_t best)
     return best;
 }
 
+/* The code record of statement kind `best` (an index of statement_kinds,
+ * or its length for a plain comment, 010); *kind names it. */
+static const kh_code_rec *kind_code(kh_coder *c, size_t best, const char **kind)
+{
+    *kind = best < KH_ARRAY_LEN(statement_kinds) ? statement_kinds[best].synset : "no other kind";
+    const kh_code_rec *r = code_named(c, best < KH_ARRAY_LEN(statement_kinds) ? statement_kinds[best].code : "010");
+    return r ? r : code_named(c, "010");
+}
+
 /* The kind of statement the content of report `cli` makes (its reported
  * clauses' words), as an event code record. */
 const kh_code_rec *kh_statement_code(kh_coder *c, size_t cli, const char **kind)
@@ -223,19 +233,14 @@ const kh_code_rec *kh_statement_code(kh_coder *c, size_t cli, const char **kind)
         *kind = "only facts of the past (routine attribution)";
         return NULL;
     }
-    *kind = best < KH_ARRAY_LEN(statement_kinds) ? statement_kinds[best].synset : "no other kind";
-    const kh_code_rec *r = code_named(c, best < KH_ARRAY_LEN(statement_kinds) ? statement_kinds[best].code : "010");
-    return r ? r : code_named(c, "010");
+    return kind_code(c, best, kind);
 }
 
 /* The statement tokens [first, end) make by their words (the kinds of
  * statement_kinds, else a plain comment, 010); *kind says which. */
 const kh_code_rec *kh_statement_words(kh_coder *c, size_t first, size_t end, const char **kind)
 {
-    size_t best = kind_in(c, first, end, KH_ARRAY_LEN(statement_kinds));
-    *kind = best < KH_ARRAY_LEN(statement_kinds) ? statement_kinds[best].synset : "no other kind";
-    const kh_code_rec *r = code_named(c, best < KH_ARRAY_LEN(statement_kinds) ? statement_kinds[best].code : "010");
-    return r ? r : code_named(c, "010");
+    return kind_code(c, kind_in(c, first, end, KH_ARRAY_LEN(statement_kinds)), kind);
 }
 
 int kh_has_reported_children(kh_coder *c, size_t cli)

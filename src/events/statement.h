@@ -52,9 +52,11 @@ size_t kh_statement_target(kh_coder *c, size_t cli, const actor *speaker, actor 
  * 10-13). */
 int kh_speech_code(const char *code);
 /* A surname speaker NP ci ("Miyazawa") as the actor an earlier (with
- * forward != 0, a later) fuller phrase of the story names, into *out; 1 when found, 2 when found and its
- * country inferred from the story, 0 when not. */
-int kh_speaker_by_surname(kh_coder *c, int32_t ci, int forward, actor *out);
+ * KH_SPEAKER_LATER in how, a later) fuller phrase of the story names, into
+ * *out; 1 when found, 2 when found and its country inferred from the story,
+ * 0 when not. */
+#define KH_SPEAKER_LATER 1u
+int kh_speaker_by_surname(kh_coder *c, int32_t ci, unsigned how, actor *out);
 /* The bare-role speaker of a statement of a kind takes the story's country;
  * 1 when the code changed, *why the evidence (a static string). */
 int kh_speaker_country(kh_coder *c, size_t cli, actor *speaker, const char **why);
