@@ -498,6 +498,13 @@ static int clause_actors(kh_coder *c, clause_job *j)
             j->nt = kh_actors_antecedent(&c->ax, j->cli, j->best.target_np, j->ns ? &j->src[0] : NULL, j->tgt);
     }
     const char *jc = kh_dict_str(d, j->code->code);
+    int32_t snp = j->best.source_np >= 0 ? j->best.source_np : cl->subject;
+    int by_name = !j->ns && !j->passive && kh_speech_code(jc) ? kh_speaker_by_surname(c, snp, 0u, &j->src[0]) : 0;
+    if (by_name) {
+        j->ns = 1;
+        j->flags |= by_name == 2 ? KH_EV_SOURCE_INFERRED : 0u;
+        kh_coder_trace(c, si, "  the speaker's surname: %s, named in full earlier", j->src[0].code);
+    }
     int violent = jc[0] == '1' && jc[1] >= '8' && jc[1] <= '9';
     const kh_code_rec *instr = !j->ns && !j->passive && violent ? instrument_code(c, cl->subject) : NULL;
     if (instr) {
@@ -562,6 +569,11 @@ static int clause_actors(kh_coder *c, clause_job *j)
     if (verbal && j->nt && kh_is_media(j->tgt[0].code)) {
         kh_coder_trace(c, si, "  said to the media (%s): a statement without a target", j->tgt[0].code);
         j->nt = 0;
+    }
+    const char *why;
+    if (verbal && j->statement == 1 && kh_speaker_country(c, j->cli, &j->src[0], &why)) {
+        kh_coder_trace(c, si, "  the speaker of a statement of a kind: country from %s -> %s", why, j->src[0].code);
+        j->flags |= KH_EV_SOURCE_INFERRED;
     }
     /* A bare role with no country or organisation ("officials said") says
      * nothing about who acted: such statements are not coded. */
@@ -831,7 +843,10 @@ static kh_status clause_sentence(kh_coder *c, void *state, size_t si)
         if (st)
             return st;
     }
-    kh_status st = kh_nominal_sentence(c, si, first);
+    kh_status st = kh_speaker_headline(c, si, first);
+    if (st)
+        return st;
+    st = kh_nominal_sentence(c, si, first);
     if (st)
         return st;
     kh_actors_remember_sentence(&c->ax, si);

@@ -148,6 +148,48 @@ static int content_names_act(kh_coder *c, size_t cli)
     return 0;
 }
 
+/* The content of report `cli` only reports facts: each of its finite
+ * clauses is a past or perfect assertion ("police said the militants had
+ * planted bombs", "a spokesman confirmed an adviser was among the dead"),
+ * none a present, future, modal, negated or intended one, none in the
+ * first person, none an assessment ("the border was calm"). A plain
+ * comment on such a content is routine attribution, not a statement; an
+ * opinion or a position ("said the talks will fail", "said we do not
+ * know", "...is a commitment of honour") is one. */
+static int content_only_facts(kh_coder *c, size_t cli)
+{
+    const kh_doc *doc = c->doc;
+    int finite = 0;
+    for (size_t k = kh_sentence_clause0(doc, cli); k < doc->n_clauses && doc->clauses[k].sentence == doc->clauses[cli].sentence; k++) {
+        if (k == cli || !kh_reported_by(doc, k, cli))
+            continue;
+        const kh_clause *cl = &doc->clauses[k];
+        const kh_chunk *vg = &doc->chunks[cl->verb];
+        size_t a = vg->aux_first;
+        if ((vg->flags & KH_VG_PARTICIPLE) || (cl->subject < 0 && a == vg->head) ||
+            kh_view_word_is(&c->view, a, "to") ||
+            (a > 0 && (kh_view_word_is(&c->view, a - 1, "to") || doc->upos[a - 1] == KH_UPOS_ADP)))
+            continue; /* no finite verb: an infinitive, a participle ("his pledge made
+                       * during the campaign"), a gerund */
+        if (!(vg->flags & (KH_VG_PAST | KH_VG_PERFECT)) ||
+            (vg->flags & (KH_VG_MODAL | KH_VG_FUTURE | KH_VG_NEGATED | KH_VG_INTENT | KH_VG_REPORTING)))
+            return 0;
+        /* "was calm", "was already widespread": an assessment, not a fact. */
+        size_t t = vg->end;
+        while (t < doc->n_tokens && doc->upos[t] == KH_UPOS_ADV)
+            t++;
+        if (vg->lemma && !strcmp(vg->lemma, "be") && t < doc->n_tokens && doc->upos[t] == KH_UPOS_ADJ)
+            return 0;
+        if (cl->subject >= 0 && (doc->chunks[cl->subject].flags & KH_NP_PRONOUN)) {
+            size_t f = doc->chunks[cl->subject].first;
+            if (kh_view_word_is(&c->view, f, "i") || kh_view_word_is(&c->view, f, "we"))
+                return 0;
+        }
+        finite = 1;
+    }
+    return finite;
+}
+
 /* The first statement kind (an index of statement_kinds, below `best`)
  * whose words stand in tokens [first, end), else `best`. */
 static size_t kind_in(const kh_coder *c, size_t first, size_t end, size_t best)
@@ -161,6 +203,15 @@ static size_t kind_in(const kh_coder *c, size_t first, size_t end, size_t best)
                 best = s;
     }
     return best;
+}
+
+/* The code record of statement kind `best` (an index of statement_kinds,
+ * or its length for a plain comment, 010); *kind names it. */
+static const kh_code_rec *kind_code(kh_coder *c, size_t best, const char **kind)
+{
+    *kind = best < KH_ARRAY_LEN(statement_kinds) ? statement_kinds[best].synset : "no other kind";
+    const kh_code_rec *r = code_named(c, best < KH_ARRAY_LEN(statement_kinds) ? statement_kinds[best].code : "010");
+    return r ? r : code_named(c, "010");
 }
 
 /* The kind of statement the content of report `cli` makes (its reported
@@ -178,9 +229,18 @@ const kh_code_rec *kh_statement_code(kh_coder *c, size_t cli, const char **kind)
         *kind = "an act it could not code";
         return NULL;
     }
-    *kind = best < KH_ARRAY_LEN(statement_kinds) ? statement_kinds[best].synset : "no other kind";
-    const kh_code_rec *r = code_named(c, best < KH_ARRAY_LEN(statement_kinds) ? statement_kinds[best].code : "010");
-    return r ? r : code_named(c, "010");
+    if (best == KH_ARRAY_LEN(statement_kinds) && content_only_facts(c, cli)) {
+        *kind = "only facts of the past (routine attribution)";
+        return NULL;
+    }
+    return kind_code(c, best, kind);
+}
+
+/* The statement tokens [first, end) make by their words (the kinds of
+ * statement_kinds, else a plain comment, 010); *kind says which. */
+const kh_code_rec *kh_statement_words(kh_coder *c, size_t first, size_t end, const char **kind)
+{
+    return kind_code(c, kind_in(c, first, end, KH_ARRAY_LEN(statement_kinds)), kind);
 }
 
 int kh_has_reported_children(kh_coder *c, size_t cli)
