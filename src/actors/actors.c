@@ -421,6 +421,21 @@ static void attached_pps(kh_actors *c, int32_t ci, np_parts *p)
     }
 }
 
+/* Someone the text introduces by a title ("Energy Minister Arturo
+ * Hernandez Grisanti"): a person, named by the name after the title, so
+ * that "he" and a later "Hernandez" refer to them (names.c). */
+static void titled_person(kh_actors *c, const kh_chunk *np, const np_parts *p, actor *out)
+{
+    size_t from;
+    if (!p->agent || (np->flags & KH_NP_POSSESSOR))
+        return;
+    size_t n = kh_actors_personal_name(c->v, np->first, np->head, &from);
+    if (!n)
+        return;
+    out->name = kh_view_text(c->v, from, from + n);
+    out->person = 1;
+}
+
 static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
 {
     const kh_doc *doc = c->v->doc;
@@ -431,7 +446,9 @@ static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
     np_parts p;
     memset(&p, 0, sizeof p);
     scan_parts(c, np->first, np->end, &p);
-    if (!p.named && !p.org && named_group(c, np, &p, out))
+    if (!p.named && !p.org &&
+        (named_group(c, np, &p, out) ||
+         kh_actors_party(c, np, p.country && p.demonym ? kh_dict_str(d, p.country->code) : NULL, out)))
         return 1;
     /* The phrase must be about an actor: its head a name, a demonym or a
      * role word. "Taiwan's trade surplus", "the Paris accord", "West German
@@ -508,6 +525,7 @@ static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
         if (p.agent && p.agent->code != KH_NONE)
             out->name = kh_view_text(c->v, np->first, np->end);
         out->country = 1;
+        titled_person(c, np, &p, out);
         return 1;
     }
     if (p.agent && p.agent->code != KH_NONE) {
@@ -519,6 +537,7 @@ static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
         if (pc)
             out->code = join_codes(c, pc, out->code);
         out->name = kh_view_text(c->v, np->first, np->end);
+        titled_person(c, np, &p, out);
         return 1;
     }
     if (as_target)
@@ -833,8 +852,15 @@ void kh_actors_remember_sentence(kh_actors *c, size_t si)
             if (resolve_np1(c, (int32_t)k, 0, &a))
                 outs[n++] = a;
         }
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
+            /* A person named with a title and no country ("Oil Minister
+             * X") keeps the country of the sentence that names them, for
+             * a later "he" or surname in another sentence. */
+            const char *why;
+            if (outs[i].person && kh_actors_code_needs_country(outs[i].code))
+                outs[i].code = kh_actors_with_country(c, outs[i].code, NULL, si, NULL, &why);
             remember(c, &outs[i]);
+        }
     }
 }
 

@@ -209,4 +209,16 @@ int kh_actors_code_needs_target(const char *code);
  * word classes ("the area"), 2 nothing known ("his agenda") (targets.c). */
 int kh_actors_names_no_one(const kh_story_view *v, int32_t ci);
 
+/* names.c: the personal name that ends an NP after a title ("Interior
+ * Minister | Abdallah al-Rassi"): its proper-noun words from the head back
+ * to the first word a dictionary phrase covers. Returns its length in
+ * tokens and sets *from, or 0 when the NP has no such name or nothing
+ * before it. */
+size_t kh_actors_personal_name(const kh_story_view *v, size_t first, size_t head, size_t *from);
+
+/* names.c: a party named by its own name before the head "party" ("the
+ * opposition Labour party", "the Republican party"): country (may be NULL)
+ * + OPP, GOV ("ruling") or PTY. Returns 1 and fills *out when it is one. */
+int kh_actors_party(kh_actors *c, const kh_chunk *np, const char *country, actor *out);
+
 #endif

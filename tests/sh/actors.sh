@@ -1,0 +1,34 @@
+#!/bin/sh
+# tests/sh/actors.sh: actors the dictionary does not name, with the default dictionaries
+# (src/actors/names.c): a party named by its own name before "party", with the role the words
+# before it give, and a person introduced by a title, whom a later surname or "he" refers to
+# with the country of the sentence that introduced them. The sentences and names are invented
+# for the test; each case says what it checks.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+T=actors
+. tests/sh/lib.sh
+need_images khaldun.dict lexicon.img
+need_tools jq
+make_tmp
+n=0
+# case DATE TEXT WANT WHY: WANT is "SOURCE TARGET ROOT" of one of the text's events ("-" none)
+case_() {
+    n=$((n + 1))
+    jq -cn --arg id "a$n" --arg d "$1" --arg t "$2" '{id: $id, date: $d, text: $t}' >"$TMP/in"
+    "$BIN" code --quiet "$TMP/in" 2>"$TMP/err" | jq -r '[.source // "-", .target // "-", .code[0:2]] | join(" ")' >"$TMP/got"
+    grep -qx "$3" "$TMP/got"
+    check "$4" $? "want $3; got: $(tr '\n' ';' <"$TMP/got") $(head -c 200 "$TMP/err")"
+}
+# --- parties named before the word "party" -------------------------------------------------
+case_ 2012-05-04 "Pakistan's opposition Zorvak party accused the army of fraud." "PAKOPP PAKMIL 11" \
+    "opposition-party-of-a-country"
+case_ 2012-05-04 "Police arrested five members of the Zorvak party in Lahore." "PAKCOP PAKPTY 17" \
+    "party-takes-the-country-of-its-place"
+# a party of no name is none: "a third party"
+case_ 2012-05-04 "Pakistan's army accused a third party of fraud." "PAKMIL - 11" "third-party-is-no-actor"
+# --- a person introduced by a title ----------------------------------------------------------
+case_ 2012-05-04 "Kenyan Energy Minister Zorvak Mbeli arrived in Nairobi on Monday. Mbeli accused Uganda of smuggling." \
+    "KENGOV UGA 11" "surname-after-a-titled-name"
+case_ 2012-05-04 "Interior Minister Zorvak Mbeli spoke in Nairobi on Monday. Later, Mbeli criticised the rebels." \
+    "KENGOV KENREB 11" "titled-name-keeps-its-sentence-country"
