@@ -281,7 +281,7 @@ static int place_target(kh_actors *c, const kh_chunk *np, actor *out)
         uint32_t node = c->v->mnode[t];
         size_t len = c->v->mlen[t];
         if (!node || t + len <= np->head || kh_node_is_role_word(d, node) ||
-            !kh_view_place_words(c->v, t, len))
+            !kh_view_place_words(c->v, t, len) || (len == 1 && kh_actors_acronym(c->v, t)))
             continue;
         const kh_trie_node *n = &d->nodes[node];
         const kh_place_rec *best = NULL;
@@ -856,8 +856,11 @@ void kh_actors_remember_sentence(kh_actors *c, size_t si)
             /* A person named with a title and no country ("Oil Minister
              * X") keeps the country of the sentence that names them, for
              * a later "he" or surname in another sentence. */
-            const char *why;
-            if (outs[i].person && kh_actors_code_needs_country(outs[i].code))
+            const char *why, *cc;
+            if (outs[i].person && kh_actors_code_needs_country(outs[i].code) &&
+                (cc = kh_actors_country_before(c->v, doc->sentences[si].first_token, outs[i].first, 8)))
+                outs[i].code = join_codes(c, cc, outs[i].code);
+            else if (outs[i].person && kh_actors_code_needs_country(outs[i].code))
                 outs[i].code = kh_actors_with_country(c, outs[i].code, NULL, si, NULL, &why);
             remember(c, &outs[i]);
         }
@@ -898,9 +901,15 @@ void kh_actors_story_aliases(kh_actors *a)
             continue;
         const kh_token *open = &doc->tokens[e], *acr = &doc->tokens[e + 1], *close = &doc->tokens[e + 2];
         if (open->norm_len != 1 || open->norm[0] != '(' || close->norm_len != 1 || close->norm[0] != ')' ||
-            !(acr->flags & KH_TOK_UPPER) || acr->norm_len < 2 || acr->norm_len > 8 ||
-            a->v->mnode[e + 1])
-            continue; /* an acronym the dictionary knows keeps its own meaning */
+            !(acr->flags & KH_TOK_UPPER) || acr->norm_len < 2 || acr->norm_len > 8)
+            continue;
+        /* An acronym the dictionary knows keeps its own meaning, unless the
+         * story spells it out as another name ("Northern Provincial Council
+         * (NPC)" is not China's NPC): then the story's meaning holds. */
+        if (a->v->mnode[e + 1] && !kh_actors_spells(a->v, np, e + 1))
+            continue;
+        if (a->v->mnode[e + 1])
+            kh_actors_forget_word(a->v, e + 1);
         actor x;
         if (!resolve_np1(a, (int32_t)k, 0, &x))
             continue;

@@ -221,4 +221,22 @@ size_t kh_actors_personal_name(const kh_story_view *v, size_t first, size_t head
  * + OPP, GOV ("ruling") or PTY. Returns 1 and fills *out when it is one. */
 int kh_actors_party(kh_actors *c, const kh_chunk *np, const char *country, actor *out);
 
+/* names.c: the capitalised words of NP np spell the acronym at token acr,
+ * from its first word on ("Northern Provincial Council" spells NPC), and
+ * no actor, country or role the dictionary knows is among them. */
+int kh_actors_spells(const kh_story_view *v, const kh_chunk *np, size_t acr);
+/* names.c: forgets the dictionary's one-word phrase at every token of the
+ * story written as token tok is (an acronym the story defines anew). */
+void kh_actors_forget_word(const kh_story_view *v, size_t tok);
+
+/* names.c: the country a country name or demonym names in the `max`
+ * tokens before token tok, back to token `start` and not past a verb
+ * ("Tanzania's Agriculture and Livestock Minister X": TZA for X); NULL
+ * when none. */
+const char *kh_actors_country_before(const kh_story_view *v, size_t start, size_t tok, size_t max);
+
+/* names.c: token t is an acronym: two to five capitals in text that is not
+ * all capitals ("the ICO"), so no town of that name is meant. */
+int kh_actors_acronym(const kh_story_view *v, size_t t);
+
 #endif

@@ -83,3 +83,86 @@ int kh_actors_party(kh_actors *c, const kh_chunk *np, const char *country, actor
     out->end = np->end;
     return 1;
 }
+
+int kh_actors_spells(const kh_story_view *v, const kh_chunk *np, size_t acr)
+{
+    const kh_token *a = &v->doc->tokens[acr];
+    size_t k = 0, words = 0;
+    /* A word of the patterns' classes ("IED") keeps its sense. */
+    if (v->mnode[acr] && kh_node_payload(v->dict, v->mnode[acr], KH_P_SYNSET, KH_NONE))
+        return 0;
+    for (size_t t = np->first; t < np->end && k < a->norm_len; t++) {
+        const kh_token *w = &v->doc->tokens[t];
+        if (!(w->flags & KH_TOK_CAP) || !w->norm_len)
+            continue;
+        words++;
+        if (kh_to_lower((unsigned char)w->norm[0]) == kh_to_lower((unsigned char)a->norm[k]))
+            k++;
+        else if (k == 0)
+            return 0; /* the name starts with the acronym's first letter */
+    }
+    if (words < 2 || k != a->norm_len)
+        return 0;
+    /* A long form the dictionary knows as an actor, a country or a role
+     * ("United Arab Emirates (UAE)", "Security Force (SF)") is the meaning
+     * it gives the acronym. */
+    for (size_t t = np->first; t < np->end; t++) {
+        const kh_trie_node *n = v->mnode[t] ? &v->dict->nodes[v->mnode[t]] : NULL;
+        for (uint32_t k2 = 0; n && k2 < n->n_payloads; k2++) {
+            uint32_t kind = v->dict->payloads[n->first_payload + k2].kind;
+            if (kind != KH_P_PLACE && kind != KH_P_SYNSET)
+                return 0;
+        }
+    }
+    return 1;
+}
+
+void kh_actors_forget_word(const kh_story_view *v, size_t tok)
+{
+    const kh_token *a = &v->doc->tokens[tok];
+    for (size_t t = 0; t < v->doc->n_tokens; t++) {
+        const kh_token *w = &v->doc->tokens[t];
+        if (v->mnode[t] && v->mlen[t] == 1 && w->norm_len == a->norm_len &&
+            !memcmp(w->norm, a->norm, a->norm_len))
+            v->mnode[t] = 0, v->mlen[t] = 0;
+    }
+}
+
+const char *kh_actors_country_before(const kh_story_view *v, size_t start, size_t tok, size_t max)
+{
+    const kh_doc *doc = v->doc;
+    for (size_t t = tok; t > start && tok - t < max;) {
+        t--;
+        if (doc->upos[t] == KH_UPOS_VERB || doc->upos[t] == KH_UPOS_AUX)
+            return NULL; /* another clause's words */
+        /* The phrase that covers token t, starting at most six tokens
+         * before it. */
+        for (size_t s = t + 1; s-- > start && t - s < 6;) {
+            if (!v->mnode[s] || s + v->mlen[s] <= t)
+                continue;
+            const kh_payload *pl = kh_node_payload(v->dict, v->mnode[s], KH_P_COUNTRY, KH_NONE);
+            if (!pl)
+                pl = kh_node_payload(v->dict, v->mnode[s], KH_P_DEMONYM, KH_NONE);
+            if (pl && !kh_node_is_role_word(v->dict, v->mnode[s]))
+                return kh_dict_str(v->dict, v->dict->countries[pl->ref].code);
+            break;
+        }
+    }
+    return NULL;
+}
+
+int kh_actors_acronym(const kh_story_view *v, size_t t)
+{
+    const kh_doc *doc = v->doc;
+    const kh_token *w = &doc->tokens[t];
+    if (!(w->flags & KH_TOK_UPPER) || w->norm_len < 2 || w->norm_len > 5)
+        return 0;
+    /* In text that is not all capitals: a neighbouring word in lower or
+     * mixed case ("on the ICO to"). */
+    for (size_t k = t > 3 ? t - 3 : 0; k < doc->n_tokens && k <= t + 3; k++) {
+        const kh_token *n = &doc->tokens[k];
+        if (k != t && n->norm_len > 1 && kh_is_alpha((unsigned char)n->norm[0]) && !(n->flags & KH_TOK_UPPER))
+            return 1;
+    }
+    return 0;
+}

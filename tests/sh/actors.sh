@@ -32,3 +32,17 @@ case_ 2012-05-04 "Kenyan Energy Minister Zorvak Mbeli arrived in Nairobi on Mond
     "KENGOV UGA 11" "surname-after-a-titled-name"
 case_ 2012-05-04 "Interior Minister Zorvak Mbeli spoke in Nairobi on Monday. Later, Mbeli criticised the rebels." \
     "KENGOV KENREB 11" "titled-name-keeps-its-sentence-country"
+# the country named just before a title, in a sentence naming several
+case_ 2012-05-04 "In Nairobi, Uganda's Trade and Industry Minister Zorvak Mbeli met French officials. Mbeli accused Kenya of smuggling." \
+    "UGAGOV KEN 11" "country-right-before-the-title"
+# --- acronyms the story defines -------------------------------------------------------------
+# the story's own long form beats the dictionary's meaning of the acronym (NPC: China's
+# National People's Congress); the councillor is a local official of the story's country
+case_ 2012-05-04 "A councillor of the Northern Pradeshi Council (NPC) was shot dead by gunmen in Kandy." \
+    "LKAUAF LKAGOV 19" "story-acronym-beats-dictionary"
+# a long form the dictionary knows keeps the acronym's meaning
+case_ 2012-05-04 "The United Arab Emirates (UAE) accused Iran of spying. The UAE President criticised Iran." \
+    "AREGOV IRN 11" "known-long-form-keeps-acronym"
+# an acronym in mixed-case text is no town of that name (Ico, Brazil)
+case_ 2012-05-04 "Kenya's trade minister called on the ICO to convene a meeting." "KENGOV - 02" \
+    "acronym-is-no-town"
