@@ -37,9 +37,9 @@ case_ 2012-05-04 "In Nairobi, Uganda's Trade and Industry Minister Zorvak Mbeli 
     "UGAGOV KEN 11" "country-right-before-the-title"
 # --- acronyms the story defines -------------------------------------------------------------
 # the story's own long form beats the dictionary's meaning of the acronym (NPC: China's
-# National People's Congress); the councillor is a local official of the story's country
+# National People's Congress); a long form no dictionary knows names no one
 case_ 2012-05-04 "A councillor of the Northern Pradeshi Council (NPC) was shot dead by gunmen in Kandy." \
-    "LKAUAF LKAGOV 19" "story-acronym-beats-dictionary"
+    "LKAUAF - 19" "story-acronym-beats-dictionary"
 # a long form the dictionary knows keeps the acronym's meaning
 case_ 2012-05-04 "The United Arab Emirates (UAE) accused Iran of spying. The UAE President criticised Iran." \
     "AREGOV IRN 11" "known-long-form-keeps-acronym"
