@@ -239,4 +239,9 @@ const char *kh_actors_country_before(const kh_story_view *v, size_t start, size_
  * all capitals ("the ICO"), so no town of that name is meant. */
 int kh_actors_acronym(const kh_story_view *v, size_t t);
 
+/* names.c: "the foreign ministers of the two countries": a bare role `a`
+ * (the actor of NP ci) of each of the pair of states the story named last,
+ * written to outs; returns 2, or 0 when the NP is no such phrase. */
+size_t kh_actors_pair_of(kh_actors *c, int32_t ci, const actor *a, actor *outs);
+
 #endif

@@ -166,3 +166,60 @@ int kh_actors_acronym(const kh_story_view *v, size_t t)
     }
     return 0;
 }
+
+size_t kh_actors_pair_of(kh_actors *c, int32_t ci, const actor *a, actor *outs)
+{
+    static const char *const groups[] = {"countries", "nations", "states", "governments",
+                                         "sides", NULL};
+    const kh_story_view *v = c->v;
+    const kh_doc *doc = v->doc;
+    size_t al = a->code ? strlen(a->code) : 0;
+    if (al != 3 || !kh_actors_code_needs_country(a->code))
+        return 0;
+    for (size_t k = (size_t)ci + 1; k + 1 < doc->n_chunks && k < (size_t)ci + 3; k++) {
+        const kh_chunk *pp = &doc->chunks[k], *obj = &doc->chunks[k + 1];
+        if (pp->kind != KH_CHUNK_PP || pp->attach != ci || !kh_view_word_is(v, pp->first, "of") ||
+            obj->kind != KH_CHUNK_NP || obj->end - obj->first < 2)
+            continue;
+        /* "of the two countries", "of both sides" */
+        size_t f = obj->first, e = obj->end;
+        int two = (e - f == 3 && kh_view_word_is(v, f, "the") && kh_view_word_is(v, f + 1, "two")) ||
+                  (e - f == 2 && kh_view_word_is(v, f, "both"));
+        int group = 0;
+        for (size_t g = 0; groups[g]; g++)
+            group |= kh_view_word_is(v, e - 1, groups[g]);
+        if (!two || !group)
+            return 0;
+        /* The pair: two states coordinated earlier in this sentence ("India
+         * and Pakistan ... the ministers of the two countries"), else the
+         * story's last pair. */
+        actor pair[MAX_ACTORS];
+        size_t np = 0;
+        for (size_t q = kh_chunk_from(doc, doc->sentences[doc->chunks[ci].sentence].first_token);
+             q < (size_t)ci && np != 2; q++)
+            if (doc->chunks[q].kind == KH_CHUNK_NP && (doc->chunks[q].flags & KH_NP_COORD))
+                np = kh_actors_resolve_np(c, (int32_t)q, -1, pair);
+        if (np != 2) {
+            if (!c->have_pair)
+                return 0;
+            pair[0] = c->pair[0], pair[1] = c->pair[1];
+        }
+        size_t n = 0;
+        for (size_t q = 0; q < 2; q++) {
+            const actor *p = &pair[q];
+            if (!p->code || strlen(p->code) != 3)
+                return 0; /* the pair must be two states */
+            char *code = (char *)kh_arena_alloc(v->arena, 7);
+            if (!code)
+                return 0;
+            memcpy(code, p->code, 3);
+            memcpy(code + 3, a->code, 4);
+            outs[n] = *a;
+            outs[n].code = code;
+            outs[n].person = 0;
+            n++;
+        }
+        return n;
+    }
+    return 0;
+}

@@ -104,12 +104,6 @@ static int32_t find_subject(chunk_ctx *c, size_t v, size_t first_chunk, size_t s
             pos = ch->first;
             continue;
         }
-        /* "a councillor of the Northern Council (NPC) was shot": an
-         * acronym in parentheses repeats the name before it. */
-        if (ch->first > s && is_punct(c, ch->first - 1, '(') && is_punct(c, ch->end, ')')) {
-            pos = ch->first - 1;
-            continue;
-        }
         if (in_pp(c, k, first_chunk) || ch->attach >= 0 ||
             (ch->kind == KH_CHUNK_NP && kh_chk_time_word(low(c, ch->head)))) {
             pos = ch->first;

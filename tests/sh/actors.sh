@@ -46,3 +46,9 @@ case_ 2012-05-04 "The United Arab Emirates (UAE) accused Iran of spying. The UAE
 # an acronym in mixed-case text is no town of that name (Ico, Brazil)
 case_ 2012-05-04 "Kenya's trade minister called on the ICO to convene a meeting." "KENGOV - 02" \
     "acronym-is-no-town"
+# --- "the ministers of the two countries" --------------------------------------------------
+# each of the two states the sentence coordinated, with the role: talks between them both ways
+case_ 2012-05-04 "Kenya and Uganda disagreed on the border as the foreign ministers of the two countries concluded their talks." \
+    "KENGOV UGAGOV 04" "ministers-of-the-two-countries"
+case_ 2012-05-04 "Kenya and Uganda disagreed on the border as the foreign ministers of the two countries concluded their talks." \
+    "UGAGOV KENGOV 04" "ministers-of-the-two-countries-reciprocal"
