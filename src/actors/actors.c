@@ -481,8 +481,10 @@ static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
             return 0;
     }
     attached_pps(c, ci, &p);
-    /* The apposition of a name: "Yun Jung Ho, North Korea's minister ...". */
-    if (!p.named && (np->flags & KH_NP_APPOSITION)) {
+    /* The apposition of a name: "Yun Jung Ho, North Korea's minister ...";
+     * a title of the name's own beats it ("Queensland premier X, a party
+     * member"). */
+    if (!p.named && !(p.agent && p.agent->code != KH_NONE) && (np->flags & KH_NP_APPOSITION)) {
         for (size_t k = (size_t)ci + 1; k < doc->n_chunks && k < (size_t)ci + 3; k++)
             if (doc->chunks[k].kind == KH_CHUNK_NP && doc->chunks[k].attach == ci) {
                 actor ap;

@@ -52,3 +52,7 @@ case_ 2012-05-04 "Kenya and Uganda disagreed on the border as the foreign minist
     "KENGOV UGAGOV 04" "ministers-of-the-two-countries"
 case_ 2012-05-04 "Kenya and Uganda disagreed on the border as the foreign ministers of the two countries concluded their talks." \
     "UGAGOV KENGOV 04" "ministers-of-the-two-countries-reciprocal"
+# --- apposition --------------------------------------------------------------------------------
+# a title of the name's own beats what its apposition says
+case_ 2012-05-04 "Energy Minister Zorvak Mbeli, an opposition leader, criticised the rebels in Nairobi." \
+    "KENGOV KENREB 11" "own-title-beats-apposition"
