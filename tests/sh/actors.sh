@@ -56,3 +56,6 @@ case_ 2012-05-04 "Kenya and Uganda disagreed on the border as the foreign minist
 # a title of the name's own beats what its apposition says
 case_ 2012-05-04 "Energy Minister Zorvak Mbeli, an opposition leader, criticised the rebels in Nairobi." \
     "KENGOV KENREB 11" "own-title-beats-apposition"
+# --- a story naming only Pakistan's tribal agencies is Pakistan's ------------------------------
+case_ 2012-05-04 "Unidentified gunmen shot dead two policemen in Orakzai Agency." "PAKUAF PAKCOP 19" \
+    "tribal-agency-gives-pakistan"
