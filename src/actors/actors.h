@@ -244,4 +244,10 @@ int kh_actors_acronym(const kh_story_view *v, size_t t);
  * written to outs; returns 2, or 0 when the NP is no such phrase. */
 size_t kh_actors_pair_of(kh_actors *c, int32_t ci, const actor *a, actor *outs);
 
+/* names.c: "rejected his army's request": a bare role `a` whose phrase
+ * starts with his/her/its/their belongs to the state of `owner` (the act's
+ * other side, a state's actor): that country + the role, in the story
+ * arena; NULL when not so. */
+const char *kh_actors_owner_country(kh_actors *c, const actor *a, const actor *owner);
+
 #endif

@@ -223,3 +223,30 @@ size_t kh_actors_pair_of(kh_actors *c, int32_t ci, const actor *a, actor *outs)
     }
     return 0;
 }
+
+const char *kh_actors_owner_country(kh_actors *c, const actor *a, const actor *owner)
+{
+    const kh_story_view *v = c->v;
+    if (!a->code || !owner || !owner->code || a->first >= a->end ||
+        !kh_actors_code_needs_country(a->code) || strlen(owner->code) < 3 ||
+        kh_actors_code_needs_country(owner->code) || !kh_is_upper((unsigned char)owner->code[0]))
+        return NULL;
+    if (!kh_view_word_is(v, a->first, "his") && !kh_view_word_is(v, a->first, "her") &&
+        !kh_view_word_is(v, a->first, "its") && !kh_view_word_is(v, a->first, "their"))
+        return NULL;
+    /* The owner must be a state's actor: its first three letters a
+     * country the dictionary knows ("ISRGOV"), not IGO, NGO, ... */
+    for (size_t k = 0; k < v->dict->n_countries; k++) {
+        const char *cc = kh_dict_str(v->dict, v->dict->countries[k].code);
+        if (strlen(cc) == 3 && !strncmp(cc, owner->code, 3)) {
+            size_t n = strlen(a->code);
+            char *s = (char *)kh_arena_alloc(v->arena, n + 4);
+            if (!s)
+                return NULL;
+            memcpy(s, cc, 3);
+            memcpy(s + 3, a->code, n + 1);
+            return s;
+        }
+    }
+    return NULL;
+}

@@ -59,3 +59,6 @@ case_ 2012-05-04 "Energy Minister Zorvak Mbeli, an opposition leader, criticised
 # --- a story naming only Pakistan's tribal agencies is Pakistan's ------------------------------
 case_ 2012-05-04 "Unidentified gunmen shot dead two policemen in Orakzai Agency." "PAKUAF PAKCOP 19" \
     "tribal-agency-gives-pakistan"
+# --- "his army": the role belongs to the state of the act's source --------------------------
+case_ 2012-05-04 "Kenya's president on Monday rejected a request by his army to send troops to Uganda." \
+    "KENGOV KENMIL 12" "his-army-is-the-sources-states"
