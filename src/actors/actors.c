@@ -810,10 +810,11 @@ static size_t resolve_np_as(kh_actors *c, int32_t ci, int32_t reporter_np, int a
     uint8_t adjective[MAX_ACTORS];
     for (int32_t k = ci; k >= 0 && n < MAX_ACTORS; k = doc->chunks[k].member) {
         actor a;
-        if (k == ci && !(doc->chunks[k].flags & KH_NP_COORD) && resolve_np1(c, k, as_target, &a) &&
-            (n = kh_actors_pair_of(c, k, &a, outs)) > 0)
-            return n; /* "the foreign ministers of the two countries" */
         if (resolve_np1(c, k, as_target, &a) || resolve_part_name(c, &doc->chunks[k], &a)) {
+            size_t pair;
+            if (k == ci && !(doc->chunks[k].flags & KH_NP_COORD) &&
+                (pair = kh_actors_pair_of(c, k, &a, outs)) > 0)
+                return pair; /* "the foreign ministers of the two countries" */
             adjective[n] = doc->chunks[k].end - doc->chunks[k].first == 1 &&
                            (demonym_at(c, doc->chunks[k].first) != NULL ||
                             abbreviated_country(c, &doc->chunks[k], &a));
