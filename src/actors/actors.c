@@ -281,7 +281,7 @@ static int place_target(kh_actors *c, const kh_chunk *np, actor *out)
         uint32_t node = c->v->mnode[t];
         size_t len = c->v->mlen[t];
         if (!node || t + len <= np->head || kh_node_is_role_word(d, node) ||
-            !kh_view_place_words(c->v, t, len))
+            !kh_view_place_words(c->v, t, len) || (len == 1 && kh_actors_acronym(c->v, t)))
             continue;
         const kh_trie_node *n = &d->nodes[node];
         const kh_place_rec *best = NULL;
@@ -421,6 +421,21 @@ static void attached_pps(kh_actors *c, int32_t ci, np_parts *p)
     }
 }
 
+/* Someone the text introduces by a title ("Energy Minister Arturo
+ * Hernandez Grisanti"): a person, named by the name after the title, so
+ * that "he" and a later "Hernandez" refer to them (names.c). */
+static void titled_person(kh_actors *c, const kh_chunk *np, const np_parts *p, actor *out)
+{
+    size_t from;
+    if (!p->agent || (np->flags & KH_NP_POSSESSOR))
+        return;
+    size_t n = kh_actors_personal_name(c->v, np->first, np->head, &from);
+    if (!n)
+        return;
+    out->name = kh_view_text(c->v, from, from + n);
+    out->person = 1;
+}
+
 static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
 {
     const kh_doc *doc = c->v->doc;
@@ -431,7 +446,9 @@ static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
     np_parts p;
     memset(&p, 0, sizeof p);
     scan_parts(c, np->first, np->end, &p);
-    if (!p.named && !p.org && named_group(c, np, &p, out))
+    if (!p.named && !p.org &&
+        (named_group(c, np, &p, out) ||
+         kh_actors_party(c, np, p.country && p.demonym ? kh_dict_str(d, p.country->code) : NULL, out)))
         return 1;
     /* The phrase must be about an actor: its head a name, a demonym or a
      * role word. "Taiwan's trade surplus", "the Paris accord", "West German
@@ -464,8 +481,10 @@ static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
             return 0;
     }
     attached_pps(c, ci, &p);
-    /* The apposition of a name: "Yun Jung Ho, North Korea's minister ...". */
-    if (!p.named && (np->flags & KH_NP_APPOSITION)) {
+    /* The apposition of a name: "Yun Jung Ho, North Korea's minister ...";
+     * a title of the name's own beats it ("Queensland premier X, a party
+     * member"). */
+    if (!p.named && !(p.agent && p.agent->code != KH_NONE) && (np->flags & KH_NP_APPOSITION)) {
         for (size_t k = (size_t)ci + 1; k < doc->n_chunks && k < (size_t)ci + 3; k++)
             if (doc->chunks[k].kind == KH_CHUNK_NP && doc->chunks[k].attach == ci) {
                 actor ap;
@@ -508,6 +527,7 @@ static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
         if (p.agent && p.agent->code != KH_NONE)
             out->name = kh_view_text(c->v, np->first, np->end);
         out->country = 1;
+        titled_person(c, np, &p, out);
         return 1;
     }
     if (p.agent && p.agent->code != KH_NONE) {
@@ -519,6 +539,7 @@ static int resolve_np1(kh_actors *c, int32_t ci, int as_target, actor *out)
         if (pc)
             out->code = join_codes(c, pc, out->code);
         out->name = kh_view_text(c->v, np->first, np->end);
+        titled_person(c, np, &p, out);
         return 1;
     }
     if (as_target)
@@ -793,6 +814,10 @@ static size_t resolve_np_as(kh_actors *c, int32_t ci, int32_t reporter_np, int a
     for (int32_t k = ci; k >= 0 && n < MAX_ACTORS; k = doc->chunks[k].member) {
         actor a;
         if (resolve_np1(c, k, as_target, &a) || resolve_part_name(c, &doc->chunks[k], &a)) {
+            size_t pair;
+            if (k == ci && !(doc->chunks[k].flags & KH_NP_COORD) &&
+                (pair = kh_actors_pair_of(c, k, &a, outs)) > 0)
+                return pair; /* "the foreign ministers of the two countries" */
             adjective[n] = doc->chunks[k].end - doc->chunks[k].first == 1 &&
                            (demonym_at(c, doc->chunks[k].first) != NULL ||
                             abbreviated_country(c, &doc->chunks[k], &a));
@@ -836,8 +861,18 @@ void kh_actors_remember_sentence(kh_actors *c, size_t si)
             if (resolve_np1(c, (int32_t)k, 0, &a))
                 outs[n++] = a;
         }
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
+            /* A person named with a title and no country ("Oil Minister
+             * X") keeps the country of the sentence that names them, for
+             * a later "he" or surname in another sentence. */
+            const char *why, *cc;
+            if (outs[i].person && kh_actors_code_needs_country(outs[i].code) &&
+                (cc = kh_actors_country_before(c->v, doc->sentences[si].first_token, outs[i].first, 8)))
+                outs[i].code = join_codes(c, cc, outs[i].code);
+            else if (outs[i].person && kh_actors_code_needs_country(outs[i].code))
+                outs[i].code = kh_actors_with_country(c, outs[i].code, NULL, si, NULL, &why);
             remember(c, &outs[i]);
+        }
     }
 }
 
@@ -875,9 +910,15 @@ void kh_actors_story_aliases(kh_actors *a)
             continue;
         const kh_token *open = &doc->tokens[e], *acr = &doc->tokens[e + 1], *close = &doc->tokens[e + 2];
         if (open->norm_len != 1 || open->norm[0] != '(' || close->norm_len != 1 || close->norm[0] != ')' ||
-            !(acr->flags & KH_TOK_UPPER) || acr->norm_len < 2 || acr->norm_len > 8 ||
-            a->v->mnode[e + 1])
-            continue; /* an acronym the dictionary knows keeps its own meaning */
+            !(acr->flags & KH_TOK_UPPER) || acr->norm_len < 2 || acr->norm_len > 8)
+            continue;
+        /* An acronym the dictionary knows keeps its own meaning, unless the
+         * story spells it out as another name ("Northern Provincial Council
+         * (NPC)" is not China's NPC): then the story's meaning holds. */
+        if (a->v->mnode[e + 1] && !kh_actors_spells(a->v, np, e + 1))
+            continue;
+        if (a->v->mnode[e + 1])
+            kh_actors_forget_word(a->v, e + 1);
         actor x;
         if (!resolve_np1(a, (int32_t)k, 0, &x))
             continue;

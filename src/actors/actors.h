@@ -215,4 +215,45 @@ int kh_actors_code_needs_target(const char *code);
  * word classes ("the area"), 2 nothing known ("his agenda") (targets.c). */
 int kh_actors_names_no_one(const kh_story_view *v, int32_t ci);
 
+/* names.c: the personal name that ends an NP after a title ("Interior
+ * Minister | Abdallah al-Rassi"): its proper-noun words from the head back
+ * to the first word a dictionary phrase covers. Returns its length in
+ * tokens and sets *from, or 0 when the NP has no such name or nothing
+ * before it. */
+size_t kh_actors_personal_name(const kh_story_view *v, size_t first, size_t head, size_t *from);
+
+/* names.c: a party named by its own name before the head "party" ("the
+ * opposition Labour party", "the Republican party"): country (may be NULL)
+ * + OPP, GOV ("ruling") or PTY. Returns 1 and fills *out when it is one. */
+int kh_actors_party(kh_actors *c, const kh_chunk *np, const char *country, actor *out);
+
+/* names.c: the capitalised words of NP np spell the acronym at token acr,
+ * from its first word on ("Northern Provincial Council" spells NPC), and
+ * no actor, country or role the dictionary knows is among them. */
+int kh_actors_spells(const kh_story_view *v, const kh_chunk *np, size_t acr);
+/* names.c: forgets the dictionary's one-word phrase at every token of the
+ * story written as token tok is (an acronym the story defines anew). */
+void kh_actors_forget_word(const kh_story_view *v, size_t tok);
+
+/* names.c: the country a country name or demonym names in the `max`
+ * tokens before token tok, back to token `start` and not past a verb
+ * ("Tanzania's Agriculture and Livestock Minister X": TZA for X); NULL
+ * when none. */
+const char *kh_actors_country_before(const kh_story_view *v, size_t start, size_t tok, size_t max);
+
+/* names.c: token t is an acronym: two to five capitals in text that is not
+ * all capitals ("the ICO"), so no town of that name is meant. */
+int kh_actors_acronym(const kh_story_view *v, size_t t);
+
+/* names.c: "the foreign ministers of the two countries": a bare role `a`
+ * (the actor of NP ci) of each of the pair of states the story named last,
+ * written to outs; returns 2, or 0 when the NP is no such phrase. */
+size_t kh_actors_pair_of(kh_actors *c, int32_t ci, const actor *a, actor *outs);
+
+/* names.c: "rejected his army's request": a bare role `a` whose phrase
+ * starts with his/her/its/their belongs to the state of `owner` (the act's
+ * other side, a state's actor): that country + the role, in the story
+ * arena; NULL when not so. */
+const char *kh_actors_owner_country(kh_actors *c, const actor *a, const actor *owner);
+
 #endif

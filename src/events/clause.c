@@ -669,8 +669,10 @@ static void infer_countries(kh_coder *c, clause_job *j, const kh_place *place)
         size_t n = side ? j->nt : j->ns;
         const char *other = side ? (j->ns ? j->src[0].code : NULL) : (j->nt ? j->tgt[0].code : NULL);
         for (size_t k = 0; k < n; k++) {
-            const char *why;
-            const char *code = kh_actors_with_country(&c->ax, as[k].code, place, j->si, other, &why);
+            const char *why = "the owner its pronoun names";
+            const char *code = side && j->ns ? kh_actors_owner_country(&c->ax, &as[k], &j->src[0]) : NULL;
+            if (!code)
+                code = kh_actors_with_country(&c->ax, as[k].code, place, j->si, other, &why);
             const char *dated = kh_actors_dated_country(&c->ax, code);
             if (dated != code)
                 kh_coder_trace(c, j->si, "  %s %s: the story's date -> %s", side ? "target" : "source",

@@ -11,35 +11,26 @@ T=context
 need_images khaldun.dict lexicon.img
 need_tools jq
 make_tmp
-n=0
-# case DATE TEXT WANT WHY: WANT is "SOURCE TARGET ROOT" of one of the text's events ("-" none)
-case_() {
-    n=$((n + 1))
-    jq -cn --arg id "c$n" --arg d "$1" --arg t "$2" '{id: $id, date: $d, text: $t}' >"$TMP/in"
-    "$BIN" code --quiet "$TMP/in" 2>"$TMP/err" | jq -r '[.source // "-", .target // "-", .code[0:2]] | join(" ")' >"$TMP/got"
-    grep -qx "$3" "$TMP/got"
-    check "$4" $? "want $3; got: $(tr '\n' ';' <"$TMP/got") $(head -c 200 "$TMP/err")"
-}
 # --- states of the story's date ------------------------------------------------------------
-case_ 1987-05-04 "Moscow accused Washington of violating the treaty." "USR USA 11" "moscow-1987-is-usr"
-case_ 1995-05-04 "Moscow accused Washington of violating the treaty." "RUS USA 11" "moscow-1995-is-rus"
-case_ 1987-05-04 "German police arrested five Turkish men." "GMWCOP TURCVL 17" "german-1987-is-gmw"
-case_ 1991-05-04 "German police arrested five Turkish men." "DEUCOP TURCVL 17" "german-1991-is-deu"
-case_ 1987-05-04 "East Germany accused Bonn of spying." "GME GMW 11" "east-germany-stays-gme"
-case_ 1988-05-04 "Slovak police arrested five Hungarian men." "CZACOP HUNCVL 17" "slovak-1988-is-cza"
-case_ 1990-05-04 "Croatian police arrested five Serbian men." "YUGCOP YUGCVL 17" "croatia-1990-is-yug"
-case_ 1998-05-04 "Serbian police arrested five Albanian men." "FRYCOP ALBCVL 17" "serbia-1998-is-fry"
-case_ 2004-05-04 "Serbian police arrested five Albanian men." "SCGCOP ALBCVL 17" "serbia-2004-is-scg"
-case_ 2010-05-04 "Serbian police arrested five Albanian men." "SRBCOP ALBCVL 17" "serbia-2010-is-srb"
+event_case 1987-05-04 "Moscow accused Washington of violating the treaty." "USR USA 11" "moscow-1987-is-usr"
+event_case 1995-05-04 "Moscow accused Washington of violating the treaty." "RUS USA 11" "moscow-1995-is-rus"
+event_case 1987-05-04 "German police arrested five Turkish men." "GMWCOP TURCVL 17" "german-1987-is-gmw"
+event_case 1991-05-04 "German police arrested five Turkish men." "DEUCOP TURCVL 17" "german-1991-is-deu"
+event_case 1987-05-04 "East Germany accused Bonn of spying." "GME GMW 11" "east-germany-stays-gme"
+event_case 1988-05-04 "Slovak police arrested five Hungarian men." "CZACOP HUNCVL 17" "slovak-1988-is-cza"
+event_case 1990-05-04 "Croatian police arrested five Serbian men." "YUGCOP YUGCVL 17" "croatia-1990-is-yug"
+event_case 1998-05-04 "Serbian police arrested five Albanian men." "FRYCOP ALBCVL 17" "serbia-1998-is-fry"
+event_case 2004-05-04 "Serbian police arrested five Albanian men." "SCGCOP ALBCVL 17" "serbia-2004-is-scg"
+event_case 2010-05-04 "Serbian police arrested five Albanian men." "SRBCOP ALBCVL 17" "serbia-2010-is-srb"
 # --- a country from the places the text names -----------------------------------------------
-case_ 2012-05-04 "Police arrested five men in Takhar Province." "AFGCOP AFGCVL 17" "province-gives-country"
-case_ 2012-05-04 "Unidentified gunmen shot dead two policemen in the Kohlu District of Balochistan." \
+event_case 2012-05-04 "Police arrested five men in Takhar Province." "AFGCOP AFGCVL 17" "province-gives-country"
+event_case 2012-05-04 "Unidentified gunmen shot dead two policemen in the Kohlu District of Balochistan." \
     "PAKUAF PAKCOP 19" "district-and-region-give-country"
 # a story that names no country or known place: the country of the actors it names
-case_ 2012-05-04 "Unidentified gunmen shot dead two policemen in Zorvak District, reports The Times of India." \
+event_case 2012-05-04 "Unidentified gunmen shot dead two policemen in Zorvak District, reports The Times of India." \
     "INDUAF INDCOP 19" "named-actors-give-country"
-case_ 1998-05-04 "Yugoslavia accused Albania of spying." "FRY ALB 11" "yugoslavia-1998-is-fry"
+event_case 1998-05-04 "Yugoslavia accused Albania of spying." "FRY ALB 11" "yugoslavia-1998-is-fry"
 # a town's name at the end of a longer unknown name is not that town ("Zorvak Mandi", a
 # market: not Mandi in India)
-case_ 2012-05-04 "Police arrested five men at Zorvak Mandi market in Quetta." "PAKCOP PAKCVL 17" \
+event_case 2012-05-04 "Police arrested five men at Zorvak Mandi market in Quetta." "PAKCOP PAKCVL 17" \
     "name-inside-longer-name-is-no-place"

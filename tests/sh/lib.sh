@@ -12,7 +12,9 @@
 # It sets BIN (KHALDUN_BIN, else ./khaldun by its full path), DATA (KHALDUN_DATA, else the full
 # build/data, exported as KHALDUN_DATA by need_images) and SHARED (KHALDUN_SHARED, else
 # ../shared), and defines the lines tests/run.sh counts: ok NAME [DETAIL], fail NAME [DETAIL],
-# skip NAME [DETAIL], and check NAME STATUS [FAIL-DETAIL] [OK-DETAIL] (ok when STATUS is 0).
+# skip NAME [DETAIL], and check NAME STATUS [FAIL-DETAIL] [OK-DETAIL] (ok when STATUS is 0);
+# event_case DATE TEXT WANT NAME codes TEXT as a story of DATE and checks that one of its
+# events is WANT, "SOURCE TARGET ROOT" ("-" for none) (needs jq and make_tmp).
 BIN=${KHALDUN_BIN:-$(pwd)/khaldun}
 DATA=${KHALDUN_DATA:-$(pwd)/build/data}
 SHARED=${KHALDUN_SHARED:-$(cd .. && pwd)/shared}
@@ -39,4 +41,14 @@ need_tools() {
 make_tmp() {
     TMP=$(mktemp -d)
     trap 'rm -rf "$TMP"' EXIT INT TERM
+}
+
+event_case_n=0
+event_case() {
+    event_case_n=$((event_case_n + 1))
+    jq -cn --arg id "c$event_case_n" --arg d "$1" --arg t "$2" '{id: $id, date: $d, text: $t}' >"$TMP/in"
+    "$BIN" code --quiet "$TMP/in" 2>"$TMP/err" |
+        jq -r '[.source // "-", .target // "-", .code[0:2]] | join(" ")' >"$TMP/got"
+    grep -qx "$3" "$TMP/got"
+    check "$4" $? "want $3; got: $(tr '\n' ';' <"$TMP/got") $(head -c 200 "$TMP/err")"
 }
