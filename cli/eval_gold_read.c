@@ -232,6 +232,29 @@ static int parse_event(jcur *c, gevent *e, const char **why)
     return 1;
 }
 
+/* Parses a unit's list of events, appending to *ev. Returns 0 with *why set
+ * on a bad list; *ev then holds what was read, for the caller to free. */
+static int parse_events(jcur *c, gevent **ev, size_t *n_ev, const char **why)
+{
+    if (!jlit(c, "[")) {
+        *why = "events must be a list";
+        return 0;
+    }
+    jws(c);
+    if (jlit(c, "]"))
+        return 1;
+    for (;;) {
+        *ev = gold_realloc(*ev, (*n_ev + 1) * sizeof **ev);
+        if (!parse_event(c, &(*ev)[*n_ev], why))
+            return 0;
+        (*n_ev)++;
+        jws(c);
+        if (jlit(c, ","))
+            continue;
+        return jlit(c, "]");
+    }
+}
+
 /* Parses one gold line into *u and *corpus, *record, *split. Returns 0 with
  * *why set on a bad line. */
 static int parse_gold_line(const char *line, size_t len, gunit *u, int *corpus, char *record,
@@ -285,26 +308,9 @@ static int parse_gold_line(const char *line, size_t len, gunit *u, int *corpus, 
                 }
                 *(key[0] == 'o' ? &have_off : &have_len) = 1;
             } else if (!strcmp(key, "events")) {
-                if (!jlit(&c, "[")) {
-                    *why = "events must be a list";
+                if (!parse_events(&c, &ev, &n_ev, why))
                     goto bad;
-                }
                 have_events = 1;
-                jws(&c);
-                if (!jlit(&c, "]")) {
-                    for (;;) {
-                        ev = gold_realloc(ev, (n_ev + 1) * sizeof *ev);
-                        if (!parse_event(&c, &ev[n_ev], why))
-                            goto bad;
-                        n_ev++;
-                        jws(&c);
-                        if (jlit(&c, ","))
-                            continue;
-                        if (!jlit(&c, "]"))
-                            goto bad;
-                        break;
-                    }
-                }
             } else if (!jskip(&c, 1)) {
                 goto bad;
             }

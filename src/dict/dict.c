@@ -149,7 +149,8 @@ const kh_role *kh_dict_actor_role(const kh_dict *d, const kh_actor_rec *a, int64
 
 static int str_ok(const kh_dict *d, uint32_t off) { return off < d->strings_len; }
 
-static kh_status validate(kh_dict *d, kh_error *err)
+/* Maps each section of the image onto its table and checks the string pool and table sizes. */
+static kh_status map_sections(kh_dict *d, kh_error *err)
 {
     kh_status st = KH_OK;
     size_t slen;
@@ -181,6 +182,16 @@ static kh_status validate(kh_dict *d, kh_error *err)
         BAD("dictionary image: hash table sizes are not powers of two");
     if (d->n_nodes == 0)
         BAD("dictionary image: no trie root");
+    return KH_OK;
+fail:
+    return st;
+}
+
+/* Every index in the word, trie and payload tables points inside its table. */
+static kh_status check_lookup(const kh_dict *d, kh_error *err)
+{
+    kh_status st = KH_OK;
+    size_t slen = d->strings_len;
     for (size_t i = 0; i < d->n_words; i++)
         if (!str_ok(d, d->words[i].str) || d->words[i].len > slen - 1 - d->words[i].str)
             BAD("dictionary image: word %zu out of bounds", i);
@@ -211,6 +222,15 @@ static kh_status validate(kh_dict *d, kh_error *err)
         if (p->ref >= lim)
             BAD("dictionary image: payload %zu out of bounds", i);
     }
+    return KH_OK;
+fail:
+    return st;
+}
+
+/* Every actor, role, country, agent, place, synset and event code names strings in the pool. */
+static kh_status check_records(const kh_dict *d, kh_error *err)
+{
+    kh_status st = KH_OK;
     for (size_t i = 0; i < d->n_actors; i++) {
         const kh_actor_rec *a = &d->actors[i];
         if (!str_ok(d, a->name) || !str_ok(d, a->note) || !str_ok(d, a->src) || a->n_roles == 0 ||
@@ -239,6 +259,15 @@ static kh_status validate(kh_dict *d, kh_error *err)
         if (!str_ok(d, d->codes[i].code) || !str_ok(d, d->codes[i].name) || d->codes[i].quad > 4 ||
             !isfinite(d->codes[i].goldstein))
             BAD("dictionary image: event code %zu out of bounds", i);
+    return KH_OK;
+fail:
+    return st;
+}
+
+/* Patterns are sorted by verb and their elements and alternatives point inside their tables. */
+static kh_status check_patterns(const kh_dict *d, kh_error *err)
+{
+    kh_status st = KH_OK;
     for (size_t i = 0; i < d->n_patterns; i++) {
         const kh_pattern *p = &d->patterns[i];
         if (p->verb >= d->n_words || p->code >= d->n_codes || !str_ok(d, p->src) ||
@@ -267,9 +296,19 @@ static kh_status validate(kh_dict *d, kh_error *err)
     for (size_t i = 0; i < d->n_alts; i++)
         if (d->alts[i] >= d->n_words)
             BAD("dictionary image: alternative %zu out of bounds", i);
-    snprintf(d->hash_hex, sizeof d->hash_hex, "%016llx", (unsigned long long)d->img.checksum);
     return KH_OK;
 fail:
+    return st;
+}
+
+static kh_status validate(kh_dict *d, kh_error *err)
+{
+    kh_status st = map_sections(d, err);
+    if (!st) st = check_lookup(d, err);
+    if (!st) st = check_records(d, err);
+    if (!st) st = check_patterns(d, err);
+    if (!st)
+        snprintf(d->hash_hex, sizeof d->hash_hex, "%016llx", (unsigned long long)d->img.checksum);
     return st;
 }
 

@@ -3,9 +3,10 @@
 # spirit of SQLite's torture tests (issue 17). Asserted: a non-zero exit for every failure, no
 # output file half-written or replaced by a failed run, and, after a kill or a full disk, that
 # resuming gives a store identical to an uninterrupted run (a dump of khaldun's tables).
-#   kill       SIGKILL at random moments of code --db, recode, export, dict build, then resume;
+#   kill       SIGKILL at random moments of code --db, recode, export, dict build, merge, then
+#              resume;
 #   disk full  a small tmpfs when root may mount one, else a size-limited loop file, else
-#              `ulimit -f` (writes fail with EFBIG): code --db, code --mentions, export,
+#              `ulimit -f` (writes fail with EFBIG): code --db, merge, code --mentions, export,
 #              dict build, lex build (TORTURE_DISK=tmpfs|loop|ulimit picks one);
 #   stdout     /dev/full and a closed standard output for every subcommand that prints;
 #   inputs     an unreadable file (as nobody when root), a folder as a file, a read-only store
@@ -149,6 +150,27 @@ for i in 1 2 3; do
         bad="$bad torn image after kill $i;"
 done
 check kill-dict-build $([ -z "$bad" ]; echo $?) "$bad"
+# merge: after a kill OUT is absent or the whole merged store, never a torn one; the rerun (after
+# the killed run's temporary file is removed, as a user would) gives what one run over all gives.
+for i in 1 2; do
+    "$BIN" code --quiet --dict "$DICT" --shard $i/2 --db "$TMP/s$i.db" "$TMP/many.jsonl" 2>/dev/null
+done
+M=$TMP/m/merged.db
+mkdir -p "$TMP/m"
+bad=
+for i in 1 2 3; do
+    kill_run merge "$BIN" merge --quiet "$M" "$TMP/s1.db" "$TMP/s2.db"
+    if [ -f "$M" ]; then
+        dump "$M" >"$TMP/m.dump"
+        cmp -s "$TMP/m.dump" "$TMP/clean.dump" || bad="$bad torn store after kill $i;"
+    fi
+    rm -f "$TMP"/m/*
+done
+"$BIN" merge --quiet "$M" "$TMP/s1.db" "$TMP/s2.db" 2>"$TMP/x.err"
+rc=$?
+dump "$M" >"$TMP/m.dump"
+[ $rc -eq 0 ] && [ -z "$bad" ] && cmp -s "$TMP/m.dump" "$TMP/clean.dump"
+check kill-merge-resume $? "rc $rc,$bad $(head -n 1 "$TMP/x.err") $(diff "$TMP/clean.dump" "$TMP/m.dump" | head -n 3)"
 
 # --- a full disk ---------------------------------------------------------------------------
 # The smallest disk that holds the inputs: a tmpfs (root), else a loop-mounted file (root where
@@ -188,6 +210,13 @@ rc=$?
 dump "$TMP/f.db" >"$TMP/f.dump"
 [ $rc -eq 0 ] && cmp -s "$TMP/clean.dump" "$TMP/f.dump"
 check full-code-db-resume $? "rc $rc, $(head -n 1 "$TMP/x.err") $(diff "$TMP/clean.dump" "$TMP/f.dump" | head -n 2)"
+# merge onto a full disk: an error, and neither OUT nor a temporary file is left behind.
+rm -f "$FULL"/f.db*
+on_full "$BIN" merge --quiet "$FULL/m.db" "$TMP/s1.db" "$TMP/s2.db" 2>"$TMP/x.err"
+rc=$?
+left=$(ls -A "$FULL" | grep -v '^lost+found$' | tr '\n' ' ')
+[ $rc -ne 0 ] && [ -z "$left" ]
+check full-merge $? "rc $rc, left: $left, $(head -n 1 "$TMP/x.err")"
 # Files: each write fails part-way; an existing file keeps its bytes, no new file appears.
 # The disk is filled up to its last 8 KiB first.
 ROOM=8
