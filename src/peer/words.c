@@ -815,41 +815,40 @@ void kh_peer_resolve_pronouns(im_sent *s)
     }
 }
 
-/* Drops comma-delimited clauses (TABARI 7.8, COMMA: 8.6): between two
- * commas, of more than MIN and at most MAX words; between the last comma
- * and the end, EMIN/EMAX; before the first comma, BMIN/BMAX (by default
- * never). Commas inside compounds do not count. */
+/* Drops comma-delimited clauses (TABARI 7.8, COMMA: 8.6): a phrase runs
+ * from a comma to the next comma (MIN..MAX words) or, when no comma
+ * follows, to the end (EMIN..EMAX); before the first comma, BMIN..BMAX
+ * (by default never). The comma that closes a phrase, dropped or not,
+ * opens none: "A, B, C" tests B, never C. Commas inside compounds do not
+ * count. The opening comma stays; the words and the closing comma go. */
 void kh_peer_drop_comma_clauses(im_sent *s)
 {
     const kh_peer_opts *o = &PEER(s->c)->opts;
     if (o->comma_off)
         return;
-    /* The end phrase runs from the last comma to the sentence's stop: a
-     * text that ends without one (a truncated lead) has no end phrase. */
-    const kh_sentence *se = &s->c->doc->sentences[s->si];
-    const kh_token *last = se->n_tokens ? &s->c->doc->tokens[se->first_token + se->n_tokens - 1]
-                                        : NULL;
-    int stop = last && (last->flags & KH_TOK_PUNCT) && last->norm_len == 1 &&
-               strchr(".!?", last->norm[0]);
-    size_t prev = SIZE_MAX;
-    for (size_t i = 0; i <= s->n; i++) {
-        int comma = i < s->n && s->w[i].cls == C_COMMA && !s->w[i].incomp;
-        int end = i == s->n;
-        if (!comma && !end)
-            continue;
-        size_t words = prev == SIZE_MAX ? i : i - prev - 1;
-        size_t lim = prev == SIZE_MAX ? 4 : end ? 2 : 0;
-        if ((prev != SIZE_MAX || !end) && (!end || stop) && words > o->comma[lim] &&
-            words <= o->comma[lim + 1]) {
-            for (size_t k = prev == SIZE_MAX ? 0 : prev + 1; k < i; k++)
-                s->w[k].elim = 1;
-            /* the clause goes with its commas: "A, which ..., B" reads "A B" */
-            if (prev != SIZE_MAX)
-                s->w[prev].elim = 1;
-            if (!end)
-                s->w[i].elim = 1;
+    size_t first = SIZE_MAX;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->w[i].cls == C_COMMA && !s->w[i].incomp) {
+            first = i;
+            break;
         }
-        if (comma)
-            prev = i;
+    if (first == SIZE_MAX)
+        return;
+    if (first >= (size_t)o->comma[4] && first <= (size_t)o->comma[5])
+        for (size_t k = 0; k < first; k++)
+            s->w[k].elim = 1;
+    for (size_t open = first; open < s->n;) {
+        size_t close = open + 1;
+        while (close < s->n && !(s->w[close].cls == C_COMMA && !s->w[close].incomp))
+            close++;
+        size_t words = close - open - 1, lim = close == s->n ? 2 : 0;
+        if (words >= (size_t)o->comma[lim] && words <= (size_t)o->comma[lim + 1])
+            for (size_t k = open + 1; k <= close && k < s->n; k++)
+                s->w[k].elim = 1;
+        if (close == s->n)
+            break;
+        open = close + 1;
+        while (open < s->n && !(s->w[open].cls == C_COMMA && !s->w[open].incomp))
+            open++;
     }
 }
