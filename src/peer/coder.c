@@ -231,6 +231,7 @@ static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
         if (c->dict->patterns[i].flags & KH_PAT_PETRARCH)
             petr = 1;
     s->petrarch = petr;
+    s->clause_hi = SIZE_MAX; /* a clause sets its own end (match.c) */
     if (petr)
         (void)kh_peer_upos(s); /* PETRARCH reads the tags throughout */
     size_t id_cap = 0;

@@ -196,6 +196,11 @@ static int match_dir(im_sent *s, const kh_elem *el, size_t n, size_t k, size_t f
             return 0;
     }
     for (size_t i = step(s, from, dir); i != SIZE_MAX; i = step(s, i, dir)) {
+        /* TABARI matches forward to the clause's end and backward to the
+         * sentence's start, across commas (coder.cp checkPattern);
+         * PETRARCH's phrases end at a comma or conjunction */
+        if (!s->petrarch && dir > 0 && i >= s->clause_hi)
+            return 0;
         int32_t ui = IM_NONE;
         /* Inside a unit, only its first (forward) / last (backward) word starts a slot. */
         size_t at = elem_at(s, e, i, dir, &ui);
@@ -221,7 +226,7 @@ static int match_dir(im_sent *s, const kh_elem *el, size_t n, size_t k, size_t f
         }
         if (adj)
             return 0;
-        if (barrier(s, i))
+        if (s->petrarch && barrier(s, i))
             return 0;
     }
     return 0;
@@ -751,6 +756,7 @@ int kh_peer_code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, clau
     clause_run r = {.lo = lo, .hi = hi, .first_clause = first_clause, .cs = cs,
                     .done = 0, .done_hi = 0, .sub_from = SIZE_MAX};
     size_t ev_before = s->n_ev;
+    s->clause_hi = hi;
     if (!first_clause)
         clause_subject(s, lo, hi, cs);
     for (size_t v = lo; v < hi; v++) {
@@ -771,6 +777,7 @@ int kh_peer_code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, clau
  * among them discard. Returns 1 on a discard. */
 int kh_peer_time_shift(im_sent *s)
 {
+    s->clause_hi = s->n;
     for (size_t i = 0; i < s->n; i++) {
         if (s->w[i].elim || !kh_peer_word_has_verb_patterns(s, i, 1))
             continue;

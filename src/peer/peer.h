@@ -195,6 +195,7 @@ typedef struct im_sent {
     int stop;            /* CODE BY SENTENCE: an event was found */
     uint32_t syn_noun;   /* TABARI <NOUN> list (synset KH_SYN_NOUN), KH_NONE when none */
     uint32_t syn_adj;    /* TABARI <ADJECTIVE> list, KH_NONE when none */
+    size_t clause_hi;    /* TABARI: forward matching stops here (the clause's end) */
 } im_sent;
 
 /* The longest trie match over candidate ids (words.c). */
