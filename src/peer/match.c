@@ -15,7 +15,9 @@ static int barrier(const im_sent *s, size_t i)
     return (w->cls == C_COMMA || w->cls == C_CONJ) && !w->incomp;
 }
 
-/* Next visible word after i (or before it, dir < 0); SIZE_MAX at the edge. */
+/* Next visible word after i (or before it, dir < 0); SIZE_MAX at the edge.
+ * TABARI sees every word: one in a dropped comma clause is type null, no
+ * actor or verb, but its literals still match (parser.cp hasLitr). */
 static size_t step(const im_sent *s, size_t i, int dir)
 {
     for (;;) {
@@ -430,17 +432,17 @@ size_t kh_peer_verb_patterns(const im_sent *s, size_t i, const pref **out)
     return f ? f->nverb : 0;
 }
 
-/* Passive voice: WAS/WERE/BEEN one or two words before the verb, BY right
- * after it or after one untyped word (TABARI PASV-04). */
+/* Passive voice (TABARI 7.9, coder.cp checkPassive): WAS/WERE/BEEN one or
+ * two words before the verb, BY one, two or three words after it ("was
+ * criticized earlier by"), every word counted (commas, dropped ones). */
 static int passive_at(const im_sent *s, size_t verb)
 {
-    size_t a = step(s, verb, -1), b = a == SIZE_MAX ? SIZE_MAX : step(s, a, -1);
-    size_t by = step(s, verb, 1);
-    /* a modifier may come between: "was opposed earlier by" */
-    if (by != SIZE_MAX && s->w[by].cls == C_NONE && s->w[by].unit < 0)
-        by = step(s, by, 1);
-    int aux = (a != SIZE_MAX && s->w[a].cls == C_AUX) || (b != SIZE_MAX && s->w[b].cls == C_AUX);
-    return aux && by != SIZE_MAX && s->w[by].cls == C_BY;
+    int by = 0, aux = 0;
+    for (size_t k = 1; k <= 3 && verb + k < s->n; k++)
+        by |= s->w[verb + k].cls == C_BY;
+    for (size_t k = 1; k <= 2 && k <= verb; k++)
+        aux |= s->w[verb - k].cls == C_AUX;
+    return by && aux;
 }
 
 /* TABARI 5.7.1: a pattern with alternatives or synsets weighs the fixed
@@ -660,7 +662,7 @@ static void event_actors(im_sent *s, const clause_run *r, size_t v, const mstate
             a->src = find_source(s, r, v, a->tgt, &src_after);
         if (a->tgt < 0 && a->src >= 0)
             a->tgt = find_target(s, r, v, a->src, src_after, &a->split);
-        if (!slots && a->src >= 0 && a->tgt >= 0 && passive_at(s, m->hi)) {
+        if (!slots && a->src >= 0 && a->tgt >= 0 && passive_at(s, v)) {
             int32_t t = a->src;
             a->src = a->tgt;
             a->tgt = t;
