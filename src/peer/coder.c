@@ -249,7 +249,10 @@ static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
             t = tick;
             continue;
         }
-        if (kh_peer_dropped(tk)) {
+        /* TABARI's filter reads ( ) : ; as commas (parser.cp filterText) */
+        int tcomma = !petr && (tk->flags & KH_TOK_PUNCT) && tk->norm_len == 1 &&
+                     strchr("():", tk->norm[0]);
+        if (kh_peer_dropped(tk) && !tcomma) {
             if ((tk->flags & KH_TOK_POSSESSIVE) && s->n < cap)
                 s->w[s->n].poss = 1;
             continue;

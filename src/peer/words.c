@@ -357,7 +357,7 @@ int kh_peer_classify(im_sent *s)
             continue;
         }
         if (t->flags & KH_TOK_PUNCT) {
-            if (t->norm_len == 1 && (t->norm[0] == ',' || t->norm[0] == ';'))
+            if (t->norm_len == 1 && strchr(",;():", t->norm[0]))
                 w->cls = C_COMMA;
         } else if (is_conj(t)) {
             w->cls = C_CONJ;
