@@ -252,6 +252,15 @@ static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
         /* TABARI's filter reads ( ) : ; as commas (parser.cp filterText) */
         int tcomma = !petr && (tk->flags & KH_TOK_PUNCT) && tk->norm_len == 1 &&
                      strchr("():", tk->norm[0]);
+        /* and keeps a quotation mark as a word of its own, naming nothing */
+        if (!petr && (tk->flags & KH_TOK_QUOTE) && tk->norm_len == 1 && tk->norm[0] == '"') {
+            im_word *w = &s->w[s->n++];
+            w->tok = (uint32_t)t;
+            w->unit = IM_NONE;
+            w->agent = IM_NONE;
+            w->id0 = (uint32_t)s->n_ids;
+            continue;
+        }
         if (kh_peer_dropped(tk) && !tcomma) {
             if ((tk->flags & KH_TOK_POSSESSIVE) && s->n < cap)
                 s->w[s->n].poss = 1;
