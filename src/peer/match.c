@@ -157,8 +157,12 @@ static uint32_t words_alnum(const im_sent *s, size_t first, size_t last)
 
 
 
-static void bind(mstate *m, const kh_elem *e, int32_t ui)
+static void bind(const im_sent *s, mstate *m, const kh_elem *e, int32_t ui)
 {
+    /* TABARI: a slot at a pronoun binds its referent, agents and all
+     * (coder.cp compTarget, getActorHead) */
+    if (!s->petrarch && ui >= 0 && s->u[ui].pron && s->u[ui].ref1)
+        ui = s->u[ui].ref1 - 1;
     if (e->kind == KH_E_SOURCE)
         m->src = ui;
     else if (e->kind == KH_E_TARGET)
@@ -213,7 +217,7 @@ static int match_dir(im_sent *s, const kh_elem *el, size_t n, size_t k, size_t f
         }
         if (at != SIZE_MAX) {
             mstate save = *m;
-            bind(m, e, ui);
+            bind(s, m, e, ui);
             if (e->kind == KH_E_SYNSET && alt_synset(s->d, e->ref))
                 m->alt_len += words_alnum(s, i < at ? i : at, i < at ? at : i);
             if (match_dir(s, el, n, next_k, at, dir, m))

@@ -156,6 +156,7 @@ typedef struct im_unit {
     uint8_t compound;
     uint8_t dead;                 /* merged into another unit */
     uint8_t pron;                 /* a pronoun standing for another unit */
+    int32_t ref1;                 /* TABARI pronoun: its referent's index + 1 (0: none) */
     uint8_t deflt;                /* a DEFAULT: actor (covers no word) */
     /* PETRARCH: agents written before the actor ("the ambassadors of A",
      * "lawmakers and officials in A"), passed on to the members a compound

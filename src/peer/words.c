@@ -807,11 +807,20 @@ void kh_peer_resolve_pronouns(im_sent *s)
         if (ui < 0)
             return;
         im_unit *r = &s->u[ref], *u = &s->u[ui];
-        for (uint32_t k = 0; k < r->n; k++)
-            kh_peer_unit_add_code(u, r->codes[k]);
+        /* TABARI codes a pronoun from its referent's root, agents found
+         * next to the pronoun, not the referent's (coder.cp findActor):
+         * "the U.S. Court of Appeals ruled against it" is USAJUD and USA.
+         * A compound referent is coded member by member, agents and all;
+         * a pattern's slot takes the referent itself (match.c bind). */
+        if (!s->petrarch && !r->compound && r->base)
+            kh_peer_unit_add_code(u, r->base);
+        else
+            for (uint32_t k = 0; k < r->n; k++)
+                kh_peer_unit_add_code(u, r->codes[k]);
         u->base = r->base;
         u->compound = r->compound;
         u->pron = 1;
+        u->ref1 = ref + 1;
     }
 }
 
