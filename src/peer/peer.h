@@ -154,6 +154,7 @@ typedef struct im_unit {
     uint32_t n;
     const char *base;             /* the first actor's code before any agent (FORWARD) */
     uint8_t compound;
+    uint8_t parsed;               /* a parsed compound ("A, B and C"), not a coded one */
     uint8_t dead;                 /* merged into another unit */
     uint8_t pron;                 /* a pronoun standing for another unit */
     int32_t ref1;                 /* TABARI pronoun: its referent's index + 1 (0: none) */

@@ -275,13 +275,15 @@ static int is_conj(const kh_token *t)
     return tok_is(t, "and") || tok_is(t, "but") || tok_is(t, "or") || tok_is(t, "nor");
 }
 
-static int is_pronoun(const kh_token *t)
+/* TABARI's pronouns are HE HIM SHE HER IT, THEM THEIR THEY (its roots'
+ * table): ITS and HIS are no pronouns to it. PETRARCH reads those too. */
+static int is_pronoun(const kh_token *t, int petrarch)
 {
-    static const char *const p[] = {"he", "she", "it", "its", "his", "her", "him", "they",
-                                    "them", "their", NULL};
+    static const char *const p[] = {"he", "she", "it", "her", "him", "they", "them", "their",
+                                    "its", "his", NULL};
     for (size_t i = 0; p[i]; i++)
         if (tok_is(t, p[i]))
-            return 1;
+            return petrarch || i < 8;
     return 0;
 }
 
@@ -363,7 +365,7 @@ int kh_peer_classify(im_sent *s)
             w->cls = C_CONJ;
         } else if (tok_is(t, "the") || tok_is(t, "a") || tok_is(t, "an")) {
             w->cls = C_DET;
-        } else if (is_pronoun(t)) {
+        } else if (is_pronoun(t, s->petrarch)) {
             w->cls = C_PRON;
         } else if (tok_is(t, "by")) {
             w->cls = C_BY;
@@ -739,6 +741,7 @@ void kh_peer_find_compounds(im_sent *s)
             if (s->w[k].cls == C_COMMA || s->w[k].cls == C_CONJ)
                 s->w[k].incomp = 1;
         u->compound = u->n > 1;
+        u->parsed = u->compound;
         unit_cover(s, (int32_t)ui, u->first, end);
         ui = members[nm - 1];
     }
@@ -776,9 +779,11 @@ void kh_peer_resolve_pronouns(im_sent *s)
             s->u[ui].pron = 1;
             continue;
         }
-        if (tok_is(t, "he") || tok_is(t, "she") || tok_is(t, "it") || tok_is(t, "him")) {
+        if (tok_is(t, "he") || tok_is(t, "she") || tok_is(t, "it") || tok_is(t, "him") ||
+            (!s->petrarch && tok_is(t, "her"))) {
+            /* TABARI: the first actor before it that is no parsed compound */
             for (size_t k = 0; k < nu && ref < 0; k++)
-                if (!s->u[k].dead && (s->petrarch || s->u[k].end <= i))
+                if (!s->u[k].dead && (s->petrarch || (s->u[k].end <= i && !s->u[k].parsed)))
                     ref = (int32_t)k;
         } else if (tok_is(t, "its") || tok_is(t, "his") || tok_is(t, "her")) {
             for (size_t k = 0; k < nu && ref < 0; k++)
