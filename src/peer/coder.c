@@ -419,7 +419,7 @@ static kh_status code_sentence(im_sent *s)
     }
     /* Clauses at conjunctions outside compounds; NOUN and (ADJ)* NOUN is
      * a compound noun phrase, not a clause break. */
-    clause_state cs = {IM_NONE};
+    clause_state cs = {IM_NONE, 0};
     size_t lo = 0;
     int first = 1;
     const uint8_t *upos = NULL; /* tagged at the first conjunction between words */

@@ -662,8 +662,10 @@ static void event_actors(im_sent *s, const clause_run *r, size_t v, const mstate
     } else {
         int slots = a->src >= 0 || a->tgt >= 0;
         int src_after = 0;
-        if (a->src < 0)
+        if (a->src < 0) {
             a->src = find_source(s, r, v, a->tgt, &src_after);
+            r->cs->regular |= a->src >= 0;
+        }
         if (a->tgt < 0 && a->src >= 0)
             a->tgt = find_target(s, r, v, a->src, src_after, &a->split);
         if (!slots && a->src >= 0 && a->tgt >= 0 && passive_at(s, v)) {
@@ -696,8 +698,10 @@ static int record_event(im_sent *s, clause_run *r, const kh_pattern *p, size_t v
         r->sub_from = SIZE_MAX;
     }
     emit(s, p, a->src, a->tgt, v, a->split);
+    /* TABARI erases a pattern's source after its event unless a default
+     * search found one earlier in the sentence (coder.cp makeEvent) */
     if (subj < 0)
-        r->cs->source = a->src;
+        r->cs->source = s->petrarch || r->cs->regular ? a->src : IM_NONE;
     r->done = o->code_by != PEER_CODE_ALL;
     r->done_hi = m->hi > v ? m->hi : v;
     if (o->code_by == PEER_BY_SENTENCE) {

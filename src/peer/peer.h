@@ -219,6 +219,8 @@ typedef struct mstate {
 /* One clause being matched (match.c). */
 typedef struct clause_state {
     int32_t source;   /* carried over from earlier clauses */
+    int regular;      /* TABARI: the default search found a source in this
+                       * sentence (a slot's source is carried only then) */
 } clause_state;
 
 #define PEER_LINE_MAX 512

@@ -829,6 +829,40 @@ void kh_peer_resolve_pronouns(im_sent *s)
     }
 }
 
+/* PETRARCH's comma phrases (its config.ini limits): chained from comma to
+ * comma, more than MIN and at most MAX words, the commas dropped too. */
+static void petrarch_comma_clauses(im_sent *s, const kh_peer_opts *o)
+{
+    /* The end phrase runs from the last comma to the sentence's stop: a
+     * text that ends without one (a truncated lead) has no end phrase. */
+    const kh_sentence *se = &s->c->doc->sentences[s->si];
+    const kh_token *last = se->n_tokens ? &s->c->doc->tokens[se->first_token + se->n_tokens - 1]
+                                        : NULL;
+    int stop = last && (last->flags & KH_TOK_PUNCT) && last->norm_len == 1 &&
+               strchr(".!?", last->norm[0]);
+    size_t prev = SIZE_MAX;
+    for (size_t i = 0; i <= s->n; i++) {
+        int comma = i < s->n && s->w[i].cls == C_COMMA && !s->w[i].incomp;
+        int end = i == s->n;
+        if (!comma && !end)
+            continue;
+        size_t words = prev == SIZE_MAX ? i : i - prev - 1;
+        size_t lim = prev == SIZE_MAX ? 4 : end ? 2 : 0;
+        if ((prev != SIZE_MAX || !end) && (!end || stop) && words > o->comma[lim] &&
+            words <= o->comma[lim + 1]) {
+            for (size_t k = prev == SIZE_MAX ? 0 : prev + 1; k < i; k++)
+                s->w[k].elim = 1;
+            /* the clause goes with its commas: "A, which ..., B" reads "A B" */
+            if (prev != SIZE_MAX)
+                s->w[prev].elim = 1;
+            if (!end)
+                s->w[i].elim = 1;
+        }
+        if (comma)
+            prev = i;
+    }
+}
+
 /* Drops comma-delimited clauses (TABARI 7.8, COMMA: 8.6): a phrase runs
  * from a comma to the next comma (MIN..MAX words) or, when no comma
  * follows, to the end (EMIN..EMAX); before the first comma, BMIN..BMAX
@@ -840,6 +874,10 @@ void kh_peer_drop_comma_clauses(im_sent *s)
     const kh_peer_opts *o = &PEER(s->c)->opts;
     if (o->comma_off)
         return;
+    if (s->petrarch) {
+        petrarch_comma_clauses(s, o);
+        return;
+    }
     size_t first = SIZE_MAX;
     for (size_t i = 0; i < s->n; i++)
         if (s->w[i].cls == C_COMMA && !s->w[i].incomp) {
