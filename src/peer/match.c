@@ -111,6 +111,11 @@ static size_t elem_at(im_sent *s, const kh_elem *e, size_t i, int dir, int32_t *
         if (e->kind == KH_E_COMPOUND && !u->compound)
             return SIZE_MAX;
         *unit = ui;
+        /* TABARI: $ + record the whole actor but pass over its first word
+         * only, so "^ $" can meet one actor of several words; ^ passes
+         * over all of it (coder.cp compTarget) */
+        if (!s->petrarch && (e->kind == KH_E_SOURCE || e->kind == KH_E_TARGET))
+            return i;
         return dir > 0 ? u->end - 1 : u->first;
     }
     default:
@@ -212,8 +217,13 @@ static int match_dir(im_sent *s, const kh_elem *el, size_t n, size_t k, size_t f
         size_t at = elem_at(s, e, i, dir, &ui);
         if (is_slot(e) && ui >= 0) {
             const im_unit *u = &s->u[ui];
-            if ((dir > 0 && i != u->first) || (dir < 0 && i != u->end - 1))
+            /* TABARI: any word of an actor's own name (not its agent's) */
+            if (!s->petrarch && e->kind != KH_E_COMPOUND) {
+                if (s->w[i].cls != C_ACTOR && !u->pron)
+                    at = SIZE_MAX;
+            } else if ((dir > 0 && i != u->first) || (dir < 0 && i != u->end - 1)) {
                 at = SIZE_MAX;
+            }
         }
         if (at != SIZE_MAX) {
             mstate save = *m;
@@ -227,7 +237,7 @@ static int match_dir(im_sent *s, const kh_elem *el, size_t n, size_t k, size_t f
             if (is_slot(e))
                 return 0;
         } else if (is_slot(e) && s->w[i].unit >= 0 && !s->u[s->w[i].unit].dead &&
-                   e->kind != KH_E_COMPOUND) {
+                   e->kind != KH_E_COMPOUND && (s->petrarch || s->w[i].cls == C_ACTOR)) {
             return 0;
         }
         if (adj)
