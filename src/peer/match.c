@@ -760,6 +760,10 @@ static int code_verb(im_sent *s, clause_run *r, size_t v)
             kh_coder_trace(s->c, s->si, "  no target actor: source-only (require_dyad off)");
         } else if (a.src < 0 || a.tgt < 0) {
             kh_coder_trace(s->c, s->si, "  no %s actor", a.src < 0 ? "source" : "target");
+            /* TABARI keeps the source it found for the verbs and clauses
+             * after (coder.cp makeEvent returns before erasing it) */
+            if (!s->petrarch && a.src >= 0 && subj < 0)
+                r->cs->source = a.src;
             return VERB_NEXT;
         }
         return record_event(s, r, p, v, &m, subj, &a);
@@ -788,7 +792,7 @@ int kh_peer_code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, clau
         if (st == VERB_STOP)
             return 0;
     }
-    if (first_clause && s->n_ev == ev_before && cs->source < 0)
+    if (s->petrarch && first_clause && s->n_ev == ev_before && cs->source < 0)
         cs->source = first_unit(s, lo, hi, IM_NONE);
     return 0;
 }
