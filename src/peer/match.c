@@ -522,29 +522,22 @@ typedef struct ev_actors {
 /* What coding a verb leaves for the rest of the clause. */
 enum { VERB_NEXT, VERB_DISCARD, VERB_STOP };
 
-/* Is word i tagged a preposition? (The sentence is tagged here, when first
- * asked.) */
-static int adp_at(const im_sent *s, size_t i)
-{
-    const uint8_t *upos = kh_peer_upos(s);
-    return upos && upos[s->w[i].tok] == KH_UPOS_ADP;
-}
-
-/* A later clause's own subject: the actor right after its conjunction or,
- * in TABARI, the first actor before its first verb ("and cool minister
- * Calimehtar warned", "and pigs of Gondor warned"), not the object of a
- * preposition ("and shelling offensive against besieged Osgiliath").
- * Becomes cs->source when found. */
+/* A later clause's own subject, which becomes cs->source when found:
+ * TABARI, an actor right after its conjunction; PETRARCH, the actor
+ * right after it past determiners and dropped words. */
 static void clause_subject(im_sent *s, size_t lo, size_t hi, clause_state *cs)
 {
     size_t f = lo;
+    if (!s->petrarch) {
+        /* TABARI: only an actor right after the conjunction (coder.cp
+         * checkVerbs); else the source found before carries on */
+        int32_t ui = unit_starting(s, lo + 1 < hi ? lo + 1 : lo, IM_NONE);
+        if (lo + 1 < hi && ui >= 0)
+            cs->source = ui;
+        return;
+    }
     while (f < hi && (s->w[f].elim || s->w[f].cls == C_CONJ || s->w[f].cls == C_DET))
         f++;
-    if (!s->petrarch)
-        while (f < hi && s->w[f].cls != C_VERB && s->w[f].cls != C_COMMA &&
-               (s->w[f].unit < 0 || s->u[s->w[f].unit].dead || s->w[f].elim) &&
-               !(s->w[f].cls != C_OFIN && adp_at(s, f)))
-            f++;
     if (f < hi && s->w[f].unit >= 0 && !s->u[s->w[f].unit].dead)
         cs->source = s->w[f].unit;
 }
