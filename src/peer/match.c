@@ -517,6 +517,7 @@ typedef struct clause_run {
 typedef struct ev_actors {
     int32_t src, tgt;
     int split;
+    int passive; /* swapped for the passive voice */
 } ev_actors;
 
 /* What coding a verb leaves for the rest of the clause. */
@@ -644,6 +645,7 @@ static void event_actors(im_sent *s, const clause_run *r, size_t v, const mstate
     a->src = m->src;
     a->tgt = m->tgt;
     a->split = 0;
+    a->passive = 0;
     int32_t csrc = IM_NONE;
     if (m->comp >= 0 && s->petrarch && a->src < 0 && s->u[m->comp].first > v)
         /* PETRARCH: a compound after the verb ("agrees with A and
@@ -675,6 +677,7 @@ static void event_actors(im_sent *s, const clause_run *r, size_t v, const mstate
             int32_t t = a->src;
             a->src = a->tgt;
             a->tgt = t;
+            a->passive = 1;
         }
     }
 }
@@ -705,6 +708,9 @@ static int record_event(im_sent *s, clause_run *r, const kh_pattern *p, size_t v
      * search found one earlier in the sentence (coder.cp makeEvent) */
     if (subj < 0)
         r->cs->source = s->petrarch || r->cs->regular ? a->src : IM_NONE;
+    /* and a passive verb's source is not the next verb's (doVerb) */
+    if (a->passive && !s->petrarch)
+        r->cs->source = IM_NONE;
     r->done = o->code_by != PEER_CODE_ALL;
     r->done_hi = m->hi > v ? m->hi : v;
     if (o->code_by == PEER_BY_SENTENCE) {
