@@ -378,8 +378,14 @@ int kh_peer_classify(im_sent *s)
         }
         if (w->cls == C_NONE && kh_peer_word_has_verb_patterns(s, i, 0)) {
             int noun = i > 0 && s->w[i - 1].cls == C_DET;
-            if (!s->allcaps && (t->flags & KH_TOK_CAP) && i > 0 &&
-                !(t->flags & KH_TOK_SENT_START))
+            int cap = (t->flags & KH_TOK_CAP) != 0;
+            const kh_story *st = s->c->doc->story;
+            /* TABARI blanks hyphens first: "Cuban-backed" is CUBAN and a
+             * lower-case BACKED, a verb */
+            if (!s->petrarch && w->off && w->off < t->len && st && st->text &&
+                t->off + w->off < st->text_len)
+                cap = kh_is_upper((unsigned char)st->text[t->off + w->off]);
+            if (!s->allcaps && cap && i > 0 && !(t->flags & KH_TOK_SENT_START))
                 noun = 1;
             if (s->petrarch && s->c->doc->upos &&
                 s->c->doc->upos[w->tok] != KH_UPOS_VERB && !after_have(s, i))
