@@ -221,7 +221,15 @@ static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
     s->syn_noun = PEER(c)->syn_noun;
     s->syn_adj = PEER(c)->syn_adj;
     kh_peer_forms_trim(c);
-    size_t cap = se->n_tokens < IM_MAX_WORDS ? se->n_tokens : IM_MAX_WORDS;
+    /* a token may give several words ("snow-capped", "Dol_Amroth") */
+    size_t cap = 0;
+    for (size_t t = se->first_token; t < se->first_token + se->n_tokens; t++) {
+        cap++;
+        for (size_t b = 0; b < doc->tokens[t].norm_len; b++)
+            cap += doc->tokens[t].norm[b] == '-' || doc->tokens[t].norm[b] == '_';
+    }
+    if (cap > IM_MAX_WORDS)
+        cap = IM_MAX_WORDS;
     s->w = (im_word *)kh_arena_calloc(&c->arena, cap + 1, sizeof *s->w);
     s->u = (im_unit *)kh_arena_calloc(&c->arena, IM_MAX_UNITS, sizeof *s->u);
     if (!s->w || !s->u || !PEER(c)->pats)
