@@ -30,7 +30,7 @@ static size_t step(const im_sent *s, size_t i, int dir)
                 return SIZE_MAX;
             i--;
         }
-        if (!s->w[i].elim)
+        if (!s->w[i].elim || !s->petrarch)
             return i;
     }
 }
@@ -103,6 +103,8 @@ static size_t elem_at(im_sent *s, const kh_elem *e, size_t i, int dir, int32_t *
     case KH_E_SKIP:
     case KH_E_COMPOUND: {
         int32_t ui = s->w[i].unit;
+        if (s->w[i].elim) /* TABARI: a dropped clause's actor is type null */
+            return SIZE_MAX;
         if (e->kind == KH_E_SKIP && (ui < 0 || s->u[ui].dead))
             return skip_np(s, i, dir);
         if (ui < 0 || s->u[ui].dead)
@@ -237,7 +239,8 @@ static int match_dir(im_sent *s, const kh_elem *el, size_t n, size_t k, size_t f
             if (is_slot(e))
                 return 0;
         } else if (is_slot(e) && s->w[i].unit >= 0 && !s->u[s->w[i].unit].dead &&
-                   e->kind != KH_E_COMPOUND && (s->petrarch || s->w[i].cls == C_ACTOR)) {
+                   e->kind != KH_E_COMPOUND && !s->w[i].elim &&
+                   (s->petrarch || s->w[i].cls == C_ACTOR)) {
             return 0;
         }
         if (adj)
