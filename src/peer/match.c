@@ -272,6 +272,15 @@ int kh_peer_match_pattern(im_sent *s, const kh_pattern *p, size_t verb, mstate *
 /* ---------------------------------------------------------------------- */
 /* Events                                                                 */
 
+/* Are units a and b the same actor? TABARI compares the actor's code and
+ * the agent's apart (coder.cp actorEqual, checkSameActors): "German
+ * Chancellor" (DEU, GOV) is not "Helmut Kohl" (DEUGOV), both DEUGOV. */
+static int same_actor(const im_sent *s, const im_unit *a, const im_unit *b, const char *ac,
+                      const char *bc)
+{
+    return !strcmp(ac, bc) && (s->petrarch || a->agented == b->agented);
+}
+
 static const kh_code_rec *code_of(const kh_dict *d, uint32_t off)
 {
     const char *s = kh_dict_str(d, off);
@@ -281,7 +290,7 @@ static const kh_code_rec *code_of(const kh_dict *d, uint32_t off)
 static void add_event(im_sent *s, const char *src, const char *tgt, const kh_code_rec *code,
                       const kh_pattern *p, const im_unit *su, const im_unit *tu, size_t verb)
 {
-    if (!code || s->n_ev == IM_MAX_EVENTS || (tgt && !strcmp(src, tgt)))
+    if (!code || s->n_ev == IM_MAX_EVENTS || (tgt && same_actor(s, su, tu, src, tgt)))
         return;
     for (size_t k = 0; k < s->n_ev; k++)
         if (s->ev[k].ev.code == code && !strcmp(s->ev[k].ev.source, src) &&
@@ -358,7 +367,8 @@ static int32_t unit_starting(const im_sent *s, size_t i, int32_t not_unit)
     int32_t ui = s->w[i].unit;
     if (ui < 0 || s->u[ui].dead || s->w[i].elim || s->u[ui].first != i || !s->u[ui].n)
         return IM_NONE;
-    if (not_unit >= 0 && !strcmp(s->u[ui].codes[0], s->u[not_unit].codes[0]))
+    if (not_unit >= 0 &&
+        same_actor(s, &s->u[ui], &s->u[not_unit], s->u[ui].codes[0], s->u[not_unit].codes[0]))
         return IM_NONE;
     return ui;
 }
@@ -577,7 +587,8 @@ static int32_t find_source(im_sent *s, const clause_run *r, size_t v,
         src = r->cs->source;
     else
         src = first_unit(s, from, v, tgt);
-    if (src >= 0 && tgt >= 0 && !strcmp(s->u[src].codes[0], s->u[tgt].codes[0]))
+    if (src >= 0 && tgt >= 0 &&
+        same_actor(s, &s->u[src], &s->u[tgt], s->u[src].codes[0], s->u[tgt].codes[0]))
         src = first_unit(s, from, v, tgt);
     /* DEFAULT: SOURCE [..] PRIOR: whenever no actor precedes the verb */
     if (src < 0 && o->def_src[0] && o->def_prior)

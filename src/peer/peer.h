@@ -155,6 +155,7 @@ typedef struct im_unit {
     const char *base;             /* the first actor's code before any agent (FORWARD) */
     uint8_t compound;
     uint8_t parsed;               /* a parsed compound ("A, B and C"), not a coded one */
+    uint8_t agented;              /* its codes carry an agent's (TABARI tells USA+GOV from USAGOV) */
     uint8_t dead;                 /* merged into another unit */
     uint8_t pron;                 /* a pronoun standing for another unit */
     int32_t ref1;                 /* TABARI pronoun: its referent's index + 1 (0: none) */

@@ -263,6 +263,7 @@ static void apply_agent(im_sent *s, int32_t ui, const kh_agent_rec *ag, int form
         acode = "ELI";
     if (!*acode)
         return;
+    u->agented = 1;
     for (uint32_t k = 0; k < u->n; k++)
         u->codes[k] = join_agent(s, u->codes[k], acode, (ag->flags & KH_AGENT_PREFIX) != 0);
 }
@@ -414,6 +415,7 @@ static void apply_agents(im_sent *s, int32_t ui, const int32_t *ags, size_t n, i
         for (size_t j = 0; j < n; j++) {
             const kh_agent_rec *ag = &s->d->agents[ags[j]];
             const char *acode = ag->code == KH_NONE ? "" : kh_dict_str(s->d, ag->code);
+            u->agented |= *acode != 0;
             kh_peer_unit_add_code(u, *acode ? join_agent(s, base[k], acode,
                                                  (ag->flags & KH_AGENT_PREFIX) != 0)
                                     : base[k]);
@@ -825,9 +827,11 @@ void kh_peer_resolve_pronouns(im_sent *s)
          * a pattern's slot takes the referent itself (match.c bind). */
         if (!s->petrarch && !r->compound && r->base)
             kh_peer_unit_add_code(u, r->base);
-        else
+        else {
             for (uint32_t k = 0; k < r->n; k++)
                 kh_peer_unit_add_code(u, r->codes[k]);
+            u->agented = r->agented;
+        }
         u->base = r->base;
         u->compound = r->compound;
         u->pron = 1;
