@@ -360,21 +360,45 @@ static int32_t default_unit(im_sent *s, const char *code, size_t v)
     return (int32_t)s->nu++;
 }
 
+/* Member k of parsed compound ui alone: a unit over the same words. */
+static int32_t member_unit(im_sent *s, int32_t ui, uint32_t k)
+{
+    if (s->nu == IM_MAX_UNITS)
+        return IM_NONE;
+    im_unit *u = &s->u[s->nu];
+    memset(u, 0, sizeof *u);
+    u->first = s->u[ui].first;
+    u->end = s->u[ui].end;
+    u->agented = s->u[ui].agented;
+    u->dead = 3; /* names no word: never met by a scan */
+    kh_peer_unit_add_code(u, s->u[ui].codes[k]);
+    return (int32_t)s->nu++;
+}
+
 /* The unit starting at word i when its first code differs from
- * not_unit's, else IM_NONE. */
-static int32_t unit_starting(const im_sent *s, size_t i, int32_t not_unit)
+ * not_unit's, else IM_NONE. TABARI sees a parsed compound's members as
+ * actors of their own: when the first is not_unit's, the next other one
+ * is the actor found, alone (coder.cp findActor, makeEvent). */
+static int32_t unit_starting(im_sent *s, size_t i, int32_t not_unit)
 {
     int32_t ui = s->w[i].unit;
     if (ui < 0 || s->u[ui].dead || s->w[i].elim || s->u[ui].first != i || !s->u[ui].n)
         return IM_NONE;
-    if (not_unit >= 0 &&
-        same_actor(s, &s->u[ui], &s->u[not_unit], s->u[ui].codes[0], s->u[not_unit].codes[0]))
+    if (not_unit < 0)
+        return ui;
+    const im_unit *u = &s->u[ui], *nu = &s->u[not_unit];
+    if (!same_actor(s, u, nu, u->codes[0], nu->codes[0]))
+        return ui;
+    if (s->petrarch || !u->parsed)
         return IM_NONE;
-    return ui;
+    for (uint32_t k = 1; k < u->n; k++)
+        if (!same_actor(s, u, nu, u->codes[k], nu->codes[0]))
+            return member_unit(s, ui, k);
+    return IM_NONE;
 }
 
 /* First unit in words [lo, hi) whose first code differs from `not`. */
-static int32_t first_unit(const im_sent *s, size_t lo, size_t hi, int32_t not_unit)
+static int32_t first_unit(im_sent *s, size_t lo, size_t hi, int32_t not_unit)
 {
     for (size_t i = lo; i < hi && i < s->n; i++) {
         int32_t ui = unit_starting(s, i, not_unit);
@@ -614,7 +638,7 @@ static int32_t find_source(im_sent *s, const clause_run *r, size_t v,
 
 /* The unit nearest before word hi (down to lo) whose first code differs
  * from not_unit's, or IM_NONE. */
-static int32_t nearest_unit_before(const im_sent *s, size_t lo, size_t hi, int32_t not_unit)
+static int32_t nearest_unit_before(im_sent *s, size_t lo, size_t hi, int32_t not_unit)
 {
     for (size_t i = hi; i-- > lo;) {
         int32_t ui = unit_starting(s, i, not_unit);
