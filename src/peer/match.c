@@ -333,6 +333,8 @@ static void emit(im_sent *s, const kh_pattern *p, int32_t su, int32_t tu, size_t
     const im_unit *b = &s->u[tu];
     /* A compound both source and target (no other actor): its first
      * member acts on the others, "Bree and Arnor restore ties" BRE -> ARN. */
+    if (!s->petrarch && a->parsed)
+        split = 0;
     uint32_t na = split ? 1 : a->n;
     for (uint32_t i = 0; i < na; i++)
         for (uint32_t j = split ? 1 : 0; j < b->n; j++) {
@@ -656,7 +658,10 @@ static int32_t find_target(im_sent *s, const clause_run *r, size_t v, int32_t sr
                            int src_after, int *split)
 {
     const kh_peer_opts *o = &PEER(s->c)->opts;
-    size_t from = src_after ? s->u[src].end : v + 1;
+    /* TABARI looks from the verb on, passing over the source's code
+     * (coder.cp getRegularTarget): a compound source after the verb gives
+     * its next member */
+    size_t from = src_after && s->petrarch ? s->u[src].end : v + 1;
     int32_t tgt = first_unit(s, from, r->hi, src);
     if (tgt < 0 && o->def_tgt[0] && o->def_after && !src_after)
         tgt = default_unit(s, o->def_tgt, v);
