@@ -331,9 +331,11 @@ static void emit(im_sent *s, const kh_pattern *p, int32_t su, int32_t tu, size_t
         return;
     }
     const im_unit *b = &s->u[tu];
-    /* A compound both source and target (no other actor): its first
-     * member acts on the others, "Bree and Arnor restore ties" BRE -> ARN. */
-    if (!s->petrarch && a->parsed)
+    /* A compound both source and target (no other actor): PETRARCH, its
+     * first member acts on the others, "Bree and Arnor restore ties" BRE ->
+     * ARN; TABARI, every member on every other (makeEvent's loops,
+     * expandCompoundCodes; checkSameActors drops a member on itself). */
+    if (!s->petrarch)
         split = 0;
     uint32_t na = split ? 1 : a->n;
     for (uint32_t i = 0; i < na; i++)
