@@ -17,17 +17,19 @@
  *      ISRAEL"), the agent code before or after per KH_AGENT_PREFIX;
  *      parsed compounds ("A, B and C") and coded ones ("A/B") become one
  *      unit with several codes; pronouns take their referent's codes;
- *   4. comma-delimited clauses of 3..10 words are kh_peer_dropped, the rest is
- *      split into clauses at conjunctions outside compounds;
+ *   4. comma-delimited clauses of 2..10 words are dropped (TABARI pairs the
+ *      commas), the rest is split into clauses at conjunctions outside
+ *      compounds;
  *   5. per clause, verbs left to right: patterns by decreasing weight,
- *      matched forward and backward from the verb with gaps (never across
- *      a comma or conjunction unless the pattern names it), $ + % ^ slots;
- *      the first coded match codes the clause (subordinate codes only
- *      when nothing else is found, dominant codes always);
- *   6. default source (first actor before the verb, kept across clauses)
+ *      matched forward to the clause's end and backward to the sentence's
+ *      start with gaps (PETRARCH: never across a comma or conjunction
+ *      unless the pattern names it), $ + % ^ slots; the first coded match
+ *      codes the clause (subordinate codes only when nothing else is
+ *      found, dominant codes always);
+ *   6. default source (first actor of the clause, kept across clauses)
  *      and target (first actor after the verb with another code, else
- *      before it), passive voice (WAS/WERE/BEEN ... verb BY) swaps them,
- *      paired codes add the reverse event.
+ *      before it), passive voice (WAS/WERE/BEEN ... verb ... BY) swaps
+ *      them, paired codes add the reverse event.
  * PETRARCH patterns are matched the same way, except that the verb must
  * be tagged as a verb by khaldun's tagger.
  */

@@ -240,10 +240,10 @@ int kh_peer_classify(im_sent *s);
  * was met. */
 int kh_peer_code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, clause_state *cs);
 
-/* Drops comma-delimited clauses (TABARI 7.8, COMMA: 8.6): between two
- * commas, of more than MIN and at most MAX words; between the last comma
- * and the end, EMIN/EMAX; before the first comma, BMIN/BMAX (by default
- * never). Commas inside compounds do not count. */
+/* Drops comma-delimited clauses (TABARI 7.8, COMMA: 8.6): from a comma to
+ * the next, MIN..MAX words, or to the end, EMIN..EMAX; before the first
+ * comma, BMIN..BMAX (by default never). TABARI: a closing comma opens no
+ * phrase. Commas inside compounds do not count. */
 void kh_peer_drop_comma_clauses(im_sent *s);
 
 /* Tokens TABARI would not see as words: the possessive 's (an ending to
