@@ -82,6 +82,22 @@ def classify(rec, t, k):
     return "both: other actors and another code"
 
 
+def subclass(cls, t, k):
+    """A finer class for the two largest ones: whether the events at issue
+    all pair an actor with itself under another agent ("USAGOV -> USA", as
+    a pronoun coded without its referent's agent gives), involve a compound
+    (more than two events), or are a plain dyad."""
+    ev = k if cls.startswith("extra") else t
+    if not cls.startswith(("missed", "extra")):
+        return None
+    self_dyad = all(s[:3] == g[:3] for s, g, _ in ev)
+    if self_dyad:
+        return "one actor with and without an agent"
+    if len(ev) > 2:
+        return "several events (compounds, paired codes)"
+    return "other dyads"
+
+
 def main():
     args = sys.argv[1:]
     n_ex = 2
@@ -104,10 +120,15 @@ def main():
     recs = set(tr) | set(kr)
     print(f"records coded: TABARI {len(tr)}, khaldun {len(kr)}, both {len(set(tr) & set(kr))}")
     classes = defaultdict(list)
+    subs = defaultdict(lambda: defaultdict(list))
     for rec in sorted(recs):
         t, k = tr.get(rec, set()), kr.get(rec, set())
         if t != k:
-            classes[classify(rec, t, k)].append(rec)
+            cls = classify(rec, t, k)
+            classes[cls].append(rec)
+            sub = subclass(cls, t, k)
+            if sub:
+                subs[cls][sub].append(rec)
     print("disagreements by class (records; examples: TABARI | khaldun):")
     for cls, rs in sorted(classes.items(), key=lambda x: -len(x[1])):
         print(f"  {len(rs):6d}  {cls}")
@@ -115,6 +136,8 @@ def main():
             t = " ".join("/".join(e) for e in sorted(tr.get(rec, ())))
             k = " ".join("/".join(e) for e in sorted(kr.get(rec, ())))
             print(f"          {rec}: {t or '-'} | {k or '-'}")
+        for sub, srs in sorted(subs[cls].items(), key=lambda x: -len(x[1])):
+            print(f"          {len(srs):6d}  {sub} (e.g. {srs[0]})")
 
 
 if __name__ == "__main__":

@@ -17,17 +17,19 @@
  *      ISRAEL"), the agent code before or after per KH_AGENT_PREFIX;
  *      parsed compounds ("A, B and C") and coded ones ("A/B") become one
  *      unit with several codes; pronouns take their referent's codes;
- *   4. comma-delimited clauses of 3..10 words are kh_peer_dropped, the rest is
- *      split into clauses at conjunctions outside compounds;
+ *   4. comma-delimited clauses of 2..10 words are dropped (TABARI pairs the
+ *      commas), the rest is split into clauses at conjunctions outside
+ *      compounds;
  *   5. per clause, verbs left to right: patterns by decreasing weight,
- *      matched forward and backward from the verb with gaps (never across
- *      a comma or conjunction unless the pattern names it), $ + % ^ slots;
- *      the first coded match codes the clause (subordinate codes only
- *      when nothing else is found, dominant codes always);
- *   6. default source (first actor before the verb, kept across clauses)
+ *      matched forward to the clause's end and backward to the sentence's
+ *      start with gaps (PETRARCH: never across a comma or conjunction
+ *      unless the pattern names it), $ + % ^ slots; the first coded match
+ *      codes the clause (subordinate codes only when nothing else is
+ *      found, dominant codes always);
+ *   6. default source (first actor of the clause, kept across clauses)
  *      and target (first actor after the verb with another code, else
- *      before it), passive voice (WAS/WERE/BEEN ... verb BY) swaps them,
- *      paired codes add the reverse event.
+ *      before it), passive voice (WAS/WERE/BEEN ... verb ... BY) swaps
+ *      them, paired codes add the reverse event.
  * PETRARCH patterns are matched the same way, except that the verb must
  * be tagged as a verb by khaldun's tagger.
  */
@@ -221,7 +223,15 @@ static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
     s->syn_noun = PEER(c)->syn_noun;
     s->syn_adj = PEER(c)->syn_adj;
     kh_peer_forms_trim(c);
-    size_t cap = se->n_tokens < IM_MAX_WORDS ? se->n_tokens : IM_MAX_WORDS;
+    /* a token may give several words ("snow-capped", "Dol_Amroth") */
+    size_t cap = 0;
+    for (size_t t = se->first_token; t < se->first_token + se->n_tokens; t++) {
+        cap++;
+        for (size_t b = 0; b < doc->tokens[t].norm_len; b++)
+            cap += doc->tokens[t].norm[b] == '-' || doc->tokens[t].norm[b] == '_';
+    }
+    if (cap > IM_MAX_WORDS)
+        cap = IM_MAX_WORDS;
     s->w = (im_word *)kh_arena_calloc(&c->arena, cap + 1, sizeof *s->w);
     s->u = (im_unit *)kh_arena_calloc(&c->arena, IM_MAX_UNITS, sizeof *s->u);
     if (!s->w || !s->u || !PEER(c)->pats)
@@ -231,6 +241,7 @@ static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
         if (c->dict->patterns[i].flags & KH_PAT_PETRARCH)
             petr = 1;
     s->petrarch = petr;
+    s->clause_hi = SIZE_MAX; /* a clause sets its own end (match.c) */
     if (petr)
         (void)kh_peer_upos(s); /* PETRARCH reads the tags throughout */
     size_t id_cap = 0;
@@ -248,7 +259,19 @@ static kh_status peer_sentence(kh_coder *c, void *state, size_t si)
             t = tick;
             continue;
         }
-        if (kh_peer_dropped(tk)) {
+        /* TABARI's filter reads ( ) : ; as commas (parser.cp filterText) */
+        int tcomma = !petr && (tk->flags & KH_TOK_PUNCT) && tk->norm_len == 1 &&
+                     strchr("():", tk->norm[0]);
+        /* and keeps a quotation mark as a word of its own, naming nothing */
+        if (!petr && (tk->flags & KH_TOK_QUOTE) && tk->norm_len == 1 && tk->norm[0] == '"') {
+            im_word *w = &s->w[s->n++];
+            w->tok = (uint32_t)t;
+            w->unit = IM_NONE;
+            w->agent = IM_NONE;
+            w->id0 = (uint32_t)s->n_ids;
+            continue;
+        }
+        if (kh_peer_dropped(tk) && !tcomma) {
             if ((tk->flags & KH_TOK_POSSESSIVE) && s->n < cap)
                 s->w[s->n].poss = 1;
             continue;
@@ -406,7 +429,7 @@ static kh_status code_sentence(im_sent *s)
     }
     /* Clauses at conjunctions outside compounds; NOUN and (ADJ)* NOUN is
      * a compound noun phrase, not a clause break. */
-    clause_state cs = {IM_NONE};
+    clause_state cs = {IM_NONE, 0};
     size_t lo = 0;
     int first = 1;
     const uint8_t *upos = NULL; /* tagged at the first conjunction between words */

@@ -15,7 +15,9 @@ static int barrier(const im_sent *s, size_t i)
     return (w->cls == C_COMMA || w->cls == C_CONJ) && !w->incomp;
 }
 
-/* Next visible word after i (or before it, dir < 0); SIZE_MAX at the edge. */
+/* Next visible word after i (or before it, dir < 0); SIZE_MAX at the edge.
+ * TABARI sees every word: one in a dropped comma clause is type null, no
+ * actor or verb, but its literals still match (parser.cp hasLitr). */
 static size_t step(const im_sent *s, size_t i, int dir)
 {
     for (;;) {
@@ -28,7 +30,7 @@ static size_t step(const im_sent *s, size_t i, int dir)
                 return SIZE_MAX;
             i--;
         }
-        if (!s->w[i].elim)
+        if (!s->w[i].elim || !s->petrarch)
             return i;
     }
 }
@@ -101,6 +103,8 @@ static size_t elem_at(im_sent *s, const kh_elem *e, size_t i, int dir, int32_t *
     case KH_E_SKIP:
     case KH_E_COMPOUND: {
         int32_t ui = s->w[i].unit;
+        if (s->w[i].elim) /* TABARI: a dropped clause's actor is type null */
+            return SIZE_MAX;
         if (e->kind == KH_E_SKIP && (ui < 0 || s->u[ui].dead))
             return skip_np(s, i, dir);
         if (ui < 0 || s->u[ui].dead)
@@ -109,6 +113,11 @@ static size_t elem_at(im_sent *s, const kh_elem *e, size_t i, int dir, int32_t *
         if (e->kind == KH_E_COMPOUND && !u->compound)
             return SIZE_MAX;
         *unit = ui;
+        /* TABARI: $ + record the whole actor but pass over its first word
+         * only, so "^ $" can meet one actor of several words; ^ passes
+         * over all of it (coder.cp compTarget) */
+        if (!s->petrarch && (e->kind == KH_E_SOURCE || e->kind == KH_E_TARGET))
+            return i;
         return dir > 0 ? u->end - 1 : u->first;
     }
     default:
@@ -155,8 +164,12 @@ static uint32_t words_alnum(const im_sent *s, size_t first, size_t last)
 
 
 
-static void bind(mstate *m, const kh_elem *e, int32_t ui)
+static void bind(const im_sent *s, mstate *m, const kh_elem *e, int32_t ui)
 {
+    /* TABARI: a slot at a pronoun binds its referent, agents and all
+     * (coder.cp compTarget, getActorHead) */
+    if (!s->petrarch && ui >= 0 && s->u[ui].pron && s->u[ui].ref1)
+        ui = s->u[ui].ref1 - 1;
     if (e->kind == KH_E_SOURCE)
         m->src = ui;
     else if (e->kind == KH_E_TARGET)
@@ -196,17 +209,27 @@ static int match_dir(im_sent *s, const kh_elem *el, size_t n, size_t k, size_t f
             return 0;
     }
     for (size_t i = step(s, from, dir); i != SIZE_MAX; i = step(s, i, dir)) {
+        /* TABARI matches forward to the clause's end and backward to the
+         * sentence's start, across commas (coder.cp checkPattern);
+         * PETRARCH's phrases end at a comma or conjunction */
+        if (!s->petrarch && dir > 0 && i >= s->clause_hi)
+            return 0;
         int32_t ui = IM_NONE;
         /* Inside a unit, only its first (forward) / last (backward) word starts a slot. */
         size_t at = elem_at(s, e, i, dir, &ui);
         if (is_slot(e) && ui >= 0) {
             const im_unit *u = &s->u[ui];
-            if ((dir > 0 && i != u->first) || (dir < 0 && i != u->end - 1))
+            /* TABARI: any word of an actor's own name (not its agent's) */
+            if (!s->petrarch && e->kind != KH_E_COMPOUND) {
+                if (s->w[i].cls != C_ACTOR && !u->pron)
+                    at = SIZE_MAX;
+            } else if ((dir > 0 && i != u->first) || (dir < 0 && i != u->end - 1)) {
                 at = SIZE_MAX;
+            }
         }
         if (at != SIZE_MAX) {
             mstate save = *m;
-            bind(m, e, ui);
+            bind(s, m, e, ui);
             if (e->kind == KH_E_SYNSET && alt_synset(s->d, e->ref))
                 m->alt_len += words_alnum(s, i < at ? i : at, i < at ? at : i);
             if (match_dir(s, el, n, next_k, at, dir, m))
@@ -216,12 +239,13 @@ static int match_dir(im_sent *s, const kh_elem *el, size_t n, size_t k, size_t f
             if (is_slot(e))
                 return 0;
         } else if (is_slot(e) && s->w[i].unit >= 0 && !s->u[s->w[i].unit].dead &&
-                   e->kind != KH_E_COMPOUND) {
+                   e->kind != KH_E_COMPOUND && !s->w[i].elim &&
+                   (s->petrarch || s->w[i].cls == C_ACTOR)) {
             return 0;
         }
         if (adj)
             return 0;
-        if (barrier(s, i))
+        if (s->petrarch && barrier(s, i))
             return 0;
     }
     return 0;
@@ -248,6 +272,15 @@ int kh_peer_match_pattern(im_sent *s, const kh_pattern *p, size_t verb, mstate *
 /* ---------------------------------------------------------------------- */
 /* Events                                                                 */
 
+/* Are units a and b the same actor? TABARI compares the actor's code and
+ * the agent's apart (coder.cp actorEqual, checkSameActors): "German
+ * Chancellor" (DEU, GOV) is not "Helmut Kohl" (DEUGOV), both DEUGOV. */
+static int same_actor(const im_sent *s, const im_unit *a, const im_unit *b, const char *ac,
+                      const char *bc)
+{
+    return !strcmp(ac, bc) && (s->petrarch || a->agented == b->agented);
+}
+
 static const kh_code_rec *code_of(const kh_dict *d, uint32_t off)
 {
     const char *s = kh_dict_str(d, off);
@@ -257,7 +290,7 @@ static const kh_code_rec *code_of(const kh_dict *d, uint32_t off)
 static void add_event(im_sent *s, const char *src, const char *tgt, const kh_code_rec *code,
                       const kh_pattern *p, const im_unit *su, const im_unit *tu, size_t verb)
 {
-    if (!code || s->n_ev == IM_MAX_EVENTS || (tgt && !strcmp(src, tgt)))
+    if (!code || s->n_ev == IM_MAX_EVENTS || (tgt && same_actor(s, su, tu, src, tgt)))
         return;
     for (size_t k = 0; k < s->n_ev; k++)
         if (s->ev[k].ev.code == code && !strcmp(s->ev[k].ev.source, src) &&
@@ -298,8 +331,12 @@ static void emit(im_sent *s, const kh_pattern *p, int32_t su, int32_t tu, size_t
         return;
     }
     const im_unit *b = &s->u[tu];
-    /* A compound both source and target (no other actor): its first
-     * member acts on the others, "Bree and Arnor restore ties" BRE -> ARN. */
+    /* A compound both source and target (no other actor): PETRARCH, its
+     * first member acts on the others, "Bree and Arnor restore ties" BRE ->
+     * ARN; TABARI, every member on every other (makeEvent's loops,
+     * expandCompoundCodes; checkSameActors drops a member on itself). */
+    if (!s->petrarch)
+        split = 0;
     uint32_t na = split ? 1 : a->n;
     for (uint32_t i = 0; i < na; i++)
         for (uint32_t j = split ? 1 : 0; j < b->n; j++) {
@@ -327,20 +364,45 @@ static int32_t default_unit(im_sent *s, const char *code, size_t v)
     return (int32_t)s->nu++;
 }
 
+/* Member k of parsed compound ui alone: a unit over the same words. */
+static int32_t member_unit(im_sent *s, int32_t ui, uint32_t k)
+{
+    if (s->nu == IM_MAX_UNITS)
+        return IM_NONE;
+    im_unit *u = &s->u[s->nu];
+    memset(u, 0, sizeof *u);
+    u->first = s->u[ui].first;
+    u->end = s->u[ui].end;
+    u->agented = s->u[ui].agented;
+    u->dead = 3; /* names no word: never met by a scan */
+    kh_peer_unit_add_code(u, s->u[ui].codes[k]);
+    return (int32_t)s->nu++;
+}
+
 /* The unit starting at word i when its first code differs from
- * not_unit's, else IM_NONE. */
-static int32_t unit_starting(const im_sent *s, size_t i, int32_t not_unit)
+ * not_unit's, else IM_NONE. TABARI sees a parsed compound's members as
+ * actors of their own: when the first is not_unit's, the next other one
+ * is the actor found, alone (coder.cp findActor, makeEvent). */
+static int32_t unit_starting(im_sent *s, size_t i, int32_t not_unit)
 {
     int32_t ui = s->w[i].unit;
     if (ui < 0 || s->u[ui].dead || s->w[i].elim || s->u[ui].first != i || !s->u[ui].n)
         return IM_NONE;
-    if (not_unit >= 0 && !strcmp(s->u[ui].codes[0], s->u[not_unit].codes[0]))
+    if (not_unit < 0)
+        return ui;
+    const im_unit *u = &s->u[ui], *nu = &s->u[not_unit];
+    if (!same_actor(s, u, nu, u->codes[0], nu->codes[0]))
+        return ui;
+    if (s->petrarch || !u->parsed)
         return IM_NONE;
-    return ui;
+    for (uint32_t k = 1; k < u->n; k++)
+        if (!same_actor(s, u, nu, u->codes[k], nu->codes[0]))
+            return member_unit(s, ui, k);
+    return IM_NONE;
 }
 
 /* First unit in words [lo, hi) whose first code differs from `not`. */
-static int32_t first_unit(const im_sent *s, size_t lo, size_t hi, int32_t not_unit)
+static int32_t first_unit(im_sent *s, size_t lo, size_t hi, int32_t not_unit)
 {
     for (size_t i = lo; i < hi && i < s->n; i++) {
         int32_t ui = unit_starting(s, i, not_unit);
@@ -425,17 +487,17 @@ size_t kh_peer_verb_patterns(const im_sent *s, size_t i, const pref **out)
     return f ? f->nverb : 0;
 }
 
-/* Passive voice: WAS/WERE/BEEN one or two words before the verb, BY right
- * after it or after one untyped word (TABARI PASV-04). */
+/* Passive voice (TABARI 7.9, coder.cp checkPassive): WAS/WERE/BEEN one or
+ * two words before the verb, BY one, two or three words after it ("was
+ * criticized earlier by"), every word counted (commas, dropped ones). */
 static int passive_at(const im_sent *s, size_t verb)
 {
-    size_t a = step(s, verb, -1), b = a == SIZE_MAX ? SIZE_MAX : step(s, a, -1);
-    size_t by = step(s, verb, 1);
-    /* a modifier may come between: "was opposed earlier by" */
-    if (by != SIZE_MAX && s->w[by].cls == C_NONE && s->w[by].unit < 0)
-        by = step(s, by, 1);
-    int aux = (a != SIZE_MAX && s->w[a].cls == C_AUX) || (b != SIZE_MAX && s->w[b].cls == C_AUX);
-    return aux && by != SIZE_MAX && s->w[by].cls == C_BY;
+    int by = 0, aux = 0;
+    for (size_t k = 1; k <= 3 && verb + k < s->n; k++)
+        by |= s->w[verb + k].cls == C_BY;
+    for (size_t k = 1; k <= 2 && k <= verb; k++)
+        aux |= s->w[verb - k].cls == C_AUX;
+    return by && aux;
 }
 
 /* TABARI 5.7.1: a pattern with alternatives or synsets weighs the fixed
@@ -496,34 +558,28 @@ typedef struct clause_run {
 typedef struct ev_actors {
     int32_t src, tgt;
     int split;
+    int passive; /* swapped for the passive voice */
 } ev_actors;
 
 /* What coding a verb leaves for the rest of the clause. */
 enum { VERB_NEXT, VERB_DISCARD, VERB_STOP };
 
-/* Is word i tagged a preposition? (The sentence is tagged here, when first
- * asked.) */
-static int adp_at(const im_sent *s, size_t i)
-{
-    const uint8_t *upos = kh_peer_upos(s);
-    return upos && upos[s->w[i].tok] == KH_UPOS_ADP;
-}
-
-/* A later clause's own subject: the actor right after its conjunction or,
- * in TABARI, the first actor before its first verb ("and cool minister
- * Calimehtar warned", "and pigs of Gondor warned"), not the object of a
- * preposition ("and shelling offensive against besieged Osgiliath").
- * Becomes cs->source when found. */
+/* A later clause's own subject, which becomes cs->source when found:
+ * TABARI, an actor right after its conjunction; PETRARCH, the actor
+ * right after it past determiners and dropped words. */
 static void clause_subject(im_sent *s, size_t lo, size_t hi, clause_state *cs)
 {
     size_t f = lo;
+    if (!s->petrarch) {
+        /* TABARI: only an actor right after the conjunction (coder.cp
+         * checkVerbs); else the source found before carries on */
+        int32_t ui = unit_starting(s, lo + 1 < hi ? lo + 1 : lo, IM_NONE);
+        if (lo + 1 < hi && ui >= 0)
+            cs->source = ui;
+        return;
+    }
     while (f < hi && (s->w[f].elim || s->w[f].cls == C_CONJ || s->w[f].cls == C_DET))
         f++;
-    if (!s->petrarch)
-        while (f < hi && s->w[f].cls != C_VERB && s->w[f].cls != C_COMMA &&
-               (s->w[f].unit < 0 || s->u[s->w[f].unit].dead || s->w[f].elim) &&
-               !(s->w[f].cls != C_OFIN && adp_at(s, f)))
-            f++;
     if (f < hi && s->w[f].unit >= 0 && !s->u[s->w[f].unit].dead)
         cs->source = s->w[f].unit;
 }
@@ -559,7 +615,8 @@ static int32_t find_source(im_sent *s, const clause_run *r, size_t v,
         src = r->cs->source;
     else
         src = first_unit(s, from, v, tgt);
-    if (src >= 0 && tgt >= 0 && !strcmp(s->u[src].codes[0], s->u[tgt].codes[0]))
+    if (src >= 0 && tgt >= 0 &&
+        same_actor(s, &s->u[src], &s->u[tgt], s->u[src].codes[0], s->u[tgt].codes[0]))
         src = first_unit(s, from, v, tgt);
     /* DEFAULT: SOURCE [..] PRIOR: whenever no actor precedes the verb */
     if (src < 0 && o->def_src[0] && o->def_prior)
@@ -585,7 +642,7 @@ static int32_t find_source(im_sent *s, const clause_run *r, size_t v,
 
 /* The unit nearest before word hi (down to lo) whose first code differs
  * from not_unit's, or IM_NONE. */
-static int32_t nearest_unit_before(const im_sent *s, size_t lo, size_t hi, int32_t not_unit)
+static int32_t nearest_unit_before(im_sent *s, size_t lo, size_t hi, int32_t not_unit)
 {
     for (size_t i = hi; i-- > lo;) {
         int32_t ui = unit_starting(s, i, not_unit);
@@ -603,7 +660,10 @@ static int32_t find_target(im_sent *s, const clause_run *r, size_t v, int32_t sr
                            int src_after, int *split)
 {
     const kh_peer_opts *o = &PEER(s->c)->opts;
-    size_t from = src_after ? s->u[src].end : v + 1;
+    /* TABARI looks from the verb on, passing over the source's code
+     * (coder.cp getRegularTarget): a compound source after the verb gives
+     * its next member */
+    size_t from = src_after && s->petrarch ? s->u[src].end : v + 1;
     int32_t tgt = first_unit(s, from, r->hi, src);
     if (tgt < 0 && o->def_tgt[0] && o->def_after && !src_after)
         tgt = default_unit(s, o->def_tgt, v);
@@ -630,6 +690,7 @@ static void event_actors(im_sent *s, const clause_run *r, size_t v, const mstate
     a->src = m->src;
     a->tgt = m->tgt;
     a->split = 0;
+    a->passive = 0;
     int32_t csrc = IM_NONE;
     if (m->comp >= 0 && s->petrarch && a->src < 0 && s->u[m->comp].first > v)
         /* PETRARCH: a compound after the verb ("agrees with A and
@@ -651,14 +712,17 @@ static void event_actors(im_sent *s, const clause_run *r, size_t v, const mstate
     } else {
         int slots = a->src >= 0 || a->tgt >= 0;
         int src_after = 0;
-        if (a->src < 0)
+        if (a->src < 0) {
             a->src = find_source(s, r, v, a->tgt, &src_after);
+            r->cs->regular |= a->src >= 0;
+        }
         if (a->tgt < 0 && a->src >= 0)
             a->tgt = find_target(s, r, v, a->src, src_after, &a->split);
-        if (!slots && a->src >= 0 && a->tgt >= 0 && passive_at(s, m->hi)) {
+        if (!slots && a->src >= 0 && a->tgt >= 0 && passive_at(s, v)) {
             int32_t t = a->src;
             a->src = a->tgt;
             a->tgt = t;
+            a->passive = 1;
         }
     }
 }
@@ -685,8 +749,13 @@ static int record_event(im_sent *s, clause_run *r, const kh_pattern *p, size_t v
         r->sub_from = SIZE_MAX;
     }
     emit(s, p, a->src, a->tgt, v, a->split);
+    /* TABARI erases a pattern's source after its event unless a default
+     * search found one earlier in the sentence (coder.cp makeEvent) */
     if (subj < 0)
-        r->cs->source = a->src;
+        r->cs->source = s->petrarch || r->cs->regular ? a->src : IM_NONE;
+    /* and a passive verb's source is not the next verb's (doVerb) */
+    if (a->passive && !s->petrarch)
+        r->cs->source = IM_NONE;
     r->done = o->code_by != PEER_CODE_ALL;
     r->done_hi = m->hi > v ? m->hi : v;
     if (o->code_by == PEER_BY_SENTENCE) {
@@ -735,6 +804,10 @@ static int code_verb(im_sent *s, clause_run *r, size_t v)
             kh_coder_trace(s->c, s->si, "  no target actor: source-only (require_dyad off)");
         } else if (a.src < 0 || a.tgt < 0) {
             kh_coder_trace(s->c, s->si, "  no %s actor", a.src < 0 ? "source" : "target");
+            /* TABARI keeps the source it found for the verbs and clauses
+             * after (coder.cp makeEvent returns before erasing it) */
+            if (!s->petrarch && a.src >= 0 && subj < 0)
+                r->cs->source = a.src;
             return VERB_NEXT;
         }
         return record_event(s, r, p, v, &m, subj, &a);
@@ -751,6 +824,7 @@ int kh_peer_code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, clau
     clause_run r = {.lo = lo, .hi = hi, .first_clause = first_clause, .cs = cs,
                     .done = 0, .done_hi = 0, .sub_from = SIZE_MAX};
     size_t ev_before = s->n_ev;
+    s->clause_hi = hi;
     if (!first_clause)
         clause_subject(s, lo, hi, cs);
     for (size_t v = lo; v < hi; v++) {
@@ -762,7 +836,7 @@ int kh_peer_code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, clau
         if (st == VERB_STOP)
             return 0;
     }
-    if (first_clause && s->n_ev == ev_before && cs->source < 0)
+    if (s->petrarch && first_clause && s->n_ev == ev_before && cs->source < 0)
         cs->source = first_unit(s, lo, hi, IM_NONE);
     return 0;
 }
@@ -771,6 +845,7 @@ int kh_peer_code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, clau
  * among them discard. Returns 1 on a discard. */
 int kh_peer_time_shift(im_sent *s)
 {
+    s->clause_hi = s->n;
     for (size_t i = 0; i < s->n; i++) {
         if (s->w[i].elim || !kh_peer_word_has_verb_patterns(s, i, 1))
             continue;

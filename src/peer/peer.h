@@ -154,8 +154,11 @@ typedef struct im_unit {
     uint32_t n;
     const char *base;             /* the first actor's code before any agent (FORWARD) */
     uint8_t compound;
+    uint8_t parsed;               /* a parsed compound ("A, B and C"), not a coded one */
+    uint8_t agented;              /* its codes carry an agent's (TABARI tells USA+GOV from USAGOV) */
     uint8_t dead;                 /* merged into another unit */
     uint8_t pron;                 /* a pronoun standing for another unit */
+    int32_t ref1;                 /* TABARI pronoun: its referent's index + 1 (0: none) */
     uint8_t deflt;                /* a DEFAULT: actor (covers no word) */
     /* PETRARCH: agents written before the actor ("the ambassadors of A",
      * "lawmakers and officials in A"), passed on to the members a compound
@@ -195,6 +198,7 @@ typedef struct im_sent {
     int stop;            /* CODE BY SENTENCE: an event was found */
     uint32_t syn_noun;   /* TABARI <NOUN> list (synset KH_SYN_NOUN), KH_NONE when none */
     uint32_t syn_adj;    /* TABARI <ADJECTIVE> list, KH_NONE when none */
+    size_t clause_hi;    /* TABARI: forward matching stops here (the clause's end) */
 } im_sent;
 
 /* The longest trie match over candidate ids (words.c). */
@@ -216,6 +220,8 @@ typedef struct mstate {
 /* One clause being matched (match.c). */
 typedef struct clause_state {
     int32_t source;   /* carried over from earlier clauses */
+    int regular;      /* TABARI: the default search found a source in this
+                       * sentence (a slot's source is carried only then) */
 } clause_state;
 
 #define PEER_LINE_MAX 512
@@ -234,10 +240,10 @@ int kh_peer_classify(im_sent *s);
  * was met. */
 int kh_peer_code_clause(im_sent *s, size_t lo, size_t hi, int first_clause, clause_state *cs);
 
-/* Drops comma-delimited clauses (TABARI 7.8, COMMA: 8.6): between two
- * commas, of more than MIN and at most MAX words; between the last comma
- * and the end, EMIN/EMAX; before the first comma, BMIN/BMAX (by default
- * never). Commas inside compounds do not count. */
+/* Drops comma-delimited clauses (TABARI 7.8, COMMA: 8.6): from a comma to
+ * the next, MIN..MAX words, or to the end, EMIN..EMAX; before the first
+ * comma, BMIN..BMAX (by default never). TABARI: a closing comma opens no
+ * phrase. Commas inside compounds do not count. */
 void kh_peer_drop_comma_clauses(im_sent *s);
 
 /* Tokens TABARI would not see as words: the possessive 's (an ending to

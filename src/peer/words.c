@@ -263,6 +263,7 @@ static void apply_agent(im_sent *s, int32_t ui, const kh_agent_rec *ag, int form
         acode = "ELI";
     if (!*acode)
         return;
+    u->agented = 1;
     for (uint32_t k = 0; k < u->n; k++)
         u->codes[k] = join_agent(s, u->codes[k], acode, (ag->flags & KH_AGENT_PREFIX) != 0);
 }
@@ -275,13 +276,15 @@ static int is_conj(const kh_token *t)
     return tok_is(t, "and") || tok_is(t, "but") || tok_is(t, "or") || tok_is(t, "nor");
 }
 
-static int is_pronoun(const kh_token *t)
+/* TABARI's pronouns are HE HIM SHE HER IT, THEM THEIR THEY (its roots'
+ * table): ITS and HIS are no pronouns to it. PETRARCH reads those too. */
+static int is_pronoun(const kh_token *t, int petrarch)
 {
-    static const char *const p[] = {"he", "she", "it", "its", "his", "her", "him", "they",
-                                    "them", "their", NULL};
+    static const char *const p[] = {"he", "she", "it", "her", "him", "they", "them", "their",
+                                    "its", "his", NULL};
     for (size_t i = 0; p[i]; i++)
         if (tok_is(t, p[i]))
-            return 1;
+            return petrarch || i < 8;
     return 0;
 }
 
@@ -357,13 +360,13 @@ int kh_peer_classify(im_sent *s)
             continue;
         }
         if (t->flags & KH_TOK_PUNCT) {
-            if (t->norm_len == 1 && (t->norm[0] == ',' || t->norm[0] == ';'))
+            if (t->norm_len == 1 && strchr(",;():", t->norm[0]))
                 w->cls = C_COMMA;
         } else if (is_conj(t)) {
             w->cls = C_CONJ;
         } else if (tok_is(t, "the") || tok_is(t, "a") || tok_is(t, "an")) {
             w->cls = C_DET;
-        } else if (is_pronoun(t)) {
+        } else if (is_pronoun(t, s->petrarch)) {
             w->cls = C_PRON;
         } else if (tok_is(t, "by")) {
             w->cls = C_BY;
@@ -376,8 +379,14 @@ int kh_peer_classify(im_sent *s)
         }
         if (w->cls == C_NONE && kh_peer_word_has_verb_patterns(s, i, 0)) {
             int noun = i > 0 && s->w[i - 1].cls == C_DET;
-            if (!s->allcaps && (t->flags & KH_TOK_CAP) && i > 0 &&
-                !(t->flags & KH_TOK_SENT_START))
+            int cap = (t->flags & KH_TOK_CAP) != 0;
+            const kh_story *st = s->c->doc->story;
+            /* TABARI blanks hyphens first: "Cuban-backed" is CUBAN and a
+             * lower-case BACKED, a verb */
+            if (!s->petrarch && w->off && w->off < t->len && st && st->text &&
+                t->off + w->off < st->text_len)
+                cap = kh_is_upper((unsigned char)st->text[t->off + w->off]);
+            if (!s->allcaps && cap && i > 0 && !(t->flags & KH_TOK_SENT_START))
                 noun = 1;
             if (s->petrarch && s->c->doc->upos &&
                 s->c->doc->upos[w->tok] != KH_UPOS_VERB && !after_have(s, i))
@@ -406,6 +415,7 @@ static void apply_agents(im_sent *s, int32_t ui, const int32_t *ags, size_t n, i
         for (size_t j = 0; j < n; j++) {
             const kh_agent_rec *ag = &s->d->agents[ags[j]];
             const char *acode = ag->code == KH_NONE ? "" : kh_dict_str(s->d, ag->code);
+            u->agented |= *acode != 0;
             kh_peer_unit_add_code(u, *acode ? join_agent(s, base[k], acode,
                                                  (ag->flags & KH_AGENT_PREFIX) != 0)
                                     : base[k]);
@@ -739,6 +749,7 @@ void kh_peer_find_compounds(im_sent *s)
             if (s->w[k].cls == C_COMMA || s->w[k].cls == C_CONJ)
                 s->w[k].incomp = 1;
         u->compound = u->n > 1;
+        u->parsed = u->compound;
         unit_cover(s, (int32_t)ui, u->first, end);
         ui = members[nm - 1];
     }
@@ -776,9 +787,11 @@ void kh_peer_resolve_pronouns(im_sent *s)
             s->u[ui].pron = 1;
             continue;
         }
-        if (tok_is(t, "he") || tok_is(t, "she") || tok_is(t, "it") || tok_is(t, "him")) {
+        if (tok_is(t, "he") || tok_is(t, "she") || tok_is(t, "it") || tok_is(t, "him") ||
+            (!s->petrarch && tok_is(t, "her"))) {
+            /* TABARI: the first actor before it that is no parsed compound */
             for (size_t k = 0; k < nu && ref < 0; k++)
-                if (!s->u[k].dead && (s->petrarch || s->u[k].end <= i))
+                if (!s->u[k].dead && (s->petrarch || (s->u[k].end <= i && !s->u[k].parsed)))
                     ref = (int32_t)k;
         } else if (tok_is(t, "its") || tok_is(t, "his") || tok_is(t, "her")) {
             for (size_t k = 0; k < nu && ref < 0; k++)
@@ -807,23 +820,29 @@ void kh_peer_resolve_pronouns(im_sent *s)
         if (ui < 0)
             return;
         im_unit *r = &s->u[ref], *u = &s->u[ui];
-        for (uint32_t k = 0; k < r->n; k++)
-            kh_peer_unit_add_code(u, r->codes[k]);
+        /* TABARI codes a pronoun from its referent's root, agents found
+         * next to the pronoun, not the referent's (coder.cp findActor):
+         * "the U.S. Court of Appeals ruled against it" is USAJUD and USA.
+         * A compound referent is coded member by member, agents and all;
+         * a pattern's slot takes the referent itself (match.c bind). */
+        if (!s->petrarch && !r->compound && r->base)
+            kh_peer_unit_add_code(u, r->base);
+        else {
+            for (uint32_t k = 0; k < r->n; k++)
+                kh_peer_unit_add_code(u, r->codes[k]);
+            u->agented = r->agented;
+        }
         u->base = r->base;
         u->compound = r->compound;
         u->pron = 1;
+        u->ref1 = ref + 1;
     }
 }
 
-/* Drops comma-delimited clauses (TABARI 7.8, COMMA: 8.6): between two
- * commas, of more than MIN and at most MAX words; between the last comma
- * and the end, EMIN/EMAX; before the first comma, BMIN/BMAX (by default
- * never). Commas inside compounds do not count. */
-void kh_peer_drop_comma_clauses(im_sent *s)
+/* PETRARCH's comma phrases (its config.ini limits): chained from comma to
+ * comma, more than MIN and at most MAX words, the commas dropped too. */
+static void petrarch_comma_clauses(im_sent *s, const kh_peer_opts *o)
 {
-    const kh_peer_opts *o = &PEER(s->c)->opts;
-    if (o->comma_off)
-        return;
     /* The end phrase runs from the last comma to the sentence's stop: a
      * text that ends without one (a truncated lead) has no end phrase. */
     const kh_sentence *se = &s->c->doc->sentences[s->si];
@@ -851,5 +870,47 @@ void kh_peer_drop_comma_clauses(im_sent *s)
         }
         if (comma)
             prev = i;
+    }
+}
+
+/* Drops comma-delimited clauses (TABARI 7.8, COMMA: 8.6): a phrase runs
+ * from a comma to the next comma (MIN..MAX words) or, when no comma
+ * follows, to the end (EMIN..EMAX); before the first comma, BMIN..BMAX
+ * (by default never). The comma that closes a phrase, dropped or not,
+ * opens none: "A, B, C" tests B, never C. Commas inside compounds do not
+ * count. The opening comma stays; the words and the closing comma go. */
+void kh_peer_drop_comma_clauses(im_sent *s)
+{
+    const kh_peer_opts *o = &PEER(s->c)->opts;
+    if (o->comma_off)
+        return;
+    if (s->petrarch) {
+        petrarch_comma_clauses(s, o);
+        return;
+    }
+    size_t first = SIZE_MAX;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->w[i].cls == C_COMMA && !s->w[i].incomp) {
+            first = i;
+            break;
+        }
+    if (first == SIZE_MAX)
+        return;
+    if (first >= (size_t)o->comma[4] && first <= (size_t)o->comma[5])
+        for (size_t k = 0; k < first; k++)
+            s->w[k].elim = 1;
+    for (size_t open = first; open < s->n;) {
+        size_t close = open + 1;
+        while (close < s->n && !(s->w[close].cls == C_COMMA && !s->w[close].incomp))
+            close++;
+        size_t words = close - open - 1, lim = close == s->n ? 2 : 0;
+        if (words >= (size_t)o->comma[lim] && words <= (size_t)o->comma[lim + 1])
+            for (size_t k = open + 1; k <= close && k < s->n; k++)
+                s->w[k].elim = 1;
+        if (close == s->n)
+            break;
+        open = close + 1;
+        while (open < s->n && !(s->w[open].cls == C_COMMA && !s->w[open].incomp))
+            open++;
     }
 }
