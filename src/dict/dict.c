@@ -60,6 +60,8 @@ uint32_t kh_dict_child(const kh_dict *d, uint32_t node, uint32_t word)
 {
     if (!d->n_edges || word == KH_NONE)
         return 0;
+    if (node == 0 && d->root_child)
+        return word < d->n_words ? d->root_child[word] : 0;
     size_t mask = d->n_edges - 1;
     size_t j = kh_dict_edge_hash(node, word) & mask;
     for (size_t probes = 0; probes <= mask; probes++) {
@@ -149,6 +151,22 @@ const kh_role *kh_dict_actor_role(const kh_dict *d, const kh_actor_rec *a, int64
 
 static int str_ok(const kh_dict *d, uint32_t off) { return off < d->strings_len; }
 
+/* kh_dict.pat_need, from patterns and elements already checked. */
+static void pattern_needs(kh_dict *d)
+{
+    d->pat_need = d->n_patterns ? (uint32_t *)kh_calloc(d->alloc, d->n_patterns, sizeof *d->pat_need) : NULL;
+    for (size_t i = 0; d->pat_need && i < d->n_patterns; i++) {
+        const kh_pattern *p = &d->patterns[i];
+        uint32_t need = 0, n = 0;
+        for (uint32_t k = 0; k < p->n_elems && n < 3; k++) {
+            const kh_elem *e = &d->elems[p->first_elem + k];
+            if (k != p->verb_pos && e->kind == KH_E_WORD)
+                need |= (uint32_t)kh_word_bit(e->ref) << (8 * n++);
+        }
+        d->pat_need[i] = need | n << 24;
+    }
+}
+
 static kh_status validate(kh_dict *d, kh_error *err)
 {
     kh_status st = KH_OK;
@@ -187,10 +205,14 @@ static kh_status validate(kh_dict *d, kh_error *err)
     for (size_t i = 0; i < d->n_word_slots; i++)
         if (d->word_slots[i] > d->n_words)
             BAD("dictionary image: word slot %zu out of bounds", i);
+    /* The root's children by word, for kh_dict_child (its most frequent step). */
+    d->root_child = d->n_words ? (uint32_t *)kh_calloc(d->alloc, d->n_words, sizeof *d->root_child) : NULL;
     for (size_t i = 0; i < d->n_edges; i++) {
         const kh_trie_edge *e = &d->edges[i];
         if (e->child && (e->child >= d->n_nodes || e->parent >= d->n_nodes || e->word >= d->n_words))
             BAD("dictionary image: trie edge %zu out of bounds", i);
+        if (e->child && e->parent == 0 && d->root_child)
+            d->root_child[e->word] = e->child;
     }
     for (size_t i = 0; i < d->n_nodes; i++) {
         const kh_trie_node *n = &d->nodes[i];
@@ -267,6 +289,7 @@ static kh_status validate(kh_dict *d, kh_error *err)
     for (size_t i = 0; i < d->n_alts; i++)
         if (d->alts[i] >= d->n_words)
             BAD("dictionary image: alternative %zu out of bounds", i);
+    pattern_needs(d);
     snprintf(d->hash_hex, sizeof d->hash_hex, "%016llx", (unsigned long long)d->img.checksum);
     return KH_OK;
 fail:
@@ -324,6 +347,8 @@ void kh_dict_free(kh_dict *d)
     if (!d)
         return;
     kh_image_close(&d->img);
+    kh_free(d->alloc, d->root_child);
+    kh_free(d->alloc, d->pat_need);
     kh_free(d->alloc, d);
 }
 

@@ -270,6 +270,12 @@ struct kh_dict {
     const kh_elem *elems; size_t n_elems;
     const uint32_t *alts; size_t n_alts;
     const char *peer_options;  /* the imported .options text (NUL-terminated), or NULL */
+    uint32_t *root_child;      /* per word id: the root's child by it, 0 none (built at load
+                                * from the edges, so kh_dict_child(d, 0, w) needs no probe;
+                                * NULL when out of memory: the edges are probed) */
+    uint32_t *pat_need;        /* per pattern: kh_word_bit of up to three of its words
+                                * (KH_E_WORD elements, the verb not counted) in bytes 0-2,
+                                * how many in byte 3; built at load, NULL when out of memory */
     char hash_hex[17];
     const kh_allocator *alloc;
 };
@@ -282,6 +288,19 @@ static inline const char *kh_dict_str(const kh_dict *d, uint32_t off)
 
 /* Word id of a form (lower-cased here), or KH_NONE. */
 uint32_t kh_dict_word(const kh_dict *d, const char *s, size_t len);
+/* kh_dict_word through a per-thread cache of recent answers (wcache.c):
+ * the same answer, faster on the repeated words of news. One cache per
+ * thread, never shared; it may serve one dictionary after another. A NULL
+ * cache asks the image. kh_word_cache_new returns NULL when out of memory;
+ * kh_word_cache_free accepts NULL. */
+typedef struct kh_word_cache kh_word_cache;
+kh_word_cache *kh_word_cache_new(const kh_allocator *alloc);
+void kh_word_cache_free(kh_word_cache *wc);
+uint32_t kh_dict_word_cached(const kh_dict *d, kh_word_cache *wc, const char *s, size_t len);
+/* A word id's bit in a 256-bit set of words (four uint64_t): a sentence's
+ * set holds the bits of its forms and lemmas, so a pattern one of whose
+ * words has its bit clear cannot match there (kh_dict.pat_need). */
+static inline unsigned kh_word_bit(uint32_t w) { return (unsigned)((w * 0x9e3779b1u) >> 24); }
 /* Child of trie node `node` by `word`, or 0 (the root is never a child). */
 uint32_t kh_dict_child(const kh_dict *d, uint32_t node, uint32_t word);
 /* The code record for an event code string, or NULL. */

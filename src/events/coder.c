@@ -69,6 +69,9 @@ kh_status kh_coder_new(const kh_code_options *options, kh_coder **out)
     c->opt.peer_options = NULL; /* read by the sentence coder's init, not kept */
     kh_arena_init(&c->arena, c->opt.alloc, 0);
     kh_status st = kh_scratch_new(c->opt.alloc, &c->opt.limits, &c->scratch);
+    c->wcache = st ? NULL : kh_word_cache_new(c->opt.alloc);
+    if (!st && !c->wcache)
+        st = KH_ERR_NOMEM;
     if (!st) {
         /* Text without case is recased from the dictionary's names too. */
         kh_name_finder names = {kh_actors_name_at, c->dict};
@@ -91,6 +94,7 @@ void kh_coder_free(kh_coder *c)
     if (c->sc && c->sc->free)
         c->sc->free(c, c->sc_state);
     kh_scratch_free(c->scratch);
+    kh_word_cache_free(c->wcache);
     kh_arena_free(&c->arena);
     kh_free(a, c);
 }
@@ -291,6 +295,26 @@ static kh_status grow_tokens(kh_coder *c, size_t n)
     return KH_OK;
 }
 
+/* Per sentence, the kh_word_bit set of its tokens' form and lemma ids (four
+ * words a sentence), for kh_try_pattern's quick test; NULL when out of
+ * memory, and the patterns are then tried in full. */
+static const uint64_t *sentence_word_sets(kh_coder *c, const kh_doc *doc)
+{
+    uint64_t *set = (uint64_t *)kh_arena_calloc(&c->arena, doc->n_sentences * 4 + 1, sizeof *set);
+    for (size_t si = 0; set && si < doc->n_sentences; si++) {
+        uint64_t *w = set + 4 * si;
+        size_t t = doc->sentences[si].first_token, end = t + doc->sentences[si].n_tokens;
+        for (; t < end; t++) {
+            unsigned b = kh_word_bit(c->form[t]), l = kh_word_bit(c->lemw[t]);
+            if (c->form[t] != KH_NONE)
+                w[b >> 6] |= 1ULL << (b & 63);
+            if (c->lemw[t] != KH_NONE)
+                w[l >> 6] |= 1ULL << (l & 63);
+        }
+    }
+    return set;
+}
+
 /* The clause coder's per-story tables: word ids of forms and lemmas,
  * dictionary phrases, the story's context, per-clause marks. */
 static kh_status prepare_story(kh_coder *c, const kh_doc *doc, const kh_story *story)
@@ -299,7 +323,7 @@ static kh_status prepare_story(kh_coder *c, const kh_doc *doc, const kh_story *s
     if (st)
         return st;
     for (size_t i = 0; i < doc->n_tokens; i++) {
-        c->form[i] = kh_dict_word(c->dict, doc->tokens[i].norm, doc->tokens[i].norm_len);
+        c->form[i] = kh_dict_word_cached(c->dict, c->wcache, doc->tokens[i].norm, doc->tokens[i].norm_len);
         const char *l = doc->lemma[i];
         /* Most lemmas are the word itself: reuse its id rather than hash
          * again (kh_dict_word was 6% of the run; see bench/run.sh). */
@@ -309,8 +333,9 @@ static kh_status prepare_story(kh_coder *c, const kh_doc *doc, const kh_story *s
         else if (ll == doc->tokens[i].norm_len && memcmp(l, doc->tokens[i].norm, ll) == 0)
             c->lemw[i] = c->form[i];
         else
-            c->lemw[i] = kh_dict_word(c->dict, l, ll);
+            c->lemw[i] = kh_dict_word_cached(c->dict, c->wcache, l, ll);
     }
+    c->view.wset = sentence_word_sets(c, doc);
     kh_actors_find_phrases(&c->view);
     kh_actors_story_context(&c->ax, story->dateline);
     kh_actors_story_aliases(&c->ax);
