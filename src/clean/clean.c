@@ -92,6 +92,9 @@ static void trim_slice(const char **p, size_t *len)
 
 static int starts_nocase(const char *p, size_t len, const char *s)
 {
+    /* The first byte first: most lines differ there, and strlen costs more. */
+    if (len && s[0] && kh_to_lower((unsigned char)p[0]) != kh_to_lower((unsigned char)s[0]))
+        return 0;
     size_t n = strlen(s);
     return len >= n && kh_eq_nocase(p, n, s, n);
 }
@@ -143,7 +146,9 @@ int kh_clean_is_marker(const char *p, size_t len)
     if (len >= 3 && (unsigned char)p[len - 3] == 0xE2 && (unsigned char)p[len - 2] == 0x80 &&
         (unsigned char)p[len - 1] == 0xA6) /* a trailing ellipsis: "Read more..." */
         len -= 3;
-    for (size_t i = 0; i < KH_ARRAY_LEN(markers); i++) {
+    for (size_t i = 0; len && i < KH_ARRAY_LEN(markers); i++) {
+        if (kh_to_lower((unsigned char)p[0]) != markers[i][0])
+            continue; /* the markers are lower case; strlen only when the first byte matches */
         size_t n = strlen(markers[i]);
         if (len == n && kh_eq_nocase(p, len, markers[i], n))
             return 1;
