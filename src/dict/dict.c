@@ -97,6 +97,10 @@ const kh_code_rec *kh_dict_code(const kh_dict *d, const char *code, size_t len)
 
 size_t kh_dict_patterns(const kh_dict *d, uint32_t word, size_t *first)
 {
+    if (d->pat_first && word < d->n_words) {
+        *first = d->pat_first[word];
+        return d->pat_first[word + 1] - d->pat_first[word];
+    }
     size_t lo = 0, hi = d->n_patterns;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -151,9 +155,16 @@ const kh_role *kh_dict_actor_role(const kh_dict *d, const kh_actor_rec *a, int64
 
 static int str_ok(const kh_dict *d, uint32_t off) { return off < d->strings_len; }
 
-/* kh_dict.pat_need, from patterns and elements already checked. */
+/* kh_dict.pat_first and pat_need, from patterns (sorted by verb) and
+ * elements already checked. */
 static void pattern_needs(kh_dict *d)
 {
+    d->pat_first = (uint32_t *)kh_calloc(d->alloc, d->n_words + 1, sizeof *d->pat_first);
+    for (size_t w = 0, i = 0; d->pat_first && w <= d->n_words; w++) {
+        while (i < d->n_patterns && d->patterns[i].verb < w)
+            i++;
+        d->pat_first[w] = (uint32_t)i;
+    }
     d->pat_need = d->n_patterns ? (uint32_t *)kh_calloc(d->alloc, d->n_patterns, sizeof *d->pat_need) : NULL;
     for (size_t i = 0; d->pat_need && i < d->n_patterns; i++) {
         const kh_pattern *p = &d->patterns[i];
@@ -349,6 +360,7 @@ void kh_dict_free(kh_dict *d)
     kh_image_close(&d->img);
     kh_free(d->alloc, d->root_child);
     kh_free(d->alloc, d->pat_need);
+    kh_free(d->alloc, d->pat_first);
     kh_free(d->alloc, d);
 }
 

@@ -273,6 +273,9 @@ struct kh_dict {
     uint32_t *root_child;      /* per word id: the root's child by it, 0 none (built at load
                                 * from the edges, so kh_dict_child(d, 0, w) needs no probe;
                                 * NULL when out of memory: the edges are probed) */
+    uint32_t *pat_first;       /* per word id w (and n_words): the first pattern whose verb
+                                * is >= w, so w's patterns are [pat_first[w], pat_first[w + 1]);
+                                * built at load, NULL when out of memory (binary search) */
     uint32_t *pat_need;        /* per pattern: kh_word_bit of up to three of its words
                                 * (KH_E_WORD elements, the verb not counted) in bytes 0-2,
                                 * how many in byte 3; built at load, NULL when out of memory */

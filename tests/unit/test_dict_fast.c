@@ -1,0 +1,103 @@
+/*
+ * test_dict_fast.c: the dictionary's speed paths give the answers of the
+ * slow ones, on the default dictionary image (build/data/khaldun.dict):
+ * kh_dict_word_cached against kh_dict_word (every word of the image, as
+ * written, capitalised and upper-cased, first from an empty cache and then
+ * from a full one; forms too long for the cache; forms not in it), and the
+ * tables built at load (root children, pattern ranges) against the probed
+ * edges and the binary search of a copy of the handle without them.
+ */
+#include <stdlib.h>
+
+#include "unit.h"
+#include "dict/dict.h"
+
+static kh_dict *open_default(void)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/khaldun.dict", unit_data());
+    kh_dict *d = NULL;
+    kh_error err;
+    memset(&err, 0, sizeof err);
+    if (kh_dict_load(path, NULL, &d, &err) != KH_OK)
+        return NULL;
+    return d;
+}
+
+/* Writes form `i` of word w (0 as stored, 1 capitalised, 2 upper case) to out. */
+static size_t variant(const kh_dict *d, uint32_t w, int i, char *out, size_t cap)
+{
+    size_t len = d->words[w].len < cap ? d->words[w].len : cap;
+    memcpy(out, d->strings + d->words[w].str, len);
+    for (size_t k = 0; k < len; k++)
+        if ((i == 2 || (i == 1 && k == 0)) && out[k] >= 'a' && out[k] <= 'z')
+            out[k] = (char)(out[k] - 32);
+    return len;
+}
+
+TEST(dict_word_cache_same_answers)
+{
+    kh_dict *d = open_default();
+    REQUIRE(d != NULL);
+    kh_word_cache *wc = kh_word_cache_new(NULL);
+    REQUIRE(wc != NULL);
+    size_t wrong = 0, long_words = 0;
+    char buf[128];
+    for (int pass = 0; pass < 2; pass++)
+        for (uint32_t w = 0; w < d->n_words; w++)
+            for (int i = 0; i < 3; i++) {
+                size_t len = variant(d, w, i, buf, sizeof buf);
+                long_words += len > 24;
+                if (kh_dict_word_cached(d, wc, buf, len) != kh_dict_word(d, buf, len))
+                    wrong++;
+                /* one byte more: mostly not a word */
+                buf[len] = 'q';
+                if (kh_dict_word_cached(d, wc, buf, len + 1) != kh_dict_word(d, buf, len + 1))
+                    wrong++;
+            }
+    CHECK_EQ_INT(wrong, 0);
+    CHECK(long_words > 0); /* the path past the cache was taken */
+    CHECK(kh_dict_word_cached(d, wc, "", 0) == KH_NONE);
+    CHECK(kh_dict_word_cached(d, NULL, "Iran", 4) == kh_dict_word(d, "iran", 4));
+    kh_word_cache_free(wc);
+    kh_word_cache_free(NULL);
+    kh_dict_free(d);
+}
+
+TEST(dict_load_tables_same_answers)
+{
+    kh_dict *d = open_default();
+    REQUIRE(d != NULL);
+    REQUIRE(d->root_child != NULL && d->pat_first != NULL && d->pat_need != NULL);
+    kh_dict slow = *d;
+    slow.root_child = NULL;
+    slow.pat_first = NULL;
+    size_t wrong = 0, children = 0, with_patterns = 0;
+    for (uint32_t w = 0; w < d->n_words; w++) {
+        uint32_t c = kh_dict_child(d, 0, w);
+        children += c != 0;
+        wrong += c != kh_dict_child(&slow, 0, w);
+        size_t f1 = 0, f2 = 0;
+        size_t n1 = kh_dict_patterns(d, w, &f1), n2 = kh_dict_patterns(&slow, w, &f2);
+        with_patterns += n1 != 0;
+        wrong += n1 != n2 || (n1 && f1 != f2);
+    }
+    CHECK_EQ_INT(wrong, 0);
+    CHECK(children > 1000);
+    CHECK(with_patterns > 100);
+    /* Each pattern needs the bits of its first three word elements (the verb
+     * not counted), and a sentence set holding them lets it be tried. */
+    size_t bad_need = 0;
+    for (size_t p = 0; p < d->n_patterns; p++) {
+        const kh_pattern *pt = &d->patterns[p];
+        uint32_t expect = 0, n = 0;
+        for (uint32_t k = 0; k < pt->n_elems && n < 3; k++) {
+            const kh_elem *e = &d->elems[pt->first_elem + k];
+            if (k != pt->verb_pos && e->kind == KH_E_WORD)
+                expect |= (uint32_t)kh_word_bit(e->ref) << (8 * n++);
+        }
+        bad_need += d->pat_need[p] != (expect | n << 24);
+    }
+    CHECK_EQ_INT(bad_need, 0);
+    kh_dict_free(d);
+}
