@@ -106,6 +106,9 @@ static int may_match(const kh_story_view *c, const kh_pattern *p, size_t si)
 int kh_try_pattern(const kh_story_view *c, const kh_pattern *p, const kh_clause *cl, const kh_chunk *vg,
                        size_t verb_tok, int passive, pmatch *m)
 {
+    /* First, before the pattern itself is read: most patterns fail here. */
+    if (!may_match(c, p, cl->sentence))
+        return 0;
     const kh_elem *els = c->dict->elems + p->first_elem;
     /* Pattern words may run past the clause into the complement it governs
      * ("urged Israel to release the prisoners", "accused India of violating
@@ -116,8 +119,6 @@ int kh_try_pattern(const kh_story_view *c, const kh_pattern *p, const kh_clause 
     m->source_np = -1;
     m->last = (uint32_t)verb_tok;
     m->score = p->n_elems;
-    if (!may_match(c, p, cl->sentence))
-        return 0;
     size_t cur = verb_tok + 1;
     /* After the verb. */
     for (uint16_t k = (uint16_t)(p->verb_pos + 1); k < p->n_elems; k++) {
