@@ -291,15 +291,6 @@ static inline const char *kh_dict_str(const kh_dict *d, uint32_t off)
 
 /* Word id of a form (lower-cased here), or KH_NONE. */
 uint32_t kh_dict_word(const kh_dict *d, const char *s, size_t len);
-/* kh_dict_word through a per-thread cache of recent answers (wcache.c):
- * the same answer, faster on the repeated words of news. One cache per
- * thread, never shared; it may serve one dictionary after another. A NULL
- * cache asks the image. kh_word_cache_new returns NULL when out of memory;
- * kh_word_cache_free accepts NULL. */
-typedef struct kh_word_cache kh_word_cache;
-kh_word_cache *kh_word_cache_new(const kh_allocator *alloc);
-void kh_word_cache_free(kh_word_cache *wc);
-uint32_t kh_dict_word_cached(const kh_dict *d, kh_word_cache *wc, const char *s, size_t len);
 /* A word id's bit in a 256-bit set of words (four uint64_t): a sentence's
  * set holds the bits of its forms and lemmas, so a pattern one of whose
  * words has its bit clear cannot match there (kh_dict.pat_need). */

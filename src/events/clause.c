@@ -227,7 +227,7 @@ static int clause_pattern(kh_coder *c, clause_job *j)
     j->best_tok = vg->head;
     for (size_t ci = 0; ci < nc; ci++) {
         size_t t = cands[ci];
-        uint32_t w = t == vg->head ? kh_dict_word_cached(d, c->wcache, lemma, strlen(lemma)) : c->lemw[t];
+        uint32_t w = t == vg->head ? kh_dict_word(d, lemma, strlen(lemma)) : c->lemw[t];
         size_t first = 0, n = w == KH_NONE ? 0 : kh_dict_patterns(d, w, &first);
         total += n;
         for (size_t k = 0; k < n; k++) {

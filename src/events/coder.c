@@ -69,9 +69,6 @@ kh_status kh_coder_new(const kh_code_options *options, kh_coder **out)
     c->opt.peer_options = NULL; /* read by the sentence coder's init, not kept */
     kh_arena_init(&c->arena, c->opt.alloc, 0);
     kh_status st = kh_scratch_new(c->opt.alloc, &c->opt.limits, &c->scratch);
-    c->wcache = st ? NULL : kh_word_cache_new(c->opt.alloc);
-    if (!st && !c->wcache)
-        st = KH_ERR_NOMEM;
     if (!st) {
         /* Text without case is recased from the dictionary's names too. */
         kh_name_finder names = {kh_actors_name_at, c->dict};
@@ -94,7 +91,6 @@ void kh_coder_free(kh_coder *c)
     if (c->sc && c->sc->free)
         c->sc->free(c, c->sc_state);
     kh_scratch_free(c->scratch);
-    kh_word_cache_free(c->wcache);
     kh_arena_free(&c->arena);
     kh_free(a, c);
 }
@@ -323,7 +319,7 @@ static kh_status prepare_story(kh_coder *c, const kh_doc *doc, const kh_story *s
     if (st)
         return st;
     for (size_t i = 0; i < doc->n_tokens; i++) {
-        c->form[i] = kh_dict_word_cached(c->dict, c->wcache, doc->tokens[i].norm, doc->tokens[i].norm_len);
+        c->form[i] = kh_dict_word(c->dict, doc->tokens[i].norm, doc->tokens[i].norm_len);
         const char *l = doc->lemma[i];
         /* Most lemmas are the word itself: reuse its id rather than hash
          * again (kh_dict_word was 6% of the run; see bench/run.sh). */
@@ -333,7 +329,7 @@ static kh_status prepare_story(kh_coder *c, const kh_doc *doc, const kh_story *s
         else if (ll == doc->tokens[i].norm_len && memcmp(l, doc->tokens[i].norm, ll) == 0)
             c->lemw[i] = c->form[i];
         else
-            c->lemw[i] = kh_dict_word_cached(c->dict, c->wcache, l, ll);
+            c->lemw[i] = kh_dict_word(c->dict, l, ll);
     }
     c->view.wset = sentence_word_sets(c, doc);
     kh_actors_find_phrases(&c->view);

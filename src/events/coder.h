@@ -84,7 +84,6 @@ struct kh_coder {
     const kh_story *story;
     int64_t days;            /* story date in days, KH_DAYS_MIN when unknown */
     uint32_t *form, *lemw;   /* per token: word ids of form and lemma (c->view's, writable) */
-    kh_word_cache *wcache;   /* this thread's cache of kh_dict_word answers */
     kh_story_view view;      /* what the stages see of the story */
     kh_actors ax;            /* the actors stage's story context */
     size_t tok_cap;

@@ -1,11 +1,9 @@
 /*
  * test_dict_fast.c: the dictionary's speed paths give the answers of the
  * slow ones, on the default dictionary image (build/data/khaldun.dict):
- * kh_dict_word_cached against kh_dict_word (every word of the image, as
- * written, capitalised and upper-cased, first from an empty cache and then
- * from a full one; forms too long for the cache; forms not in it), and the
- * tables built at load (root children, pattern ranges) against the probed
- * edges and the binary search of a copy of the handle without them.
+ * the tables built at load (root children, pattern ranges, pattern needs)
+ * against the probed edges and the binary search of a copy of the handle
+ * without them, and against the patterns' own elements.
  */
 #include <stdlib.h>
 
@@ -22,46 +20,6 @@ static kh_dict *open_default(void)
     if (kh_dict_load(path, NULL, &d, &err) != KH_OK)
         return NULL;
     return d;
-}
-
-/* Writes form `i` of word w (0 as stored, 1 capitalised, 2 upper case) to out. */
-static size_t variant(const kh_dict *d, uint32_t w, int i, char *out, size_t cap)
-{
-    size_t len = d->words[w].len < cap ? d->words[w].len : cap;
-    memcpy(out, d->strings + d->words[w].str, len);
-    for (size_t k = 0; k < len; k++)
-        if ((i == 2 || (i == 1 && k == 0)) && out[k] >= 'a' && out[k] <= 'z')
-            out[k] = (char)(out[k] - 32);
-    return len;
-}
-
-TEST(dict_word_cache_same_answers)
-{
-    kh_dict *d = open_default();
-    REQUIRE(d != NULL);
-    kh_word_cache *wc = kh_word_cache_new(NULL);
-    REQUIRE(wc != NULL);
-    size_t wrong = 0, long_words = 0;
-    char buf[128];
-    for (int pass = 0; pass < 2; pass++)
-        for (uint32_t w = 0; w < d->n_words; w++)
-            for (int i = 0; i < 3; i++) {
-                size_t len = variant(d, w, i, buf, sizeof buf);
-                long_words += len > 24;
-                if (kh_dict_word_cached(d, wc, buf, len) != kh_dict_word(d, buf, len))
-                    wrong++;
-                /* one byte more: mostly not a word */
-                buf[len] = 'q';
-                if (kh_dict_word_cached(d, wc, buf, len + 1) != kh_dict_word(d, buf, len + 1))
-                    wrong++;
-            }
-    CHECK_EQ_INT(wrong, 0);
-    CHECK(long_words > 0); /* the path past the cache was taken */
-    CHECK(kh_dict_word_cached(d, wc, "", 0) == KH_NONE);
-    CHECK(kh_dict_word_cached(d, NULL, "Iran", 4) == kh_dict_word(d, "iran", 4));
-    kh_word_cache_free(wc);
-    kh_word_cache_free(NULL);
-    kh_dict_free(d);
 }
 
 TEST(dict_load_tables_same_answers)
