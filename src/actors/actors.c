@@ -234,8 +234,12 @@ static int strong_title(const kh_dict *d, const kh_agent_rec *agent)
 /* Token t's normalised form is one of `words` (lower case), ignoring case. */
 static int token_in(const kh_token *t, const char *const *words)
 {
+    if (!t->norm_len)
+        return 0;
+    int first = kh_to_lower((unsigned char)t->norm[0]);
     for (size_t k = 0; words[k]; k++)
-        if (t->norm_len == strlen(words[k]) && kh_eq_nocase(t->norm, t->norm_len, words[k], t->norm_len))
+        if (first == kh_to_lower((unsigned char)words[k][0]) && t->norm_len == strlen(words[k]) &&
+            kh_eq_nocase(t->norm, t->norm_len, words[k], t->norm_len))
             return 1;
     return 0;
 }

@@ -34,6 +34,8 @@ typedef struct kh_story_view {
     const uint32_t *lemw;    /* per token: word id of the lemma */
     uint32_t *mnode;         /* per token: node of the longest acceptable phrase starting here, 0 none */
     uint16_t *mlen;          /* per token: its length in tokens */
+    const uint64_t *wset;    /* per sentence: four words, the kh_word_bit set of its forms
+                              * and lemmas (kh_try_pattern's quick test); NULL: none */
 } kh_story_view;
 
 /* The story context references resolve against: who was named last. */

@@ -92,14 +92,11 @@ static void trim_slice(const char **p, size_t *len)
 
 static int starts_nocase(const char *p, size_t len, const char *s)
 {
+    /* The first byte first: most lines differ there, and strlen costs more. */
+    if (len && s[0] && kh_to_lower((unsigned char)p[0]) != kh_to_lower((unsigned char)s[0]))
+        return 0;
     size_t n = strlen(s);
     return len >= n && kh_eq_nocase(p, n, s, n);
-}
-
-static int ends_nocase(const char *p, size_t len, const char *s)
-{
-    size_t n = strlen(s);
-    return len >= n && kh_eq_nocase(p + len - n, n, s, n);
 }
 
 static int contains_nocase(const char *p, size_t len, const char *s)
@@ -114,14 +111,21 @@ static int contains_nocase(const char *p, size_t len, const char *s)
 
 /* ---- the line tests ---- */
 
-static const char *const markers[] = {
-    "advertisement", "advertisements", "sponsored", "sponsored content", "read more",
-    "read also", "see also", "share", "share this", "share this article", "share on facebook",
-    "share on twitter", "continue reading", "skip advertisement",
-    "story continues below advertisement", "scroll to continue with content",
-    "related", "related articles", "related stories", "related news", "more", "print",
-    "email", "tweet", "subscribe", "listen", "listen to this article", "comments",
-    "show comments", "click here", "most read", "trending", "reuter", /* Reuters' sign-off */
+#define KH_LIT(s) {s, sizeof s - 1}
+static const struct {
+    const char *s;
+    size_t n; /* its length */
+} markers[] = {
+    KH_LIT("advertisement"), KH_LIT("advertisements"), KH_LIT("sponsored"),
+    KH_LIT("sponsored content"), KH_LIT("read more"), KH_LIT("read also"), KH_LIT("see also"),
+    KH_LIT("share"), KH_LIT("share this"), KH_LIT("share this article"),
+    KH_LIT("share on facebook"), KH_LIT("share on twitter"), KH_LIT("continue reading"),
+    KH_LIT("skip advertisement"), KH_LIT("story continues below advertisement"),
+    KH_LIT("scroll to continue with content"), KH_LIT("related"), KH_LIT("related articles"),
+    KH_LIT("related stories"), KH_LIT("related news"), KH_LIT("more"), KH_LIT("print"),
+    KH_LIT("email"), KH_LIT("tweet"), KH_LIT("subscribe"), KH_LIT("listen"),
+    KH_LIT("listen to this article"), KH_LIT("comments"), KH_LIT("show comments"),
+    KH_LIT("click here"), KH_LIT("most read"), KH_LIT("trending"), KH_LIT("reuter"), /* the last: Reuters' sign-off */
 };
 
 int kh_clean_is_marker(const char *p, size_t len)
@@ -143,11 +147,9 @@ int kh_clean_is_marker(const char *p, size_t len)
     if (len >= 3 && (unsigned char)p[len - 3] == 0xE2 && (unsigned char)p[len - 2] == 0x80 &&
         (unsigned char)p[len - 1] == 0xA6) /* a trailing ellipsis: "Read more..." */
         len -= 3;
-    for (size_t i = 0; i < KH_ARRAY_LEN(markers); i++) {
-        size_t n = strlen(markers[i]);
-        if (len == n && kh_eq_nocase(p, len, markers[i], n))
+    for (size_t i = 0; i < KH_ARRAY_LEN(markers); i++)
+        if (len == markers[i].n && kh_eq_nocase(p, len, markers[i].s, len))
             return 1;
-    }
     return 0;
 }
 
@@ -159,12 +161,19 @@ static const char *const agencies[] = {
     "pool", "file photo", "ap photo", "reuters photo", "afp photo",
 };
 
-/* Line endings that are credits without parentheses. */
-static const char *const credit_ends[] = {
-    "getty images", "/ reuters", "/reuters", "/ afp", "/afp", "/ ap", "/ap", "/ epa",
-    "/epa", "/ xinhua", "/ anadolu", "via reuters", "via ap", "via afp", "photo: reuters",
-    "photo: afp", "photo: ap", "shutterstock",
+/* Line endings that are credits without parentheses, each with its length
+ * (they are tested on every line of every story). */
+static const struct {
+    const char *s;
+    size_t n;
+} credit_ends[] = {
+    KH_LIT("getty images"), KH_LIT("/ reuters"), KH_LIT("/reuters"), KH_LIT("/ afp"),
+    KH_LIT("/afp"), KH_LIT("/ ap"), KH_LIT("/ap"), KH_LIT("/ epa"), KH_LIT("/epa"),
+    KH_LIT("/ xinhua"), KH_LIT("/ anadolu"), KH_LIT("via reuters"), KH_LIT("via ap"),
+    KH_LIT("via afp"), KH_LIT("photo: reuters"), KH_LIT("photo: afp"), KH_LIT("photo: ap"),
+    KH_LIT("shutterstock"),
 };
+#undef KH_LIT
 
 static int is_agency(const char *p, size_t len)
 {
@@ -208,9 +217,14 @@ int kh_clean_is_caption(const char *p, size_t len)
             }
         }
     }
-    for (size_t i = 0; i < KH_ARRAY_LEN(credit_ends); i++)
-        if (ends_nocase(p, len, credit_ends[i]))
+    /* len >= 3 here; the credit ends are lower case */
+    int last = kh_to_lower((unsigned char)p[len - 1]);
+    for (size_t i = 0; i < KH_ARRAY_LEN(credit_ends); i++) {
+        size_t n = credit_ends[i].n;
+        if (len >= n && last == credit_ends[i].s[n - 1] &&
+            kh_eq_nocase(p + len - n, n, credit_ends[i].s, n))
             return 1;
+    }
     return 0;
 }
 

@@ -60,6 +60,8 @@ uint32_t kh_dict_child(const kh_dict *d, uint32_t node, uint32_t word)
 {
     if (!d->n_edges || word == KH_NONE)
         return 0;
+    if (node == 0 && d->root_child)
+        return word < d->n_words ? d->root_child[word] : 0;
     size_t mask = d->n_edges - 1;
     size_t j = kh_dict_edge_hash(node, word) & mask;
     for (size_t probes = 0; probes <= mask; probes++) {
@@ -95,6 +97,10 @@ const kh_code_rec *kh_dict_code(const kh_dict *d, const char *code, size_t len)
 
 size_t kh_dict_patterns(const kh_dict *d, uint32_t word, size_t *first)
 {
+    if (d->pat_first && word < d->n_words) {
+        *first = d->pat_first[word];
+        return d->pat_first[word + 1] - d->pat_first[word];
+    }
     size_t lo = 0, hi = d->n_patterns;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -149,6 +155,29 @@ const kh_role *kh_dict_actor_role(const kh_dict *d, const kh_actor_rec *a, int64
 
 static int str_ok(const kh_dict *d, uint32_t off) { return off < d->strings_len; }
 
+/* kh_dict.pat_first and pat_need, from patterns (sorted by verb) and
+ * elements already checked. */
+static void pattern_needs(kh_dict *d)
+{
+    d->pat_first = (uint32_t *)kh_calloc(d->alloc, d->n_words + 1, sizeof *d->pat_first);
+    for (size_t w = 0, i = 0; d->pat_first && w <= d->n_words; w++) {
+        while (i < d->n_patterns && d->patterns[i].verb < w)
+            i++;
+        d->pat_first[w] = (uint32_t)i;
+    }
+    d->pat_need = d->n_patterns ? (uint32_t *)kh_calloc(d->alloc, d->n_patterns, sizeof *d->pat_need) : NULL;
+    for (size_t i = 0; d->pat_need && i < d->n_patterns; i++) {
+        const kh_pattern *p = &d->patterns[i];
+        uint32_t need = 0, n = 0;
+        for (uint32_t k = 0; k < p->n_elems && n < 3; k++) {
+            const kh_elem *e = &d->elems[p->first_elem + k];
+            if (k != p->verb_pos && e->kind == KH_E_WORD)
+                need |= (uint32_t)kh_word_bit(e->ref) << (8 * n++);
+        }
+        d->pat_need[i] = need | n << 24;
+    }
+}
+
 /* Maps each section of the image onto its table and checks the string pool and table sizes. */
 static kh_status map_sections(kh_dict *d, kh_error *err)
 {
@@ -198,10 +227,14 @@ static kh_status check_lookup(const kh_dict *d, kh_error *err)
     for (size_t i = 0; i < d->n_word_slots; i++)
         if (d->word_slots[i] > d->n_words)
             BAD("dictionary image: word slot %zu out of bounds", i);
+    /* The root's children by word, for kh_dict_child (its most frequent step). */
+    d->root_child = d->n_words ? (uint32_t *)kh_calloc(d->alloc, d->n_words, sizeof *d->root_child) : NULL;
     for (size_t i = 0; i < d->n_edges; i++) {
         const kh_trie_edge *e = &d->edges[i];
         if (e->child && (e->child >= d->n_nodes || e->parent >= d->n_nodes || e->word >= d->n_words))
             BAD("dictionary image: trie edge %zu out of bounds", i);
+        if (e->child && e->parent == 0 && d->root_child)
+            d->root_child[e->word] = e->child;
     }
     for (size_t i = 0; i < d->n_nodes; i++) {
         const kh_trie_node *n = &d->nodes[i];
@@ -308,6 +341,8 @@ static kh_status validate(kh_dict *d, kh_error *err)
     if (!st) st = check_records(d, err);
     if (!st) st = check_patterns(d, err);
     if (!st)
+        pattern_needs(d);
+    if (!st)
         snprintf(d->hash_hex, sizeof d->hash_hex, "%016llx", (unsigned long long)d->img.checksum);
     return st;
 }
@@ -363,6 +398,9 @@ void kh_dict_free(kh_dict *d)
     if (!d)
         return;
     kh_image_close(&d->img);
+    kh_free(d->alloc, d->root_child);
+    kh_free(d->alloc, d->pat_need);
+    kh_free(d->alloc, d->pat_first);
     kh_free(d->alloc, d);
 }
 

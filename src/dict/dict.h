@@ -270,6 +270,15 @@ struct kh_dict {
     const kh_elem *elems; size_t n_elems;
     const uint32_t *alts; size_t n_alts;
     const char *peer_options;  /* the imported .options text (NUL-terminated), or NULL */
+    uint32_t *root_child;      /* per word id: the root's child by it, 0 none (built at load
+                                * from the edges, so kh_dict_child(d, 0, w) needs no probe;
+                                * NULL when out of memory: the edges are probed) */
+    uint32_t *pat_first;       /* per word id w (and n_words): the first pattern whose verb
+                                * is >= w, so w's patterns are [pat_first[w], pat_first[w + 1]);
+                                * built at load, NULL when out of memory (binary search) */
+    uint32_t *pat_need;        /* per pattern: kh_word_bit of up to three of its words
+                                * (KH_E_WORD elements, the verb not counted) in bytes 0-2,
+                                * how many in byte 3; built at load, NULL when out of memory */
     char hash_hex[17];
     const kh_allocator *alloc;
 };
@@ -282,6 +291,10 @@ static inline const char *kh_dict_str(const kh_dict *d, uint32_t off)
 
 /* Word id of a form (lower-cased here), or KH_NONE. */
 uint32_t kh_dict_word(const kh_dict *d, const char *s, size_t len);
+/* A word id's bit in a 256-bit set of words (four uint64_t): a sentence's
+ * set holds the bits of its forms and lemmas, so a pattern one of whose
+ * words has its bit clear cannot match there (kh_dict.pat_need). */
+static inline unsigned kh_word_bit(uint32_t w) { return (unsigned)((w * 0x9e3779b1u) >> 24); }
 /* Child of trie node `node` by `word`, or 0 (the root is never a child). */
 uint32_t kh_dict_child(const kh_dict *d, uint32_t node, uint32_t word);
 /* The code record for an event code string, or NULL. */

@@ -291,6 +291,26 @@ static kh_status grow_tokens(kh_coder *c, size_t n)
     return KH_OK;
 }
 
+/* Per sentence, the kh_word_bit set of its tokens' form and lemma ids (four
+ * words a sentence), for kh_try_pattern's quick test; NULL when out of
+ * memory, and the patterns are then tried in full. */
+static const uint64_t *sentence_word_sets(kh_coder *c, const kh_doc *doc)
+{
+    uint64_t *set = (uint64_t *)kh_arena_calloc(&c->arena, doc->n_sentences * 4 + 1, sizeof *set);
+    for (size_t si = 0; set && si < doc->n_sentences; si++) {
+        uint64_t *w = set + 4 * si;
+        size_t t = doc->sentences[si].first_token, end = t + doc->sentences[si].n_tokens;
+        for (; t < end; t++) {
+            unsigned b = kh_word_bit(c->form[t]), l = kh_word_bit(c->lemw[t]);
+            if (c->form[t] != KH_NONE)
+                w[b >> 6] |= 1ULL << (b & 63);
+            if (c->lemw[t] != KH_NONE)
+                w[l >> 6] |= 1ULL << (l & 63);
+        }
+    }
+    return set;
+}
+
 /* The clause coder's per-story tables: word ids of forms and lemmas,
  * dictionary phrases, the story's context, per-clause marks. */
 static kh_status prepare_story(kh_coder *c, const kh_doc *doc, const kh_story *story)
@@ -311,6 +331,7 @@ static kh_status prepare_story(kh_coder *c, const kh_doc *doc, const kh_story *s
         else
             c->lemw[i] = kh_dict_word(c->dict, l, ll);
     }
+    c->view.wset = sentence_word_sets(c, doc);
     kh_actors_find_phrases(&c->view);
     kh_actors_story_context(&c->ax, story->dateline);
     kh_actors_story_aliases(&c->ax);

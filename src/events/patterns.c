@@ -106,11 +106,31 @@ static int32_t np_at_or_after(const kh_story_view *c, size_t i, size_t end, size
 
 
 
+/* 0 when some word of pattern p (kh_dict.pat_need) is neither the form nor
+ * the lemma of any token of sentence si, where every element is looked
+ * for: p cannot match there. 1 when it may. */
+static int may_match(const kh_story_view *c, const kh_pattern *p, size_t si)
+{
+    if (!c->wset || !c->dict->pat_need)
+        return 1;
+    uint32_t need = c->dict->pat_need[p - c->dict->patterns];
+    const uint64_t *w = c->wset + 4 * si;
+    for (uint32_t k = 0; k < need >> 24; k++) {
+        unsigned b = (need >> (8 * k)) & 0xffu;
+        if (!(w[b >> 6] >> (b & 63) & 1))
+            return 0;
+    }
+    return 1;
+}
+
 /* Tries one pattern on a clause. `passive`: the target slot is the clause's
  * subject, so $T is skipped after the verb. */
 int kh_try_pattern(const kh_story_view *c, const kh_pattern *p, const kh_clause *cl, const kh_chunk *vg,
                        size_t verb_tok, int passive, pmatch *m)
 {
+    /* First, before the pattern itself is read: most patterns fail here. */
+    if (!may_match(c, p, cl->sentence))
+        return 0;
     const kh_elem *els = c->dict->elems + p->first_elem;
     /* Pattern words may run past the clause into the complement it governs
      * ("urged Israel to release the prisoners", "accused India of violating

@@ -124,6 +124,7 @@ kh_status kh_lex_classes_build(const char *dir, kh_buf *out, uint64_t *hash, kh_
 kh_status kh_lex_classes_open(kh_lexicon *lex, const unsigned char *sec, size_t len)
 {
     memset(lex->classes, 0, sizeof lex->classes);
+    memset(lex->class_first, 0, sizeof lex->class_first);
     if (!sec)
         return KH_ERR_CORRUPT;
     size_t i = 0;
@@ -147,8 +148,11 @@ kh_status kh_lex_classes_open(kh_lexicon *lex, const unsigned char *sec, size_t 
                 break;
         }
         for (int k = 0; k < KH_WC_COUNT; k++)
-            if (!strcmp(name, CLASS_NAMES[k]))
+            if (!strcmp(name, CLASS_NAMES[k])) {
                 lex->classes[k] = (const char *)sec + first;
+                for (size_t w = first; sec[w]; w += strlen((const char *)sec + w) + 1)
+                    lex->class_first[k][sec[w] >> 6] |= 1ULL << (sec[w] & 63);
+            }
     }
     return KH_OK;
 }
@@ -157,6 +161,9 @@ int kh_lex_in_class(const kh_lexicon *lex, kh_word_class wc, const char *word)
 {
     if (!lex || !word || (unsigned)wc >= KH_WC_COUNT || !lex->classes[wc])
         return 0;
+    unsigned char b = (unsigned char)word[0];
+    if (!(lex->class_first[wc][b >> 6] >> (b & 63) & 1))
+        return 0; /* no word of the class starts so (nor is empty) */
     /* One pass over the list: each entry is compared as far as it agrees
      * with the word (almost always not past the first byte), then skipped
      * to its NUL; no call per entry. */

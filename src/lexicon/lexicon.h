@@ -105,6 +105,8 @@ struct kh_lexicon {
     kh_lex_model model;      /* len 0 when the image has no trained model */
     void *model_view;        /* tags' verified view of the model (owned) */
     const char *classes[KH_WC_COUNT]; /* each class's first word in LXWC; NULL: empty */
+    uint64_t class_first[KH_WC_COUNT][4]; /* each class's first bytes, a 256-bit set: a word
+                                           * whose first byte is not in it is not looked for */
 };
 
 /* Options of the internal builder (the public kh_lexicon_build uses none). */

@@ -143,7 +143,7 @@ static int fixture_story(stage_fixture *f, kh_story *story, kh_unit *unit, const
         f->lemw[i] = l ? kh_dict_word(f->dict, l, strlen(l)) : KH_NONE;
     }
     f->view = (kh_story_view){f->dict, f->doc, &f->arena, text,
-                              kh_date_to_days(story->date), f->form, f->lemw, f->mnode, f->mlen};
+                              kh_date_to_days(story->date), f->form, f->lemw, f->mnode, f->mlen, NULL};
     kh_actors_find_phrases(&f->view);
     kh_actors_reset(&f->ax, &f->view);
     return 1;
