@@ -467,8 +467,8 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_store **out, kh_err
         goto fail;
     }
     if (s->writable) {
-        /* WAL: readers never block the writer, and a killed writer leaves the
-         * last committed batch. NORMAL sync is crash-safe for the process. */
+        /* WAL (a scratch store: none): readers never block the writer, and a killed
+         * writer leaves the last committed batch. NORMAL sync is crash-safe for the process. */
         if ((st = (flags & KH_STORE_SCRATCH) ? KH_OK : set_wal(s)) ||
             (st = kh_store_exec(s, (flags & KH_STORE_SCRATCH)
                                        ? "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF;"
