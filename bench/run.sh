@@ -19,7 +19,7 @@
 #   - the dictionary image: compile time of the default sources (as tools/build-data.sh
 #     builds them) and load time (`khaldun dict info --time`).
 # BENCH_BIG=0 skips the 1 GB part; there only the roofs, stages 1-4 and `code` on every
-# core run, BENCH_BIG_RUNS times (default 1), since one single-threaded pass takes minutes. Runs bench/store.sh and bench/peer.sh too when they exist. Prints the
+# core run, BENCH_BIG_RUNS times (default 1), since one single-threaded pass takes minutes. Runs bench/store.sh, bench/peer.sh and bench/dask-archive.py too when they exist. Prints the
 # report and writes it to build/bench/report.txt. Nothing here asserts a timing: the
 # machine may be shared, so the load average is printed with the figures.
 set -u
@@ -239,6 +239,14 @@ if [ -f python/bench.py ] && /usr/bin/python3 -c 'import cffi' 2>/dev/null; then
     head -n 4000 "$CORPUS" >"${TMPDIR:-/tmp}/khaldun-bench-py.jsonl"
     /usr/bin/python3 python/bench.py "${TMPDIR:-/tmp}/khaldun-bench-py.jsonl" "$BIN" 2>&1 | tee -a "$REPORT"
     rm -f "${TMPDIR:-/tmp}/khaldun-bench-py.jsonl"
+fi
+if [ -f bench/dask-archive.py ] && /usr/bin/python3 -c 'import cffi, distributed' 2>/dev/null; then
+    # Reuters through khaldun.dask on a LocalCluster of 2 worker processes against
+    # `khaldun code -j 2 --db` (issue 15): walls, CPU per stage and their ratio; reported only.
+    say ""
+    say "== bench/dask-archive.py (Dask, 2 local workers, against code -j 2 --db)"
+    KHALDUN_SHARED=$SHARED /usr/bin/python3 bench/dask-archive.py --runs "$RUNS" --bin "$BIN" \
+        "$CORPUS" 2>/dev/null | tee -a "$REPORT"
 fi
 say ""
 say "report written to $REPORT"

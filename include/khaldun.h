@@ -990,7 +990,13 @@ KH_API size_t kh_story_shard(const kh_story *story, size_t n);
 /* Flags for kh_store_open. */
 enum {
     KH_STORE_READONLY = 1u << 0, /* never write; the file must exist */
-    KH_STORE_CREATE = 1u << 1    /* create the file and schema when missing or empty */
+    KH_STORE_CREATE = 1u << 1,   /* create the file and schema when missing or empty */
+    /* With KH_STORE_CREATE: a store written once as an intermediate, such as
+     * a shard to be merged (khaldun.dask): the journal is kept in memory and
+     * nothing is synced, which saves writing each page twice; a kill or crash
+     * while writing can leave the file damaged (write it again), where a
+     * store opened without it keeps every committed batch. */
+    KH_STORE_SCRATCH = 1u << 2
 };
 
 /* The schema version this library writes (PRAGMA user_version) and the

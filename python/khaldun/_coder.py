@@ -310,19 +310,26 @@ class Coder:
             yield from _records(chunks)
 
     def code_to_store(self, path, db, date=None, format=None, shard=None, batch=500,
-                      raise_rejected=True):
+                      raise_rejected=True, scratch=False):
         """Codes a file into the event store `db` (created when missing), as
         `khaldun code --db` would: stories already stored are skipped, a batch
         is committed every `batch` stories. Returns counts (stories, known,
         out_of_shard, events, rejected: (file, line, message) of each record
         the reader rejected). Rejected records raise KhaldunError after the
-        store is committed, unless raise_rejected is False."""
+        store is committed, unless raise_rejected is False. scratch: `db` is
+        an intermediate written once, e.g. a shard to merge (KH_STORE_SCRATCH:
+        cheaper to write, but a kill while writing can leave it damaged;
+        ignored by a library without it)."""
         path, db = os.fspath(path), os.fspath(db)
         run = _Run(self, path, _shard(shard))
         run.db, run.batch, run.added = db, max(1, batch), 0
         err = ffi.new("kh_error *")
         out = ffi.new("kh_store **")
-        _check(lib.kh_store_open(db.encode(), 2, out, err), file=db, err=err)
+        for flags in ((2 | 4, 2) if scratch else (2,)):  # KH_STORE_CREATE (| KH_STORE_SCRATCH)
+            st = lib.kh_store_open(db.encode(), flags, out, err)
+            if st != lib.KH_ERR_INVALID:  # a library without KH_STORE_SCRATCH refuses it
+                break
+        _check(st, file=db, err=err)
         run.store = out[0]
         try:
             if date is not None and has("kh_store_set_default_date"):

@@ -12,8 +12,9 @@ images once (memory-mapped, shared by its threads' coders) and writes one
 store per shard under OUT.shards/; the client then merges them into OUT with
 the library's kh_store_merge (`khaldun merge`). A failed task is retried
 (`retries`); a shard whose store is complete is skipped when the same call
-is run again, and a shard's partial store (a killed worker) is resumed, the
-stories already in it not coded again. Progress is what Dask shows: the
+is run again, and a shard whose worker was killed is coded again from its
+start (shard stores are written as scratch, cheaper, see code_shard: more
+shards make a retry cheaper). Progress is what Dask shows: the
 dashboard's task stream, and with progress=True distributed's progress bar.
 OUT.shards/ must be on a file system every worker sees (one host: any folder).
 """
@@ -22,6 +23,7 @@ import os
 import shutil
 import subprocess
 import threading
+import time
 import warnings
 
 from ._coder import Coder, _check
@@ -65,19 +67,27 @@ def shard_path(shards_dir, spec):
 
 def code_shard(spec, db, dictionary=None, lexicon=None, date=None, format=None):
     """Codes one shard into the store `db` (what each task runs). The store is
-    written as db + ".part" and renamed when complete; an existing .part is
-    resumed. Returns the coding counts."""
+    written as db + ".part" and renamed when complete; an existing .part (a
+    killed task's) is written again. The shard store is written as scratch
+    (KH_STORE_SCRATCH: no journal on disk, no syncs), since only the merge
+    reads it. Returns the coding counts, with the task's CPU seconds (`cpu`:
+    this worker process's) and its start and end (`start`, `end`: time.time())."""
     if os.path.exists(db):
         return {"skipped": True}
+    start, cpu = time.time(), time.process_time()
     path, i, n = spec
     part = db + ".part"
+    for p in (part, part + "-wal", part + "-shm", part + "-journal"):
+        if os.path.exists(p):  # a killed task's: written as scratch (below), maybe damaged
+            os.remove(p)
     with warnings.catch_warnings(record=True) as warned:  # counted, not printed by every worker
         warnings.simplefilter("always")
         counts = _coder(dictionary, lexicon).code_to_store(
             path, part, date=date, format=format, shard=(i, n) if n > 1 else None,
-            raise_rejected=False)
+            raise_rejected=False, scratch=True)
     counts["warnings"] = len(warned)
     os.replace(part, db)
+    counts.update(cpu=time.process_time() - cpu, start=start, end=time.time())
     return counts
 
 
@@ -114,7 +124,9 @@ def code_archive(paths, client, out, dictionary=None, lexicon=None, date=None, f
     the event store `out`. Returns a dict: shards, coded (the shards coded in
     this call), skipped, rejected ((file, line, message) of every record the
     readers rejected in this call, as the CLI's messages; the rest of the
-    file is coded) and the merged store's counts."""
+    file is coded), merged (the merged store's counts; the merge's CPU
+    seconds, start and end), submitted (time.time() at the first
+    submission) and tasks (each coded shard's counts and times, code_shard)."""
     specs = [_spec(p) for p in paths]
     if not specs:
         raise ValueError("no input files")
@@ -124,6 +136,7 @@ def code_archive(paths, client, out, dictionary=None, lexicon=None, date=None, f
     abs_or_none = [os.path.abspath(os.fspath(p)) if p else None for p in (dictionary, lexicon)]
     dbs = [shard_path(shards_dir, s) for s in specs]
     todo = [(s, db) for s, db in zip(specs, dbs) if not os.path.exists(db)]
+    submitted = time.time()
     futures = [client.submit(code_shard, s, db, abs_or_none[0], abs_or_none[1], date, format,
                              key="khaldun-shard-" + os.path.basename(db)[:-3], retries=retries,
                              pure=False)
@@ -132,11 +145,15 @@ def code_archive(paths, client, out, dictionary=None, lexicon=None, date=None, f
         from distributed import progress as show
         show(futures)
     results = client.gather(futures)
+    gathered = time.time()
     missing = [db for db in dbs if not os.path.exists(db)]
     if missing:
         raise KhaldunError("%d shard stores missing after coding (is %s on a file system every "
                            "worker sees?)" % (len(missing), shards_dir), file=missing[0])
+    merge_cpu = time.process_time()
     merged = merge(out, dbs)
+    merged.update(cpu=time.process_time() - merge_cpu, start=gathered, end=time.time())
     rejected = [r for res in results for r in res.get("rejected", ())]
     return {"shards": len(specs), "coded": len([r for r in results if not r.get("skipped")]),
-            "skipped": len(specs) - len(todo), "rejected": rejected, "merged": merged}
+            "skipped": len(specs) - len(todo), "rejected": rejected, "merged": merged,
+            "submitted": submitted, "tasks": results}

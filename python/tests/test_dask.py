@@ -133,3 +133,22 @@ def test_worker_killed_mid_run(client, archive):
     assert result and result[0]["shards"] == 3
     assert killed not in set(client.run(os.getpid).values())  # the nanny started another
     _same_store(out, _single(d, inputs))
+
+
+def test_shard_store_is_scratch(tmp_path, archive):
+    """code_shard writes its store as scratch (KH_STORE_SCRATCH): the same rows
+    as a normal store, no WAL left, and a damaged .part (a killed task's) is
+    written again rather than resumed."""
+    d, inputs = archive
+    normal, shard = str(tmp_path / "normal.db"), str(tmp_path / "shard.db")
+    khaldun.Coder().code_to_store(inputs[1], normal, shard=(1, 2), raise_rejected=False)
+    with open(shard + ".part", "wb") as f:
+        f.write(b"SQLite format 3\0" + b"\xff" * 4000)  # what a kill mid-batch may leave
+    r = khaldun.dask.code_shard((inputs[1], 1, 2), shard)
+    assert r["stories"] > 0 and r["known"] == 0
+    _same_store(normal, shard)
+    assert not os.path.exists(shard + ".part") and not os.path.exists(shard + "-wal")
+    with open(shard, "rb") as f:
+        assert f.read(20)[18:20] == b"\x01\x01"  # a rollback-journal file, not WAL
+    with open(normal, "rb") as f:
+        assert f.read(20)[18:20] == b"\x02\x02"

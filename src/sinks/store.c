@@ -78,7 +78,6 @@ static const char *const stmt_sql[ST_COUNT] = {
     " WHERE id = ?2",
 };
 
-
 static const char schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
     "CREATE TABLE stories(\n"
@@ -407,8 +406,10 @@ static kh_status check_name(const char *path, kh_error *err)
 
 kh_status kh_store_open(const char *path, unsigned flags, kh_store **out, kh_error *err)
 {
-    if (!path || !out || (flags & ~(unsigned)(KH_STORE_READONLY | KH_STORE_CREATE)) ||
-        ((flags & KH_STORE_READONLY) && (flags & KH_STORE_CREATE)))
+    if (!path || !out || (flags & ~(unsigned)(KH_STORE_READONLY | KH_STORE_CREATE |
+                                              KH_STORE_SCRATCH)) ||
+        ((flags & KH_STORE_READONLY) && (flags & KH_STORE_CREATE)) ||
+        ((flags & KH_STORE_SCRATCH) && !(flags & KH_STORE_CREATE)))
         return kh_error_set(err, KH_ERR_INVALID, 0, 0, "kh_store_open: bad arguments");
     *out = NULL;
     kh_status name_st = check_name(path, err);
@@ -466,10 +467,13 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_store **out, kh_err
         goto fail;
     }
     if (s->writable) {
-        /* WAL: readers never block the writer, and a killed writer leaves the
-         * last committed batch. NORMAL sync is crash-safe for the process. */
-        if ((st = set_wal(s)) ||
-            (st = kh_store_exec(s, "PRAGMA synchronous = NORMAL")) ||
+        /* WAL (a scratch store: none): readers never block the writer, and a killed
+         * writer leaves the last committed batch. NORMAL sync is crash-safe for the process. */
+        if ((st = (flags & KH_STORE_SCRATCH) ? KH_OK : set_wal(s)) ||
+            (st = kh_store_exec(s, (flags & KH_STORE_SCRATCH)
+                                       ? "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF;"
+                                         " PRAGMA mmap_size = 1073741824"
+                                       : "PRAGMA synchronous = NORMAL")) ||
             (empty && (st = create_schema(s)))) {
             kh_error_set(err, st, 0, 0, "%s: %s", path, s->msg);
             goto fail;

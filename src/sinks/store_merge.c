@@ -21,6 +21,10 @@
 
 #include "sinks/store.h"
 
+/* The inputs are read through a memory map, not a read() per page: a merge
+ * reads every page of every input (quick_check, then the copy). */
+#define MERGE_MMAP "PRAGMA mmap_size = 1073741824"
+
 /* One input's rows into the store being built, the input attached as
  * "src": new stories (by content hash) with their sentences and mentions,
  * new events (by key), and the earliest story's names and place for the
@@ -103,6 +107,7 @@ static kh_status check_input(const char *path, char *images, size_t size, kh_err
                             "upgrade it first (any write does: khaldun code --db %s </dev/null)",
                             path, version, KH_STORE_SCHEMA_VERSION, path);
     }
+    sqlite3_exec(in->db, MERGE_MMAP, NULL, NULL, NULL); /* only faster: failure is harmless */
     sqlite3_stmt *q = NULL;
     int rc = sqlite3_prepare_v2(in->db, "PRAGMA quick_check(1)", -1, &q, NULL);
     const char *r = rc == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW
@@ -159,6 +164,7 @@ static kh_status merge_one(kh_store *out, const char *path, kh_error *err)
     if (rc != SQLITE_OK)
         return kh_error_set(err, KH_ERR_IO, 0, 0, "%s: cannot attach: %s", path,
                             sqlite3_errmsg(out->db));
+    sqlite3_exec(out->db, "PRAGMA src.mmap_size = 1073741824", NULL, NULL, NULL);
     kh_status st = merge_exec(out, "BEGIN IMMEDIATE", "starting a transaction");
     if (!st && !(st = merge_exec(out, merge_sql, "merging its rows")))
         st = merge_exec(out, "COMMIT", "committing its rows");
@@ -167,6 +173,31 @@ static kh_status merge_one(kh_store *out, const char *path, kh_error *err)
         sqlite3_exec(out->db, "ROLLBACK", NULL, NULL, NULL);
     }
     sqlite3_exec(out->db, "DETACH DATABASE src", NULL, NULL, NULL);
+    return st;
+}
+
+/* Starts the store being built as a copy of the first input, page by page
+ * (SQLite's online backup), instead of inserting its rows one by one and
+ * updating every index and the text index for each: the rows are the same
+ * and a merge of two shards does half the work. The copy's header says WAL,
+ * as the input's did: journal_mode = OFF again takes the store out of it. */
+static kh_status merge_base(kh_store *out, const char *path, kh_error *err)
+{
+    kh_store *in = NULL;
+    kh_status st = kh_store_open(path, KH_STORE_READONLY, &in, err);
+    if (st)
+        return st;
+    sqlite3_exec(in->db, MERGE_MMAP, NULL, NULL, NULL);
+    sqlite3_backup *b = sqlite3_backup_init(out->db, "main", in->db, "main");
+    int rc = b ? sqlite3_backup_step(b, -1) : sqlite3_errcode(out->db);
+    int done = rc == SQLITE_DONE;
+    rc = b ? sqlite3_backup_finish(b) : rc;
+    if (!done || rc != SQLITE_OK)
+        st = kh_error_set(err, KH_ERR_DB, 0, 0, "%s: cannot copy it: %s", path,
+                          sqlite3_errmsg(out->db));
+    kh_store_close(in);
+    if (!st && (st = merge_exec(out, "PRAGMA journal_mode = OFF", "leaving WAL mode")))
+        kh_error_set(err, st, 0, 0, "%s: %s", path, out->msg);
     return st;
 }
 
@@ -263,9 +294,11 @@ kh_status kh_store_merge(const char *path, const char *const *inputs, size_t n, 
      * whole), so each page is written once, not once to the WAL and again
      * by each checkpoint; one fsync before it is published. */
     if (!st && (st = merge_exec(out, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
-                                " PRAGMA temp_store = MEMORY", "setting up the merge")))
+                                " PRAGMA temp_store = MEMORY; " MERGE_MMAP, "setting up the merge")))
         kh_error_set(err, st, 0, 0, "%s: %s", path, out->msg);
-    for (size_t i = 0; i < n && !st; i++)
+    if (!st && n)
+        st = merge_base(out, inputs[0], err);
+    for (size_t i = 1; i < n && !st; i++)
         st = merge_one(out, inputs[i], err);
     if (!st && ((st = merge_exec(out, "BEGIN IMMEDIATE", "starting a transaction")) ||
                 (st = kh_store_recount(out)) ||
