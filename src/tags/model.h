@@ -168,6 +168,11 @@ kh_status kh_model_weights_read(const char *path, kh_model_weights *m, kh_error 
 kh_status kh_model_train(const kh_lexicon *lex, const char *conllu_path, unsigned epochs,
                          kh_model_weights *out, kh_error *err);
 
+/* Fills lemma[0..n) for the tags upos[0..n) (lemma.c): pointers into the
+ * lexicon image or into buf, which holds t[i].len + 2 bytes per token. */
+void kh_tag_lemmas(const kh_lexicon *lex, const kh_tagtok *t, size_t n, const uint8_t *upos,
+                   const char **lemma, char *buf);
+
 /* The rule-based tagger (no model, or a lexicon built without training):
  * fills upos[0..n) from lexicon candidates and context rules. */
 void kh_tag_rules(const kh_tagtok *t, size_t n, kh_unit_kind kind, uint8_t *upos);
