@@ -216,8 +216,9 @@ fail:
     return st;
 }
 
-/* Every index in the word, trie and payload tables points inside its table. */
-static kh_status check_lookup(const kh_dict *d, kh_error *err)
+/* Every index in the word, trie and payload tables points inside its table;
+ * builds the root's child table on the way. */
+static kh_status check_lookup(kh_dict *d, kh_error *err)
 {
     kh_status st = KH_OK;
     size_t slen = d->strings_len;
